@@ -1,0 +1,328 @@
+/*
+ * libpgwalk: guest virtual address translation for x86 (32-bit, PAE, 4- and
+ * 5-level, nested EPT/NPT). Pure translation: physical memory is reached only
+ * through caller-supplied callbacks, and nothing is ever written.
+ */
+#ifndef PGWALK_H
+#define PGWALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PGW_API __attribute__((visibility("default")))
+#else
+#define PGW_API
+#endif
+
+/** @name Error codes (functions return 0 or one of these) */
+/**@{*/
+#define PGW_EINVAL     (-1)  /**< bad argument or impossible context */
+#define PGW_ENOTMAPPED (-2)  /**< translation fault: see struct pgw_fault */
+#define PGW_ERSVD      (-3)  /**< a paging entry has reserved bits set */
+#define PGW_EIO        (-4)  /**< a paging structure lies outside memory */
+#define PGW_EACCES     (-5)  /**< the requested access is not permitted */
+#define PGW_ENOMEM     (-6)  /**< allocation failed */
+#define PGW_ELIMIT     (-7)  /**< a range walk exceeded its work budget */
+/**@}*/
+
+/**
+ * Physical memory, supplied by the caller (the guest layer).
+ * Tables are requested a whole table at a time (4 KiB, or 32 bytes for the
+ * PAE PDPT), never entry by entry.
+ */
+struct pgw_mem_ops {
+	/**
+	 * Required. Read @p len bytes at physical address @p pa into @p buf.
+	 * @return 0, or a negative value if any byte is not backed.
+	 */
+	int (*read)(uint64_t pa, void *buf, size_t len, void *payload);
+	/**
+	 * Optional: if NULL, every table is copied through read(). Returns a
+	 * pointer to @p len contiguous bytes at @p pa that stays valid for the
+	 * lifetime of the memory, or NULL when that range cannot be mapped.
+	 */
+	const void *(*map)(uint64_t pa, size_t len, void *payload);
+};
+
+/** Paging modes, each one described by a const format table. */
+enum pgw_mode {
+	PGW_MODE_NONE = 0,  /**< paging disabled: virtual == physical */
+	PGW_MODE_X86_32,    /**< 2-level, 4-byte entries (4K, 4M with PSE) */
+	PGW_MODE_X86_PAE,   /**< 3-level PAE (4K, 2M) */
+	PGW_MODE_X86_4L,    /**< IA-32e 4-level (4K, 2M, 1G) */
+	PGW_MODE_X86_5L,    /**< IA-32e 5-level, CR4.LA57 */
+	PGW_MODE_EPT4,      /**< Intel EPT, 4-level */
+	PGW_MODE_EPT5,      /**< Intel EPT, 5-level */
+	PGW_MODE_NPT4,      /**< AMD NPT (long-mode format), 4-level */
+	PGW_MODE_NPT5,      /**< AMD NPT, 5-level */
+	PGW_MODE_COUNT
+};
+
+/** x86 control state that selects and shapes a walk. */
+struct pgw_x86_regs {
+	unsigned version;     /**< PGW_X86_REGS_VERSION */
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t rflags;      /**< EFLAGS.AC matters for SMAP */
+	uint32_t pkru;        /**< user protection keys (CR4.PKE) */
+	uint32_t pkrs;        /**< supervisor protection keys (CR4.PKS) */
+	unsigned maxphyaddr;  /**< physical address width; 0 means 52 */
+	/**
+	 * PAE only: nonzero when @ref pdpte holds the four PDPTE registers as
+	 * the CPU loaded them (SDM 3A 4.4.1). Otherwise they are read from CR3.
+	 */
+	int pdptes_valid;
+	uint64_t pdpte[4];
+};
+#define PGW_X86_REGS_VERSION 1
+#define PGW_X86_REGS_INIT { .version = PGW_X86_REGS_VERSION }
+
+/** @name x86 control bits used by the walker */
+/**@{*/
+#define PGW_CR0_PG    (1ULL << 31)
+#define PGW_CR0_WP    (1ULL << 16)
+#define PGW_CR4_PSE   (1ULL << 4)
+#define PGW_CR4_PAE   (1ULL << 5)
+#define PGW_CR4_LA57  (1ULL << 12)
+#define PGW_CR4_SMEP  (1ULL << 20)
+#define PGW_CR4_SMAP  (1ULL << 21)
+#define PGW_CR4_PKE   (1ULL << 22)
+#define PGW_CR4_PKS   (1ULL << 24)
+#define PGW_EFER_LME  (1ULL << 8)
+#define PGW_EFER_LMA  (1ULL << 10)
+#define PGW_EFER_NXE  (1ULL << 11)
+#define PGW_RFLAGS_AC (1ULL << 18)
+/**@}*/
+
+/** @name Permissions (effective, combined across levels and stages) */
+/**@{*/
+#define PGW_PERM_R 0x1u  /**< readable (any present x86 page) */
+#define PGW_PERM_W 0x2u  /**< writable */
+#define PGW_PERM_X 0x4u  /**< executable */
+#define PGW_PERM_U 0x8u  /**< user-accessible (x86 U/S) */
+/**@}*/
+
+/** @name Access kinds for checked translations */
+/**@{*/
+#define PGW_ACC_READ  0x1u
+#define PGW_ACC_WRITE 0x2u
+#define PGW_ACC_EXEC  0x4u
+#define PGW_ACC_USER  0x8u   /**< access made at CPL 3 */
+/**@}*/
+
+/** Why a translation failed. */
+enum pgw_fault_reason {
+	PGW_FAULT_NONE = 0,
+	PGW_FAULT_NOT_PRESENT,   /**< entry not present */
+	PGW_FAULT_RESERVED,      /**< reserved bits set (or EPT misconfiguration) */
+	PGW_FAULT_NONCANONICAL,  /**< address not canonical for the mode */
+	PGW_FAULT_BAD_TABLE,     /**< table lies outside physical memory */
+	PGW_FAULT_ACCESS,        /**< access check failed (U/S, W, NX, SMEP, SMAP, PK) */
+	PGW_FAULT_LOOP,          /**< walk exceeded its step budget */
+};
+
+/** Which translation stage a step or fault belongs to. */
+enum pgw_stage { PGW_STAGE_GUEST = 0, PGW_STAGE_NESTED = 1 };
+
+/** Details of a failed translation, filled when a call returns an error. */
+struct pgw_fault {
+	enum pgw_fault_reason out_reason;
+	enum pgw_stage out_stage;  /**< nested faults happen on a GPA */
+	int out_level;             /**< level index (0 = top), -1 if none */
+	const char *out_level_name;
+	unsigned out_index;        /**< entry index within its table */
+	uint64_t out_table;        /**< table address (in its stage's space) */
+	uint64_t out_entry;        /**< raw entry value (if read) */
+	uint64_t out_rsvd;         /**< reserved bits found set */
+	uint64_t out_addr;         /**< address being translated at that stage */
+};
+
+/** One paging-structure entry visited by a translation (for vtop). */
+struct pgw_step {
+	enum pgw_stage stage;
+	int level;               /**< 0 = top level of its format */
+	const char *level_name;  /**< "PML4", "PDPT", "PD", "PT", "EPT PML4" … */
+	unsigned index;
+	uint64_t table;          /**< table address in the stage's input space */
+	uint64_t entry_addr;     /**< physical (host) address of the entry */
+	uint64_t entry;          /**< raw value */
+	int leaf;                /**< nonzero when this entry maps the page */
+};
+
+#define PGW_TRACE_MAX 48
+/** Per-level trace of one translation; nested walks interleave stages. */
+struct pgw_trace {
+	unsigned n;
+	struct pgw_step step[PGW_TRACE_MAX];
+};
+
+/** Result of a successful translation. */
+struct pgw_result {
+	uint64_t out_pa;         /**< final physical address (HPA when nested) */
+	uint64_t out_gpa;        /**< guest-physical address (== out_pa if not nested) */
+	uint64_t out_page_size;  /**< bytes mapped around out_pa by this translation */
+	unsigned out_perms;      /**< PGW_PERM_* effective permissions */
+	uint64_t out_entry;      /**< raw leaf entry (guest stage) */
+	int out_level;           /**< level of the leaf (guest stage) */
+	int out_pkey;            /**< protection key of the leaf, -1 if none */
+};
+
+/** A translation context: format, root, control bits, optional nesting. */
+typedef struct pgw_ctx pgw_ctx;
+
+/**
+ * Create an x86 context from control registers. The mode follows the CPU
+ * rules: CR0.PG=0 no paging; CR4.PAE=0 32-bit; EFER.LMA (or LME with PG)
+ * IA-32e, 5-level with CR4.LA57; otherwise PAE.
+ * @param out   caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL for impossible combinations (message in @p err),
+ *         PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_x86(pgw_ctx **out, const struct pgw_x86_regs *regs,
+			    const struct pgw_mem_ops *mem, void *mem_payload,
+			    char *err, size_t errlen);
+
+/**
+ * Create a nested-paging (stage 2) context.
+ * @param mode  PGW_MODE_EPT4/EPT5 (root = EPTP) or PGW_MODE_NPT4/NPT5
+ *              (root = nCR3)
+ * @param nxe   NPT only: honour the NX bit (host EFER.NXE)
+ */
+PGW_API int pgw_ctx_new_nested(pgw_ctx **out, enum pgw_mode mode,
+			       uint64_t root, unsigned maxphyaddr, int nxe,
+			       const struct pgw_mem_ops *mem, void *mem_payload,
+			       char *err, size_t errlen);
+
+/**
+ * Compose: every table fetch and the final GPA of @p guest are translated
+ * through @p host (borrowed; must outlive @p guest). NULL detaches.
+ */
+PGW_API int pgw_ctx_set_nested(pgw_ctx *guest, pgw_ctx *host);
+
+/** Free a context; NULL is a no-op. */
+PGW_API void pgw_ctx_free(pgw_ctx *ctx);
+
+/** The context's paging mode. */
+PGW_API enum pgw_mode pgw_ctx_mode(const pgw_ctx *ctx);
+
+/** The nested (host) context, or NULL. Borrowed. */
+PGW_API pgw_ctx *pgw_ctx_nested(const pgw_ctx *ctx);
+
+/** Human name of a mode ("4-level", "PAE", "EPT 4-level" …). */
+PGW_API const char *pgw_mode_name(enum pgw_mode mode);
+
+/** Virtual address width of the context's mode (32, 48, 57, 64). */
+PGW_API unsigned pgw_ctx_va_bits(const pgw_ctx *ctx);
+
+/** Sign-extend @p va as the mode's canonical form (identity for 32-bit). */
+PGW_API uint64_t pgw_ctx_canonical(const pgw_ctx *ctx, uint64_t va);
+
+/**
+ * Bound the number of tables one pgw_walk() may load, so that tables that
+ * alias themselves cannot make a walk run for hours. 0 restores the default
+ * (4M tables, enough for 8 TiB of 4K pages).
+ */
+PGW_API void pgw_ctx_set_walk_budget(pgw_ctx *ctx, uint64_t tables);
+
+/** Drop cached translations and table pages (live guests, after a write). */
+PGW_API void pgw_ctx_invalidate(pgw_ctx *ctx);
+
+/**
+ * Translate one virtual address.
+ * @param access  0 for the debugger's view (no permission check), or
+ *                PGW_ACC_* bits to check the access as the CPU would
+ * @param out     valid only when 0 is returned
+ * @param fault   optional; filled when an error is returned
+ * @param trace   optional; receives every entry read (uncached walk)
+ * @return 0, PGW_ENOTMAPPED, PGW_ERSVD, PGW_EIO, PGW_EACCES
+ */
+PGW_API int pgw_translate(pgw_ctx *ctx, uint64_t va, unsigned access,
+			  struct pgw_result *out, struct pgw_fault *fault,
+			  struct pgw_trace *trace);
+
+/* ------------------------------------------------------------------ */
+/* Range walks                                                          */
+
+/** A mapped range reported by pgw_walk(). */
+struct pgw_leaf {
+	uint64_t va;         /**< canonical virtual address of the page */
+	uint64_t size;       /**< page size (min of both stages when nested) */
+	uint64_t pa;         /**< physical address (HPA when nested) */
+	uint64_t gpa;        /**< guest-physical (== pa if not nested) */
+	unsigned perms;      /**< effective PGW_PERM_* */
+	uint64_t entry;      /**< raw guest leaf entry */
+	int level;           /**< guest level index of the leaf */
+	unsigned index;      /**< index within the leaf's table */
+	int pkey;            /**< protection key, -1 if none */
+};
+
+/** A non-leaf entry about to be descended (present, valid). */
+struct pgw_table {
+	uint64_t va;         /**< canonical start of the span it maps */
+	uint64_t size;       /**< span size */
+	uint64_t entry;      /**< raw entry */
+	int level;
+	unsigned index;
+	unsigned perms;      /**< effective permissions down to this entry */
+};
+
+/**
+ * Callbacks of a range walk; every member optional. Return 0 to continue,
+ * >0 to stop the walk (the value is returned by pgw_walk), <0 for an error
+ * (returned as is). The walker descends into a table only when @ref leaf,
+ * @ref table or @ref hole could be called below it.
+ */
+struct pgw_walk_ops {
+	/** Called for each present non-leaf entry before its table is walked.
+	 *  Returning PGW_WALK_SKIP skips the subtree. */
+	int (*table)(const struct pgw_table *t, void *payload);
+	/** Called for each mapped page that passes the filter. */
+	int (*leaf)(const struct pgw_leaf *l, void *payload);
+	/** Called once per not-present span [start, end) at @p level, never
+	 *  descended. Not called for spans filtered out. */
+	int (*hole)(uint64_t start, uint64_t end, int level, void *payload);
+	/** Called for entries that fault (reserved bits, table outside
+	 *  memory, nested fault); the span is skipped. */
+	int (*fault)(uint64_t start, uint64_t end, const struct pgw_fault *f,
+		     void *payload);
+};
+
+/** Returned by pgw_walk_ops.table to skip a subtree. */
+#define PGW_WALK_SKIP 0x7fff0001
+
+/** Filter applied while walking (subtrees that cannot match are skipped). */
+struct pgw_walk_filter {
+	unsigned version;    /**< PGW_WALK_FILTER_VERSION */
+	uint64_t start;      /**< first canonical VA of interest */
+	uint64_t last;       /**< last canonical VA of interest (inclusive) */
+	unsigned need;       /**< PGW_PERM_* every reported leaf has */
+	unsigned deny;       /**< PGW_PERM_* no reported leaf has */
+};
+#define PGW_WALK_FILTER_VERSION 1
+#define PGW_WALK_FILTER_INIT \
+	{ .version = PGW_WALK_FILTER_VERSION, .start = 0, .last = UINT64_MAX }
+
+/**
+ * Walk every mapping of the context in ascending (canonical) VA order.
+ * Non-canonical spans are skipped. Bounded work on any table contents.
+ * @param filter  NULL for everything
+ * @return 0, the first positive callback value, or a negative error
+ */
+PGW_API int pgw_walk(pgw_ctx *ctx, const struct pgw_walk_filter *filter,
+		     const struct pgw_walk_ops *ops, void *payload);
+
+/** Level name of @p level in the context's guest format ("PML4" …). */
+PGW_API const char *pgw_ctx_level_name(const pgw_ctx *ctx, int level);
+
+/** Number of levels of the context's format (0 when paging is off). */
+PGW_API int pgw_ctx_levels(const pgw_ctx *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PGWALK_H */

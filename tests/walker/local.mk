@@ -1,0 +1,18 @@
+# Walker unit tests (cmocka). Each program is one cmocka group (one TAP plan).
+noinst_LTLIBRARIES += tests/common/libptbuilder.la
+tests_common_libptbuilder_la_SOURCES = tests/common/ptbuilder.c tests/common/ptbuilder.h
+
+walker_test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+walker_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common -I$(top_srcdir)/walker
+walker_test_ldadd = tests/common/libptbuilder.la walker/libpgwalk-internal.la $(CMOCKA_LIBS)
+
+walker_tests = \
+	tests/walker/test_x86_4l
+
+check_PROGRAMS += $(walker_tests)
+TESTS += $(walker_tests)
+
+tests_walker_test_x86_4l_SOURCES = tests/walker/test_x86_4l.c
+tests_walker_test_x86_4l_CFLAGS = $(walker_test_cflags)
+tests_walker_test_x86_4l_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_x86_4l_LDADD = $(walker_test_ldadd)

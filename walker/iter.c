@@ -1,0 +1,298 @@
+/*
+ * Range walks (pgw_walk): visit every mapping of a context in VA order with
+ * the leaf/table/hole/fault callbacks, applying the filter while descending
+ * so that subtrees which cannot match are never loaded. Work is bounded by
+ * the context's table budget, whatever the tables contain.
+ */
+#include "walker_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct walk {
+	pgw_ctx *c;
+	const struct pgw_walk_ops *ops;
+	void *payload;
+	uint64_t lo, hi;          /* input-index range of interest, inclusive */
+	unsigned need, deny;
+	uint64_t budget;
+	bool descend;             /* some callback wants to see below tables */
+	unsigned char scratch[PGW_MAX_LEVELS][4096];
+};
+
+static uint64_t canon(const struct walk *w, uint64_t idx)
+{
+	return pgw_ctx_canonical(w->c, idx);
+}
+
+/* Exclusive canonical end of the span ending at index @last (inclusive):
+ * 0 stands for the top of the 64-bit space. */
+static uint64_t canon_end(const struct walk *w, uint64_t last)
+{
+	return canon(w, last) + 1;
+}
+
+static int report_fault(struct walk *w, uint64_t first, uint64_t last,
+			struct pgw_fault *f)
+{
+	if (!w->ops->fault)
+		return 0;
+	return w->ops->fault(canon(w, first), canon_end(w, last), f,
+			     w->payload);
+}
+
+/* A guest leaf, split at the nested stage's page boundaries. */
+static int emit_leaf(struct walk *w, struct pgw_leaf *l)
+{
+	uint64_t gva = l->va, gpa = l->gpa, left = l->size;
+	pgw_ctx *c = w->c;
+
+	if (!c->nested) {
+		if (!w->ops->leaf)
+			return 0;
+		return w->ops->leaf(l, w->payload);
+	}
+	while (left) {
+		struct pgw_result h;
+		struct pgw_fault f = { .out_level = -1 };
+		uint64_t chunk, span;
+		int rc = pgw__nested_gpa(c, gpa, &h, &f);
+
+		if (rc < 0) {
+			/* Skip the whole nested span that faulted. */
+			span = f.out_level >= 0 ?
+			       1ULL << c->nested->fmt->lv[f.out_level].shift : 4096;
+			chunk = span - (gpa & (span - 1));
+			if (chunk > left)
+				chunk = left;
+			f.out_addr = gpa;
+			if (w->ops->fault) {
+				rc = w->ops->fault(gva, gva + chunk, &f,
+						   w->payload);
+				if (rc)
+					return rc;
+			}
+		} else {
+			struct pgw_leaf part = *l;
+
+			chunk = h.out_page_size - (gpa & (h.out_page_size - 1));
+			if (chunk > left)
+				chunk = left;
+			part.va = gva;
+			part.gpa = gpa;
+			part.pa = h.out_pa;
+			part.size = chunk;
+			part.perms = l->perms & h.out_perms;
+			if (w->ops->leaf &&
+			    (part.perms & w->need) == w->need &&
+			    !(part.perms & w->deny)) {
+				rc = w->ops->leaf(&part, w->payload);
+				if (rc)
+					return rc;
+			}
+		}
+		gva += chunk;
+		gpa += chunk;
+		left -= chunk;
+	}
+	return 0;
+}
+
+static int walk_level(struct walk *w, int level, uint64_t table,
+		      uint64_t base, unsigned perms);
+
+/* Visit entry @i of a loaded table; @idx is the first input index it maps. */
+static int visit(struct walk *w, int level, unsigned i, uint64_t e,
+		 uint64_t idx, unsigned perms, uint64_t table)
+{
+	pgw_ctx *c = w->c;
+	const struct pgw_level *lv = &c->fmt->lv[level];
+	uint64_t span = 1ULL << lv->shift;
+	bool leaf = pgw__is_leaf(c, lv, e);
+	uint64_t rsvd = pgw__rsvd(c, level, e, leaf);
+	unsigned p;
+
+	if (rsvd) {
+		struct pgw_fault f = {
+			.out_reason = PGW_FAULT_RESERVED, .out_level = level,
+			.out_level_name = lv->name, .out_index = i,
+			.out_table = table, .out_entry = e, .out_rsvd = rsvd,
+			.out_addr = canon(w, idx),
+		};
+		return report_fault(w, idx, idx + span - 1, &f);
+	}
+	p = perms & pgw__entry_perms(c, lv, e);
+	/* Permissions only narrow downwards: a subtree missing a needed
+	 * permission cannot hold a matching page. */
+	if ((p & w->need) != w->need)
+		return 0;
+	if (leaf) {
+		struct pgw_leaf l = {
+			.va = canon(w, idx), .size = span,
+			.pa = pgw__leaf_base(c, level, e), .perms = p,
+			.entry = e, .level = level, .index = i,
+			.pkey = pgw__pkey(c, e, p),
+		};
+
+		l.gpa = l.pa;
+		if (!c->nested && (p & w->deny))
+			return 0;
+		return emit_leaf(w, &l);
+	}
+	if (w->ops->table) {
+		struct pgw_table t = {
+			.va = canon(w, idx), .size = span, .entry = e,
+			.level = level, .index = i, .perms = p,
+		};
+		int rc = w->ops->table(&t, w->payload);
+
+		if (rc == PGW_WALK_SKIP)
+			return 0;
+		if (rc)
+			return rc;
+	}
+	if (!w->descend)
+		return 0;
+	return walk_level(w, level + 1, pgw__next_table(c, level, e), idx, p);
+}
+
+static int walk_level(struct walk *w, int level, uint64_t table,
+		      uint64_t base, unsigned perms)
+{
+	pgw_ctx *c = w->c;
+	const struct pgw_format *f = c->fmt;
+	const struct pgw_level *lv = &f->lv[level];
+	uint64_t span = 1ULL << lv->shift;
+	uint64_t n = 1ULL << lv->bits;
+	uint64_t top = base + n * span - 1;
+	uint64_t first, last, hole = 0, host;
+	bool in_hole = false;
+	struct pgw_fault fault = { .out_level = -1 };
+	const void *tbl;
+	int rc = 0;
+
+	first = w->lo > base ? (w->lo - base) >> lv->shift : 0;
+	last = (w->hi < top ? w->hi - base : top - base) >> lv->shift;
+
+	if (w->budget == 0) {
+		fault.out_reason = PGW_FAULT_LOOP;
+		fault.out_level = level;
+		fault.out_level_name = lv->name;
+		fault.out_table = table;
+		fault.out_addr = canon(w, base + first * span);
+		rc = report_fault(w, base + first * span,
+				  base + (last + 1) * span - 1, &fault);
+		return rc ? rc : PGW_ELIMIT;
+	}
+	w->budget--;
+
+	if (level == 0 && c->pdptes_valid)
+		tbl = c->pdpte;  /* the CPU's PDPTE registers, not memory */
+	else
+		tbl = pgw__load_table(c, table, pgw__table_bytes(f, lv),
+				      w->scratch[level], &fault, NULL, &host);
+	if (!tbl) {
+		if (fault.out_stage == PGW_STAGE_GUEST)
+			fault.out_reason = PGW_FAULT_BAD_TABLE;
+		fault.out_level = level;
+		fault.out_level_name = lv->name;
+		fault.out_table = table;
+		fault.out_addr = canon(w, base + first * span);
+		return report_fault(w, base + first * span,
+				    base + (last + 1) * span - 1, &fault);
+	}
+
+	for (uint64_t i = first; i <= last; i++) {
+		uint64_t idx = base + i * span;
+		uint64_t e = pgw__read_entry(f, tbl, (unsigned)i);
+
+		if (!pgw__present(lv, e)) {
+			if (!in_hole) {
+				hole = idx;
+				in_hole = true;
+			}
+			continue;
+		}
+		if (in_hole) {
+			in_hole = false;
+			if (w->ops->hole) {
+				rc = w->ops->hole(canon(w, hole),
+						  canon_end(w, idx - 1), level,
+						  w->payload);
+				if (rc)
+					return rc;
+			}
+		}
+		rc = visit(w, level, (unsigned)i, e, idx, perms, table);
+		if (rc)
+			return rc;
+	}
+	if (in_hole && w->ops->hole)
+		rc = w->ops->hole(canon(w, hole),
+				  canon_end(w, base + (last + 1) * span - 1),
+				  level, w->payload);
+	return rc;
+}
+
+/* Clamp canonical bounds into the format's input-index space. */
+static bool index_range(const pgw_ctx *c, uint64_t start, uint64_t last,
+			uint64_t *lo, uint64_t *hi)
+{
+	const struct pgw_format *f = c->fmt;
+	uint64_t mask = (1ULL << f->va_bits) - 1;
+
+	if (!f->canonical) {
+		if (start > mask)
+			return false;
+		*lo = start;
+		*hi = last > mask ? mask : last;
+		return *lo <= *hi;
+	}
+	/* Canonical order equals index order once the hole is removed. */
+	uint64_t half = 1ULL << (f->va_bits - 1);
+	uint64_t upper = ~(half - 1);     /* first upper-half address */
+
+	if (start >= half && start < upper)
+		start = upper;
+	if (last >= half && last < upper)
+		last = half - 1;
+	if (start > last)
+		return false;
+	*lo = start & mask;
+	*hi = last & mask;
+	return *lo <= *hi;
+}
+
+int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
+	     const struct pgw_walk_ops *ops, void *payload)
+{
+	static const struct pgw_walk_ops none;
+	struct pgw_walk_filter all = PGW_WALK_FILTER_INIT;
+	struct walk *w;
+	int rc;
+
+	if (!c)
+		return PGW_EINVAL;
+	if (!filter)
+		filter = &all;
+	if (filter->version != PGW_WALK_FILTER_VERSION)
+		return PGW_EINVAL;
+	if (!c->fmt)
+		return 0;  /* paging disabled: no tables to walk */
+	w = malloc(sizeof(*w));
+	if (!w)
+		return PGW_ENOMEM;
+	w->c = c;
+	w->ops = ops ? ops : &none;
+	w->payload = payload;
+	w->need = filter->need;
+	w->deny = filter->deny;
+	w->budget = c->walk_budget;
+	w->descend = w->ops->leaf || w->ops->hole || w->ops->fault ||
+		     w->ops->table;
+	rc = 0;
+	if (index_range(c, filter->start, filter->last, &w->lo, &w->hi))
+		rc = walk_level(w, 0, c->root, 0, PGW_PERM_ALL);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,298 @@
+/*
+ * The one walk loop of libpgwalk, table-driven by struct pgw_format: single
+ * translations (with an optional per-level trace for vtop) and range walks
+ * over a whole address space, both composing through a nested stage when
+ * one is attached. Nothing here writes memory or sets Accessed/Dirty bits.
+ */
+#include "walker_priv.h"
+
+#include <string.h>
+
+static void fault_set(struct pgw_fault *f, enum pgw_fault_reason why,
+		      const pgw_ctx *c, int level, unsigned index,
+		      uint64_t table, uint64_t entry, uint64_t addr)
+{
+	f->out_reason = why;
+	f->out_stage = PGW_STAGE_GUEST;
+	f->out_level = level;
+	f->out_level_name = level >= 0 && c->fmt ? c->fmt->lv[level].name : NULL;
+	f->out_index = index;
+	f->out_table = table;
+	f->out_entry = entry;
+	f->out_rsvd = 0;
+	f->out_addr = addr;
+}
+
+static int fault_code(enum pgw_fault_reason why)
+{
+	switch (why) {
+	case PGW_FAULT_RESERVED: return PGW_ERSVD;
+	case PGW_FAULT_BAD_TABLE: return PGW_EIO;
+	case PGW_FAULT_ACCESS: return PGW_EACCES;
+	case PGW_FAULT_LOOP: return PGW_ELIMIT;
+	default: return PGW_ENOTMAPPED;
+	}
+}
+
+static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
+			struct pgw_fault *fault, struct pgw_trace *trace,
+			enum pgw_stage stage);
+
+/* Stage-2 permissions as seen by the guest (AMD APM 15.25.5: nested
+ * accesses are user accesses, so a supervisor-only NPT page is unusable). */
+static unsigned stage2_perms(const pgw_ctx *host, unsigned p)
+{
+	if ((host->fmt->mode == PGW_MODE_NPT4 ||
+	     host->fmt->mode == PGW_MODE_NPT5) && !(p & PGW_PERM_U))
+		p = 0;
+	return p | PGW_PERM_U;
+}
+
+/* Translate a guest-physical address through the nested stage. */
+static int nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
+		      struct pgw_fault *fault, struct pgw_trace *trace)
+{
+	int rc = translate_at(c->nested, gpa, r, fault, trace, PGW_STAGE_NESTED);
+
+	if (rc < 0) {
+		fault->out_stage = PGW_STAGE_NESTED;
+		return rc;
+	}
+	r->out_perms = stage2_perms(c->nested, r->out_perms);
+	return 0;
+}
+
+const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
+			    void *scratch, struct pgw_fault *fault,
+			    struct pgw_trace *trace, uint64_t *host_addr)
+{
+	uint64_t pa = addr;
+	const void *p;
+
+	if (c->nested) {
+		struct pgw_result r;
+
+		if (nested_gpa(c, addr, &r, fault, trace) < 0)
+			return NULL;
+		pa = r.out_pa;
+	}
+	*host_addr = pa;
+	if (c->mem->map) {
+		p = c->mem->map(pa, size, c->mem_payload);
+		if (p)
+			return p;
+	}
+	if (scratch) {
+		if (c->mem->read(pa, scratch, size, c->mem_payload) == 0)
+			return scratch;
+	} else if ((pa & 4095) + size <= 4096) {
+		p = pgw__pcache_get(c, pa & ~4095ULL);
+		if (p)
+			return (const unsigned char *)p + (pa & 4095);
+		/* A short table (PAE PDPT) may end where memory ends. */
+		if (size <= sizeof(c->small_table) &&
+		    c->mem->read(pa, c->small_table, size, c->mem_payload) == 0)
+			return c->small_table;
+	}
+	fault->out_reason = PGW_FAULT_BAD_TABLE;
+	fault->out_stage = PGW_STAGE_GUEST;
+	fault->out_table = addr;
+	return NULL;
+}
+
+/* Table of @level at @table, honouring the loaded PAE PDPTE registers. */
+static const void *level_table(pgw_ctx *c, int level, uint64_t table,
+			       void *scratch, struct pgw_fault *fault,
+			       struct pgw_trace *trace, uint64_t *host_addr)
+{
+	const struct pgw_format *f = c->fmt;
+
+	if (level == 0 && c->pdptes_valid) {
+		*host_addr = table;
+		return c->pdpte;
+	}
+	return pgw__load_table(c, table, pgw__table_bytes(f, &f->lv[level]),
+			       scratch, fault, trace, host_addr);
+}
+
+/* Index of @va in the format's input space; false if not canonical. */
+static bool input_index(const pgw_ctx *c, uint64_t va, uint64_t *idx)
+{
+	const struct pgw_format *f = c->fmt;
+	uint64_t mask = f->va_bits >= 64 ? ~0ULL : (1ULL << f->va_bits) - 1;
+
+	*idx = va & mask;
+	if (f->canonical)
+		return pgw_ctx_canonical(c, va) == va;
+	return (va & ~mask) == 0;
+}
+
+static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
+		      const pgw_ctx *c, int level, unsigned index,
+		      uint64_t table, uint64_t entry_addr, uint64_t entry,
+		      bool leaf)
+{
+	struct pgw_step *s;
+
+	if (!t || t->n >= PGW_TRACE_MAX)
+		return;
+	s = &t->step[t->n++];
+	s->stage = stage;
+	s->level = level;
+	s->level_name = c->fmt->lv[level].name;
+	s->index = index;
+	s->table = table;
+	s->entry_addr = entry_addr;
+	s->entry = entry;
+	s->leaf = leaf;
+}
+
+static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
+			struct pgw_fault *fault, struct pgw_trace *trace,
+			enum pgw_stage stage)
+{
+	const struct pgw_format *f = c->fmt;
+	uint64_t idx, table = c->root;
+	unsigned perms = PGW_PERM_ALL;
+
+	if (!f) {
+		/* Paging disabled: linear is physical. */
+		out->out_pa = out->out_gpa = va;
+		out->out_page_size = 4096;
+		out->out_perms = PGW_PERM_ALL;
+		out->out_entry = 0;
+		out->out_level = -1;
+		out->out_pkey = -1;
+		return 0;
+	}
+	if (!input_index(c, va, &idx)) {
+		fault_set(fault, PGW_FAULT_NONCANONICAL, c, -1, 0, 0, 0, va);
+		return PGW_ENOTMAPPED;
+	}
+	if (!trace) {
+		struct pgw_tlb_entry *t = pgw__tlb_slot(c, va);
+
+		if (t->tag == (va >> 12) + 1) {
+			out->out_pa = t->pa_page | (va & 4095);
+			out->out_gpa = t->gpa_page | (va & 4095);
+			out->out_page_size = t->page_size;
+			out->out_perms = t->perms;
+			out->out_entry = t->entry;
+			out->out_level = t->level;
+			out->out_pkey = t->pkey;
+			return 0;
+		}
+	}
+	for (unsigned level = 0; level < f->nlevels; level++) {
+		const struct pgw_level *lv = &f->lv[level];
+		unsigned i = (idx >> lv->shift) & ((1u << lv->bits) - 1);
+		const void *tbl;
+		uint64_t host, e, rsvd, size, gpa;
+		bool leaf;
+
+		tbl = level_table(c, level, table, NULL, fault, trace, &host);
+		if (!tbl) {
+			if (fault->out_stage == PGW_STAGE_GUEST)
+				fault_set(fault, PGW_FAULT_BAD_TABLE, c, level,
+					  i, table, 0, va);
+			else
+				fault->out_addr = table;
+			return fault_code(fault->out_reason);
+		}
+		e = pgw__read_entry(f, tbl, i);
+		if (!pgw__present(lv, e)) {
+			trace_add(trace, stage, c, level, i, table,
+				  host + i * f->entry_size, e, false);
+			fault_set(fault, PGW_FAULT_NOT_PRESENT, c, level, i,
+				  table, e, va);
+			return PGW_ENOTMAPPED;
+		}
+		leaf = pgw__is_leaf(c, lv, e);
+		trace_add(trace, stage, c, level, i, table,
+			  host + i * f->entry_size, e, leaf);
+		rsvd = pgw__rsvd(c, level, e, leaf);
+		if (rsvd) {
+			fault_set(fault, PGW_FAULT_RESERVED, c, level, i,
+				  table, e, va);
+			fault->out_rsvd = rsvd;
+			return PGW_ERSVD;
+		}
+		perms &= pgw__entry_perms(c, lv, e);
+		if (!leaf) {
+			table = pgw__next_table(c, level, e);
+			continue;
+		}
+		size = 1ULL << lv->shift;
+		gpa = pgw__leaf_base(c, level, e) | (idx & (size - 1));
+		out->out_gpa = gpa;
+		out->out_pa = gpa;
+		out->out_page_size = size;
+		out->out_entry = e;
+		out->out_level = (int)level;
+		out->out_pkey = pgw__pkey(c, e, perms);
+		if (c->nested) {
+			struct pgw_result h;
+			int rc = nested_gpa(c, gpa, &h, fault, trace);
+
+			if (rc < 0) {
+				fault->out_addr = gpa;
+				return rc;
+			}
+			out->out_pa = h.out_pa;
+			if (h.out_page_size < size)
+				out->out_page_size = h.out_page_size;
+			perms &= h.out_perms;
+		}
+		out->out_perms = perms;
+		if (!trace) {
+			struct pgw_tlb_entry *t = pgw__tlb_slot(c, va);
+
+			t->tag = (va >> 12) + 1;
+			t->pa_page = out->out_pa & ~4095ULL;
+			t->gpa_page = out->out_gpa & ~4095ULL;
+			t->page_size = out->out_page_size;
+			t->perms = out->out_perms;
+			t->entry = e;
+			t->level = (int)level;
+			t->pkey = out->out_pkey;
+		}
+		return 0;
+	}
+	/* Unreachable: the last level of every format is a leaf. */
+	fault_set(fault, PGW_FAULT_NOT_PRESENT, c, -1, 0, 0, 0, va);
+	return PGW_ENOTMAPPED;
+}
+
+int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
+		  struct pgw_result *out, struct pgw_fault *fault,
+		  struct pgw_trace *trace)
+{
+	struct pgw_fault scratch;
+	struct pgw_result r;
+	int rc;
+
+	if (!c || !out)
+		return PGW_EINVAL;
+	if (!fault)
+		fault = &scratch;
+	memset(fault, 0, sizeof(*fault));
+	fault->out_level = -1;
+	if (trace)
+		trace->n = 0;
+	rc = translate_at(c, va, &r, fault, trace, PGW_STAGE_GUEST);
+	if (rc < 0)
+		return rc;
+	if (access && c->fmt && !pgw__access_ok(c, r.out_perms, r.out_pkey, access)) {
+		fault_set(fault, PGW_FAULT_ACCESS, c, r.out_level, 0, 0,
+			  r.out_entry, va);
+		return PGW_EACCES;
+	}
+	*out = r;
+	return 0;
+}
+
+int pgw__nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
+		    struct pgw_fault *fault)
+{
+	return nested_gpa(c, gpa, r, fault, NULL);
+}
