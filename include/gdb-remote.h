@@ -1,0 +1,340 @@
+/*
+ * libgdb-remote public API: a transport-agnostic GDB remote serial protocol
+ * (RSP) engine.  Bytes go in through gdbr_server_feed(), replies come out
+ * through a caller-supplied writer, and the debugged machine is reached
+ * through a target ops table whose optional members decide what is advertised.
+ */
+#ifndef GDB_REMOTE_H
+#define GDB_REMOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define GDBR_API __attribute__((visibility("default")))
+#define GDBR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define GDBR_API
+#define GDBR_PRINTF(a, b)
+#endif
+
+/**
+ * Return codes.  Functions return 0 on success or one of these.
+ * GDBR_ERROR is the catch-all; gdbr_server_errmsg() then says more.
+ */
+enum gdbr_error {
+	GDBR_OK = 0,                /**< success */
+	GDBR_ERROR = -1,            /**< generic failure, see errmsg */
+	GDBR_EINVAL = -2,           /**< invalid argument or state */
+	GDBR_ENOMEM = -3,           /**< allocation failed */
+	GDBR_EDISCONNECTED = -4,    /**< the session ended (D, k, fatal) */
+	GDBR_EIO = -5,              /**< the connection writer failed */
+	GDBR_EFATAL = -6            /**< from a target op: drop the session */
+};
+
+/** Memory access flag: addresses are guest-physical (Qqemu.PhyMemMode:1). */
+#define GDBR_MEM_PHYS 0x1u
+
+/** Server states (gdbr_server_state()). */
+enum gdbr_state {
+	GDBR_STATE_IDLE = 0,        /**< target stopped, serving packets */
+	GDBR_STATE_RUNNING,         /**< target resumed, stop reply pending */
+	GDBR_STATE_INTERRUPTED,     /**< Ctrl-C forwarded, stop reply pending */
+	GDBR_STATE_DISCONNECTED     /**< session over until gdbr_server_reset() */
+};
+
+/** The protocol engine, one per connection at a time.  Opaque. */
+typedef struct gdbr_server gdbr_server;
+
+/** An output stream handed to monitor / memory-map producers.  Opaque. */
+typedef struct gdbr_out gdbr_out;
+
+/** A target description: register layout plus its XML.  Opaque. */
+typedef struct gdbr_tdesc gdbr_tdesc;
+
+/**
+ * Connection ops: where the engine's output bytes go.
+ */
+struct gdbr_conn_ops {
+	/**
+	 * Required.  Write all @p len bytes of @p buf to the peer.
+	 * @return 0, or negative: the engine then enters DISCONNECTED and
+	 *         gdbr_server_feed() returns GDBR_EIO.
+	 */
+	int (*write)(const void *buf, size_t len, void *payload);
+	/**
+	 * Optional: if NULL, nothing is done.  Called once at the end of each
+	 * gdbr_server_feed() call that produced output, for buffered writers.
+	 */
+	int (*flush)(void *payload);
+};
+
+/**
+ * Target ops: the machine being debugged.  Thread ids are 1..N.
+ * Any op may return GDBR_EFATAL to end the session.
+ */
+struct gdbr_target_ops {
+	/**
+	 * Optional: if NULL, the XML of the config's tdesc is served (when a
+	 * tdesc is set), else qXfer:features:read is not advertised.
+	 * Return the document named @p annex ("target.xml" or an include), or
+	 * NULL if there is none.  The text is borrowed and must stay valid
+	 * until the next call.
+	 */
+	const char *(*target_xml)(const char *annex, size_t *len, void *payload);
+	/**
+	 * Required.  Read register @p regno of thread @p tid into @p buf
+	 * (@p size bytes, target byte order).
+	 * @return bytes written (== size normally), 0 if the value is
+	 *         unavailable (sent as "xx" bytes), negative on error (E01).
+	 */
+	int (*read_register)(int tid, int regno, void *buf, size_t size,
+	                     void *payload);
+	/**
+	 * Optional: if NULL, G and P get an error reply (E30, read-only).
+	 * @return 0 or negative (E01).
+	 */
+	int (*write_register)(int tid, int regno, const void *buf, size_t size,
+	                      void *payload);
+	/**
+	 * Required.  Read up to @p len bytes at @p addr.  @p flags holds
+	 * GDBR_MEM_PHYS when GDB selected physical mode.
+	 * @return bytes read (> 0; may be short, the reply is then short),
+	 *         or negative (the reply is E14).  0 counts as an error.
+	 */
+	int (*read_memory)(uint64_t addr, void *buf, size_t len,
+	                   unsigned flags, void *payload);
+	/**
+	 * Optional: if NULL, M and X get an error reply (E30): snapshots are
+	 * read-only.  @return 0 or negative (E14).
+	 */
+	int (*write_memory)(uint64_t addr, const void *buf, size_t len,
+	                    unsigned flags, void *payload);
+	/**
+	 * Optional: if NULL, the target has exactly one thread.
+	 * @return the number of threads N >= 1 (ids 1..N).
+	 */
+	int (*thread_count)(void *payload);
+	/**
+	 * Optional: if NULL, nothing is told.  Called when GDB selects a
+	 * thread for register access (Hg), so the target can follow it
+	 * (e.g. for "monitor" commands acting on the current vCPU).
+	 * @return 0, or negative to refuse (E01).
+	 */
+	int (*select_thread)(int tid, void *payload);
+	/**
+	 * Optional: if NULL, qRcmd gets an empty (unsupported) reply.
+	 * Run monitor command @p cmd (NUL-terminated, decoded).  Output
+	 * written to @p out is streamed to GDB as it is produced.
+	 * @return 0 (reply OK), or nonzero (reply E01 after the output).
+	 */
+	int (*monitor)(const char *cmd, gdbr_out *out, void *payload);
+	/**
+	 * Optional: if NULL, qXfer:memory-map:read is not advertised.
+	 * Write the whole memory-map XML document to @p xml.  Called when GDB
+	 * reads offset 0; later windows are served from the kept copy.
+	 * @return 0 or negative (E01).
+	 */
+	int (*memory_map)(gdbr_out *xml, void *payload);
+	/**
+	 * Optional: if NULL, c and s reply at once with a stop reply: the
+	 * target never runs (snapshot).  Resume (@p step = 0) or single-step
+	 * (@p step = 1) thread @p tid (-1: all).  On 0 the server enters
+	 * RUNNING and the caller later calls gdbr_server_report_stop().
+	 * @return 0, or negative (E01).
+	 */
+	int (*resume)(int tid, int step, void *payload);
+	/**
+	 * Optional: if NULL, a Ctrl-C while RUNNING is reported as a stop
+	 * (SIGINT) immediately.  Ask a running target to stop; the server
+	 * enters INTERRUPTED until gdbr_server_report_stop().
+	 */
+	int (*interrupt)(void *payload);
+};
+
+/** Current version of struct gdbr_server_config. */
+#define GDBR_SERVER_CONFIG_VERSION 1
+
+/**
+ * Server configuration.  Initialise with GDBR_SERVER_CONFIG_INIT.
+ */
+struct gdbr_server_config {
+	unsigned version;                  /**< GDBR_SERVER_CONFIG_VERSION */
+	const struct gdbr_conn_ops *conn;  /**< required */
+	void *conn_payload;                /**< passed to conn ops */
+	const struct gdbr_target_ops *target; /**< required */
+	void *target_payload;              /**< passed to target ops */
+	/**
+	 * Register layout used for g/G/p/P and as default target.xml.
+	 * Optional: if NULL, g/G/p/P reply E01.  Borrowed; must outlive s.
+	 */
+	const gdbr_tdesc *tdesc;
+	/**
+	 * Receive buffer, caller-owned, must outlive the server.  Its size is
+	 * advertised as PacketSize, so it bounds both incoming packets and
+	 * reply payloads.  At least 256 bytes and twice the tdesc's g size.
+	 */
+	void *packet_buf;
+	size_t packet_size;                /**< capacity of packet_buf */
+};
+
+/** Initialiser for struct gdbr_server_config. */
+#define GDBR_SERVER_CONFIG_INIT { GDBR_SERVER_CONFIG_VERSION, NULL, NULL, \
+	NULL, NULL, NULL, NULL, 0 }
+
+/**
+ * Create a server.  All memory the session needs is allocated here.
+ * @param out receives the server; caller frees with gdbr_server_free().
+ * @param cfg configuration; copied (its buffers stay borrowed).
+ * @return 0, GDBR_EINVAL (bad config) or GDBR_ENOMEM.
+ */
+GDBR_API int gdbr_server_new(gdbr_server **out,
+                             const struct gdbr_server_config *cfg);
+
+/**
+ * Free a server.  @param s the server; NULL is a no-op.
+ */
+GDBR_API void gdbr_server_free(gdbr_server *s);
+
+/**
+ * Consume bytes received from GDB, writing acks and replies.
+ * @param s the server.
+ * @param buf received bytes (any split: packets may span calls).
+ * @param len number of bytes.
+ * @return 0; GDBR_EDISCONNECTED after D, k or a fatal target error (the
+ *         caller closes the connection and calls gdbr_server_reset()
+ *         before serving another one); GDBR_EIO if the writer failed.
+ */
+GDBR_API int gdbr_server_feed(gdbr_server *s, const void *buf, size_t len);
+
+/**
+ * Deliver an out-of-band interrupt (Ctrl-C), as if a 0x03 byte arrived
+ * between packets.  A stopped target gets a stop reply at once.
+ * @return 0, GDBR_EDISCONNECTED or GDBR_EIO.
+ */
+GDBR_API int gdbr_server_interrupt(gdbr_server *s);
+
+/**
+ * Ready the server for a new connection: ack mode on, framer and
+ * session state (threads, PhyMemMode, cached documents) cleared.
+ * @param s the server.
+ */
+GDBR_API void gdbr_server_reset(gdbr_server *s);
+
+/**
+ * Report that a resumed target stopped: sends "T<sig>thread:<tid>;".
+ * @param s the server, in RUNNING or INTERRUPTED state.
+ * @param tid the thread that stopped (1..N).
+ * @param signal GDB signal number (5 = SIGTRAP, 2 = SIGINT).
+ * @return 0, GDBR_EINVAL (not running) or GDBR_EIO.
+ */
+GDBR_API int gdbr_server_report_stop(gdbr_server *s, int tid, int signal);
+
+/** @return the server's state. */
+GDBR_API enum gdbr_state gdbr_server_state(const gdbr_server *s);
+
+/**
+ * @return the thread GDB selected for register access (1..N).
+ */
+GDBR_API int gdbr_server_thread(const gdbr_server *s);
+
+/**
+ * @return the flags (GDBR_MEM_PHYS) memory ops are currently called with.
+ */
+GDBR_API unsigned gdbr_server_mem_flags(const gdbr_server *s);
+
+/**
+ * @return the text of the last error or protocol anomaly; borrowed,
+ *         valid until the next call on @p s.  "" if none.
+ */
+GDBR_API const char *gdbr_server_errmsg(const gdbr_server *s);
+
+/**
+ * Append bytes to an output stream.  In a monitor command, the text is
+ * sent to GDB as O packets whenever a packet's worth is buffered.
+ * @return 0, GDBR_ENOMEM or GDBR_EIO.
+ */
+GDBR_API int gdbr_out_write(gdbr_out *out, const void *buf, size_t len);
+
+/**
+ * printf into an output stream.  @return 0, GDBR_ENOMEM or GDBR_EIO.
+ */
+GDBR_API int gdbr_out_printf(gdbr_out *out, const char *fmt, ...)
+	GDBR_PRINTF(2, 3);
+
+/**
+ * x86-64 description with QEMU 7.2's gdbstub register numbering:
+ * rax..r15 0-15, rip 16, eflags 17, cs ss ds es fs gs 18-23, fs_base 24,
+ * gs_base 25, k_gs_base 26, cr0 27, cr2 28, cr3 29, cr4 30, cr8 31,
+ * efer 32, st0-st7 33-40, fctrl fstat ftag fiseg fioff foseg fooff fop
+ * 41-48, xmm0-xmm15 49-64, mxcsr 65.
+ * @return a static description (borrowed, never freed).
+ */
+GDBR_API const gdbr_tdesc *gdbr_tdesc_x86_64(void);
+
+/**
+ * i386 description with QEMU 7.2's numbering: eax ecx edx ebx esp ebp
+ * esi edi 0-7, eip 8, eflags 9, cs ss ds es fs gs 10-15, fs_base 16,
+ * gs_base 17, k_gs_base 18, cr0 19, cr2 20, cr3 21, cr4 22, cr8 23,
+ * efer 24, st0-st7 25-32, fctrl..fop 33-40, xmm0-xmm7 41-48, mxcsr 49.
+ * @return a static description (borrowed, never freed).
+ */
+GDBR_API const gdbr_tdesc *gdbr_tdesc_i386(void);
+
+/** x86-64 register numbers of gdbr_tdesc_x86_64() that targets often need. */
+enum gdbr_x86_64_reg {
+	GDBR_X86_64_RAX = 0, GDBR_X86_64_RSP = 7, GDBR_X86_64_RIP = 16,
+	GDBR_X86_64_EFLAGS = 17, GDBR_X86_64_CS = 18, GDBR_X86_64_FS_BASE = 24,
+	GDBR_X86_64_CR0 = 27, GDBR_X86_64_CR2 = 28, GDBR_X86_64_CR3 = 29,
+	GDBR_X86_64_CR4 = 30, GDBR_X86_64_CR8 = 31, GDBR_X86_64_EFER = 32,
+	GDBR_X86_64_ST0 = 33, GDBR_X86_64_XMM0 = 49, GDBR_X86_64_MXCSR = 65,
+	GDBR_X86_64_NREGS = 66
+};
+
+/** i386 register numbers of gdbr_tdesc_i386() that targets often need. */
+enum gdbr_i386_reg {
+	GDBR_I386_EAX = 0, GDBR_I386_ESP = 4, GDBR_I386_EIP = 8,
+	GDBR_I386_EFLAGS = 9, GDBR_I386_CS = 10, GDBR_I386_FS_BASE = 16,
+	GDBR_I386_CR0 = 19, GDBR_I386_CR2 = 20, GDBR_I386_CR3 = 21,
+	GDBR_I386_CR4 = 22, GDBR_I386_CR8 = 23, GDBR_I386_EFER = 24,
+	GDBR_I386_ST0 = 25, GDBR_I386_XMM0 = 41, GDBR_I386_MXCSR = 49,
+	GDBR_I386_NREGS = 50
+};
+
+/** @return the number of registers in @p t. */
+GDBR_API int gdbr_tdesc_nregs(const gdbr_tdesc *t);
+
+/** @return the size in bytes of register @p regno, or GDBR_EINVAL. */
+GDBR_API int gdbr_tdesc_reg_size(const gdbr_tdesc *t, int regno);
+
+/** @return the total size in bytes of all registers (a g reply / 2). */
+GDBR_API size_t gdbr_tdesc_regs_size(const gdbr_tdesc *t);
+
+/** @return register @p regno's name (borrowed), or NULL if out of range. */
+GDBR_API const char *gdbr_tdesc_reg_name(const gdbr_tdesc *t, int regno);
+
+/** @return the number of the register called @p name, or GDBR_EINVAL. */
+GDBR_API int gdbr_tdesc_find_reg(const gdbr_tdesc *t, const char *name);
+
+/** @return the BFD architecture name ("i386:x86-64", "i386"); borrowed. */
+GDBR_API const char *gdbr_tdesc_arch(const gdbr_tdesc *t);
+
+/**
+ * Look up a target description document, suitable for a target_xml op.
+ * @param t the description.
+ * @param annex "target.xml" (the only document; it holds every feature).
+ * @param len receives the length.
+ * @return the XML (static, borrowed) or NULL for an unknown annex.
+ */
+GDBR_API const char *gdbr_tdesc_xml(const gdbr_tdesc *t, const char *annex,
+                                    size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GDB_REMOTE_H */

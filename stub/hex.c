@@ -1,0 +1,162 @@
+/*
+ * Hex and binary coding for RSP payloads: hex digits and numbers, thread-id
+ * syntax, and the '}' escaping of binary data (GDB manual, "Overview": the
+ * bytes '#', '$', '}' and '*' travel as '}' followed by the byte XOR 0x20).
+ */
+#include <string.h>
+
+#include "gdbr_priv.h"
+
+static const char hexdig[] = "0123456789abcdef";
+
+int gdbr__hex_val(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t gdbr__hex_encode(char *dst, const void *src, size_t n)
+{
+	const unsigned char *p = src;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		dst[2 * i] = hexdig[p[i] >> 4];
+		dst[2 * i + 1] = hexdig[p[i] & 0xf];
+	}
+	return 2 * n;
+}
+
+/* Decode nchars hex digits (must be even) into dst; -1 on a bad digit. */
+int gdbr__hex_decode(void *dst, const char *src, size_t nchars)
+{
+	unsigned char *d = dst;
+	size_t i;
+
+	if (nchars % 2)
+		return -1;
+	for (i = 0; i < nchars; i += 2) {
+		int hi = gdbr__hex_val((unsigned char)src[i]);
+		int lo = gdbr__hex_val((unsigned char)src[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		d[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	return (int)(nchars / 2);
+}
+
+/*
+ * Parse a hex number at p (stops at end or the first non-digit).
+ * Returns the position after it, or NULL if there is no digit or the value
+ * does not fit 64 bits.
+ */
+const char *gdbr__parse_hex(const char *p, const char *end, uint64_t *v)
+{
+	uint64_t val = 0;
+	const char *start = p;
+	int d;
+
+	while (p < end && (d = gdbr__hex_val((unsigned char)*p)) >= 0) {
+		if (val >> 60)
+			return NULL;
+		val = val << 4 | (uint64_t)d;
+		p++;
+	}
+	if (p == start)
+		return NULL;
+	*v = val;
+	return p;
+}
+
+/*
+ * Parse a thread-id (GDB manual, "thread-id syntax"): a positive hex
+ * number, "0" (any thread) or "-1" (all threads).  Multiprocess "pP.T" is
+ * not accepted since we never advertise multiprocess+.
+ */
+const char *gdbr__parse_tid(const char *p, const char *end, int *tid)
+{
+	uint64_t v;
+
+	if (end - p >= 2 && p[0] == '-' && p[1] == '1') {
+		*tid = -1;
+		return p + 2;
+	}
+	p = gdbr__parse_hex(p, end, &v);
+	if (!p || v > 0x7fffffff)
+		return NULL;
+	*tid = (int)v;
+	return p;
+}
+
+static int needs_escape(unsigned char c)
+{
+	return c == '#' || c == '$' || c == '}' || c == '*';
+}
+
+/*
+ * Escape n bytes of src into dst (at most dst_cap bytes).  Stops before a
+ * byte whose encoding would not fit.  *consumed gets the number of source
+ * bytes encoded; the return value is the number of bytes written.
+ */
+size_t gdbr__bin_escape(char *dst, size_t dst_cap, const void *src, size_t n,
+                        size_t *consumed)
+{
+	const unsigned char *p = src;
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (needs_escape(p[i])) {
+			if (o + 2 > dst_cap)
+				break;
+			dst[o++] = '}';
+			dst[o++] = (char)(p[i] ^ 0x20);
+		} else {
+			if (o + 1 > dst_cap)
+				break;
+			dst[o++] = (char)p[i];
+		}
+	}
+	*consumed = i;
+	return o;
+}
+
+/*
+ * Undo the escaping of n bytes at src into dst (dst may equal src).
+ * Returns the decoded length, or -1 if the data ends inside an escape.
+ */
+long gdbr__bin_unescape(void *dst, const char *src, size_t n)
+{
+	unsigned char *d = dst;
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (src[i] == '}') {
+			if (++i == n)
+				return -1;
+			d[o++] = (unsigned char)(src[i] ^ 0x20);
+		} else {
+			d[o++] = (unsigned char)src[i];
+		}
+	}
+	return (long)o;
+}
+
+/* Does the packet (p, len) begin with prefix? */
+int gdbr__starts(const char *p, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && memcmp(p, prefix, n) == 0;
+}
+
+/* Is the packet (p, len) exactly str? */
+int gdbr__is(const char *p, size_t len, const char *str)
+{
+	return len == strlen(str) && memcmp(p, str, len) == 0;
+}

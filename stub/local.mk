@@ -1,0 +1,32 @@
+# stub/: libgdb-remote, the RSP engine (installed, exports fixed by
+# libgdb-remote.map), built from a convenience library the unit tests link
+# statically, plus the internal transports library for the pgstub program.
+
+noinst_LTLIBRARIES += stub/libgdbr-core.la
+stub_libgdbr_core_la_SOURCES = \
+	stub/gdbr_priv.h \
+	stub/hex.c \
+	stub/packet.c \
+	stub/server.c \
+	stub/out.c \
+	stub/tdesc_x86.c \
+	stub/cmd_query.c \
+	stub/cmd_mem.c \
+	stub/cmd_regs.c \
+	stub/cmd_thread.c \
+	stub/cmd_xfer.c \
+	stub/cmd_rcmd.c \
+	stub/cmd_run.c
+
+lib_LTLIBRARIES += stub/libgdb-remote.la
+stub_libgdb_remote_la_SOURCES =
+stub_libgdb_remote_la_LIBADD = stub/libgdbr-core.la
+stub_libgdb_remote_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 \
+	-Wl,--version-script=$(srcdir)/stub/libgdb-remote.map
+EXTRA_stub_libgdb_remote_la_DEPENDENCIES = stub/libgdb-remote.map
+include_HEADERS += include/gdb-remote.h
+pkgconfig_DATA += stub/gdb-remote.pc
+EXTRA_DIST += stub/libgdb-remote.map stub/gdb-remote.pc.in
+
+noinst_LTLIBRARIES += stub/libgdbr-transport.la
+stub_libgdbr_transport_la_SOURCES = stub/transport.h stub/transport.c

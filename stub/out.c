@@ -1,0 +1,130 @@
+/*
+ * Output streams given to target producers: the console stream of a monitor
+ * command (fixed buffer, flushed to GDB as hex "O" packets when full) and
+ * growable documents (the memory map, kept for later qXfer windows).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gdbr_priv.h"
+
+void gdbr__out_init(struct gdbr_out *o, gdbr_server *s,
+                    enum gdbr__out_kind kind, char *buf, size_t cap)
+{
+	o->s = s;
+	o->kind = kind;
+	o->buf = buf;
+	o->cap = cap;
+	o->len = 0;
+	o->err = 0;
+}
+
+void gdbr__out_clear(struct gdbr_out *o)
+{
+	o->len = 0;
+	o->err = 0;
+}
+
+void gdbr__out_release(struct gdbr_out *o)
+{
+	free(o->buf);
+	o->buf = NULL;
+	o->cap = 0;
+	o->len = 0;
+}
+
+/* Send buffered console text as one "O<hex>" packet. */
+int gdbr__out_flush(struct gdbr_out *o)
+{
+	gdbr_server *s = o->s;
+
+	if (o->kind != GDBR__OUT_CONSOLE || o->len == 0 || o->err)
+		return o->err;
+	gdbr__reply_begin(s);
+	gdbr__put(s, "O", 1);
+	gdbr__put_hex(s, o->buf, o->len);
+	o->len = 0;
+	if (gdbr__reply_end(s))
+		o->err = GDBR_EIO;
+	return o->err;
+}
+
+static int grow(struct gdbr_out *o, size_t need)
+{
+	size_t cap = o->cap ? o->cap : 1024;
+	char *nb;
+
+	while (cap - o->len < need) {
+		if (cap > ((size_t)-1) / 2)
+			return GDBR_ENOMEM;
+		cap *= 2;
+	}
+	if (cap == o->cap)
+		return 0;
+	nb = realloc(o->buf, cap);
+	if (!nb)
+		return GDBR_ENOMEM;
+	o->buf = nb;
+	o->cap = cap;
+	return 0;
+}
+
+int gdbr_out_write(gdbr_out *o, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	if (o->err)
+		return o->err;
+	if (o->kind == GDBR__OUT_GROW) {
+		o->err = grow(o, len);
+		if (o->err)
+			return o->err;
+		memcpy(o->buf + o->len, p, len);
+		o->len += len;
+		return 0;
+	}
+	while (len > 0) {
+		size_t n = o->cap - o->len;
+
+		if (n > len)
+			n = len;
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+		p += n;
+		len -= n;
+		if (o->len == o->cap && gdbr__out_flush(o))
+			return o->err;
+	}
+	return 0;
+}
+
+int gdbr_out_printf(gdbr_out *o, const char *fmt, ...)
+{
+	char small[256];
+	char *big;
+	va_list ap;
+	int n, rc;
+
+	if (o->err)
+		return o->err;
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return GDBR_EINVAL;
+	if ((size_t)n < sizeof(small))
+		return gdbr_out_write(o, small, (size_t)n);
+	/* Long output (monitor help, tables): not a hot path. */
+	big = malloc((size_t)n + 1);
+	if (!big) {
+		o->err = GDBR_ENOMEM;
+		return o->err;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rc = gdbr_out_write(o, big, (size_t)n);
+	free(big);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * Internal transports for the pgstub program (not installed): serve a
+ * gdbr_server over a pair of file descriptors (--stdio), a TCP listener or
+ * a Unix socket listener.  The engine itself stays transport-agnostic.
+ */
+#ifndef GDBR_TRANSPORT_H
+#define GDBR_TRANSPORT_H
+
+#include "gdb-remote.h"
+
+/** Payload of gdbr_transport_fd_ops: the descriptor replies go to. */
+struct gdbr_fd_conn {
+	int fd;     /**< output descriptor; set by the serve functions */
+};
+
+/**
+ * Connection ops writing to a descriptor (send() with MSG_NOSIGNAL on
+ * sockets so a vanished peer gives an error, not SIGPIPE).  Use with a
+ * struct gdbr_fd_conn payload when creating the server.
+ */
+extern const struct gdbr_conn_ops gdbr_transport_fd_ops;
+
+/**
+ * Serve one connection: reset @p s, then read @p in_fd and feed the server
+ * (replies go to @p out_fd through @p conn) until the peer closes, detaches
+ * or kills.  The server is left ready for another connection.
+ * @return 0 (peer closed), GDBR_EDISCONNECTED (D or k), GDBR_EIO.
+ */
+int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
+                            int in_fd, int out_fd);
+
+/**
+ * Open a TCP listener (SO_REUSEADDR) on @p host (NULL: 127.0.0.1) and
+ * @p port (0: pick one).
+ * @param out_fd receives the listening socket; caller closes.
+ * @param bound_port if not NULL, receives the port actually bound.
+ * @return 0, GDBR_EINVAL (bad address) or GDBR_EIO.
+ */
+int gdbr_transport_listen_tcp(int *out_fd, const char *host, int port,
+                              int *bound_port);
+
+/**
+ * Open a Unix stream socket listener at @p path, mode 0600.  A stale
+ * socket file at @p path is replaced; any other file is an error.
+ * @param out_fd receives the listening socket; caller closes (and unlinks).
+ * @return 0, GDBR_EINVAL (path too long or not a socket) or GDBR_EIO.
+ */
+int gdbr_transport_listen_unix(int *out_fd, const char *path);
+
+/**
+ * Accept connections on @p listen_fd and serve them one at a time
+ * (TCP_NODELAY on TCP), until an error, or after the first one if
+ * @p once.  Connections waiting meanwhile queue in the backlog.
+ * @return 0 (once: the connection ended) or GDBR_EIO (accept failed).
+ */
+int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
+                                  int listen_fd, int once);
+
+#endif /* GDBR_TRANSPORT_H */
