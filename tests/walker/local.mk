@@ -7,7 +7,8 @@ walker_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common -I$(top_srcdi
 walker_test_ldadd = tests/common/libptbuilder.la walker/libpgwalk-internal.la $(CMOCKA_LIBS)
 
 walker_tests = \
-	tests/walker/test_x86_4l
+	tests/walker/test_x86_4l \
+	tests/walker/test_x86_32
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -16,3 +17,8 @@ tests_walker_test_x86_4l_SOURCES = tests/walker/test_x86_4l.c
 tests_walker_test_x86_4l_CFLAGS = $(walker_test_cflags)
 tests_walker_test_x86_4l_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_x86_4l_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_x86_32_SOURCES = tests/walker/test_x86_32.c
+tests_walker_test_x86_32_CFLAGS = $(walker_test_cflags)
+tests_walker_test_x86_32_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_x86_32_LDADD = $(walker_test_ldadd)
