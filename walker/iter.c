@@ -17,7 +17,8 @@ struct walk {
 	unsigned need, deny;
 	uint64_t budget;
 	bool descend;             /* some callback wants to see below tables */
-	unsigned char scratch[PGW_MAX_LEVELS][4096];
+	/* Tables read by copy are parsed as 8-byte entries: keep them aligned. */
+	_Alignas(uint64_t) unsigned char scratch[PGW_MAX_LEVELS][4096];
 };
 
 static uint64_t canon(const struct walk *w, uint64_t idx)
