@@ -9,7 +9,8 @@ walker_test_ldadd = tests/common/libptbuilder.la walker/libpgwalk-internal.la $(
 walker_tests = \
 	tests/walker/test_x86_4l \
 	tests/walker/test_x86_32 \
-	tests/walker/test_x86_pae
+	tests/walker/test_x86_pae \
+	tests/walker/test_x86_5l
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -28,3 +29,8 @@ tests_walker_test_x86_pae_SOURCES = tests/walker/test_x86_pae.c
 tests_walker_test_x86_pae_CFLAGS = $(walker_test_cflags)
 tests_walker_test_x86_pae_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_x86_pae_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_x86_5l_SOURCES = tests/walker/test_x86_5l.c
+tests_walker_test_x86_5l_CFLAGS = $(walker_test_cflags)
+tests_walker_test_x86_5l_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_x86_5l_LDADD = $(walker_test_ldadd)
