@@ -1,0 +1,129 @@
+/*
+ * guest/: a guest machine as pgstub sees it — physical memory plus vCPUs
+ * with their registers and paging state — opened from a snapshot whose
+ * format is detected by content (QEMU ELF dump, kdump-compressed, raw).
+ */
+#ifndef PGSTUB_GUEST_H
+#define PGSTUB_GUEST_H
+
+#include "pgwalk.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct guest guest;
+
+enum guest_arch {
+	GUEST_ARCH_X86_64,
+	GUEST_ARCH_I386,
+};
+
+enum guest_format {
+	GUEST_FMT_AUTO = 0,
+	GUEST_FMT_ELF,       /**< QEMU dump-guest-memory ELF (physical) */
+	GUEST_FMT_KDUMP,     /**< kdump-compressed, flat or flattened */
+	GUEST_FMT_RAW,       /**< raw physical image + registers from options */
+};
+
+/** x86 segment register as a snapshot holds it. */
+struct guest_x86_seg {
+	uint32_t selector;
+	uint32_t limit;
+	uint32_t flags;      /**< QEMU's descriptor flags (type, DPL, P, L, D/B…) */
+	uint64_t base;
+};
+
+enum guest_x86_segno { GUEST_ES, GUEST_CS, GUEST_SS, GUEST_DS, GUEST_FS,
+		       GUEST_GS, GUEST_NSEG };
+
+/** @name guest_x86_cpu.valid: which fields the source holds */
+/**@{*/
+#define GUEST_X86_HAS_GPRS    0x01u  /**< gpr, rip, rflags */
+#define GUEST_X86_HAS_SEGS    0x02u  /**< seg[] selectors (and bases) */
+#define GUEST_X86_HAS_SEGDESC 0x04u  /**< seg[] limits/flags, ldt, tr, gdt, idt */
+#define GUEST_X86_HAS_CRS     0x08u  /**< cr0, cr2, cr3, cr4 */
+#define GUEST_X86_HAS_EFER    0x10u  /**< efer read from the source */
+#define GUEST_X86_HAS_BASES   0x20u  /**< fs_base, gs_base */
+#define GUEST_X86_HAS_KGSBASE 0x40u  /**< kernel_gs_base */
+#define GUEST_X86_HAS_CR8     0x80u
+/**@}*/
+
+/** Registers of one x86 vCPU. */
+struct guest_x86_cpu {
+	unsigned valid;              /**< GUEST_X86_HAS_* */
+	/** rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8 … r15 (GDB order) */
+	uint64_t gpr[16];
+	uint64_t rip, rflags;
+	struct guest_x86_seg seg[GUEST_NSEG];
+	struct guest_x86_seg ldt, tr, gdt, idt;
+	uint64_t fs_base, gs_base, kernel_gs_base;
+	uint64_t cr0, cr2, cr3, cr4, cr8;
+	uint64_t efer;               /**< read, inferred, or overridden */
+};
+
+/** Options of guest_open(); override what the image holds. */
+struct guest_open_opts {
+	unsigned version;            /**< GUEST_OPEN_OPTS_VERSION */
+	enum guest_format format;    /**< GUEST_FMT_AUTO detects by content */
+	uint64_t raw_base;           /**< raw image: physical address of byte 0 */
+	enum guest_arch raw_arch;    /**< raw image: architecture */
+	/** Control register overrides, applied to every vCPU. */
+	int have_cr0, have_cr3, have_cr4, have_efer;
+	uint64_t cr0, cr3, cr4, efer;
+	/** "32", "pae", "4level", "5level" (sets the usual CR0/CR4/EFER bits),
+	 *  or NULL */
+	const char *mode;
+	unsigned maxphyaddr;         /**< 0: 52 */
+};
+#define GUEST_OPEN_OPTS_VERSION 1
+#define GUEST_OPEN_OPTS_INIT { .version = GUEST_OPEN_OPTS_VERSION }
+
+/**
+ * Open a snapshot read-only. The format is detected from the content.
+ * @param out  caller frees with guest_close()
+ * @param err  receives a message naming the problem (and file offset) on
+ *             failure
+ * @return 0, or -1 (message in @p err)
+ */
+int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
+	       char *err, size_t errlen);
+
+/** Close; NULL is a no-op. */
+void guest_close(guest *g);
+
+enum guest_arch guest_arch(const guest *g);
+enum guest_format guest_format(const guest *g);
+/** Human description of the source, e.g. "QEMU ELF dump (x86_64, 2 vCPUs)". */
+const char *guest_describe(const guest *g);
+
+/**
+ * Read guest-physical memory. Returns the number of bytes read before the
+ * first unbacked byte (0 .. len); never invents data for holes.
+ */
+size_t guest_phys_read(guest *g, uint64_t pa, void *buf, size_t len);
+
+/** Physical memory for the walker (payload: the guest itself). */
+const struct pgw_mem_ops *guest_mem_ops(const guest *g);
+
+/** Visit every backed physical range in ascending order; stop on nonzero. */
+int guest_phys_ranges(const guest *g,
+		      int (*fn)(uint64_t pa, uint64_t size, void *payload),
+		      void *payload);
+
+/** Nonzero when [pa, pa+size) is entirely backed by guest RAM. */
+int guest_phys_is_ram(const guest *g, uint64_t pa, uint64_t size);
+
+int guest_ncpus(const guest *g);
+
+/** Registers of vCPU @p cpu (0-based). Borrowed; NULL if out of range. */
+const struct guest_x86_cpu *guest_x86_cpu(const guest *g, int cpu);
+
+/**
+ * The paging context of vCPU @p cpu, created on first use from its control
+ * registers (EFER inferred when the source lacks it) and the overrides.
+ * @param ctx  borrowed, valid until guest_close()
+ * @return 0, or -1 with a message in @p err (e.g. an impossible CR state)
+ */
+int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen);
+
+#endif /* PGSTUB_GUEST_H */

@@ -1,0 +1,374 @@
+/*
+ * pgstub's monitor commands (GDB's `monitor …`, later the shell): parsing
+ * and dispatch. Every view is rendered by libpgwalk on the current vCPU's
+ * context; this file only parses arguments and picks the view.
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ARGS 16
+
+struct cmd {
+	const char *name;
+	const char *args;
+	const char *help;
+	int (*run)(struct session *s, int argc, char **argv, gdbr_out *out);
+};
+
+static int to_out(const char *buf, size_t len, void *payload)
+{
+	return gdbr_out_write(payload, buf, len);
+}
+
+int parse_u64(const char *str, uint64_t *v)
+{
+	char *end;
+
+	if (!str || !*str || *str == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(str, &end, 0);
+	return (errno || *end) ? -1 : 0;
+}
+
+static int need_addr(const char *arg, uint64_t *v, gdbr_out *out)
+{
+	if (parse_u64(arg, v) == 0)
+		return 0;
+	gdbr_out_printf(out, "invalid address '%s'\n", arg ? arg : "");
+	return -1;
+}
+
+static int cmd_info_tlb(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	pgw_ctx *c = session_ctx(s, out);
+
+	return c ? pgw_view_tlb(c, to_out, out) < 0 : 1;
+}
+
+static int cmd_info_mem(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	pgw_ctx *c = session_ctx(s, out);
+
+	return c ? pgw_view_mem(c, to_out, out) < 0 : 1;
+}
+
+static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	struct pgw_pg_opts o = PGW_PG_OPTS_INIT;
+	pgw_ctx *c;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-w")) {
+			o.filter.need |= PGW_PERM_W;
+		} else if (!strcmp(argv[i], "-x")) {
+			o.filter.need |= PGW_PERM_X;
+		} else if (!strcmp(argv[i], "-u")) {
+			o.filter.need |= PGW_PERM_U;
+		} else if (!strcmp(argv[i], "-s")) {
+			o.filter.deny |= PGW_PERM_U;
+		} else if (!strcmp(argv[i], "--json")) {
+			o.json = 1;
+		} else if (!strcmp(argv[i], "--range") && i + 2 < argc) {
+			if (need_addr(argv[i + 1], &o.filter.start, out) ||
+			    need_addr(argv[i + 2], &o.filter.last, out))
+				return 1;
+			if (o.filter.last > o.filter.start)
+				o.filter.last--;  /* --range A B is [A, B) */
+			i += 2;
+		} else {
+			gdbr_out_printf(out, "info pg: unknown option '%s' "
+					"(use --range A B, -w, -x, -u, -s, --json)\n",
+					argv[i]);
+			return 1;
+		}
+	}
+	if ((o.filter.need & PGW_PERM_U) && (o.filter.deny & PGW_PERM_U)) {
+		gdbr_out_printf(out, "info pg: -u and -s exclude each other\n");
+		return 1;
+	}
+	c = session_ctx(s, out);
+	return c ? pgw_view_pg(c, &o, to_out, out) < 0 : 1;
+}
+
+static const char *reg_line(const struct guest_x86_cpu *r, char *buf,
+			    size_t len)
+{
+	snprintf(buf, len,
+		 "CR0=%016" PRIx64 " CR2=%016" PRIx64 " CR3=%016" PRIx64
+		 " CR4=%016" PRIx64 "\nEFER=%016" PRIx64 "%s\n",
+		 r->cr0, r->cr2, r->cr3, r->cr4, r->efer,
+		 (r->valid & GUEST_X86_HAS_EFER) ? "" : " (inferred)");
+	return buf;
+}
+
+static int cmd_info_registers(struct session *s, int argc, char **argv,
+			      gdbr_out *out)
+{
+	const struct guest_x86_cpu *r = guest_x86_cpu(s->g, s->cpu);
+	pgw_ctx *c = session_ctx(s, out);
+	char buf[256];
+
+	if (!r)
+		return 1;
+	if (r->valid & GUEST_X86_HAS_GPRS)
+		gdbr_out_printf(out, "RIP=%016" PRIx64 " RFL=%08" PRIx64 "\n",
+				r->rip, r->rflags);
+	if (r->valid & GUEST_X86_HAS_CRS)
+		gdbr_out_printf(out, "%s", reg_line(r, buf, sizeof(buf)));
+	if (c)
+		gdbr_out_printf(out, "paging: %s%s\n",
+				pgw_mode_name(pgw_ctx_mode(c)),
+				pgw_ctx_nested(c) ? " (nested)" : "");
+	return 0;
+}
+
+static int cmd_gva2gpa(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	uint64_t va;
+	pgw_ctx *c;
+
+	if (argc != 2) {
+		gdbr_out_printf(out, "usage: gva2gpa ADDR\n");
+		return 1;
+	}
+	if (need_addr(argv[1], &va, out))
+		return 1;
+	c = session_ctx(s, out);
+	return c ? pgw_view_gva2gpa(c, va, to_out, out) < 0 : 1;
+}
+
+static int cmd_vtop(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	uint64_t va;
+	pgw_ctx *c;
+
+	if (argc != 2) {
+		gdbr_out_printf(out, "usage: vtop ADDR\n");
+		return 1;
+	}
+	if (need_addr(argv[1], &va, out))
+		return 1;
+	c = session_ctx(s, out);
+	return c ? pgw_view_vtop(c, va, to_out, out) < 0 : 1;
+}
+
+struct ptov {
+	uint64_t pa;
+	unsigned hits;
+	gdbr_out *out;
+};
+
+static int ptov_leaf(const struct pgw_leaf *l, void *payload)
+{
+	struct ptov *p = payload;
+
+	if (p->pa < l->pa || p->pa - l->pa >= l->size)
+		return 0;
+	p->hits++;
+	return gdbr_out_printf(p->out, "%016" PRIx64 "\n",
+			       l->va + (p->pa - l->pa));
+}
+
+static int cmd_ptov(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	struct pgw_walk_ops ops = { .leaf = ptov_leaf };
+	struct ptov p = { 0, 0, out };
+	pgw_ctx *c;
+	int rc;
+
+	if (argc != 2) {
+		gdbr_out_printf(out, "usage: ptov PADDR\n");
+		return 1;
+	}
+	if (need_addr(argv[1], &p.pa, out) || !(c = session_ctx(s, out)))
+		return 1;
+	if (pgw_ctx_mode(c) == PGW_MODE_NONE) {
+		gdbr_out_printf(out, "%016" PRIx64 "\n", p.pa);
+		return 0;
+	}
+	rc = pgw_walk(c, NULL, &ops, &p);
+	if (rc < 0 && rc != PGW_ELIMIT)
+		return 1;
+	if (!p.hits)
+		gdbr_out_printf(out, "physical address 0x%" PRIx64
+				" is not mapped\n", p.pa);
+	return 0;
+}
+
+static int cmd_cpu(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	uint64_t n;
+
+	if (argc != 2 || parse_u64(argv[1], &n) ||
+	    n >= (uint64_t)guest_ncpus(s->g)) {
+		gdbr_out_printf(out, "invalid CPU index (0..%d)\n",
+				guest_ncpus(s->g) - 1);
+		return 1;
+	}
+	s->cpu = (int)n;
+	return 0;
+}
+
+static int attach_nested(struct session *s, pgw_ctx *host, gdbr_out *out)
+{
+	for (int i = 0; i < guest_ncpus(s->g); i++) {
+		char err[256];
+		pgw_ctx *c;
+
+		if (guest_cpu_ctx(s->g, i, &c, err, sizeof(err)) < 0)
+			continue;
+		if (pgw_ctx_set_nested(c, host) < 0) {
+			gdbr_out_printf(out, "vCPU %d: cannot attach nested "
+					"tables\n", i);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	enum pgw_mode mode;
+	pgw_ctx *host = NULL;
+	uint64_t root;
+	char err[256];
+	int five = 0;
+
+	if (argc == 2 && !strcmp(argv[1], "off")) {
+		attach_nested(s, NULL, out);
+		pgw_ctx_free(s->nested);
+		s->nested = NULL;
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[3], "--5level"))
+		five = 1;
+	else if (argc != 3)
+		goto usage;
+	if (!strcmp(argv[1], "ept"))
+		mode = five ? PGW_MODE_EPT5 : PGW_MODE_EPT4;
+	else if (!strcmp(argv[1], "npt"))
+		mode = five ? PGW_MODE_NPT5 : PGW_MODE_NPT4;
+	else
+		goto usage;
+	if (need_addr(argv[2], &root, out))
+		return 1;
+	if (pgw_ctx_new_nested(&host, mode, root, 0, 1, guest_mem_ops(s->g),
+			       s->g, err, sizeof(err)) < 0) {
+		gdbr_out_printf(out, "nested: %s\n", err);
+		return 1;
+	}
+	attach_nested(s, NULL, out);
+	pgw_ctx_free(s->nested);
+	s->nested = host;
+	return attach_nested(s, host, out);
+usage:
+	gdbr_out_printf(out, "usage: nested ept|npt ROOT [--5level] | nested off\n");
+	return 1;
+}
+
+static int cmd_xp(struct session *s, int argc, char **argv, gdbr_out *out);
+static int cmd_x(struct session *s, int argc, char **argv, gdbr_out *out);
+static int cmd_help(struct session *s, int argc, char **argv, gdbr_out *out);
+
+static const struct cmd commands[] = {
+	{ "info pg", "[--range A B] [-w] [-x] [-u] [-s] [--json]",
+	  "show the page tables as a folded tree", cmd_info_pg },
+	{ "info mem", "", "show the active virtual memory mappings", cmd_info_mem },
+	{ "info tlb", "", "show virtual to physical memory mappings", cmd_info_tlb },
+	{ "info registers", "", "show the vCPU's paging registers",
+	  cmd_info_registers },
+	{ "gva2gpa", "ADDR", "print the guest physical address of a guest virtual address",
+	  cmd_gva2gpa },
+	{ "vtop", "ADDR", "walk the page tables for ADDR, level by level", cmd_vtop },
+	{ "ptov", "PADDR", "list every virtual address mapping PADDR", cmd_ptov },
+	{ "x", "/fmt ADDR", "virtual memory dump starting at ADDR", cmd_x },
+	{ "xp", "/fmt ADDR", "physical memory dump starting at ADDR", cmd_xp },
+	{ "cpu", "N", "select the vCPU (0-based; GDB's thread N+1 too)", cmd_cpu },
+	{ "nested", "ept|npt ROOT [--5level] | off",
+	  "translate through nested (stage 2) tables", cmd_nested },
+	{ "help", "", "list commands", cmd_help },
+};
+
+#define NCMDS (sizeof(commands) / sizeof(commands[0]))
+
+static int cmd_help(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	for (size_t i = 0; i < NCMDS; i++)
+		gdbr_out_printf(out, "%s %s -- %s\n", commands[i].name,
+				commands[i].args, commands[i].help);
+	return 0;
+}
+
+/* x and xp take the rest of the line: "/FMT ADDR" or "ADDR". */
+static int dump_args(int argc, char **argv, char *buf, size_t len)
+{
+	buf[0] = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strlen(buf) + strlen(argv[i]) + 2 > len)
+			return -1;
+		if (i > 1)
+			strcat(buf, " ");
+		strcat(buf, argv[i]);
+	}
+	return 0;
+}
+
+static int cmd_xp(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	char a[256];
+
+	if (dump_args(argc, argv, a, sizeof(a)))
+		return 1;
+	return memdump_run(s, a, 1, out);
+}
+
+static int cmd_x(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	char a[256];
+
+	if (dump_args(argc, argv, a, sizeof(a)))
+		return 1;
+	return memdump_run(s, a, 0, out);
+}
+
+int monitor_run(struct session *s, const char *line, gdbr_out *out)
+{
+	char buf[1024], *argv[MAX_ARGS + 1], *save = NULL, *tok;
+	int argc = 0;
+
+	if (strlen(line) >= sizeof(buf)) {
+		gdbr_out_printf(out, "command too long\n");
+		return 1;
+	}
+	strcpy(buf, line);
+	for (tok = strtok_r(buf, " \t\r\n", &save); tok && argc < MAX_ARGS;
+	     tok = strtok_r(NULL, " \t\r\n", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	if (argc == 0)
+		return 0;
+	/* Two-word commands ("info tlb") first, then one-word ones. */
+	for (size_t i = 0; i < NCMDS; i++) {
+		const char *n = commands[i].name, *sp = strchr(n, ' ');
+
+		if (sp && argc >= 2 && !strncmp(argv[0], n, (size_t)(sp - n)) &&
+		    !argv[0][sp - n] && !strcmp(argv[1], sp + 1))
+			return commands[i].run(s, argc - 1, argv + 1, out);
+		if (!sp && !strcmp(argv[0], n))
+			return commands[i].run(s, argc, argv, out);
+	}
+	if (!strcmp(argv[0], "info")) {
+		gdbr_out_printf(out, "info: unknown subcommand '%s' "
+				"(try: info pg, info mem, info tlb, info registers)\n",
+				argc > 1 ? argv[1] : "");
+		return 1;
+	}
+	gdbr_out_printf(out, "unknown command: '%s'\n", argv[0]);
+	return 1;
+}

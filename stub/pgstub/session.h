@@ -1,0 +1,44 @@
+/*
+ * The pgstub program's session: one opened guest, the vCPU monitor commands
+ * act on, and the nested-paging context attached to every vCPU, plus the
+ * gdbr_target_ops that serve them to GDB.
+ */
+#ifndef PGSTUB_SESSION_H
+#define PGSTUB_SESSION_H
+
+#include "gdb-remote.h"
+#include "guest.h"
+#include "pgwalk.h"
+
+struct session {
+	guest *g;
+	int cpu;                 /* current vCPU, 0-based */
+	pgw_ctx *nested;         /* stage 2 attached to every vCPU, or NULL */
+	const gdbr_tdesc *tdesc;
+	int reg_field[128];      /* tdesc register -> enum reg_field */
+	gdbr_server *server;     /* to know GDB's memory mode; may be NULL */
+};
+
+int session_init(struct session *s, guest *g);
+void session_fini(struct session *s);
+
+/* The current vCPU's context; NULL with a message written to @out. */
+pgw_ctx *session_ctx(struct session *s, gdbr_out *out);
+
+/* Read guest memory: virtual through the current vCPU, or physical. */
+int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
+		 int physical);
+
+extern const struct gdbr_target_ops session_target_ops;
+
+/* Monitor commands (monitor.c); also used by the shell later. */
+int monitor_run(struct session *s, const char *line, gdbr_out *out);
+
+/* QEMU's x / xp memory dump (memdump.c). */
+int memdump_run(struct session *s, const char *args, int physical,
+		gdbr_out *out);
+
+/* Parse a number: 0x hex, 0 octal-free decimal, optional leading '-'? no. */
+int parse_u64(const char *s, uint64_t *v);
+
+#endif

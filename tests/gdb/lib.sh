@@ -1,0 +1,41 @@
+# TAP helpers for GDB-driven tests: run the system gdb in batch mode against
+# pgstub --stdio and compare what it prints.
+n=0
+failed=0
+
+plan() { echo "1..$1"; }
+
+ok() {  # ok NAME STATUS
+	n=$((n + 1))
+	if [ "$2" -eq 0 ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		failed=$((failed + 1))
+	fi
+}
+
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# gdb_run IMAGE CMD... : output of gdb connected to pgstub serving IMAGE.
+gdb_run() {
+	img=$1; shift
+	set -- -q -batch -nx -ex 'set pagination off' -ex 'set confirm off' \
+		-ex "target remote | $PGSTUB --stdio $img" "$@"
+	"${GDB:-gdb}" "$@" 2>&1
+}
+
+# expect NAME NEEDLE HAYSTACK: the haystack contains the needle line-exactly.
+expect_line() {
+	printf '%s\n' "$3" | grep -qxF -- "$2"
+	st=$?
+	[ $st -eq 0 ] || { echo "# expected line: $2"; printf '%s\n' "$3" | sed 's/^/#   /' | head -40; }
+	ok "$1" $st
+}
+
+expect_has() {
+	printf '%s\n' "$3" | grep -qF -- "$2"
+	st=$?
+	[ $st -eq 0 ] || { echo "# expected text: $2"; printf '%s\n' "$3" | sed 's/^/#   /' | head -40; }
+	ok "$1" $st
+}

@@ -1,0 +1,8 @@
+# The demo guest: a synthetic QEMU-format x86_64 ELF dump, built with the
+# project (README demo, GDB tests).
+noinst_PROGRAMS += tests/tools/mkdemo
+tests_tools_mkdemo_SOURCES = tests/tools/mkdemo.c
+noinst_DATA = demo.elf
+demo.elf: tests/tools/mkdemo$(EXEEXT)
+	$(AM_V_GEN)$(builddir)/tests/tools/mkdemo $@
+CLEANFILES += demo.elf
