@@ -1,0 +1,67 @@
+#!/bin/sh
+# record-all.sh [CONFIG...] - fetch kernels/busybox, build the initramfs
+# images and record QEMU truth for every real-guest configuration (or the
+# ones named), one after the other (TCG is CPU-bound; the machine is shared).
+#
+# OUTDIR of each config: ${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}/CONFIG
+# A config whose OUTDIR is complete and current (record.py --is-current: every
+# input older than meta.json or unchanged by sha256) is skipped; set
+# PGSTUB_FORCE=1 to re-record anyway.  Prints each config's timing; exits
+# non-zero if any config failed (the others are still recorded).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+CACHE=${PGSTUB_CACHE:-/var/cache/pgstub}
+GUESTS=${PGSTUB_GUESTS:-$CACHE/guests}
+export PGSTUB_CACHE=$CACHE
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+t_all=$(now)
+t=$(now)
+"$here/fetch.sh" || { echo "record-all: fetch.sh failed" >&2; exit 1; }
+echo "record-all: fetch: $(elapsed "$t") s"
+t=$(now)
+for arch in x86_64 i386; do
+    "$here/mkinitramfs.sh" "$arch" >/dev/null ||
+        { echo "record-all: mkinitramfs.sh $arch failed" >&2; exit 1; }
+done
+echo "record-all: initramfs: $(elapsed "$t") s"
+
+if [ $# -eq 0 ]; then
+    set -- $(python3 "$here/record.py" --list)
+fi
+
+mkdir -p "$GUESTS"
+failed=""
+summary=""
+for cfg in "$@"; do
+    out=$GUESTS/$cfg
+    t=$(now)
+    if [ "${PGSTUB_FORCE:-0}" != 1 ] &&
+       why=$(python3 "$here/record.py" --is-current "$cfg" "$out"); then
+        status="cached"
+    else
+        [ "${PGSTUB_FORCE:-0}" = 1 ] && why="forced"
+        echo "record-all: $cfg: recording ($why)"
+        if python3 "$here/record.py" "$cfg" "$out"; then
+            status="recorded"
+        else
+            status="FAILED"
+            failed="$failed $cfg"
+        fi
+    fi
+    line=$(printf '%-16s %-8s %6s s  %s' "$cfg" "$status" "$(elapsed "$t")" "$out")
+    echo "record-all: $line"
+    summary="$summary$line
+"
+done
+
+echo "record-all: summary (total $(elapsed "$t_all") s):"
+printf '%s' "$summary"
+if [ -n "$failed" ]; then
+    echo "record-all: FAILED:$failed" >&2
+    exit 1
+fi
+exit 0
