@@ -10,7 +10,8 @@ walker_tests = \
 	tests/walker/test_x86_4l \
 	tests/walker/test_x86_32 \
 	tests/walker/test_x86_pae \
-	tests/walker/test_x86_5l
+	tests/walker/test_x86_5l \
+	tests/walker/test_access
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -34,3 +35,8 @@ tests_walker_test_x86_5l_SOURCES = tests/walker/test_x86_5l.c
 tests_walker_test_x86_5l_CFLAGS = $(walker_test_cflags)
 tests_walker_test_x86_5l_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_x86_5l_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_access_SOURCES = tests/walker/test_access.c
+tests_walker_test_access_CFLAGS = $(walker_test_cflags)
+tests_walker_test_access_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_access_LDADD = $(walker_test_ldadd)
