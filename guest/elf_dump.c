@@ -1,0 +1,184 @@
+/*
+ * QEMU dump-guest-memory ELF (paging off): PT_LOADs are guest-physical
+ * (p_paddr), PT_NOTE holds the per-vCPU notes. Parsed with libelf over the
+ * read-only file mapping; memory is served zero-copy from that mapping.
+ */
+#include "guest_priv.h"
+
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct guest_source elf_source = {
+	.name = "elf",
+};
+
+static int past_eof(const guest *g, uint64_t off, uint64_t len)
+{
+	return off > g->size || len > g->size - off;
+}
+
+/*
+ * Checks libelf does not make, or makes without saying where: the header
+ * and the program header table lie inside the file, entries have the
+ * class's size. QEMU 7.2 writes e_ehsize 8 (sizeof a pointer, not of the
+ * header); it is ignored, as libelf and the kernel ignore it.
+ */
+static int check_headers(guest *g, const GElf_Ehdr *eh, size_t phnum,
+			 char *err, size_t errlen)
+{
+	int cls = g->map[EI_CLASS];
+	size_t phent = cls == ELFCLASS64 ? sizeof(Elf64_Phdr)
+					 : sizeof(Elf32_Phdr);
+
+	if (eh->e_type != ET_CORE)
+		return guest__fail(err, errlen, "ELF e_type %u is not ET_CORE: "
+				   "not a memory dump", eh->e_type);
+	if (eh->e_machine != EM_X86_64 && eh->e_machine != EM_386)
+		return guest__fail(err, errlen, "unsupported ELF machine %u "
+				   "(expected EM_X86_64 or EM_386)",
+				   eh->e_machine);
+	if (phnum == 0)
+		return guest__fail(err, errlen, "no program headers: not a "
+				   "dump-guest-memory ELF");
+	if (eh->e_phentsize != phent)
+		return guest__fail(err, errlen, "e_phentsize %u, expected %zu "
+				   "for ELFCLASS%d", eh->e_phentsize, phent,
+				   cls == ELFCLASS64 ? 64 : 32);
+	if (past_eof(g, eh->e_phoff, (uint64_t)phnum * phent))
+		return guest__fail(err, errlen, "program header table (%zu "
+				   "entries) at file offset 0x%llx runs past end "
+				   "of file (size 0x%llx)", phnum,
+				   (unsigned long long)eh->e_phoff,
+				   (unsigned long long)g->size);
+	return 0;
+}
+
+static int load_segment(guest *g, size_t i, const GElf_Phdr *ph,
+			char *err, size_t errlen)
+{
+	if (ph->p_filesz > ph->p_memsz)
+		return guest__fail(err, errlen, "PT_LOAD %zu at file offset "
+				   "0x%llx has p_filesz 0x%llx > p_memsz 0x%llx",
+				   i, (unsigned long long)ph->p_offset,
+				   (unsigned long long)ph->p_filesz,
+				   (unsigned long long)ph->p_memsz);
+	if (past_eof(g, ph->p_offset, ph->p_filesz))
+		return guest__fail(err, errlen, "PT_LOAD %zu at file offset "
+				   "0x%llx runs past end of file (p_filesz 0x%llx"
+				   ", file size 0x%llx)", i,
+				   (unsigned long long)ph->p_offset,
+				   (unsigned long long)ph->p_filesz,
+				   (unsigned long long)g->size);
+	/*
+	 * Only the file-backed part is memory we know. The p_memsz tail
+	 * (QEMU writes one when a mapping is larger than what it dumped) is
+	 * a hole, not zeros: reads there return short.
+	 */
+	return guest__physmap_add(g, ph->p_paddr, ph->p_filesz,
+				  g->map + ph->p_offset, ph->p_offset, (int)i,
+				  err, errlen);
+}
+
+static int note_segment(guest *g, const GElf_Phdr *ph, char *err,
+			size_t errlen)
+{
+	if (past_eof(g, ph->p_offset, ph->p_filesz))
+		return guest__fail(err, errlen, "PT_NOTE at file offset 0x%llx "
+				   "runs past end of file (p_filesz 0x%llx, file "
+				   "size 0x%llx)",
+				   (unsigned long long)ph->p_offset,
+				   (unsigned long long)ph->p_filesz,
+				   (unsigned long long)g->size);
+	return guest__notes_parse(g, g->map + ph->p_offset, ph->p_filesz,
+				  ph->p_offset, "file offset", err, errlen);
+}
+
+static int walk_phdrs(guest *g, Elf *e, size_t phnum, char *err,
+		      size_t errlen)
+{
+	size_t nload = 0;
+
+	for (size_t i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, (int)i, &ph))
+			return guest__fail(err, errlen, "program header %zu: "
+					   "%s", i, elf_errmsg(-1));
+		if (ph.p_type == PT_LOAD) {
+			if (load_segment(g, i, &ph, err, errlen))
+				return -1;
+			nload++;
+		} else if (ph.p_type == PT_NOTE) {
+			if (note_segment(g, &ph, err, errlen))
+				return -1;
+		}
+	}
+	if (nload == 0)
+		return guest__fail(err, errlen, "no PT_LOAD segments: the dump "
+				   "holds no memory");
+	return guest__physmap_finish(g, "PT_LOAD", err, errlen);
+}
+
+int guest__elf_open(guest *g, char *err, size_t errlen)
+{
+	size_t ehsize, phnum;
+	GElf_Ehdr eh;
+	Elf *e;
+	int cls, rc = -1;
+
+	if (g->size < EI_NIDENT)
+		return guest__fail(err, errlen, "ELF identification truncated "
+				   "(file size 0x%llx)",
+				   (unsigned long long)g->size);
+	cls = g->map[EI_CLASS];
+	if (cls != ELFCLASS32 && cls != ELFCLASS64)
+		return guest__fail(err, errlen, "bad ELF class %d at file "
+				   "offset 0x%x", cls, EI_CLASS);
+	if (g->map[EI_DATA] != ELFDATA2LSB)
+		return guest__fail(err, errlen, "ELF data encoding %d at file "
+				   "offset 0x%x: x86 dumps are little-endian",
+				   g->map[EI_DATA], EI_DATA);
+	ehsize = cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
+	if (g->size < ehsize)
+		return guest__fail(err, errlen, "ELF header truncated (file size "
+				   "0x%llx, the header needs 0x%zx)",
+				   (unsigned long long)g->size, ehsize);
+
+	elf_version(EV_CURRENT);
+	/* ELF_C_READ_MMAP semantics: libelf reads the buffer, never writes
+	 * it (the mapping is PROT_READ: a write would fault). */
+	e = elf_memory((char *)g->map, (size_t)g->size);
+	if (!e)
+		return guest__fail(err, errlen, "libelf: %s", elf_errmsg(-1));
+	if (!gelf_getehdr(e, &eh)) {
+		guest__fail(err, errlen, "ELF header: %s", elf_errmsg(-1));
+		goto out;
+	}
+	if (elf_getphdrnum(e, &phnum)) {
+		guest__fail(err, errlen, "program header count (e_phnum "
+			    "0x%x): %s", eh.e_phnum, elf_errmsg(-1));
+		goto out;
+	}
+	if (check_headers(g, &eh, phnum, err, errlen) ||
+	    walk_phdrs(g, e, phnum, err, errlen))
+		goto out;
+
+	g->src = &elf_source;
+	g->arch = eh.e_machine == EM_X86_64 ? GUEST_ARCH_X86_64
+					    : GUEST_ARCH_I386;
+	/* QEMU picks EM_X86_64 exactly when the first vCPU is in long mode. */
+	if (eh.e_machine == EM_X86_64)
+		g->long_mode = 1;
+	snprintf(g->desc, sizeof(g->desc), "QEMU ELF dump (%s, ELF%d, %d "
+		 "vCPU%s, %zu memory ranges, %llu MiB)",
+		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
+		 cls == ELFCLASS64 ? 64 : 32, g->ncpus,
+		 g->ncpus == 1 ? "" : "s", g->pm.n,
+		 (unsigned long long)(guest__physmap_bytes(g) >> 20));
+	rc = 0;
+out:
+	elf_end(e);
+	return rc;
+}

@@ -1,0 +1,345 @@
+/*
+ * The guest object: opening a snapshot read-only, detecting its format by
+ * content and dispatching to a source, then the vCPUs' control state (EFER
+ * inference, command-line overrides) and their memoised paging contexts.
+ */
+#include "guest_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int guest__fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+struct guest_x86_cpu *guest__cpu_at(guest *g, int i)
+{
+	if (i < 0 || i > 4095)
+		return NULL;
+	if (i >= g->ncpus) {
+		struct guest_x86_cpu *c = realloc(g->cpu, (size_t)(i + 1) *
+						  sizeof(*c));
+
+		if (!c)
+			return NULL;
+		memset(c + g->ncpus, 0, (size_t)(i + 1 - g->ncpus) * sizeof(*c));
+		g->cpu = c;
+		g->ncpus = i + 1;
+	}
+	return &g->cpu[i];
+}
+
+/* Prefix a source's message with the file name. */
+static int fail_path(const char *path, char *err, size_t errlen)
+{
+	char msg[512];
+
+	if (!err || !errlen)
+		return -1;
+	snprintf(msg, sizeof(msg), "%s", err);
+	snprintf(err, errlen, "%s: %s", path, msg);
+	return -1;
+}
+
+/*
+ * What the first bytes say. "makedumpfile" is the flattened stream header
+ * (16-byte signature, NUL padded), "KDUMP   " the diskdump header itself.
+ */
+static enum guest_format sniff(const uint8_t *p, uint64_t size)
+{
+	if (size >= 4 && !memcmp(p, "\177ELF", 4))
+		return GUEST_FMT_ELF;
+	if (size >= 8 && !memcmp(p, "KDUMP   ", 8))
+		return GUEST_FMT_KDUMP;
+	if (size >= 16 && !memcmp(p, "makedumpfile\0\0\0\0", 16))
+		return GUEST_FMT_KDUMP;
+	return GUEST_FMT_AUTO;
+}
+
+static int raw_options(const struct guest_open_opts *o)
+{
+	return o->raw_base || o->mode || o->have_cr3;
+}
+
+/*
+ * Control bits of --mode: "32" is CR0.PG|PE with CR4.PSE; "pae" adds
+ * CR4.PAE and EFER.NXE; "4level" adds EFER.LME|LMA; "5level" CR4.LA57.
+ * Bits that contradict the mode are cleared.
+ */
+static int apply_mode(struct guest_x86_cpu *c, const char *mode, char *err,
+		      size_t errlen)
+{
+	const uint64_t lm = PGW_EFER_LME | PGW_EFER_LMA;
+
+	c->cr0 |= PGW_CR0_PG | 1;  /* CR0.PE */
+	c->cr4 |= PGW_CR4_PSE;
+	if (!strcmp(mode, "32")) {
+		c->cr4 &= ~(PGW_CR4_PAE | PGW_CR4_LA57);
+		c->efer &= ~lm;
+	} else if (!strcmp(mode, "pae")) {
+		c->cr4 = (c->cr4 | PGW_CR4_PAE) & ~PGW_CR4_LA57;
+		c->efer = (c->efer | PGW_EFER_NXE) & ~lm;
+	} else if (!strcmp(mode, "4level")) {
+		c->cr4 = (c->cr4 | PGW_CR4_PAE) & ~PGW_CR4_LA57;
+		c->efer |= lm | PGW_EFER_NXE;
+	} else if (!strcmp(mode, "5level")) {
+		c->cr4 |= PGW_CR4_PAE | PGW_CR4_LA57;
+		c->efer |= lm | PGW_EFER_NXE;
+	} else {
+		return guest__fail(err, errlen, "unknown paging mode '%s' "
+				   "(expected 32, pae, 4level or 5level)",
+				   mode);
+	}
+	return 0;
+}
+
+/*
+ * QEMU's notes carry no EFER. Long mode is inferred from the source
+ * (EM_X86_64 / the x86_64 NT_PRSTATUS layout, which QEMU writes only when
+ * the first vCPU had EFER.LMA) with CR0.PG and CR4.PAE; EFER is then
+ * LME|LMA|NXE. With PAE outside long mode, EFER is NXE. NXE is a guess:
+ * Linux sets it whenever the CPU has NX, which every x86_64 CPU and
+ * QEMU's default models have; were it wrong, NX pages would look
+ * executable, whereas the opposite guess would turn every NX entry into a
+ * reserved-bit fault. --efer overrides the guess.
+ */
+static void infer_efer(const guest *g, struct guest_x86_cpu *c)
+{
+	if (c->valid & GUEST_X86_HAS_EFER || !(c->valid & GUEST_X86_HAS_CRS))
+		return;
+	c->efer = 0;
+	if (!(c->cr0 & PGW_CR0_PG) || !(c->cr4 & PGW_CR4_PAE))
+		return;
+	c->efer = PGW_EFER_NXE;
+	if (g->long_mode)
+		c->efer |= PGW_EFER_LME | PGW_EFER_LMA;
+}
+
+static int apply_overrides(guest *g, const struct guest_open_opts *o,
+			   char *err, size_t errlen)
+{
+	/* A raw image without CR3 has nothing to walk: paging stays off. */
+	int use_mode = o->mode && (g->fmt != GUEST_FMT_RAW || o->have_cr3);
+
+	for (int i = 0; i < g->ncpus; i++) {
+		struct guest_x86_cpu *c = &g->cpu[i];
+
+		infer_efer(g, c);
+		if (use_mode && apply_mode(c, o->mode, err, errlen))
+			return -1;
+		if (o->have_cr0)
+			c->cr0 = o->cr0;
+		if (o->have_cr3)
+			c->cr3 = o->cr3;
+		if (o->have_cr4)
+			c->cr4 = o->cr4;
+		if (o->have_efer)
+			c->efer = o->efer;
+		if (use_mode || o->have_cr0 || o->have_cr3 || o->have_cr4)
+			c->valid |= GUEST_X86_HAS_CRS;
+	}
+	return 0;
+}
+
+static int open_file(guest *g, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	void *m;
+
+	g->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (g->fd < 0)
+		return guest__fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(g->fd, &st))
+		return guest__fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return guest__fail(err, errlen, "%s: not a regular file", path);
+	g->size = (uint64_t)st.st_size;
+	if (g->size == 0)
+		return guest__fail(err, errlen, "%s: empty file", path);
+	if (g->size != (size_t)g->size)
+		return guest__fail(err, errlen, "%s: too large to map", path);
+	/* Never written: PROT_READ on a private mapping of an O_RDONLY fd. */
+	m = mmap(NULL, (size_t)g->size, PROT_READ, MAP_PRIVATE, g->fd, 0);
+	if (m == MAP_FAILED)
+		return guest__fail(err, errlen, "%s: mmap: %s", path,
+				   strerror(errno));
+	g->map = m;
+	return 0;
+}
+
+int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
+	       char *err, size_t errlen)
+{
+	static const struct guest_open_opts defaults = GUEST_OPEN_OPTS_INIT;
+	enum guest_format seen;
+	guest *g;
+	int rc = -1;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!out || !path)
+		return guest__fail(err, errlen, "bad arguments");
+	*out = NULL;
+	if (!o)
+		o = &defaults;
+	if (o->version != GUEST_OPEN_OPTS_VERSION)
+		return guest__fail(err, errlen, "guest_open_opts version %u "
+				   "unsupported", o->version);
+	g = calloc(1, sizeof(*g));
+	if (!g || !(g->path = strdup(path))) {
+		free(g);
+		return guest__fail(err, errlen, "out of memory");
+	}
+	g->fd = -1;
+	g->maxphyaddr = o->maxphyaddr;
+	if (open_file(g, path, err, errlen))
+		goto out;
+
+	seen = sniff(g->map, g->size);
+	g->fmt = o->format;
+	if (g->fmt == GUEST_FMT_AUTO)
+		g->fmt = seen != GUEST_FMT_AUTO ? seen :
+			 raw_options(o) ? GUEST_FMT_RAW : GUEST_FMT_AUTO;
+	switch (g->fmt) {
+	case GUEST_FMT_ELF:
+		if (seen != GUEST_FMT_ELF)
+			rc = guest__fail(err, errlen, "not an ELF file (no "
+					 "ELF magic at file offset 0)");
+		else
+			rc = guest__elf_open(g, err, errlen);
+		break;
+	case GUEST_FMT_KDUMP:
+		if (seen != GUEST_FMT_KDUMP)
+			rc = guest__fail(err, errlen, "not a kdump-compressed "
+					 "file (no \"KDUMP   \" or "
+					 "\"makedumpfile\" signature at file "
+					 "offset 0)");
+		else
+			rc = guest__kdump_open(g, err, errlen);
+		break;
+	case GUEST_FMT_RAW:
+		rc = guest__raw_open(g, o, err, errlen);
+		break;
+	default:
+		rc = guest__fail(err, errlen, "unrecognised format (not ELF, "
+				 "not kdump; give raw options such as "
+				 "--cr3/--mode to read it as a raw image)");
+		break;
+	}
+	if (rc) {
+		fail_path(path, err, errlen);
+		goto out;
+	}
+	if (g->ncpus == 0 && !guest__cpu_at(g, 0)) {
+		rc = guest__fail(err, errlen, "out of memory");
+		goto out;
+	}
+	rc = apply_overrides(g, o, err, errlen);
+	if (rc)
+		goto out;
+	g->ctx = calloc((size_t)g->ncpus, sizeof(*g->ctx));
+	if (!g->ctx) {
+		rc = guest__fail(err, errlen, "out of memory");
+		goto out;
+	}
+	*out = g;
+	return 0;
+out:
+	guest_close(g);
+	return rc ? rc : -1;
+}
+
+void guest_close(guest *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; g->ctx && i < g->ncpus; i++)
+		pgw_ctx_free(g->ctx[i]);
+	free(g->ctx);
+	if (g->src && g->src->close)
+		g->src->close(g);
+	guest__physmap_free(g);
+	if (g->map)
+		munmap((void *)g->map, (size_t)g->size);
+	if (g->fd >= 0)
+		close(g->fd);
+	free(g->cpu);
+	free(g->path);
+	free(g);
+}
+
+enum guest_arch guest_arch(const guest *g)
+{
+	return g->arch;
+}
+
+enum guest_format guest_format(const guest *g)
+{
+	return g->fmt;
+}
+
+const char *guest_describe(const guest *g)
+{
+	return g->desc;
+}
+
+int guest_ncpus(const guest *g)
+{
+	return g->ncpus;
+}
+
+const struct guest_x86_cpu *guest_x86_cpu(const guest *g, int cpu)
+{
+	if (cpu < 0 || cpu >= g->ncpus)
+		return NULL;
+	return &g->cpu[cpu];
+}
+
+int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
+{
+	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
+	const struct guest_x86_cpu *c;
+	char msg[256] = "";
+
+	if (!ctx)
+		return guest__fail(err, errlen, "bad arguments");
+	*ctx = NULL;
+	c = guest_x86_cpu(g, cpu);
+	if (!c)
+		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",
+				   cpu, g->ncpus);
+	if (g->ctx[cpu]) {
+		*ctx = g->ctx[cpu];
+		return 0;
+	}
+	/* Without control registers there is no paging to speak of. */
+	if (c->valid & GUEST_X86_HAS_CRS) {
+		r.cr0 = c->cr0;
+		r.cr3 = c->cr3;
+		r.cr4 = c->cr4;
+		r.efer = c->efer;
+	}
+	r.rflags = c->rflags;
+	r.maxphyaddr = g->maxphyaddr;
+	if (pgw_ctx_new_x86(&g->ctx[cpu], &r, guest_mem_ops(g), g, msg,
+			    sizeof(msg)))
+		return guest__fail(err, errlen, "vCPU %d: %s", cpu,
+				   msg[0] ? msg : "cannot build its paging "
+				   "context");
+	*ctx = g->ctx[cpu];
+	return 0;
+}

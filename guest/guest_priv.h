@@ -1,0 +1,140 @@
+/*
+ * guest/ internals shared by the sources: the guest object, the physical
+ * range table (physmap.c), the x86 note decoder (x86_notes.c) and the
+ * per-format open functions (elf_dump.c, kdump.c, raw.c).
+ */
+#ifndef PGSTUB_GUEST_PRIV_H
+#define PGSTUB_GUEST_PRIV_H
+
+#include "guest.h"
+
+#include <stdarg.h>
+
+/** One backed physical range. Ranges never overlap; sorted by @ref pa. */
+struct guest_range {
+	uint64_t pa;            /**< first guest-physical address */
+	uint64_t len;           /**< bytes backed */
+	/** The bytes themselves (inside the file mapping), or NULL when they
+	 *  must be fetched through guest_source.read (compressed sources). */
+	const uint8_t *host;
+	uint64_t file_off;      /**< where the range starts in the file */
+	int tag;                /**< source's index (program header number) */
+};
+
+/** The sorted range table of a guest. */
+struct guest_physmap {
+	struct guest_range *r;
+	size_t n, cap;
+};
+
+/** What a source format provides beyond the range table. */
+struct guest_source {
+	const char *name;
+	/**
+	 * Optional: if NULL, every range has a host pointer. Read @p len bytes
+	 * at @p pa, all inside one range whose host is NULL.
+	 * @return bytes read (short when the source lacks a page)
+	 */
+	size_t (*read)(guest *g, uint64_t pa, void *buf, size_t len);
+	/** Optional: release src_priv. */
+	void (*close)(guest *g);
+};
+
+struct guest {
+	char *path;
+	enum guest_format fmt;
+	enum guest_arch arch;
+	char desc[192];
+
+	/* The snapshot file, opened O_RDONLY and mapped PROT_READ. */
+	int fd;
+	const uint8_t *map;
+	uint64_t size;
+
+	const struct guest_source *src;
+	void *src_priv;
+	struct guest_physmap pm;
+
+	/* vCPUs, filled by the source (notes or options). */
+	int ncpus;
+	struct guest_x86_cpu *cpu;
+	pgw_ctx **ctx;              /* memoised by guest_cpu_ctx() */
+	int nprstatus, nqemu;       /* notes seen so far, to pair them */
+	/** Nonzero when the source says the CPU ran in long mode (EM_X86_64,
+	 *  the x86_64 NT_PRSTATUS layout): QEMU writes those only when the
+	 *  first vCPU had EFER.LMA set. */
+	int long_mode;
+	unsigned maxphyaddr;
+};
+
+/* guest.c */
+/** Format a message into @p err; always returns -1. */
+int guest__fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/** vCPU @p i, growing the table as needed; NULL when out of memory. */
+struct guest_x86_cpu *guest__cpu_at(guest *g, int i);
+
+/* physmap.c */
+/**
+ * Add [pa, pa+len) to the table (len 0 is ignored). @p what names the
+ * range in messages ("PT_LOAD 3").
+ * @return 0, or -1 with a message (overflow, out of memory)
+ */
+int guest__physmap_add(guest *g, uint64_t pa, uint64_t len,
+		       const uint8_t *host, uint64_t file_off, int tag,
+		       char *err, size_t errlen);
+/** Sort the table and refuse overlaps; merges nothing. */
+int guest__physmap_finish(guest *g, const char *what, char *err,
+			  size_t errlen);
+/** The range holding @p pa, or NULL. */
+const struct guest_range *guest__physmap_find(const guest *g, uint64_t pa);
+void guest__physmap_free(guest *g);
+/** Total bytes backed. */
+uint64_t guest__physmap_bytes(const guest *g);
+
+/* x86_notes.c */
+/**
+ * Decode a block of ELF notes (NT_PRSTATUS and QEMU's "QEMU" notes, the
+ * i386 and x86_64 layouts) into g->cpu. The n-th NT_PRSTATUS and the n-th
+ * QEMU note belong to vCPU n, as QEMU writes them. Other notes are skipped.
+ * @param file_off  offset of @p p in the file, for messages
+ * @param where     "file offset" or e.g. "dump offset" (for messages)
+ * @return 0, or -1 with a message naming the bad note and its offset
+ */
+int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
+		       uint64_t file_off, const char *where,
+		       char *err, size_t errlen);
+
+/* Sources: each fills g->pm, g->cpu, g->arch, g->desc, g->src. */
+int guest__elf_open(guest *g, char *err, size_t errlen);
+int guest__kdump_open(guest *g, char *err, size_t errlen);
+int guest__raw_open(guest *g, const struct guest_open_opts *o,
+		    char *err, size_t errlen);
+
+/** Little-endian loads from possibly unaligned snapshot bytes. */
+static inline uint16_t guest__le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t guest__le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t guest__le64(const uint8_t *p)
+{
+	return (uint64_t)guest__le32(p) | (uint64_t)guest__le32(p + 4) << 32;
+}
+
+static inline uint64_t guest__be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+#endif /* PGSTUB_GUEST_PRIV_H */

@@ -1,0 +1,17 @@
+# guest/: snapshot sources (QEMU ELF dump, kdump-compressed, raw image) as
+# one guest object; a convenience library the pgstub program and the tests
+# link.
+noinst_LTLIBRARIES += guest/libguest.la
+guest_libguest_la_SOURCES = \
+	guest/guest.h \
+	guest/guest_priv.h \
+	guest/guest.c \
+	guest/physmap.c \
+	guest/x86_notes.c \
+	guest/elf_dump.c \
+	guest/kdump.c \
+	guest/raw.c
+guest_libguest_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest
+guest_libguest_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(KDUMPFILE_CFLAGS)
+guest_libguest_la_LIBADD = $(LIBELF_LIBS) $(KDUMPFILE_LIBS) \
+	walker/libpgwalk-internal.la
