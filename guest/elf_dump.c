@@ -55,6 +55,67 @@ static int check_headers(guest *g, const GElf_Ehdr *eh, size_t phnum,
 	return 0;
 }
 
+/*
+ * The counts the header declares. libelf's elf_getphdrnum() silently
+ * clamps the count to what fits in the file, which would hide truncation.
+ * PN_XNUM moves the program header count to section 0's sh_info.
+ */
+static int declared_counts(guest *g, Elf *e, const GElf_Ehdr *eh,
+			   size_t *phnum, char *err, size_t errlen)
+{
+	GElf_Shdr sh0;
+
+	*phnum = eh->e_phnum;
+	if (eh->e_phnum != PN_XNUM)
+		return 0;
+	if (!gelf_getshdr(elf_getscn(e, 0), &sh0))
+		return guest__fail(err, errlen, "e_phnum is PN_XNUM but section "
+				   "header 0 at file offset 0x%llx is "
+				   "unreadable: %s",
+				   (unsigned long long)eh->e_shoff,
+				   elf_errmsg(-1));
+	*phnum = sh0.sh_info;
+	return 0;
+}
+
+/* QEMU writes a section header table (and .shstrtab) too: a truncated
+ * file loses them first. */
+static int check_sections(guest *g, Elf *e, const GElf_Ehdr *eh,
+			  char *err, size_t errlen)
+{
+	size_t shent = g->map[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Shdr)
+						      : sizeof(Elf32_Shdr);
+	uint64_t shnum = eh->e_shnum;
+	Elf_Scn *scn = NULL;
+
+	if (eh->e_shoff == 0)
+		return 0;
+	if (past_eof(g, eh->e_shoff, (shnum ? shnum : 1) * shent))
+		return guest__fail(err, errlen, "section header table (%llu "
+				   "entries) at file offset 0x%llx runs past "
+				   "end of file (size 0x%llx)",
+				   (unsigned long long)shnum,
+				   (unsigned long long)eh->e_shoff,
+				   (unsigned long long)g->size);
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			return guest__fail(err, errlen, "section %zu: %s",
+					   elf_ndxscn(scn), elf_errmsg(-1));
+		if (sh.sh_type != SHT_NOBITS &&
+		    past_eof(g, sh.sh_offset, sh.sh_size))
+			return guest__fail(err, errlen, "section %zu at file "
+					   "offset 0x%llx (0x%llx bytes) runs "
+					   "past end of file (size 0x%llx)",
+					   elf_ndxscn(scn),
+					   (unsigned long long)sh.sh_offset,
+					   (unsigned long long)sh.sh_size,
+					   (unsigned long long)g->size);
+	}
+	return 0;
+}
+
 static int load_segment(guest *g, size_t i, const GElf_Phdr *ph,
 			char *err, size_t errlen)
 {
@@ -156,12 +217,10 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 		guest__fail(err, errlen, "ELF header: %s", elf_errmsg(-1));
 		goto out;
 	}
-	if (elf_getphdrnum(e, &phnum)) {
-		guest__fail(err, errlen, "program header count (e_phnum "
-			    "0x%x): %s", eh.e_phnum, elf_errmsg(-1));
+	if (declared_counts(g, e, &eh, &phnum, err, errlen))
 		goto out;
-	}
 	if (check_headers(g, &eh, phnum, err, errlen) ||
+	    check_sections(g, e, &eh, err, errlen) ||
 	    walk_phdrs(g, e, phnum, err, errlen))
 		goto out;
 

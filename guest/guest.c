@@ -59,13 +59,20 @@ static int fail_path(const char *path, char *err, size_t errlen)
  * What the first bytes say. "makedumpfile" is the flattened stream header
  * (16-byte signature, NUL padded), "KDUMP   " the diskdump header itself.
  */
+static int has_sig(const uint8_t *p, uint64_t size, const char *sig,
+		   size_t len)
+{
+	/* A file shorter than the signature but starting like it is a
+	 * truncated dump, not something else. */
+	return size >= 4 && !memcmp(p, sig, size < len ? (size_t)size : len);
+}
+
 static enum guest_format sniff(const uint8_t *p, uint64_t size)
 {
-	if (size >= 4 && !memcmp(p, "\177ELF", 4))
+	if (has_sig(p, size, "\177ELF", 4))
 		return GUEST_FMT_ELF;
-	if (size >= 8 && !memcmp(p, "KDUMP   ", 8))
-		return GUEST_FMT_KDUMP;
-	if (size >= 16 && !memcmp(p, "makedumpfile\0\0\0\0", 16))
+	if (has_sig(p, size, "KDUMP   ", 8) ||
+	    has_sig(p, size, "makedumpfile\0\0\0\0", 16))
 		return GUEST_FMT_KDUMP;
 	return GUEST_FMT_AUTO;
 }

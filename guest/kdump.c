@@ -184,6 +184,9 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 		return guest__fail(err, errlen, "diskdump header truncated "
 				   "(dump size 0x%llx)",
 				   (unsigned long long)k->img_size);
+	if (memcmp(p, "KDUMP   ", 8))
+		return guest__fail(err, errlen, "no \"KDUMP   \" signature at %s "
+				   "0x0", k->where);
 	for (l = 0; l < 2; l++) {
 		bs = guest__le32(p + lay[l].status + 4);
 		if (bs >= 512 && bs <= (1u << 20) && !(bs & (bs - 1)))
@@ -341,9 +344,6 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	g->src_priv = k;
 	if (flattened && unflatten(g, k, err, errlen))
 		return -1;
-	if (memcmp(k->img, "KDUMP   ", 8))
-		return guest__fail(err, errlen, "no \"KDUMP   \" signature at %s "
-				   "0x0", k->where);
 	if (parse_header(k, &h, err, errlen) ||
 	    check_layout(k, &h, err, errlen))
 		return -1;
