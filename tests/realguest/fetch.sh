@@ -5,7 +5,7 @@
 # Everything lands in ${PGSTUB_CACHE:-/var/cache/pgstub} (outside the repo):
 #   debs/                      the .deb files exactly as apt-get download got them
 #   pkgs/<deb-basename>/       dpkg -x trees of each .deb
-#   kernels/<flavour>/         vmlinuz, System.map, config -> symlinks into pkgs/
+#   kernels/<flavour>/         vmlinuz, config -> symlinks into pkgs/
 #                              version (package name + version), flavour in
 #                              {amd64, 686, 686-pae}
 #   busybox/<arch>/busybox     -> symlink into pkgs/, arch in {amd64, i386}
@@ -26,7 +26,6 @@ die() { printf 'fetch: error: %s\n' "$*" >&2; exit 1; }
 cache_complete() {
     [ -f "$MANIFEST" ] || return 1
     for f in kernels/amd64/vmlinuz kernels/686/vmlinuz kernels/686-pae/vmlinuz \
-             kernels/amd64/System.map kernels/686/System.map kernels/686-pae/System.map \
              busybox/amd64/busybox busybox/i386/busybox; do
         [ -e "$CACHE/$f" ] || return 1
     done
@@ -119,7 +118,8 @@ for flav in amd64 686 686-pae; do
     kd=$CACHE/kernels/$flav
     mkdir -p "$kd"
     ln -sfn "$vmlinuz" "$kd/vmlinuz"
-    ln -sfn "$dir/boot/System.map-$kver" "$kd/System.map"
+    # Debian's boot/System.map-* is an 83-byte placeholder ("The real
+    # System.map is in the linux-image-<version>-dbg package"): not linked.
     ln -sfn "$dir/boot/config-$kver" "$kd/config"
     pver=$(dpkg-deb -f "$deb" Version)
     printf '%s %s %s\n' "${spec%%:*}" "$pver" "$kver" >"$kd/version"

@@ -270,7 +270,6 @@ class Recorder:
                 pkg, pver, krel = f.read().split()
             self.meta["kernel"] = {"package": pkg, "version": pver, "release": krel,
                                    "vmlinuz": self.vmlinuz,
-                                   "system_map": os.path.realpath(os.path.join(kdir, "System.map")),
                                    "initrd": self.initrd}
         else:
             argv += ["-S"]
@@ -526,7 +525,7 @@ class Recorder:
             user = "user" if lf[2][7] == "U" else "kernel"
             sz = {K4: "4k", M2: "2m", M4: "4m", G: "1g"}[lf[3]]
             cats.setdefault("%s-%s" % (user, sz), []).append(lf)
-        quota = {"4k": 60, "2m": 40, "4m": 40, "1g": 20}
+        quota = {"4k": 80, "2m": 40, "4m": 40, "1g": 20}
         for cat in sorted(cats):
             lst = cats[cat]
             q = quota[cat.split("-")[1]]
@@ -557,7 +556,7 @@ class Recorder:
                 holes.append((prev_end, va))
             prev_end = max(prev_end, va + sz)
         last_end = prev_end
-        for lo, hi in rng.sample(holes, min(len(holes), 40)):
+        for lo, hi in rng.sample(holes, min(len(holes), 50)):
             add(lo, "hole-start", None)
             add(hi - 1, "hole-end", None)
             if hi - lo > 1:
