@@ -700,6 +700,7 @@ class Recorder:
             except Fail as e:
                 raise Fail("dump-guest-memory %s: %s" % (fmt, e))
             dt = time.monotonic() - t0
+            os.chmod(p, 0o644)  # QEMU creates dumps 0400; let non-root readers in
             self.meta["timings"]["dump_" + fmt] = round(dt, 3)
             self.meta.setdefault("dumps", {})[fn] = {"format": fmt,
                                                      "size": os.path.getsize(p)}
