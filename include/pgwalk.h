@@ -321,6 +321,113 @@ PGW_API const char *pgw_ctx_level_name(const pgw_ctx *ctx, int level);
 /** Number of levels of the context's format (0 when paging is off). */
 PGW_API int pgw_ctx_levels(const pgw_ctx *ctx);
 
+/* ------------------------------------------------------------------ */
+/* Views                                                                */
+
+/**
+ * Output sink of the text views. Receives @p len bytes (not NUL-terminated;
+ * whole lines only). Return 0 to continue, or a negative value to stop the
+ * view, which then returns that value.
+ */
+typedef int (*pgw_write_fn)(const char *buf, size_t len, void *payload);
+
+/**
+ * QEMU's `info tlb`: one line per present leaf, "%016llx: %016llx " and the
+ * letters XGPDACTUW (NX, global, page size, dirty, accessed, PCD, PWT, user,
+ * write; '-' when clear). Byte-identical to QEMU 7.2 on a normal 4-level
+ * guest; where QEMU is wrong (4M and PAE 2M masks, NX in the physical column
+ * under PAE, physical bits 51:50, 5-level) the values are correct instead.
+ * Entries with reserved bits set map nothing and are not listed. Nested
+ * contexts list the guest stage (guest-physical column).
+ * @return 0, a negative pgw_walk() error (output so far is written), or the
+ *         write callback's negative value
+ */
+PGW_API int pgw_view_tlb(pgw_ctx *ctx, pgw_write_fn write, void *payload);
+
+/**
+ * QEMU's `info mem`: "%016llx-%016llx %016llx %c%c%c" (start-end size, then
+ * u/-, r, w/-), one line per run of pages with equal user/write protection
+ * (AND-ed across levels, NX ignored). Reproduces QEMU's arithmetic in the
+ * linear-index space, including a run crossing the canonical hole and an
+ * end of 1 << va_bits at the top; correct under 5-level paging.
+ * @return as pgw_view_tlb()
+ */
+PGW_API int pgw_view_mem(pgw_ctx *ctx, pgw_write_fn write, void *payload);
+
+/** Options of pgw_view_pg(). */
+struct pgw_pg_opts {
+	unsigned version;               /**< PGW_PG_OPTS_VERSION */
+	struct pgw_walk_filter filter;  /**< applied during the walk */
+	int json;                       /**< nonzero: a JSON array instead */
+};
+#define PGW_PG_OPTS_VERSION 1
+#define PGW_PG_OPTS_INIT \
+	{ .version = PGW_PG_OPTS_VERSION, .filter = PGW_WALK_FILTER_INIT, \
+	  .json = 0 }
+
+/**
+ * `info pg`: the folded page-table tree. A header line, then one line per
+ * run of consecutive entries with identical flags at a level, indented by
+ * depth: "[vpn-vpn] NAME[idx-idx] FLAGS physical-pages". Runs of complete
+ * subtrees fold into one line per level. Leaves list their page frame
+ * numbers as ranges ("a-b") when contiguous, separate values when not.
+ * Nested contexts print a guest section then a host section.
+ * @param o  NULL for PGW_PG_OPTS_INIT
+ * @return as pgw_view_tlb(); PGW_EINVAL for a bad @p o
+ */
+PGW_API int pgw_view_pg(pgw_ctx *ctx, const struct pgw_pg_opts *o,
+			pgw_write_fn write, void *payload);
+
+/**
+ * `vtop ADDR`: every entry read (stage, level, index, entry address, raw
+ * value, flag letters), then "va -> pa", page size and effective
+ * permissions, or the level that faulted and why.
+ * @return 0 (a fault is output, not an error), or the write error
+ */
+PGW_API int pgw_view_vtop(pgw_ctx *ctx, uint64_t va, pgw_write_fn write,
+			  void *payload);
+
+/**
+ * QEMU's `gva2gpa ADDR`: "gpa: %#llx\n" or "Unmapped\n".
+ * @return 0, or the write error
+ */
+PGW_API int pgw_view_gva2gpa(pgw_ctx *ctx, uint64_t va, pgw_write_fn write,
+			     void *payload);
+
+/** One merged mapping: [va, va+size) -> [pa, pa+size). */
+struct pgw_mapping {
+	uint64_t va;         /**< canonical virtual address */
+	uint64_t pa;         /**< physical address (HPA when nested) */
+	uint64_t size;
+	unsigned perms;      /**< PGW_PERM_* */
+};
+
+/**
+ * Caller predicate of pgw_mappings() about [pa, pa+size): 0 when it is all
+ * RAM; PGW_IO_ALL when none of it is RAM (dropped whole); any other nonzero
+ * value when some of it is not RAM (MMIO, ROM, outside the dump): the range
+ * is then halved and asked again, down to 4K pages, which are dropped.
+ */
+#define PGW_IO_ALL 2
+typedef int (*pgw_is_io_fn)(uint64_t pa, uint64_t size, void *payload);
+
+/** Receives each merged mapping; nonzero stops (returned as is). */
+typedef int (*pgw_mapping_fn)(const struct pgw_mapping *m, void *payload);
+
+/**
+ * Merged virtual-to-physical mappings for the memory map and the paged ELF
+ * export, in VA order: consecutive pages merge when contiguous in VA and PA
+ * with equal permissions. Pages the predicate calls "not RAM" are left out
+ * (large pages are split around such ranges). Paging disabled: no mappings
+ * (the caller knows its physical layout).
+ * @param filter  NULL for everything
+ * @param is_io   optional: if NULL, everything is RAM
+ * @return 0, the first nonzero @p emit value, or a negative pgw_walk() error
+ */
+PGW_API int pgw_mappings(pgw_ctx *ctx, const struct pgw_walk_filter *filter,
+			 pgw_is_io_fn is_io, void *io_payload,
+			 pgw_mapping_fn emit, void *payload);
+
 #ifdef __cplusplus
 }
 #endif
