@@ -36,7 +36,7 @@ static int fault_code(enum pgw_fault_reason why)
 
 static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			struct pgw_fault *fault, struct pgw_trace *trace,
-			enum pgw_stage stage);
+			enum pgw_stage stage, unsigned *guest_perms);
 
 /* Stage-2 permissions as seen by the guest (AMD APM 15.25.5: nested
  * accesses are user accesses, so a supervisor-only NPT page is unusable). */
@@ -52,7 +52,8 @@ static unsigned stage2_perms(const pgw_ctx *host, unsigned p)
 static int nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 		      struct pgw_fault *fault, struct pgw_trace *trace)
 {
-	int rc = translate_at(c->nested, gpa, r, fault, trace, PGW_STAGE_NESTED);
+	int rc = translate_at(c->nested, gpa, r, fault, trace,
+			      PGW_STAGE_NESTED, NULL);
 
 	if (rc < 0) {
 		fault->out_stage = PGW_STAGE_NESTED;
@@ -147,13 +148,16 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
 	s->leaf = leaf;
 }
 
+/* @guest_perms (optional) receives this stage's own permissions, before
+ * the intersection with the nested stage, so that access faults can be
+ * attributed to the stage that refuses them. */
 static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			struct pgw_fault *fault, struct pgw_trace *trace,
-			enum pgw_stage stage)
+			enum pgw_stage stage, unsigned *guest_perms)
 {
 	const struct pgw_format *f = c->fmt;
 	uint64_t idx, table = c->root;
-	unsigned perms = PGW_PERM_ALL;
+	unsigned perms = PGW_PERM_ALL, gperms;
 
 	if (!f) {
 		/* Paging disabled: linear is physical. */
@@ -163,6 +167,8 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		out->out_entry = 0;
 		out->out_level = -1;
 		out->out_pkey = -1;
+		if (guest_perms)
+			*guest_perms = PGW_PERM_ALL;
 		return 0;
 	}
 	if (!input_index(c, va, &idx)) {
@@ -180,6 +186,8 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			out->out_entry = t->entry;
 			out->out_level = t->level;
 			out->out_pkey = t->pkey;
+			if (guest_perms)
+				*guest_perms = t->gperms;
 			return 0;
 		}
 	}
@@ -230,6 +238,9 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		out->out_entry = e;
 		out->out_level = (int)level;
 		out->out_pkey = pgw__pkey(c, e, perms);
+		gperms = perms;
+		if (guest_perms)
+			*guest_perms = perms;
 		if (c->nested) {
 			struct pgw_result h;
 			int rc = nested_gpa(c, gpa, &h, fault, trace);
@@ -252,6 +263,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			t->gpa_page = out->out_gpa & ~4095ULL;
 			t->page_size = out->out_page_size;
 			t->perms = out->out_perms;
+			t->gperms = gperms;
 			t->entry = e;
 			t->level = (int)level;
 			t->pkey = out->out_pkey;
@@ -269,6 +281,7 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 {
 	struct pgw_fault scratch;
 	struct pgw_result r;
+	unsigned gperms = 0;
 	int rc;
 
 	if (!c || !out)
@@ -279,14 +292,38 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 	fault->out_level = -1;
 	if (trace)
 		trace->n = 0;
-	rc = translate_at(c, va, &r, fault, trace, PGW_STAGE_GUEST);
+	rc = translate_at(c, va, &r, fault, trace, PGW_STAGE_GUEST, &gperms);
 	if (rc < 0)
 		return rc;
-	if (access && c->fmt && !pgw__access_ok(c, r.out_perms, r.out_pkey, access)) {
+	if (!access || !c->fmt)
+		goto out;
+	/* The guest's own checks come first: a guest #PF wins over a fault
+	 * on the final GPA access. */
+	if (!pgw__access_ok(c, gperms, r.out_pkey, access)) {
 		fault_set(fault, PGW_FAULT_ACCESS, c, r.out_level, 0, 0,
 			  r.out_entry, va);
 		return PGW_EACCES;
 	}
+	if (c->nested) {
+		/* SDM 3C 29.3.3.2 / APM 15.25.5: the nested stage checks the
+		 * access to the GPA on its own R/W/X bits; the guest's CR0.WP,
+		 * SMEP, SMAP and keys do not apply there. */
+		struct pgw_result h;
+		unsigned need = ((access & PGW_ACC_READ) ? PGW_PERM_R : 0) |
+				((access & PGW_ACC_WRITE) ? PGW_PERM_W : 0) |
+				((access & PGW_ACC_EXEC) ? PGW_PERM_X : 0);
+
+		rc = nested_gpa(c, r.out_gpa, &h, fault, NULL);
+		if (rc < 0)
+			return rc;
+		if ((h.out_perms & need) != need) {
+			fault_set(fault, PGW_FAULT_ACCESS, c->nested,
+				  h.out_level, 0, 0, h.out_entry, r.out_gpa);
+			fault->out_stage = PGW_STAGE_NESTED;
+			return PGW_EACCES;
+		}
+	}
+out:
 	*out = r;
 	return 0;
 }

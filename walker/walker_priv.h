@@ -88,6 +88,7 @@ struct pgw_tlb_entry {
 	uint64_t page_size;
 	uint64_t entry;
 	unsigned perms;
+	unsigned gperms;          /* this stage's own perms (before nesting) */
 	int level;
 	int pkey;
 };
