@@ -42,8 +42,22 @@ static int report_fault(struct walk *w, uint64_t first, uint64_t last,
 			     w->payload);
 }
 
-/* A guest leaf, split at the nested stage's page boundaries. */
-static int emit_leaf(struct walk *w, struct pgw_leaf *l)
+/* Size of the nested piece holding @gpa: its page, or the span of the
+ * nested entry that faults. */
+static uint64_t nested_span(pgw_ctx *c, const struct pgw_result *h, int rc,
+			    const struct pgw_fault *f)
+{
+	if (rc == 0)
+		return h->out_page_size;
+	return f->out_level >= 0 ? 1ULL << c->nested->fmt->lv[f->out_level].shift
+				 : 4096;
+}
+
+/* A guest leaf, split at the nested stage's page boundaries. @idx is the
+ * leaf's first input index: only the pieces overlapping the filter's range
+ * are visited, so a 1G guest page over 4K host pages does not cost 262144
+ * nested lookups for a small window. */
+static int emit_leaf(struct walk *w, struct pgw_leaf *l, uint64_t idx)
 {
 	uint64_t gva = l->va, gpa = l->gpa, left = l->size;
 	pgw_ctx *c = w->c;
@@ -53,6 +67,21 @@ static int emit_leaf(struct walk *w, struct pgw_leaf *l)
 			return 0;
 		return w->ops->leaf(l, w->payload);
 	}
+	if (w->hi - idx < l->size - 1)
+		left = w->hi - idx + 1;
+	if (w->lo > idx) {
+		/* Start at the nested piece that holds the first address of
+		 * interest (the guest page is aligned to its size). */
+		struct pgw_result h;
+		struct pgw_fault f = { .out_level = -1 };
+		uint64_t off = w->lo - idx;
+		int rc = pgw__nested_gpa(c, gpa + off, &h, &f);
+
+		off &= ~(nested_span(c, &h, rc, &f) - 1);
+		gva += off;
+		gpa += off;
+		left -= off;
+	}
 	while (left) {
 		struct pgw_result h;
 		struct pgw_fault f = { .out_level = -1 };
@@ -61,8 +90,7 @@ static int emit_leaf(struct walk *w, struct pgw_leaf *l)
 
 		if (rc < 0) {
 			/* Skip the whole nested span that faulted. */
-			span = f.out_level >= 0 ?
-			       1ULL << c->nested->fmt->lv[f.out_level].shift : 4096;
+			span = nested_span(c, &h, rc, &f);
 			chunk = span - (gpa & (span - 1));
 			if (chunk > left)
 				chunk = left;
@@ -138,7 +166,7 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 		l.gpa = l.pa;
 		if (!c->nested && (p & w->deny))
 			return 0;
-		return emit_leaf(w, &l);
+		return emit_leaf(w, &l, idx);
 	}
 	if (w->ops->table) {
 		struct pgw_table t = {
@@ -193,12 +221,18 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 		tbl = pgw__load_table(c, table, pgw__table_bytes(f, lv),
 				      w->scratch[level], &fault, NULL, &host);
 	if (!tbl) {
-		if (fault.out_stage == PGW_STAGE_GUEST)
+		if (fault.out_stage == PGW_STAGE_GUEST) {
 			fault.out_reason = PGW_FAULT_BAD_TABLE;
-		fault.out_level = level;
-		fault.out_level_name = lv->name;
-		fault.out_table = table;
-		fault.out_addr = canon(w, base + first * span);
+			fault.out_level = level;
+			fault.out_level_name = lv->name;
+			fault.out_table = table;
+			fault.out_addr = canon(w, base + first * span);
+		} else {
+			/* The nested stage could not translate this table's
+			 * GPA: keep its level and entry, as pgw_translate
+			 * does, and name the GPA. */
+			fault.out_addr = table;
+		}
 		return report_fault(w, base + first * span,
 				    base + (last + 1) * span - 1, &fault);
 	}
