@@ -11,7 +11,8 @@ walker_tests = \
 	tests/walker/test_x86_32 \
 	tests/walker/test_x86_pae \
 	tests/walker/test_x86_5l \
-	tests/walker/test_access
+	tests/walker/test_access \
+	tests/walker/test_nested
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -40,3 +41,8 @@ tests_walker_test_access_SOURCES = tests/walker/test_access.c
 tests_walker_test_access_CFLAGS = $(walker_test_cflags)
 tests_walker_test_access_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_access_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_nested_SOURCES = tests/walker/test_nested.c
+tests_walker_test_nested_CFLAGS = $(walker_test_cflags)
+tests_walker_test_nested_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_nested_LDADD = $(walker_test_ldadd)
