@@ -8,11 +8,13 @@ walker_test_ldadd = tests/common/libptbuilder.la walker/libpgwalk-internal.la $(
 
 walker_tests = \
 	tests/walker/test_x86_4l \
+	tests/walker/test_views \
 	tests/walker/test_x86_32 \
 	tests/walker/test_x86_pae \
 	tests/walker/test_x86_5l \
 	tests/walker/test_access \
-	tests/walker/test_nested
+	tests/walker/test_nested \
+	tests/walker/test_ctx
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -46,3 +48,13 @@ tests_walker_test_nested_SOURCES = tests/walker/test_nested.c
 tests_walker_test_nested_CFLAGS = $(walker_test_cflags)
 tests_walker_test_nested_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_nested_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_views_SOURCES = tests/walker/test_views.c
+tests_walker_test_views_CFLAGS = $(walker_test_cflags)
+tests_walker_test_views_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_views_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_ctx_SOURCES = tests/walker/test_ctx.c
+tests_walker_test_ctx_CFLAGS = $(walker_test_cflags)
+tests_walker_test_ctx_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_ctx_LDADD = $(walker_test_ldadd)
