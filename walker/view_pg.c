@@ -95,6 +95,8 @@ static void print_json(struct pg_state *s, int level, const struct pg_run *r)
 	char flags[11], *p = pgw__out_reserve(s->o, 512);
 
 	pgw__flag_letters(lv, r->entry, flags);
+	for (int i = 9; i > 0 && flags[i] == ' '; i--)
+		flags[i] = 0;
 	p = pgw__put_str(p, *s->json_first ? "\n  {" : ",\n  {");
 	*s->json_first = false;
 	if (s->stage) {
@@ -159,9 +161,15 @@ static void print_run(struct pg_state *s, int level, const struct pg_run *r)
 	}
 	*p++ = ' ';
 	pgw__flag_letters(lv, r->entry, flags);
-	p = pgw__put_str(p, flags);
-	if (r->leaf)
+	if (r->leaf) {
+		p = pgw__put_str(p, flags);
 		p = put_pfns(s, p, r, false);
+	} else {
+		/* No frames follow: drop the EPT letters' padding. */
+		for (int i = 9; i > 0 && flags[i] == ' '; i--)
+			flags[i] = 0;
+		p = pgw__put_str(p, flags);
+	}
 	*p++ = '\n';
 	pgw__out_commit(s->o, p);
 }

@@ -44,6 +44,8 @@ static void print_step(struct pgw_out *o, const pgw_ctx *c,
 	char sz[24], *end;
 
 	pgw__flag_letters(lv, s->entry, flags);
+	for (int i = 9; i > 0 && flags[i] == ' '; i--)
+		flags[i] = 0;  /* EPT letters are padded for info pg */
 	sz[0] = 0;
 	if (s->leaf) {
 		end = pgw__put_str(sz, " ");
