@@ -25,6 +25,7 @@
 #define NX  (1ULL << 63)
 #define EPT_RWX 0x7ULL
 #define EPT_WB  (6ULL << 3)
+#define PGW_PERM_ALL (PGW_PERM_R | PGW_PERM_W | PGW_PERM_X | PGW_PERM_U)
 
 struct fx {
 	struct ptb b;
@@ -508,6 +509,199 @@ static void test_views__vtop_faults_at_each_level(void **state)
 		"fffffffffffff000: 00000000fec00000 XG---CT-W\n");
 }
 
+/*
+ * Nested: guest 4-level tables (PDPT 0x2000, PD 0x3000, PT 0x4000) mapping
+ * VA 0x1000 → GPA 0x40000000 and VA 0x2000 → GPA 0x50000000; EPT at
+ * 0x5000 maps GPA [0, 8M) 1:1 with 2M pages (EPT PDPT 0x6000, PD 0x7000)
+ * and GPA 0x40000000 → HPA 0x123000 with a 4K page (PD 0x8000, PT 0x9000);
+ * GPA 0x50000000 is not mapped.
+ */
+static void nested_guest(struct fx *f)
+{
+	uint64_t ept;
+	char err[128];
+
+	map4(f, 0x1000, 3, 0x40000000 | P | W | U, P | W | U);
+	map4(f, 0x2000, 3, 0x50000000 | P | W | U, P | W | U);
+	ept = ptb_page(&f->b);
+	for (uint64_t gpa = 0; gpa < (8 << 20); gpa += 2 << 20)
+		ptb_map(&f->b, PGW_MODE_EPT4, ept, gpa, 2,
+			gpa | EPT_RWX | EPT_WB | PS, EPT_RWX);
+	ptb_map(&f->b, PGW_MODE_EPT4, ept, 0x40000000, 3,
+		0x123000 | EPT_RWX | EPT_WB, EPT_RWX);
+	mkctx(f, PG, PGW_CR4_PAE, LM);
+	assert_int_equal(pgw_ctx_new_nested(&f->host, PGW_MODE_EPT4,
+					    ept | (3 << 3), 0, 1, &ptb_mem_ops,
+					    &f->b, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_set_nested(f->ctx, f->host), 0);
+}
+
+#define EPT_TO_2M(lvl, idx, at, val)                                        \
+	"  nested EPT PML4[000] @ 0x0000000000005000 = 0x0000000000006007 ----XWR\n" \
+	"  nested EPT PDPT[000] @ 0x0000000000006000 = 0x0000000000007007 ----XWR\n" \
+	"  nested   EPT PD[000] @ 0x0000000000007000 = 0x00000000000000b7 ---SXWR 2M page\n" \
+	"  guest  " lvl "[" idx "] @ 0x" at " = 0x" val
+
+static void test_views__vtop_nested_lists_both_stages(void **state)
+{
+	struct fx *f = *state;
+
+	nested_guest(f);
+	assert_string_equal(VIEW(f, pgw_view_vtop(f->ctx, 0x1234, sink, f)),
+		"vtop 0x0000000000001234 (4-level, nested EPT 4-level)\n"
+		EPT_TO_2M("    PML4", "000", "0000000000001000", "0000000000002007 -------UWP\n")
+		EPT_TO_2M("    PDPT", "000", "0000000000002000", "0000000000003007 -------UWP\n")
+		EPT_TO_2M("      PD", "000", "0000000000003000", "0000000000004007 -------UWP\n")
+		EPT_TO_2M("      PT", "001", "0000000000004008", "0000000040000007 -------UWP 4K page\n")
+		"  nested EPT PML4[000] @ 0x0000000000005000 = 0x0000000000006007 ----XWR\n"
+		"  nested EPT PDPT[001] @ 0x0000000000006008 = 0x0000000000008007 ----XWR\n"
+		"  nested   EPT PD[000] @ 0x0000000000008000 = 0x0000000000009007 ----XWR\n"
+		"  nested   EPT PT[000] @ 0x0000000000009000 = 0x0000000000123037 ----XWR 4K page\n"
+		"0x0000000000001234 -> gpa 0x0000000040000234 -> 0x0000000000123234 size 4K perms rwxu\n");
+	/* The final GPA is not mapped by EPT: the fault names the EPT level. */
+	assert_string_equal(VIEW(f, pgw_view_vtop(f->ctx, 0x2000, sink, f)),
+		"vtop 0x0000000000002000 (4-level, nested EPT 4-level)\n"
+		EPT_TO_2M("    PML4", "000", "0000000000001000", "0000000000002007 -------UWP\n")
+		EPT_TO_2M("    PDPT", "000", "0000000000002000", "0000000000003007 -------UWP\n")
+		EPT_TO_2M("      PD", "000", "0000000000003000", "0000000000004007 -------UWP\n")
+		EPT_TO_2M("      PT", "002", "0000000000004010", "0000000050000007 -------UWP 4K page\n")
+		"  nested EPT PML4[000] @ 0x0000000000005000 = 0x0000000000006007 ----XWR\n"
+		"  nested EPT PDPT[001] @ 0x0000000000006008 = 0x0000000000008007 ----XWR\n"
+		"  nested   EPT PD[080] @ 0x0000000000008400 = 0x0000000000000000 -------\n"
+		"nested fault at EPT PD[080] (table 0x8000) translating 0x0000000050000000: not present (entry 0x0000000000000000)\n");
+	assert_string_equal(VIEW(f, pgw_view_gva2gpa(f->ctx, 0x1234, sink, f)),
+			    "gpa: 0x40000234\n");
+}
+
+static void test_views__nested_pg_tlb_mem(void **state)
+{
+	struct fx *f = *state;
+	struct pgw_pg_opts o = PGW_PG_OPTS_INIT;
+
+	nested_guest(f);
+	/* Guest stage with guest-physical frames; VA 0x2000's GPA faults in
+	 * EPT, so it maps nothing. Then the EPT tables on their own. */
+	assert_string_equal(VIEW(f, pgw_view_pg(f->ctx, NULL, sink, f)),
+		"Info pg, guest mode (4-level)\n"
+		"VPN range             Entry         Flags            Physical page(s)\n"
+		"[000000000-007ffffff] PML4[000]     -------UWP\n"
+		"  [000000000-00003ffff] PDPT[000]     -------UWP\n"
+		"    [000000000-0000001ff]   PD[000]     -------UWP\n"
+		"      [000000001-000000001]   PT[001]     -------UWP 0000040000\n"
+		"Info pg, host mode (EPT 4-level)\n"
+		"VPN range             Entry         Flags            Physical page(s)\n"
+		"[000000000-007ffffff] PML4[000]     ----XWR\n"
+		"  [000000000-00003ffff] PDPT[000]     ----XWR\n"
+		"    [000000000-0000007ff]   PD[000-003] ---SXWR    0000000000-00000007ff\n"
+		"  [000040000-00007ffff] PDPT[001]     ----XWR\n"
+		"    [000040000-0000401ff]   PD[000]     ----XWR\n"
+		"      [000040000-000040000]   PT[000]     ----XWR    0000000123\n");
+	o.json = 1;
+	o.filter.start = 0x1000;
+	o.filter.last = 0x1fff;
+	assert_string_equal(VIEW(f, pgw_view_pg(f->ctx, &o, sink, f)),
+		"[\n"
+		"  {\"stage\":\"guest\",\"level\":0,\"name\":\"PML4\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x0\",\"0x7fffffffff\"],\"flags\":\"-------UWP\",\"pa\":null},\n"
+		"  {\"stage\":\"guest\",\"level\":1,\"name\":\"PDPT\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x0\",\"0x3fffffff\"],\"flags\":\"-------UWP\",\"pa\":null},\n"
+		"  {\"stage\":\"guest\",\"level\":2,\"name\":\"PD\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x0\",\"0x1fffff\"],\"flags\":\"-------UWP\",\"pa\":null},\n"
+		"  {\"stage\":\"guest\",\"level\":3,\"name\":\"PT\",\"index\":[1,1],\"entries\":1,\"va\":[\"0x1000\",\"0x1fff\"],\"flags\":\"-------UWP\",\"pa\":[[\"0x40000000\",\"0x40000fff\"]]},\n"
+		"  {\"stage\":\"host\",\"level\":0,\"name\":\"EPT PML4\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x0\",\"0x7fffffffff\"],\"flags\":\"----XWR\",\"pa\":null},\n"
+		"  {\"stage\":\"host\",\"level\":1,\"name\":\"EPT PDPT\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x0\",\"0x3fffffff\"],\"flags\":\"----XWR\",\"pa\":null},\n"
+		"  {\"stage\":\"host\",\"level\":2,\"name\":\"EPT PD\",\"index\":[0,3],\"entries\":4,\"va\":[\"0x0\",\"0x7fffff\"],\"flags\":\"---SXWR\",\"pa\":[[\"0x0\",\"0x7fffff\"]]},\n"
+		"  {\"stage\":\"host\",\"level\":1,\"name\":\"EPT PDPT\",\"index\":[1,1],\"entries\":1,\"va\":[\"0x40000000\",\"0x7fffffff\"],\"flags\":\"----XWR\",\"pa\":null},\n"
+		"  {\"stage\":\"host\",\"level\":2,\"name\":\"EPT PD\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x40000000\",\"0x401fffff\"],\"flags\":\"----XWR\",\"pa\":null},\n"
+		"  {\"stage\":\"host\",\"level\":3,\"name\":\"EPT PT\",\"index\":[0,0],\"entries\":1,\"va\":[\"0x40000000\",\"0x40000fff\"],\"flags\":\"----XWR\",\"pa\":[[\"0x123000\",\"0x123fff\"]]}\n"
+		"]\n");
+	/* info tlb/mem show the guest stage, like QEMU's monitor. */
+	assert_string_equal(VIEW(f, pgw_view_tlb(f->ctx, sink, f)),
+		"0000000000001000: 0000000040000000 -------UW\n");
+	assert_string_equal(VIEW(f, pgw_view_mem(f->ctx, sink, f)),
+		"0000000000001000-0000000000002000 0000000000001000 urw\n");
+}
+
+struct maps {
+	unsigned n, io_calls;
+	struct pgw_mapping m[16];
+};
+
+/* Not RAM: the 2M at 0x50000000 and the APIC/IOAPIC area below 4G. */
+static int is_io(uint64_t pa, uint64_t size, void *payload)
+{
+	struct maps *m = payload;
+	uint64_t end = pa + size;
+
+	m->io_calls++;
+	if (pa >= 0x50000000 && end <= 0x50200000)
+		return PGW_IO_ALL;
+	if (pa >= 0xfec00000 && end <= 0x100000000ULL)
+		return PGW_IO_ALL;
+	return (pa < 0x50200000 && end > 0x50000000) ||
+	       (pa < 0x100000000ULL && end > 0xfec00000);
+}
+
+static int on_map(const struct pgw_mapping *mp, void *payload)
+{
+	struct maps *m = payload;
+
+	assert_true(m->n < 16);
+	m->m[m->n++] = *mp;
+	return 0;
+}
+
+static void test_views__mappings_merge_and_skip_io(void **state)
+{
+	struct fx *f = *state;
+	struct maps m = { 0 };
+	static const struct pgw_mapping want[] = {
+		{ 0x400000, 0x200000, 0x1000, PGW_PERM_R | PGW_PERM_X | PGW_PERM_U },
+		{ 0x401000, 0x201000, 0x2000, PGW_PERM_ALL },
+		{ 0x00007ffffffff000ULL, 0x203000, 0x1000, PGW_PERM_ALL },
+		{ 0xffff800000000000ULL, 0x204000, 0x1000, PGW_PERM_ALL },
+		{ 0xffff888000000000ULL, 0x40000000, 0x10000000,
+		  PGW_PERM_R | PGW_PERM_W },
+		{ 0xffff888010200000ULL, 0x50200000, 0x2fe00000,
+		  PGW_PERM_R | PGW_PERM_W },
+		{ 0xffffffff81000000ULL, 0x1000000, 0x400000,
+		  PGW_PERM_R | PGW_PERM_X },
+	};
+
+	guest_4l(f);
+	assert_int_equal(pgw_mappings(f->ctx, NULL, is_io, &m, on_map, &m), 0);
+	assert_int_equal(m.n, sizeof(want) / sizeof(want[0]));
+	for (unsigned i = 0; i < m.n; i++) {
+		assert_int_equal(m.m[i].va, want[i].va);
+		assert_int_equal(m.m[i].pa, want[i].pa);
+		assert_int_equal(m.m[i].size, want[i].size);
+		assert_int_equal(m.m[i].perms, want[i].perms);
+	}
+	/* Bisection: a handful of questions, not one per 4K page. */
+	assert_true(m.io_calls < 64);
+	/* Without a predicate everything is RAM; a stop value comes back. */
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(pgw_mappings(f->ctx, NULL, NULL, NULL, on_map, &m), 0);
+	assert_int_equal(m.n, 7);
+	assert_int_equal(m.m[4].size, 0x40000000);
+	assert_int_equal(m.m[6].pa, 0xfec00000);
+}
+
+static int stop_writer(const char *buf, size_t len, void *payload)
+{
+	(void)buf; (void)len; (void)payload;
+	return -42;
+}
+
+static void test_views__writer_error_stops_view(void **state)
+{
+	struct fx *f = *state;
+
+	guest_4l(f);
+	assert_int_equal(pgw_view_tlb(f->ctx, stop_writer, NULL), -42);
+	assert_int_equal(pgw_view_pg(f->ctx, NULL, stop_writer, NULL), -42);
+	assert_int_equal(pgw_view_vtop(f->ctx, 0x400000, stop_writer, NULL),
+			 -42);
+	assert_int_equal(pgw_view_tlb(f->ctx, NULL, NULL), PGW_EINVAL);
+}
+
 static void test_views__paging_disabled(void **state)
 {
 	struct fx *f = *state;
@@ -545,6 +739,10 @@ int main(void)
 		T(test_views__5l_all_views),
 		T(test_views__vtop_4l_translation),
 		T(test_views__vtop_faults_at_each_level),
+		T(test_views__vtop_nested_lists_both_stages),
+		T(test_views__nested_pg_tlb_mem),
+		T(test_views__mappings_merge_and_skip_io),
+		T(test_views__writer_error_stops_view),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
