@@ -219,9 +219,10 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 	}
 	if (declared_counts(g, e, &eh, &phnum, err, errlen))
 		goto out;
+	/* Segments first: their messages say which memory is missing. */
 	if (check_headers(g, &eh, phnum, err, errlen) ||
-	    check_sections(g, e, &eh, err, errlen) ||
-	    walk_phdrs(g, e, phnum, err, errlen))
+	    walk_phdrs(g, e, phnum, err, errlen) ||
+	    check_sections(g, e, &eh, err, errlen))
 		goto out;
 
 	g->src = &elf_source;
