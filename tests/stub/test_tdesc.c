@@ -1,0 +1,138 @@
+/*
+ * Target description tests (stub/tdesc_x86.c): QEMU 7.2 register numbers,
+ * sizes, and that each XML document lists exactly the table's registers,
+ * in order, with matching bit sizes and regnums.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gdb-remote.h"
+
+static void test_tdesc__x86_64_qemu_numbering(void **state)
+{
+	const gdbr_tdesc *t = gdbr_tdesc_x86_64();
+	static const char *const expect[] = {
+		"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+		"rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs",
+		"fs_base", "gs_base", "k_gs_base",
+		"cr0", "cr2", "cr3", "cr4", "cr8", "efer",
+	};
+	size_t i;
+
+	(void)state;
+	assert_string_equal(gdbr_tdesc_arch(t), "i386:x86-64");
+	assert_int_equal(gdbr_tdesc_nregs(t), GDBR_X86_64_NREGS);
+	for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
+		assert_string_equal(gdbr_tdesc_reg_name(t, (int)i), expect[i]);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "cr0"), 27);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "cr3"), GDBR_X86_64_CR3);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "efer"), 32);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "st0"), 33);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "fop"), 48);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "xmm0"), 49);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "xmm15"), 64);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "mxcsr"), GDBR_X86_64_MXCSR);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "ymm0h"), GDBR_EINVAL);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_X86_64_RIP), 8);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_X86_64_EFLAGS), 4);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_X86_64_CS), 4);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_X86_64_EFER), 8);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_X86_64_ST0), 10);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_X86_64_XMM0), 16);
+	assert_int_equal(gdbr_tdesc_reg_size(t, 66), GDBR_EINVAL);
+	assert_int_equal(gdbr_tdesc_reg_size(t, -1), GDBR_EINVAL);
+	assert_null(gdbr_tdesc_reg_name(t, 66));
+	assert_int_equal(gdbr_tdesc_regs_size(t), 608);
+}
+
+static void test_tdesc__i386_qemu_numbering(void **state)
+{
+	const gdbr_tdesc *t = gdbr_tdesc_i386();
+	static const char *const expect[] = {
+		"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+		"eip", "eflags", "cs", "ss", "ds", "es", "fs", "gs",
+		"fs_base", "gs_base", "k_gs_base",
+		"cr0", "cr2", "cr3", "cr4", "cr8", "efer",
+	};
+	size_t i;
+
+	(void)state;
+	assert_string_equal(gdbr_tdesc_arch(t), "i386");
+	assert_int_equal(gdbr_tdesc_nregs(t), GDBR_I386_NREGS);
+	for (i = 0; i < sizeof(expect) / sizeof(expect[0]); i++)
+		assert_string_equal(gdbr_tdesc_reg_name(t, (int)i), expect[i]);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "cr3"), GDBR_I386_CR3);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "efer"), GDBR_I386_EFER);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "xmm7"), 48);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "mxcsr"), GDBR_I386_MXCSR);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_I386_CR3), 4);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_I386_ST0), 10);
+	assert_int_equal(gdbr_tdesc_regs_size(t), 344);
+}
+
+/* Walk the <reg .../> elements of xml and compare them with t. */
+static void check_xml(const gdbr_tdesc *t)
+{
+	size_t len;
+	const char *xml = gdbr_tdesc_xml(t, "target.xml", &len);
+	const char *p;
+	char arch[64];
+	int n = 0;
+
+	assert_non_null(xml);
+	assert_int_equal(strlen(xml), len);
+	snprintf(arch, sizeof(arch), "<architecture>%s</architecture>",
+	         gdbr_tdesc_arch(t));
+	assert_non_null(strstr(xml, arch));
+	assert_non_null(strstr(xml, "<feature name=\"org.gnu.gdb.i386.core\">"));
+	assert_non_null(strstr(xml, "<feature name=\"org.gnu.gdb.i386.sse\">"));
+	for (p = strstr(xml, "<reg "); p; p = strstr(p + 1, "<reg ")) {
+		char name[32];
+		int bits, regnum;
+
+		assert_int_equal(sscanf(p, "<reg name=\"%31[^\"]\" bitsize=\"%d\"",
+		                        name, &bits), 2);
+		assert_non_null(strstr(p, "regnum=\""));
+		assert_int_equal(sscanf(strstr(p, "regnum=\""), "regnum=\"%d\"",
+		                        &regnum), 1);
+		assert_int_equal(regnum, n);
+		assert_string_equal(name, gdbr_tdesc_reg_name(t, n));
+		assert_int_equal(bits, 8 * gdbr_tdesc_reg_size(t, n));
+		n++;
+	}
+	assert_int_equal(n, gdbr_tdesc_nregs(t));
+	/* Nothing that would need escaping in a '}' free document. */
+	assert_null(strchr(xml, '}'));
+	assert_null(gdbr_tdesc_xml(t, "i386-64bit.xml", &len));
+}
+
+static void test_tdesc__x86_64_xml_matches_table(void **state)
+{
+	(void)state;
+	check_xml(gdbr_tdesc_x86_64());
+}
+
+static void test_tdesc__i386_xml_matches_table(void **state)
+{
+	(void)state;
+	check_xml(gdbr_tdesc_i386());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tdesc__x86_64_qemu_numbering),
+		cmocka_unit_test(test_tdesc__i386_qemu_numbering),
+		cmocka_unit_test(test_tdesc__x86_64_xml_matches_table),
+		cmocka_unit_test(test_tdesc__i386_xml_matches_table),
+	};
+
+	return cmocka_run_group_tests_name("stub/tdesc", tests, NULL, NULL);
+}
