@@ -14,7 +14,8 @@ walker_tests = \
 	tests/walker/test_x86_5l \
 	tests/walker/test_access \
 	tests/walker/test_nested \
-	tests/walker/test_ctx
+	tests/walker/test_ctx \
+	tests/walker/test_invalid
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -58,3 +59,8 @@ tests_walker_test_ctx_SOURCES = tests/walker/test_ctx.c
 tests_walker_test_ctx_CFLAGS = $(walker_test_cflags)
 tests_walker_test_ctx_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_ctx_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_invalid_SOURCES = tests/walker/test_invalid.c
+tests_walker_test_invalid_CFLAGS = $(walker_test_cflags)
+tests_walker_test_invalid_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_invalid_LDADD = $(walker_test_ldadd)
