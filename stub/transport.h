@@ -16,7 +16,8 @@ struct gdbr_fd_conn {
 /**
  * Connection ops writing to a descriptor (send() with MSG_NOSIGNAL on
  * sockets so a vanished peer gives an error, not SIGPIPE).  Use with a
- * struct gdbr_fd_conn payload when creating the server.
+ * struct gdbr_fd_conn payload when creating the server.  Pipes (--stdio)
+ * fall back to write(): the program should ignore SIGPIPE.
  */
 extern const struct gdbr_conn_ops gdbr_transport_fd_ops;
 
