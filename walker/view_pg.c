@@ -53,6 +53,8 @@ struct pg_state {
 	bool json, defer, nested_guest;
 	bool *json_first;
 	unsigned vdig, pdig;
+	uint64_t keymask[PGW_MAX_LEVELS];  /* pgw__flag_key() as a mask */
+	uint64_t spanmask[PGW_MAX_LEVELS]; /* ~(entry span - 1) */
 	int top;                   /* level of the chain's first run, -1 */
 	struct pg_run r[PGW_MAX_LEVELS];
 	struct pg_run pend[PGW_MAX_LEVELS];  /* held-back table runs */
@@ -244,7 +246,7 @@ static int event(struct pg_state *s, int l, unsigned idx, uint64_t v,
 		 uint64_t pa)
 {
 	struct pg_run *r = &s->r[l];
-	uint64_t key = pgw__flag_key(&s->f->lv[l], entry);
+	uint64_t key = entry & s->keymask[l];
 
 	if (r->on && r->end == v) {
 		/* The next piece of a leaf split by the nested stage. */
@@ -295,12 +297,28 @@ static int pg_table(const struct pgw_table *t, void *payload)
 static int pg_leaf(const struct pgw_leaf *l, void *payload)
 {
 	struct pg_state *s = payload;
+	struct pg_run *r = &s->r[l->level];
 	uint64_t v = l->va & s->mask;
-	uint64_t span = 1ULL << s->f->lv[l->level].shift;
-
+	uint64_t eva = v & s->spanmask[l->level];
 	/* Guest sections show guest-physical frames. */
-	return event(s, l->level, l->index, v, l->size, v & ~(span - 1),
-		     l->entry, true, s->nested_guest ? l->gpa : l->pa);
+	uint64_t pa = s->nested_guest ? l->gpa : l->pa;
+
+	/* Fast path, almost every leaf of a big walk: the next page of the
+	 * open leaf run, same flags, next frame. */
+	if (r->on && r->leaf && r->end == v &&
+	    r->key == (l->entry & s->keymask[l->level]) &&
+	    r->seg[r->nseg - 1][1] == pa) {
+		if (r->cur != eva) {  /* a new entry, not a nested piece */
+			r->last = l->index;
+			r->n++;
+			r->cur = eva;
+		}
+		r->seg[r->nseg - 1][1] += l->size;
+		r->end += l->size;
+		return 0;
+	}
+	return event(s, l->level, l->index, v, l->size, eva, l->entry, true,
+		     pa);
 }
 
 static void header(struct pg_state *s)
@@ -342,6 +360,10 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 	s->nested_guest = nested_guest;
 	s->vdig = (c->fmt->va_bits - 12 + 3) / 4;
 	s->pdig = c->fmt->entry_size == 4 ? 5 : 10;
+	for (unsigned i = 0; i < c->fmt->nlevels; i++) {
+		s->keymask[i] = pgw__flag_key(&c->fmt->lv[i], ~0ULL);
+		s->spanmask[i] = ~((1ULL << c->fmt->lv[i].shift) - 1);
+	}
 	s->top = -1;
 	header(s);
 	rc = pgw_walk(c, filter, &ops, s);

@@ -17,7 +17,9 @@
  *    entries. Tables outside physical memory likewise contribute nothing
  *    (QEMU would read them as zeros or 0xff). Both are visible in vtop.
  * On a normal 4-level guest (no reserved bits, PA < 2^50) every line is
- * byte-identical to QEMU's.
+ * byte-identical to QEMU's. Nested contexts list the guest stage with
+ * guest-physical frames; a guest page whose GPA the nested stage does not
+ * map cannot be used by the CPU and is left out like a reserved entry.
  */
 
 struct tlb_state {
