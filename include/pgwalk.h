@@ -151,6 +151,12 @@ struct pgw_step {
 	uint64_t entry_addr;     /**< physical (host) address of the entry */
 	uint64_t entry;          /**< raw value */
 	int leaf;                /**< nonzero when this entry maps the page */
+	/**
+	 * Reserved bits that translation does not check but the CPU does
+	 * elsewhere: PAE PDPTE bits 8:5 and 2:1, checked when MOV to CR3
+	 * loads the PDPTE registers (SDM 3A 4.4.1). 0 normally.
+	 */
+	uint64_t load_rsvd;
 };
 
 #define PGW_TRACE_MAX 48

@@ -46,9 +46,13 @@ static void derive_masks(pgw_ctx *c)
 			}
 			break;
 		case PGW_KIND_PAE_PDPT:
-			/* SDM 3A table 4-8: 63:M, 8:5 and 2:1 reserved. */
+			/* SDM 3A table 4-8 also reserves bits 8:5 and 2:1,
+			 * but checks them when MOV to CR3 loads the PDPTE
+			 * registers (4.4.1), not while translating; Linux's
+			 * PTI user PDPT carries A (bit 5) and QEMU walks it.
+			 * Those bits are reported in the trace instead. */
 			k->addr = pgw__bits(m - 1, 12);
-			k->rsvd_table = pgw__bits(63, m) | 0x1e6ULL;
+			k->rsvd_table = pgw__bits(63, m);
 			k->rsvd_leaf = k->rsvd_table;
 			break;
 		case PGW_KIND_X86_64:

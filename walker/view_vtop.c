@@ -58,6 +58,10 @@ static void print_step(struct pgw_out *o, const pgw_ctx *c,
 			s->stage == PGW_STAGE_NESTED ? "nested" : "guest",
 			lv->name, s->index, s->entry_addr,
 			(int)sc->fmt->entry_size * 2, s->entry, flags, sz);
+	if (s->load_rsvd)
+		pgw__out_printf(o, "         note: reserved bits 0x%" PRIx64
+				" set; the CPU checks them only when CR3 is "
+				"loaded\n", s->load_rsvd);
 }
 
 static void print_fault(struct pgw_out *o, const pgw_ctx *c,
@@ -101,9 +105,10 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;
 	if (!c->fmt) {
+		rc = pgw_translate(c, va, 0, &r, NULL, NULL);
 		pgw__out_printf(o, "paging disabled: 0x%016" PRIx64
-				" -> 0x%016" PRIx64 "\n", va, va);
-		return pgw__out_done(o, 0);
+				" -> 0x%016" PRIx64 "\n", va, r.out_pa);
+		return pgw__out_done(o, rc);
 	}
 	t = malloc(sizeof(*t));
 	if (!t)

@@ -146,6 +146,8 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
 	s->entry_addr = entry_addr;
 	s->entry = entry;
 	s->leaf = leaf;
+	s->load_rsvd = c->fmt->lv[level].kind == PGW_KIND_PAE_PDPT ?
+		       entry & PGW_PAE_PDPTE_LOAD_RSVD : 0;
 }
 
 /* @guest_perms (optional) receives this stage's own permissions, before
@@ -160,7 +162,9 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 	unsigned perms = PGW_PERM_ALL, gperms;
 
 	if (!f) {
-		/* Paging disabled: linear is physical. */
+		/* Paging disabled: linear is physical, within the physical
+		 * address width (as QEMU's gva2gpa answers too). */
+		va &= pgw__bits(c->maxphyaddr - 1, 0);
 		out->out_pa = out->out_gpa = va;
 		out->out_page_size = 4096;
 		out->out_perms = PGW_PERM_ALL;

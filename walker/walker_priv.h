@@ -69,6 +69,8 @@ const struct pgw_format *pgw__format(enum pgw_mode mode);
 #define EPT_W    (1ULL << 1)
 #define EPT_X    (1ULL << 2)
 #define EPT_MT_SHIFT 3
+/* PAE PDPTE bits reserved at CR3 load time only (SDM 3A table 4-8). */
+#define PGW_PAE_PDPTE_LOAD_RSVD 0x1e6ULL
 
 #define PGW_PERM_ALL (PGW_PERM_R | PGW_PERM_W | PGW_PERM_X | PGW_PERM_U)
 
