@@ -258,6 +258,10 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 	rc = apply_overrides(g, o, err, errlen);
 	if (rc)
 		goto out;
+	/* Dumps record the vCPU's mode, not which QEMU wrote them: one taken
+	 * at the reset vector says EM_386 even from qemu-system-x86_64. */
+	if (o && o->have_arch)
+		g->arch = o->arch;
 	g->ctx = calloc((size_t)g->ncpus, sizeof(*g->ctx));
 	if (!g->ctx) {
 		rc = guest__fail(err, errlen, "out of memory");

@@ -74,6 +74,10 @@ struct guest_open_opts {
 	 *  or NULL */
 	const char *mode;
 	unsigned maxphyaddr;         /**< 0: 52 */
+	/** Override the architecture the image suggests (register layout,
+	 *  address width of `x`); raw images use raw_arch instead. */
+	int have_arch;
+	enum guest_arch arch;
 };
 #define GUEST_OPEN_OPTS_VERSION 1
 #define GUEST_OPEN_OPTS_INIT { .version = GUEST_OPEN_OPTS_VERSION }

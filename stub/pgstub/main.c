@@ -18,7 +18,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: pgstub [--stdio | --listen HOST:PORT | --unix PATH] [--once]\n"
-"              [--raw [--raw-base PADDR] [--arch x86_64|i386]]\n"
+"              [--raw [--raw-base PADDR]] [--arch x86_64|i386]\n"
 "              [--mode 32|pae|4level|5level] [--cr0 N] [--cr3 N] [--cr4 N]\n"
 "              [--efer N] [--maxphyaddr N] IMAGE\n"
 "\n"
@@ -78,10 +78,11 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 				return -1;
 			break;
 		case O_ARCH:
+			c->o.have_arch = 1;
 			if (!strcmp(optarg, "x86_64")) {
-				c->o.raw_arch = GUEST_ARCH_X86_64;
+				c->o.raw_arch = c->o.arch = GUEST_ARCH_X86_64;
 			} else if (!strcmp(optarg, "i386")) {
-				c->o.raw_arch = GUEST_ARCH_I386;
+				c->o.raw_arch = c->o.arch = GUEST_ARCH_I386;
 			} else {
 				fprintf(stderr, "pgstub: --arch: x86_64 or i386\n");
 				return -1;
