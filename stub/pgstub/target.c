@@ -183,12 +183,39 @@ static int monitor(const char *cmd, gdbr_out *out, void *payload)
 	return monitor_run(payload, cmd, out);
 }
 
-static int emit_region(const struct pgw_mapping *m, void *payload)
+/* GDB's memory map cares about virtual contiguity only: merge mappings
+ * that touch in VA, whatever their physical addresses. */
+struct region_merge {
+	gdbr_out *xml;
+	uint64_t start, end;  /* pending region [start, end); end 0 = none */
+};
+
+static int region_flush(struct region_merge *m)
 {
-	return gdbr_out_printf(payload,
-			       "  <memory type=\"ram\" start=\"0x%llx\" length=\"0x%llx\"/>\n",
-			       (unsigned long long)m->va,
-			       (unsigned long long)m->size);
+	int rc = 0;
+
+	if (m->end != m->start)
+		rc = gdbr_out_printf(m->xml,
+				     "  <memory type=\"ram\" start=\"0x%llx\" length=\"0x%llx\"/>\n",
+				     (unsigned long long)m->start,
+				     (unsigned long long)(m->end - m->start));
+	m->start = m->end = 0;
+	return rc;
+}
+
+static int emit_region(const struct pgw_mapping *pm, void *payload)
+{
+	struct region_merge *m = payload;
+
+	if (m->end == m->start || pm->va != m->end) {
+		int rc = region_flush(m);
+
+		if (rc)
+			return rc;
+		m->start = pm->va;
+	}
+	m->end = pm->va + pm->size;
+	return 0;
 }
 
 static int emit_ram(uint64_t pa, uint64_t size, void *payload)
@@ -213,8 +240,12 @@ static int memory_map(gdbr_out *xml, void *payload)
 			"<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB Memory Map V1.0//EN\" \"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
 			"<memory-map>\n");
 	if (c && pgw_ctx_mode(c) != PGW_MODE_NONE) {
-		rc = pgw_mappings(c, NULL, is_io, s->g, emit_region, xml);
+		struct region_merge m = { xml, 0, 0 };
+
+		rc = pgw_mappings(c, NULL, is_io, s->g, emit_region, &m);
 		if (rc < 0 && rc != PGW_ELIMIT)
+			return -1;
+		if (region_flush(&m))
 			return -1;
 	} else {
 		/* Paging off (or unusable): virtual is physical RAM. */

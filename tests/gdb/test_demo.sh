@@ -29,9 +29,9 @@ out=$(gdb_run "$img" -ex 'monitor gva2gpa 0xffffffff81000010' -ex 'monitor gva2g
 expect_line "gva2gpa in QEMU's format" 'gpa: 0x200010' "$out"
 expect_line "gva2gpa unmapped" 'Unmapped' "$out"
 
-out=$(gdb_run "$img" -ex 'monitor xp /2wx 0x200000' -ex 'monitor x /3bx 0xffffc90000007000')
+out=$(gdb_run "$img" -ex 'monitor xp /2wx 0x200000' -ex 'monitor x /3bx 0xffffc90000000000')
 expect_line "xp in QEMU's format" '0000000000200000: 0x6c6c6548 0x7266206f' "$out"
-expect_line "x reads a vmalloc page" 'ffffc90000007000: 0x76 0x6d 0x61' "$out"
+expect_line "x reads a vmalloc page" 'ffffc90000000000: 0x76 0x6d 0x61' "$out"
 
 out=$(gdb_run "$img" -ex 'monitor info tlb')
 expect_line "info tlb 2M kernel text" 'ffffffff81000000: 0000000000200000 -GPDA----' "$out"
