@@ -1,4 +1,7 @@
 # Test suites; each directory's fragment appends to check_PROGRAMS and TESTS.
 include tests/tools/local.mk
 include tests/walker/local.mk
+include tests/stub/local.mk
+include tests/guest/local.mk
 include tests/gdb/local.mk
+include tests/realguest/local.mk

@@ -1,0 +1,3 @@
+# Real guests: QEMU's monitor as truth for pgstub (see tests/realguest/README.md).
+TESTS += tests/realguest/test_realguest.sh
+EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py
