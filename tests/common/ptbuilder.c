@@ -145,3 +145,36 @@ static const void *ptb_map_mem(uint64_t pa, size_t len, void *payload)
 const struct pgw_mem_ops ptb_mem_ops = { ptb_read, ptb_map_mem };
 
 const struct pgw_mem_ops ptb_mem_ops_copy = { ptb_read, NULL };
+
+static int fx_setup(void **state, uint64_t size)
+{
+	struct ptb_fx *f = calloc(1, sizeof(*f));
+
+	if (!f || ptb_init(&f->b, size) < 0) {
+		free(f);
+		return -1;
+	}
+	f->root = ptb_page(&f->b);
+	*state = f;
+	return 0;
+}
+
+int ptb_fx_setup_8m(void **state)
+{
+	return fx_setup(state, 8 << 20);
+}
+
+int ptb_fx_setup_16m(void **state)
+{
+	return fx_setup(state, 16 << 20);
+}
+
+int ptb_fx_teardown(void **state)
+{
+	struct ptb_fx *f = *state;
+
+	pgw_ctx_free(f->ctx);
+	ptb_fini(&f->b);
+	free(f);
+	return 0;
+}

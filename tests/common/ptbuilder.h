@@ -52,4 +52,17 @@ uint64_t ptb_entry_pa(struct ptb *b, enum pgw_mode mode, uint64_t root,
 extern const struct pgw_mem_ops ptb_mem_ops;
 extern const struct pgw_mem_ops ptb_mem_ops_copy;
 
+/* The common test fixture: fake memory, a zeroed root table at 0x1000 and
+ * the context under test (freed at teardown). The cmocka setups differ only
+ * in the size of the fake memory. */
+struct ptb_fx {
+	struct ptb b;
+	uint64_t root;
+	pgw_ctx *ctx;
+};
+
+int ptb_fx_setup_8m(void **state);
+int ptb_fx_setup_16m(void **state);
+int ptb_fx_teardown(void **state);
+
 #endif

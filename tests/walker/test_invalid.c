@@ -22,34 +22,7 @@
 
 #define FAR_AWAY 0x7f000000000ULL   /* far past the fake memory */
 
-struct fx {
-	struct ptb b;
-	uint64_t root;
-	pgw_ctx *ctx;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	assert_int_equal(ptb_init(&f->b, 8 << 20), 0);
-	f->root = ptb_page(&f->b);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	pgw_ctx_free(f->ctx);
-	ptb_fini(&f->b);
-	free(f);
-	return 0;
-}
-
-static pgw_ctx *ctx_mode(struct fx *f, enum pgw_mode m, uint64_t cr3,
+static pgw_ctx *ctx_mode(struct ptb_fx *f, enum pgw_mode m, uint64_t cr3,
 			 const struct pgw_mem_ops *ops)
 {
 	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
@@ -135,7 +108,7 @@ static uint64_t self_va(unsigned a, unsigned b, unsigned c, unsigned d)
 
 static void test_invalid__windows_self_map_translates(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct seen s = { 0 };
 	uint64_t pdpt, pd, pt;
@@ -190,7 +163,7 @@ static void test_invalid__windows_self_map_translates(void **state)
 
 static void test_invalid__self_referencing_pde_32bit(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct seen s = { 0 };
 
@@ -221,7 +194,7 @@ static void test_invalid__self_referencing_pde_32bit(void **state)
 
 /* ---- aliasing without end ------------------------------------------ */
 
-static void alias_all(struct fx *f, unsigned n, unsigned esize)
+static void alias_all(struct ptb_fx *f, unsigned n, unsigned esize)
 {
 	for (unsigned i = 0; i < n; i++)
 		ptb_put(&f->b, f->root + (uint64_t)i * esize,
@@ -230,7 +203,7 @@ static void alias_all(struct fx *f, unsigned n, unsigned esize)
 
 static void test_invalid__aliasing_4l_bounded_with_loop_fault(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 
 	/* Every PML4 entry points at the PML4: 512^4 pages of aliases. */
@@ -270,7 +243,7 @@ static void test_invalid__aliasing_4l_bounded_with_loop_fault(void **state)
 
 static void test_invalid__aliasing_32bit_and_5l_bounded(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 
 	/* 32-bit: every PDE points at the PD, i.e. 1024 PTs of 1024. */
@@ -297,7 +270,7 @@ static void test_invalid__aliasing_32bit_and_5l_bounded(void **state)
 
 static void test_invalid__aliasing_pae_bounded(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 	uint64_t pd = ptb_page(&f->b);
 
@@ -323,7 +296,7 @@ static void test_invalid__aliasing_pae_bounded(void **state)
 
 static void test_invalid__tables_outside_memory_in_range_walk(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	const struct pgw_mem_ops *mops[] = { &ptb_mem_ops, &ptb_mem_ops_copy };
 
 	/* PML4[0]→PDPT[0]→PD[0] = a PT far outside memory */
@@ -367,7 +340,7 @@ static void test_invalid__tables_outside_memory_in_range_walk(void **state)
 
 static void test_invalid__reserved_entries_skipped_4l(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 
 	/* PML4[0]→PDPT[0]→PD[0] = 2M with bit 13 set (reserved) */
@@ -411,7 +384,7 @@ static void test_invalid__reserved_entries_skipped_4l(void **state)
 
 static void test_invalid__reserved_entries_skipped_32bit(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 
 	/* PD[0] = 4M with bit 21 set; PD[1] = 4M, fine */
@@ -430,7 +403,7 @@ static void test_invalid__reserved_entries_skipped_32bit(void **state)
 
 static void test_invalid__reserved_entries_skipped_pae(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 
 	/* PDPT[0]→PD[0] = 2M, fine; PDPTE1 = same PD with bit 63 set, which
@@ -456,7 +429,7 @@ static void test_invalid__reserved_entries_skipped_pae(void **state)
 
 static void test_invalid__reserved_entries_skipped_ept(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct seen s = { 0 };
 	pgw_ctx *ept = NULL;
 	char err[64];
@@ -484,7 +457,7 @@ static void test_invalid__reserved_entries_skipped_ept(void **state)
 
 static void test_invalid__absurd_cr3(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 	struct seen s = { 0 };
@@ -544,7 +517,7 @@ static void test_invalid__absurd_cr3(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(n) cmocka_unit_test_setup_teardown(n, setup, teardown)
+#define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
 		T(test_invalid__windows_self_map_translates),
 		T(test_invalid__self_referencing_pde_32bit),
 		T(test_invalid__aliasing_4l_bounded_with_loop_fault),

@@ -23,35 +23,7 @@
 
 #define M32 PGW_MODE_X86_32
 
-struct fx {
-	struct ptb b;
-	uint64_t root;
-	pgw_ctx *ctx;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	/* 16 MiB: room for a page table placed by hand at 4 MiB. */
-	assert_int_equal(ptb_init(&f->b, 16 << 20), 0);
-	f->root = ptb_page(&f->b);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	pgw_ctx_free(f->ctx);
-	ptb_fini(&f->b);
-	free(f);
-	return 0;
-}
-
-static pgw_ctx *ctx_32(struct fx *f, uint64_t cr0_extra, uint64_t cr4,
+static pgw_ctx *ctx_32(struct ptb_fx *f, uint64_t cr0_extra, uint64_t cr4,
 		       uint64_t efer, unsigned maxphyaddr)
 {
 	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
@@ -72,7 +44,7 @@ static pgw_ctx *ctx_32(struct fx *f, uint64_t cr0_extra, uint64_t cr4,
 
 static void test_x86_32__4k_leaf_keeps_offset(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_trace t;
 	uint64_t leaf;
@@ -104,7 +76,7 @@ static void test_x86_32__4k_leaf_keeps_offset(void **state)
 
 static void test_x86_32__4m_leaf_with_pse(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PD[3] 4M at 0x01000000 */
@@ -121,7 +93,7 @@ static void test_x86_32__4m_leaf_with_pse(void **state)
 
 static void test_x86_32__ps_pde_is_table_without_pse(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PD[3] = 0x400000|PS: with PSE a 4M page at 4 MiB, without PSE the
@@ -148,7 +120,7 @@ static void test_x86_32__ps_pde_is_table_without_pse(void **state)
 
 static void test_x86_32__pse36_high_bits_maxphyaddr_40(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PD[1] 4M at PA 0xab_00400000: PDE bits 20:13 = 0xab → PA 39:32 */
@@ -163,7 +135,7 @@ static void test_x86_32__pse36_high_bits_maxphyaddr_40(void **state)
 
 static void test_x86_32__pse36_high_bits_maxphyaddr_36(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PD[1] 4M at PA 0xb_00400000: PDE bits 16:13 = 0xb → PA 35:32 */
@@ -177,7 +149,7 @@ static void test_x86_32__pse36_high_bits_maxphyaddr_36(void **state)
 
 static void test_x86_32__invalid_pse36_above_maxphyaddr(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -201,7 +173,7 @@ static void test_x86_32__invalid_pse36_above_maxphyaddr(void **state)
 
 static void test_x86_32__invalid_4m_bit21_reserved(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -224,7 +196,7 @@ static void test_x86_32__invalid_4m_bit21_reserved(void **state)
 
 static void test_x86_32__us_rw_anded_across_levels(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PD[0]→PT[1]: supervisor read-write PDE, user read-write PTE */
@@ -259,7 +231,7 @@ static void test_x86_32__us_rw_anded_across_levels(void **state)
 
 static void test_x86_32__no_nx_in_32bit(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PD[0]→PT[3] = supervisor 4K page; 32-bit entries have no XD bit,
@@ -316,7 +288,7 @@ static int on_hole(uint64_t start, uint64_t end, int level, void *payload)
 
 static void test_x86_32__walk_reports_leaves_and_holes(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_walk_ops ops = { .leaf = on_leaf, .hole = on_hole };
 	struct pgw_walk_filter flt = PGW_WALK_FILTER_INIT;
 	struct seen s = { 0 };
@@ -381,7 +353,7 @@ static void test_x86_32__walk_reports_leaves_and_holes(void **state)
 
 static void test_x86_32__invalid_va_above_4g(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -396,7 +368,7 @@ static void test_x86_32__invalid_va_above_4g(void **state)
 
 static void test_x86_32__invalid_table_outside_memory(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -413,7 +385,7 @@ static void test_x86_32__invalid_table_outside_memory(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(n) cmocka_unit_test_setup_teardown(n, setup, teardown)
+#define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_16m, ptb_fx_teardown)
 		T(test_x86_32__4k_leaf_keeps_offset),
 		T(test_x86_32__4m_leaf_with_pse),
 		T(test_x86_32__ps_pde_is_table_without_pse),

@@ -22,34 +22,7 @@
 #define G  0x100ULL
 #define NX (1ULL << 63)
 
-struct fx {
-	struct ptb b;
-	uint64_t root;
-	pgw_ctx *ctx;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	assert_int_equal(ptb_init(&f->b, 8 << 20), 0);
-	f->root = ptb_page(&f->b);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	pgw_ctx_free(f->ctx);
-	ptb_fini(&f->b);
-	free(f);
-	return 0;
-}
-
-static pgw_ctx *ctx_4l(struct fx *f, uint64_t cr0_extra, uint64_t cr4_extra,
+static pgw_ctx *ctx_4l(struct ptb_fx *f, uint64_t cr0_extra, uint64_t cr4_extra,
 		       uint64_t efer_extra, const struct pgw_mem_ops *ops)
 {
 	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
@@ -69,7 +42,7 @@ static pgw_ctx *ctx_4l(struct fx *f, uint64_t cr0_extra, uint64_t cr4_extra,
 
 static void test_x86_4l__4k_leaf_keeps_offset(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PML4[0]→PDPT[0]→PD[0]→PT[1] = 4K page at 0x5000 */
@@ -85,7 +58,7 @@ static void test_x86_4l__4k_leaf_keeps_offset(void **state)
 
 static void test_x86_4l__2m_leaf_keeps_offset(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PML4[511]→PDPT[510]→PD[1] 2M at 0x40200000 (kernel text style) */
@@ -103,7 +76,7 @@ static void test_x86_4l__2m_leaf_keeps_offset(void **state)
 
 static void test_x86_4l__1g_leaf_keeps_offset(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	/* PML4[273]→PDPT[1] 1G at 0x40000000 (direct map style) */
@@ -119,7 +92,7 @@ static void test_x86_4l__1g_leaf_keeps_offset(void **state)
 
 static void test_x86_4l__not_present_reports_level(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -138,7 +111,7 @@ static void test_x86_4l__not_present_reports_level(void **state)
 
 static void test_x86_4l__noncanonical_faults(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -150,7 +123,7 @@ static void test_x86_4l__noncanonical_faults(void **state)
 
 static void test_x86_4l__reserved_bits_fault(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -173,7 +146,7 @@ static void test_x86_4l__reserved_bits_fault(void **state)
 
 static void test_x86_4l__nx_reserved_without_nxe(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
 	struct pgw_result res;
 	struct pgw_fault flt;
@@ -194,7 +167,7 @@ static void test_x86_4l__nx_reserved_without_nxe(void **state)
 
 static void test_x86_4l__maxphyaddr_bits_reserved(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
 	struct pgw_result res;
 	struct pgw_fault flt;
@@ -220,7 +193,7 @@ static void test_x86_4l__maxphyaddr_bits_reserved(void **state)
 
 static void test_x86_4l__table_outside_memory(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -236,7 +209,7 @@ static void test_x86_4l__table_outside_memory(void **state)
 
 static void test_x86_4l__trace_lists_every_level(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_trace t;
 
@@ -259,7 +232,7 @@ static void test_x86_4l__trace_lists_every_level(void **state)
 
 static void test_x86_4l__copy_path_and_tlb(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	unsigned reads;
 
@@ -320,7 +293,7 @@ static int on_hole(uint64_t start, uint64_t end, int level, void *payload)
 
 static void test_x86_4l__walk_reports_leaves_and_holes(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_walk_ops ops = { .leaf = on_leaf, .hole = on_hole };
 	struct pgw_walk_filter flt = PGW_WALK_FILTER_INIT;
 	struct seen s = { 0 };
@@ -372,7 +345,7 @@ static int count_leaf(const struct pgw_leaf *l, void *payload)
 
 static void test_x86_4l__invalid_aliasing_tables_bounded(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_walk_ops ops = { .leaf = count_leaf };
 	uint64_t n = 0;
 
@@ -394,7 +367,7 @@ static void test_x86_4l__invalid_aliasing_tables_bounded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(n) cmocka_unit_test_setup_teardown(n, setup, teardown)
+#define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
 		T(test_x86_4l__4k_leaf_keeps_offset),
 		T(test_x86_4l__2m_leaf_keeps_offset),
 		T(test_x86_4l__1g_leaf_keeps_offset),

@@ -24,34 +24,7 @@
 
 #define M5 PGW_MODE_X86_5L
 
-struct fx {
-	struct ptb b;
-	uint64_t root;
-	pgw_ctx *ctx;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	assert_int_equal(ptb_init(&f->b, 8 << 20), 0);
-	f->root = ptb_page(&f->b);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	pgw_ctx_free(f->ctx);
-	ptb_fini(&f->b);
-	free(f);
-	return 0;
-}
-
-static pgw_ctx *ctx_5l(struct fx *f)
+static pgw_ctx *ctx_5l(struct ptb_fx *f)
 {
 	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
 	char err[128];
@@ -69,7 +42,7 @@ static pgw_ctx *ctx_5l(struct fx *f)
 }
 
 /* The three leaves most tests share, one per size, in both halves. */
-static void map_three(struct fx *f)
+static void map_three(struct ptb_fx *f)
 {
 	/* PML5[0]→PML4[256]→PDPT[0]→PD[1] 2M at 0x600000: an address that
 	 * is not canonical under 4-level paging */
@@ -86,7 +59,7 @@ static void map_three(struct fx *f)
 
 static void test_x86_5l__leaves_of_every_size(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 
 	map_three(f);
@@ -114,7 +87,7 @@ static void test_x86_5l__leaves_of_every_size(void **state)
 
 static void test_x86_5l__trace_names_five_levels(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_trace t;
 	static const char *names[] = { "PML5", "PML4", "PDPT", "PD", "PT" };
@@ -139,7 +112,7 @@ static void test_x86_5l__trace_names_five_levels(void **state)
 
 static void test_x86_5l__canonical_by_bit_56(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 	static const uint64_t bad[] = {
@@ -179,7 +152,7 @@ static void test_x86_5l__canonical_by_bit_56(void **state)
 
 static void test_x86_5l__invalid_ps_in_pml5_and_pml4(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 	uint64_t e;
@@ -212,7 +185,7 @@ static void test_x86_5l__invalid_ps_in_pml5_and_pml4(void **state)
 
 static void test_x86_5l__invalid_1g_low_bits_reserved(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_result r;
 	struct pgw_fault flt;
 
@@ -261,7 +234,7 @@ static int on_hole(uint64_t start, uint64_t end, int level, void *payload)
 
 static void test_x86_5l__walk_both_halves_in_canonical_order(void **state)
 {
-	struct fx *f = *state;
+	struct ptb_fx *f = *state;
 	struct pgw_walk_ops ops = { .leaf = on_leaf, .hole = on_hole };
 	struct pgw_walk_filter flt = PGW_WALK_FILTER_INIT;
 	struct seen s = { 0 };
@@ -318,7 +291,7 @@ static void test_x86_5l__walk_both_halves_in_canonical_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(n) cmocka_unit_test_setup_teardown(n, setup, teardown)
+#define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
 		T(test_x86_5l__leaves_of_every_size),
 		T(test_x86_5l__trace_names_five_levels),
 		T(test_x86_5l__canonical_by_bit_56),
