@@ -1,6 +1,6 @@
 /*
  * libpgwalk: guest virtual address translation for x86 (32-bit, PAE, 4- and
- * 5-level, nested EPT/NPT). Pure translation: physical memory is reached only
+ * 5-level, nested EPT/NPT) and the ppc64 hashed page table. Pure translation: physical memory is reached only
  * through caller-supplied callbacks, and nothing is ever written.
  */
 #ifndef PGWALK_H
@@ -60,6 +60,7 @@ enum pgw_mode {
 	PGW_MODE_EPT5,      /**< Intel EPT, 5-level */
 	PGW_MODE_NPT4,      /**< AMD NPT (long-mode format), 4-level */
 	PGW_MODE_NPT5,      /**< AMD NPT, 5-level */
+	PGW_MODE_PPC64_HASH, /**< ppc64 hashed page table (SLB + HTAB) */
 	PGW_MODE_COUNT
 };
 
@@ -123,6 +124,10 @@ enum pgw_fault_reason {
 	PGW_FAULT_BAD_TABLE,     /**< table lies outside physical memory */
 	PGW_FAULT_ACCESS,        /**< access check failed (U/S, W, NX, SMEP, SMAP, PK) */
 	PGW_FAULT_LOOP,          /**< walk exceeded its step budget */
+	PGW_FAULT_NO_SLB,        /**< ppc64: no valid SLB entry for the segment */
+	PGW_FAULT_BAD_SLB,       /**< ppc64: the matching SLB entry has a
+				  *   reserved B or L||LP encoding (not used) */
+	PGW_FAULT_NO_HPTE,       /**< ppc64: no matching HPTE in either PTEG */
 };
 
 /** Which translation stage a step or fault belongs to. */
@@ -157,6 +162,13 @@ struct pgw_step {
 	 * loads the PDPTE registers (SDM 3A 4.4.1). 0 normally.
 	 */
 	uint64_t load_rsvd;
+	/**
+	 * ppc64 hash only (0 elsewhere): the second word of a two-word entry
+	 * (SLB: the VSID word, @ref entry being the ESID word; HPTE: dword 1,
+	 * @ref entry being dword 0), and the hash value of a PTEG step.
+	 */
+	uint64_t entry2;
+	uint64_t hash;
 };
 
 #define PGW_TRACE_MAX 48
@@ -433,6 +445,274 @@ typedef int (*pgw_mapping_fn)(const struct pgw_mapping *m, void *payload);
 PGW_API int pgw_mappings(pgw_ctx *ctx, const struct pgw_walk_filter *filter,
 			 pgw_is_io_fn is_io, void *io_payload,
 			 pgw_mapping_fn emit, void *payload);
+
+/* ------------------------------------------------------------------ */
+/* ppc64 hashed page table (Power ISA 3.0B Book III 5.7.7)             */
+
+/**
+ * One SLB entry exactly as slbmte stores it and QEMU keeps it in
+ * env->slb[] (and in its migration stream / ELF note): @c esid holds
+ * ESID (bits 63:28 of an EA, at the same position) and V; @c vsid holds
+ * B, the VSID and the Ks Kp N L C LP flags. For a 256M segment the VSID
+ * sits at bit 12 (PGW_SLB_VSID_SHIFT); for 1T at bit 24.
+ */
+struct pgw_ppc64_slbe {
+	uint64_t esid;
+	uint64_t vsid;
+};
+
+/** @name SLB entry bits (QEMU target/ppc/mmu-hash64.h naming) */
+/**@{*/
+#define PGW_SLB_ESID_ESID   0xfffffffff0000000ULL /**< ESID, EA bits 63:28 */
+#define PGW_SLB_ESID_V      0x0000000008000000ULL /**< valid */
+#define PGW_SLB_VSID_B      0xc000000000000000ULL /**< segment size field */
+#define PGW_SLB_VSID_B_256M 0x0000000000000000ULL
+#define PGW_SLB_VSID_B_1T   0x4000000000000000ULL
+#define PGW_SLB_VSID_VSID   0x3ffffffffffff000ULL /**< VSID (1T: bits 61:24) */
+#define PGW_SLB_VSID_SHIFT    12
+#define PGW_SLB_VSID_SHIFT_1T 24
+#define PGW_SLB_VSID_KS     0x0000000000000800ULL /**< key, privileged */
+#define PGW_SLB_VSID_KP     0x0000000000000400ULL /**< key, problem state */
+#define PGW_SLB_VSID_N      0x0000000000000200ULL /**< no-execute segment */
+#define PGW_SLB_VSID_L      0x0000000000000100ULL /**< large base page */
+#define PGW_SLB_VSID_C      0x0000000000000080ULL /**< class */
+#define PGW_SLB_VSID_LP     0x0000000000000030ULL /**< base page size */
+/** L||LP encodings of the base page size (POWER7..9, ISA 3.0B 5.7.7.1). */
+#define PGW_SLB_VSID_4K     0x0000000000000000ULL
+#define PGW_SLB_VSID_64K    0x0000000000000110ULL
+#define PGW_SLB_VSID_16M    0x0000000000000100ULL
+#define PGW_SLB_VSID_16G    0x0000000000000120ULL
+/**@}*/
+
+/** @name HPTE bits (dword 0 "pte0", dword 1 "pte1"; stored big-endian) */
+/**@{*/
+#define PGW_HPTE0_B       0xc000000000000000ULL /**< segment size, as SLB B */
+#define PGW_HPTE0_AVPN    0x3fffffffffffff80ULL /**< abbreviated VPN */
+#define PGW_HPTE0_BOLTED  0x0000000000000010ULL /**< software (Linux) */
+#define PGW_HPTE0_L       0x0000000000000004ULL /**< large page */
+#define PGW_HPTE0_H       0x0000000000000002ULL /**< in the secondary PTEG */
+#define PGW_HPTE0_V       0x0000000000000001ULL /**< valid */
+#define PGW_HPTE1_PP0     0x8000000000000000ULL /**< pp bit 0 */
+#define PGW_HPTE1_KEY_HI  0x3000000000000000ULL /**< key bits 0:1 */
+#define PGW_HPTE1_RPN     0x0ffffffffffff000ULL /**< real page number (and
+						     LP in its low bits) */
+#define PGW_HPTE1_KEY_LO  0x0000000000000e00ULL /**< key bits 2:4 */
+#define PGW_HPTE1_R       0x0000000000000100ULL
+#define PGW_HPTE1_C       0x0000000000000080ULL
+#define PGW_HPTE1_WIMG    0x0000000000000078ULL
+#define PGW_HPTE1_G       0x0000000000000008ULL /**< guarded: no execute */
+#define PGW_HPTE1_N       0x0000000000000004ULL /**< no-execute */
+#define PGW_HPTE1_PP      0x0000000000000003ULL /**< pp bits 1:2 */
+/**@}*/
+
+/** @name MSR / LPCR bits used by the hash walker */
+/**@{*/
+#define PGW_MSR_PR   (1ULL << 14)  /**< problem state: use Kp, not Ks */
+#define PGW_LPCR_ISL (1ULL << 61)  /**< ignore SLB large page: 4K only */
+/**@}*/
+
+/** ppc64 MMU state that shapes a hash translation. */
+struct pgw_ppc64_regs {
+	unsigned version;     /**< PGW_PPC64_REGS_VERSION */
+	/** SLB entries in slot order (copied by the context; slot order
+	 *  decides between overlapping entries, as QEMU's slb_lookup). */
+	const struct pgw_ppc64_slbe *slb;
+	unsigned nslb;        /**< at most PGW_PPC64_SLB_MAX */
+	uint64_t msr;         /**< MSR[PR] picks Kp over Ks for out_perms */
+	uint64_t amr, iamr;   /**< used only with PGW_PPC64_AMR */
+	uint64_t lpcr;        /**< LPCR[ISL] honoured */
+	/**
+	 * SDR1 (HTABORG | HTABSIZE), or on ISA 3.0 the partition-table entry
+	 * dword 0, which has the same HTABORG/HTABSIZE layout. HTABORG is
+	 * used only when the HPT is in memory (no hpte ops).
+	 */
+	uint64_t sdr1;
+	/**
+	 * log2 of the HPT size in bytes (18..46); 0 takes HTABSIZE + 18
+	 * from @ref sdr1. pseries: the shift from the spapr/htab stream.
+	 */
+	unsigned htab_shift;
+	unsigned flags;       /**< PGW_PPC64_* */
+};
+#define PGW_PPC64_REGS_VERSION 1
+#define PGW_PPC64_REGS_INIT { .version = PGW_PPC64_REGS_VERSION }
+#define PGW_PPC64_SLB_MAX 4096
+
+/** @name pgw_ppc64_regs.flags */
+/**@{*/
+/** Apply the AMR and IAMR virtual page class keys (ISA 2.06+, what QEMU
+ *  does for POWER7 and later) to out_perms and access checks. */
+#define PGW_PPC64_AMR      0x1u
+/** HPTEs are in the ISA 3.0 format (B in pte1 bits 59:58), as on a
+ *  POWER9 powernv guest in HPT mode; pseries (vhyp) HPTEs keep the old
+ *  format even on POWER9. */
+#define PGW_PPC64_HPTE_V3  0x2u
+/**@}*/
+
+/**
+ * Where the HPTEs come from when the HTAB is not in guest memory (pseries:
+ * the decoded spapr/htab migration stream, see pgw_htab).
+ */
+struct pgw_hpte_ops {
+	/**
+	 * Required. Copy @p n HPTEs (16 bytes each, big-endian, as in the
+	 * table) starting at HPTE index @p index into @p buf. The walker
+	 * asks for at most one PTEG (8) per call, or up to 4096 HPTEs while
+	 * enumerating, always inside the table.
+	 * @return 0, or a negative value if they cannot be read
+	 */
+	int (*read)(uint64_t index, unsigned n, void *buf, void *payload);
+	/**
+	 * Optional: if NULL, enumeration reads the whole table. The first
+	 * index >= @p index that may hold a non-zero HPTE (everything before
+	 * it is known to be invalid), or UINT64_MAX when none does.
+	 */
+	uint64_t (*next_used)(uint64_t index, void *payload);
+};
+
+/**
+ * Create a ppc64 hash context (pgw_ctx_mode() == PGW_MODE_PPC64_HASH).
+ * Translation is always done as with MSR[DR]=1: real mode is the caller's
+ * business. pgw_translate(): out_pa / out_gpa the real address,
+ * out_page_size the HPTE's actual page size, out_perms R/W/X for the
+ * context's MSR[PR] (N, G, the segment's N and, with PGW_PPC64_AMR, IAMR
+ * remove X) plus PGW_PERM_U when problem state may read the page (Kp),
+ * out_entry pte1, out_level 0, out_pkey the HPTE's 5-bit key. Access
+ * PGW_ACC_USER checks with Kp instead of the context's MSR[PR].
+ * The trace gets an "SLB" step (index = slot, entry = esid word, entry2 =
+ * vsid word), one "PTEG" step per group searched (index = PTEG number,
+ * hash = hash value, table = first HPTE index of the group; the secondary
+ * one is named "PTEG2"), and on a match an "HPTE" step (index = slot 0..7,
+ * table = PTEG number, entry_addr = the HPTE's physical address when the
+ * HTAB is in memory, else its byte offset in the table, entry = pte0,
+ * entry2 = pte1, leaf = 1).
+ * pgw_walk() enumerates every valid HPTE, maps it back to the EAs of the
+ * SLB entries whose VSID and segment size match, keeps those a lookup of
+ * that EA would actually find (first SLB slot, first matching HPTE), and
+ * reports them sorted by EA: one leaf per HPTE covering its base page
+ * (size = segment base page size; with MPSS a 16M HPTE in a 64K segment
+ * is reachable only from the 64K page it was hashed for), pa the real
+ * address of that EA, entry pte1, index the HPTE index, level 0, pkey
+ * the key. Memory grows with the number of reported leaves, not with the
+ * table size; the walk budget bounds the HPTEs visited.
+ *
+ * @param regs     copied; SLB entries included
+ * @param hpte     optional: if NULL the HTAB is read from physical memory
+ *                 at HTABORG (powernv); else HPTEs come from these ops
+ * @param hpte_payload  passed to @p hpte
+ * @param mem      physical memory; optional when @p hpte is given
+ * @param out      caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (bad regs: version, SLB count, HTAB size, no
+ *         HPTE source; message in @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_ppc64_hash(pgw_ctx **out,
+				   const struct pgw_ppc64_regs *regs,
+				   const struct pgw_hpte_ops *hpte,
+				   void *hpte_payload,
+				   const struct pgw_mem_ops *mem,
+				   void *mem_payload, char *err, size_t errlen);
+
+/** Page size (bytes) of an SLB entry's L||LP base-page encoding, or 0 for
+ *  a reserved encoding (and for a reserved B field). */
+PGW_API uint64_t pgw_ppc64_slb_base_size(uint64_t vsid_word);
+
+/**
+ * QEMU's `info slb` (dump_slb in target/ppc/mmu-hash64.c): the line
+ * "SLB\tESID\t\t\tVSID" then "%d\t0x%016llx\t0x%016llx" for each entry
+ * whose two words are not both 0. Byte-identical to QEMU 7.2.
+ * @return 0, PGW_EINVAL if @p ctx is not a hash context, or the write error
+ */
+PGW_API int pgw_view_slb(pgw_ctx *ctx, pgw_write_fn write, void *payload);
+
+/**
+ * `info hpt`: table base (or "stream"), size, number of PTEGs, and the
+ * count of valid HPTEs by actual page size (and those whose size encoding
+ * is invalid), bolted and secondary counts.
+ * @return 0, PGW_EINVAL if not a hash context, PGW_EIO if the table
+ *         cannot be read, or the write error
+ */
+PGW_API int pgw_view_hpt(pgw_ctx *ctx, pgw_write_fn write, void *payload);
+
+/* ------------------------------------------------------------------ */
+/* HTAB stream decoder                                                  */
+
+/**
+ * A hashed page table rebuilt from the HTAB chunk stream shared by KVM's
+ * HTAB fd and QEMU's `spapr/htab` migration section: records of big-endian
+ * {u32 index; u16 n_valid; u16 n_invalid} followed by n_valid 16-byte
+ * HPTEs; the n_invalid entries after them become invalid (zeroed).
+ * Records apply in order (a later one overrides an earlier one), in any
+ * index order; 0/0/0 ends a batch. Storage is sparse: only 4 KiB blocks
+ * that ever held a valid HPTE are allocated.
+ *
+ * In QEMU's migration stream every spapr/htab section starts with a be32
+ * that is the decoder's caller's to read: nonzero = htab_shift (setup,
+ * no records follow), 0xffffffff = no HPT, 0 = records follow up to the
+ * end marker.
+ */
+typedef struct pgw_htab pgw_htab;
+
+/**
+ * @param htab_shift  log2 of the table size in bytes, 18..46
+ * @param out         caller frees with pgw_htab_free()
+ * @return 0, PGW_EINVAL (message in @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_htab_new(pgw_htab **out, unsigned htab_shift, char *err,
+			 size_t errlen);
+
+/** Free; NULL is a no-op. */
+PGW_API void pgw_htab_free(pgw_htab *h);
+
+/**
+ * Feed stream bytes; a record may be split anywhere between calls.
+ * Decoding stops right after an end marker so that the caller knows
+ * where the section ends.
+ * @param consumed  set to the bytes of @p buf used: all of them when 0 is
+ *                  returned, up to and including the end marker when 1 is,
+ *                  and the offset in @p buf of the bad record's header
+ *                  (0 if it began in an earlier call) on PGW_EINVAL
+ * @return 0 (need more), 1 (end marker consumed), PGW_EINVAL (a record
+ *         runs past the table end: the message, from pgw_htab_errmsg(),
+ *         gives its stream offset, index and counts; the decoder then
+ *         refuses further input), PGW_ENOMEM
+ */
+PGW_API int pgw_htab_feed(pgw_htab *h, const void *buf, size_t len,
+			  size_t *consumed);
+
+/**
+ * Declare the end of input.
+ * @return 0, or PGW_EINVAL if the stream stopped inside a record or a
+ *         previous error stands (message in pgw_htab_errmsg())
+ */
+PGW_API int pgw_htab_finish(pgw_htab *h);
+
+/**
+ * Copy @p n HPTEs from index @p index into @p buf (16 bytes each,
+ * big-endian as in the table; never-written entries read as zero).
+ * Works at any time, also between feeds.
+ * @return 0, or PGW_EINVAL if [index, index+n) is not inside the table
+ */
+PGW_API int pgw_htab_read(const pgw_htab *h, uint64_t index, uint64_t n,
+			  void *buf);
+
+/** Number of HPTEs in the table (2^(htab_shift - 4)). */
+PGW_API uint64_t pgw_htab_entries(const pgw_htab *h);
+
+/** log2 of the table size in bytes. */
+PGW_API unsigned pgw_htab_shift(const pgw_htab *h);
+
+/** Bytes fed so far (the decoder's stream offset). */
+PGW_API uint64_t pgw_htab_offset(const pgw_htab *h);
+
+/** Last error message ("" if none). Borrowed. */
+PGW_API const char *pgw_htab_errmsg(const pgw_htab *h);
+
+/**
+ * HPTE ops over a pgw_htab, for pgw_ctx_new_ppc64_hash(): pass
+ * &pgw_htab_hpte_ops with the pgw_htab as payload (borrowed; it must
+ * outlive the context).
+ */
+PGW_API extern const struct pgw_hpte_ops pgw_htab_hpte_ops;
 
 #ifdef __cplusplus
 }
