@@ -24,6 +24,9 @@
 #define GDBR_RSP_EINVAL   22    /* malformed arguments */
 #define GDBR_RSP_EROFS    30    /* write refused: read-only target */
 
+/* QEMU's default qqemu.sstep bits under TCG: ENABLE|NOIRQ|NOTIMER. */
+#define GDBR__SSTEP_DEFAULT 0x7u
+
 /* Byte framer states (packet.c). */
 enum gdbr__rx_state {
 	GDBR__RX_IDLE = 0,  /* between packets: acks, Ctrl-C, garbage */
@@ -95,6 +98,7 @@ struct gdbr_server {
 	int stop_tid;           /* thread of the last stop */
 	int thread_cursor;      /* next id for qsThreadInfo, 0 = done */
 	unsigned mem_flags;     /* GDBR_MEM_PHYS */
+	unsigned sstep_flags;   /* QEMU's qqemu.sstep bits (cmd_query.c) */
 	int result;             /* sticky feed result (disconnect, EIO) */
 
 	struct gdbr_out console;   /* qRcmd output, cap = (rx_cap - 1) / 2 */

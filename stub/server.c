@@ -100,6 +100,7 @@ int gdbr_server_new(gdbr_server **out, const struct gdbr_server_config *cfg)
 	s->target = cfg->target;
 	s->target_payload = cfg->target_payload;
 	s->tdesc = cfg->tdesc;
+	s->sstep_flags = GDBR__SSTEP_DEFAULT;
 	s->rx = cfg->packet_buf;
 	s->rx_cap = cfg->packet_size;
 	s->out = malloc(s->rx_cap);

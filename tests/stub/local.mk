@@ -11,10 +11,11 @@ STUB_TEST_HARNESS = tests/stub/harness.h tests/stub/harness.c \
 
 check_PROGRAMS += tests/stub/test_packet tests/stub/test_server \
 	tests/stub/test_mem tests/stub/test_xfer tests/stub/test_tdesc \
-	tests/stub/test_proto_socket tests/stub/fixture_server
+	tests/stub/test_proto_socket tests/stub/fixture_server \
+	tests/stub/test_qemu_packets
 TESTS += tests/stub/test_packet tests/stub/test_server tests/stub/test_mem \
 	tests/stub/test_xfer tests/stub/test_tdesc tests/stub/test_proto_socket \
-	tests/stub/test_gdb_stdio.sh
+	tests/stub/test_gdb_stdio.sh tests/stub/test_qemu_packets
 EXTRA_DIST += tests/stub/test_gdb_stdio.sh
 
 tests_stub_test_packet_SOURCES = tests/stub/test_packet.c $(STUB_TEST_HARNESS)
@@ -32,6 +33,10 @@ tests_stub_test_mem_LDADD = $(STUB_TEST_LDADD)
 tests_stub_test_xfer_SOURCES = tests/stub/test_xfer.c $(STUB_TEST_HARNESS)
 tests_stub_test_xfer_CPPFLAGS = $(STUB_TEST_CPPFLAGS)
 tests_stub_test_xfer_LDADD = $(STUB_TEST_LDADD)
+
+tests_stub_test_qemu_packets_SOURCES = tests/stub/test_qemu_packets.c $(STUB_TEST_HARNESS)
+tests_stub_test_qemu_packets_CPPFLAGS = $(STUB_TEST_CPPFLAGS)
+tests_stub_test_qemu_packets_LDADD = $(STUB_TEST_LDADD)
 
 tests_stub_test_tdesc_SOURCES = tests/stub/test_tdesc.c
 tests_stub_test_tdesc_CPPFLAGS = $(STUB_TEST_CPPFLAGS)

@@ -94,7 +94,8 @@ static void test_server__unknown_and_simple_queries(void **state)
 	assert_string_equal(reply(h, "Z0,1000,1"), "");
 	assert_string_equal(reply(h, "qAttached"), "1");
 	assert_string_equal(reply(h, "qAttached:1"), "1");
-	assert_string_equal(reply(h, "qqemu.Supported"), "PhyMemMode");
+	assert_string_equal(reply(h, "qqemu.Supported"),
+	                    "sstepbits;sstep;PhyMemMode");
 	assert_string_equal(reply(h, "QFooBar:1"), "");
 	/* Empty packet */
 	h_feed_str(h, "$#00");
