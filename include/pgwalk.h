@@ -307,6 +307,13 @@ struct pgw_walk_ops {
 	 *  memory, nested fault); the span is skipped. */
 	int (*fault)(uint64_t start, uint64_t end, const struct pgw_fault *f,
 		     void *payload);
+	/** Optional, for big walks: when set, receives every leaf instead of
+	 *  @c leaf, as runs of @p n ≥ 1 pages: page k < n of the run is
+	 *  *@p l with va, pa and gpa advanced by k × size, index by k and the
+	 *  entry's frame by k × size (same flags, perms and pkey); all pages
+	 *  of a run are in one table. Events keep the order of the @c leaf
+	 *  form. Returning non-zero stops the walk there. */
+	int (*leaves)(const struct pgw_leaf *l, size_t n, void *payload);
 };
 
 /** Returned by pgw_walk_ops.table to skip a subtree. */

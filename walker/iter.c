@@ -4,7 +4,7 @@
  * so that subtrees which cannot match are never loaded. Work is bounded by
  * the context's table budget, whatever the tables contain.
  */
-#include "walker_priv.h"
+#include "ppc64_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +31,14 @@ static uint64_t canon(const struct walk *w, uint64_t idx)
 static uint64_t canon_end(const struct walk *w, uint64_t last)
 {
 	return canon(w, last) + 1;
+}
+
+/* One leaf to the caller, through ops->leaves (a run of one) if set. */
+static int deliver(struct walk *w, const struct pgw_leaf *l)
+{
+	if (w->ops->leaves)
+		return w->ops->leaves(l, 1, w->payload);
+	return w->ops->leaf ? w->ops->leaf(l, w->payload) : 0;
 }
 
 static int report_fault(struct walk *w, uint64_t first, uint64_t last,
@@ -62,11 +70,8 @@ static int emit_leaf(struct walk *w, struct pgw_leaf *l, uint64_t idx)
 	uint64_t gva = l->va, gpa = l->gpa, left = l->size;
 	pgw_ctx *c = w->c;
 
-	if (!c->nested) {
-		if (!w->ops->leaf)
-			return 0;
-		return w->ops->leaf(l, w->payload);
-	}
+	if (!c->nested)
+		return deliver(w, l);
 	if (w->hi - idx < l->size - 1)
 		left = w->hi - idx + 1;
 	if (w->lo > idx) {
@@ -112,10 +117,10 @@ static int emit_leaf(struct walk *w, struct pgw_leaf *l, uint64_t idx)
 			part.pa = h.out_pa;
 			part.size = chunk;
 			part.perms = l->perms & h.out_perms;
-			if (w->ops->leaf &&
+			if ((w->ops->leaf || w->ops->leaves) &&
 			    (part.perms & w->need) == w->need &&
 			    !(part.perms & w->deny)) {
-				rc = w->ops->leaf(&part, w->payload);
+				rc = deliver(w, &part);
 				if (rc)
 					return rc;
 			}
@@ -185,6 +190,124 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 	return walk_level(w, level + 1, pgw__next_table(c, level, e), idx, p);
 }
 
+/* A not-present span [first, last] of input indexes at @level. */
+static int report_hole(struct walk *w, uint64_t first, uint64_t last,
+		       int level)
+{
+	if (!w->ops->hole)
+		return 0;
+	return w->ops->hole(canon(w, first), canon_end(w, last), level,
+			    w->payload);
+}
+
+/*
+ * The last level of an x86 (non-EPT, non-nested) table, where nearly all
+ * of a big walk's time goes. Per present entry: one reserved-bit mask test
+ * and, when the entry continues the open run (same bits, next frame), one
+ * compare; otherwise a table lookup for the permissions. With ops->leaves
+ * a run of such entries is one call; with ops->leaf each page is. Entries
+ * with reserved bits go through visit() to be reported as elsewhere. A
+ * table never straddles the canonical hole, so VAs advance by page size.
+ */
+static int walk_ptes(struct walk *w, int level, const void *tbl,
+		     uint64_t table, uint64_t base, uint64_t first,
+		     uint64_t last, unsigned perms)
+{
+	pgw_ctx *c = w->c;
+	const struct pgw_format *f = c->fmt;
+	const struct pgw_level *lv = &f->lv[level];
+	const uint64_t rsvd = c->m[level].rsvd_leaf;
+	const unsigned shift = lv->shift;
+	const uint64_t span = 1ULL << shift;
+	const uint64_t amask = c->m[level].addr & ~(span - 1);
+	const uint64_t vbase = canon(w, base);
+	const bool keys = pgw__pkey(c, 0, 0) >= 0;
+	const bool runs = w->ops->leaves != NULL;
+	const unsigned need = w->need, deny = w->deny;
+	struct pgw_leaf l = { .size = span, .level = level };
+	uint64_t n = 0;               /* pages in the open run at l */
+	uint64_t next = 0;            /* entry that would continue it */
+	unsigned ptab[8];
+	uint64_t hole = 0;
+	bool in_hole = false;
+	int rc = 0;
+
+	if (!runs && !w->ops->leaf && !w->ops->hole && !w->ops->fault)
+		return 0;
+	/* Permissions by (NX, U/S, R/W), already narrowed by the parents. */
+	for (unsigned k = 0; k < 8; k++)
+		ptab[k] = perms & pgw__entry_perms(c, lv,
+			X86_P | ((k & 4) ? X86_NX : 0) |
+			((k & 2) ? X86_US : 0) | ((k & 1) ? X86_RW : 0));
+#define PGW_CLOSE_RUN()                                                  \
+	do {                                                             \
+		if (n) {                                                 \
+			rc = w->ops->leaves(&l, (size_t)n, w->payload);  \
+			n = 0;                                           \
+			if (rc)                                          \
+				return rc;                               \
+		}                                                        \
+	} while (0)
+	for (uint64_t i = first; i <= last; i++) {
+		uint64_t e = pgw__read_entry(f, tbl, (unsigned)i);
+		unsigned p;
+
+		if (e == next && n && !(e & rsvd) &&
+		    !((e ^ l.entry) & ~amask)) {
+			n++;
+			next += span;
+			continue;
+		}
+		if (!(e & X86_P)) {
+			PGW_CLOSE_RUN();
+			if (!in_hole) {
+				hole = base + (i << shift);
+				in_hole = true;
+			}
+			continue;
+		}
+		if (in_hole) {
+			in_hole = false;
+			rc = report_hole(w, hole, base + (i << shift) - 1,
+					 level);
+			if (rc)
+				return rc;
+		}
+		if (runs)
+			PGW_CLOSE_RUN();
+		if (e & rsvd) {
+			rc = visit(w, level, (unsigned)i, e,
+				   base + (i << shift), perms, table);
+			if (rc)
+				return rc;
+			continue;
+		}
+		p = ptab[((e >> 61) & 4) | ((e >> 1) & 3)];
+		if ((p & need) != need || (p & deny))
+			continue;
+		l.va = vbase + (i << shift);
+		l.pa = l.gpa = e & amask;
+		l.perms = p;
+		l.entry = e;
+		l.index = (unsigned)i;
+		l.pkey = keys ? (int)((e >> 59) & 0xf) : -1;
+		if (runs) {
+			n = 1;
+			next = e + span;
+		} else if (w->ops->leaf) {
+			rc = w->ops->leaf(&l, w->payload);
+			if (rc)
+				return rc;
+		}
+	}
+	PGW_CLOSE_RUN();
+#undef PGW_CLOSE_RUN
+	if (in_hole)
+		rc = report_hole(w, hole, base + ((last + 1) << shift) - 1,
+				 level);
+	return rc;
+}
+
 static int walk_level(struct walk *w, int level, uint64_t table,
 		      uint64_t base, unsigned perms)
 {
@@ -237,6 +360,10 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 				    base + (last + 1) * span - 1, &fault);
 	}
 
+	if (lv->leaf == PGW_LEAF_ALWAYS && !c->nested &&
+	    (lv->kind == PGW_KIND_X86_64 || lv->kind == PGW_KIND_X86_32))
+		return walk_ptes(w, level, tbl, table, base, first, last,
+				 perms);
 	for (uint64_t i = first; i <= last; i++) {
 		uint64_t idx = base + i * span;
 		uint64_t e = pgw__read_entry(f, tbl, (unsigned)i);
@@ -250,22 +377,16 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 		}
 		if (in_hole) {
 			in_hole = false;
-			if (w->ops->hole) {
-				rc = w->ops->hole(canon(w, hole),
-						  canon_end(w, idx - 1), level,
-						  w->payload);
-				if (rc)
-					return rc;
-			}
+			rc = report_hole(w, hole, idx - 1, level);
+			if (rc)
+				return rc;
 		}
 		rc = visit(w, level, (unsigned)i, e, idx, perms, table);
 		if (rc)
 			return rc;
 	}
-	if (in_hole && w->ops->hole)
-		rc = w->ops->hole(canon(w, hole),
-				  canon_end(w, base + (last + 1) * span - 1),
-				  level, w->payload);
+	if (in_hole)
+		rc = report_hole(w, hole, base + (last + 1) * span - 1, level);
 	return rc;
 }
 
@@ -312,6 +433,8 @@ int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
 		filter = &all;
 	if (filter->version != PGW_WALK_FILTER_VERSION)
 		return PGW_EINVAL;
+	if (c->hash)
+		return pgw__hash_walk(c, filter, ops, payload);
 	if (!c->fmt)
 		return 0;  /* paging disabled: no tables to walk */
 	w = malloc(sizeof(*w));
@@ -323,8 +446,8 @@ int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
 	w->need = filter->need;
 	w->deny = filter->deny;
 	w->budget = c->walk_budget;
-	w->descend = w->ops->leaf || w->ops->hole || w->ops->fault ||
-		     w->ops->table;
+	w->descend = w->ops->leaf || w->ops->leaves || w->ops->hole ||
+		     w->ops->fault || w->ops->table;
 	rc = 0;
 	if (index_range(c, filter->start, filter->last, &w->lo, &w->hi))
 		rc = walk_level(w, 0, c->root, 0, PGW_PERM_ALL);

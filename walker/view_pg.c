@@ -4,6 +4,7 @@
  * callbacks in one pass with O(levels) state.
  */
 #include "view_priv.h"
+#include "ppc64_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -294,17 +295,16 @@ static int pg_table(const struct pgw_table *t, void *payload)
 	return event(s, t->level, t->index, v, t->size, v, t->entry, false, 0);
 }
 
-static int pg_leaf(const struct pgw_leaf *l, void *payload)
+/* One leaf: the fast path covers almost every leaf of a big walk, the next
+ * page of the open leaf run with the same flags and the next frame. */
+static inline int pg_one(struct pg_state *s, const struct pgw_leaf *l)
 {
-	struct pg_state *s = payload;
 	struct pg_run *r = &s->r[l->level];
 	uint64_t v = l->va & s->mask;
 	uint64_t eva = v & s->spanmask[l->level];
 	/* Guest sections show guest-physical frames. */
 	uint64_t pa = s->nested_guest ? l->gpa : l->pa;
 
-	/* Fast path, almost every leaf of a big walk: the next page of the
-	 * open leaf run, same flags, next frame. */
 	if (r->on && r->leaf && r->end == v &&
 	    r->key == (l->entry & s->keymask[l->level]) &&
 	    r->seg[r->nseg - 1][1] == pa) {
@@ -319,6 +319,30 @@ static int pg_leaf(const struct pgw_leaf *l, void *payload)
 	}
 	return event(s, l->level, l->index, v, l->size, eva, l->entry, true,
 		     pa);
+}
+
+/*
+ * A run of @n leaves (pgw_walk_ops.leaves). Its first page joins the open
+ * leaf run of its level or opens a new one; either way that run then ends
+ * just before the second page, with the same flags and the next frame, so
+ * the other n - 1 pages (whole entries: runs longer than one come from
+ * non-nested walks) are added to it at once.
+ */
+static int pg_leaves(const struct pgw_leaf *l, size_t n, void *payload)
+{
+	struct pg_state *s = payload;
+	struct pg_run *r = &s->r[l->level];
+	uint64_t rest = (uint64_t)(n - 1) * l->size;
+	int rc = pg_one(s, l);
+
+	if (rc || n == 1)
+		return rc;
+	r->last = l->index + (unsigned)(n - 1);
+	r->n += n - 1;
+	r->cur = ((l->va & s->mask) & s->spanmask[l->level]) + rest;
+	r->seg[r->nseg - 1][1] += rest;
+	r->end += rest;
+	return 0;
 }
 
 static void header(struct pg_state *s)
@@ -343,7 +367,7 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 		   const char *stage, const struct pgw_pg_opts *opt,
 		   const struct pgw_walk_filter *filter, bool *json_first)
 {
-	struct pgw_walk_ops ops = { .table = pg_table, .leaf = pg_leaf };
+	struct pgw_walk_ops ops = { .table = pg_table, .leaves = pg_leaves };
 	struct pg_state *s = calloc(1, sizeof(*s));
 	int rc;
 
@@ -387,6 +411,8 @@ int pgw_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 	if (opt->version != PGW_PG_OPTS_VERSION ||
 	    opt->filter.version != PGW_WALK_FILTER_VERSION)
 		return PGW_EINVAL;
+	if (c->hash)
+		return pgw__hash_view_pg(c, opt, write, payload);
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return PGW_ENOMEM;

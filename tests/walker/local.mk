@@ -15,7 +15,8 @@ walker_tests = \
 	tests/walker/test_access \
 	tests/walker/test_nested \
 	tests/walker/test_ctx \
-	tests/walker/test_invalid
+	tests/walker/test_invalid \
+	tests/walker/test_leaves
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -64,3 +65,8 @@ tests_walker_test_invalid_SOURCES = tests/walker/test_invalid.c
 tests_walker_test_invalid_CFLAGS = $(walker_test_cflags)
 tests_walker_test_invalid_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_invalid_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_leaves_SOURCES = tests/walker/test_leaves.c
+tests_walker_test_leaves_CFLAGS = $(walker_test_cflags)
+tests_walker_test_leaves_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_leaves_LDADD = $(walker_test_ldadd)
