@@ -1,7 +1,8 @@
 /*
  * libpgwalk: guest virtual address translation for x86 (32-bit, PAE, 4- and
- * 5-level, nested EPT/NPT) and the ppc64 hashed page table. Pure translation: physical memory is reached only
- * through caller-supplied callbacks, and nothing is ever written.
+ * 5-level, nested EPT/NPT) and the ppc64 hashed page table. Pure
+ * translation: physical memory is reached only through caller-supplied
+ * callbacks, and nothing is ever written.
  */
 #ifndef PGWALK_H
 #define PGWALK_H

@@ -230,7 +230,7 @@ int pgw_ctx_new_nested(pgw_ctx **out, enum pgw_mode mode, uint64_t root,
 
 int pgw_ctx_set_nested(pgw_ctx *guest, pgw_ctx *host)
 {
-	if (!guest || guest == host)
+	if (!guest || guest == host || guest->hash || (host && host->hash))
 		return PGW_EINVAL;
 	if (host && host->nested)
 		return PGW_EINVAL;  /* one level of nesting, as hardware */
@@ -249,6 +249,7 @@ void pgw_ctx_free(pgw_ctx *c)
 	if (!c)
 		return;
 	pgw__cache_free(c);
+	free(c->hash);
 	free(c);
 }
 

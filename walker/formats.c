@@ -116,6 +116,7 @@ const struct pgw_format *pgw__format(enum pgw_mode mode)
 	case PGW_MODE_EPT5: return &pgw__fmt_ept5;
 	case PGW_MODE_NPT4: return &pgw__fmt_npt4;
 	case PGW_MODE_NPT5: return &pgw__fmt_npt5;
+	case PGW_MODE_PPC64_HASH: return &pgw__fmt_ppc64_hash;
 	default: return NULL;
 	}
 }

@@ -4,7 +4,7 @@
  * so that subtrees which cannot match are never loaded. Work is bounded by
  * the context's table budget, whatever the tables contain.
  */
-#include "walker_priv.h"
+#include "ppc64_priv.h"
 
 #include <stdlib.h>
 #include <string.h>

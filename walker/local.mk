@@ -9,6 +9,9 @@ walker_libpgwalk_internal_la_SOURCES = \
 	walker/cache.c \
 	walker/walk.c \
 	walker/iter.c \
+	walker/ppc64_priv.h \
+	walker/ppc64_hash.c \
+	walker/htab_stream.c \
 	$(walker_view_sources)
 
 walker_view_sources =

@@ -71,6 +71,8 @@ int pgw_view_tlb(pgw_ctx *c, pgw_write_fn write, void *payload)
 
 	if (!c)
 		return PGW_EINVAL;
+	if (c->hash)  /* QEMU's ppc `info tlb` is dump_slb() */
+		return pgw_view_slb(c, write, payload);
 	s.o = pgw__out_new(write, payload);
 	if (!s.o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;

@@ -3,6 +3,7 @@
  * fault) and QEMU's `gva2gpa ADDR`, both from pgw_translate() with a trace.
  */
 #include "view_priv.h"
+#include "ppc64_priv.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -101,6 +102,8 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 
 	if (!c)
 		return PGW_EINVAL;
+	if (c->hash)
+		return pgw__hash_view_vtop(c, va, write, payload);
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;

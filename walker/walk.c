@@ -4,7 +4,7 @@
  * over a whole address space, both composing through a nested stage when
  * one is attached. Nothing here writes memory or sets Accessed/Dirty bits.
  */
-#include "walker_priv.h"
+#include "ppc64_priv.h"
 
 #include <string.h>
 
@@ -290,6 +290,8 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 
 	if (!c || !out)
 		return PGW_EINVAL;
+	if (c->hash)
+		return pgw__hash_translate(c, va, access, out, fault, trace);
 	if (!fault)
 		fault = &scratch;
 	memset(fault, 0, sizeof(*fault));

@@ -49,7 +49,8 @@ struct pgw_format {
 };
 
 extern const struct pgw_format pgw__fmt_x86_32, pgw__fmt_pae, pgw__fmt_4l,
-	pgw__fmt_5l, pgw__fmt_ept4, pgw__fmt_ept5, pgw__fmt_npt4, pgw__fmt_npt5;
+	pgw__fmt_5l, pgw__fmt_ept4, pgw__fmt_ept5, pgw__fmt_npt4, pgw__fmt_npt5,
+	pgw__fmt_ppc64_hash;
 
 const struct pgw_format *pgw__format(enum pgw_mode mode);
 
@@ -120,6 +121,7 @@ struct pgw_ctx {
 	uint64_t small_table[4];  /* a PAE PDPT read on its own */
 	struct pgw_tlb_entry *tlb;
 	struct pgw_pcache_slot *pcache;
+	struct pgw_hash *hash;    /* ppc64 hash method (ppc64_hash.c), or NULL */
 };
 
 /* Default bound on the tables one range walk may load (aliasing tables). */

@@ -262,6 +262,7 @@ static void test_ctx__mode_names(void **state)
 	static const char *names[PGW_MODE_COUNT] = {
 		"paging disabled", "32-bit", "PAE", "4-level", "5-level",
 		"EPT 4-level", "EPT 5-level", "NPT 4-level", "NPT 5-level",
+		"ppc64 hash",
 	};
 
 	for (int m = 0; m < PGW_MODE_COUNT; m++)
