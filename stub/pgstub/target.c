@@ -6,6 +6,7 @@
 #include "session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum reg_field {
@@ -183,11 +184,20 @@ static int monitor(const char *cmd, gdbr_out *out, void *payload)
 	return monitor_run(payload, cmd, out);
 }
 
-/* GDB's memory map cares about virtual contiguity only: merge mappings
- * that touch in VA, whatever their physical addresses. */
+/*
+ * GDB's memory map cares about virtual contiguity only: merge mappings
+ * that touch in VA, whatever their physical addresses.  GDB fetches the map
+ * once and then refuses any address outside it, whatever Qqemu.PhyMemMode
+ * says; tools written for QEMU (whose gdbstub sends no map) switch to
+ * physical mode and read page tables, so the map is the union of the
+ * virtual mappings and physical RAM, merged (GDB drops an overlapping map).
+ */
 struct region_merge {
 	gdbr_out *xml;
-	uint64_t start, end;  /* pending region [start, end); end 0 = none */
+	uint64_t start, end;  /* pending region [start, end); equal = none */
+	uint64_t (*ram)[2];   /* physical RAM ranges [start, end), sorted */
+	size_t nram, next_ram, ram_cap;
+	int err;
 };
 
 static int region_flush(struct region_merge *m)
@@ -203,26 +213,59 @@ static int region_flush(struct region_merge *m)
 	return rc;
 }
 
+/* Add [start, end) in ascending start order; overlaps and contacts merge. */
+static int region_add(struct region_merge *m, uint64_t start, uint64_t end)
+{
+	if (m->end != m->start && start <= m->end) {
+		if (end > m->end)
+			m->end = end;
+		return 0;
+	}
+	if (region_flush(m))
+		return -1;
+	m->start = start;
+	m->end = end;
+	return 0;
+}
+
+/* The physical RAM ranges that start at or below @limit, in order. */
+static int ram_upto(struct region_merge *m, uint64_t limit)
+{
+	for (; m->next_ram < m->nram && m->ram[m->next_ram][0] <= limit;
+	     m->next_ram++)
+		if (region_add(m, m->ram[m->next_ram][0], m->ram[m->next_ram][1]))
+			return -1;
+	return 0;
+}
+
 static int emit_region(const struct pgw_mapping *pm, void *payload)
 {
 	struct region_merge *m = payload;
 
-	if (m->end == m->start || pm->va != m->end) {
-		int rc = region_flush(m);
-
-		if (rc)
-			return rc;
-		m->start = pm->va;
-	}
-	m->end = pm->va + pm->size;
-	return 0;
+	if (ram_upto(m, pm->va))
+		return -1;
+	return region_add(m, pm->va, pm->va + pm->size);
 }
 
-static int emit_ram(uint64_t pa, uint64_t size, void *payload)
+static int collect_ram(uint64_t pa, uint64_t size, void *payload)
 {
-	return gdbr_out_printf(payload,
-			       "  <memory type=\"ram\" start=\"0x%llx\" length=\"0x%llx\"/>\n",
-			       (unsigned long long)pa, (unsigned long long)size);
+	struct region_merge *m = payload;
+
+	if (m->nram == m->ram_cap) {
+		size_t cap = m->ram_cap ? 2 * m->ram_cap : 16;
+		void *p = realloc(m->ram, cap * sizeof(*m->ram));
+
+		if (!p) {
+			m->err = 1;
+			return 1;
+		}
+		m->ram = p;
+		m->ram_cap = cap;
+	}
+	m->ram[m->nram][0] = pa;
+	m->ram[m->nram][1] = pa + size;
+	m->nram++;
+	return 0;
 }
 
 static int is_io(uint64_t pa, uint64_t size, void *payload)
@@ -234,24 +277,33 @@ static int memory_map(gdbr_out *xml, void *payload)
 {
 	struct session *s = payload;
 	pgw_ctx *c = session_ctx(s, NULL);
-	int rc;
+	struct region_merge m = { .xml = xml };
+	int rc = 0;
 
 	gdbr_out_printf(xml, "<?xml version=\"1.0\"?>\n"
 			"<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB Memory Map V1.0//EN\" \"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
 			"<memory-map>\n");
-	if (c && pgw_ctx_mode(c) != PGW_MODE_NONE) {
-		struct region_merge m = { xml, 0, 0 };
-
-		rc = pgw_mappings(c, NULL, is_io, s->g, emit_region, &m);
-		if (rc < 0 && rc != PGW_ELIMIT)
-			return -1;
-		if (region_flush(&m))
-			return -1;
-	} else {
-		/* Paging off (or unusable): virtual is physical RAM. */
-		guest_phys_ranges(s->g, emit_ram, xml);
+	guest_phys_ranges(s->g, collect_ram, &m);
+	if (m.err) {
+		rc = -1;
+		goto out;
 	}
-	return gdbr_out_printf(xml, "</memory-map>\n");
+	if (c && pgw_ctx_mode(c) != PGW_MODE_NONE) {
+		rc = pgw_mappings(c, NULL, is_io, s->g, emit_region, &m);
+		if (rc < 0 && rc != PGW_ELIMIT) {
+			rc = -1;
+			goto out;
+		}
+	}
+	/* Paging off (or unusable): virtual is physical RAM. */
+	if (ram_upto(&m, UINT64_MAX) || region_flush(&m)) {
+		rc = -1;
+		goto out;
+	}
+	rc = gdbr_out_printf(xml, "</memory-map>\n");
+out:
+	free(m.ram);
+	return rc;
 }
 
 const struct gdbr_target_ops session_target_ops = {
