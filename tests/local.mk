@@ -5,3 +5,4 @@ include tests/stub/local.mk
 include tests/guest/local.mk
 include tests/gdb/local.mk
 include tests/realguest/local.mk
+include tests/compat/local.mk

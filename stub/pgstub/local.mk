@@ -5,6 +5,8 @@ pgstub_SOURCES = \
 	stub/pgstub/main.c \
 	stub/pgstub/target.c \
 	stub/pgstub/monitor.c \
+	stub/pgstub/info_registers.h \
+	stub/pgstub/info_registers.c \
 	stub/pgstub/memdump.c
 pgstub_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest -I$(top_srcdir)/stub
 pgstub_LDADD = guest/libguest.la stub/libgdbr-transport.la \

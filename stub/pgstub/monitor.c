@@ -4,6 +4,7 @@
  * context; this file only parses arguments and picks the view.
  */
 #include "session.h"
+#include "info_registers.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -96,36 +97,16 @@ static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
 	return c ? pgw_view_pg(c, &o, to_out, out) < 0 : 1;
 }
 
-static const char *reg_line(const struct guest_x86_cpu *r, char *buf,
-			    size_t len)
+static int regs_to_out(const char *buf, size_t len, void *payload)
 {
-	snprintf(buf, len,
-		 "CR0=%016" PRIx64 " CR2=%016" PRIx64 " CR3=%016" PRIx64
-		 " CR4=%016" PRIx64 "\nEFER=%016" PRIx64 "%s\n",
-		 r->cr0, r->cr2, r->cr3, r->cr4, r->efer,
-		 (r->valid & GUEST_X86_HAS_EFER) ? "" : " (inferred)");
-	return buf;
+	return gdbr_out_write(payload, buf, len);
 }
 
+/* QEMU's layout, in info_registers.c. */
 static int cmd_info_registers(struct session *s, int argc, char **argv,
 			      gdbr_out *out)
 {
-	const struct guest_x86_cpu *r = guest_x86_cpu(s->g, s->cpu);
-	pgw_ctx *c = session_ctx(s, out);
-	char buf[256];
-
-	if (!r)
-		return 1;
-	if (r->valid & GUEST_X86_HAS_GPRS)
-		gdbr_out_printf(out, "RIP=%016" PRIx64 " RFL=%08" PRIx64 "\n",
-				r->rip, r->rflags);
-	if (r->valid & GUEST_X86_HAS_CRS)
-		gdbr_out_printf(out, "%s", reg_line(r, buf, sizeof(buf)));
-	if (c)
-		gdbr_out_printf(out, "paging: %s%s\n",
-				pgw_mode_name(pgw_ctx_mode(c)),
-				pgw_ctx_nested(c) ? " (nested)" : "");
-	return 0;
+	return regs_info_registers(s->g, s->cpu, argc, argv, regs_to_out, out);
 }
 
 static int cmd_gva2gpa(struct session *s, int argc, char **argv, gdbr_out *out)
@@ -281,7 +262,7 @@ static const struct cmd commands[] = {
 	  "show the page tables as a folded tree", cmd_info_pg },
 	{ "info mem", "", "show the active virtual memory mappings", cmd_info_mem },
 	{ "info tlb", "", "show virtual to physical memory mappings", cmd_info_tlb },
-	{ "info registers", "", "show the vCPU's paging registers",
+	{ "info registers", "[-a]", "show the cpu registers (-a: all vCPUs)",
 	  cmd_info_registers },
 	{ "gva2gpa", "ADDR", "print the guest physical address of a guest virtual address",
 	  cmd_gva2gpa },
@@ -297,11 +278,98 @@ static const struct cmd commands[] = {
 
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
 
+/*
+ * The commands QEMU 7.2's HMP has too, with QEMU's parameter and help
+ * text; `help` lists these first, then pgstub's own.
+ */
+static const struct { const char *name, *args, *help; } qemu_cmds[] = {
+	{ "cpu", "index", "set the default CPU" },
+	{ "gva2gpa", "addr", "print the guest physical address corresponding "
+	  "to a guest virtual address" },
+	{ "help", "[cmd]", "show the help" },
+	{ "info", "[subcommand]", "show various information about the system "
+	  "state" },
+	{ "x", "/fmt addr", "virtual memory dump starting at 'addr'" },
+	{ "xp", "/fmt addr", "physical memory dump starting at 'addr'" },
+	{ "info mem", "", "show the active virtual memory mappings" },
+	{ "info registers", "[-a]", "show the cpu registers (-a: all - show "
+	  "register info for all cpus)" },
+	{ "info tlb", "", "show virtual to physical memory mappings" },
+};
+
+#define NQEMU (sizeof(qemu_cmds) / sizeof(qemu_cmds[0]))
+
+static int is_qemu_cmd(const char *name)
+{
+	for (size_t i = 0; i < NQEMU; i++)
+		if (!strcmp(qemu_cmds[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Does @name belong to the list asked for: top level or "info …"? */
+static int in_group(const char *name, int info)
+{
+	return info ? !strncmp(name, "info ", 5) : !strchr(name, ' ');
+}
+
+/* Like QEMU's "%s%s %s -- %s": "help|? [cmd]", "info mem  -- …". */
+static void help_group(gdbr_out *out, int info, const char *only)
+{
+	for (size_t i = 0; i < NQEMU; i++) {
+		const char *n = qemu_cmds[i].name;
+
+		if (in_group(n, info) && (!only || !strcmp(only, n)))
+			gdbr_out_printf(out, "%s%s %s -- %s\n", n,
+					strcmp(n, "help") ? "" : "|?",
+					qemu_cmds[i].args, qemu_cmds[i].help);
+	}
+	for (size_t i = 0; i < NCMDS; i++) {
+		const char *n = commands[i].name;
+
+		if (in_group(n, info) && !is_qemu_cmd(n) &&
+		    (!only || !strcmp(only, n)))
+			gdbr_out_printf(out, "%s %s -- %s (pgstub)\n", n,
+					commands[i].args, commands[i].help);
+	}
+}
+
+static int known(const char *name)
+{
+	if (is_qemu_cmd(name))
+		return 1;
+	for (size_t i = 0; i < NCMDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return 1;
+	return 0;
+}
+
+/*
+ * help: QEMU's commands (QEMU's wording), then pgstub's own, marked.
+ * "help info" (and "info" alone) lists the info subcommands; "help CMD"
+ * that command; an unknown CMD is answered as QEMU does.
+ */
 static int cmd_help(struct session *s, int argc, char **argv, gdbr_out *out)
 {
-	for (size_t i = 0; i < NCMDS; i++)
-		gdbr_out_printf(out, "%s %s -- %s\n", commands[i].name,
-				commands[i].args, commands[i].help);
+	char name[64];
+
+	(void)s;
+	if (argc <= 1) {
+		help_group(out, 0, NULL);
+		return 0;
+	}
+	if (!strcmp(argv[1], "info") && argc == 2) {
+		help_group(out, 1, NULL);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%s%s%s", argv[1], argc > 2 ? " " : "",
+		 argc > 2 ? argv[2] : "");
+	if (!known(name)) {
+		/* QEMU answers like this and reports no failure. */
+		gdbr_out_printf(out, "unknown command: '%s'\n", name);
+		return 0;
+	}
+	help_group(out, argc > 2, name);
 	return 0;
 }
 
@@ -339,6 +407,7 @@ static int cmd_x(struct session *s, int argc, char **argv, gdbr_out *out)
 
 int monitor_run(struct session *s, const char *line, gdbr_out *out)
 {
+	static char help_alias[] = "help";  /* QEMU's "help|?" */
 	char buf[1024], *argv[MAX_ARGS + 1], *save = NULL, *tok;
 	int argc = 0;
 
@@ -353,6 +422,8 @@ int monitor_run(struct session *s, const char *line, gdbr_out *out)
 	argv[argc] = NULL;
 	if (argc == 0)
 		return 0;
+	if (!strcmp(argv[0], "?"))
+		argv[0] = help_alias;
 	/* Two-word commands ("info tlb") first, then one-word ones. */
 	for (size_t i = 0; i < NCMDS; i++) {
 		const char *n = commands[i].name, *sp = strchr(n, ' ');
@@ -363,12 +434,18 @@ int monitor_run(struct session *s, const char *line, gdbr_out *out)
 		if (!sp && !strcmp(argv[0], n))
 			return commands[i].run(s, argc, argv, out);
 	}
+	/* QEMU: "info" alone lists its subcommands; unknown ones are
+	 * "unknown command: 'info foo'". */
 	if (!strcmp(argv[0], "info")) {
-		gdbr_out_printf(out, "info: unknown subcommand '%s' "
-				"(try: info pg, info mem, info tlb, info registers)\n",
-				argc > 1 ? argv[1] : "");
-		return 1;
+		if (argc == 1) {
+			help_group(out, 1, NULL);
+			return 0;
+		}
+		gdbr_out_printf(out, "unknown command: 'info %s'\n", argv[1]);
+		return 0;
 	}
+	/* As QEMU's monitor: a message, not a failed command (GDB would add
+	 * "Protocol error with Rcmd"). */
 	gdbr_out_printf(out, "unknown command: '%s'\n", argv[0]);
-	return 1;
+	return 0;
 }
