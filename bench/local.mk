@@ -2,14 +2,17 @@
 # `make check` (EXTRA_PROGRAMS are built only on demand).
 # Makefile.am does not initialise EXTRA_PROGRAMS; this is its only user.
 # (A second user should move "EXTRA_PROGRAMS =" into Makefile.am.)
-EXTRA_PROGRAMS = bench/walk_synth
+EXTRA_PROGRAMS = bench/walk_synth bench/xlat_cmp
 bench_walk_synth_SOURCES = bench/walk_synth.c
 bench_walk_synth_LDADD = walker/libpgwalk-internal.la
+bench_xlat_cmp_SOURCES = bench/xlat_cmp.c
+bench_xlat_cmp_LDADD = walker/libpgwalk-internal.la -laddrxlat
 
-bench_programs = bench/walk_synth
+bench_programs = bench/walk_synth bench/xlat_cmp
 CLEANFILES += $(bench_programs)
-EXTRA_DIST += bench/run
+EXTRA_DIST += bench/run bench/bench.py
 
 .PHONY: bench
-bench: $(bench_programs)
-	BENCH_BIN_DIR='$(abs_top_builddir)/bench' $(SHELL) $(top_srcdir)/bench/run
+bench: $(bench_programs) pgstub
+	BENCH_BIN_DIR='$(abs_top_builddir)/bench' \
+	BENCH_PGSTUB='$(abs_top_builddir)/pgstub' $(SHELL) $(top_srcdir)/bench/run
