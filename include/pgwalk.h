@@ -593,7 +593,12 @@ struct pgw_hpte_ops {
  * one is named "PTEG2"), and on a match an "HPTE" step (index = slot 0..7,
  * table = PTEG number, entry_addr = the HPTE's physical address when the
  * HTAB is in memory, else its byte offset in the table, entry = pte0,
- * entry2 = pte1, leaf = 1).
+ * entry2 = pte1, leaf = 1). Faults: PGW_FAULT_NO_SLB (out_level -1);
+ * PGW_FAULT_BAD_SLB (out_index = slot, out_entry = its vsid word);
+ * PGW_FAULT_NO_HPTE (out_index = primary PTEG number, out_table = its
+ * first HPTE index, out_entry = the primary search key B|VSID|AVPN|V);
+ * PGW_FAULT_BAD_TABLE with PGW_EIO when a PTEG cannot be read;
+ * PGW_FAULT_ACCESS (out_entry = pte1). out_addr is the EA.
  * pgw_walk() enumerates every valid HPTE, maps it back to the EAs of the
  * SLB entries whose VSID and segment size match, keeps those a lookup of
  * that EA would actually find (first SLB slot, first matching HPTE), and
@@ -601,8 +606,14 @@ struct pgw_hpte_ops {
  * (size = segment base page size; with MPSS a 16M HPTE in a 64K segment
  * is reachable only from the 64K page it was hashed for), pa the real
  * address of that EA, entry pte1, index the HPTE index, level 0, pkey
- * the key. Memory grows with the number of reported leaves, not with the
- * table size; the walk budget bounds the HPTEs visited.
+ * the key. Only @c leaf / @c leaves are called (runs of one page).
+ * Memory grows with the number of reported leaves, not with the table
+ * size; the walk budget bounds the 4096-HPTE chunks read (PGW_ELIMIT);
+ * an unreadable chunk gives PGW_EIO. pgw_view_tlb() on a hash context
+ * is pgw_view_slb() (QEMU's ppc `info tlb`); pgw_view_pg() prints one line
+ * per SLB entry then folded runs of its HPTEs ("[vpn-vpn] HPTE xN rwxu
+ * size frames"); pgw_view_vtop() shows SLB entry, PTEGs with the hash,
+ * and the HPTE words; pgw_view_gva2gpa() works unchanged.
  *
  * @param regs     copied; SLB entries included
  * @param hpte     optional: if NULL the HTAB is read from physical memory

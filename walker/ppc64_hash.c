@@ -405,7 +405,8 @@ int pgw__hash_lookup(pgw_ctx *c, uint64_t ea, struct pgw_hash_hit *hit,
 		}
 	}
 	fault_set(f, PGW_FAULT_NO_HPTE, "PTEG", (unsigned)(hash & h->pteg_mask),
-		  (hash & h->pteg_mask) * PGW_HPTES_PER_GROUP, ptem, ea);
+		  (hash & h->pteg_mask) * PGW_HPTES_PER_GROUP,
+		  ptem & ~PGW_HPTE0_H, ea);
 	return PGW_ENOTMAPPED;
 }
 

@@ -70,3 +70,14 @@ tests_walker_test_leaves_SOURCES = tests/walker/test_leaves.c
 tests_walker_test_leaves_CFLAGS = $(walker_test_cflags)
 tests_walker_test_leaves_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_leaves_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/test_ppc64_hash tests/walker/test_htab_stream
+tests_walker_test_ppc64_hash_SOURCES = tests/walker/test_ppc64_hash.c
+tests_walker_test_ppc64_hash_CFLAGS = $(walker_test_cflags)
+tests_walker_test_ppc64_hash_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_ppc64_hash_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_htab_stream_SOURCES = tests/walker/test_htab_stream.c
+tests_walker_test_htab_stream_CFLAGS = $(walker_test_cflags)
+tests_walker_test_htab_stream_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_htab_stream_LDADD = $(walker_test_ldadd)
