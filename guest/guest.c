@@ -333,6 +333,8 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 	if (!c)
 		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",
 				   cpu, g->ncpus);
+	if (g->src && g->src->sync && g->src->sync(g, cpu, err, errlen))
+		return -1;
 	if (g->ctx[cpu]) {
 		*ctx = g->ctx[cpu];
 		return 0;

@@ -23,6 +23,7 @@ enum guest_format {
 	GUEST_FMT_ELF,       /**< QEMU dump-guest-memory ELF (physical) */
 	GUEST_FMT_KDUMP,     /**< kdump-compressed, flat or flattened */
 	GUEST_FMT_RAW,       /**< raw physical image + registers from options */
+	GUEST_FMT_LIVE,      /**< a running QEMU, reached through callbacks */
 };
 
 /** x86 segment register as a snapshot holds it. */
@@ -129,5 +130,57 @@ const struct guest_x86_cpu *guest_x86_cpu(const guest *g, int cpu);
  * @return 0, or -1 with a message in @p err (e.g. an impossible CR state)
  */
 int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen);
+
+/** @name Live guests (guest/live.c)
+ * A running machine whose memory and registers come from callbacks (the
+ * pgstub program's QEMU connection). Registers are fetched lazily after
+ * guest_live_invalidate(); guest_cpu_ctx() then rebuilds or flushes the
+ * vCPU's context, keeping any nested context attached to it. */
+/**@{*/
+/** Where a live guest's bytes and registers come from. */
+struct guest_live_ops {
+	/** Required. Read guest-physical memory.
+	 *  @return bytes read before the first unreadable one (0 .. len) */
+	size_t (*phys_read)(uint64_t pa, void *buf, size_t len, void *payload);
+	/** Required. Fill @p out (valid flags included) with vCPU @p cpu's
+	 *  registers. @return 0, or -1 with a message in @p err */
+	int (*cpu_regs)(int cpu, struct guest_x86_cpu *out, char *err,
+			size_t errlen, void *payload);
+};
+
+/** One guest-physical range of a live guest. */
+struct guest_live_range {
+	uint64_t pa, len;
+	/** Offset of the range in the shared RAM file, or UINT64_MAX when
+	 *  its bytes are read through guest_live_ops.phys_read. */
+	uint64_t file_off;
+};
+
+/**
+ * Open a live guest of @p ncpus x86_64 vCPUs. Until guest_live_set_ranges()
+ * every physical address goes through @p ops->phys_read.
+ * @param out  caller frees with guest_close()
+ * @return 0, or -1 with a message in @p err
+ */
+int guest_live_open(guest **out, int ncpus, const struct guest_live_ops *ops,
+		    void *payload, char *err, size_t errlen);
+
+/**
+ * Replace the physical layout. With @p ram_path, the file (QEMU's shared
+ * memory-backend-file) is mapped read-only and shared, and ranges with a
+ * file offset are read from it directly, table pages zero-copy.
+ * @return 0, or -1 with a message (file too short, overlap, mmap failure)
+ */
+int guest_live_set_ranges(guest *g, const struct guest_live_range *r,
+			  size_t n, const char *ram_path, char *err,
+			  size_t errlen);
+
+/** Nonzero when @p g reads some RAM from a mapped file. */
+int guest_live_has_ram_file(const guest *g);
+
+/** Forget every vCPU's registers and flush every context's caches (table
+ *  pages, software TLB). Call on every resume, stop and write. */
+void guest_live_invalidate(guest *g);
+/**@}*/
 
 #endif /* PGSTUB_GUEST_H */

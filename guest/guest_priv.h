@@ -38,6 +38,12 @@ struct guest_source {
 	size_t (*read)(guest *g, uint64_t pa, void *buf, size_t len);
 	/** Optional: release src_priv. */
 	void (*close)(guest *g);
+	/**
+	 * Optional: if NULL, registers never change. Bring vCPU @p cpu's
+	 * registers and g->ctx[cpu] up to date (live guests).
+	 * @return 0, or -1 with a message
+	 */
+	int (*sync)(guest *g, int cpu, char *err, size_t errlen);
 };
 
 struct guest {

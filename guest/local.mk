@@ -10,7 +10,8 @@ guest_libguest_la_SOURCES = \
 	guest/x86_notes.c \
 	guest/elf_dump.c \
 	guest/kdump.c \
-	guest/raw.c
+	guest/raw.c \
+	guest/live.c
 guest_libguest_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest
 guest_libguest_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(KDUMPFILE_CFLAGS)
 guest_libguest_la_LIBADD = $(LIBELF_LIBS) $(KDUMPFILE_LIBS) \

@@ -7,7 +7,16 @@ pgstub_SOURCES = \
 	stub/pgstub/monitor.c \
 	stub/pgstub/info_registers.h \
 	stub/pgstub/info_registers.c \
-	stub/pgstub/memdump.c
-pgstub_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest -I$(top_srcdir)/stub
+	stub/pgstub/memdump.c \
+	stub/pgstub/proxy.h \
+	stub/pgstub/proxy_priv.h \
+	stub/pgstub/proxy_rsp.c \
+	stub/pgstub/proxy.c \
+	stub/pgstub/proxy_loop.c \
+	stub/pgstub/live_qemu.c \
+	stub/pgstub/live_layout.c \
+	stub/pgstub/live_ops.c \
+	stub/pgstub/live_cli.c
+pgstub_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest -I$(top_srcdir)/stub $(JANSSON_CFLAGS)
 pgstub_LDADD = guest/libguest.la stub/libgdbr-transport.la \
-	stub/libgdbr-core.la walker/libpgwalk-internal.la
+	stub/libgdbr-core.la walker/libpgwalk-internal.la $(JANSSON_LIBS)

@@ -2,6 +2,7 @@
  * The pgstub program: command line, opening the snapshot, and serving it to
  * GDB over --stdio, TCP (default 127.0.0.1:1234) or a Unix socket.
  */
+#include "proxy.h"
 #include "session.h"
 #include "transport.h"
 
@@ -25,7 +26,9 @@ static void usage(FILE *f)
 "Serve a guest snapshot (QEMU ELF dump, kdump-compressed, raw image) to GDB:\n"
 "  gdb -ex 'target remote | pgstub --stdio IMAGE'\n"
 "  pgstub IMAGE   (then in gdb: target remote 127.0.0.1:1234)\n"
-"Monitor commands: gdb 'monitor help'.\n");
+"Monitor commands: gdb 'monitor help'.\n"
+"Live QEMU: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE] [--qmp PATH]\n"
+"                 [--read-only] [--stdio|--listen|--unix] [--once]\n");
 }
 
 struct cli {
@@ -196,6 +199,9 @@ int main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/* Live QEMU (live_cli.c): pgstub --qemu HOST:PORT|unix:PATH … */
+	if (live_cli_wanted(argc, argv))
+		return live_cli_main(argc, argv);
 	if (parse_cli(argc, argv, &c) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);

@@ -1,0 +1,242 @@
+/*
+ * Live guest source: a running machine whose vCPU registers and physical
+ * memory come from callbacks (pgstub's QEMU connection), optionally with
+ * RAM read directly from QEMU's shared memory-backend-file. Registers are
+ * refetched after every invalidation; contexts are flushed or rebuilt.
+ */
+#include "guest_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct live {
+	const struct guest_live_ops *ops;
+	void *payload;
+	unsigned char *fresh;      /* per vCPU: registers fetched since the
+				    * last invalidation */
+	const uint8_t *ram;        /* mapped RAM file, or NULL */
+	uint64_t ram_size;
+	int ram_fd;
+};
+
+static size_t live_read(guest *g, uint64_t pa, void *buf, size_t len)
+{
+	struct live *l = g->src_priv;
+
+	return l->ops->phys_read(pa, buf, len, l->payload);
+}
+
+/* The control state a context is built from. */
+static int same_paging(const struct guest_x86_cpu *a,
+		       const struct guest_x86_cpu *b)
+{
+	return a->cr0 == b->cr0 && a->cr3 == b->cr3 && a->cr4 == b->cr4 &&
+	       a->efer == b->efer && a->rflags == b->rflags;
+}
+
+/*
+ * Fetch the registers once per invalidation. A context built from the same
+ * paging registers is kept (its caches were flushed when invalidated); a
+ * changed CR3/CR4/EFER gets a new one, re-attached to the nested tables.
+ */
+static int live_sync(guest *g, int cpu, char *err, size_t errlen)
+{
+	struct live *l = g->src_priv;
+	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
+	struct guest_x86_cpu now;
+	pgw_ctx *nested = NULL, *c = NULL;
+	char msg[256] = "";
+
+	if (l->fresh[cpu])
+		return 0;
+	memset(&now, 0, sizeof(now));
+	if (l->ops->cpu_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
+		return guest__fail(err, errlen, "%s", msg[0] ? msg :
+				   "cannot read the vCPU's registers");
+	if (g->ctx[cpu] && !same_paging(&g->cpu[cpu], &now)) {
+		nested = pgw_ctx_nested(g->ctx[cpu]);
+		pgw_ctx_free(g->ctx[cpu]);
+		g->ctx[cpu] = NULL;
+	}
+	g->cpu[cpu] = now;
+	l->fresh[cpu] = 1;
+	if (g->ctx[cpu] || !nested)
+		return 0;
+	/* Rebuild now so a nested context attached by the user survives a
+	 * CR3 switch; otherwise guest_cpu_ctx() builds it on demand. */
+	r.cr0 = now.cr0;
+	r.cr3 = now.cr3;
+	r.cr4 = now.cr4;
+	r.efer = now.efer;
+	r.rflags = now.rflags;
+	r.maxphyaddr = g->maxphyaddr;
+	if (pgw_ctx_new_x86(&c, &r, guest_mem_ops(g), g, msg, sizeof(msg)))
+		return guest__fail(err, errlen, "vCPU %d: %s", cpu, msg);
+	pgw_ctx_set_nested(c, nested);
+	g->ctx[cpu] = c;
+	return 0;
+}
+
+static void live_close(guest *g)
+{
+	struct live *l = g->src_priv;
+
+	if (!l)
+		return;
+	if (l->ram)
+		munmap((void *)l->ram, (size_t)l->ram_size);
+	if (l->ram_fd >= 0)
+		close(l->ram_fd);
+	free(l->fresh);
+	free(l);
+	g->src_priv = NULL;
+}
+
+static const struct guest_source live_source = {
+	.name = "live",
+	.read = live_read,
+	.close = live_close,
+	.sync = live_sync,
+};
+
+int guest_live_open(guest **out, int ncpus, const struct guest_live_ops *ops,
+		    void *payload, char *err, size_t errlen)
+{
+	struct guest_live_range all = { 0, 1ull << 52, UINT64_MAX };
+	struct live *l;
+	guest *g;
+
+	if (!out || !ops || !ops->phys_read || !ops->cpu_regs)
+		return guest__fail(err, errlen, "bad arguments");
+	*out = NULL;
+	if (ncpus < 1 || ncpus > 4096)
+		return guest__fail(err, errlen, "absurd vCPU count %d", ncpus);
+	g = calloc(1, sizeof(*g));
+	l = calloc(1, sizeof(*l));
+	if (!g || !l) {
+		free(g);
+		free(l);
+		return guest__fail(err, errlen, "out of memory");
+	}
+	g->fd = -1;
+	g->fmt = GUEST_FMT_LIVE;
+	g->arch = GUEST_ARCH_X86_64;
+	g->long_mode = 1;
+	g->src = &live_source;
+	g->src_priv = l;
+	l->ops = ops;
+	l->payload = payload;
+	l->ram_fd = -1;
+	if (!(g->path = strdup("live")) || !guest__cpu_at(g, ncpus - 1) ||
+	    !(g->ctx = calloc((size_t)ncpus, sizeof(*g->ctx))) ||
+	    !(l->fresh = calloc((size_t)ncpus, 1))) {
+		guest_close(g);
+		return guest__fail(err, errlen, "out of memory");
+	}
+	snprintf(g->desc, sizeof(g->desc), "live QEMU (x86_64, %d vCPU%s)",
+		 ncpus, ncpus == 1 ? "" : "s");
+	if (guest_live_set_ranges(g, &all, 1, NULL, err, errlen)) {
+		guest_close(g);
+		return -1;
+	}
+	*out = g;
+	return 0;
+}
+
+static int map_ram(struct live *l, const char *path, char *err,
+		   size_t errlen)
+{
+	struct stat st;
+	void *m;
+
+	l->ram_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (l->ram_fd < 0)
+		return guest__fail(err, errlen, "%s: %s", path, strerror(errno));
+	if (fstat(l->ram_fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return guest__fail(err, errlen, "%s: not a non-empty regular "
+				   "file", path);
+	l->ram_size = (uint64_t)st.st_size;
+	/* Shared: the guest's stores show through; never written. */
+	m = mmap(NULL, (size_t)l->ram_size, PROT_READ, MAP_SHARED, l->ram_fd,
+		 0);
+	if (m == MAP_FAILED)
+		return guest__fail(err, errlen, "%s: mmap: %s", path,
+				   strerror(errno));
+	l->ram = m;
+	return 0;
+}
+
+int guest_live_set_ranges(guest *g, const struct guest_live_range *r,
+			  size_t n, const char *ram_path, char *err,
+			  size_t errlen)
+{
+	struct live *l = g->src_priv;
+
+	if (g->src != &live_source)
+		return guest__fail(err, errlen, "not a live guest");
+	guest__physmap_free(g);
+	if (l->ram) {
+		munmap((void *)l->ram, (size_t)l->ram_size);
+		l->ram = NULL;
+	}
+	if (l->ram_fd >= 0) {
+		close(l->ram_fd);
+		l->ram_fd = -1;
+	}
+	if (ram_path && map_ram(l, ram_path, err, errlen))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *host = NULL;
+
+		if (r[i].file_off != UINT64_MAX && l->ram) {
+			if (r[i].file_off > l->ram_size ||
+			    r[i].len > l->ram_size - r[i].file_off)
+				return guest__fail(err, errlen,
+						   "%s: physical 0x%llx-0x%llx "
+						   "lies at file offset 0x%llx, "
+						   "past the file's 0x%llx bytes",
+						   ram_path,
+						   (unsigned long long)r[i].pa,
+						   (unsigned long long)(r[i].pa + r[i].len - 1),
+						   (unsigned long long)r[i].file_off,
+						   (unsigned long long)l->ram_size);
+			host = l->ram + r[i].file_off;
+		}
+		if (guest__physmap_add(g, r[i].pa, r[i].len, host,
+				       r[i].file_off, (int)i, err, errlen))
+			return -1;
+	}
+	if (guest__physmap_finish(g, "range", err, errlen))
+		return -1;
+	guest_live_invalidate(g);
+	return 0;
+}
+
+int guest_live_has_ram_file(const guest *g)
+{
+	const struct live *l = g->src == &live_source ? g->src_priv : NULL;
+
+	return l && l->ram;
+}
+
+void guest_live_invalidate(guest *g)
+{
+	struct live *l = g->src_priv;
+
+	if (g->src != &live_source)
+		return;
+	memset(l->fresh, 0, (size_t)g->ncpus);
+	for (int i = 0; i < g->ncpus; i++) {
+		if (!g->ctx[i])
+			continue;
+		pgw_ctx_invalidate(g->ctx[i]);
+		if (pgw_ctx_nested(g->ctx[i]))
+			pgw_ctx_invalidate(pgw_ctx_nested(g->ctx[i]));
+	}
+}

@@ -1,0 +1,96 @@
+/*
+ * The command line of the live mode, `pgstub --qemu HOST:PORT|unix:PATH`:
+ * kept apart from main.c's snapshot options, which it does not share.
+ */
+#include "proxy.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE [--qmp PATH]]\n"
+"              [--qmp PATH] [--read-only]\n"
+"              [--stdio | --listen HOST:PORT | --unix PATH] [--once]\n"
+"\n"
+"Stand in front of QEMU's gdbstub (qemu -gdb tcp::PORT): run control,\n"
+"breakpoints and registers pass through to QEMU; pgstub adds its views\n"
+"(monitor info pg, info tlb, info mem, vtop, ptov, nested, the memory map).\n"
+"Other monitor commands go to QEMU's monitor ('monitor qemu CMD' forces it).\n"
+"  --qemu-ram FILE  QEMU's RAM as a shared file (-object memory-backend-file,\n"
+"                   share=on,mem-path=FILE -machine memory-backend=ID):\n"
+"                   memory is read from it directly\n"
+"  --qmp PATH       QEMU's QMP unix socket, for the RAM layout (else the\n"
+"                   gdbstub's monitor is asked)\n"
+"  --read-only      refuse memory writes\n");
+}
+
+int live_cli_wanted(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--qemu") || !strncmp(argv[i], "--qemu=", 7))
+			return 1;
+	}
+	return 0;
+}
+
+int live_cli_main(int argc, char **argv)
+{
+	enum { O_QEMU = 400, O_RAM, O_QMP, O_RO, O_STDIO, O_LISTEN, O_UNIX,
+	       O_ONCE, O_HELP };
+	static const struct option opts[] = {
+		{ "qemu", required_argument, NULL, O_QEMU },
+		{ "qemu-ram", required_argument, NULL, O_RAM },
+		{ "qmp", required_argument, NULL, O_QMP },
+		{ "read-only", no_argument, NULL, O_RO },
+		{ "stdio", no_argument, NULL, O_STDIO },
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "unix", required_argument, NULL, O_UNIX },
+		{ "once", no_argument, NULL, O_ONCE },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct live_opts o = { 0 };
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case O_QEMU: o.qemu = optarg; break;
+		case O_RAM: o.ram = optarg; break;
+		case O_QMP: o.qmp = optarg; break;
+		case O_RO: o.read_only = 1; break;
+		case O_STDIO: o.stdio = 1; break;
+		case O_LISTEN: o.listen = optarg; break;
+		case O_UNIX: o.unix_path = optarg; break;
+		case O_ONCE: o.once = 1; break;
+		case 'h': case O_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "pgstub: --qemu takes no IMAGE ('%s')\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!o.qemu || !*o.qemu) {
+		usage(stderr);
+		return 2;
+	}
+	if (o.stdio + !!o.listen + !!o.unix_path > 1) {
+		fprintf(stderr, "pgstub: choose one of --stdio, --listen, --unix\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	return proxy_main(&o);
+}

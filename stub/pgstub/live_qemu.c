@@ -1,0 +1,465 @@
+/*
+ * pgstub's own connection to QEMU's gdbstub: connecting (TCP_NODELAY, NoAck,
+ * vCPU count), pipelined synchronous exchanges while the guest is stopped,
+ * and the reads pgstub needs for its views — physical memory through
+ * Qqemu.PhyMemMode and vCPU registers through `g` — restoring GDB's modes.
+ */
+#include "proxy.h"
+#include "gdbr_priv.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define TIMEOUT_MS 15000
+
+void qemu_close(struct qemu_conn *q, const char *why)
+{
+	if (q->alive || q->c.in_fd >= 0) {
+		if (q->c.in_fd >= 0)
+			close(q->c.in_fd);
+		q->c.in_fd = q->c.out_fd = -1;
+	}
+	if (q->alive && why)
+		snprintf(q->why, sizeof(q->why), "%s", why);
+	q->alive = 0;
+}
+
+static int dial(const char *spec, int *tcp, char *why, size_t whylen)
+{
+	int fd = -1;
+
+	*tcp = 0;
+	if (!strncmp(spec, "unix:", 5)) {
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		if (strlen(spec + 5) >= sizeof(sa.sun_path)) {
+			snprintf(why, whylen, "socket path too long: %s", spec + 5);
+			return -1;
+		}
+		strcpy(sa.sun_path, spec + 5);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+			snprintf(why, whylen, "cannot connect to QEMU at %s: %s",
+				 spec, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	} else {
+		struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+		const char *colon = strrchr(spec, ':');
+		char host[256];
+		int rc, err = 0;
+
+		if (!colon || colon == spec || !colon[1] ||
+		    (size_t)(colon - spec) >= sizeof(host)) {
+			snprintf(why, whylen, "--qemu: expected HOST:PORT or "
+				 "unix:PATH, got '%s'", spec);
+			return -1;
+		}
+		snprintf(host, sizeof(host), "%.*s", (int)(colon - spec), spec);
+		rc = getaddrinfo(host, colon + 1, &hints, &res);
+		if (rc) {
+			snprintf(why, whylen, "%s: %s", spec, gai_strerror(rc));
+			return -1;
+		}
+		for (ai = res; ai; ai = ai->ai_next) {
+			fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+				    ai->ai_protocol);
+			if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+				break;
+			err = errno;
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
+		}
+		freeaddrinfo(res);
+		if (fd < 0) {
+			snprintf(why, whylen, "cannot connect to QEMU at %s: %s",
+				 spec, strerror(err));
+			return -1;
+		}
+		*tcp = rsp_nodelay(fd);
+	}
+	if (fd < 0)
+		snprintf(why, whylen, "socket: %s", strerror(errno));
+	return fd;
+}
+
+int qemu_next(struct qemu_conn *q, int timeout_ms)
+{
+	for (;;) {
+		int ev, r;
+
+		if (!q->alive)
+			return -1;
+		ev = rsp_conn_next(&q->c);
+		if (ev == RSP_PACKET)
+			return 1;
+		/* QEMU never sends 0x03; '-' was answered by the framer. */
+		if (ev != RSP_NONE)
+			continue;
+		r = rsp_conn_fill(&q->c, timeout_ms);
+		if (r == 0)
+			return 0;
+		if (r < 0) {
+			qemu_close(q, "QEMU closed the gdbstub connection");
+			return -1;
+		}
+	}
+}
+
+static int send_pkt(struct qemu_conn *q, const char *p)
+{
+	if (!q->alive)
+		return -1;
+	if (rsp_conn_send_str(&q->c, p)) {
+		qemu_close(q, "cannot write to QEMU's gdbstub");
+		return -1;
+	}
+	return 0;
+}
+
+int qemu_exchange(struct qemu_conn *q, const char *const *reqs, size_t n,
+		  char **replies, size_t *lens, int timeout_ms,
+		  int (*console)(const char *text, size_t len, void *payload),
+		  void *payload)
+{
+	size_t got = 0;
+
+	for (size_t i = 0; i < n; i++)
+		replies[i] = NULL;
+	if (!q->alive)
+		return -1;
+	if (rsp_conn_send_many(&q->c, reqs, n)) {
+		qemu_close(q, "cannot write to QEMU's gdbstub");
+		return -1;
+	}
+	while (got < n) {
+		int r = qemu_next(q, timeout_ms);
+
+		if (r == 0) {
+			qemu_close(q, "QEMU's gdbstub stopped answering");
+			r = -1;
+		}
+		if (r < 0)
+			goto fail;
+		if (rsp_is_console(q->c.pkt, q->c.len)) {
+			char text[PROXY_PACKET_SIZE / 2];
+			size_t tl = (q->c.len - 1) / 2;
+
+			if (console && gdbr__hex_decode(text, q->c.pkt + 1,
+							tl * 2) >= 0)
+				console(text, tl, payload);
+			continue;
+		}
+		replies[got] = malloc(q->c.len + 1);
+		if (!replies[got])
+			goto fail;
+		memcpy(replies[got], q->c.pkt, q->c.len + 1);
+		if (lens)
+			lens[got] = q->c.len;
+		got++;
+	}
+	return 0;
+fail:
+	for (size_t i = 0; i < got; i++) {
+		free(replies[i]);
+		replies[i] = NULL;
+	}
+	return -1;
+}
+
+void qemu_thread_id(char *buf, size_t len, int cpu)
+{
+	/* QEMU parses the multiprocess form whatever was negotiated; its
+	 * one process is 1 and thread N is cpu_index + 1. */
+	snprintf(buf, len, "p1.%x", cpu + 1);
+}
+
+/* Count "m" thread lists: "mp01.01,p01.02" or "m01,02". */
+static int count_threads(struct qemu_conn *q)
+{
+	const char *req[1] = { "qfThreadInfo" };
+	int n = 0;
+
+	for (int round = 0; round < 4097; round++) {
+		char *rep = NULL;
+
+		if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
+			return -1;
+		if (rep[0] != 'm') {
+			free(rep);
+			return n;
+		}
+		n++;
+		for (const char *p = rep; *p; p++)
+			n += *p == ',';
+		free(rep);
+		req[0] = "qsThreadInfo";
+	}
+	return n;
+}
+
+int qemu_connect(struct qemu_conn *q, const char *spec)
+{
+	int fd, tcp;
+
+	memset(q, 0, sizeof(*q));
+	q->c.in_fd = q->c.out_fd = -1;
+	q->gcpu = 0;
+	fd = dial(spec, &tcp, q->why, sizeof(q->why));
+	if (fd < 0)
+		return -1;
+	rsp_conn_init(&q->c, fd, fd);
+	q->c.noack = 1;
+	q->c.quickack = tcp;
+	q->alive = 1;
+	/*
+	 * QEMU stops the guest when a debugger connects and may announce it
+	 * with a stop reply: packets before our first reply are dropped.
+	 * QEMU 7.2 answers "" (no NoAck mode) but never waits for acks in
+	 * system emulation; its '+' are skipped, ours are not needed.
+	 */
+	if (send_pkt(q, "QStartNoAckMode"))
+		return -1;
+	for (;;) {
+		int r = qemu_next(q, TIMEOUT_MS);
+
+		if (r <= 0) {
+			qemu_close(q, r == 0 ? "QEMU's gdbstub does not answer" :
+				   "QEMU closed the gdbstub connection");
+			return -1;
+		}
+		if (!strcmp(q->c.pkt, "OK") || !q->c.pkt[0])
+			break;
+		if (!rsp_is_stop(q->c.pkt, q->c.len)) {
+			snprintf(q->why, sizeof(q->why), "not a gdbstub: "
+				 "'%.40s'", q->c.pkt);
+			qemu_close(q, NULL);
+			return -1;
+		}
+	}
+	q->ncpus = count_threads(q);
+	if (q->ncpus < 1) {
+		qemu_close(q, "QEMU lists no vCPU");
+		if (!q->why[0])
+			snprintf(q->why, sizeof(q->why), "QEMU lists no vCPU");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Up to PROXY_PACKET_SIZE bytes as QEMU-sized `m` packets sent at once,
+ * optionally between @p pre and @p post (mode switches): one round trip.
+ */
+static size_t read_pipelined(struct qemu_conn *q, uint64_t addr, void *buf,
+			     size_t len, const char *pre, const char *post)
+{
+	enum { MAXREQ = PROXY_PACKET_SIZE / QEMU_MAX_READ + 2 };
+	char reqbuf[MAXREQ][48], *rep[MAXREQ];
+	const char *reqs[MAXREQ];
+	size_t done = 0, nreq = 0, first, lens[MAXREQ];
+
+	if (len > (size_t)(MAXREQ - 2) * QEMU_MAX_READ)
+		len = (size_t)(MAXREQ - 2) * QEMU_MAX_READ;
+	if (pre)
+		reqs[nreq++] = pre;
+	first = nreq;
+	for (size_t off = 0; off < len; off += QEMU_MAX_READ, nreq++) {
+		size_t n = len - off < QEMU_MAX_READ ? len - off : QEMU_MAX_READ;
+
+		snprintf(reqbuf[nreq], sizeof(reqbuf[nreq]), "m%llx,%zx",
+			 (unsigned long long)(addr + off), n);
+		reqs[nreq] = reqbuf[nreq];
+	}
+	if (post)
+		reqs[nreq++] = post;
+	if (qemu_exchange(q, reqs, nreq, rep, lens, TIMEOUT_MS, NULL, NULL))
+		return 0;
+	for (size_t i = 0; i < nreq; i++) {
+		size_t want = len - done < QEMU_MAX_READ ? len - done : QEMU_MAX_READ;
+		size_t have = lens[i] / 2;
+
+		if (i < first || (post && i == nreq - 1)) {
+			free(rep[i]);
+			continue;
+		}
+		if (done < len && rep[i][0] != 'E' && !(lens[i] & 1) &&
+		    have <= want &&
+		    gdbr__hex_decode((char *)buf + done, rep[i], have * 2) >= 0) {
+			done += have;
+			if (have < want)
+				len = done;  /* short: stop here */
+		} else {
+			len = done;
+		}
+		free(rep[i]);
+	}
+	return done;
+}
+
+int qemu_restore(struct qemu_conn *q)
+{
+	const char *req[1];
+	char *rep;
+
+	if (q->qemu_phys == q->gdb_phys)
+		return 0;
+	req[0] = q->gdb_phys ? "Qqemu.PhyMemMode:1" : "Qqemu.PhyMemMode:0";
+	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
+		return -1;
+	free(rep);
+	q->qemu_phys = q->gdb_phys;
+	return 0;
+}
+
+static size_t read_loop(struct qemu_conn *q, uint64_t addr, void *buf,
+			size_t len, int phys)
+{
+	size_t done = 0;
+
+	while (done < len && q->alive) {
+		size_t want = len - done, got;
+		/* Switch once, in the same batch as the first reads. */
+		const char *pre = q->qemu_phys == phys ? NULL :
+				  phys ? "Qqemu.PhyMemMode:1" :
+				  "Qqemu.PhyMemMode:0";
+
+		got = read_pipelined(q, addr + done, (char *)buf + done, want,
+				     pre, NULL);
+		if (q->alive)
+			q->qemu_phys = phys;
+		done += got;
+		if (got < (want < PROXY_PACKET_SIZE ? want : PROXY_PACKET_SIZE))
+			break;
+	}
+	return done;
+}
+
+size_t qemu_read(struct qemu_conn *q, uint64_t addr, void *buf, size_t len)
+{
+	return read_loop(q, addr, buf, len, q->gdb_phys);
+}
+
+size_t qemu_phys_read(struct qemu_conn *q, uint64_t pa, void *buf, size_t len)
+{
+	return read_loop(q, pa, buf, len, 1);
+}
+
+static uint64_t le(const unsigned char *p, int size)
+{
+	uint64_t v = 0;
+
+	for (int i = size - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* QEMU 7.2's x86-64 `g` order: gdbr_tdesc_x86_64() (regs 0..65). */
+static int parse_g(const unsigned char *b, size_t n, struct guest_x86_cpu *c)
+{
+	static const int seg_of[6] = { GUEST_CS, GUEST_SS, GUEST_DS, GUEST_ES,
+				       GUEST_FS, GUEST_GS };
+	const gdbr_tdesc *t = gdbr_tdesc_x86_64();
+	size_t off = 0;
+
+	for (int r = 0; r <= GDBR_X86_64_EFER; r++) {
+		int size = gdbr_tdesc_reg_size(t, r);
+		uint64_t v;
+
+		if (size <= 0 || off + (size_t)size > n)
+			return -1;
+		v = le(b + off, size > 8 ? 8 : size);
+		off += (size_t)size;
+		if (r < 16)
+			c->gpr[r] = v;
+		else if (r == 16)
+			c->rip = v;
+		else if (r == 17)
+			c->rflags = v;
+		else if (r < 24)
+			c->seg[seg_of[r - 18]].selector = (uint32_t)v;
+		else if (r == 24)
+			c->fs_base = v;
+		else if (r == 25)
+			c->gs_base = v;
+		else if (r == 26)
+			c->kernel_gs_base = v;
+		else if (r == 27)
+			c->cr0 = v;
+		else if (r == 28)
+			c->cr2 = v;
+		else if (r == 29)
+			c->cr3 = v;
+		else if (r == 30)
+			c->cr4 = v;
+		else if (r == 31)
+			c->cr8 = v;
+		else
+			c->efer = v;
+	}
+	c->valid = GUEST_X86_HAS_GPRS | GUEST_X86_HAS_SEGS | GUEST_X86_HAS_CRS |
+		   GUEST_X86_HAS_EFER | GUEST_X86_HAS_BASES |
+		   GUEST_X86_HAS_KGSBASE | GUEST_X86_HAS_CR8;
+	return 0;
+}
+
+int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
+		  char *err, size_t errlen)
+{
+	char hg[64], back[64], *rep[3];
+	const char *reqs[3];
+	size_t lens[3], n = 0, gi;
+	unsigned char *bin;
+	int rc = -1;
+
+	if (!q->alive) {
+		snprintf(err, errlen, "%s", q->why);
+		return -1;
+	}
+	if (cpu != q->gcpu) {
+		char tid[32];
+
+		qemu_thread_id(tid, sizeof(tid), cpu);
+		snprintf(hg, sizeof(hg), "Hg%s", tid);
+		reqs[n++] = hg;
+	}
+	gi = n;
+	reqs[n++] = "g";
+	if (cpu != q->gcpu) {
+		/* Back to GDB's last Hg, else the vCPU QEMU chose at the stop. */
+		if (q->gdb_hg[0]) {
+			snprintf(back, sizeof(back), "%s", q->gdb_hg);
+		} else {
+			char tid[32];
+
+			qemu_thread_id(tid, sizeof(tid), q->gcpu < 0 ? 0 : q->gcpu);
+			snprintf(back, sizeof(back), "Hg%s", tid);
+		}
+		reqs[n++] = back;
+	}
+	if (qemu_exchange(q, reqs, n, rep, lens, TIMEOUT_MS, NULL, NULL)) {
+		snprintf(err, errlen, "%s", q->why);
+		return -1;
+	}
+	bin = malloc(lens[gi] / 2 + 1);
+	if (!bin || rep[gi][0] == 'E' ||
+	    gdbr__hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
+	    parse_g(bin, lens[gi] / 2, out) < 0)
+		snprintf(err, errlen, "vCPU %d: QEMU's register reply is not "
+			 "x86-64 ('%.20s', %zu bytes)", cpu, rep[gi],
+			 lens[gi] / 2);
+	else
+		rc = 0;
+	free(bin);
+	for (size_t i = 0; i < n; i++)
+		free(rep[i]);
+	return rc;
+}

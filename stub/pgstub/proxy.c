@@ -1,0 +1,384 @@
+/*
+ * The live proxy: GDB's packets go to QEMU's gdbstub verbatim — run control,
+ * breakpoints, registers, threads, QEMU's own packets — except the ones
+ * pgstub owns (its monitor commands, the memory map, qSupported merging,
+ * and with --qemu-ram the memory reads), which libgdb-remote's engine answers.
+ */
+#include "proxy_priv.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "transport.h"
+
+static int starts(const char *p, const char *prefix)
+{
+	return !strncmp(p, prefix, strlen(prefix));
+}
+
+/* Tell GDB the request failed, with the reason when GDB shows it. */
+static int reply_error(struct proxy *p, const char *why)
+{
+	char buf[200];
+
+	snprintf(buf, sizeof(buf), "E.pgstub: %s", why);
+	p->told = !p->q.alive;
+	return rsp_conn_send_str(&p->gdb, buf);
+}
+
+void proxy_invalidate(struct proxy *p)
+{
+	if (p->g)
+		guest_live_invalidate(p->g);
+	if (p->s.nested)
+		pgw_ctx_invalidate(p->s.nested);
+}
+
+/* ------------------------------------------------- forwarding to QEMU */
+
+static int forward(struct proxy *p, const char *pkt, size_t len,
+		   enum pending kind, int nreplies)
+{
+	if (!p->q.alive)
+		return reply_error(p, p->q.why);
+	if (rsp_conn_send(&p->q.c, pkt, len)) {
+		qemu_close(&p->q, "cannot write to QEMU's gdbstub");
+		return reply_error(p, p->q.why);
+	}
+	p->pending = kind;
+	p->npending = nreplies;
+	return 0;
+}
+
+/* m beyond QEMU's limit: several m packets, sent at once, one reply. */
+static int forward_read(struct proxy *p, const char *pkt, size_t len)
+{
+	unsigned long long addr, n;
+	int k = 0;
+
+	if (sscanf(pkt, "m%llx,%llx", &addr, &n) != 2 || n <= QEMU_MAX_READ)
+		return forward(p, pkt, len, P_PASS, 1);
+	if (n > PROXY_PACKET_SIZE / 2)
+		n = PROXY_PACKET_SIZE / 2;
+	if (!p->q.alive)
+		return reply_error(p, p->q.why);
+	{
+		char subs[PROXY_PACKET_SIZE / 2 / QEMU_MAX_READ + 1][48];
+		const char *reqs[PROXY_PACKET_SIZE / 2 / QEMU_MAX_READ + 1];
+
+		for (unsigned long long off = 0; off < n;
+		     off += QEMU_MAX_READ, k++) {
+			unsigned long long c = n - off < QEMU_MAX_READ ?
+					       n - off : QEMU_MAX_READ;
+
+			snprintf(subs[k], sizeof(subs[k]), "m%llx,%llx",
+				 addr + off, c);
+			reqs[k] = subs[k];
+		}
+		if (rsp_conn_send_many(&p->q.c, reqs, (size_t)k)) {
+			qemu_close(&p->q, "cannot write to QEMU's gdbstub");
+			return reply_error(p, p->q.why);
+		}
+	}
+	p->agg_len = 0;
+	p->agg_done = 0;
+	p->agg_chunk = QEMU_MAX_READ;
+	p->pending = P_MREAD;
+	p->npending = k;
+	return 0;
+}
+
+/* M/X beyond QEMU's buffer: M packets of QEMU_MAX_WRITE bytes. */
+static int forward_write(struct proxy *p, const char *pkt, size_t len)
+{
+	unsigned long long addr, n;
+	unsigned char *data;
+	const char *colon = memchr(pkt, ':', len);
+	char *sub;
+	int k = 0, rc = 0;
+	long got;
+
+	if (sscanf(pkt + 1, "%llx,%llx", &addr, &n) != 2 || !colon ||
+	    n > PROXY_PACKET_SIZE)
+		return rsp_conn_send_str(&p->gdb, "E22");
+	if (pkt[0] == 'M' && n <= QEMU_MAX_WRITE)
+		return forward(p, pkt, len, P_PASS, 1);
+	data = malloc(n + 1);
+	sub = malloc(2 * QEMU_MAX_WRITE + 64);
+	if (!data || !sub) {
+		rc = rsp_conn_send_str(&p->gdb, "E12");
+		goto out;
+	}
+	colon++;
+	if (pkt[0] == 'M')
+		got = gdbr__hex_decode(data, colon, (size_t)(pkt + len - colon));
+	else
+		got = gdbr__bin_unescape(data, colon, (size_t)(pkt + len - colon));
+	if (got != (long)n) {
+		rc = rsp_conn_send_str(&p->gdb, "E22");
+		goto out;
+	}
+	if (n == 0) {  /* X probe: QEMU knows no X; let it say so */
+		rc = forward(p, pkt, len, P_PASS, 1);
+		goto out;
+	}
+	if (!p->q.alive) {
+		rc = reply_error(p, p->q.why);
+		goto out;
+	}
+	for (unsigned long long off = 0; off < n; off += QEMU_MAX_WRITE, k++) {
+		unsigned long long c = n - off < QEMU_MAX_WRITE ? n - off :
+				       QEMU_MAX_WRITE;
+		int h = snprintf(sub, 64, "M%llx,%llx:", addr + off, c);
+
+		gdbr__hex_encode(sub + h, data + off, (size_t)c);
+		if (rsp_conn_send(&p->q.c, sub, (size_t)h + 2 * c)) {
+			qemu_close(&p->q, "cannot write to QEMU's gdbstub");
+			rc = reply_error(p, p->q.why);
+			goto out;
+		}
+	}
+	p->agg_err[0] = 0;
+	p->pending = P_MWRITE;
+	p->npending = k;
+out:
+	free(data);
+	free(sub);
+	return rc;
+}
+
+/* ------------------------------------------------- packets from GDB */
+
+/* Hand a packet to the engine (pgstub's own answer goes straight out). */
+int proxy_engine_feed(struct proxy *p, const char *pkt, size_t len, int mute)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tail[3] = "#";
+	unsigned char sum = 0;
+	int rc;
+
+	for (size_t i = 0; i < len; i++)
+		sum = (unsigned char)(sum + (unsigned char)pkt[i]);
+	tail[1] = hex[sum >> 4];
+	tail[2] = hex[sum & 15];
+	p->eng_mute = mute;
+	rc = gdbr_server_feed(p->eng, "$", 1);
+	if (!rc)
+		rc = gdbr_server_feed(p->eng, pkt, len);
+	if (!rc)
+		rc = gdbr_server_feed(p->eng, tail, 3);
+	p->eng_mute = 0;
+	return rc;
+}
+
+static int is_resume(const char *pkt)
+{
+	if (pkt[0] == 'c' || pkt[0] == 's' || pkt[0] == 'C' || pkt[0] == 'S')
+		return 1;
+	return starts(pkt, "vCont;");
+}
+
+/* "Hg…" names a vCPU: follow it for pgstub's views. */
+static void note_hg(struct proxy *p, const char *pkt)
+{
+	const char *t = pkt + 2, *dot;
+	unsigned long tid;
+
+	snprintf(p->q.gdb_hg, sizeof(p->q.gdb_hg), "%s", pkt);
+	if (*t == 'p' && (dot = strchr(t, '.')))
+		t = dot + 1;
+	tid = strtoul(t, NULL, 16);
+	if (tid >= 1 && (int)tid <= p->q.ncpus) {
+		p->q.gcpu = (int)tid - 1;
+		p->s.cpu = p->q.gcpu;
+	} else {
+		p->q.gcpu = -1;  /* "any": QEMU's choice, unknown here */
+	}
+}
+
+/* qSupported: QEMU's features, our PacketSize, our additions. */
+static int merge_supported(struct proxy *p, const char *rep)
+{
+	char out[1024], item[256];
+	size_t o = 0;
+	const char *s = rep;
+
+	o += (size_t)snprintf(out, sizeof(out),
+			      "PacketSize=%x;QStartNoAckMode+;"
+			      "qXfer:memory-map:read+", PROXY_PACKET_SIZE);
+	while (*s && o < sizeof(out) - 256) {
+		const char *e = strchr(s, ';');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+
+		snprintf(item, sizeof(item), "%.*s", (int)n, s);
+		s += n + (e != NULL);
+		if (!item[0] || starts(item, "PacketSize=") ||
+		    starts(item, "QStartNoAckMode") ||
+		    starts(item, "qXfer:memory-map"))
+			continue;
+		o += (size_t)snprintf(out + o, sizeof(out) - o, ";%s", item);
+	}
+	if (p->fast && o < sizeof(out) - 32)
+		o += (size_t)snprintf(out + o, sizeof(out) - o,
+				      ";binary-upload+");
+	return rsp_conn_send(&p->gdb, out, o);
+}
+
+int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
+{
+	if (len == 0)  /* malformed (bad RLE, too long): refused */
+		return rsp_conn_send_str(&p->gdb, "E22");
+	if (p->running)
+		return reply_error(p, "the guest is running; interrupt it "
+				   "first");
+	if (!strcmp(pkt, "QStartNoAckMode")) {
+		int rc = rsp_conn_send_str(&p->gdb, "OK");
+
+		p->gdb.noack = 1;
+		return rc;
+	}
+	if (starts(pkt, "qSupported"))
+		return forward(p, pkt, len, P_SUPPORTED, 1);
+	if (starts(pkt, "qRcmd,") || starts(pkt, "qXfer:memory-map:read:") ||
+	    (p->fast && (pkt[0] == 'm' || pkt[0] == 'x'))) {
+		int rc = proxy_engine_feed(p, pkt, len, 0);
+
+		/* Page-table reads leave QEMU in physical mode. */
+		if (p->q.alive)
+			qemu_restore(&p->q);
+		return rc;
+	}
+	if (starts(pkt, "Qqemu.PhyMemMode:")) {
+		p->q.gdb_phys = p->q.qemu_phys = pkt[17] == '1';
+		proxy_engine_feed(p, pkt, len, 1);
+		return forward(p, pkt, len, P_PASS, 1);
+	}
+	if (pkt[0] == 'm')
+		return forward_read(p, pkt, len);
+	if (pkt[0] == 'M' || pkt[0] == 'X') {
+		if (p->o->read_only)
+			return rsp_conn_send_str(&p->gdb, "E30");
+		proxy_invalidate(p);
+		return forward_write(p, pkt, len);
+	}
+	if (pkt[0] == 'G' || pkt[0] == 'P' || pkt[0] == 'D') {
+		proxy_invalidate(p);
+		return forward(p, pkt, len, P_PASS, 1);
+	}
+	if (pkt[0] == 'k') {
+		/* QEMU exits without a reply. */
+		proxy_invalidate(p);
+		return forward(p, pkt, len, P_NONE, 0);
+	}
+	if (is_resume(pkt)) {
+		proxy_invalidate(p);
+		if (forward(p, pkt, len, P_RUN, 1))
+			return -1;
+		p->running = p->q.alive;
+		return 0;
+	}
+	if (starts(pkt, "Hg"))
+		note_hg(p, pkt);
+	return forward(p, pkt, len, P_PASS, 1);
+}
+
+/* ------------------------------------------------- packets from QEMU */
+
+static void note_stop(struct proxy *p, const char *pkt)
+{
+	const char *t = strstr(pkt, "thread:");
+
+	p->running = 0;
+	p->q.gdb_hg[0] = 0;
+	proxy_invalidate(p);
+	if (!t)
+		return;
+	t += 7;
+	if (*t == 'p' && strchr(t, '.'))
+		t = strchr(t, '.') + 1;
+	/* QEMU makes the stopping vCPU current for registers and memory. */
+	p->q.gcpu = (int)strtoul(t, NULL, 16) - 1;
+	if (p->q.gcpu >= 0 && p->q.gcpu < p->q.ncpus)
+		p->s.cpu = p->q.gcpu;
+	else
+		p->q.gcpu = -1;
+}
+
+int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
+{
+	if (rsp_is_console(pkt, len) && (p->pending == P_PASS ||
+					 p->pending == P_RUN))
+		return rsp_conn_send(&p->gdb, pkt, len);
+	if (p->npending == 0)
+		return 0;  /* unasked (QEMU's stop at connection): dropped */
+	p->npending--;
+	switch (p->pending) {
+	case P_RUN:
+		note_stop(p, pkt);
+		break;
+	case P_SUPPORTED:
+		p->pending = P_NONE;
+		return merge_supported(p, pkt);
+	case P_MREAD:
+		if (!p->agg_done) {
+			if (pkt[0] == 'E' || (len & 1) ||
+			    p->agg_len + len > PROXY_PACKET_SIZE) {
+				p->agg_done = 1;
+				if (p->agg_len == 0)
+					snprintf(p->agg, sizeof(p->agg), "%s",
+						 len < 8 ? pkt : "E14"),
+					p->agg_len = strlen(p->agg);
+			} else {
+				memcpy(p->agg + p->agg_len, pkt, len);
+				p->agg_len += len;
+				if (len / 2 < p->agg_chunk)
+					p->agg_done = 1;  /* short read */
+			}
+		}
+		if (p->npending)
+			return 0;
+		p->pending = P_NONE;
+		return rsp_conn_send(&p->gdb, p->agg, p->agg_len);
+	case P_MWRITE:
+		if (strcmp(pkt, "OK") && !p->agg_err[0])
+			snprintf(p->agg_err, sizeof(p->agg_err), "%.15s", pkt);
+		if (p->npending)
+			return 0;
+		p->pending = P_NONE;
+		proxy_invalidate(p);
+		return rsp_conn_send_str(&p->gdb, p->agg_err[0] ? p->agg_err : "OK");
+	default:
+		break;
+	}
+	if (!p->npending)
+		p->pending = P_NONE;
+	return rsp_conn_send(&p->gdb, pkt, len);
+}
+
+/* QEMU went away: answer what GDB waits for, keep serving. */
+void proxy_qemu_lost(struct proxy *p)
+{
+	fprintf(stderr, "pgstub: %s\n", p->q.why);
+	if (p->running) {
+		char o[256] = "O";
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "pgstub: %s\n", p->q.why);
+		gdbr__hex_encode(o + 1, msg, strlen(msg));
+		rsp_conn_send(&p->gdb, o, 1 + 2 * strlen(msg));
+		/* The machine is gone: report it killed. */
+		rsp_conn_send_str(&p->gdb, "X09");
+		p->running = 0;
+		p->told = 1;
+	} else if (p->npending && p->pending != P_NONE) {
+		reply_error(p, p->q.why);
+	}
+	p->pending = P_NONE;
+	p->npending = 0;
+}

@@ -1,0 +1,160 @@
+/*
+ * pgstub in front of a live QEMU: the RSP framing both sides share
+ * (proxy_rsp.c), the connection to QEMU's gdbstub (live_qemu.c), the RAM
+ * layout from QMP (live_layout.c) and the proxy loop (proxy.c, live_ops.c).
+ */
+#ifndef PGSTUB_PROXY_H
+#define PGSTUB_PROXY_H
+
+#include "session.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ------------------------------------------------------------ framing */
+
+/** Bytes framed per packet, either side (GDB's PacketSize is ours). */
+#define PROXY_PACKET_SIZE 0x4000
+/** QEMU 7.2's gdbstub: a 4096-byte packet buffer; `m` answers at most
+ *  MAX_PACKET_LENGTH / 2 bytes and refuses more with E22. */
+#define QEMU_MAX_READ 0x800
+#define QEMU_MAX_WRITE 0x600
+
+enum rsp_event {
+	RSP_NONE = 0,    /* byte consumed, nothing complete */
+	RSP_PACKET,      /* rsp_conn.pkt holds a whole packet */
+	RSP_INTERRUPT,   /* 0x03 between packets */
+	RSP_NAK,         /* '-' between packets */
+	RSP_BAD,         /* bad checksum (ack mode): answer '-' */
+};
+
+/** One side of the proxy: a descriptor pair, framer and input buffer. */
+struct rsp_conn {
+	int in_fd, out_fd;
+	int noack;             /* acks are neither sent nor expected */
+	int eof;               /* the peer closed or failed */
+	int quickack;          /* TCP: re-arm TCP_QUICKACK after reads */
+	/* framer */
+	int state;
+	unsigned char sum, hi;
+	int overflow, bad_rle;
+	char pkt[PROXY_PACKET_SIZE + 1];   /* decoded payload, NUL added */
+	size_t len;
+	/* raw input not yet framed */
+	unsigned char in[PROXY_PACKET_SIZE * 2];
+	size_t in_pos, in_len;
+	/* last packet sent, for a '-' */
+	char last[PROXY_PACKET_SIZE + 8];
+	size_t last_len;
+};
+
+void rsp_conn_init(struct rsp_conn *c, int in_fd, int out_fd);
+/** Frame the next packet from buffered input. @return an rsp_event */
+int rsp_conn_next(struct rsp_conn *c);
+/** Read what is available (blocking up to @p timeout_ms, -1 forever).
+ *  @return >0 bytes, 0 timeout, -1 closed or failed (c->eof set) */
+int rsp_conn_fill(struct rsp_conn *c, int timeout_ms);
+/** Send one packet. @return 0 or -1 */
+int rsp_conn_send(struct rsp_conn *c, const char *payload, size_t len);
+int rsp_conn_send_str(struct rsp_conn *c, const char *payload);
+/** Send @p n NUL-terminated packets in one write. @return 0 or -1 */
+int rsp_conn_send_many(struct rsp_conn *c, const char *const *pkts,
+		       size_t n);
+/** Send raw bytes (acks, 0x03, engine output). @return 0 or -1 */
+int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len);
+/** Set TCP_NODELAY when @p fd is a TCP socket. @return 1 if it is */
+int rsp_nodelay(int fd);
+/** A console "O" packet (hex text) rather than a reply such as "OK". */
+int rsp_is_console(const char *pkt, size_t len);
+/** A stop reply: T, S, W or X. */
+int rsp_is_stop(const char *pkt, size_t len);
+
+/* ------------------------------------------------------- QEMU client */
+
+/** The connection to QEMU's gdbstub, plus what pgstub knows of its state. */
+struct qemu_conn {
+	struct rsp_conn c;
+	int alive;
+	char why[160];         /* why not alive */
+	int ncpus;
+	int gdb_phys;          /* the PhyMemMode GDB chose */
+	int qemu_phys;         /* QEMU's PhyMemMode now */
+	int gcpu;              /* QEMU's register/memory vCPU (0-based), -1 */
+	char gdb_hg[64];       /* GDB's last Hg since the last stop, or "" */
+};
+
+/** Connect to "HOST:PORT" or "unix:PATH", switch QEMU to NoAck mode and
+ *  count its vCPUs. @return 0, or -1 with q->why set */
+int qemu_connect(struct qemu_conn *q, const char *spec);
+void qemu_close(struct qemu_conn *q, const char *why);
+/** Wait for the next packet (O packets included). @return 1, 0 on
+ *  timeout, -1 when QEMU is gone */
+int qemu_next(struct qemu_conn *q, int timeout_ms);
+/**
+ * A synchronous exchange while the guest is stopped: send every packet of
+ * @p reqs (pipelined), collect the final reply to each into @p replies
+ * (malloc'd, caller frees each) — O packets go to @p console if set.
+ * @return 0, or -1 (QEMU gone or silent: the connection is closed)
+ */
+int qemu_exchange(struct qemu_conn *q, const char *const *reqs, size_t n,
+		  char **replies, size_t *lens, int timeout_ms,
+		  int (*console)(const char *text, size_t len, void *payload),
+		  void *payload);
+/** Read guest memory in QEMU's current mode (split at QEMU's limit).
+ *  @return bytes read before the first failing chunk */
+size_t qemu_read(struct qemu_conn *q, uint64_t addr, void *buf, size_t len);
+/** Put QEMU back in the PhyMemMode GDB chose. @return 0 or -1 */
+int qemu_restore(struct qemu_conn *q);
+/** Read guest-physical memory (Qqemu.PhyMemMode:1, left on until
+ *  qemu_restore()). */
+size_t qemu_phys_read(struct qemu_conn *q, uint64_t pa, void *buf,
+		      size_t len);
+/** Registers of vCPU @p cpu from a `g` packet (Hg switched and restored). */
+int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
+		  char *err, size_t errlen);
+/** The thread-id syntax QEMU accepts for vCPU @p cpu ("p1.N"). */
+void qemu_thread_id(char *buf, size_t len, int cpu);
+
+/* ------------------------------------------------------- RAM layout */
+
+/**
+ * The guest-physical layout from QEMU's flattened memory tree (`info
+ * mtree -f`, "memory" address space): ram and rom ranges, with file
+ * offsets for those of the shared memory backend.
+ * @param qmp_path  QMP unix socket, or NULL to ask through the gdbstub's
+ *                  monitor (qRcmd)
+ * @param ram_size  size of the RAM file (to pick the backend), 0 if none
+ * @param out, n    malloc'd ranges; caller frees
+ * @return 0, or -1 with a message
+ */
+int live_layout(struct qemu_conn *q, const char *qmp_path, uint64_t ram_size,
+		struct guest_live_range **out, size_t *n, char *err,
+		size_t errlen);
+/** Parse `info mtree -f` text (exposed for tests). @p backend names the
+ *  memory region whose ranges get file offsets (NULL: the one at 0). */
+int live_layout_parse(const char *text, const char *backend,
+		      struct guest_live_range **out, size_t *n, char *err,
+		      size_t errlen);
+
+/* ------------------------------------------------------------- proxy */
+
+/** Command-line options of the live mode. */
+struct live_opts {
+	const char *qemu;      /* HOST:PORT or unix:PATH */
+	const char *ram;       /* --qemu-ram PATH or NULL */
+	const char *qmp;       /* --qmp PATH or NULL */
+	int read_only;
+	int stdio, once;
+	const char *listen, *unix_path;
+};
+
+/** Serve GDB in front of QEMU until an error (or one session with once).
+ *  @return the process exit code */
+int proxy_main(const struct live_opts *o);
+
+/** Nonzero when the command line asks for the live mode (--qemu). */
+int live_cli_wanted(int argc, char **argv);
+/** main() of the live mode (live_cli.c). @return the exit code */
+int live_cli_main(int argc, char **argv);
+
+#endif /* PGSTUB_PROXY_H */

@@ -1,0 +1,252 @@
+/*
+ * The live proxy's connections: GDB on stdio, TCP (TCP_NODELAY) or a Unix
+ * socket, one QEMU gdbstub connection per GDB session (QEMU stops the guest
+ * when a debugger connects, as it would for GDB itself), and the event
+ * loop that moves packets both ways until GDB leaves.
+ */
+#include "proxy_priv.h"
+#include "transport.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int engine_write(const void *buf, size_t len, void *payload)
+{
+	struct proxy *p = payload;
+
+	if (p->eng_mute)
+		return 0;
+	return rsp_conn_raw(&p->gdb, buf, len) ? GDBR_EIO : 0;
+}
+
+static const struct gdbr_conn_ops engine_conn = { engine_write, NULL };
+
+/* A fresh engine state per GDB session: NoAck (pgstub acks GDB itself). */
+static void engine_reset(struct proxy *p)
+{
+	static const char noack[] = "QStartNoAckMode";
+
+	gdbr_server_reset(p->eng);
+	proxy_engine_feed(p, noack, sizeof(noack) - 1, 1);
+}
+
+/* Connect to QEMU and build the live guest; failures leave q.alive 0. */
+static int open_qemu(struct proxy *p)
+{
+	struct guest_live_range *r = NULL;
+	uint64_t ram_size = 0;
+	struct stat st;
+	char err[512];
+	size_t n = 0;
+
+	if (qemu_connect(&p->q, p->o->qemu)) {
+		fprintf(stderr, "pgstub: %s\n", p->q.why);
+		return 0;
+	}
+	if (guest_live_open(&p->g, p->q.ncpus, &live_guest_ops, p, err,
+			    sizeof(err)))
+		goto fatal;
+	if (p->o->ram) {
+		if (stat(p->o->ram, &st) || st.st_size <= 0) {
+			snprintf(err, sizeof(err), "--qemu-ram %s: %s", p->o->ram,
+				 strerror(errno ? errno : EINVAL));
+			goto fatal;
+		}
+		ram_size = (uint64_t)st.st_size;
+	}
+	/* The layout comes from QEMU (QMP, else its monitor through the
+	 * gdbstub); without it every physical address is asked of QEMU. */
+	if (live_layout(&p->q, p->o->qmp, ram_size, &r, &n, err, sizeof(err)) ||
+	    guest_live_set_ranges(p->g, r, n, p->o->ram, err, sizeof(err))) {
+		free(r);
+		if (p->o->ram || !p->q.alive)
+			goto fatal;
+		fprintf(stderr, "pgstub: warning: %s\n", err);
+	} else {
+		free(r);
+	}
+	session_init(&p->s, p->g);
+	p->fast = guest_live_has_ram_file(p->g);
+	return 0;
+fatal:
+	fprintf(stderr, "pgstub: %s\n", err);
+	qemu_close(&p->q, err);
+	return -1;
+}
+
+static void close_qemu(struct proxy *p)
+{
+	qemu_close(&p->q, "the session ended");
+	if (p->g) {
+		session_fini(&p->s);
+		guest_close(p->g);
+		p->g = NULL;
+	}
+	memset(&p->s, 0, sizeof(p->s));
+	p->fast = 0;
+}
+
+/*
+ * One GDB session. @return 0 when GDB left, 1 when QEMU went away (or was
+ * unreachable), -1 on a setup error.
+ */
+static int serve(struct proxy *p, int in_fd, int out_fd)
+{
+	int lost = 0;
+
+	rsp_conn_init(&p->gdb, in_fd, out_fd);
+	p->running = 0;
+	p->pending = P_NONE;
+	p->npending = 0;
+	p->told = 0;
+	engine_reset(p);
+	if (open_qemu(p))
+		return -1;
+	if (!p->q.alive)
+		lost = 1;
+	for (;;) {
+		struct pollfd fds[2];
+		int ev, nfd = 0, gi = -1, qi = -1;
+
+		/* GDB's next packet once QEMU answered the last; Ctrl-C and
+		 * stray packets while the guest runs. */
+		while ((p->npending == 0 || p->running) && !p->gdb.eof) {
+			ev = rsp_conn_next(&p->gdb);
+			if (ev == RSP_PACKET)
+				proxy_gdb_packet(p, p->gdb.pkt, p->gdb.len);
+			else if (ev == RSP_INTERRUPT && p->q.alive)
+				rsp_conn_raw(&p->q.c, "\003", 1);
+			else if (ev == RSP_NONE)
+				break;
+		}
+		while (p->q.alive && rsp_conn_next(&p->q.c) == RSP_PACKET)
+			proxy_qemu_packet(p, p->q.c.pkt, p->q.c.len);
+		if (!p->q.alive && p->npending) {
+			proxy_qemu_lost(p);
+			lost = 1;
+		}
+		/* --once: end when GDB has been told QEMU is gone. */
+		if (p->gdb.eof || (lost && p->o->once && p->told))
+			break;
+		if (p->npending == 0 || p->running) {
+			fds[nfd] = (struct pollfd){ .fd = p->gdb.in_fd, .events = POLLIN };
+			gi = nfd++;
+		}
+		if (p->q.alive) {
+			fds[nfd] = (struct pollfd){ .fd = p->q.c.in_fd, .events = POLLIN };
+			qi = nfd++;
+		}
+		if (poll(fds, (nfds_t)nfd, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (qi >= 0 && fds[qi].revents &&
+		    rsp_conn_fill(&p->q.c, 0) < 0) {
+			qemu_close(&p->q, "QEMU closed the gdbstub connection");
+			proxy_qemu_lost(p);
+			lost = 1;
+		}
+		if (gi >= 0 && fds[gi].revents)
+			rsp_conn_fill(&p->gdb, 0);
+	}
+	close_qemu(p);
+	return lost;
+}
+
+static int listen_on(const struct live_opts *o, int *fd)
+{
+	char host[256] = "127.0.0.1";
+	int port = 1234;
+
+	if (o->unix_path) {
+		if (gdbr_transport_listen_unix(fd, o->unix_path) < 0) {
+			fprintf(stderr, "pgstub: cannot listen on %s\n", o->unix_path);
+			return -1;
+		}
+		fprintf(stderr, "pgstub: listening on %s\n", o->unix_path);
+		return 0;
+	}
+	if (o->listen) {
+		const char *colon = strrchr(o->listen, ':');
+		char *end;
+		long v;
+
+		if (colon && colon != o->listen)
+			snprintf(host, sizeof(host), "%.*s",
+				 (int)(colon - o->listen), o->listen);
+		v = strtol(colon ? colon + 1 : o->listen, &end, 10);
+		if (*end || v < 0 || v > 65535) {
+			fprintf(stderr, "pgstub: --listen: expected HOST:PORT\n");
+			return -1;
+		}
+		port = (int)v;
+	}
+	if (gdbr_transport_listen_tcp(fd, host, port, &port) < 0) {
+		fprintf(stderr, "pgstub: cannot listen on %s:%d\n", host, port);
+		return -1;
+	}
+	fprintf(stderr, "pgstub: listening on %s:%d\n", host, port);
+	return 0;
+}
+
+int proxy_main(const struct live_opts *o)
+{
+	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
+	struct proxy *p = calloc(1, sizeof(*p));
+	int lfd = -1, rc = 1;
+
+	if (!p)
+		return 1;
+	p->o = o;
+	p->q.c.in_fd = p->q.c.out_fd = -1;
+	cfg.conn = &engine_conn;
+	cfg.conn_payload = p;
+	cfg.target = &live_target_ops;
+	cfg.target_payload = p;
+	cfg.packet_buf = p->engbuf;
+	cfg.packet_size = sizeof(p->engbuf);
+	if (gdbr_server_new(&p->eng, &cfg) < 0) {
+		fprintf(stderr, "pgstub: cannot create the protocol engine\n");
+		goto out;
+	}
+	if (o->stdio) {
+		int r = serve(p, 0, 1);
+
+		rc = r != 0;
+		goto out;
+	}
+	if (listen_on(o, &lfd))
+		goto out;
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL), r;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			fprintf(stderr, "pgstub: accept: %s\n", strerror(errno));
+			break;
+		}
+		rsp_nodelay(fd);
+		r = serve(p, fd, fd);
+		close(fd);
+		if (r < 0 || o->once) {
+			rc = r != 0;
+			break;
+		}
+	}
+out:
+	if (lfd >= 0)
+		close(lfd);
+	if (o->unix_path && !o->stdio)
+		unlink(o->unix_path);
+	gdbr_server_free(p->eng);
+	free(p);
+	return rc;
+}

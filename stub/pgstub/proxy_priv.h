@@ -1,0 +1,53 @@
+/*
+ * The proxy's state shared by proxy.c (packet routing), proxy_loop.c
+ * (connections and the event loop) and live_ops.c (the engine's target
+ * ops and the live guest's callbacks).
+ */
+#ifndef PGSTUB_PROXY_PRIV_H
+#define PGSTUB_PROXY_PRIV_H
+
+#include "proxy.h"
+#include "gdbr_priv.h"
+
+/** What the replies QEMU owes are for. */
+enum pending {
+	P_NONE = 0,
+	P_PASS,        /* relay verbatim (O packets too) */
+	P_RUN,         /* resumed: the reply is the stop */
+	P_SUPPORTED,   /* qSupported: merge */
+	P_MREAD,       /* a split m: join */
+	P_MWRITE,      /* a split M/X: one OK or the first error */
+};
+
+struct proxy {
+	const struct live_opts *o;
+	struct qemu_conn q;
+	struct rsp_conn gdb;
+	guest *g;                  /* the live guest of this QEMU session */
+	struct session s;
+	gdbr_server *eng;          /* answers the packets pgstub owns */
+	unsigned char engbuf[PROXY_PACKET_SIZE];
+	int eng_mute;              /* drop the engine's output */
+	int fast;                  /* RAM read from the shared file */
+	int running;
+	int told;                  /* GDB got an error about QEMU */
+	enum pending pending;
+	int npending;
+	/* split m / M */
+	char agg[PROXY_PACKET_SIZE + 1];
+	size_t agg_len, agg_chunk;
+	int agg_done;
+	char agg_err[16];
+};
+
+int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len);
+int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len);
+void proxy_qemu_lost(struct proxy *p);
+void proxy_invalidate(struct proxy *p);
+int proxy_engine_feed(struct proxy *p, const char *pkt, size_t len, int mute);
+
+/* live_ops.c */
+extern const struct gdbr_target_ops live_target_ops;
+extern const struct guest_live_ops live_guest_ops;
+
+#endif /* PGSTUB_PROXY_PRIV_H */
