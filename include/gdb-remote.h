@@ -267,6 +267,40 @@ GDBR_API int gdbr_out_printf(gdbr_out *out, const char *fmt, ...)
 	GDBR_PRINTF(2, 3);
 
 /**
+ * Create a stand-alone output stream that hands every write, unbuffered, to
+ * @p write: for running monitor producers outside a GDB session (a console,
+ * a log, a test).
+ * @param out receives the stream; caller frees with gdbr_out_free().
+ * @param write required; called with each chunk written (never with 0
+ *        bytes).  Return 0, or negative: the stream then fails with
+ *        GDBR_EIO, stickily, and later writes are dropped.
+ * @param payload passed to @p write.
+ * @return 0, GDBR_EINVAL (NULL @p out or @p write) or GDBR_ENOMEM.
+ */
+GDBR_API int gdbr_out_new_sink(gdbr_out **out,
+                               int (*write)(const void *buf, size_t len,
+                                            void *payload),
+                               void *payload);
+
+/**
+ * Free a stream made by gdbr_out_new_sink().  NULL, and the streams a
+ * server hands to target ops (owned by the server), are ignored.
+ */
+GDBR_API void gdbr_out_free(gdbr_out *out);
+
+/**
+ * @return the stream's sticky error: 0, GDBR_ENOMEM or GDBR_EIO
+ *         (GDBR_EINVAL for NULL).
+ */
+GDBR_API int gdbr_out_error(const gdbr_out *out);
+
+/**
+ * Clear the sticky error of a sink (e.g. after the reader of a pipe went
+ * away and a new command starts).  Other streams are left alone.
+ */
+GDBR_API void gdbr_out_clear_error(gdbr_out *out);
+
+/**
  * x86-64 description with QEMU 7.2's gdbstub register numbering:
  * rax..r15 0-15, rip 16, eflags 17, cs ss ds es fs gs 18-23, fs_base 24,
  * gs_base 25, k_gs_base 26, cr0 27, cr2 28, cr3 29, cr4 30, cr8 31,
@@ -284,6 +318,24 @@ GDBR_API const gdbr_tdesc *gdbr_tdesc_x86_64(void);
  * @return a static description (borrowed, never freed).
  */
 GDBR_API const gdbr_tdesc *gdbr_tdesc_i386(void);
+
+/**
+ * powerpc:common64 description with QEMU 7.2's gdbstub numbering: r0-r31
+ * 0-31 (64-bit), f0-f31 32-63, pc 64, msr 65, cr 66 (32-bit), lr 67,
+ * ctr 68, xer 69 (32-bit), fpscr 70 (32-bit). Values go in the target's
+ * byte order, which GDB does not learn from the description (`set endian`
+ * or the kernel's ELF file tell it).
+ * @return a static description (borrowed, never freed).
+ */
+GDBR_API const gdbr_tdesc *gdbr_tdesc_ppc64(void);
+
+/** ppc64 register numbers of gdbr_tdesc_ppc64(). */
+enum gdbr_ppc64_reg {
+	GDBR_PPC64_R0 = 0, GDBR_PPC64_R1 = 1, GDBR_PPC64_F0 = 32,
+	GDBR_PPC64_PC = 64, GDBR_PPC64_MSR = 65, GDBR_PPC64_CR = 66,
+	GDBR_PPC64_LR = 67, GDBR_PPC64_CTR = 68, GDBR_PPC64_XER = 69,
+	GDBR_PPC64_FPSCR = 70, GDBR_PPC64_NREGS = 71
+};
 
 /** x86-64 register numbers of gdbr_tdesc_x86_64() that targets often need. */
 enum gdbr_x86_64_reg {

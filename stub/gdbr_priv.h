@@ -39,7 +39,8 @@ enum gdbr__rx_state {
 /* Output stream kinds. */
 enum gdbr__out_kind {
 	GDBR__OUT_CONSOLE,  /* flushed as O packets (qRcmd) */
-	GDBR__OUT_GROW      /* growable document (memory map) */
+	GDBR__OUT_GROW,     /* growable document (memory map) */
+	GDBR__OUT_SINK      /* caller's writer (gdbr_out_new_sink) */
 };
 
 struct gdbr_out {
@@ -49,6 +50,8 @@ struct gdbr_out {
 	size_t len;
 	size_t cap;
 	int err;            /* first error, sticky */
+	int (*sink)(const void *buf, size_t len, void *payload); /* SINK */
+	void *sink_payload;
 };
 
 struct gdbr_tdesc {

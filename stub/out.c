@@ -1,7 +1,8 @@
 /*
  * Output streams given to target producers: the console stream of a monitor
  * command (fixed buffer, flushed to GDB as hex "O" packets when full) and
- * growable documents (the memory map, kept for later qXfer windows).
+ * growable documents (the memory map, kept for later qXfer windows), and
+ * sinks that hand every write to a caller's function (pgstub's shell).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,49 @@ void gdbr__out_init(struct gdbr_out *o, gdbr_server *s,
 	o->cap = cap;
 	o->len = 0;
 	o->err = 0;
+	o->sink = NULL;
+	o->sink_payload = NULL;
+}
+
+int gdbr_out_new_sink(gdbr_out **out,
+		      int (*write)(const void *buf, size_t len, void *payload),
+		      void *payload)
+{
+	struct gdbr_out *o;
+
+	if (!out)
+		return GDBR_EINVAL;
+	*out = NULL;
+	if (!write)
+		return GDBR_EINVAL;
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return GDBR_ENOMEM;
+	gdbr__out_init(o, NULL, GDBR__OUT_SINK, NULL, 0);
+	o->sink = write;
+	o->sink_payload = payload;
+	*out = o;
+	return 0;
+}
+
+void gdbr_out_free(gdbr_out *o)
+{
+	/* Only sinks are allocated on their own; a server's streams are
+	 * part of the server and freed with it. */
+	if (!o || o->kind != GDBR__OUT_SINK)
+		return;
+	free(o);
+}
+
+int gdbr_out_error(const gdbr_out *o)
+{
+	return o ? o->err : GDBR_EINVAL;
+}
+
+void gdbr_out_clear_error(gdbr_out *o)
+{
+	if (o && o->kind == GDBR__OUT_SINK)
+		o->err = 0;
 }
 
 void gdbr__out_clear(struct gdbr_out *o)
@@ -76,6 +120,12 @@ int gdbr_out_write(gdbr_out *o, const void *buf, size_t len)
 
 	if (o->err)
 		return o->err;
+	if (o->kind == GDBR__OUT_SINK) {
+		/* Unbuffered: the writer (often stdio) buffers if it wants. */
+		if (len > 0 && o->sink(buf, len, o->sink_payload) < 0)
+			o->err = GDBR_EIO;
+		return o->err;
+	}
 	if (o->kind == GDBR__OUT_GROW) {
 		o->err = grow(o, len);
 		if (o->err)

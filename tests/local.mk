@@ -6,3 +6,5 @@ include tests/guest/local.mk
 include tests/gdb/local.mk
 include tests/realguest/local.mk
 include tests/compat/local.mk
+include tests/shell/local.mk
+include tests/export/local.mk

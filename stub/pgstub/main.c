@@ -1,9 +1,11 @@
 /*
  * The pgstub program: command line, opening the snapshot, and serving it to
- * GDB over --stdio, TCP (default 127.0.0.1:1234) or a Unix socket.
+ * GDB over --stdio, TCP (default 127.0.0.1:1234) or a Unix socket; the
+ * `shell` and `export` subcommands are dispatched to shell.c and export.c.
  */
 #include "proxy.h"
 #include "session.h"
+#include "shell.h"
 #include "transport.h"
 
 #include <getopt.h>
@@ -28,7 +30,11 @@ static void usage(FILE *f)
 "  pgstub IMAGE   (then in gdb: target remote 127.0.0.1:1234)\n"
 "Monitor commands: gdb 'monitor help'.\n"
 "Live QEMU: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE] [--qmp PATH]\n"
-"                 [--read-only] [--stdio|--listen|--unix] [--once]\n");
+"                 [--read-only] [--stdio|--listen|--unix] [--once]\n"
+"\n"
+"       pgstub shell [-c CMD]... [IMAGE OPTIONS] IMAGE\n"
+"       pgstub export --paging [--cpu N] [IMAGE OPTIONS] IMAGE OUT.elf\n"
+"  (pgstub shell --help, pgstub export --help)\n");
 }
 
 struct cli {
@@ -45,91 +51,129 @@ static int parse_num(const char *opt, const char *arg, uint64_t *v)
 	return -1;
 }
 
+/* Options that say how to open the image, shared by every subcommand. */
+enum { G_RAW = 300, G_RAWBASE, G_ARCH, G_MODE, G_CR0, G_CR3, G_CR4, G_EFER,
+       G_MAXPHY };
+
+const struct option pgstub_guest_options[] = {
+	{ "raw", no_argument, NULL, G_RAW },
+	{ "raw-base", required_argument, NULL, G_RAWBASE },
+	{ "arch", required_argument, NULL, G_ARCH },
+	{ "mode", required_argument, NULL, G_MODE },
+	{ "cr0", required_argument, NULL, G_CR0 },
+	{ "cr3", required_argument, NULL, G_CR3 },
+	{ "cr4", required_argument, NULL, G_CR4 },
+	{ "efer", required_argument, NULL, G_EFER },
+	{ "maxphyaddr", required_argument, NULL, G_MAXPHY },
+	{ NULL, 0, NULL, 0 },
+};
+
+int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
+{
+	uint64_t v;
+
+	switch (ch) {
+	case G_RAW: o->format = GUEST_FMT_RAW; return 0;
+	case G_RAWBASE: return parse_num("--raw-base", arg, &o->raw_base);
+	case G_ARCH:
+		o->have_arch = 1;
+		if (!strcmp(arg, "x86_64")) {
+			o->raw_arch = o->arch = GUEST_ARCH_X86_64;
+		} else if (!strcmp(arg, "i386")) {
+			o->raw_arch = o->arch = GUEST_ARCH_I386;
+		} else {
+			fprintf(stderr, "pgstub: --arch: x86_64 or i386\n");
+			return -1;
+		}
+		return 0;
+	case G_MODE:
+		if (strcmp(arg, "32") && strcmp(arg, "pae") &&
+		    strcmp(arg, "4level") && strcmp(arg, "5level")) {
+			fprintf(stderr, "pgstub: --mode: 32, pae, 4level or 5level\n");
+			return -1;
+		}
+		o->mode = arg;
+		return 0;
+	case G_CR0: o->have_cr0 = 1; return parse_num("--cr0", arg, &o->cr0);
+	case G_CR3: o->have_cr3 = 1; return parse_num("--cr3", arg, &o->cr3);
+	case G_CR4: o->have_cr4 = 1; return parse_num("--cr4", arg, &o->cr4);
+	case G_EFER: o->have_efer = 1; return parse_num("--efer", arg, &o->efer);
+	case G_MAXPHY:
+		if (parse_num("--maxphyaddr", arg, &v))
+			return -1;
+		o->maxphyaddr = (unsigned)v;
+		return 0;
+	}
+	return 1;
+}
+
+struct option *pgstub_options_merge(const struct option *own)
+{
+	size_t a = 0, b = 0;
+	struct option *all;
+
+	while (own[a].name)
+		a++;
+	while (pgstub_guest_options[b].name)
+		b++;
+	all = calloc(a + b + 1, sizeof(*all));
+	if (!all)
+		return NULL;
+	memcpy(all, own, a * sizeof(*all));
+	memcpy(all + a, pgstub_guest_options, (b + 1) * sizeof(*all));
+	return all;
+}
+
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-	enum { O_STDIO = 256, O_LISTEN, O_UNIX, O_ONCE, O_RAW, O_RAWBASE,
-	       O_ARCH, O_MODE, O_CR0, O_CR3, O_CR4, O_EFER, O_MAXPHY, O_HELP };
-	static const struct option opts[] = {
+	enum { O_STDIO = 256, O_LISTEN, O_UNIX, O_ONCE, O_HELP };
+	static const struct option own[] = {
 		{ "stdio", no_argument, NULL, O_STDIO },
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "unix", required_argument, NULL, O_UNIX },
 		{ "once", no_argument, NULL, O_ONCE },
-		{ "raw", no_argument, NULL, O_RAW },
-		{ "raw-base", required_argument, NULL, O_RAWBASE },
-		{ "arch", required_argument, NULL, O_ARCH },
-		{ "mode", required_argument, NULL, O_MODE },
-		{ "cr0", required_argument, NULL, O_CR0 },
-		{ "cr3", required_argument, NULL, O_CR3 },
-		{ "cr4", required_argument, NULL, O_CR4 },
-		{ "efer", required_argument, NULL, O_EFER },
-		{ "maxphyaddr", required_argument, NULL, O_MAXPHY },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch;
-	uint64_t v;
+	struct option *opts = pgstub_options_merge(own);
+	int ch, rc = -1;
 
+	if (!opts) {
+		fprintf(stderr, "pgstub: out of memory\n");
+		return -1;
+	}
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case O_STDIO: c->stdio = 1; break;
 		case O_LISTEN: c->listen = optarg; break;
 		case O_UNIX: c->unix_path = optarg; break;
 		case O_ONCE: c->once = 1; break;
-		case O_RAW: c->o.format = GUEST_FMT_RAW; break;
-		case O_RAWBASE:
-			if (parse_num("--raw-base", optarg, &c->o.raw_base))
-				return -1;
-			break;
-		case O_ARCH:
-			c->o.have_arch = 1;
-			if (!strcmp(optarg, "x86_64")) {
-				c->o.raw_arch = c->o.arch = GUEST_ARCH_X86_64;
-			} else if (!strcmp(optarg, "i386")) {
-				c->o.raw_arch = c->o.arch = GUEST_ARCH_I386;
-			} else {
-				fprintf(stderr, "pgstub: --arch: x86_64 or i386\n");
-				return -1;
-			}
-			break;
-		case O_MODE:
-			if (strcmp(optarg, "32") && strcmp(optarg, "pae") &&
-			    strcmp(optarg, "4level") && strcmp(optarg, "5level")) {
-				fprintf(stderr, "pgstub: --mode: 32, pae, 4level or 5level\n");
-				return -1;
-			}
-			c->o.mode = optarg;
-			break;
-		case O_CR0: if (parse_num("--cr0", optarg, &c->o.cr0)) return -1;
-			c->o.have_cr0 = 1; break;
-		case O_CR3: if (parse_num("--cr3", optarg, &c->o.cr3)) return -1;
-			c->o.have_cr3 = 1; break;
-		case O_CR4: if (parse_num("--cr4", optarg, &c->o.cr4)) return -1;
-			c->o.have_cr4 = 1; break;
-		case O_EFER: if (parse_num("--efer", optarg, &c->o.efer)) return -1;
-			c->o.have_efer = 1; break;
-		case O_MAXPHY:
-			if (parse_num("--maxphyaddr", optarg, &v))
-				return -1;
-			c->o.maxphyaddr = (unsigned)v;
-			break;
 		case 'h': case O_HELP:
 			usage(stdout);
 			exit(0);
 		default:
+			if (ch >= G_RAW && ch <= G_MAXPHY) {
+				if (pgstub_guest_option(ch, optarg, &c->o))
+					goto out;
+				break;
+			}
 			usage(stderr);
-			return -1;
+			goto out;
 		}
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
-		return -1;
+		goto out;
 	}
 	if (c->stdio + !!c->listen + !!c->unix_path > 1) {
 		fprintf(stderr, "pgstub: choose one of --stdio, --listen, --unix\n");
-		return -1;
+		goto out;
 	}
 	c->image = argv[optind];
-	return 0;
+	rc = 0;
+out:
+	free(opts);
+	return rc;
 }
 
 /* "HOST:PORT", ":PORT" or "PORT"; the host defaults to loopback. */
@@ -202,6 +246,11 @@ int main(int argc, char **argv)
 	/* Live QEMU (live_cli.c): pgstub --qemu HOST:PORT|unix:PATH … */
 	if (live_cli_wanted(argc, argv))
 		return live_cli_main(argc, argv);
+	/* Subcommands; anything else is the server's command line. */
+	if (argc > 1 && !strcmp(argv[1], "shell"))
+		return shell_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "export"))
+		return export_main(argc - 1, argv + 1);
 	if (parse_cli(argc, argv, &c) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);

@@ -1,0 +1,55 @@
+/*
+ * pgstub's subcommands besides serving: the interactive shell (shell.c,
+ * shell_cmds.c) and the paged ELF export (export.c), plus the image
+ * options main.c shares with them.
+ */
+#ifndef PGSTUB_SHELL_H
+#define PGSTUB_SHELL_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "disas.h"
+#include "session.h"
+
+/* main.c: the options that say how to open an image (--raw, --cr3 …). */
+extern const struct option pgstub_guest_options[];
+/* Apply one of them: 0, -1 (bad value, message printed), 1 (not ours). */
+int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o);
+/* @own followed by the image options; caller frees; NULL on ENOMEM. */
+struct option *pgstub_options_merge(const struct option *own);
+
+/* `pgstub shell …` and `pgstub export …`; argv[0] is the subcommand.
+ * @return the process exit status. */
+int shell_main(int argc, char **argv);
+int export_main(int argc, char **argv);
+
+/* Colours of the shell's output; all "" when plain. */
+struct shell_style {
+	const char *addr, *bytes, *insn, *err, *prompt, *dim, *reset;
+};
+
+/* Shell state shared by shell.c and shell_cmds.c. */
+struct shell {
+	struct session s;
+	gdbr_out *out;                 /* sink to stdout */
+	const struct shell_style *st;
+	enum disas_mode disas_mode;    /* DISAS_AUTO: from the vCPU */
+	int quit;
+};
+
+/*
+ * shell_cmds.c: run one line. Shell commands (disas, x /Ni, xp /Ni,
+ * set disassembler, help, quit) are handled here, the rest goes to
+ * monitor_run(). @return 0, or nonzero when the command failed.
+ */
+int shell_exec(struct shell *sh, const char *line);
+
+/* The shell's own commands for help and completion: name, args, help. */
+struct shell_cmd_doc {
+	const char *name, *args, *help;
+};
+extern const struct shell_cmd_doc shell_cmd_docs[];
+extern const size_t shell_ncmd_docs;
+
+#endif

@@ -1,0 +1,86 @@
+#!/bin/sh
+# pgstub shell as a script runner (-c, stdin): monitor commands, disas and
+# x /Ni on the demo image's known bytes, plain output when piped, bad input
+# (one clear line, the shell goes on), and disassembly of a real guest dump
+# checked against GDB's own disassembler through pgstub.
+. "$top_srcdir/tests/gdb/lib.sh"
+img=$top_builddir/demo.elf
+real=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}/x86_64-4l/dump.elf
+plan 22
+
+sh_run() { "$PGSTUB" shell "$@" 2>&1; }
+
+out=$(sh_run "$img" -c 'disas $pc 3')
+expect_line "disas at \$pc: the demo's nops" \
+	'ffffffff81000101: 90                       nop' "$out"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 3 ]
+ok "disas N lists exactly N instructions" $?
+
+out=$(sh_run "$img" -c 'x /2i 0xffffffff81000000')
+expect_line "x /Ni decodes the demo's text bytes (48 65 6c = gs insb)" \
+	'ffffffff81000000: 48 65 6c                 insb byte ptr [rdi], dx' "$out"
+
+out=$(sh_run "$img" -c 'xp/1i 0x200100' -c 'x/2bx 0x400000')
+expect_line "xp/Ni disassembles physical memory" \
+	'0000000000200100: 90                       nop' "$out"
+expect_line "other x formats still go to the monitor" \
+	'0000000000400000: 0x70 0x72' "$out"
+
+out=$(sh_run "$img" -c 'cpu 1' -c 'disas' -c 'disas 0x402ff8 10')
+expect_line "cpu 1 then disas follows vCPU 1's \$pc" \
+	'0000000000400010: 00 00                    add byte ptr [rax], al' "$out"
+expect_line "a listing stops cleanly at an unmapped page" \
+	'0000000000403000: cannot read memory (not mapped)' "$out"
+
+out=$(sh_run "$img" -c 'disas 0x1000' -c 'gva2gpa 0xffffffff81000010')
+shst=$?
+expect_line "unmapped address: one clear line" \
+	'0000000000001000: cannot read memory (not mapped)' "$out"
+expect_line "the shell goes on after it" 'gpa: 0x200010' "$out"
+[ $shst -eq 1 ]
+ok "a failed -c command makes the exit status 1" $?
+
+out=$(sh_run "$img" -c 'disas -m riscv64 0' -c 'disas -m vax 0' -c 'set disassembler ppc64' -c 'disas 0xffffffff81000100 1')
+expect_line "a mode capstone lacks: one line" \
+	'disas: capstone 4.0 cannot disassemble riscv64' "$out"
+expect_line "an unknown mode: one line" \
+	"disas: unknown mode 'vax' (auto 16 32 64 ppc64 ppc64le riscv64)" "$out"
+expect_line "set disassembler ppc64 decodes as big-endian Power" \
+	'ffffffff81000100: 90 90 90 90              stw r4, -0x6f70(r16)' "$out"
+
+out=$(sh_run "$img" -c 'disas zz' -c 'x /3i' -c 'disas $pc 0' -c 'frobnicate' -c 'vtop 0xffffffff81000000')
+expect_line "garbage address" "invalid address 'zz'" "$out"
+expect_line "x /Ni without address" 'usage: x /Ni ADDR' "$out"
+expect_line "zero count" 'disas: count must be 1..4096' "$out"
+expect_has "after bad input the shell still works" "0xffffffff81000000 -> 0x0000000000200000 size 2M perms r-x-" "$out"
+
+out=$(printf 'gva2gpa $sp\n# a comment\n\ninfo mem\nquit\ngva2gpa 0\n' | "$PGSTUB" shell "$img" 2>&1)
+expect_line "stdin script: \$sp is substituted for the monitor" 'gpa: 0x1ff0000' "$out"
+printf '%s\n' "$out" | grep -q Unmapped
+[ $? -ne 0 ]
+ok "stdin script: nothing runs after quit" $?
+
+printf '%s' "$(sh_run "$img" -c 'frobnicate' -c 'disas $pc 1')" | grep -q "$(printf '\033')"
+[ $? -ne 0 ]
+ok "plain output when piped" $?
+
+if [ -r "$real" ] && [ -x "${GDB:-/usr/bin/gdb}" ]; then
+	# Instruction boundaries and mnemonics from capstone must match
+	# GDB's own disassembler (Intel syntax) on the same guest bytes.
+	for cpu in 0 1; do
+		mine=$(sh_run "$real" -c "cpu $cpu" -c 'disas $pc 12' |
+			sed -n 's/^0*\([0-9a-f]*\): [0-9a-f ]*  \([a-z0-9]*\).*/0x\1 \2/p')
+		theirs=$(gdb_run "$real" -ex 'set disassembly-flavor intel' \
+			-ex "thread $((cpu + 1))" -ex 'x/12i $pc' |
+			sed -n 's/^\(=>\)\{0,1\} *\(0x[0-9a-f]*\)[^:]*:\t\([a-z0-9]*\).*/\2 \3/p')
+		[ -n "$mine" ] && [ "$mine" = "$theirs" ]
+		st=$?
+		[ $st -eq 0 ] || { echo "# capstone:"; echo "$mine" | sed 's/^/#   /'; echo "# gdb:"; echo "$theirs" | sed 's/^/#   /'; }
+		ok "real dump vCPU $cpu: 12 instructions at \$pc match GDB's" $st
+	done
+else
+	echo "ok $((n + 1)) # SKIP no real guest dump ($real)"
+	echo "ok $((n + 2)) # SKIP no real guest dump"
+	n=$((n + 2))
+fi
+exit $((failed > 0))
