@@ -8,3 +8,4 @@ include tests/realguest/local.mk
 include tests/compat/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
+include tests/live/local.mk

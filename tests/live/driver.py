@@ -1,0 +1,190 @@
+"""Runs inside gdb (gdb -batch -x driver.py) against pgstub --qemu.
+
+Parameters come as JSON in $LIVE_PARAMS; every check prints one line
+"RESULT NAME ok|fail DETAIL" that test_live.py turns into TAP.
+"""
+import json
+import os
+import re
+import signal
+import threading
+import time
+
+import gdb
+
+P = json.loads(os.environ["LIVE_PARAMS"])
+
+
+def ex(cmd):
+    return gdb.execute(cmd, to_string=True)
+
+
+def res(name, ok, detail=""):
+    detail = str(detail).replace("\n", " | ")[:400]
+    print("RESULT %s %s %s" % (name, "ok" if ok else "fail", detail), flush=True)
+
+
+def reg(name):
+    return int(gdb.parse_and_eval("$" + name)) & ((1 << 64) - 1)
+
+
+def crlf(text):
+    return text.replace("\r", "")
+
+
+def qemu_gpa(addr):
+    return crlf(ex("monitor qemu gva2gpa 0x%x" % addr)).strip()
+
+
+def memory_map():
+    doc, off = "", 0
+    while True:
+        out = ex("maint packet qXfer:memory-map:read::%x,800" % off)
+        m = re.search(r'received: "(.)(.*)"\s*$', out, re.S)
+        if not m:
+            return None
+        body = m.group(2).encode().decode("unicode_escape")
+        doc += body
+        off += len(body)
+        if m.group(1) == "l" or not body:
+            return doc
+
+
+def same_cpu():
+    """QEMU's monitor and pgstub's views on GDB's current vCPU."""
+    n = gdb.selected_thread().num - 1
+    ex("monitor qemu cpu %d" % n)
+    ex("monitor cpu %d" % n)
+
+
+def views(tag, addrs):
+    """pgstub's views against QEMU's at this stop."""
+    same_cpu()
+    mine, theirs = ex("monitor info tlb"), crlf(ex("monitor qemu info tlb"))
+    res("%s-info-tlb" % tag, mine == theirs and mine.count("\n") > 1000,
+        "%d vs %d lines" % (mine.count("\n"), theirs.count("\n")))
+    mine, theirs = ex("monitor info mem"), crlf(ex("monitor qemu info mem"))
+    res("%s-info-mem" % tag, mine == theirs and mine.count("\n") > 10,
+        "%d vs %d lines" % (mine.count("\n"), theirs.count("\n")))
+    pg = ex("monitor info pg")
+    res("%s-info-pg" % tag, pg.count("\n") > 100 and "PML4" in pg,
+        "%d lines" % pg.count("\n"))
+    for a in addrs:
+        q = qemu_gpa(a)
+        g = ex("monitor gva2gpa 0x%x" % a).strip()
+        v = ex("monitor vtop 0x%x" % a)
+        m = re.search(r"-> 0x([0-9a-f]+)", v)
+        vpa = "gpa: %#x" % int(m.group(1), 16) if m else "Unmapped"
+        if vpa == "gpa: 0x0":
+            vpa = "gpa: 0"
+        res("%s-vtop-%x" % (tag, a), g == q and vpa == q,
+            "pgstub %s / vtop %s / qemu %s" % (g, vpa, q))
+
+
+def values(text):
+    """The 0x... values of an x/ dump, addresses left out."""
+    vals = []
+    for line in text.splitlines():
+        if ":" in line:
+            vals += [int(x, 16) for x in
+                     re.findall(r"0x[0-9a-f]{16}", line.split(":", 1)[1])]
+    return vals
+
+
+def compare_read(tag, expr, addr):
+    same_cpu()
+    mine = ex("x/4gx 0x%x" % addr)
+    theirs = crlf(ex("monitor qemu x /4gx 0x%x" % addr))
+    res("%s-read-%s" % (tag, expr),
+        len(values(mine)) == 4 and values(mine) == values(theirs),
+        "%s vs %s" % (mine.strip(), theirs.strip()))
+
+
+def main():
+    tag = P["tag"]
+    ex("target remote " + P["target"])
+    stops = []  # (cr3, memory map)
+
+    banner = ex("x/s 0x%x" % P["linux_banner"])
+    res(tag + "-kernel-banner", ("Linux version %s " % P["uname"]) in banner,
+        banner)
+    rip, rsp = reg("rip"), reg("rsp")
+    compare_read(tag, "rip", rip)
+    compare_read(tag, "rsp", rsp)
+    compare_read(tag, "text", P["_text"])
+    views(tag + "-stop1", [rip, rsp, P["linux_banner"]])
+    stops.append((reg("cr3"), memory_map()))
+
+    ex("thread 2")
+    stops.append((reg("cr3"), memory_map()))
+    compare_read(tag, "cpu1-rip", reg("rip"))
+    ex("thread 1")
+    # Same stop, same CR3: the same map again.
+    res(tag + "-memory-map-same-cr3", memory_map() == stops[0][1] and
+        stops[0][1] is not None)
+
+    # The timer interrupt's entry, from the IDT (vector 0xec).
+    qregs = crlf(ex("monitor qemu info registers"))
+    m = re.search(r"IDT=\s+([0-9a-f]+)", qregs)
+    idt = int(m.group(1), 16)
+    lo, hi = values(ex("x/2gx 0x%x" % (idt + 16 * 0xec)))
+    handler = (lo & 0xffff) | ((lo >> 48) & 0xffff) << 16 | (hi & 0xffffffff) << 32
+    res(tag + "-idt", P["_text"] <= handler < P["_etext"], "%#x" % handler)
+
+    ex("break *0x%x" % handler)
+    ex("continue")
+    res(tag + "-break-hit", reg("rip") == handler, "rip %#x" % reg("rip"))
+    stops.append((reg("cr3"), memory_map()))
+    ex("stepi")
+    pc = reg("rip")
+    res(tag + "-stepi", pc != handler and P["_text"] <= pc < P["_etext"],
+        "rip %#x" % pc)
+    ex("stepi")
+    res(tag + "-stepi2", reg("rip") != pc, "rip %#x" % reg("rip"))
+    views(tag + "-stepped", [reg("rip"), reg("rsp")])
+    ex("delete")
+
+    # Ctrl-C: SIGINT to gdb while the guest runs.
+    threading.Timer(1.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    try:
+        out = ex("continue")
+    except KeyboardInterrupt:
+        out = "KeyboardInterrupt"
+    stopped = gdb.selected_thread() is not None and \
+        gdb.selected_inferior().threads()[0].is_stopped()
+    res(tag + "-interrupt", stopped, out.strip())
+    stops.append((reg("cr3"), memory_map()))
+    views(tag + "-interrupted", [reg("rip")])
+
+    # Another CR3, another map (the guest ran between stops, so the same
+    # CR3 may have gained mappings: only differences are checked).
+    good = all(s[1] for s in stops)
+    differ = 0
+    for i in range(len(stops)):
+        for j in range(i + 1, len(stops)):
+            if stops[i][0] != stops[j][0]:
+                differ += 1
+                good &= stops[i][1] != stops[j][1]
+    res(tag + "-memory-map-follows-cr3", good and differ > 0,
+        "cr3s %s" % [hex(s[0]) for s in stops])
+
+    # A write, seen by QEMU and by the next read; then restored.
+    a = P["linux_banner"] + 6
+    old = int(gdb.parse_and_eval("*(unsigned char *)0x%x" % a))
+    ex("set {unsigned char}0x%x = 0x5a" % a)
+    q = crlf(ex("monitor qemu x /1bx 0x%x" % a))
+    back = int(gdb.parse_and_eval("*(unsigned char *)0x%x" % a))
+    ex("set {unsigned char}0x%x = %d" % (a, old))
+    res(tag + "-write", "0x5a" in q and back == 0x5a, q.strip())
+
+    ex("detach")
+    ex("target remote " + P["target"])
+    res(tag + "-reattach", reg("cr3") != 0, "cr3 %#x" % reg("cr3"))
+    views(tag + "-reattached", [reg("rip")])
+    ex("detach")
+
+
+try:
+    main()
+except Exception as e:  # noqa: BLE001 - report any failure as a result
+    res(P["tag"] + "-driver", False, "%s: %s" % (type(e).__name__, e))

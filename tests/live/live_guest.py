@@ -1,0 +1,131 @@
+"""Boot a real x86_64 guest under TCG for the live tests and benchmarks.
+
+Like tests/realguest/record.py's x86_64-4l config (qemu64, 2 vCPUs, 512M,
+the cached Debian kernel and busybox initramfs), plus a gdbstub on a free
+TCP port and the RAM in a shared memory-backend-file so pgstub --qemu-ram
+can map it. Waits for PGSTUB-READY and parses the PGSTUB-KSYM lines.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+CACHE = os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub")
+KERNEL = os.path.join(CACHE, "kernels", "amd64", "vmlinuz")
+INITRD = os.path.join(CACHE, "initramfs", "x86_64.cpio.gz")
+APPEND = "console=ttyS0 panic=-1 no_timer_check"
+BOOT_TIMEOUT = 120
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Guest:
+    def __init__(self, workdir, mem="512M", ram_mb=512, smp=2):
+        self.dir = workdir
+        os.makedirs(workdir, exist_ok=True)
+        self.ram = os.path.join(workdir, "ram")
+        self.qmp = os.path.join(workdir, "qmp.sock")
+        self.serial = os.path.join(workdir, "serial.log")
+        self.gdb_port = free_port()
+        for f in (self.qmp, self.serial, self.ram):
+            if os.path.exists(f):
+                os.unlink(f)
+        with open(self.ram, "wb") as f:
+            f.truncate(ram_mb << 20)
+        self.argv = [
+            shutil.which("qemu-system-x86_64") or "qemu-system-x86_64",
+            "-accel", "tcg", "-smp", str(smp), "-m", mem, "-cpu", "qemu64",
+            "-display", "none", "-vga", "none", "-monitor", "none",
+            "-serial", "file:" + self.serial, "-net", "none", "-no-reboot",
+            "-qmp", "unix:%s,server=on,wait=off" % self.qmp,
+            "-gdb", "tcp:127.0.0.1:%d" % self.gdb_port,
+            "-object", "memory-backend-file,id=ram0,size=%dM,mem-path=%s,share=on"
+            % (ram_mb, self.ram),
+            "-machine", "memory-backend=ram0",
+            "-kernel", KERNEL, "-initrd", INITRD, "-append", APPEND]
+        self.proc = None
+        self.ksym = {}
+        self.uname = None
+
+    @staticmethod
+    def available():
+        for f in (KERNEL, INITRD):
+            if not os.path.isfile(f):
+                return "missing %s (tests/realguest/fetch.sh, mkinitramfs.sh)" % f
+        if not shutil.which("qemu-system-x86_64"):
+            return "no qemu-system-x86_64"
+        if not shutil.which("gdb"):
+            return "no gdb"
+        return None
+
+    def boot(self):
+        err = open(os.path.join(self.dir, "qemu.stderr"), "wb")
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                     stdout=err, stderr=err)
+        t0 = time.monotonic()
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("QEMU exited: %s" % open(
+                    os.path.join(self.dir, "qemu.stderr")).read())
+            if time.monotonic() - t0 > BOOT_TIMEOUT:
+                raise RuntimeError("no PGSTUB-READY in %d s" % BOOT_TIMEOUT)
+            try:
+                text = open(self.serial, "rb").read().decode("utf-8", "replace")
+            except FileNotFoundError:
+                text = ""
+            if "PGSTUB-READY" in text:
+                break
+            time.sleep(0.2)
+        for m in re.finditer(r"PGSTUB-KSYM ([0-9a-f]+) \S+ (\S+)", text):
+            self.ksym[m.group(2)] = int(m.group(1), 16)
+        m = re.search(r"PGSTUB-UNAME (\S+)", text)
+        self.uname = m.group(1) if m else None
+        self.boot_secs = time.monotonic() - t0
+        time.sleep(0.5)
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def quit(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def run_gdb(script, timeout=300):
+    """gdb -batch on a command list; returns stdout+stderr text."""
+    args = ["gdb", "-q", "-batch", "-nx", "-ex", "set pagination off",
+            "-ex", "set confirm off"]
+    for line in script:
+        args += ["-ex", line]
+    r = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True, errors="replace", timeout=timeout)
+    return r.stdout + r.stderr
+
+
+def sections(text):
+    """Split gdb output at 'echo @@NAME' markers: {NAME: text}."""
+    out, name = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^@@(\S+)$", line)
+        if m:
+            name = m.group(1)
+            out[name] = []
+        elif name:
+            out[name].append(line)
+    return {k: "\n".join(v) for k, v in out.items()}

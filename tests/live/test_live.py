@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""pgstub in front of a live QEMU (TAP): one real x86_64 guest under TCG.
+
+1. pgstub --qemu (pages through QEMU's gdbstub) and 2. the same with
+--qemu-ram/--qmp: driver.py, inside gdb, breaks on the timer interrupt's
+entry, steps, reads kernel and user memory, compares info tlb/mem, vtop
+and gva2gpa with QEMU's own monitor at each stop, interrupts with Ctrl-C,
+checks the memory map follows CR3, writes, detaches and reattaches.
+3. Raw protocol: a view while the guest runs is refused, Ctrl-C stops it.
+4. QEMU killed mid-session: clean errors, pgstub keeps serving; --once exits.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from live_guest import Guest, free_port  # noqa: E402
+
+PGSTUB = os.environ.get("PGSTUB", "pgstub")
+results = []
+
+
+def ok(name, good, detail=""):
+    results.append((name, good, detail))
+    print("%s %d - %s%s" % ("ok" if good else "not ok", len(results), name,
+                            "" if good else " # " + str(detail)[:300]),
+          flush=True)
+
+
+def start_pgstub(args):
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
+    p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    for _ in range(200):
+        if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    return p, port, log
+
+
+def run_driver(tag, port, g, log):
+    params = dict(tag=tag, target="127.0.0.1:%d" % port, uname=g.uname,
+                  linux_banner=g.ksym["linux_banner"], _text=g.ksym["_text"],
+                  _etext=g.ksym["_etext"])
+    env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
+    r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "set pagination off",
+                        "-ex", "set confirm off", "-x",
+                        os.path.join(HERE, "driver.py")],
+                       env=env, capture_output=True, text=True, errors="replace",
+                       timeout=600)
+    seen = 0
+    for line in r.stdout.splitlines():
+        m = re.match(r"RESULT (\S+) (ok|fail) ?(.*)", line)
+        if m:
+            seen += 1
+            ok(m.group(1), m.group(2) == "ok", m.group(3))
+    if seen < 20:
+        ok(tag + "-driver-complete", False,
+           "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
+                                            open(log.name).read()[-800:]))
+
+
+class Raw:
+    """A bare RSP client (NoAck after the first exchange)."""
+
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), 10)
+        self.buf = b""
+        self.noack = False
+
+    def send(self, payload):
+        data = payload.encode()
+        self.s.sendall(b"$%s#%02x" % (data, sum(data) & 0xff))
+
+    def recv(self, timeout=10):
+        self.s.settimeout(timeout)
+        while True:
+            m = re.search(rb"\$([^#]*)#[0-9a-f]{2}", self.buf)
+            if m:
+                self.buf = self.buf[m.end():]
+                # Run-length encoding: "c*N" repeats c N-29 more times.
+                return re.sub(r"(.)\*(.)", lambda r: r.group(1) * (
+                    ord(r.group(2)) - 28), m.group(1).decode("latin-1"))
+            self.buf += self.s.recv(65536)
+
+    def ask(self, payload):
+        self.send(payload)
+        return self.recv()
+
+
+def raw_running_tests(port, text):
+    c = Raw(port)
+    c.ask("qSupported:multiprocess+;xmlRegisters=i386")
+    c.ask("QStartNoAckMode")
+    c.ask("?")
+    c.send("c")
+    time.sleep(0.5)
+    c.send("qRcmd," + "info pg".encode().hex())
+    r = c.recv()
+    ok("running-view-refused",
+       r == "E.pgstub: the guest is running; interrupt it first", r)
+    c.s.sendall(b"\x03")
+    r = c.recv()
+    ok("running-ctrl-c-stops", re.match(r"T02thread:", r) is not None, r)
+    r = c.ask("qRcmd," + "info tlb".encode().hex())
+    ok("stopped-view-works", r.startswith("O") and re.match(
+        r"[0-9a-f]{16}: [0-9a-f]{16} [-XGPDACTUW]{9}\n",
+        bytes.fromhex(r[1:]).decode("latin-1")) is not None, r[:80])
+    while r != "OK":
+        r = c.recv()
+    r = c.ask("qXfer:memory-map:read::0,400")
+    ok("memory-map-live", r.startswith("m<?xml") and "memory type" in r, r[:60])
+    r = c.ask("m%x,2000" % text)  # beyond QEMU's 0x800: split, joined
+    ok("split-read", len(r) == 0x4000 and re.fullmatch("[0-9a-f]+", r) is not None,
+       "%d chars" % len(r))
+    c.ask("D")
+    c.s.close()
+
+
+def kill_tests(g):
+    p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port])
+    g_pid = g.proc.pid
+    out = subprocess.run(
+        ["gdb", "-q", "-batch", "-nx", "-ex", "set pagination off",
+         "-ex", "target remote 127.0.0.1:%d" % port,
+         "-ex", "info registers rip",
+         "-ex", "shell kill -9 %d; sleep 1" % g_pid,
+         "-ex", "monitor info pg",
+         "-ex", "flushregs", "-ex", "info registers rip",
+         "-ex", "echo @@after\\n"],
+        capture_output=True, text=True, errors="replace", timeout=120)
+    text = out.stdout + out.stderr
+    g.proc.wait()
+    ok("killed-monitor-says-why", "pgstub: QEMU closed the gdbstub connection"
+       in text, text[-600:])
+    ok("killed-registers-error",
+       "E.pgstub: QEMU closed the gdbstub connection" in text, text[-600:])
+    ok("killed-pgstub-alive", p.poll() is None, "exit %s" % p.poll())
+    out = subprocess.run(
+        ["gdb", "-q", "-batch", "-nx", "-ex", "target remote 127.0.0.1:%d" % port],
+        capture_output=True, text=True, errors="replace", timeout=60)
+    ok("killed-reconnect-clean-error", "E.pgstub: cannot connect to QEMU at"
+       in out.stdout + out.stderr, (out.stdout + out.stderr)[-400:])
+    ok("killed-pgstub-still-serving", p.poll() is None, "exit %s" % p.poll())
+    p.kill()
+    p.wait()
+    # --once: the session that learns QEMU is gone ends pgstub.
+    p, port, log = start_pgstub(["--once", "--qemu", "127.0.0.1:%d" % g.gdb_port])
+    if p.poll() is None:
+        subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex",
+                        "target remote 127.0.0.1:%d" % port],
+                       capture_output=True, timeout=60)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    ok("once-exits-when-qemu-gone", p.returncode == 1, "exit %s" % p.returncode)
+
+
+def main():
+    why = Guest.available()
+    if why:
+        print("1..0 # SKIP %s" % why)
+        return 0
+    work = tempfile.mkdtemp(prefix="pgstub-live-")
+    g = Guest(work)
+    try:
+        g.boot()
+    except RuntimeError as e:
+        print("1..1\nnot ok 1 - boot # %s" % e)
+        g.kill()
+        return 1
+    try:
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port])
+        run_driver("gdbstub", port, g, log)
+        raw_running_tests(port, g.ksym["_text"])
+        p.kill()
+        p.wait()
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
+                                     "--qemu-ram", g.ram, "--qmp", g.qmp])
+        run_driver("ram", port, g, log)
+        p.kill()
+        p.wait()
+        kill_tests(g)
+    finally:
+        g.kill()
+    print("1..%d" % len(results))
+    return 0 if all(r[1] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
