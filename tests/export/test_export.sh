@@ -1,17 +1,18 @@
 #!/bin/sh
 # pgstub export --paging: the core's segments and notes as readelf and plain
 # `gdb -c` see them (demo image; a synthetic image of 70001 segments through
-# e_phnum = PN_XNUM; a real guest dump compared with pgstub itself), and
-# failures (unwritable path, file size limit, full tmpfs, interruption) that
-# leave no file behind and an existing OUT untouched.
+# e_phnum = PN_XNUM; real x86_64 and i386 PAE dumps compared with pgstub
+# itself), the progress bar, and failures (unwritable path, file size
+# limit, full tmpfs, interruption) that leave no file behind and an
+# existing OUT untouched.
 . "$top_srcdir/tests/gdb/lib.sh"
 [ -x "${GDB:-/usr/bin/gdb}" ] || skip_all "gdb not found"
 command -v readelf >/dev/null || skip_all "readelf not found"
 img=$top_builddir/demo.elf
-real=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}/x86_64-4l
+guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/pgstub-export.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-plan 27
+plan 31
 
 core() { "${GDB:-gdb}" -q -batch -nx -ex 'set pagination off' -c "$@" 2>&1; }
 noleft() { [ -z "$(ls -A "$1" 2>/dev/null)" ]; }
@@ -93,7 +94,8 @@ else
 	n=$((n + 1)); echo "ok $n # SKIP cannot mount a small tmpfs"
 fi
 
-if [ -r "$real/dump.elf" ]; then
+if [ -r "$guests/x86_64-4l/dump.elf" ]; then
+	real=$guests/x86_64-4l
 	mkdir "$dir/int"
 	"$PGSTUB" export --paging -q "$real/dump.elf" "$dir/int/out.core" 2>/dev/null &
 	pid=$!
@@ -103,24 +105,44 @@ if [ -r "$real/dump.elf" ]; then
 	noleft "$dir/int"
 	ok "an interrupted export leaves no half file" $?
 
-	# Sampled VAs: gdb on the core reads what gdb reads through pgstub.
+	# On a terminal, a large export draws a progress bar on stderr; piped,
+	# it does not.
+	"${PYTHON3:-python3}" -c 'import pty, sys; pty.spawn(sys.argv[1:])' \
+		"$PGSTUB" export --paging "$real/dump.elf" "$dir/tty.core" \
+		> "$dir/tty.log" 2>&1 < /dev/null
+	grep -q "100% 512/512 MiB" "$dir/tty.log"
+	ok "progress bar on a terminal" $?
+	"$PGSTUB" export --paging "$real/dump.elf" "$dir/pipe.core" 2> "$dir/pipe.log"
+	! grep -q "$(printf '\r')" "$dir/pipe.log" && grep -q "segments, 512 MiB" "$dir/pipe.log"
+	ok "no progress bar when stderr is not a terminal" $?
+	rm -f "$dir/tty.core" "$dir/pipe.core"
+else
+	for i in 1 2 3; do n=$((n + 1)); echo "ok $n # SKIP no real guest dump"; done
+fi
+
+# Sampled VAs of real guests: gdb on the core reads what gdb reads through
+# pgstub (mapped, symbols, holes, edges), 64-bit and 32-bit PAE.
+for cfg in x86_64-4l i386-pae; do
+	real=$guests/$cfg
+	if [ ! -r "$real/dump.elf" ]; then
+		n=$((n + 1)); echo "ok $n # SKIP no real guest dump ($real)"
+		n=$((n + 1)); echo "ok $n # SKIP no real guest dump"
+		continue
+	fi
 	"$PGSTUB" export --paging -q "$real/dump.elf" "$dir/real.core"
 	set --
 	for va in $(awk -F'\t' '$2 ~ /^(mapped|ksym|hole|edge)/ { print $1 }' \
 			"$real/cpu0/samples.tsv"); do
-		set -- "$@" -ex "x/1gx $va & ~7"
+		set -- "$@" -ex "x/2wx $va & ~7"
 	done
-	mine=$(core "$dir/real.core" "$@" | grep -E '^0x[0-9a-f]+:|Cannot access')
-	theirs=$(gdb_run "$real/dump.elf" "$@" | grep -E '^0x[0-9a-f]+:|Cannot access')
+	mine=$(core "$dir/real.core" -ex 'p/x $pc' "$@" | grep -E '^0x[0-9a-f]+:|Cannot access|^\$1')
+	theirs=$(gdb_run "$real/dump.elf" -ex 'p/x $pc' "$@" | grep -E '^0x[0-9a-f]+:|Cannot access|^\$1')
 	[ -n "$mine" ] && [ "$mine" = "$theirs" ]
 	st=$?
 	[ $st -eq 0 ] || { printf '%s\n' "$mine" > "$dir/a"; printf '%s\n' "$theirs" > "$dir/b"; diff "$dir/a" "$dir/b" | head -20 | sed 's/^/# /'; }
-	ok "real guest: $(printf '%s\n' "$mine" | wc -l) sampled VAs read the same through gdb -c and pgstub" $st
-	printf '%s\n' "$mine" | grep -q '^0x'
-	ok "real guest: the samples include readable memory" $?
-else
-	n=$((n + 1)); echo "ok $n # SKIP no real guest dump ($real)"
-	n=$((n + 1)); echo "ok $n # SKIP no real guest dump"
-	n=$((n + 1)); echo "ok $n # SKIP no real guest dump"
-fi
+	ok "$cfg: \$pc and $(($(printf '%s\n' "$mine" | wc -l) - 1)) sampled VAs read the same through gdb -c and pgstub" $st
+	[ "$(printf '%s\n' "$mine" | grep -c '^0x')" -gt 100 ]
+	ok "$cfg: more than 100 of the samples are readable memory" $?
+	rm -f "$dir/real.core"
+done
 exit $((failed > 0))

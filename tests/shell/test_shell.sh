@@ -5,8 +5,8 @@
 # checked against GDB's own disassembler through pgstub.
 . "$top_srcdir/tests/gdb/lib.sh"
 img=$top_builddir/demo.elf
-real=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}/x86_64-4l/dump.elf
-plan 22
+guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
+plan 23
 
 sh_run() { "$PGSTUB" shell "$@" 2>&1; }
 
@@ -64,23 +64,24 @@ printf '%s' "$(sh_run "$img" -c 'frobnicate' -c 'disas $pc 1')" | grep -q "$(pri
 [ $? -ne 0 ]
 ok "plain output when piped" $?
 
-if [ -r "$real" ] && [ -x "${GDB:-/usr/bin/gdb}" ]; then
-	# Instruction boundaries and mnemonics from capstone must match
-	# GDB's own disassembler (Intel syntax) on the same guest bytes.
-	for cpu in 0 1; do
-		mine=$(sh_run "$real" -c "cpu $cpu" -c 'disas $pc 12' |
-			sed -n 's/^0*\([0-9a-f]*\): [0-9a-f ]*  \([a-z0-9]*\).*/0x\1 \2/p')
-		theirs=$(gdb_run "$real" -ex 'set disassembly-flavor intel' \
-			-ex "thread $((cpu + 1))" -ex 'x/12i $pc' |
-			sed -n 's/^\(=>\)\{0,1\} *\(0x[0-9a-f]*\)[^:]*:\t\([a-z0-9]*\).*/\2 \3/p')
-		[ -n "$mine" ] && [ "$mine" = "$theirs" ]
-		st=$?
-		[ $st -eq 0 ] || { echo "# capstone:"; echo "$mine" | sed 's/^/#   /'; echo "# gdb:"; echo "$theirs" | sed 's/^/#   /'; }
-		ok "real dump vCPU $cpu: 12 instructions at \$pc match GDB's" $st
-	done
-else
-	echo "ok $((n + 1)) # SKIP no real guest dump ($real)"
-	echo "ok $((n + 2)) # SKIP no real guest dump"
-	n=$((n + 2))
-fi
+# Real dumps: instruction boundaries and mnemonics from capstone must match
+# GDB's own disassembler (Intel syntax) on the same guest bytes, in 64-bit
+# (both vCPUs of x86_64-4l) and 32-bit (i386-pae) code.
+for case in x86_64-4l:0 x86_64-4l:1 i386-pae:0; do
+	cfg=${case%:*}; cpu=${case#*:}
+	dump=$guests/$cfg/dump.elf
+	if [ ! -r "$dump" ] || [ ! -x "${GDB:-/usr/bin/gdb}" ]; then
+		n=$((n + 1)); echo "ok $n # SKIP no real guest dump ($dump)"
+		continue
+	fi
+	mine=$(sh_run "$dump" -c "cpu $cpu" -c 'disas $pc 12' |
+		sed -n 's/^0*\([0-9a-f]*\): [0-9a-f ]*  \([a-z0-9]*\).*/0x\1 \2/p')
+	theirs=$(gdb_run "$dump" -ex 'set disassembly-flavor intel' \
+		-ex "thread $((cpu + 1))" -ex 'x/12i $pc' |
+		sed -n 's/^\(=>\)\{0,1\} *\(0x[0-9a-f]*\)[^:]*:\t\([a-z0-9]*\).*/\2 \3/p')
+	[ "$(printf '%s\n' "$mine" | wc -l)" -eq 12 ] && [ "$mine" = "$theirs" ]
+	st=$?
+	[ $st -eq 0 ] || { echo "# capstone:"; echo "$mine" | sed 's/^/#   /'; echo "# gdb:"; echo "$theirs" | sed 's/^/#   /'; }
+	ok "$cfg vCPU $cpu: 12 instructions at \$pc match GDB's" $st
+done
 exit $((failed > 0))
