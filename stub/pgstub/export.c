@@ -601,7 +601,13 @@ int export_main(int argc, char **argv)
 			argv[optind], guest_ncpus(x.g) - 1);
 		goto out;
 	}
-	x.elf64 = guest_arch(x.g) != GUEST_ARCH_I386;
+	if (guest_arch(x.g) != GUEST_ARCH_X86_64 &&
+	    guest_arch(x.g) != GUEST_ARCH_I386) {
+		fprintf(stderr, "pgstub export: %s: only x86 guests can be "
+			"exported so far\n", argv[optind]);
+		goto out;
+	}
+	x.elf64 = guest_arch(x.g) == GUEST_ARCH_X86_64;
 	if (build(&x, (int)cpu, &nt))
 		goto out;
 	w.total = x.data_size;

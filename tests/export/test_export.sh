@@ -12,7 +12,7 @@ img=$top_builddir/demo.elf
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/pgstub-export.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-plan 31
+plan 33
 
 core() { "${GDB:-gdb}" -q -batch -nx -ex 'set pagination off' -c "$@" 2>&1; }
 noleft() { [ -z "$(ls -A "$1" 2>/dev/null)" ]; }
@@ -74,6 +74,17 @@ st=$?
 [ $st -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] &&
 	printf '%s\n' "$err" | grep -q "cannot create .*No such file or directory"
 ok "unwritable path: exit 1 and one clear line" $?
+
+head -c 100000 /dev/urandom > "$dir/garbage.img"
+err=$("$PGSTUB" export --paging "$dir/garbage.img" "$dir/f/g.core" 2>&1)
+st=$?
+[ $st -eq 1 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && noleft "$dir/f"
+ok "garbage image: exit 1, one line, no file" $?
+err=$("$PGSTUB" export --paging --cpu 7 "$img" "$dir/f/g.core" 2>&1;
+      "$PGSTUB" export "$img" "$dir/f/g.core" 2>&1)
+[ "$err" = "pgstub export: --cpu: $img has vCPUs 0..1
+pgstub export: only --paging exports exist (the dump itself is the physical one)" ] && noleft "$dir/f"
+ok "absent vCPU, missing --paging: clear errors, no file" $?
 
 echo old > "$dir/f/out.core"
 err=$( (ulimit -f 1024; "$PGSTUB" export --paging "$img" "$dir/f/out.core") 2>&1)

@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/gdb/lib.sh"
 img=$top_builddir/demo.elf
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
-plan 23
+plan 24
 
 sh_run() { "$PGSTUB" shell "$@" 2>&1; }
 
@@ -59,6 +59,14 @@ expect_line "stdin script: \$sp is substituted for the monitor" 'gpa: 0x1ff0000'
 printf '%s\n' "$out" | grep -q Unmapped
 [ $? -ne 0 ]
 ok "stdin script: nothing runs after quit" $?
+
+head -c 4096 /dev/urandom > "${TMPDIR:-/tmp}/pgstub-shell-garbage.$$"
+out=$(sh_run "${TMPDIR:-/tmp}/pgstub-shell-garbage.$$" -c 'info mem')
+st=$?
+rm -f "${TMPDIR:-/tmp}/pgstub-shell-garbage.$$"
+[ $st -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] &&
+	printf '%s\n' "$out" | grep -q '^pgstub: '
+ok "garbage image: exit 1 with one line" $?
 
 printf '%s' "$(sh_run "$img" -c 'frobnicate' -c 'disas $pc 1')" | grep -q "$(printf '\033')"
 [ $? -ne 0 ]
