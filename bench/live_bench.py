@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""pgstub-over-QEMU vs GDB on QEMU's gdbstub directly, one guest, one run.
+
+Boots the tests/live guest (x86_64, TCG, 512M in a shared RAM file) and
+times, through gdb in batch mode, for each of: QEMU directly, pgstub
+--qemu, pgstub --qemu --qemu-ram --qmp:
+  - stepi round trip (N single-steps, mean per step);
+  - `dump binary memory` of 64 MiB of kernel VA (the direct map).
+Usage: bench/live_bench.py [PGSTUB] (default: ./pgstub). Prints a table.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "live"))
+from live_guest import Guest, free_port  # noqa: E402
+
+PGSTUB = sys.argv[1] if len(sys.argv) > 1 else "./pgstub"
+STEPS = int(os.environ.get("LIVE_BENCH_STEPS", "300"))
+MIB = int(os.environ.get("LIVE_BENCH_MIB", "64"))
+
+GDB_PY = r'''
+import gdb, time
+gdb.execute("target remote %(target)s")
+pob = int(gdb.parse_and_eval("*(unsigned long *)0x%(pob)x")) & (2**64 - 1)
+gdb.execute("stepi")
+t = time.perf_counter()
+for _ in range(%(steps)d):
+    gdb.execute("stepi", to_string=True)
+step = (time.perf_counter() - t) / %(steps)d
+t = time.perf_counter()
+gdb.execute("dump binary memory %(out)s 0x%%x 0x%%x" %% (pob, pob + %(bytes)d))
+read = time.perf_counter() - t
+print("BENCH step_us=%%.1f read_s=%%.3f" %% (step * 1e6, read))
+gdb.execute("detach")
+'''
+
+
+def run(target, g, out):
+    script = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
+    script.write(GDB_PY % dict(target=target, pob=g.ksym["page_offset_base"],
+                               steps=STEPS, out=out, bytes=MIB << 20))
+    script.close()
+    r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", script.name],
+                       capture_output=True, text=True, timeout=1800)
+    os.unlink(script.name)
+    m = re.search(r"BENCH step_us=([\d.]+) read_s=([\d.]+)", r.stdout)
+    if not m:
+        raise RuntimeError(r.stdout[-800:] + r.stderr[-800:])
+    size = os.path.getsize(out)
+    return float(m.group(1)), float(m.group(2)), size
+
+
+def pgstub(args):
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="pgstub-bench-")
+    p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
+                         stdout=log, stderr=log)
+    for _ in range(200):
+        if b"listening on" in open(log.name, "rb").read():
+            break
+        time.sleep(0.05)
+    return p, port
+
+
+def main():
+    why = Guest.available()
+    if why:
+        print("skipped: %s" % why)
+        return 0
+    work = tempfile.mkdtemp(prefix="pgstub-live-bench-")
+    g = Guest(work)
+    g.boot()
+    out = os.path.join(work, "dump.bin")
+    rows = []
+    try:
+        rows.append(("QEMU gdbstub directly",) +
+                    run("127.0.0.1:%d" % g.gdb_port, g, out))
+        for name, extra in (("pgstub --qemu", []),
+                            ("pgstub --qemu --qemu-ram --qmp",
+                             ["--qemu-ram", g.ram, "--qmp", g.qmp])):
+            p, port = pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port] + extra)
+            try:
+                rows.append((name,) + run("127.0.0.1:%d" % port, g, out))
+            finally:
+                p.kill()
+                p.wait()
+                time.sleep(0.3)
+    finally:
+        g.quit()
+    base_step, base_read = rows[0][1], rows[0][2]
+    print("%d stepi, %d MiB of kernel VA (direct map), x86_64 TCG, QEMU %s"
+          % (STEPS, MIB, "7.2"))
+    print("%-34s %10s %7s %10s %10s %7s" % ("", "stepi us", "x", "read s",
+                                          "MiB/s", "x"))
+    for name, step, read, size in rows:
+        print("%-34s %10.1f %7.2f %10.3f %10.1f %7.2f" % (
+            name, step, step / base_step, read, size / read / (1 << 20),
+            base_read / read))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
