@@ -313,6 +313,9 @@ static char **complete(const char *text, int start, int end)
 	}
 	return NULL;
 found:
+	/* Past the first word, commands are no arguments ("cpu <Tab>"). */
+	if (k == 0 && n > 0)
+		return NULL;
 	comp_prefix = strndup(norm, (size_t)k);
 	if (!comp_prefix)
 		return NULL;

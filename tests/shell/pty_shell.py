@@ -83,7 +83,7 @@ class Shell:
 def main():
     pgstub, image = sys.argv[1], sys.argv[2]
     home = tempfile.mkdtemp(prefix="pgstub-shell-")
-    print("1..12")
+    print("1..13")
     try:
         sh = Shell(pgstub, image, home)
         ok("prompt appears", sh.read_until(rb"\(pgstub\) $"),
@@ -113,6 +113,11 @@ def main():
         sh.send("info pg -w --ra\t")
         ok("an option completes after the command's other options",
            sh.read_until(rb"info pg -w --range $", 5), repr(sh.text()))
+        sh.send("\x15cpu \t\t")
+        time.sleep(0.3)
+        sh.read_until(rb"$^", 0.3)
+        ok("no command names offered as arguments",
+           b"gva2gpa" not in sh.text().split(b"cpu", 1)[-1], repr(sh.text()))
         sh.send("\x15disas -m ppc64l\t")   # Ctrl-U kills the line first
         ok("disassembler modes complete after -m",
            sh.read_until(rb"disas -m ppc64le $", 5), repr(sh.text()))
