@@ -22,13 +22,46 @@ const struct shell_cmd_doc shell_cmd_docs[] = {
 };
 const size_t shell_ncmd_docs = sizeof(shell_cmd_docs) / sizeof(shell_cmd_docs[0]);
 
+/*
+ * ppc64 guests (when the guest layer has them): byte order from MSR[LE]
+ * (Power ISA 3.0 Book III 4.2.1: MSR bit 63, the least significant),
+ * $pc = NIP, $sp = r1. Ubuntu/Debian ppc64el run little-endian, the
+ * default when the registers are unknown.
+ */
+static int ppc64_regs(struct session *s, enum disas_mode *m, uint64_t *pc,
+		      uint64_t *sp)
+{
+#ifdef GUEST_PPC64_HAS_GPRS
+	const struct guest_ppc64_cpu *p;
+
+	if (guest_arch(s->g) != GUEST_ARCH_PPC64)
+		return 0;
+	p = guest_ppc64_cpu(s->g, s->cpu);
+	if (!p || !(p->valid & GUEST_PPC64_HAS_GPRS)) {
+		*m = DISAS_PPC64LE;
+		return -1;
+	}
+	*m = (p->msr & 1) ? DISAS_PPC64LE : DISAS_PPC64;
+	*pc = p->nip;
+	*sp = p->gpr[1];
+	return 1;
+#else
+	(void)s; (void)m; (void)pc; (void)sp;
+	return 0;
+#endif
+}
+
 /* The instruction set the vCPU runs: CR0.PE, EFER.LMA and CS.L / CS.D. */
 static enum disas_mode cpu_mode(struct session *s)
 {
 	const struct guest_x86_cpu *r = guest_x86_cpu(s->g, s->cpu);
 	/* QEMU's descriptor flags: L is bit 21, D/B bit 22 (SDM 3A 3.4.5). */
 	const uint32_t cs_l = 1u << 21, cs_d = 1u << 22;
+	enum disas_mode m;
+	uint64_t pc, sp;
 
+	if (ppc64_regs(s, &m, &pc, &sp))
+		return m;
 	if (!r)
 		return guest_arch(s->g) == GUEST_ARCH_I386 ? DISAS_X86_32 :
 							     DISAS_X86_64;
@@ -52,10 +85,17 @@ static int parse_addr(struct shell *sh, const char *arg, uint64_t *v)
 
 	if (arg && arg[0] == '$') {
 		int pc = !strcmp(arg, "$pc") || !strcmp(arg, "$rip") ||
-			 !strcmp(arg, "$eip");
+			 !strcmp(arg, "$eip") || !strcmp(arg, "$nip");
 		int sp = !strcmp(arg, "$sp") || !strcmp(arg, "$rsp") ||
-			 !strcmp(arg, "$esp");
+			 !strcmp(arg, "$esp") || !strcmp(arg, "$r1");
+		enum disas_mode m;
+		uint64_t ppc_pc, ppc_sp;
 
+		if ((pc || sp) &&
+		    ppc64_regs(&sh->s, &m, &ppc_pc, &ppc_sp) > 0) {
+			*v = pc ? ppc_pc : ppc_sp;
+			return 0;
+		}
 		if ((!pc && !sp) || !r || !(r->valid & GUEST_X86_HAS_GPRS)) {
 			gdbr_out_printf(sh->out, "%s: no such register in this "
 					"snapshot (use $pc or $sp)\n", arg);
@@ -149,13 +189,19 @@ static int cmd_disas(struct shell *sh, int argc, char **argv)
 		if (parse_addr(sh, argv[i], &addr))
 			return 1;
 	} else {
+		enum disas_mode pm;
+		uint64_t pc, sp;
+
 		r = guest_x86_cpu(sh->s.g, sh->s.cpu);
-		if (!r || !(r->valid & GUEST_X86_HAS_GPRS)) {
+		if (ppc64_regs(&sh->s, &pm, &pc, &sp) > 0) {
+			addr = pc;
+		} else if (!r || !(r->valid & GUEST_X86_HAS_GPRS)) {
 			gdbr_out_printf(sh->out, "disas: no $pc in this snapshot; "
 					"give an address\n");
 			return 1;
+		} else {
+			addr = r->rip;
 		}
-		addr = r->rip;
 	}
 	if (i + 1 < argc && (parse_u64(argv[i + 1], &n) || n == 0 ||
 			     n > MAX_DISAS)) {
