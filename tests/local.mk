@@ -5,6 +5,7 @@ include tests/stub/local.mk
 include tests/guest/local.mk
 include tests/gdb/local.mk
 include tests/realguest/local.mk
+include tests/python/local.mk
 include tests/compat/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk

@@ -6,6 +6,7 @@ pgstub_SOURCES = \
 	stub/pgstub/main.c \
 	stub/pgstub/target.c \
 	stub/pgstub/monitor.c \
+	stub/pgstub/monitor_script.c \
 	stub/pgstub/info_registers.h \
 	stub/pgstub/info_registers.c \
 	stub/pgstub/memdump.c \

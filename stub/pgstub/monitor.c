@@ -256,6 +256,10 @@ usage:
 static int cmd_xp(struct session *s, int argc, char **argv, gdbr_out *out);
 static int cmd_x(struct session *s, int argc, char **argv, gdbr_out *out);
 static int cmd_help(struct session *s, int argc, char **argv, gdbr_out *out);
+/* For scripts (monitor_script.c). */
+int monitor_cmd_version(struct session *s, int argc, char **argv, gdbr_out *out);
+int monitor_cmd_vtop_json(struct session *s, int argc, char **argv, gdbr_out *out);
+int monitor_cmd_rc(struct session *s, int argc, char **argv, gdbr_out *out);
 
 static const struct cmd commands[] = {
 	{ "info pg", "[--range A B] [-w] [-x] [-u] [-s] [--json]",
@@ -273,6 +277,12 @@ static const struct cmd commands[] = {
 	{ "cpu", "N", "select the vCPU (0-based; GDB's thread N+1 too)", cmd_cpu },
 	{ "nested", "ept|npt ROOT [--5level] | off",
 	  "translate through nested (stage 2) tables", cmd_nested },
+	{ "pgstub-version", "", "identify the stub (for scripts)",
+	  monitor_cmd_version },
+	{ "vtop-json", "ADDR", "vtop as one line of JSON (for scripts)",
+	  monitor_cmd_vtop_json },
+	{ "rc", "[--cpu N] CMD...", "run CMD, then print its status as rc=N",
+	  monitor_cmd_rc },
 	{ "help", "", "list commands", cmd_help },
 };
 

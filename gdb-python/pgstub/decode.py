@@ -1,0 +1,435 @@
+# Decoders for raw paging entries: x86 (32-bit, PAE, IA-32e 4/5-level, AMD
+# NPT), Intel EPT, ppc64 hashed page-table entries and SLB entries.  Pure
+# Python with no gdb import, so the tests can run it under plain python3.
+"""Decode raw page-table entries into flags, page frame and page size.
+
+Levels are numbered as Linux does, from the leaf table up: 1 = PT (pte_t),
+2 = PD (pmd_t), 3 = PDPT (pud_t), 4 = PML4 (p4d_t), 5 = PML5 (pgd_t under
+5-level paging).  Bit positions follow the Intel SDM volume 3A section 4
+(x86), 3C section 29.3 (EPT) and the Power ISA book III (HPTE, SLB).
+"""
+
+X86_64 = "x86-64"   # IA-32e 4- and 5-level paging, AMD NPT
+PAE = "pae"
+X86_32 = "x86-32"
+EPT = "ept"
+FORMATS = (X86_64, PAE, X86_32, EPT)
+
+M64 = (1 << 64) - 1
+ADDR_MASK = 0x000FFFFFFFFFF000   # bits 51:12, MAXPHYADDR taken as 52
+
+KB, MB, GB = 1 << 10, 1 << 20, 1 << 30
+
+# Entry names by format and level, for messages and the pte command.
+LEVEL_NAMES = {
+    X86_64: {1: "PTE", 2: "PDE", 3: "PDPTE", 4: "PML4E", 5: "PML5E"},
+    PAE: {1: "PTE", 2: "PDE", 3: "PDPTE"},
+    X86_32: {1: "PTE", 2: "PDE"},
+    EPT: {1: "EPT PTE", 2: "EPT PDE", 3: "EPT PDPTE", 4: "EPT PML4E",
+          5: "EPT PML5E"},
+}
+
+# Aliases accepted for --level (Linux type names and table names).
+LEVEL_ALIASES = {
+    "pte": 1, "pt": 1, "pmd": 2, "pd": 2, "pde": 2, "pud": 3, "pdpt": 3,
+    "pdpte": 3, "p4d": 4, "pml4": 4, "pml4e": 4, "pgd": 5, "pml5": 5,
+    "pml5e": 5,
+}
+
+
+def size_text(size):
+    """4096 -> '4K', 2 MiB -> '2M', 1 GiB -> '1G', 16 GiB -> '16G'."""
+    for unit, suffix in ((GB, "G"), (MB, "M"), (KB, "K")):
+        if size >= unit and size % unit == 0:
+            return "%d%s" % (size // unit, suffix)
+    return "%d" % size
+
+
+def parse_level(text):
+    """'2', 'pmd', 'PD' -> 2; raise ValueError otherwise."""
+    t = text.strip().lower()
+    if t in LEVEL_ALIASES:
+        return LEVEL_ALIASES[t]
+    try:
+        n = int(t, 0)
+    except ValueError:
+        raise ValueError("bad level '%s' (1-5, or pte/pmd/pud/p4d/pgd)"
+                         % text) from None
+    if not 1 <= n <= 5:
+        raise ValueError("bad level '%s' (1-5, or pte/pmd/pud/p4d/pgd)"
+                         % text)
+    return n
+
+
+class Decoded:
+    """One decoded entry.
+
+    value: raw value (a tuple of two for HPTE and SLB); present: bool;
+    leaf: maps a page (False for a table pointer); flags: list of names in
+    bit order; size: page size in bytes or None; pa: page or table physical
+    address or None; rsvd: reserved bits set; extra: list of trailing
+    'name value' words; text: the whole line without the label.
+    """
+
+    def __init__(self, value, width=16, kind=None):
+        self.kind = kind
+        self.value = value
+        self.width = width
+        self.present = False
+        self.leaf = False
+        self.flags = []
+        self.size = None
+        self.pa = None
+        self.rsvd = 0
+        self.extra = []
+
+    def raw_text(self):
+        if isinstance(self.value, tuple):
+            return " ".join("0x%0*x" % (self.width, v) for v in self.value)
+        return "0x%0*x" % (self.width, self.value)
+
+    def tail_words(self):
+        """What follows the flags: size, pfn/table, reserved, extras."""
+        if self.kind in ("hpte", "slb"):
+            return list(self.extra) if self.present else []
+        words = []
+        if self.present and self.pa is not None:
+            if self.leaf:
+                if self.size is not None and self.size != 4096:
+                    words.append(size_text(self.size))
+                words.append("pfn 0x%x" % (self.pa >> 12))
+            else:
+                words.append("table 0x%x" % self.pa)
+        if self.rsvd:
+            words.append("rsvd 0x%x" % self.rsvd)
+        words.extend(self.extra)
+        return words
+
+    def flags_text(self):
+        if not self.present:
+            return "[invalid]" if self.kind in ("hpte", "slb") \
+                else "[not present]"
+        return "[" + " ".join(self.flags) + "]"
+
+    def text(self):
+        """'0x... [P W ...] pfn 0x...' (no label)."""
+        return " ".join([self.raw_text(), self.flags_text()] +
+                        self.tail_words())
+
+    def __str__(self):
+        return self.text()
+
+
+def _bits(hi, lo):
+    return ((1 << (hi - lo + 1)) - 1) << lo
+
+
+def decode_x86(value, level=1, fmt=X86_64):
+    """Decode an x86 paging-structure entry (SDM 3A tables 4-4 to 4-20).
+
+    fmt is X86_64 (also AMD NPT), PAE or X86_32; level 1..5 as in the module
+    docstring (PAE has 3 levels, 32-bit paging 2; higher numbers are the
+    top level, as Linux folds them).
+    """
+    if fmt == X86_32:
+        level = min(level, 2)
+        value &= 0xFFFFFFFF
+        d = Decoded(value, 8, kind=fmt)
+    else:
+        if fmt == PAE:
+            level = min(level, 3)
+        value &= M64
+        d = Decoded(value, kind=fmt)
+    if not value & 1:
+        return d
+    d.present = True
+    names = ["P", "W", "U", "PWT", "PCD", "A", "D"]
+
+    if fmt == PAE and level == 3:
+        # SDM 3A 4.4.1: a PDPTE has only P, PWT and PCD; bits 2:1, 8:5 and
+        # 63:MAXPHYADDR are reserved (checked when CR3 is loaded).
+        for bit, name in ((0, "P"), (3, "PWT"), (4, "PCD")):
+            if value >> bit & 1:
+                d.flags.append(name)
+        d.rsvd = value & (_bits(2, 1) | _bits(8, 5) | _bits(63, 52))
+        if d.rsvd:
+            d.flags.append("RSVD")
+        d.pa = value & ADDR_MASK
+        d.extra += _soft_bits(value, _bits(11, 9))
+        return d
+
+    for bit, name in enumerate(names):
+        if value >> bit & 1:
+            d.flags.append(name)
+    ps = bool(value >> 7 & 1)
+    if level == 1:
+        d.leaf = True
+        if ps:
+            d.flags.append("PAT")
+    elif ps and (level == 2 or (level == 3 and fmt == X86_64)):
+        d.leaf = True
+        d.flags.append("PS")
+    elif ps:
+        d.flags.append("PS")   # reserved at this level; reported below
+    if value >> 8 & 1:
+        d.flags.append("G")
+
+    if fmt == X86_32:
+        if d.leaf and level == 2:
+            # SDM 3A table 4-4: a 4M page; PSE-36 puts PA bits 39:32 in
+            # bits 20:13 and bit 21 is reserved.
+            d.size = 4 * MB
+            d.pa = (value & 0xFFC00000) | ((value >> 13 & 0xFF) << 32)
+            if value >> 12 & 1:
+                d.flags.append("PAT")
+            d.rsvd = value & (1 << 21)
+        else:
+            d.size = 4096 if d.leaf else None
+            d.pa = value & 0xFFFFF000
+        if d.rsvd:
+            d.flags.append("RSVD")
+        d.extra += _soft_bits(value, _bits(11, 9))
+        return d
+
+    rsvd = 0
+    if ps and not d.leaf:
+        rsvd |= 1 << 7   # PS in a PML4E/PML5E
+    if d.leaf and level >= 2:
+        d.size = 2 * MB if level == 2 else GB
+        if value >> 12 & 1:
+            d.flags.append("PAT")
+        rsvd |= value & _bits(d.size.bit_length() - 2, 13)
+        d.pa = value & ADDR_MASK & ~(d.size - 1)
+    else:
+        d.size = 4096 if d.leaf else None
+        d.pa = value & ADDR_MASK
+    if value >> 63 & 1:
+        d.flags.append("NX")
+    if fmt == PAE:
+        rsvd |= value & _bits(62, 52)   # no protection keys under PAE
+    d.rsvd = rsvd
+    if rsvd:
+        d.flags.append("RSVD")
+    if fmt == X86_64 and d.leaf:
+        # Bits 62:59 hold the protection key of a leaf (CR4.PKE/PKS).
+        pkey = value >> 59 & 0xF
+        if pkey:
+            d.extra.append("pkey %d" % pkey)
+        d.extra += _soft_bits(value, _bits(11, 9) | _bits(58, 52))
+    elif fmt == X86_64:
+        d.extra += _soft_bits(value, _bits(11, 9) | _bits(62, 52))
+    else:
+        d.extra += _soft_bits(value, _bits(11, 9))
+    return d
+
+
+def _soft_bits(value, mask):
+    """Bits the CPU ignores (software-available), as 'sw 0x...'."""
+    sw = value & mask
+    return ["sw 0x%x" % sw] if sw else []
+
+
+# SDM 3C 29.3.7: EPT memory types (table 11-8 encodings); 2, 3, 7 are
+# reserved and make a leaf an EPT misconfiguration.
+EPT_MEMTYPES = {0: "UC", 1: "WC", 4: "WT", 5: "WP", 6: "WB"}
+
+
+def decode_ept(value, level=1):
+    """Decode an EPT paging-structure entry (SDM 3C tables 29-1 to 29-7)."""
+    value &= M64
+    d = Decoded(value, kind=EPT)
+    if not value & 7:
+        return d   # SDM 3C 29.3.2: not present when bits 2:0 are clear
+    d.present = True
+    for bit, name in ((0, "R"), (1, "W"), (2, "X")):
+        if value >> bit & 1:
+            d.flags.append(name)
+    ps = bool(value >> 7 & 1)
+    d.leaf = level == 1 or (ps and level in (2, 3))
+    rsvd = 0
+    misconfig = (value & 3) == 2   # write without read
+    if d.leaf:
+        mt = value >> 3 & 7
+        if mt in EPT_MEMTYPES:
+            d.flags.append(EPT_MEMTYPES[mt])
+        else:
+            d.flags.append("MT%d" % mt)
+            misconfig = True
+        if value >> 6 & 1:
+            d.flags.append("IPAT")
+        if ps and level in (2, 3):
+            d.flags.append("PS")
+    else:
+        # Bits 6:3 (and 7 above the PDPT) are reserved in a table pointer.
+        rsvd |= value & _bits(6, 3)
+        if ps:
+            d.flags.append("PS")
+            rsvd |= 1 << 7
+    if value >> 8 & 1:
+        d.flags.append("A")
+    if d.leaf and value >> 9 & 1:
+        d.flags.append("D")
+    if value >> 10 & 1:
+        d.flags.append("XU")   # user-mode execute (mode-based control)
+    if d.leaf and value >> 63 & 1:
+        d.flags.append("SVE")  # suppress #VE
+    if d.leaf and level >= 2:
+        d.size = 2 * MB if level == 2 else GB
+        rsvd |= value & _bits(d.size.bit_length() - 2, 12)
+        d.pa = value & ADDR_MASK & ~(d.size - 1)
+    else:
+        d.size = 4096 if d.leaf else None
+        d.pa = value & ADDR_MASK
+    d.rsvd = rsvd
+    if rsvd:
+        d.flags.append("RSVD")
+    if misconfig:
+        d.flags.append("MISCONFIG")
+    sw = value & (_bits(11, 11) | _bits(62, 52))
+    if not d.leaf:
+        sw |= value & (1 << 9)   # D is ignored in a table pointer
+    if level == 1:
+        sw |= value & (1 << 7)   # and PS in a PTE
+    if sw:
+        d.extra.append("sw 0x%x" % sw)
+    return d
+
+
+# ------------------------------------------------------------------ ppc64
+
+# Power ISA v3.0B book III 5.7.7.1 (HPTE) with the low bits Linux gives
+# its software fields (HPTE_V_LOCK 0x8, HPTE_V_BOLTED 0x10).
+HPTE_V_VALID = 0x1
+HPTE_V_SECONDARY = 0x2
+HPTE_V_LARGE = 0x4
+HPTE_V_LOCK = 0x8
+HPTE_V_BOLTED = 0x10
+HPTE_V_AVPN = 0x3FFFFFFFFFFFFF80
+HPTE_R_RPN = 0x0FFFFFFFFFFFF000
+
+# Base page shift -> [(actual page shift, LP encoding)] as POWER7, POWER8
+# and POWER9 advertise them in ibm,segment-page-sizes.
+HPTE_PAGE_ENC = {
+    16: [(16, 0x1), (24, 0x8)],
+    24: [(24, 0x0)],
+    12: [(16, 0x7), (24, 0x38)],
+    34: [(34, 0x3)],
+}
+
+SEGMENTS = {0: "256M", 1: "1T"}
+
+
+def hpte_page_shifts(r, base_shift=None):
+    """(base, actual) page shifts of a large-page HPTE from its LP bits.
+
+    Only the candidates whose LP encoding matches the low RPN bits are
+    returned; the encodings are disjoint, so there is at most one unless
+    base_shift is None and the entry is malformed.
+    """
+    found = []
+    for base, encs in HPTE_PAGE_ENC.items():
+        if base_shift is not None and base != base_shift:
+            continue
+        for shift, enc in encs:
+            mask = ((1 << shift) - 1) & HPTE_R_RPN
+            if r & mask == enc << 12:
+                found.append((base, shift))
+    return found
+
+
+def decode_hpte(v, r, base_shift=None):
+    """Decode a 64-bit hashed page-table entry (dwords v, r, host order)."""
+    v &= M64
+    r &= M64
+    d = Decoded((v, r), kind="hpte")
+    if not v & HPTE_V_VALID:
+        return d
+    d.present = True
+    d.leaf = True
+    d.flags.append("V")
+    if v & HPTE_V_LARGE:
+        d.flags.append("L")
+    if v & HPTE_V_SECONDARY:
+        d.flags.append("H")
+    if v & HPTE_V_LOCK:
+        d.flags.append("LOCK")
+    if v & HPTE_V_BOLTED:
+        d.flags.append("BOLTED")
+    for mask, name in ((0x100, "R"), (0x80, "C"), (0x40, "W"), (0x20, "I"),
+                       (0x10, "M"), (0x8, "G"), (0x4, "N")):
+        if r & mask:
+            d.flags.append(name)
+    b = v >> 62
+    seg = SEGMENTS.get(b, "B=%d" % b)
+    avpn = (v & HPTE_V_AVPN) >> 7
+    d.extra.append("seg %s avpn 0x%x" % (seg, avpn))
+    if not v & HPTE_V_LARGE:
+        shifts = [(12, 12)]
+    else:
+        shifts = hpte_page_shifts(r, base_shift)
+    if len(shifts) == 1:
+        base, shift = shifts[0]
+        d.size = 1 << shift
+        d.pa = r & HPTE_R_RPN & ~(d.size - 1)
+        size = size_text(d.size)
+        if base != shift:
+            size += "@" + size_text(1 << base)
+        d.extra.append("%s pa 0x%x" % (size, d.pa))
+    else:
+        d.extra.append("size ? lp 0x%x" % ((r >> 12) & 0xFF))
+    pp = (r >> 63) << 2 | (r & 3)
+    key = (r >> 60 & 3) << 3 | (r >> 9 & 7)
+    d.extra.append("pp %d key %d" % (pp, key))
+    return d
+
+
+# Power ISA book III 5.7.6.1 (slbmte RB and RS layout), as Linux names them.
+SLB_ESID_V = 0x08000000
+SLB_VSID_B_1T = 0x4000000000000000
+SLB_VSID_FLAGS = ((0x800, "Ks"), (0x400, "Kp"), (0x200, "N"), (0x100, "L"),
+                  (0x80, "C"))
+SLB_LP = {0x000: "4K", 0x110: "64K", 0x100: "16M", 0x120: "16G"}
+
+
+def decode_slb(esid, vsid):
+    """Decode an SLB entry (the ESID and VSID doublewords of slbmte)."""
+    esid &= M64
+    vsid &= M64
+    d = Decoded((esid, vsid), kind="slb")
+    if not esid & SLB_ESID_V:
+        return d
+    d.present = True
+    d.flags.append("V")
+    for mask, name in SLB_VSID_FLAGS:
+        if vsid & mask:
+            d.flags.append(name)
+    b = vsid >> 62
+    if b == 1:
+        seg, eshift, vshift = "1T", 40, 24
+    else:
+        seg, eshift, vshift = SEGMENTS.get(b, "B=%d" % b), 28, 12
+    base = SLB_LP.get(vsid & 0x130, "LP=%d" % (vsid >> 4 & 3))
+    d.extra.append("%s esid 0x%x vsid 0x%x %s slot %d" % (
+        seg, esid >> eshift, (vsid & ((1 << 62) - 1)) >> vshift, base,
+        esid & 0xFFF))
+    return d
+
+
+# ------------------------------------------------------------------ facade
+
+def decode(value, kind=X86_64, level=1):
+    """Decode by kind: X86_64, PAE, X86_32, EPT."""
+    if kind == EPT:
+        return decode_ept(value, level)
+    if kind not in (X86_64, PAE, X86_32):
+        raise ValueError("unknown entry kind %r" % (kind,))
+    return decode_x86(value, level, kind)
+
+
+def describe(label, d):
+    """The one-line form printers and the pte command print."""
+    return "%s %s" % (label, d.text()) if label else d.text()
+
+
+hpte = decode_hpte
+slb = decode_slb

@@ -1,0 +1,208 @@
+# Pretty-printers (gdb.printing) for the Linux kernel's page-table types:
+# x86 pte_t/pmd_t/pud_t/p4d_t/pgd_t, ppc64 struct hash_pte and SLB entries,
+# and EPT entry types; each prints one decoded line (see decode.py).
+"""Pretty-printers for page-table entry types.
+
+`info pretty-printer` lists them as the `pgstub` collection with one
+subprinter per type; `disable pretty-printer global pgstub;pte_t` turns one
+off.  register_type() adds a type name of your own (an EPT entry typedef in
+a hypervisor, say).
+"""
+
+import gdb
+import gdb.printing
+
+from . import decode as D
+
+# Linux type name -> level (1 = leaf table), for x86.
+X86_TYPES = {"pte_t": 1, "pmd_t": 2, "pud_t": 3, "p4d_t": 4, "pgd_t": 5}
+
+# Type name -> (kind, level); kinds: "x86" (by size and architecture),
+# D.EPT, "hpte", "slb".
+_types = {name: ("x86", lvl) for name, lvl in X86_TYPES.items()}
+_types.update({
+    "hash_pte": ("hpte", 0),
+    "epte_t": (D.EPT, 1),
+    "ept_pte_t": (D.EPT, 1),
+    "ept_pde_t": (D.EPT, 2),
+    "ept_pdpte_t": (D.EPT, 3),
+    "ept_pml4e_t": (D.EPT, 4),
+    "ept_pml5e_t": (D.EPT, 5),
+})
+
+
+def register_type(name, kind, level=1):
+    """Print values of type NAME as entries of KIND ('x86', 'ept', 'pae',
+    'x86-32', 'x86-64', 'hpte', 'slb') at LEVEL (1 = leaf table)."""
+    if kind not in ("x86", "hpte", "slb") + D.FORMATS:
+        raise ValueError("unknown kind %r" % (kind,))
+    _types[name] = (kind, level)
+    _printer.add_subprinter(name)
+
+
+def arch_name():
+    """The current architecture's name ('i386:x86-64', 'i386', 'powerpc:…')."""
+    try:
+        frame = gdb.selected_frame()
+        return frame.architecture().name()
+    except gdb.error:
+        pass
+    try:
+        return gdb.selected_inferior().architecture().name()
+    except (gdb.error, AttributeError):
+        return ""
+
+
+def target_little_endian():
+    try:
+        text = gdb.execute("show endian", to_string=True)
+    except gdb.error:
+        return True
+    return "little endian" in text
+
+
+def _int_type(t):
+    return t.code in (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_ENUM,
+                      gdb.TYPE_CODE_BOOL, gdb.TYPE_CODE_CHAR)
+
+
+def raw_value(val):
+    """The entry's bits: the value itself, or its one integer member that
+    covers the whole type (pte_t's pte, a union's pte, pmd_t's pud.p4d…)."""
+    t = val.type.strip_typedefs()
+    if _int_type(t):
+        return int(val) & ((1 << (8 * t.sizeof)) - 1)
+    if t.code not in (gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION):
+        raise ValueError("not an integer or a struct")
+    fields = [f for f in t.fields() if not f.artificial and
+              f.type.strip_typedefs().sizeof == t.sizeof and
+              getattr(f, "bitpos", 0) == 0]
+    for f in fields:
+        if _int_type(f.type.strip_typedefs()):
+            return raw_value(val[f])
+    for f in fields:
+        try:
+            return raw_value(val[f])
+        except ValueError:
+            continue
+    raise ValueError("no integer member spans %s" % val.type)
+
+
+def _be64(val, field):
+    """A __be64 member: byte-swapped on a little-endian target."""
+    v = int(val[field]) & D.M64
+    ftype = val[field].type
+    names = []
+    t = ftype
+    while t.code == gdb.TYPE_CODE_TYPEDEF:
+        names.append(t.name)
+        t = t.target()
+    if "__be64" in names and target_little_endian():
+        v = int.from_bytes(v.to_bytes(8, "little"), "big")
+    return v
+
+
+def x86_format(size, level):
+    """(format, level) for an x86 type of SIZE bytes named for LEVEL."""
+    if size == 4:
+        return D.X86_32, min(level, 2)
+    arch = arch_name()
+    if arch and "64" not in arch and arch.startswith("i386"):
+        # An 8-byte entry on a 32-bit kernel: PAE; pgd/p4d/pud are PDPTEs.
+        return D.PAE, min(level, 3)
+    return D.X86_64, level
+
+
+def decode_value(val, kind, level):
+    """Decode a gdb.Value of a registered type; None if it does not apply."""
+    if kind == "hpte":
+        return D.decode_hpte(_be64(val, "v"), _be64(val, "r"))
+    if kind == "slb":
+        return D.decode_slb(_be64(val, "esid"), _be64(val, "vsid"))
+    raw = raw_value(val)
+    size = val.type.strip_typedefs().sizeof
+    if kind == "x86":
+        arch = arch_name()
+        if arch.startswith("powerpc") or arch.startswith("rs6000"):
+            return None   # ppc64's pte_t is Linux's own format
+        fmt, level = x86_format(size, level)
+        return D.decode_x86(raw, level, fmt)
+    if kind == D.EPT:
+        return D.decode_ept(raw, level)
+    return D.decode_x86(raw, level, kind)
+
+
+class EntryPrinter:
+    """Prints one entry as 'NAME 0x… [FLAGS] …'."""
+
+    def __init__(self, label, decoded):
+        self.label = label
+        self.decoded = decoded
+
+    def to_string(self):
+        return D.describe(self.label, self.decoded)
+
+
+def _type_names(t):
+    """Names along the typedef chain, outermost first (cv dropped)."""
+    while True:
+        t = t.unqualified()
+        name = t.name or t.tag
+        if name:
+            yield name, t
+        if t.code != gdb.TYPE_CODE_TYPEDEF:
+            return
+        t = t.target()
+
+
+def _is_slb(t):
+    t = t.strip_typedefs()
+    if t.code != gdb.TYPE_CODE_STRUCT:
+        return False
+    names = [f.name for f in t.fields()]
+    return names[:2] == ["esid", "vsid"]
+
+
+class PgstubPrinter(gdb.printing.PrettyPrinter):
+    """The `pgstub` collection: one subprinter per type name."""
+
+    def __init__(self):
+        super().__init__("pgstub", [])
+        for name in _types:
+            self.add_subprinter(name)
+        self.add_subprinter("slb")
+
+    def add_subprinter(self, name):
+        if not any(s.name == name for s in self.subprinters):
+            self.subprinters.append(gdb.printing.SubPrettyPrinter(name))
+
+    def _enabled(self, name):
+        return any(s.name == name and s.enabled for s in self.subprinters)
+
+    def __call__(self, val):
+        if not self.enabled:
+            return None
+        for name, _ in _type_names(val.type):
+            if name in _types and self._enabled(name):
+                kind, level = _types[name]
+                break
+        else:
+            if not (_is_slb(val.type) and self._enabled("slb")):
+                return None
+            name, kind, level = "slb", "slb", 0
+        try:
+            d = decode_value(val, kind, level)
+        except (ValueError, gdb.error):
+            return None
+        if d is None:
+            return None
+        label = "slb" if kind == "slb" else name
+        return EntryPrinter(label, d)
+
+
+_printer = PgstubPrinter()
+
+
+def register(objfile=None):
+    """Register the collection (globally by default); safe to repeat."""
+    gdb.printing.register_pretty_printer(objfile, _printer, replace=True)

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+# Unit tests of gdb-python/pgstub/decode.py under plain python3 (TAP):
+# hand-checked lines for each format and level, then every flag
+# combination of every format and level against the bit tables in oracle.py.
+import os
+import sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+top = os.environ.get("top_srcdir") or os.path.join(here, "..", "..")
+sys.path.insert(0, os.path.join(top, "gdb-python"))
+sys.path.insert(0, here)
+
+from pgstub import decode as D  # noqa: E402
+import oracle  # noqa: E402
+
+n = 0
+failed = 0
+
+
+def ok(name, cond, diag=""):
+    global n, failed
+    n += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
+    if not cond:
+        failed += 1
+        for line in diag.splitlines():
+            print("#   " + line)
+
+
+def check(name, got, want):
+    ok(name, got == want, "got:  %s\nwant: %s" % (got, want))
+
+
+# Hand-checked decodings (values worked out from the manuals' tables).
+GOLDEN = [
+    # the issue's example: P W U A D, NX, frame 0x1234
+    ("pte_t", D.X86_64, 1, 0x8000000001234067,
+     "pte_t 0x8000000001234067 [P W U A D NX] pfn 0x1234"),
+    ("pte_t", D.X86_64, 1, 0, "pte_t 0x0000000000000000 [not present]"),
+    # swap-style non-present value: still just not present
+    ("pte_t", D.X86_64, 1, 0x7ffffffffffffe00,
+     "pte_t 0x7ffffffffffffe00 [not present]"),
+    # PAT (bit 7) and G on a 4K page; a protection key and Linux's
+    # _PAGE_SPECIAL (bit 9, software)
+    ("pte_t", D.X86_64, 1, 0x2800000000abc381,
+     "pte_t 0x2800000000abc381 [P PAT G] pfn 0xabc pkey 5 sw 0x200"),
+    # kernel 2M text page: P A D PS G, frame 0x200000
+    ("pmd_t", D.X86_64, 2, 0x00000000002001e1,
+     "pmd_t 0x00000000002001e1 [P A D PS G] 2M pfn 0x200"),
+    # 2M page with PAT in bit 12 (not part of the address)
+    ("pmd_t", D.X86_64, 2, 0x80000000004011e3,
+     "pmd_t 0x80000000004011e3 [P W A D PS G PAT NX] 2M pfn 0x400"),
+    # 2M page with bit 13 set: reserved
+    ("pmd_t", D.X86_64, 2, 0x0000000000402083,
+     "pmd_t 0x0000000000402083 [P W PS RSVD] 2M pfn 0x400 rsvd 0x2000"),
+    # a PD pointing to a table (Linux _PAGE_TABLE = 0x67)
+    ("pmd_t", D.X86_64, 2, 0x0000000000103067,
+     "pmd_t 0x0000000000103067 [P W U A D] table 0x103000"),
+    # 1G page at the PDPT
+    ("pud_t", D.X86_64, 3, 0x80000000c00000e3,
+     "pud_t 0x80000000c00000e3 [P W A D PS NX] 1G pfn 0xc0000"),
+    # PS in a PML4E is reserved
+    ("p4d_t", D.X86_64, 4, 0x0000000000102087,
+     "p4d_t 0x0000000000102087 [P W U PS RSVD] table 0x102000 rsvd 0x80"),
+    ("pgd_t", D.X86_64, 5, 0x8000000000102063,
+     "pgd_t 0x8000000000102063 [P W A D NX] table 0x102000"),
+    # PAE PDPTE: only P, PWT, PCD; bit 1 reserved
+    ("pgd_t", D.PAE, 3, 0x0000000000102001,
+     "pgd_t 0x0000000000102001 [P] table 0x102000"),
+    ("pgd_t", D.PAE, 3, 0x0000000000102013,
+     "pgd_t 0x0000000000102013 [P PCD RSVD] table 0x102000 rsvd 0x2"),
+    # PAE 2M page with NX
+    ("pmd_t", D.PAE, 2, 0x80000000006000e3,
+     "pmd_t 0x80000000006000e3 [P W A D PS NX] 2M pfn 0x600"),
+    # PAE: bit 52 reserved (no protection keys)
+    ("pte_t", D.PAE, 1, 0x0010000000001063,
+     "pte_t 0x0010000000001063 [P W A D RSVD] pfn 0x1 rsvd 0x10000000000000"),
+    # 32-bit 4M page, PSE-36 puts 0x1 into PA bits 39:32
+    ("pgd_t", D.X86_32, 2, 0x004021e3,
+     "pgd_t 0x004021e3 [P W A D PS G] 4M pfn 0x100400"),
+    ("pgd_t", D.X86_32, 2, 0x00603007,
+     "pgd_t 0x00603007 [P W U] table 0x603000"),
+    ("pte_t", D.X86_32, 1, 0x00800025,
+     "pte_t 0x00800025 [P U A] pfn 0x800"),
+    # 32-bit 4M page with bit 21 set: reserved
+    ("pgd_t", D.X86_32, 2, 0x00e00083,
+     "pgd_t 0x00e00083 [P W PS RSVD] 4M pfn 0xc00 rsvd 0x200000"),
+    # EPT: RWX, WB, IPAT
+    ("", D.EPT, 1, 0x0000000001234077,
+     "0x0000000001234077 [R W X WB IPAT] pfn 0x1234"),
+    # EPT 2M page, UC, A and D, suppress #VE
+    ("", D.EPT, 2, 0x8000000000600383,
+     "0x8000000000600383 [R W UC PS A D SVE] 2M pfn 0x600"),
+    # EPT 1G page, WB
+    ("", D.EPT, 3, 0x00000000400000b7,
+     "0x00000000400000b7 [R W X WB PS] 1G pfn 0x40000"),
+    # EPT table pointer with user-execute
+    ("", D.EPT, 4, 0x0000000000105407,
+     "0x0000000000105407 [R W X XU] table 0x105000"),
+    # EPT write-only: misconfiguration; memory type 2: misconfiguration
+    ("", D.EPT, 1, 0x0000000000001032,
+     "0x0000000000001032 [W WB MISCONFIG] pfn 0x1"),
+    ("", D.EPT, 1, 0x0000000000001011,
+     "0x0000000000001011 [R MT2 MISCONFIG] pfn 0x1"),
+    ("", D.EPT, 2, 0x0000000000000000,
+     "0x0000000000000000 [not present]"),
+]
+
+
+def hpte(v, r, base=None):
+    return D.describe("hash_pte", D.decode_hpte(v, r, base))
+
+
+def main():
+    for label, fmt, level, value, want in GOLDEN:
+        check("golden %s %s level %d 0x%x" % (label or "ept", fmt, level,
+                                              value),
+              D.describe(label, D.decode(value, fmt, level)), want)
+
+    # ppc64 HPTEs: 4K (L=0), 64K (LP 0001 in a 64K segment), 16M (LP 0,
+    # 16M segment), 16M in a 64K segment (LP 0x08), 16G (LP 3), secondary
+    # hash, 1T segment, pp0 and key bits, and an invalid entry.
+    check("hpte 4K", hpte(0x0000000123456781, 0x0000000000042196),
+          "hash_pte 0x0000000123456781 0x0000000000042196 [V R C M N] "
+          "seg 256M avpn 0x2468acf 4K pa 0x42000 pp 2 key 0")
+    check("hpte 64K", hpte(0x4000000000001a15, 0x0000000001001192),
+          "hash_pte 0x4000000000001a15 0x0000000001001192 [V L BOLTED R C "
+          "M] seg 1T avpn 0x34 64K pa 0x1000000 pp 2 key 0")
+    check("hpte 16M", hpte(0x4000000000001a15, 0x0000000001000192),
+          "hash_pte 0x4000000000001a15 0x0000000001000192 [V L BOLTED R C "
+          "M] seg 1T avpn 0x34 16M pa 0x1000000 pp 2 key 0")
+    check("hpte 16M in a 64K segment (MPSS)",
+          hpte(0x0000000000000107, 0x0000000002008190),
+          "hash_pte 0x0000000000000107 0x0000000002008190 [V L H R C M] "
+          "seg 256M avpn 0x2 16M@64K pa 0x2000000 pp 0 key 0")
+    check("hpte 16G", hpte(0x0000000000000085, 0x0000000400003190),
+          "hash_pte 0x0000000000000085 0x0000000400003190 [V L R C M] seg "
+          "256M avpn 0x1 16G pa 0x400000000 pp 0 key 0")
+    check("hpte pp0, key hi and lo", hpte(0x1, 0xb000000000000e03),
+          "hash_pte 0x0000000000000001 0xb000000000000e03 [V] seg 256M "
+          "avpn 0x0 4K pa 0x0 pp 7 key 31")
+    check("hpte undecodable LP", hpte(0x5, 0x000000000000f000),
+          "hash_pte 0x0000000000000005 0x000000000000f000 [V L] seg 256M "
+          "avpn 0x0 size ? lp 0xf pp 0 key 0")
+    check("hpte --base restricts the LP decoding",
+          hpte(0x5, 0x0000000001000000, 16),
+          "hash_pte 0x0000000000000005 0x0000000001000000 [V L] seg 256M "
+          "avpn 0x0 size ? lp 0x0 pp 0 key 0")
+    check("hpte invalid", hpte(0x4000000000001a14, 0x1),
+          "hash_pte 0x4000000000001a14 0x0000000000000001 [invalid]")
+
+    # SLB entries: 256M kernel segment with a 64K base page size, 1T
+    # segment with 16M, Ks/Kp/N/C, and an invalid one.
+    check("slb 256M 64K", D.describe("slb", D.decode_slb(
+        0xc000000008000000, 0x0000408f7c5e6590)),
+        "slb 0xc000000008000000 0x0000408f7c5e6590 [V Kp L C] 256M "
+        "esid 0xc00000000 vsid 0x408f7c5e6 64K slot 0")
+    check("slb 1T 16M", D.describe("slb", D.decode_slb(
+        0xc001000008000002, 0x40000000ab000d00)),
+        "slb 0xc001000008000002 0x40000000ab000d00 [V Ks Kp L] 1T "
+        "esid 0xc00100 vsid 0xab 16M slot 2")
+    check("slb 16G N", D.describe("slb", D.decode_slb(
+        0x0000000018000001, 0x0000000000001320)),
+        "slb 0x0000000018000001 0x0000000000001320 [V N L] 256M "
+        "esid 0x1 vsid 0x1 16G slot 1")
+    check("slb invalid", D.describe("slb", D.decode_slb(
+        0xc000000000000000, 0x1)),
+        "slb 0xc000000000000000 0x0000000000000001 [invalid]")
+
+    # Levels by name; bad levels refused.
+    check("level names", [D.parse_level(x) for x in
+                          ("pte", "PMD", "pud", "p4d", "pgd", "3", "0x2")],
+          [1, 2, 3, 4, 5, 3, 2])
+    for bad in ("0", "6", "pmdx", ""):
+        try:
+            D.parse_level(bad)
+            ok("bad level %r refused" % bad, False, "accepted")
+        except ValueError:
+            ok("bad level %r refused" % bad, True)
+
+    # Every flag combination of every x86 format and level.
+    for fmt, levels in oracle.X86_LEVELS.items():
+        for level in levels:
+            bad = []
+            count = 0
+            for bits in oracle.subsets(oracle.X86_COMBO_BITS[fmt]):
+                v = oracle.X86_FRAME[fmt] | bits
+                got = D.describe("e", D.decode(v, fmt, level))
+                want = oracle.x86_expect("e", v, fmt, level)
+                count += 1
+                if got != want and len(bad) < 3:
+                    bad.append("got:  %s\nwant: %s" % (got, want))
+            ok("%s level %d: all %d flag combinations" % (fmt, level, count),
+               not bad, "\n".join(bad))
+    for level in (1, 2, 3, 4, 5):
+        bad = []
+        count = 0
+        for bits in oracle.subsets(oracle.EPT_COMBO_BITS):
+            v = oracle.EPT_FRAME | bits
+            got = D.describe("", D.decode(v, D.EPT, level))
+            want = oracle.ept_expect("", v, level)
+            count += 1
+            if got != want and len(bad) < 3:
+                bad.append("got:  %s\nwant: %s" % (got, want))
+        ok("ept level %d: all %d flag combinations" % (level, count),
+           not bad, "\n".join(bad))
+    bad = []
+    for vb in oracle.subsets([0, 1, 3, 4, 62]):
+        for rb in oracle.subsets([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 61, 63]):
+            v, r = 0x123400 | vb, 0x0000000056789000 | rb
+            got = hpte(v, r)
+            want = oracle.hpte_expect("hash_pte", v, r, "4K",
+                                      0x56789000)
+            if got != want and len(bad) < 3:
+                bad.append("got:  %s\nwant: %s" % (got, want))
+    ok("hpte: all V and R flag combinations (4K pages)", not bad,
+       "\n".join(bad))
+    bad = []
+    for eb in oracle.subsets([27, 0, 1]):
+        for vb in oracle.subsets([4, 5, 7, 8, 9, 10, 11, 62]):
+            e, v = 0xc000000000000000 | eb, 0x0000000123456000 | vb
+            got = D.describe("slb", D.decode_slb(e, v))
+            want = oracle.slb_expect("slb", e, v)
+            if got != want and len(bad) < 3:
+                bad.append("got:  %s\nwant: %s" % (got, want))
+    ok("slb: all flag and page-size combinations", not bad, "\n".join(bad))
+
+    print("1..%d" % n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
