@@ -17,3 +17,4 @@ dist_pgstubpy_DATA = \
 	gdb-python/pgstub/remote.py
 gdbautoloaddir = $(gdbdatadir)/gdb/command
 dist_gdbautoload_DATA = gdb-python/pgstub_autoload.py
+EXTRA_DIST += gdb-python/README.md
