@@ -225,7 +225,7 @@ static int add_range(struct ranges *v, uint64_t pa, uint64_t len,
 }
 
 /*
- * Lines of the first FlatView (the "memory" address space come first):
+ * Lines of the FlatView of the "memory" address space:
  *   "  START-END (prio P, KIND): NAME[ @OFFSET]"
  * KIND "ram"/"rom"/"romd" is memory; "i/o" is a device, left out.
  */
@@ -234,13 +234,18 @@ int live_layout_parse(const char *text, const char *backend,
 		      size_t errlen)
 {
 	struct ranges v = { 0 };
-	const char *p = strstr(text, "FlatView #");
+	const char *as = strstr(text, " AS \"memory\","), *p = NULL, *q;
 	char first_ram[128] = "";
 	int pass;
 
 	*out = NULL;
 	*n = 0;
-	if (!p || !strstr(p, "AS \"memory\""))
+	/* FlatViews come in no fixed order: take the one that lists the
+	 * "memory" address space among its users. */
+	for (q = strstr(text, "FlatView #"); as && q && q < as;
+	     q = strstr(q + 1, "FlatView #"))
+		p = q;
+	if (!p)
 		return fail(err, errlen, "QEMU's memory tree has no \"memory\" "
 			    "address space");
 	/* Two passes: the first finds the RAM region at address 0 when no

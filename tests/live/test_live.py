@@ -24,6 +24,7 @@ from live_guest import Guest, free_port  # noqa: E402
 
 PGSTUB = os.environ.get("PGSTUB", "pgstub")
 results = []
+logs = []
 
 
 def ok(name, good, detail=""):
@@ -38,6 +39,7 @@ def start_pgstub(args):
     log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
     p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
                          stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    logs.append(log)
     for _ in range(200):
         if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
             break
@@ -61,7 +63,7 @@ def run_driver(tag, port, g, log):
         if m:
             seen += 1
             ok(m.group(1), m.group(2) == "ok", m.group(3))
-    if seen < 20:
+    if seen < 32:
         ok(tag + "-driver-complete", False,
            "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
                                             open(log.name).read()[-800:]))
@@ -191,6 +193,9 @@ def main():
         kill_tests(g)
     finally:
         g.kill()
+    bad = [l for log in logs for l in open(log.name, errors="replace")
+           if "Sanitizer" in l or "runtime error" in l]
+    ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
     print("1..%d" % len(results))
     return 0 if all(r[1] for r in results) else 1
 
