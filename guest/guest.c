@@ -74,6 +74,8 @@ static enum guest_format sniff(const uint8_t *p, uint64_t size)
 	if (has_sig(p, size, "KDUMP   ", 8) ||
 	    has_sig(p, size, "makedumpfile\0\0\0\0", 16))
 		return GUEST_FMT_KDUMP;
+	if (has_sig(p, size, "QEVM", 4))
+		return GUEST_FMT_MIGRATION;
 	return GUEST_FMT_AUTO;
 }
 
@@ -241,6 +243,13 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 	case GUEST_FMT_RAW:
 		rc = guest__raw_open(g, o, err, errlen);
 		break;
+	case GUEST_FMT_MIGRATION:
+		if (seen != GUEST_FMT_MIGRATION)
+			rc = guest__fail(err, errlen, "not a QEMU migration "
+					 "stream (no \"QEVM\" at file offset 0)");
+		else
+			rc = guest__migration_open(g, err, errlen);
+		break;
 	default:
 		rc = guest__fail(err, errlen, "unrecognised format (not ELF, "
 				 "not kdump; give raw options such as "
@@ -329,6 +338,8 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 	if (!ctx)
 		return guest__fail(err, errlen, "bad arguments");
 	*ctx = NULL;
+	if (g->arch == GUEST_ARCH_PPC64)
+		return guest__ppc64_ctx(g, cpu, ctx, err, errlen);
 	c = guest_x86_cpu(g, cpu);
 	if (!c)
 		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",

@@ -16,6 +16,7 @@ typedef struct guest guest;
 enum guest_arch {
 	GUEST_ARCH_X86_64,
 	GUEST_ARCH_I386,
+	GUEST_ARCH_PPC64,    /**< 64-bit Power (hash MMU: pseries, powernv) */
 };
 
 enum guest_format {
@@ -23,6 +24,7 @@ enum guest_format {
 	GUEST_FMT_ELF,       /**< QEMU dump-guest-memory ELF (physical) */
 	GUEST_FMT_KDUMP,     /**< kdump-compressed, flat or flattened */
 	GUEST_FMT_RAW,       /**< raw physical image + registers from options */
+	GUEST_FMT_MIGRATION, /**< QEMU migration stream ("QEVM", version 3) */
 	GUEST_FMT_LIVE,      /**< a running QEMU, reached through callbacks */
 };
 
@@ -60,6 +62,35 @@ struct guest_x86_cpu {
 	uint64_t fs_base, gs_base, kernel_gs_base;
 	uint64_t cr0, cr2, cr3, cr4, cr8;
 	uint64_t efer;               /**< read, inferred, or overridden */
+};
+
+/** One SLB entry as the CPU holds it (Power ISA 3.0 5.7.7.2 slbmte
+ *  layout): ESID word with V (bit 0x0800000000000000), VSID word with B,
+ *  Ks, Kp, N, L, C and LP. */
+struct guest_ppc64_slbe {
+	uint64_t esid;
+	uint64_t vsid;
+};
+
+#define GUEST_PPC64_SLB_MAX 64       /**< QEMU's MAX_SLB_ENTRIES */
+
+/** @name guest_ppc64_cpu.valid: which fields the source holds */
+/**@{*/
+#define GUEST_PPC64_HAS_GPRS 0x01u   /**< gpr, nip, msr, cr, lr, ctr, xer */
+#define GUEST_PPC64_HAS_SPRS 0x02u   /**< sdr1, lpcr, amr, pvr */
+#define GUEST_PPC64_HAS_SLB  0x04u   /**< slb[] */
+/**@}*/
+
+/** Registers of one ppc64 vCPU. */
+struct guest_ppc64_cpu {
+	unsigned valid;              /**< GUEST_PPC64_HAS_* */
+	uint64_t gpr[32];
+	uint64_t nip, msr, lr, ctr, xer;
+	uint32_t cr;                 /**< CR0 in bits 31:28 … CR7 in 3:0 */
+	uint64_t sdr1;               /**< HTABORG | HTABSIZE (powernv) */
+	uint64_t lpcr, amr, pvr;
+	unsigned nslb;               /**< entries in slb[] (valid or not) */
+	struct guest_ppc64_slbe slb[GUEST_PPC64_SLB_MAX];
 };
 
 /** Options of guest_open(); override what the image holds. */
@@ -122,6 +153,19 @@ int guest_ncpus(const guest *g);
 
 /** Registers of vCPU @p cpu (0-based). Borrowed; NULL if out of range. */
 const struct guest_x86_cpu *guest_x86_cpu(const guest *g, int cpu);
+
+/**
+ * Registers of ppc64 vCPU @p cpu (0-based). Borrowed; NULL if out of range
+ * or when the guest is not ppc64.
+ */
+const struct guest_ppc64_cpu *guest_ppc64_cpu(const guest *g, int cpu);
+
+/**
+ * pseries: the hashed page table held outside guest RAM (rebuilt from the
+ * migration stream's spapr/htab section), else NULL (powernv: the HPT is
+ * in guest RAM at SDR1's HTABORG). Borrowed.
+ */
+const pgw_htab *guest_ppc64_htab(const guest *g);
 
 /**
  * The paging context of vCPU @p cpu, created on first use from its control

@@ -64,6 +64,10 @@ struct guest {
 	/* vCPUs, filled by the source (notes or options). */
 	int ncpus;
 	struct guest_x86_cpu *cpu;
+	struct guest_ppc64_cpu *ppc;  /* ppc64 vCPUs (ncpus), or NULL */
+	/* pseries HPT outside guest RAM (migration stream), or NULL;
+	 * owned by the source. */
+	pgw_htab *htab;
 	pgw_ctx **ctx;              /* memoised by guest_cpu_ctx() */
 	int nprstatus, nqemu;       /* notes seen so far, to pair them */
 	/** Nonzero when the source says the CPU ran in long mode (EM_X86_64,
@@ -116,6 +120,12 @@ int guest__elf_open(guest *g, char *err, size_t errlen);
 int guest__kdump_open(guest *g, char *err, size_t errlen);
 int guest__raw_open(guest *g, const struct guest_open_opts *o,
 		    char *err, size_t errlen);
+int guest__migration_open(guest *g, char *err, size_t errlen);
+
+/* ppc64_cpu.c */
+/** The hash-MMU context of ppc64 vCPU @p cpu (guest_cpu_ctx for ppc64). */
+int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+		     size_t errlen);
 
 /** Little-endian loads from possibly unaligned snapshot bytes. */
 static inline uint16_t guest__le16(const uint8_t *p)

@@ -11,8 +11,13 @@ guest_libguest_la_SOURCES = \
 	guest/elf_dump.c \
 	guest/kdump.c \
 	guest/raw.c \
+	guest/migration_priv.h \
+	guest/migration.c \
+	guest/migration_vmdesc.c \
+	guest/ppc64_cpu.c \
 	guest/live.c
 guest_libguest_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest
-guest_libguest_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(KDUMPFILE_CFLAGS)
-guest_libguest_la_LIBADD = $(LIBELF_LIBS) $(KDUMPFILE_LIBS) \
+guest_libguest_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(KDUMPFILE_CFLAGS) \
+	$(JANSSON_CFLAGS)
+guest_libguest_la_LIBADD = $(LIBELF_LIBS) $(KDUMPFILE_LIBS) $(JANSSON_LIBS) \
 	walker/libpgwalk-internal.la

@@ -52,6 +52,31 @@ static int cmd_info_tlb(struct session *s, int argc, char **argv, gdbr_out *out)
 	return c ? pgw_view_tlb(c, to_out, out) < 0 : 1;
 }
 
+/* ppc64 hash MMU views; other contexts say why there is nothing. */
+static int cmd_info_slb(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	pgw_ctx *c = session_ctx(s, out);
+
+	if (c && pgw_ctx_mode(c) != PGW_MODE_PPC64_HASH) {
+		gdbr_out_printf(out, "info slb: the vCPU has no SLB (%s)\n",
+				pgw_mode_name(pgw_ctx_mode(c)));
+		return 1;
+	}
+	return c ? pgw_view_slb(c, to_out, out) < 0 : 1;
+}
+
+static int cmd_info_hpt(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	pgw_ctx *c = session_ctx(s, out);
+
+	if (c && pgw_ctx_mode(c) != PGW_MODE_PPC64_HASH) {
+		gdbr_out_printf(out, "info hpt: the vCPU has no hashed page "
+				"table (%s)\n", pgw_mode_name(pgw_ctx_mode(c)));
+		return 1;
+	}
+	return c ? pgw_view_hpt(c, to_out, out) < 0 : 1;
+}
+
 static int cmd_info_mem(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	pgw_ctx *c = session_ctx(s, out);
@@ -266,6 +291,9 @@ static const struct cmd commands[] = {
 	  "show the page tables as a folded tree", cmd_info_pg },
 	{ "info mem", "", "show the active virtual memory mappings", cmd_info_mem },
 	{ "info tlb", "", "show virtual to physical memory mappings", cmd_info_tlb },
+	{ "info slb", "", "ppc64: show the SLB (QEMU's format)", cmd_info_slb },
+	{ "info hpt", "", "ppc64: hashed page table base, size, valid HPTEs "
+	  "by page size", cmd_info_hpt },
 	{ "info registers", "[-a]", "show the cpu registers (-a: all vCPUs)",
 	  cmd_info_registers },
 	{ "gva2gpa", "ADDR", "print the guest physical address of a guest virtual address",

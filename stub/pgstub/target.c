@@ -13,6 +13,9 @@ enum reg_field {
 	RF_NONE = 0, RF_GPR0, RF_RIP = RF_GPR0 + 16, RF_RFLAGS,
 	RF_SEG0, RF_FS_BASE = RF_SEG0 + GUEST_NSEG, RF_GS_BASE, RF_KGS_BASE,
 	RF_CR0, RF_CR2, RF_CR3, RF_CR4, RF_CR8, RF_EFER,
+	/* ppc64 */
+	RF_PPC_GPR0, RF_PPC_PC = RF_PPC_GPR0 + 32, RF_PPC_MSR, RF_PPC_CR,
+	RF_PPC_LR, RF_PPC_CTR, RF_PPC_XER,
 };
 
 static const struct { const char *name; int field; } reg_names[] = {
@@ -35,21 +38,51 @@ static const struct { const char *name; int field; } reg_names[] = {
 	{ "cr4", RF_CR4 }, { "cr8", RF_CR8 }, { "efer", RF_EFER },
 };
 
+/* ppc64: r0-r31 by number, then the named ones (FPRs: not in snapshots). */
+static const struct { const char *name; int field; } ppc_reg_names[] = {
+	{ "pc", RF_PPC_PC }, { "msr", RF_PPC_MSR }, { "cr", RF_PPC_CR },
+	{ "lr", RF_PPC_LR }, { "ctr", RF_PPC_CTR }, { "xer", RF_PPC_XER },
+};
+
+static int ppc_field(const char *n)
+{
+	char *end;
+	long v;
+
+	if (n[0] == 'r' && n[1] >= '0' && n[1] <= '9') {
+		v = strtol(n + 1, &end, 10);
+		if (!*end && v >= 0 && v < 32)
+			return RF_PPC_GPR0 + (int)v;
+	}
+	for (size_t i = 0; i < sizeof(ppc_reg_names) / sizeof(*ppc_reg_names); i++)
+		if (!strcmp(n, ppc_reg_names[i].name))
+			return ppc_reg_names[i].field;
+	return RF_NONE;
+}
+
 int session_init(struct session *s, guest *g)
 {
+	int ppc = guest_arch(g) == GUEST_ARCH_PPC64;
+
 	memset(s, 0, sizeof(*s));
 	s->g = g;
-	s->tdesc = guest_arch(g) == GUEST_ARCH_I386 ? gdbr_tdesc_i386() :
+	s->tdesc = ppc ? gdbr_tdesc_ppc64() :
+		   guest_arch(g) == GUEST_ARCH_I386 ? gdbr_tdesc_i386() :
 						      gdbr_tdesc_x86_64();
 	for (int r = 0; r < gdbr_tdesc_nregs(s->tdesc) && r < 128; r++) {
 		const char *n = gdbr_tdesc_reg_name(s->tdesc, r);
 
+		if (n && ppc) {
+			s->reg_field[r] = ppc_field(n);
+			continue;
+		}
 		for (size_t i = 0; n && i < sizeof(reg_names) / sizeof(*reg_names); i++)
 			if (!strcmp(n, reg_names[i].name))
 				s->reg_field[r] = reg_names[i].field;
 	}
 	return 0;
 }
+
 
 void session_fini(struct session *s)
 {
@@ -114,6 +147,44 @@ int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 	return done ? (int)done : -1;
 }
 
+/*
+ * ppc64 registers go out in the vCPU's byte order, as QEMU's gdbstub sends
+ * them: little-endian when MSR[LE] is set (ppc64el kernels), else big.
+ */
+static int read_ppc64_register(struct session *s, int tid, int f, void *buf,
+			       size_t size)
+{
+	const struct guest_ppc64_cpu *c = guest_ppc64_cpu(s->g, tid - 1);
+	unsigned char *out = buf;
+	uint64_t v;
+
+	if (!c)
+		return -1;
+	if (!(c->valid & GUEST_PPC64_HAS_GPRS))
+		return 0;
+	if (f >= RF_PPC_GPR0 && f < RF_PPC_GPR0 + 32) {
+		v = c->gpr[f - RF_PPC_GPR0];
+	} else {
+		switch (f) {
+		case RF_PPC_PC: v = c->nip; break;
+		case RF_PPC_MSR: v = c->msr; break;
+		case RF_PPC_CR: v = c->cr; break;
+		case RF_PPC_LR: v = c->lr; break;
+		case RF_PPC_CTR: v = c->ctr; break;
+		case RF_PPC_XER: v = c->xer; break;
+		default: return 0;  /* FPRs, FPSCR: not in snapshots */
+		}
+	}
+	if (size > 8)
+		return -1;
+	for (size_t i = 0; i < size; i++) {
+		size_t shift = (c->msr & 1) ? i : size - 1 - i;
+
+		out[i] = (unsigned char)(v >> (8 * shift));
+	}
+	return (int)size;
+}
+
 static int read_register(int tid, int regno, void *buf, size_t size,
 			 void *payload)
 {
@@ -123,6 +194,8 @@ static int read_register(int tid, int regno, void *buf, size_t size,
 	unsigned need;
 	uint64_t v;
 
+	if (guest_arch(s->g) == GUEST_ARCH_PPC64)
+		return read_ppc64_register(s, tid, f, buf, size);
 	if (!c)
 		return -1;
 	if (f >= RF_GPR0 && f < RF_GPR0 + 16) {

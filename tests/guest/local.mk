@@ -1,7 +1,8 @@
 # guest/ tests: cmocka programs (one group each) on synthetic images, and a
 # TAP script on real QEMU dumps (ELF vs kdump, truncation, real guests).
 noinst_LTLIBRARIES += tests/guest/libmkdump.la
-tests_guest_libmkdump_la_SOURCES = tests/guest/mkdump.c tests/guest/mkdump.h
+tests_guest_libmkdump_la_SOURCES = tests/guest/mkdump.c tests/guest/mkdump.h \
+	tests/guest/mkmig.c tests/guest/mkmig.h
 
 guest_test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 guest_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/guest \
@@ -10,7 +11,8 @@ guest_test_ldadd = tests/guest/libmkdump.la guest/libguest.la $(CMOCKA_LIBS)
 
 guest_tests = \
 	tests/guest/test_guest_elf \
-	tests/guest/test_guest_raw
+	tests/guest/test_guest_raw \
+	tests/guest/test_guest_migration
 
 check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo
 TESTS += $(guest_tests) tests/guest/qemu_dumps.sh
@@ -25,6 +27,11 @@ tests_guest_test_guest_raw_SOURCES = tests/guest/test_guest_raw.c
 tests_guest_test_guest_raw_CFLAGS = $(guest_test_cflags)
 tests_guest_test_guest_raw_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_test_guest_raw_LDADD = $(guest_test_ldadd)
+
+tests_guest_test_guest_migration_SOURCES = tests/guest/test_guest_migration.c
+tests_guest_test_guest_migration_CFLAGS = $(guest_test_cflags)
+tests_guest_test_guest_migration_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_test_guest_migration_LDADD = $(guest_test_ldadd)
 
 tests_guest_guest_dumpinfo_SOURCES = tests/guest/guest_dumpinfo.c
 tests_guest_guest_dumpinfo_CPPFLAGS = $(guest_test_cppflags)

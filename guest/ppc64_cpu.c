@@ -1,0 +1,69 @@
+/*
+ * ppc64 vCPUs of a guest: register getters and the hash-MMU translation
+ * context built from a vCPU's SLB, MSR, AMR, LPCR and SDR1, with the HPT
+ * from the source (pseries: the migration stream) or from guest RAM at
+ * SDR1's HTABORG (powernv).
+ */
+#include "guest_priv.h"
+
+#include <stdio.h>
+
+const struct guest_ppc64_cpu *guest_ppc64_cpu(const guest *g, int cpu)
+{
+	if (!g->ppc || cpu < 0 || cpu >= g->ncpus)
+		return NULL;
+	return &g->ppc[cpu];
+}
+
+const pgw_htab *guest_ppc64_htab(const guest *g)
+{
+	return g->htab;
+}
+
+int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+		     size_t errlen)
+{
+	struct pgw_ppc64_regs r = PGW_PPC64_REGS_INIT;
+	struct pgw_ppc64_slbe slb[GUEST_PPC64_SLB_MAX];
+	const struct guest_ppc64_cpu *p = guest_ppc64_cpu(g, cpu);
+	const struct pgw_hpte_ops *hpte = NULL;
+	char msg[256] = "";
+
+	if (!p)
+		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",
+				   cpu, g->ncpus);
+	if (g->ctx[cpu]) {
+		*ctx = g->ctx[cpu];
+		return 0;
+	}
+	for (unsigned i = 0; i < p->nslb; i++) {
+		slb[i].esid = p->slb[i].esid;
+		slb[i].vsid = p->slb[i].vsid;
+	}
+	r.slb = slb;
+	r.nslb = p->nslb;
+	r.msr = p->msr;
+	r.amr = p->amr;
+	r.lpcr = p->lpcr;
+	r.sdr1 = p->sdr1;
+	/* POWER7 and later apply the AMR to data accesses (QEMU does for
+	 * every ISA 2.06+ CPU): reported in out_perms, never enforced on
+	 * the debugger's reads. */
+	r.flags = PGW_PPC64_AMR;
+	if (g->htab) {
+		/* pseries: the hypervisor's HPT, outside guest RAM. */
+		r.htab_shift = pgw_htab_shift(g->htab);
+		hpte = &pgw_htab_hpte_ops;
+	} else if (!(p->sdr1 & ~0x1fULL)) {
+		return guest__fail(err, errlen, "vCPU %d: no hashed page table "
+				   "(no spapr/htab section, SDR1 is 0x%llx)",
+				   cpu, (unsigned long long)p->sdr1);
+	}
+	if (pgw_ctx_new_ppc64_hash(&g->ctx[cpu], &r, hpte, g->htab,
+				   guest_mem_ops(g), g, msg, sizeof(msg)))
+		return guest__fail(err, errlen, "vCPU %d: %s", cpu,
+				   msg[0] ? msg : "cannot build its hash "
+				   "context");
+	*ctx = g->ctx[cpu];
+	return 0;
+}

@@ -1,0 +1,404 @@
+/*
+ * Builder of synthetic QEMU migration streams (see mkmig.h): the section
+ * framing of migration/savevm.c, RAM records of migration/ram.c, spapr/htab
+ * chunks, vmstate fields and subsections, and the trailing JSON.
+ */
+#include "mkmig.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mkmig_marks mkmig_last_marks;
+
+static int grow(struct mkmig_buf *b, size_t n)
+{
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *p;
+
+		while (cap < b->n + n)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p)
+			return -1;
+		b->p = p;
+		b->cap = cap;
+	}
+	return 0;
+}
+
+static void put(struct mkmig_buf *b, const void *p, size_t n)
+{
+	if (grow(b, n) == 0) {
+		memcpy(b->p + b->n, p, n);
+		b->n += n;
+	}
+}
+
+static void u8(struct mkmig_buf *b, unsigned v)
+{
+	uint8_t c = (uint8_t)v;
+
+	put(b, &c, 1);
+}
+
+static void be(struct mkmig_buf *b, uint64_t v, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--)
+		u8(b, (unsigned)(v >> (8 * i)) & 0xff);
+}
+
+static void name8(struct mkmig_buf *b, const char *s)
+{
+	u8(b, (unsigned)strlen(s));
+	put(b, s, strlen(s));
+}
+
+static void zeros(struct mkmig_buf *b, size_t n)
+{
+	if (grow(b, n) == 0) {
+		memset(b->p + b->n, 0, n);
+		b->n += n;
+	}
+}
+
+static void sec_full(struct mkmig_buf *b, int type, uint32_t id,
+		     const char *name, uint32_t inst, uint32_t ver)
+{
+	u8(b, (unsigned)type);
+	be(b, id, 4);
+	if (type == 1 || type == 4) {
+		name8(b, name);
+		be(b, inst, 4);
+		be(b, ver, 4);
+	}
+}
+
+static void footer(struct mkmig_buf *b, uint32_t id)
+{
+	u8(b, 0x7e);
+	be(b, id, 4);
+}
+
+/* RAM_SAVE_FLAG_* */
+enum { ZERO = 0x02, MEM_SIZE = 0x04, PAGE = 0x08, EOS = 0x10, CONT = 0x20,
+       XBZRLE = 0x40 };
+
+static void page(struct mkmig_buf *b, const char *blk, uint64_t off,
+		 const char *text)
+{
+	be(b, off | PAGE | (blk ? 0 : CONT), 8);
+	if (blk)
+		name8(b, blk);
+	if (grow(b, 4096) == 0) {
+		memset(b->p + b->n, 0, 4096);
+		snprintf((char *)b->p + b->n, 4096, "%s", text);
+		b->n += 4096;
+	}
+}
+
+static void zpage(struct mkmig_buf *b, uint64_t off)
+{
+	be(b, off | ZERO | CONT, 8);
+	u8(b, 0);
+}
+
+/* A growing JSON text. */
+struct js {
+	char *s;
+	size_t n, cap;
+};
+
+static void jp(struct js *j, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	va_start(ap, fmt);
+	k = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		return;
+	if (j->n + (size_t)k + 1 > j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 1024;
+		char *p;
+
+		while (cap < j->n + (size_t)k + 1)
+			cap *= 2;
+		p = realloc(j->s, cap);
+		if (!p)
+			return;
+		j->s = p;
+		j->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(j->s + j->n, (size_t)k + 1, fmt, ap);
+	va_end(ap);
+	j->n += (size_t)k;
+}
+
+static void jfield(struct js *j, int first, const char *name, const char *type,
+		   int size, int n)
+{
+	jp(j, "%s{\"name\": \"%s\"", first ? "" : ", ", name);
+	if (n > 1)
+		jp(j, ", \"array_len\": %d", n);
+	jp(j, ", \"type\": \"%s\", \"size\": %d}", type, size);
+}
+
+/* ppc64 vmstate_ppc_cpu fields and the cpu/slb subsection. */
+static void ppc_cpu(struct mkmig_buf *b, struct js *j, int cpu,
+		    const struct mkmig_opts *o)
+{
+	const char *slbname = o->bad_subsection ? "cpu/slc" : "cpu/slb";
+
+	zeros(b, 8);                                   /* unused */
+	for (int i = 0; i < 32; i++)
+		be(b, 0x1000u * (unsigned)cpu + (unsigned)i, 8);   /* env.gpr */
+	for (int i = 0; i < 8; i++)
+		be(b, (unsigned)i + 1, 4);                 /* env.crf */
+	be(b, 0xc000000000001230ULL + (unsigned)cpu, 8); /* env.nip */
+	for (int i = 0; i < 1024; i++) {              /* env.spr */
+		uint64_t v = 0;
+
+		switch (i) {
+		case 1: v = 0x20000000; break;            /* XER: CA */
+		case 8: v = 0xc000000000004560ULL; break; /* LR */
+		case 9: v = 0x789; break;                 /* CTR */
+		case 29: v = 0x3000000000000000ULL; break; /* AMR */
+		case 287: v = 0x004d0200; break;          /* PVR: POWER8 */
+		case 318: v = 0x381f008; break;           /* LPCR */
+		}
+		be(b, v, 8);
+	}
+	be(b, 0, 8);                                   /* env.spe_acc */
+	be(b, 0, 8);                                   /* env.reserve_addr */
+	be(b, 0x8000000000001033ULL, 8);               /* env.msr: SF IR DR RI LE */
+	be(b, 0, 8);                                   /* hflags_compat_nmsr */
+	u8(b, 5);
+	name8(b, slbname);
+	be(b, 1, 4);
+	for (int i = 0; i < 64; i++) {                /* env.slb */
+		be(b, i == 0 ? 0xc000000008000000ULL : 0, 8);
+		be(b, i == 0 ? (uint64_t)MKMIG_VSID << 12 : 0, 8);
+	}
+	jp(j, "{\"name\": \"cpu\", \"instance_id\": %d, \"vmsd_name\": \"cpu\", "
+	   "\"version\": 5, \"fields\": [", cpu);
+	jfield(j, 1, "unused", "unused_buffer", 8, 1);
+	jfield(j, 0, "env.gpr", "uint64", 8, 32);
+	jfield(j, 0, "env.crf", "uint32", 4, 8);
+	jfield(j, 0, "env.nip", "uint64", o->json_wrong_size ? 4 : 8, 1);
+	jfield(j, 0, "env.spr", "uint64", 8, 1024);
+	jfield(j, 0, "env.spe_acc", "uint64", 8, 1);
+	jfield(j, 0, "env.reserve_addr", "uint64", 8, 1);
+	jfield(j, 0, "env.msr", "uint64", 8, 1);
+	jfield(j, 0, "env.hflags_compat_nmsr", "uint64", 8, 1);
+	jp(j, "], \"subsections\": [{\"vmsd_name\": \"cpu/slb\", \"version\": 1, "
+	   "\"fields\": [");
+	jfield(j, 1, "env.slb", "slbe", 16, 64);
+	jp(j, "]}]}");
+}
+
+static void jseg(struct js *j, const char *name, int n)
+{
+	jp(j, ", {\"name\": \"%s\"", name);
+	if (n > 1)
+		jp(j, ", \"array_len\": %d", n);
+	jp(j, ", \"type\": \"struct\", \"struct\": {\"vmsd_name\": \"segment\", "
+	   "\"version\": 1, \"fields\": [");
+	jfield(j, 1, "selector", "uint32", 4, 1);
+	jfield(j, 0, "base", "uint64", 8, 1);
+	jfield(j, 0, "limit", "uint32", 4, 1);
+	jfield(j, 0, "flags", "uint32", 4, 1);
+	jp(j, "]}, \"size\": 20}");
+}
+
+static void seg(struct mkmig_buf *b, uint32_t sel, uint64_t base)
+{
+	be(b, sel, 4);
+	be(b, base, 8);
+	be(b, 0xfffff, 4);
+	be(b, 0xa09b00, 4);
+}
+
+/* x86_64 vmstate_x86_cpu, the fields pgstub reads, in QEMU's order. */
+static void x86_cpu(struct mkmig_buf *b, struct js *j, int cpu,
+		    const struct mkmig_opts *o)
+{
+	for (int i = 0; i < 16; i++)           /* env.regs, QEMU order */
+		be(b, 0x100u * (unsigned)cpu + (unsigned)i, 8);
+	be(b, 0xffffffff81000000ULL + (unsigned)cpu, o->json_wrong_size ? 4 : 8);
+	be(b, 0x246, 8);                      /* env.eflags */
+	be(b, 3, 4);                          /* env.hflags */
+	for (int i = 0; i < 6; i++)           /* env.segs */
+		seg(b, 0x10u + 8u * (unsigned)i, i == 5 ? 0xffff888000000000ULL : 0);
+	seg(b, 0, 0);                         /* ldt */
+	seg(b, 0x40, 0xfffffe0000003000ULL);  /* tr */
+	seg(b, 0, 0xfffffe0000001000ULL);     /* gdt */
+	seg(b, 0, 0xfffffe0000000000ULL);     /* idt */
+	be(b, 0x80050033, 8);                 /* env.cr[0] */
+	be(b, 0x7f0000001000ULL, 8);          /* env.cr[2] */
+	be(b, 0x1000, 8);                     /* env.cr[3] */
+	be(b, 0x3006f0, 8);                   /* env.cr[4] */
+	be(b, 0xd01, 8);                      /* env.efer */
+	be(b, 0xffff888000001000ULL, 8);      /* env.kernelgsbase */
+	jp(j, "{\"name\": \"cpu\", \"instance_id\": %d, \"vmsd_name\": \"cpu\", "
+	   "\"version\": 12, \"fields\": [", cpu);
+	jfield(j, 1, "env.regs", "uint64", 8, 16);
+	jfield(j, 0, "env.eip", "uint64", 8, 1);
+	jfield(j, 0, "env.eflags", "uint64", 8, 1);
+	jfield(j, 0, "env.hflags", "uint32", 4, 1);
+	jseg(j, "env.segs", 6);
+	jseg(j, "env.ldt", 1);
+	jseg(j, "env.tr", 1);
+	jseg(j, "env.gdt", 1);
+	jseg(j, "env.idt", 1);
+	jfield(j, 0, "env.cr[0]", "uint64", 8, 1);
+	jfield(j, 0, "env.cr[2]", "uint64", 8, 1);
+	jfield(j, 0, "env.cr[3]", "uint64", 8, 1);
+	jfield(j, 0, "env.cr[4]", "uint64", 8, 1);
+	jfield(j, 0, "env.efer", "uint64", 8, 1);
+	jfield(j, 0, "env.kernelgsbase", "uint64", 8, 1);
+	jp(j, "]}");
+}
+
+/* One HPTE chunk: {index, n_valid, n_invalid} + n_valid HPTEs. */
+static void hpte_chunk(struct mkmig_buf *b, uint32_t index, uint16_t nv,
+		       uint16_t ni, const uint64_t *hptes)
+{
+	be(b, index, 4);
+	be(b, nv, 2);
+	be(b, ni, 2);
+	for (unsigned i = 0; i < 2u * nv; i++)
+		be(b, hptes[i], 8);
+}
+
+int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
+{
+	const char *blk = o->x86 ? "pc.ram" : "ppc_spapr.ram";
+	int ncpus = o->ncpus ? o->ncpus : 2;
+	/* VSID 0x123, page 0 of its 256M segment: hash 0x123, PTEG 0x123,
+	 * slot 0 -> HPTE index 0x918. */
+	const uint64_t hpte[2] = { (uint64_t)MKMIG_VSID << 12 | 1,
+				   MKMIG_PA | 0x2 };
+	struct js j = { 0 };
+	uint32_t id = 1;
+
+	memset(&mkmig_last_marks, 0, sizeof(mkmig_last_marks));
+	memset(b, 0, sizeof(*b));
+	put(b, "QEVM", 4);
+	be(b, o->version ? o->version : 3, 4);
+	u8(b, 0x07);                                   /* configuration */
+	be(b, strlen(o->x86 ? "pc-i440fx-7.2" : "pseries-7.2"), 4);
+	put(b, o->x86 ? "pc-i440fx-7.2" : "pseries-7.2",
+	    strlen(o->x86 ? "pc-i440fx-7.2" : "pseries-7.2"));
+
+	/* Setup: the RAMBlock list; the HPT size. */
+	sec_full(b, 1, 1, "ram", 0, 4);
+	be(b, (o->x86 ? MKMIG_RAM + 0x10000u : MKMIG_RAM) | MEM_SIZE, 8);
+	name8(b, blk);
+	be(b, MKMIG_RAM, 8);
+	if (o->x86) {
+		name8(b, "pc.bios");
+		be(b, 0x10000, 8);
+	}
+	be(b, EOS, 8);
+	footer(b, 1);
+	if (!o->x86) {
+		sec_full(b, 1, 2, "spapr/htab", 0, 1);
+		be(b, MKMIG_HTAB_SHIFT, 4);
+		footer(b, 2);
+	}
+
+	/* Iteration: pages, HPTEs. */
+	sec_full(b, 2, 1, NULL, 0, 0);
+	mkmig_last_marks.first_page = b->n;
+	page(b, blk, 0, "page 0 of the guest");
+	for (uint64_t p = 1; p < 100; p++)
+		zpage(b, p << 12);
+	page(b, NULL, MKMIG_PA, "translated through the HPT");  /* resent */
+	if (o->xbzrle_page)
+		be(b, (6u << 12) | XBZRLE | CONT, 8);
+	if (o->page_past_block)
+		be(b, MKMIG_RAM | ZERO | CONT, 8);
+	be(b, EOS, 8);
+	footer(b, 1);
+	if (!o->x86) {
+		sec_full(b, 2, 2, NULL, 0, 0);
+		be(b, 0, 4);
+		hpte_chunk(b, 0x918, 1, 0, hpte);
+		hpte_chunk(b, 0, 0, 4, NULL);
+		if (o->htab_out_of_range)
+			hpte_chunk(b, (1u << (MKMIG_HTAB_SHIFT - 4)) - 1, 1, 1,
+				   hpte);
+		hpte_chunk(b, 0, 0, 0, NULL);              /* end marker */
+		footer(b, 2);
+	}
+
+	/* Completion: the rest of RAM (page 200 never sent), then devices. */
+	sec_full(b, 3, 1, NULL, 0, 0);
+	for (uint64_t p = 100; p < MKMIG_RAM / 4096; p++)
+		if (p != 200)
+			zpage(b, p << 12);
+	page(b, blk, 7u << 12, "page 7, named again");
+	be(b, EOS, 8);
+	footer(b, 1);
+	if (!o->x86) {
+		sec_full(b, 3, 2, NULL, 0, 0);
+		be(b, 0, 4);
+		hpte_chunk(b, 0, 0, 0, NULL);
+		footer(b, 2);
+	}
+	if (o->x86) {
+		sec_full(b, 2, 1, NULL, 0, 0);
+		page(b, "pc.bios", 0xf000, "BIOS top page");
+		be(b, EOS, 8);
+		footer(b, 1);
+	}
+	id = 3;
+	jp(&j, "{\"page_size\": 4096, \"devices\": [");
+	sec_full(b, 4, id, "timer", 0, 2);
+	be(b, 0x1234, 8);
+	zeros(b, 8);
+	footer(b, id++);
+	jp(&j, "{\"name\": \"timer\", \"instance_id\": 0, \"vmsd_name\": "
+	   "\"timer\", \"version\": 2, \"fields\": [");
+	jfield(&j, 1, "cpu_ticks_offset", "int64", 8, 1);
+	jfield(&j, 0, "unused", "unused_buffer", 8, 1);
+	jp(&j, "]}");
+	for (int c = 0; c < ncpus; c++) {
+		sec_full(b, 4, id, "cpu_common", (uint32_t)c, 1);
+		be(b, 0, 4);
+		be(b, 0, 4);
+		footer(b, id++);
+		jp(&j, ", {\"name\": \"cpu_common\", \"instance_id\": %d, "
+		   "\"vmsd_name\": \"cpu_common\", \"version\": 1, \"fields\": [",
+		   c);
+		jfield(&j, 1, "halted", "uint32", 4, 1);
+		jfield(&j, 0, "interrupt_request", "uint32", 4, 1);
+		jp(&j, "]}, ");
+		if (!mkmig_last_marks.first_cpu)
+			mkmig_last_marks.first_cpu = b->n;
+		sec_full(b, 4, id, "cpu", (uint32_t)c, o->cpu_version ?
+			 (uint32_t)o->cpu_version : o->x86 ? 12u : 5u);
+		if (o->x86)
+			x86_cpu(b, &j, c, o);
+		else
+			ppc_cpu(b, &j, c, o);
+		footer(b, id++);
+	}
+	jp(&j, "]}");
+	mkmig_last_marks.eof = b->n;
+	u8(b, 0x00);                                   /* QEMU_VM_EOF */
+	if (!o->no_json && j.s) {
+		size_t len = o->bad_json ? j.n / 2 : j.n;
+
+		u8(b, 0x06);
+		be(b, len, 4);
+		put(b, j.s, len);
+	}
+	free(j.s);
+	return b->p ? 0 : -1;
+}

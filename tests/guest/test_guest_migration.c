@@ -1,0 +1,298 @@
+/*
+ * QEMU migration streams (guest/migration.c): RAM pages (normal, zero,
+ * resent, never sent), the pseries HPT from spapr/htab, ppc64 and x86_64
+ * CPU sections located through the JSON description, a translation through
+ * the HPT, and every kind of bad stream refused with its section and offset.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "guest.h"
+#include "mkdump.h"
+#include "mkmig.h"
+
+struct fx {
+	char path[64];
+	struct mkmig_buf b;
+	char err[512];
+};
+
+static guest *open_stream(struct fx *f, const struct mkmig_opts *o)
+{
+	guest *g = NULL;
+
+	free(f->b.p);
+	assert_int_equal(mkmig_build(&f->b, o), 0);
+	if (f->path[0])
+		unlink(f->path);
+	assert_int_equal(mk_file_write(f->b.p, f->b.n, f->path), 0);
+	f->err[0] = '\0';
+	if (guest_open(&g, f->path, NULL, f->err, sizeof(f->err)))
+		return NULL;
+	return g;
+}
+
+/* Open a stream built with @p o and expect a refusal mentioning @p what. */
+static void refused(struct fx *f, const struct mkmig_opts *o, const char *what)
+{
+	guest *g = open_stream(f, o);
+
+	assert_null(g);
+	if (!strstr(f->err, what))
+		fail_msg("message \"%s\" lacks \"%s\"", f->err, what);
+}
+
+static int setup(void **state)
+{
+	*state = calloc(1, sizeof(struct fx));
+	return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	if (f->path[0])
+		unlink(f->path);
+	free(f->b.p);
+	free(f);
+	return 0;
+}
+
+static void test_guest_migration__pseries_ram_and_registers(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { 0 };
+	guest *g = open_stream(f, &o);
+	const struct guest_ppc64_cpu *c;
+	uint8_t buf[32];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_format(g), GUEST_FMT_MIGRATION);
+	assert_int_equal(guest_arch(g), GUEST_ARCH_PPC64);
+	assert_int_equal(guest_ncpus(g), 2);
+	assert_string_equal(guest_describe(g), "QEMU migration stream "
+			    "(pseries-7.2, ppc64, 2 vCPUs, 1 MiB RAM, HPT 2^18 "
+			    "bytes from spapr/htab)");
+	/* Page 0 normal, page 1 zero, page 5 zero then resent normal. */
+	assert_int_equal(guest_phys_read(g, 0, buf, 20), 20);
+	assert_memory_equal(buf, "page 0 of the guest", 20);
+	assert_int_equal(guest_phys_read(g, 0x1ff0, buf, 32), 32);
+	for (int i = 0; i < 32; i++)
+		assert_int_equal(buf[i], 0);
+	assert_int_equal(guest_phys_read(g, MKMIG_PA, buf, 28), 28);
+	assert_memory_equal(buf, "translated through the HPT", 27);
+	assert_int_equal(guest_phys_read(g, 0x7000, buf, 20), 20);
+	assert_memory_equal(buf, "page 7, named again", 20);
+	/* Page 200 was never sent: reads stop there; past RAM nothing. */
+	assert_int_equal(guest_phys_read(g, 200 * 4096 - 8, buf, 16), 8);
+	assert_int_equal(guest_phys_read(g, MKMIG_RAM, buf, 1), 0);
+	assert_true(guest_phys_is_ram(g, 0, MKMIG_RAM));
+
+	c = guest_ppc64_cpu(g, 1);
+	assert_non_null(c);
+	assert_null(guest_ppc64_cpu(g, 2));
+	assert_null(guest_x86_cpu(g, 5));
+	assert_int_equal(c->valid, GUEST_PPC64_HAS_GPRS | GUEST_PPC64_HAS_SPRS |
+			 GUEST_PPC64_HAS_SLB);
+	assert_int_equal(c->gpr[0], 0x1000);
+	assert_int_equal(c->gpr[31], 0x101f);
+	assert_int_equal(c->nip, 0xc000000000001231ULL);
+	assert_int_equal(c->msr, 0x8000000000001033ULL);
+	assert_int_equal(c->cr, 0x12345678);
+	assert_int_equal(c->lr, 0xc000000000004560ULL);
+	assert_int_equal(c->ctr, 0x789);
+	assert_int_equal(c->xer, 0x20000000);
+	assert_int_equal(c->amr, 0x3000000000000000ULL);
+	assert_int_equal(c->lpcr, 0x381f008);
+	assert_int_equal(c->pvr, 0x004d0200);
+	assert_int_equal(c->nslb, 64);
+	assert_int_equal(c->slb[0].esid, 0xc000000008000000ULL);
+	assert_int_equal(c->slb[0].vsid, (uint64_t)MKMIG_VSID << 12);
+	assert_int_equal(c->slb[1].esid, 0);
+	guest_close(g);
+}
+
+static void test_guest_migration__pseries_hpt_translates(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { 0 };
+	guest *g = open_stream(f, &o);
+	const pgw_htab *h;
+	struct pgw_result r;
+	uint8_t hpte[16 * 5];
+	pgw_ctx *ctx;
+	char err[256];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	h = guest_ppc64_htab(g);
+	assert_non_null(h);
+	assert_int_equal(pgw_htab_shift(h), MKMIG_HTAB_SHIFT);
+	/* HPTE 0x918 from the PART section; 0-3 written invalid. */
+	assert_int_equal(pgw_htab_read(h, 0x918, 1, hpte), 0);
+	assert_int_equal(hpte[6], 0x30);
+	assert_int_equal(hpte[7], 0x01);
+	assert_int_equal(hpte[14], 0x50);
+	assert_int_equal(pgw_htab_read(h, 0, 5, hpte), 0);
+	for (size_t i = 0; i < sizeof(hpte); i++)
+		assert_int_equal(hpte[i], 0);
+
+	assert_int_equal(guest_cpu_ctx(g, 0, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_mode(ctx), PGW_MODE_PPC64_HASH);
+	assert_int_equal(pgw_translate(ctx, MKMIG_EA + 0x123, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_PA + 0x123);
+	assert_int_equal(r.out_page_size, 4096);
+	/* Next page: no HPTE. */
+	assert_int_equal(pgw_translate(ctx, MKMIG_EA + 0x1000, 0, &r, NULL,
+				       NULL), PGW_ENOTMAPPED);
+	guest_close(g);
+}
+
+static void test_guest_migration__x86_64_pc_stream(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .x86 = 1, .ncpus = 3 };
+	guest *g = open_stream(f, &o);
+	const struct guest_x86_cpu *c;
+	uint8_t buf[16];
+	pgw_ctx *ctx;
+	char err[256];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_arch(g), GUEST_ARCH_X86_64);
+	assert_int_equal(guest_ncpus(g), 3);
+	assert_null(guest_ppc64_cpu(g, 0));
+	assert_null(guest_ppc64_htab(g));
+	c = guest_x86_cpu(g, 2);
+	assert_non_null(c);
+	/* env.regs is eax ecx edx ebx esp ebp esi edi: GDB order differs. */
+	assert_int_equal(c->gpr[0], 0x200);   /* rax */
+	assert_int_equal(c->gpr[1], 0x203);   /* rbx = R_EBX (3) */
+	assert_int_equal(c->gpr[2], 0x201);   /* rcx */
+	assert_int_equal(c->gpr[7], 0x204);   /* rsp = R_ESP (4) */
+	assert_int_equal(c->gpr[15], 0x20f);
+	assert_int_equal(c->rip, 0xffffffff81000002ULL);
+	assert_int_equal(c->rflags, 0x246);
+	assert_int_equal(c->cr0, 0x80050033);
+	assert_int_equal(c->cr2, 0x7f0000001000ULL);
+	assert_int_equal(c->cr3, 0x1000);
+	assert_int_equal(c->cr4, 0x3006f0);
+	assert_int_equal(c->efer, 0xd01);
+	assert_true(c->valid & GUEST_X86_HAS_EFER);
+	assert_int_equal(c->seg[GUEST_CS].selector, 0x18);
+	assert_int_equal(c->gs_base, 0xffff888000000000ULL);
+	assert_int_equal(c->kernel_gs_base, 0xffff888000001000ULL);
+	assert_int_equal(c->tr.base, 0xfffffe0000003000ULL);
+	assert_int_equal(c->tr.selector, 0x40);
+	assert_int_equal(guest_cpu_ctx(g, 2, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_mode(ctx), PGW_MODE_X86_4L);
+	/* pc.ram at 0, pc.bios just under 4 GiB. */
+	assert_int_equal(guest_phys_read(g, 0xfffff000ULL, buf, 14), 14);
+	assert_memory_equal(buf, "BIOS top page", 14);
+	/* The BIOS's other pages were never sent: nothing to read. */
+	assert_int_equal(guest_phys_read(g, 0xffff0000ULL, buf, 4), 0);
+	guest_close(g);
+}
+
+static void test_guest_migration__invalid_version_and_json(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .version = 2 };
+
+	refused(f, &o, "stream version 2 at offset 4");
+	o = (struct mkmig_opts){ .version = 4 };
+	refused(f, &o, "stream version 4 at offset 4");
+	o = (struct mkmig_opts){ .no_json = 1 };
+	refused(f, &o, "no JSON description");
+	refused(f, &o, "device section 'timer'");
+	o = (struct mkmig_opts){ .bad_json = 1 };
+	refused(f, &o, "JSON description at offset 0x");
+	o = (struct mkmig_opts){ .cpu_version = 6 };
+	refused(f, &o, "section 'cpu' instance 0 at offset 0x");
+	refused(f, &o, "has version 6; pgstub reads version 5");
+}
+
+static void test_guest_migration__invalid_sections(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .xbzrle_page = 1 };
+
+	refused(f, &o, "XBZRLE pages");
+	o = (struct mkmig_opts){ .page_past_block = 1 };
+	refused(f, &o, "past the end of RAMBlock 'ppc_spapr.ram'");
+	o = (struct mkmig_opts){ .htab_out_of_range = 1 };
+	refused(f, &o, "spapr/htab");
+	refused(f, &o, "HPT record at offset 0x");
+	o = (struct mkmig_opts){ .bad_subsection = 1 };
+	refused(f, &o, "device section 'cpu': subsection at offset 0x");
+	refused(f, &o, "is 'cpu/slc' version 1; the description says 'cpu/slb'");
+	o = (struct mkmig_opts){ .json_wrong_size = 1 };
+	refused(f, &o, "device section 'cpu'");
+}
+
+/* Every prefix of a good stream is refused with a message: no crash. */
+static void test_guest_migration__invalid_every_truncation(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { 0 };
+	guest *g = open_stream(f, &o);
+	size_t n = f->b.n, step;
+	int truncated = 0, nojson = 0;
+
+	assert_non_null(g);
+	guest_close(g);
+	step = 1;
+	for (size_t len = 0; len < n; len += step) {
+		char err[512] = "";
+
+		/* Dense near the structure, sparse inside page data. */
+		step = (len > mkmig_last_marks.first_page + 64 &&
+			len < mkmig_last_marks.first_cpu - 64) ? 997 : 1;
+		unlink(f->path);
+		assert_int_equal(mk_file_write(f->b.p, len, f->path), 0);
+		g = NULL;
+		if (!guest_open(&g, f->path, NULL, err, sizeof(err))) {
+			guest_close(g);
+			fail_msg("a %zu-byte prefix of %zu opened", len, n);
+		}
+		assert_true(err[0] != '\0');
+		truncated += strstr(err, "truncated") != NULL;
+		nojson += strstr(err, "JSON") != NULL;
+	}
+	/* Cut inside the sections: "truncated at offset"; cut after the
+	 * RAM while devices follow: the JSON is missing. */
+	assert_true(truncated > 100);
+	assert_true(nojson > 100);
+	unlink(f->path);
+	assert_int_equal(mk_file_write(f->b.p, mkmig_last_marks.first_page + 100,
+				       f->path), 0);
+	assert_int_not_equal(guest_open(&g, f->path, NULL, f->err,
+					sizeof(f->err)), 0);
+	if (!strstr(f->err, "truncated at offset 0x"))
+		fail_msg("%s", f->err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_ram_and_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_hpt_translates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__x86_64_pc_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_version_and_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_sections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("guest_migration", tests, NULL, NULL);
+}

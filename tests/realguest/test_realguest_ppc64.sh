@@ -1,0 +1,37 @@
+#!/bin/sh
+# make check: record QEMU's truth for the ppc64 guests (pseries with 64K,
+# 16M and 4K maximum HPT page sizes, powernv8; cached outside the repo, booted
+# only when missing or stale), then check pgstub on each guest.mig through
+# gdb-multiarch against it. The sanitizer build checks one configuration.
+set -u
+here=$top_srcdir/tests/realguest
+guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
+configs="ppc64-pseries-64k ppc64-pseries-16m ppc64-pseries-4k ppc64-powernv8"
+[ "${PGSTUB_SANITIZED:-no}" = yes ] && configs="ppc64-pseries-64k"
+[ -n "${PGSTUB_REALGUEST_PPC64_CONFIGS:-}" ] && configs=$PGSTUB_REALGUEST_PPC64_CONFIGS
+if [ "${PGSTUB_SKIP_REALGUEST:-}" = 1 ]; then
+	echo "1..0 # SKIP PGSTUB_SKIP_REALGUEST=1"
+	exit 0
+fi
+command -v qemu-system-ppc64 >/dev/null || {
+	echo "1..0 # SKIP qemu-system-ppc64 not installed"; exit 0; }
+command -v "${GDB_MULTIARCH:-gdb-multiarch}" >/dev/null || {
+	echo "1..0 # SKIP gdb-multiarch not installed"; exit 0; }
+start=$(date +%s)
+if ! "$here/fetch-ppc64.sh" >&2; then
+	echo "1..1"
+	echo "not ok 1 - fetching the ppc64el kernel and busybox (see the log above)"
+	exit 1
+fi
+for c in $configs; do
+	out=$guests/$c
+	"${PYTHON3:-python3}" "$here/record_ppc64.py" --is-current "$c" "$out" >/dev/null 2>&1 && continue
+	echo "# recording $c" >&2
+	"${PYTHON3:-python3}" "$here/record_ppc64.py" "$c" "$out" >&2 || {
+		echo "1..1"
+		echo "not ok 1 - recording QEMU's truth for $c (see the log above)"
+		exit 1
+	}
+done
+echo "# recorded/cached in $(( $(date +%s) - start )) s" >&2
+exec "${PYTHON3:-python3}" "$here/check_ppc64.py" "$PGSTUB" "$guests" $configs
