@@ -83,7 +83,6 @@ int session_init(struct session *s, guest *g)
 	return 0;
 }
 
-
 void session_fini(struct session *s)
 {
 	int n = guest_ncpus(s->g);
