@@ -292,6 +292,9 @@ static int htab_section(struct parse *p, int start)
 		return 0;
 	}
 	if (start) {
+		if (m->htab || m->htab_shift)
+			return mig__fail(c, "second spapr/htab setup at offset "
+					 "0x%llx", (unsigned long long)at);
 		if (hdr < 18 || hdr > 46)
 			return mig__fail(c, "htab_shift %u at offset 0x%llx is "
 					 "outside 18..46", hdr,
