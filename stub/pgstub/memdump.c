@@ -68,6 +68,17 @@ static uint64_t load_le(const unsigned char *b, int size)
 	return v;
 }
 
+/* qemu-system-ppc64 is a big-endian target: its x/xp print words
+ * big-endian whatever the guest's MSR[LE] (ldq_p in memory_dump). */
+static uint64_t load_be(const unsigned char *b, int size)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < size; i++)
+		v = (v << 8) | b[i];
+	return v;
+}
+
 static void print_value(gdbr_out *out, const struct dumpfmt *f, uint64_t v)
 {
 	int bits = f->size * 8;
@@ -149,7 +160,9 @@ int memdump_run(struct session *s, const char *args, int physical,
 			break;
 		}
 		for (int i = 0; i < l; i += f.size)
-			print_value(out, &f, load_le(buf + i, f.size));
+			print_value(out, &f, guest_arch(s->g) == GUEST_ARCH_PPC64 ?
+				    load_be(buf + i, f.size) :
+				    load_le(buf + i, f.size));
 		gdbr_out_printf(out, "\n");
 		addr += (uint64_t)l;
 		len -= (unsigned long long)l;

@@ -157,6 +157,7 @@ def run_gdb(pgstub, mig, truth, workdir):
         for i, (cmd, lines) in enumerate(t["x"]):
             addr, n, want, failed = x_bytes(cmd, lines)
             cmds.append(("xp%d" % i, "mem", (addr, len(want))))
+            cmds.append(("mx%d" % i, "cli", "monitor " + cmd))
             if failed:
                 cmds.append(("xf%d" % i, "mem", (addr, n)))
         jobs.append((cpu, cmds))
@@ -273,6 +274,14 @@ def check_config(tap, pgstub, cfgdir, name):
                                % (cmd, len(want), rest))
         tap.ok("%s: %d x reads through GDB equal QEMU's bytes (%d end unreadable)"
                % (pre, len(t["x"]), partial), not bad, "\n".join(bad[:20]))
+        # monitor x: QEMU's text (big-endian words), line for line.
+        bad = []
+        for i, (cmd, lines) in enumerate(t["x"]):
+            mine = [l for l in got.get((cpu, "mx%d" % i), []) if l]
+            if mine != lines:
+                bad.append("%s:\n  pgstub %r\n  QEMU   %r" % (cmd, mine[:2], lines[:2]))
+        tap.ok("%s: monitor x output identical to QEMU's on %d commands" % (pre, len(t["x"])),
+               not bad, "\n".join(bad[:10]))
     need, never = HPT_SIZES.get(name, (set(), set()))
     tap.ok("%s: valid HPTEs of page sizes %s (need %s, none of %s)" % (
         name, ",".join(sorted(sizes_seen)) or "-", ",".join(sorted(need)),

@@ -366,6 +366,9 @@ class Recorder:
                 add(lo + rng.randrange(hi - lo), "vmalloc")
         for _ in range(100):
             add(0xc008000000000000 + rng.randrange(1 << 32), "vmalloc-random")
+        # ioremap and early vmalloc users sit at the bottom of the region.
+        for _ in range(400):
+            add(0xc008000000000000 + rng.randrange(8 << 20), "vmalloc-low")
         for ksym, a in sorted(self.g["kallsyms"].items()):
             add(a, "ksym-" + ksym)
         pid = self.g["busy"].get(cpu)
