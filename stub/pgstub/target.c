@@ -257,86 +257,82 @@ static int monitor(const char *cmd, gdbr_out *out, void *payload)
 }
 
 /*
- * GDB's memory map cares about virtual contiguity only: merge mappings
- * that touch in VA, whatever their physical addresses.  GDB fetches the map
- * once and then refuses any address outside it, whatever Qqemu.PhyMemMode
- * says; tools written for QEMU (whose gdbstub sends no map) switch to
- * physical mode and read page tables, so the map is the union of the
- * virtual mappings and physical RAM, merged (GDB drops an overlapping map).
+ * GDB fetches the memory map once and then refuses any address outside it,
+ * whatever Qqemu.PhyMemMode or the selected thread say. So the map is the
+ * union of every vCPU's virtual mappings (user space differs per vCPU) and
+ * physical RAM (tools written for QEMU read page tables in physical mode),
+ * sorted and merged: GDB drops a map whose regions overlap.
  */
-struct region_merge {
-	gdbr_out *xml;
-	uint64_t start, end;  /* pending region [start, end); equal = none */
-	uint64_t (*ram)[2];   /* physical RAM ranges [start, end), sorted */
-	size_t nram, next_ram, ram_cap;
+struct range_set {
+	uint64_t (*r)[2];     /* [start, end) */
+	size_t n, cap;
 	int err;
 };
 
-static int region_flush(struct region_merge *m)
+static int range_add(struct range_set *rs, uint64_t start, uint64_t end)
 {
-	int rc = 0;
-
-	if (m->end != m->start)
-		rc = gdbr_out_printf(m->xml,
-				     "  <memory type=\"ram\" start=\"0x%llx\" length=\"0x%llx\"/>\n",
-				     (unsigned long long)m->start,
-				     (unsigned long long)(m->end - m->start));
-	m->start = m->end = 0;
-	return rc;
-}
-
-/* Add [start, end) in ascending start order; overlaps and contacts merge. */
-static int region_add(struct region_merge *m, uint64_t start, uint64_t end)
-{
-	if (m->end != m->start && start <= m->end) {
-		if (end > m->end)
-			m->end = end;
+	/* Mappings arrive in VA order: extend the last range when they touch. */
+	if (rs->n && start && rs->r[rs->n - 1][1] == start) {
+		rs->r[rs->n - 1][1] = end;
 		return 0;
 	}
-	if (region_flush(m))
-		return -1;
-	m->start = start;
-	m->end = end;
-	return 0;
-}
-
-/* The physical RAM ranges that start at or below @limit, in order. */
-static int ram_upto(struct region_merge *m, uint64_t limit)
-{
-	for (; m->next_ram < m->nram && m->ram[m->next_ram][0] <= limit;
-	     m->next_ram++)
-		if (region_add(m, m->ram[m->next_ram][0], m->ram[m->next_ram][1]))
-			return -1;
-	return 0;
-}
-
-static int emit_region(const struct pgw_mapping *pm, void *payload)
-{
-	struct region_merge *m = payload;
-
-	if (ram_upto(m, pm->va))
-		return -1;
-	return region_add(m, pm->va, pm->va + pm->size);
-}
-
-static int collect_ram(uint64_t pa, uint64_t size, void *payload)
-{
-	struct region_merge *m = payload;
-
-	if (m->nram == m->ram_cap) {
-		size_t cap = m->ram_cap ? 2 * m->ram_cap : 16;
-		void *p = realloc(m->ram, cap * sizeof(*m->ram));
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? 2 * rs->cap : 64;
+		void *p = realloc(rs->r, cap * sizeof(*rs->r));
 
 		if (!p) {
-			m->err = 1;
+			rs->err = 1;
 			return 1;
 		}
-		m->ram = p;
-		m->ram_cap = cap;
+		rs->r = p;
+		rs->cap = cap;
 	}
-	m->ram[m->nram][0] = pa;
-	m->ram[m->nram][1] = pa + size;
-	m->nram++;
+	rs->r[rs->n][0] = start;
+	rs->r[rs->n][1] = end;
+	rs->n++;
+	return 0;
+}
+
+static int add_ram(uint64_t pa, uint64_t size, void *payload)
+{
+	return range_add(payload, pa, pa + size);
+}
+
+static int add_mapping(const struct pgw_mapping *pm, void *payload)
+{
+	return range_add(payload, pm->va, pm->va + pm->size);
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0];
+}
+
+/* A range ending at the top of the space has end 0: compare as 2^64. */
+static int ends_before(uint64_t end, uint64_t start)
+{
+	return end != 0 && end < start;
+}
+
+static int emit_ranges(gdbr_out *xml, struct range_set *rs)
+{
+	size_t i = 0;
+
+	qsort(rs->r, rs->n, sizeof(*rs->r), cmp_range);
+	while (i < rs->n) {
+		uint64_t start = rs->r[i][0], end = rs->r[i][1];
+
+		for (i++; i < rs->n && !ends_before(end, rs->r[i][0]); i++)
+			if (end != 0 && (rs->r[i][1] == 0 || rs->r[i][1] > end))
+				end = rs->r[i][1];
+		if (gdbr_out_printf(xml, "  <memory type=\"ram\" start=\"0x%llx\" "
+				    "length=\"0x%llx\"/>\n",
+				    (unsigned long long)start,
+				    (unsigned long long)(end - start)))
+			return -1;
+	}
 	return 0;
 }
 
@@ -348,33 +344,29 @@ static int is_io(uint64_t pa, uint64_t size, void *payload)
 static int memory_map(gdbr_out *xml, void *payload)
 {
 	struct session *s = payload;
-	pgw_ctx *c = session_ctx(s, NULL);
-	struct region_merge m = { .xml = xml };
-	int rc = 0;
+	struct range_set rs = { 0 };
+	int rc = -1;
 
 	gdbr_out_printf(xml, "<?xml version=\"1.0\"?>\n"
 			"<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB Memory Map V1.0//EN\" \"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
 			"<memory-map>\n");
-	guest_phys_ranges(s->g, collect_ram, &m);
-	if (m.err) {
-		rc = -1;
-		goto out;
-	}
-	if (c && pgw_ctx_mode(c) != PGW_MODE_NONE) {
-		rc = pgw_mappings(c, NULL, is_io, s->g, emit_region, &m);
-		if (rc < 0 && rc != PGW_ELIMIT) {
-			rc = -1;
+	guest_phys_ranges(s->g, add_ram, &rs);
+	for (int cpu = 0; cpu < guest_ncpus(s->g) && !rs.err; cpu++) {
+		pgw_ctx *c;
+		int r;
+
+		/* Paging off: virtual is physical RAM, already listed. */
+		if (guest_cpu_ctx(s->g, cpu, &c, NULL, 0) < 0 ||
+		    pgw_ctx_mode(c) == PGW_MODE_NONE)
+			continue;
+		r = pgw_mappings(c, NULL, is_io, s->g, add_mapping, &rs);
+		if (r < 0 && r != PGW_ELIMIT)
 			goto out;
-		}
 	}
-	/* Paging off (or unusable): virtual is physical RAM. */
-	if (ram_upto(&m, UINT64_MAX) || region_flush(&m)) {
-		rc = -1;
-		goto out;
-	}
-	rc = gdbr_out_printf(xml, "</memory-map>\n");
+	if (!rs.err && !emit_ranges(xml, &rs))
+		rc = gdbr_out_printf(xml, "</memory-map>\n");
 out:
-	free(m.ram);
+	free(rs.r);
 	return rc;
 }
 
