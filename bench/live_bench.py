@@ -4,8 +4,8 @@
 Boots the tests/live guest (x86_64, TCG, 512M in a shared RAM file) and
 times, through gdb in batch mode, for each of: QEMU directly, pgstub
 --qemu, pgstub --qemu --qemu-ram --qmp:
-  - stepi round trip (N single-steps, mean per step);
-  - `dump binary memory` of 64 MiB of kernel VA (the direct map).
+  - stepi round trip (N single-steps, mean per step, best of 3 batches);
+  - `dump binary memory` of 64 MiB of kernel VA (the direct map), best of 3.
 Usage: bench/live_bench.py [PGSTUB] (default: ./pgstub). Prints a table.
 """
 import os
@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "live"))
 from live_guest import Guest, free_port  # noqa: E402
 
 PGSTUB = sys.argv[1] if len(sys.argv) > 1 else "./pgstub"
-STEPS = int(os.environ.get("LIVE_BENCH_STEPS", "300"))
+STEPS = int(os.environ.get("LIVE_BENCH_STEPS", "100"))
 MIB = int(os.environ.get("LIVE_BENCH_MIB", "64"))
 
 GDB_PY = r'''
@@ -28,13 +28,17 @@ import gdb, time
 gdb.execute("target remote %(target)s")
 pob = int(gdb.parse_and_eval("*(unsigned long *)0x%(pob)x")) & (2**64 - 1)
 gdb.execute("stepi")
-t = time.perf_counter()
-for _ in range(%(steps)d):
-    gdb.execute("stepi", to_string=True)
-step = (time.perf_counter() - t) / %(steps)d
-t = time.perf_counter()
-gdb.execute("dump binary memory %(out)s 0x%%x 0x%%x" %% (pob, pob + %(bytes)d))
-read = time.perf_counter() - t
+step = 1e9
+for _ in range(3):  # best of 3: the machine is shared
+    t = time.perf_counter()
+    for _ in range(%(steps)d):
+        gdb.execute("stepi", to_string=True)
+    step = min(step, (time.perf_counter() - t) / %(steps)d)
+read = 1e9
+for _ in range(3):
+    t = time.perf_counter()
+    gdb.execute("dump binary memory %(out)s 0x%%x 0x%%x" %% (pob, pob + %(bytes)d))
+    read = min(read, time.perf_counter() - t)
 print("BENCH step_us=%%.1f read_s=%%.3f" %% (step * 1e6, read))
 gdb.execute("detach")
 '''
@@ -93,7 +97,7 @@ def main():
     finally:
         g.quit()
     base_step, base_read = rows[0][1], rows[0][2]
-    print("%d stepi, %d MiB of kernel VA (direct map), x86_64 TCG, QEMU %s"
+    print("3x%d stepi, 3x%d MiB of kernel VA (direct map), x86_64 TCG, QEMU %s"
           % (STEPS, MIB, "7.2"))
     print("%-34s %10s %7s %10s %10s %7s" % ("", "stepi us", "x", "read s",
                                           "MiB/s", "x"))

@@ -155,6 +155,40 @@ out:
 
 /* ------------------------------------------------- packets from GDB */
 
+/*
+ * --qemu-ram `m`: pgstub's walker and the mapped RAM file answer; what the
+ * file lacks (MMIO, ROM) is read by QEMU. Answered here rather than by
+ * the engine so the hex goes out in one pass, without run-length coding
+ * (optional for a sender, and costly on bulk data).
+ */
+static int fast_read(struct proxy *p, const char *pkt)
+{
+	unsigned long long addr, n;
+	char tail[4];
+	int rc;
+
+	if (sscanf(pkt, "m%llx,%llx%1s", &addr, &n, tail) != 2)
+		return rsp_conn_send_str(&p->gdb, "E22");
+	if (n > PROXY_PACKET_SIZE / 2)
+		n = PROXY_PACKET_SIZE / 2;
+	if (!p->q.alive)
+		return reply_error(p, p->q.why);
+	if (n == 0)
+		return rsp_conn_send(&p->gdb, "", 0);
+	rc = session_read(&p->s, addr, p->agg, (size_t)n, p->q.gdb_phys);
+	if (rc <= 0) {
+		size_t got = qemu_read(&p->q, addr, p->agg, (size_t)n);
+
+		rc = got ? (int)got : -1;
+	}
+	if (rc <= 0)
+		return rsp_conn_send_str(&p->gdb, "E14");
+	/* agg holds PROXY_PACKET_SIZE + 1 bytes: encode from the back. */
+	memmove(p->agg + rc, p->agg, (size_t)rc);
+	gdbr__hex_encode(p->agg, p->agg + rc, (size_t)rc);
+	return rsp_conn_send(&p->gdb, p->agg, 2 * (size_t)rc);
+}
+
 /* Hand a packet to the engine (pgstub's own answer goes straight out). */
 int proxy_engine_feed(struct proxy *p, const char *pkt, size_t len, int mute)
 {
@@ -245,8 +279,10 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	}
 	if (starts(pkt, "qSupported"))
 		return forward(p, pkt, len, P_SUPPORTED, 1);
+	if (p->fast && pkt[0] == 'm')
+		return fast_read(p, pkt);
 	if (starts(pkt, "qRcmd,") || starts(pkt, "qXfer:memory-map:read:") ||
-	    (p->fast && (pkt[0] == 'm' || pkt[0] == 'x'))) {
+	    (p->fast && pkt[0] == 'x')) {
 		int rc = proxy_engine_feed(p, pkt, len, 0);
 
 		/* Page-table reads leave QEMU in physical mode. */

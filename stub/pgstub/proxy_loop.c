@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+
 static int engine_write(const void *buf, size_t len, void *payload)
 {
 	struct proxy *p = payload;
@@ -92,6 +93,15 @@ static void close_qemu(struct proxy *p)
 	p->fast = 0;
 }
 
+static int wait_ready(struct pollfd *fds, int nfd)
+{
+	int r = poll(fds, (nfds_t)nfd, -1);
+
+	/* Spinning before blocking was tried: on 2 shared CPUs it takes
+	 * time from QEMU and GDB and made round trips slower. */
+	return r < 0 && errno != EINTR ? -1 : 0;
+}
+
 /*
  * One GDB session. @return 0 when GDB left, 1 when QEMU went away (or was
  * unreachable), -1 on a setup error.
@@ -142,19 +152,16 @@ static int serve(struct proxy *p, int in_fd, int out_fd)
 			fds[nfd] = (struct pollfd){ .fd = p->q.c.in_fd, .events = POLLIN };
 			qi = nfd++;
 		}
-		if (poll(fds, (nfds_t)nfd, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (wait_ready(fds, nfd) < 0)
 			break;
-		}
 		if (qi >= 0 && fds[qi].revents &&
-		    rsp_conn_fill(&p->q.c, 0) < 0) {
+		    rsp_conn_fill(&p->q.c, -1) < 0) {
 			qemu_close(&p->q, "QEMU closed the gdbstub connection");
 			proxy_qemu_lost(p);
 			lost = 1;
 		}
 		if (gi >= 0 && fds[gi].revents)
-			rsp_conn_fill(&p->gdb, 0);
+			rsp_conn_fill(&p->gdb, -1);
 	}
 	close_qemu(p);
 	return lost;

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -118,6 +119,33 @@ static int byte(struct rsp_conn *c, unsigned char b)
 	}
 }
 
+/* PGSTUB_LIVE_TRACE=FILE: every packet both ways, for diagnosis. */
+static FILE *trace_file(void)
+{
+	static FILE *f;
+	static int tried;
+
+	if (!tried) {
+		const char *path = getenv("PGSTUB_LIVE_TRACE");
+
+		tried = 1;
+		f = path ? fopen(path, "a") : NULL;
+	}
+	return f;
+}
+
+static void trace(const struct rsp_conn *c, const char *dir, const char *p,
+		  size_t len)
+{
+	FILE *f = trace_file();
+
+	if (f)
+		fprintf(f, "fd%d %s %.*s%s\n", c->in_fd, dir,
+			(int)(len > 120 ? 120 : len), p, len > 120 ? "..." : "");
+	if (f)
+		fflush(f);
+}
+
 int rsp_conn_next(struct rsp_conn *c)
 {
 	while (c->in_pos < c->in_len) {
@@ -127,6 +155,8 @@ int rsp_conn_next(struct rsp_conn *c)
 			rsp_conn_raw(c, "-", 1);
 			continue;
 		}
+		if (ev == RSP_PACKET)
+			trace(c, "<-", c->pkt, c->len);
 		if (ev == RSP_PACKET && !c->noack)
 			rsp_conn_raw(c, "+", 1);
 		if (ev == RSP_NAK) {
@@ -184,6 +214,8 @@ int rsp_conn_fill(struct rsp_conn *c, int timeout_ms)
 
 int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 {
+	if (len == 1 && *(const char *)buf == 3)
+		trace(c, "->", "^C", 2);
 	const char *p = buf;
 
 	while (len && !c->eof) {
@@ -219,6 +251,7 @@ int rsp_conn_send(struct rsp_conn *c, const char *payload, size_t len)
 	c->last[len + 2] = hex[sum >> 4];
 	c->last[len + 3] = hex[sum & 15];
 	c->last_len = len + 4;
+	trace(c, "->", payload, len);
 	return rsp_conn_raw(c, c->last, c->last_len);
 }
 
@@ -247,6 +280,8 @@ int rsp_conn_send_many(struct rsp_conn *c, const char *const *pkts,
 		buf[o++] = hex[sum >> 4];
 		buf[o++] = hex[sum & 15];
 	}
+	for (size_t i = 0; i < n; i++)
+		trace(c, "->", pkts[i], strlen(pkts[i]));
 	/* One write: the peer gets the batch in one segment. */
 	rc = rsp_conn_raw(c, buf, o);
 	free(buf);

@@ -49,6 +49,7 @@ def start_pgstub(args):
 
 def run_driver(tag, port, g, log):
     params = dict(tag=tag, target="127.0.0.1:%d" % port, uname=g.uname,
+                  qmp=g.qmp,
                   linux_banner=g.ksym["linux_banner"], _text=g.ksym["_text"],
                   _etext=g.ksym["_etext"])
     env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
