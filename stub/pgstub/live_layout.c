@@ -272,6 +272,8 @@ int live_layout_parse(const char *text, const char *backend,
 				close = line + strlen(line);
 			snprintf(name, sizeof(name), "%.*s",
 				 (int)(close - line - used), line + used);
+			/* HMP output over QMP ends lines in "\r\n". */
+			name[strcspn(name, "\r")] = 0;
 			at = strstr(name, " @");
 			if (at) {
 				off = strtoull(at + 2, NULL, 16);

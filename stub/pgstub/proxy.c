@@ -158,8 +158,7 @@ out:
 /*
  * --qemu-ram `m`: pgstub's walker and the mapped RAM file answer; what the
  * file lacks (MMIO, ROM) is read by QEMU. Answered here rather than by
- * the engine so the hex goes out in one pass, without run-length coding
- * (optional for a sender, and costly on bulk data).
+ * the engine: no copy through the engine's target op.
  */
 static int fast_read(struct proxy *p, const char *pkt)
 {
@@ -186,7 +185,10 @@ static int fast_read(struct proxy *p, const char *pkt)
 	/* agg holds PROXY_PACKET_SIZE + 1 bytes: encode from the back. */
 	memmove(p->agg + rc, p->agg, (size_t)rc);
 	gdbr__hex_encode(p->agg, p->agg + rc, (size_t)rc);
-	return rsp_conn_send(&p->gdb, p->agg, 2 * (size_t)rc);
+	/* Run-length coded: GDB's own decoding is the bottleneck of bulk
+	 * reads, and guest RAM is full of repeated bytes. */
+	return rsp_conn_send(&p->gdb, p->rle,
+			     gdbr__rle_encode(p->rle, p->agg, 2 * (size_t)rc));
 }
 
 /* Hand a packet to the engine (pgstub's own answer goes straight out). */

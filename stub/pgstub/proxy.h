@@ -14,7 +14,7 @@
 /* ------------------------------------------------------------ framing */
 
 /** Bytes framed per packet, either side (GDB's PacketSize is ours). */
-#define PROXY_PACKET_SIZE 0x4000
+#define PROXY_PACKET_SIZE 0x20000
 /** QEMU 7.2's gdbstub: a 4096-byte packet buffer; `m` answers at most
  *  MAX_PACKET_LENGTH / 2 bytes and refuses more with E22. */
 #define QEMU_MAX_READ 0x800

@@ -38,6 +38,7 @@ struct proxy {
 	size_t agg_len, agg_chunk;
 	int agg_done;
 	char agg_err[16];
+	char rle[PROXY_PACKET_SIZE];   /* fast reads, run-length coded */
 };
 
 int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len);

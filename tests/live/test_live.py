@@ -34,11 +34,12 @@ def ok(name, good, detail=""):
           flush=True)
 
 
-def start_pgstub(args):
+def start_pgstub(args, env=None):
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
     p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
-                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                         env=dict(os.environ, **(env or {})))
     logs.append(log)
     for _ in range(200):
         if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
@@ -186,11 +187,23 @@ def main():
         raw_running_tests(port, g.ksym["_text"])
         p.kill()
         p.wait()
+        trace = os.path.join(work, "ram.trace")
         p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
-                                     "--qemu-ram", g.ram, "--qmp", g.qmp])
+                                     "--qemu-ram", g.ram, "--qmp", g.qmp],
+                                    {"PGSTUB_LIVE_TRACE": trace})
         run_driver("ram", port, g, log)
         p.kill()
         p.wait()
+        # Every memory read of that session came from the RAM file.
+        lines = [l for l in open(trace, errors="replace").read().splitlines()
+                 if re.match(r"fd\d+ (->|<-) \S", l)]
+        qfds = {l.split()[0] for l in lines if l.endswith("-> QStartNoAckMode")}
+        qm = [l for l in lines if l.split()[0] in qfds and
+              re.match(r"\S+ -> [mM]", l) and not l.split()[2].startswith("M")]
+        gm = [l for l in lines if l.split()[0] not in qfds and
+              re.match(r"\S+ <- m", l)]
+        ok("ram-reads-from-file", not qm and len(gm) > 10,
+           "%d m to QEMU, %d m from GDB: %s" % (len(qm), len(gm), qm[:3]))
         kill_tests(g)
     finally:
         g.kill()
