@@ -79,6 +79,8 @@ struct guest_ppc64_slbe {
 #define GUEST_PPC64_HAS_GPRS 0x01u   /**< gpr, nip, msr, cr, lr, ctr, xer */
 #define GUEST_PPC64_HAS_SPRS 0x02u   /**< sdr1, lpcr, amr, pvr */
 #define GUEST_PPC64_HAS_SLB  0x04u   /**< slb[] */
+#define GUEST_PPC64_HAS_FPU  0x08u   /**< fpr[], fpscr */
+#define GUEST_PPC64_HAS_RES  0x10u   /**< reserve */
 /**@}*/
 
 /** Registers of one ppc64 vCPU. */
@@ -89,6 +91,9 @@ struct guest_ppc64_cpu {
 	uint32_t cr;                 /**< CR0 in bits 31:28 … CR7 in 3:0 */
 	uint64_t sdr1;               /**< HTABORG | HTABSIZE (powernv) */
 	uint64_t lpcr, amr, pvr;
+	uint64_t spr[1024];          /**< every SPR by number (with _SPRS) */
+	uint64_t fpr[32], fpscr;     /**< GUEST_PPC64_HAS_FPU */
+	uint64_t reserve;            /**< lwarx/ldarx reservation address */
 	unsigned nslb;               /**< entries in slb[] (valid or not) */
 	struct guest_ppc64_slbe slb[GUEST_PPC64_SLB_MAX];
 };

@@ -271,6 +271,9 @@ static int ppc64_cpu(struct cpu_fields *cf, struct guest_ppc64_cpu *p)
 	const struct mig_field *spr = field(cf, "env.spr", 8, 1024);
 	const struct mig_field *msr = field(cf, "env.msr", 8, 1);
 	const struct mig_field *slb = field(cf, "cpu/slb:env.slb", 16, 1);
+	const struct mig_field *fpr = field(cf, "cpu/fpu:env.vsr", 8, 32);
+	const struct mig_field *fpscr = field(cf, "cpu/fpu:env.fpscr", 8, 1);
+	const struct mig_field *res = field(cf, "env.reserve_addr", 8, 1);
 
 	if (need(cf, gpr, "env.gpr") || need(cf, crf, "env.crf") ||
 	    need(cf, nip, "env.nip") || need(cf, spr, "env.spr") ||
@@ -293,6 +296,18 @@ static int ppc64_cpu(struct cpu_fields *cf, struct guest_ppc64_cpu *p)
 	p->pvr = get(cf, spr, SPR_PVR);
 	p->lpcr = get(cf, spr, SPR_LPCR);
 	p->valid = GUEST_PPC64_HAS_GPRS | GUEST_PPC64_HAS_SPRS;
+	for (int i = 0; i < 1024; i++)
+		p->spr[i] = get(cf, spr, (uint64_t)i);
+	if (fpr && fpscr) {
+		for (int i = 0; i < 32; i++)
+			p->fpr[i] = get(cf, fpr, (uint64_t)i);
+		p->fpscr = get(cf, fpscr, 0);
+		p->valid |= GUEST_PPC64_HAS_FPU;
+	}
+	if (res) {
+		p->reserve = get(cf, res, 0);
+		p->valid |= GUEST_PPC64_HAS_RES;
+	}
 	if (slb) {
 		const uint8_t *s = cf->g->map + slb->off;
 

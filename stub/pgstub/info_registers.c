@@ -1,7 +1,8 @@
 /*
  * `info registers` in QEMU 7.2's exact layout, from what a snapshot holds:
  * the x86 formatter (GPR block, flags letters, decoded segment caches,
- * descriptor tables, control registers, EFER) and the ppc64 hook.
+ * descriptor tables, control registers, EFER) and the ppc64 formatter
+ * (ppc_cpu_dump_state's lines the migration stream holds).
  */
 #include "info_registers.h"
 
@@ -272,21 +273,111 @@ static int say(regs_write_fn write, void *payload, const char *fmt, ...)
 		     payload);
 }
 
+/* SPR numbers (Power ISA) of the SPRs QEMU's dump shows. */
+enum { SPR_DSISR = 18, SPR_DAR = 19, SPR_SRR0 = 26, SPR_SRR1 = 27,
+       SPR_VRSAVE = 256, SPR_SPRG0 = 272, SPR_SPRG4 = 276, SPR_PVR = 287,
+       SPR_HSRR0 = 314, SPR_HSRR1 = 315, SPR_HID0 = 1008 };
+
+/* Four 64-bit registers a line, headed "<name>NN" as QEMU does. */
+static int ppc_block(struct line *l, const char *name, const uint64_t *v)
+{
+	for (int i = 0; i < 32; i++) {
+		if (!(i & 3))
+			add(l, "%s%02d", name, i);
+		add(l, " %016" PRIx64, v[i]);
+		if ((i & 3) == 3) {
+			add(l, "\n");
+			if (emit(l))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /*
- * One vCPU, headed like QEMU 7.2's HMP ("\nCPU#%d\n" before each dump).
- * ppc64 hook: when guest/ grows ppc64 vCPUs, dispatch on guest_arch()
- * here to a regs_dump_ppc64() written in QEMU's ppc_cpu_dump_state layout
- * (NIP/MSR/HID0 line, GPR block, CR, SRR0/SRR1, SPRGs, SDR1, SLB lines).
+ * ppc64 vCPU in QEMU 7.2's ppc_cpu_dump_state layout (Book3S 64-bit,
+ * hash MMU, the CPUs pgstub serves). Held only: a line whose fields are
+ * all outside the snapshot is left out (TB/DECR, CFAR: QEMU keeps the
+ * timebase and env->cfar outside the migrated CPU state); a line that
+ * ends with such fields is cut before the first of them (MSR/HID0 loses
+ * " HF … iidx … didx …": hflags and the MMU indexes are recomputed, never
+ * migrated; CR loses " RES …" when the reservation is not held). FPRs and
+ * FPSCR only when the stream has the cpu/fpu subsection. The SDR1/DAR/
+ * DSISR line is QEMU's for ISA 2.06/2.07 MMUs; POWER9 and later (PTCR
+ * line) get none.
  */
+static int regs_dump_ppc64(const struct guest_ppc64_cpu *r, int cpu,
+			   regs_write_fn write, void *payload)
+{
+	struct line l = { .write = write, .payload = payload };
+	const uint64_t *spr = r->spr;
+	unsigned pvr_ver = (unsigned)(r->pvr >> 16) & 0xffffu;
+
+	if (!(r->valid & GUEST_PPC64_HAS_GPRS))
+		return 0;
+	add(&l, "NIP %016" PRIx64 "   LR %016" PRIx64 " CTR %016" PRIx64
+	    " XER %016" PRIx64 " CPU#%d\n", r->nip, r->lr, r->ctr, r->xer,
+	    cpu);
+	add(&l, "MSR %016" PRIx64, r->msr);
+	if (r->valid & GUEST_PPC64_HAS_SPRS)
+		add(&l, " HID0 %016" PRIx64, spr[SPR_HID0]);
+	add(&l, "\n");
+	if (emit(&l) || ppc_block(&l, "GPR", r->gpr))
+		return -1;
+	add(&l, "CR %08" PRIx32 "  [", r->cr);
+	for (int i = 0; i < 8; i++) {
+		unsigned f = (r->cr >> (4 * (7 - i))) & 0xfu;
+
+		add(&l, " %c%c", f & 8 ? 'L' : f & 4 ? 'G' : f & 2 ? 'E' : '-',
+		    f & 1 ? 'O' : ' ');
+	}
+	add(&l, " ]");
+	if (r->valid & GUEST_PPC64_HAS_RES)
+		add(&l, "             RES %016" PRIx64, r->reserve);
+	add(&l, "\n");
+	if (emit(&l))
+		return -1;
+	if (r->valid & GUEST_PPC64_HAS_FPU) {
+		if (ppc_block(&l, "FPR", r->fpr))
+			return -1;
+		add(&l, "FPSCR %016" PRIx64 "\n", r->fpscr);
+		if (emit(&l))
+			return -1;
+	}
+	if (!(r->valid & GUEST_PPC64_HAS_SPRS))
+		return emit(&l);
+	add(&l, " SRR0 %016" PRIx64 "  SRR1 %016" PRIx64 "    PVR %016"
+	    PRIx64 " VRSAVE %016" PRIx64 "\n", spr[SPR_SRR0], spr[SPR_SRR1],
+	    r->pvr, spr[SPR_VRSAVE]);
+	for (int k = SPR_SPRG0; k <= SPR_SPRG4; k += 4)
+		add(&l, "SPRG%d %016" PRIx64 " SPRG%d %016" PRIx64 "  SPRG%d %016"
+		    PRIx64 "  SPRG%d %016" PRIx64 "\n", k - SPR_SPRG0, spr[k],
+		    k - SPR_SPRG0 + 1, spr[k + 1], k - SPR_SPRG0 + 2,
+		    spr[k + 2], k - SPR_SPRG0 + 3, spr[k + 3]);
+	if (emit(&l))
+		return -1;
+	add(&l, "HSRR0 %016" PRIx64 " HSRR1 %016" PRIx64 "\n",
+	    spr[SPR_HSRR0], spr[SPR_HSRR1]);
+	add(&l, " LPCR %016" PRIx64 "\n", r->lpcr);
+	if (pvr_ver != 0x004e && pvr_ver != 0x004f && pvr_ver != 0x0080)
+		add(&l, " SDR1 %016" PRIx64 "   DAR %016" PRIx64 "  DSISR %016"
+		    PRIx64 "\n", r->sdr1, spr[SPR_DAR], spr[SPR_DSISR]);
+	return emit(&l);
+}
+
+/* One vCPU, headed like QEMU 7.2's HMP ("\nCPU#%d\n" before each dump). */
 static int dump_cpu(guest *g, int cpu, regs_write_fn write, void *payload)
 {
 	const struct guest_x86_cpu *r = guest_x86_cpu(g, cpu);
+	const struct guest_ppc64_cpu *p = guest_ppc64_cpu(g, cpu);
 	int rc;
 
-	if (!r)
+	if (!r && !p)
 		return say(write, payload, "CPU#%d: no registers\n", cpu) ? -1 : 1;
 	if ((rc = say(write, payload, "\nCPU#%d\n", cpu)))
 		return rc;
+	if (p)
+		return regs_dump_ppc64(p, cpu, write, payload);
 	return regs_dump_x86(r, write, payload);
 }
 

@@ -102,7 +102,7 @@ static void test_guest_migration__pseries_ram_and_registers(void **state)
 	assert_null(guest_ppc64_cpu(g, 2));
 	assert_null(guest_x86_cpu(g, 5));
 	assert_int_equal(c->valid, GUEST_PPC64_HAS_GPRS | GUEST_PPC64_HAS_SPRS |
-			 GUEST_PPC64_HAS_SLB);
+			 GUEST_PPC64_HAS_SLB | GUEST_PPC64_HAS_RES);
 	assert_int_equal(c->gpr[0], 0x1000);
 	assert_int_equal(c->gpr[31], 0x101f);
 	assert_int_equal(c->nip, 0xc000000000001231ULL);
