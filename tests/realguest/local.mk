@@ -10,3 +10,16 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_realguest_x86mig.sh tests/realguest/record_x86mig.py \
 	tests/realguest/check_x86mig.py \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/check_registers_ppc64.py
+
+# Tests that read the recorded guests wait for the recorders, which may
+# re-record a stale configuration in place while make check runs in parallel.
+realguest_x86_readers = \
+	tests/realguest/test_registers.sh.log \
+	tests/compat/test_qemu_tool.sh.log \
+	tests/python/test_gdb.sh.log \
+	tests/shell/test_shell.sh.log \
+	tests/export/test_export.sh.log \
+	tests/guest/qemu_dumps.sh.log
+$(realguest_x86_readers): tests/realguest/test_realguest.sh.log
+realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
+$(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
