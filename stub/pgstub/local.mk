@@ -4,6 +4,7 @@ bin_PROGRAMS += pgstub
 pgstub_SOURCES = \
 	stub/pgstub/session.h \
 	stub/pgstub/main.c \
+	stub/pgstub/listen.c \
 	stub/pgstub/target.c \
 	stub/pgstub/monitor.c \
 	stub/pgstub/monitor_script.c \

@@ -176,54 +176,14 @@ out:
 	return rc;
 }
 
-/* "HOST:PORT", ":PORT" or "PORT"; the host defaults to loopback. */
-static int split_hostport(const char *s, char *host, size_t hlen, int *port)
-{
-	const char *colon = strrchr(s, ':');
-	uint64_t p;
-
-	snprintf(host, hlen, "127.0.0.1");
-	if (colon) {
-		if (colon != s)
-			snprintf(host, hlen, "%.*s", (int)(colon - s), s);
-		s = colon + 1;
-	}
-	if (parse_u64(s, &p) || p > 65535)
-		return -1;
-	*port = (int)p;
-	return 0;
-}
-
 static int serve(struct cli *c, gdbr_server *srv, struct gdbr_fd_conn *conn)
 {
-	char host[256];
-	int fd, port = 1234, rc;
+	int fd, rc;
 
 	if (c->stdio)
 		return gdbr_transport_serve_fd(srv, conn, 0, 1) == GDBR_EIO;
-	if (c->unix_path) {
-		if (gdbr_transport_listen_unix(&fd, c->unix_path) < 0) {
-			fprintf(stderr, "pgstub: cannot listen on %s\n", c->unix_path);
-			return 1;
-		}
-		fprintf(stderr, "pgstub: listening on %s\n", c->unix_path);
-	} else {
-		if (c->listen && split_hostport(c->listen, host, sizeof(host), &port)) {
-			fprintf(stderr, "pgstub: --listen: expected HOST:PORT\n");
-			return 1;
-		}
-		if (!c->listen)
-			snprintf(host, sizeof(host), "127.0.0.1");
-		if (strcmp(host, "127.0.0.1") && strcmp(host, "localhost") &&
-		    strcmp(host, "::1"))
-			fprintf(stderr, "pgstub: warning: listening on %s exposes "
-				"guest memory beyond this machine\n", host);
-		if (gdbr_transport_listen_tcp(&fd, host, port, &port) < 0) {
-			fprintf(stderr, "pgstub: cannot listen on %s:%d\n", host, port);
-			return 1;
-		}
-		fprintf(stderr, "pgstub: listening on %s:%d\n", host, port);
-	}
+	if (pgstub_listen(c->listen, c->unix_path, &fd) < 0)
+		return 1;
 	rc = gdbr_transport_serve_listener(srv, conn, fd, c->once);
 	close(fd);
 	if (c->unix_path)

@@ -167,42 +167,6 @@ static int serve(struct proxy *p, int in_fd, int out_fd)
 	return lost;
 }
 
-static int listen_on(const struct live_opts *o, int *fd)
-{
-	char host[256] = "127.0.0.1";
-	int port = 1234;
-
-	if (o->unix_path) {
-		if (gdbr_transport_listen_unix(fd, o->unix_path) < 0) {
-			fprintf(stderr, "pgstub: cannot listen on %s\n", o->unix_path);
-			return -1;
-		}
-		fprintf(stderr, "pgstub: listening on %s\n", o->unix_path);
-		return 0;
-	}
-	if (o->listen) {
-		const char *colon = strrchr(o->listen, ':');
-		char *end;
-		long v;
-
-		if (colon && colon != o->listen)
-			snprintf(host, sizeof(host), "%.*s",
-				 (int)(colon - o->listen), o->listen);
-		v = strtol(colon ? colon + 1 : o->listen, &end, 10);
-		if (*end || v < 0 || v > 65535) {
-			fprintf(stderr, "pgstub: --listen: expected HOST:PORT\n");
-			return -1;
-		}
-		port = (int)v;
-	}
-	if (gdbr_transport_listen_tcp(fd, host, port, &port) < 0) {
-		fprintf(stderr, "pgstub: cannot listen on %s:%d\n", host, port);
-		return -1;
-	}
-	fprintf(stderr, "pgstub: listening on %s:%d\n", host, port);
-	return 0;
-}
-
 int proxy_main(const struct live_opts *o)
 {
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
@@ -229,7 +193,7 @@ int proxy_main(const struct live_opts *o)
 		rc = r != 0;
 		goto out;
 	}
-	if (listen_on(o, &lfd))
+	if (pgstub_listen(o->listen, o->unix_path, &lfd))
 		goto out;
 	for (;;) {
 		int fd = accept(lfd, NULL, NULL), r;
