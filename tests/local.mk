@@ -10,3 +10,4 @@ include tests/compat/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
 include tests/live/local.mk
+include tests/fuzz/local.mk

@@ -1,9 +1,10 @@
 # The pgstub program: snapshot sources + walker views served by libgdb-remote,
 # plus the `shell` (readline, capstone) and `export` subcommands.
-bin_PROGRAMS += pgstub
-pgstub_SOURCES = \
+# Everything but main() is a convenience library, so fuzz targets and tests
+# can drive the session, the monitor and the listener as the program does.
+noinst_LTLIBRARIES += stub/pgstub/libpgstub.la
+stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/session.h \
-	stub/pgstub/main.c \
 	stub/pgstub/listen.c \
 	stub/pgstub/target.c \
 	stub/pgstub/monitor.c \
@@ -26,8 +27,13 @@ pgstub_SOURCES = \
 	stub/pgstub/live_layout.c \
 	stub/pgstub/live_ops.c \
 	stub/pgstub/live_cli.c
-pgstub_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest -I$(top_srcdir)/stub \
-	$(CAPSTONE_CFLAGS) $(JANSSON_CFLAGS)
-pgstub_LDADD = guest/libguest.la stub/libgdbr-transport.la \
+stub_pgstub_libpgstub_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest \
+	-I$(top_srcdir)/stub $(CAPSTONE_CFLAGS) $(JANSSON_CFLAGS)
+stub_pgstub_libpgstub_la_LIBADD = guest/libguest.la stub/libgdbr-transport.la \
 	stub/libgdbr-core.la walker/libpgwalk-internal.la \
 	$(CAPSTONE_LIBS) $(READLINE_LIBS) $(JANSSON_LIBS)
+
+bin_PROGRAMS += pgstub
+pgstub_SOURCES = stub/pgstub/main.c
+pgstub_CPPFLAGS = $(stub_pgstub_libpgstub_la_CPPFLAGS)
+pgstub_LDADD = stub/pgstub/libpgstub.la
