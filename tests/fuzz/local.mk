@@ -16,6 +16,8 @@ EXTRA_DIST += tests/fuzz/corpus tests/fuzz/regress
 
 include tests/fuzz/rsp.mk
 include tests/fuzz/decode.mk
+include tests/fuzz/guest.mk
+include tests/fuzz/walker.mk
 
 CLEANFILES += $(fuzz_programs)
 

@@ -1,0 +1,1 @@
+# Fuzz targets over the guest sources (snapshot parsers): see local.mk.
