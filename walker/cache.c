@@ -1,6 +1,7 @@
 /*
  * Caches that make repeated translations cheap: a direct-mapped software TLB
- * keyed by 4K VA page, and a direct-mapped cache of table pages for memory
+ * keyed by 4K VA page, paging-structure caches per non-leaf level, host
+ * pointers of mapped table pages, and a cache of table pages for memory
  * sources that cannot be mapped. Live guests invalidate them explicitly.
  */
 #include "walker_priv.h"
@@ -11,14 +12,26 @@
 int pgw__cache_init(pgw_ctx *c)
 {
 	c->tlb = calloc(PGW_TLB_SIZE, sizeof(*c->tlb));
-	return c->tlb ? 0 : PGW_ENOMEM;
+	c->psc = calloc((PGW_MAX_LEVELS - 1) * PGW_PSC_SLOTS,
+			sizeof(*c->psc));
+	c->mapc = calloc(PGW_MAPC_SLOTS, sizeof(*c->mapc));
+	c->caches = PGW__CACHE_ALL;
+	if (!c->tlb || !c->psc || !c->mapc) {
+		pgw__cache_free(c);
+		return PGW_ENOMEM;
+	}
+	return 0;
 }
 
 void pgw__cache_free(pgw_ctx *c)
 {
 	free(c->tlb);
+	free(c->psc);
+	free(c->mapc);
 	free(c->pcache);
 	c->tlb = NULL;
+	c->psc = NULL;
+	c->mapc = NULL;
 	c->pcache = NULL;
 }
 
@@ -28,11 +41,24 @@ void pgw_ctx_invalidate(pgw_ctx *c)
 		return;
 	if (c->tlb)
 		memset(c->tlb, 0, PGW_TLB_SIZE * sizeof(*c->tlb));
+	if (c->psc)
+		memset(c->psc, 0, (PGW_MAX_LEVELS - 1) * PGW_PSC_SLOTS *
+		       sizeof(*c->psc));
+	if (c->mapc)
+		memset(c->mapc, 0, PGW_MAPC_SLOTS * sizeof(*c->mapc));
 	if (c->pcache)
 		for (unsigned i = 0; i < PGW_PCACHE_SLOTS; i++)
 			c->pcache[i].pa = 0;
 	if (c->nested)
 		pgw_ctx_invalidate(c->nested);
+}
+
+void pgw__cache_set(pgw_ctx *c, unsigned caches)
+{
+	if (!c)
+		return;
+	pgw_ctx_invalidate(c);
+	c->caches = caches & PGW__CACHE_ALL;
 }
 
 struct pgw_tlb_entry *pgw__tlb_slot(pgw_ctx *c, uint64_t va)

@@ -63,6 +63,27 @@ static int nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 	return 0;
 }
 
+/* mem->map through the host-pointer cache: a hit costs one compare. The
+ * whole page is mapped when it can be, so later tables in it hit too. */
+static const void *map_table(pgw_ctx *c, uint64_t pa, size_t size)
+{
+	uint64_t pfn = pa >> 12;
+	struct pgw_mapc_entry *m;
+	const unsigned char *p;
+
+	if (!(c->caches & PGW__CACHE_MAP) || (pa & 4095) + size > 4096)
+		return c->mem->map(pa, size, c->mem_payload);
+	m = &c->mapc[pfn & (PGW_MAPC_SLOTS - 1)];
+	if (m->tag == pfn + 1)
+		return m->p + (pa & 4095);
+	p = c->mem->map(pa & ~4095ULL, 4096, c->mem_payload);
+	if (!p)
+		return c->mem->map(pa, size, c->mem_payload);
+	m->tag = pfn + 1;
+	m->p = p;
+	return p + (pa & 4095);
+}
+
 const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
 			    void *scratch, struct pgw_fault *fault,
 			    struct pgw_trace *trace, uint64_t *host_addr)
@@ -79,7 +100,7 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
 	}
 	*host_addr = pa;
 	if (c->mem->map) {
-		p = c->mem->map(pa, size, c->mem_payload);
+		p = map_table(c, pa, size);
 		if (p)
 			return p;
 	}
@@ -101,31 +122,90 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
 	return NULL;
 }
 
-/* Table of @level at @table, honouring the loaded PAE PDPTE registers. */
-static const void *level_table(pgw_ctx *c, int level, uint64_t table,
-			       void *scratch, struct pgw_fault *fault,
-			       struct pgw_trace *trace, uint64_t *host_addr)
+/* Table of @level at @table, honouring the loaded PAE PDPTE registers.
+ * The common case (no nesting, a mapped page already seen) is inline. */
+static inline const void *level_table(pgw_ctx *c, int level, uint64_t table,
+				      struct pgw_fault *fault,
+				      struct pgw_trace *trace,
+				      uint64_t *host_addr)
 {
 	const struct pgw_format *f = c->fmt;
+	size_t size = pgw__table_bytes(f, &f->lv[level]);
 
 	if (level == 0 && c->pdptes_valid) {
 		*host_addr = table;
 		return c->pdpte;
 	}
-	return pgw__load_table(c, table, pgw__table_bytes(f, &f->lv[level]),
-			       scratch, fault, trace, host_addr);
+	if (!c->nested && (table & 4095) + size <= 4096) {
+		const struct pgw_mapc_entry *m =
+			&c->mapc[(table >> 12) & (PGW_MAPC_SLOTS - 1)];
+
+		if (m->tag == (table >> 12) + 1 &&
+		    (c->caches & PGW__CACHE_MAP)) {
+			*host_addr = table;
+			return m->p + (table & 4095);
+		}
+	}
+	return pgw__load_table(c, table, size, NULL, fault, trace, host_addr);
 }
 
 /* Index of @va in the format's input space; false if not canonical. */
-static bool input_index(const pgw_ctx *c, uint64_t va, uint64_t *idx)
+static inline bool input_index(const pgw_ctx *c, uint64_t va, uint64_t *idx)
 {
 	const struct pgw_format *f = c->fmt;
 	uint64_t mask = f->va_bits >= 64 ? ~0ULL : (1ULL << f->va_bits) - 1;
 
 	*idx = va & mask;
-	if (f->canonical)
-		return pgw_ctx_canonical(c, va) == va;
+	if (f->canonical) {
+		/* Bits 63:va_bits-1 all equal (SDM 3A 3.3.7.1). */
+		uint64_t top = va >> (f->va_bits - 1);
+
+		return top == 0 || top == (~0ULL >> (f->va_bits - 1));
+	}
 	return (va & ~mask) == 0;
+}
+
+static inline struct pgw_tlb_entry *tlb_slot(pgw_ctx *c, uint64_t va)
+{
+	uint64_t vpn = va >> 12;
+
+	return &c->tlb[(vpn ^ (vpn >> 10)) & (PGW_TLB_SIZE - 1)];
+}
+
+/* The paging-structure cache slot of the level-@level entry for @idx. */
+static inline struct pgw_psc_entry *psc_slot(pgw_ctx *c, unsigned level,
+					     uint64_t key)
+{
+	return &c->psc[level * PGW_PSC_SLOTS +
+		       ((key ^ (key >> 9)) & (PGW_PSC_SLOTS - 1))];
+}
+
+static inline void tlb_store(pgw_ctx *c, uint64_t va,
+			     const struct pgw_result *out, unsigned gperms)
+{
+	struct pgw_tlb_entry *t = tlb_slot(c, va);
+
+	t->tag = (va >> 12) + 1;
+	t->pa_page = out->out_pa & ~4095ULL;
+	t->gpa_page = out->out_gpa & ~4095ULL;
+	t->page_size = out->out_page_size;
+	t->perms = out->out_perms;
+	t->gperms = gperms;
+	t->entry = out->out_entry;
+	t->level = out->out_level;
+	t->pkey = out->out_pkey;
+}
+
+static inline void tlb_fill(struct pgw_result *out, const struct pgw_tlb_entry *t,
+			    uint64_t va)
+{
+	out->out_pa = t->pa_page | (va & 4095);
+	out->out_gpa = t->gpa_page | (va & 4095);
+	out->out_page_size = t->page_size;
+	out->out_perms = t->perms;
+	out->out_entry = t->entry;
+	out->out_level = t->level;
+	out->out_pkey = t->pkey;
 }
 
 static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
@@ -150,16 +230,93 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
 		       entry & PGW_PAE_PDPTE_LOAD_RSVD : 0;
 }
 
+/*
+ * The common case of translate_at() with nothing to report: 8-byte IA-32e
+ * entries at every level (4-level, 5-level, NPT), no nested stage, no
+ * trace, every table already in the map cache, every entry present and
+ * free of reserved bits. Same tables and masks as the loop below, without
+ * its per-kind switches. Returns 1 whenever anything else happens; the
+ * caller then walks again the general way, which is what reports faults,
+ * so results and faults are the general loop's by construction.
+ */
+static inline int translate_fast(pgw_ctx *c, uint64_t idx,
+				 struct pgw_result *out, unsigned *gperms)
+{
+	const struct pgw_format *f = c->fmt;
+	uint64_t table = c->root, e = 0, size;
+	unsigned perms = PGW_PERM_ALL, level = 0, shift = 0;
+	uint64_t nx = c->nxe ? X86_NX : 0;
+
+	if (c->caches & PGW__CACHE_PSC) {
+		for (unsigned l = f->nlevels - 1; l-- > 0;) {
+			uint64_t key = idx >> f->lv[l].shift;
+			const struct pgw_psc_entry *p = psc_slot(c, l, key);
+
+			if (p->tag == key + 1) {
+				table = p->table & ~4095ULL;
+				perms = (unsigned)(p->table & 4095);
+				level = l + 1;
+				break;
+			}
+		}
+	}
+	for (;; level++) {
+		const struct pgw_level *lv = &f->lv[level];
+		const struct pgw_level_masks *m = &c->m[level];
+		const struct pgw_mapc_entry *mc =
+			&c->mapc[(table >> 12) & (PGW_MAPC_SLOTS - 1)];
+		bool leaf;
+
+		if (mc->tag != (table >> 12) + 1)
+			return 1;
+		shift = lv->shift;
+		e = le64toh(((const uint64_t *)(const void *)mc->p)
+			    [(idx >> shift) & 511]);
+		if (!(e & X86_P))
+			return 1;
+		leaf = lv->leaf == PGW_LEAF_ALWAYS ||
+		       (lv->leaf == PGW_LEAF_PS && (e & X86_PS));
+		if (e & (leaf ? m->rsvd_leaf : m->rsvd_table))
+			return 1;
+		/* pgw__entry_perms() for PGW_KIND_X86_64 */
+		perms &= PGW_PERM_R | ((e & nx) ? 0 : PGW_PERM_X) |
+			 ((e & X86_RW) ? PGW_PERM_W : 0) |
+			 ((e & X86_US) ? PGW_PERM_U : 0);
+		if (leaf)
+			break;
+		table = e & m->addr;
+		if ((c->caches & PGW__CACHE_PSC) && level + 1 < f->nlevels) {
+			uint64_t key = idx >> shift;
+
+			psc_slot(c, level, key)->tag = key + 1;
+			psc_slot(c, level, key)->table = table | perms;
+		}
+	}
+	size = 1ULL << shift;
+	out->out_pa = out->out_gpa = (e & c->m[level].addr & ~(size - 1)) |
+				     (idx & (size - 1));
+	out->out_page_size = size;
+	out->out_perms = perms;
+	out->out_entry = e;
+	out->out_level = (int)level;
+	out->out_pkey = (c->pke || c->pks) ? pgw__pkey(c, e, perms) : -1;
+	*gperms = perms;
+	return 0;
+}
+
 /* @guest_perms (optional) receives this stage's own permissions, before
  * the intersection with the nested stage, so that access faults can be
- * attributed to the stage that refuses them. */
+ * attributed to the stage that refuses them. A @trace asks for a complete
+ * walk: the TLB and the paging-structure caches are neither used nor
+ * filled then. */
 static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			struct pgw_fault *fault, struct pgw_trace *trace,
 			enum pgw_stage stage, unsigned *guest_perms)
 {
 	const struct pgw_format *f = c->fmt;
 	uint64_t idx, table = c->root;
-	unsigned perms = PGW_PERM_ALL, gperms;
+	unsigned perms = PGW_PERM_ALL, gperms, level = 0;
+	bool psc = !trace && (c->caches & PGW__CACHE_PSC);
 
 	if (!f) {
 		/* Paging disabled: linear is physical, within the physical
@@ -179,69 +336,102 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		fault_set(fault, PGW_FAULT_NONCANONICAL, c, -1, 0, 0, 0, va);
 		return PGW_ENOTMAPPED;
 	}
-	if (!trace) {
-		struct pgw_tlb_entry *t = pgw__tlb_slot(c, va);
+	if (!trace && (c->caches & PGW__CACHE_TLB)) {
+		const struct pgw_tlb_entry *t = tlb_slot(c, va);
 
 		if (t->tag == (va >> 12) + 1) {
-			out->out_pa = t->pa_page | (va & 4095);
-			out->out_gpa = t->gpa_page | (va & 4095);
-			out->out_page_size = t->page_size;
-			out->out_perms = t->perms;
-			out->out_entry = t->entry;
-			out->out_level = t->level;
-			out->out_pkey = t->pkey;
+			tlb_fill(out, t, va);
 			if (guest_perms)
 				*guest_perms = t->gperms;
 			return 0;
 		}
 	}
-	for (unsigned level = 0; level < f->nlevels; level++) {
+	if (!trace && !c->nested && (c->caches & PGW__CACHE_MAP) &&
+	    f->lv[0].kind == PGW_KIND_X86_64 &&
+	    translate_fast(c, idx, out, &gperms) == 0) {
+		if (guest_perms)
+			*guest_perms = gperms;
+		if (c->caches & PGW__CACHE_TLB)
+			tlb_store(c, va, out, gperms);
+		return 0;
+	}
+	if (psc) {
+		/* SDM 3A 4.10.3.2: start below the deepest cached entry
+		 * on this address's path. */
+		for (unsigned l = f->nlevels - 1; l-- > 0;) {
+			uint64_t key = idx >> f->lv[l].shift;
+			const struct pgw_psc_entry *p = psc_slot(c, l, key);
+
+			if (p->tag == key + 1) {
+				table = p->table & ~4095ULL;
+				perms = (unsigned)(p->table & 4095);
+				level = l + 1;
+				break;
+			}
+		}
+	}
+	for (; level < f->nlevels; level++) {
 		const struct pgw_level *lv = &f->lv[level];
+		const struct pgw_level_masks *m = &c->m[level];
 		unsigned i = (idx >> lv->shift) & ((1u << lv->bits) - 1);
 		const void *tbl;
 		uint64_t host, e, rsvd, size, gpa;
 		bool leaf;
 
-		tbl = level_table(c, level, table, NULL, fault, trace, &host);
+		tbl = level_table(c, (int)level, table, fault, trace, &host);
 		if (!tbl) {
 			if (fault->out_stage == PGW_STAGE_GUEST)
-				fault_set(fault, PGW_FAULT_BAD_TABLE, c, level,
-					  i, table, 0, va);
+				fault_set(fault, PGW_FAULT_BAD_TABLE, c,
+					  (int)level, i, table, 0, va);
 			else
 				fault->out_addr = table;
 			return fault_code(fault->out_reason);
 		}
 		e = pgw__read_entry(f, tbl, i);
 		if (!pgw__present(lv, e)) {
-			trace_add(trace, stage, c, level, i, table,
+			trace_add(trace, stage, c, (int)level, i, table,
 				  host + i * f->entry_size, e, false);
-			fault_set(fault, PGW_FAULT_NOT_PRESENT, c, level, i,
-				  table, e, va);
+			fault_set(fault, PGW_FAULT_NOT_PRESENT, c, (int)level,
+				  i, table, e, va);
 			return PGW_ENOTMAPPED;
 		}
 		leaf = pgw__is_leaf(c, lv, e);
-		trace_add(trace, stage, c, level, i, table,
+		trace_add(trace, stage, c, (int)level, i, table,
 			  host + i * f->entry_size, e, leaf);
-		rsvd = pgw__rsvd(c, level, e, leaf);
+		/* Same as pgw__rsvd(), without the call for non-EPT. */
+		rsvd = e & (leaf ? m->rsvd_leaf : m->rsvd_table);
+		if (lv->kind == PGW_KIND_EPT)
+			rsvd = pgw__rsvd(c, (int)level, e, leaf);
 		if (rsvd) {
-			fault_set(fault, PGW_FAULT_RESERVED, c, level, i,
+			fault_set(fault, PGW_FAULT_RESERVED, c, (int)level, i,
 				  table, e, va);
 			fault->out_rsvd = rsvd;
 			return PGW_ERSVD;
 		}
 		perms &= pgw__entry_perms(c, lv, e);
 		if (!leaf) {
-			table = pgw__next_table(c, level, e);
+			table = e & m->addr;
+			if (psc && !(table & 4095)) {
+				uint64_t key = idx >> lv->shift;
+				struct pgw_psc_entry *p = psc_slot(c, level, key);
+
+				p->tag = key + 1;
+				p->table = table | perms;
+			}
 			continue;
 		}
 		size = 1ULL << lv->shift;
-		gpa = pgw__leaf_base(c, level, e) | (idx & (size - 1));
+		if (lv->kind == PGW_KIND_X86_32)
+			gpa = pgw__leaf_base(c, (int)level, e);
+		else
+			gpa = e & m->addr & ~(size - 1);
+		gpa |= idx & (size - 1);
 		out->out_gpa = gpa;
 		out->out_pa = gpa;
 		out->out_page_size = size;
 		out->out_entry = e;
 		out->out_level = (int)level;
-		out->out_pkey = pgw__pkey(c, e, perms);
+		out->out_pkey = (c->pke || c->pks) ? pgw__pkey(c, e, perms) : -1;
 		gperms = perms;
 		if (guest_perms)
 			*guest_perms = perms;
@@ -259,19 +449,8 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			perms &= h.out_perms;
 		}
 		out->out_perms = perms;
-		if (!trace) {
-			struct pgw_tlb_entry *t = pgw__tlb_slot(c, va);
-
-			t->tag = (va >> 12) + 1;
-			t->pa_page = out->out_pa & ~4095ULL;
-			t->gpa_page = out->out_gpa & ~4095ULL;
-			t->page_size = out->out_page_size;
-			t->perms = out->out_perms;
-			t->gperms = gperms;
-			t->entry = e;
-			t->level = (int)level;
-			t->pkey = out->out_pkey;
-		}
+		if (!trace && (c->caches & PGW__CACHE_TLB))
+			tlb_store(c, va, out, gperms);
 		return 0;
 	}
 	/* Unreachable: the last level of every format is a leaf. */
@@ -292,6 +471,26 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 		return PGW_EINVAL;
 	if (c->hash)
 		return pgw__hash_translate(c, va, access, out, fault, trace);
+	if (!access && !trace && c->fmt) {
+		/* The debugger's view, inline: a TLB hit needs no canonical
+		 * check (tags are whole VA pages, filled only by walks that
+		 * passed it); a clean IA-32e walk needs no fault record. */
+		const struct pgw_tlb_entry *t = tlb_slot(c, va);
+		uint64_t idx;
+
+		if ((c->caches & PGW__CACHE_TLB) && t->tag == (va >> 12) + 1) {
+			tlb_fill(out, t, va);
+			return 0;
+		}
+		if (!c->nested && (c->caches & PGW__CACHE_MAP) &&
+		    c->fmt->lv[0].kind == PGW_KIND_X86_64 &&
+		    input_index(c, va, &idx) &&
+		    translate_fast(c, idx, out, &gperms) == 0) {
+			if (c->caches & PGW__CACHE_TLB)
+				tlb_store(c, va, out, gperms);
+			return 0;
+		}
+	}
 	if (!fault)
 		fault = &scratch;
 	memset(fault, 0, sizeof(*fault));

@@ -96,6 +96,36 @@ struct pgw_tlb_entry {
 	int pkey;
 };
 
+/*
+ * Paging-structure caches (SDM 3A 4.10.3): for each non-leaf level, the
+ * address of the next table and the permissions combined down to it, keyed
+ * by the input-address bits that select that entry, so that a translation
+ * can start at the deepest level whose path it shares with an earlier one.
+ * Only entries that were present, non-leaf and free of reserved bits are
+ * kept; the context's registers never change, so only memory can make them
+ * stale, and pgw_ctx_invalidate() drops them with the TLB.
+ */
+#define PGW_PSC_SLOTS 4096
+struct pgw_psc_entry {
+	uint64_t tag;             /* (index >> level shift) + 1; 0 = empty */
+	uint64_t table;           /* next table (page aligned: it comes from a
+				   * table entry's address bits) | permissions
+				   * of the levels down to it, ANDed */
+};
+
+/* Host pointers of table pages from mem->map (valid while the memory is). */
+#define PGW_MAPC_SLOTS 256
+struct pgw_mapc_entry {
+	uint64_t tag;             /* (pa >> 12) + 1; 0 = empty */
+	const unsigned char *p;
+};
+
+/* Caches a context uses (pgw__cache_set); all are on by default. */
+#define PGW__CACHE_TLB 1u       /* translations (pgw_tlb_entry) */
+#define PGW__CACHE_PSC 2u       /* paging-structure caches */
+#define PGW__CACHE_MAP 4u       /* host pointers of mapped table pages */
+#define PGW__CACHE_ALL 7u
+
 /* Table-page cache for sources that cannot map memory. */
 #define PGW_PCACHE_SLOTS 64
 struct pgw_pcache_slot {
@@ -121,6 +151,9 @@ struct pgw_ctx {
 	uint64_t small_table[4];  /* a PAE PDPT read on its own */
 	struct pgw_tlb_entry *tlb;
 	struct pgw_pcache_slot *pcache;
+	struct pgw_psc_entry *psc; /* (PGW_MAX_LEVELS - 1) * PGW_PSC_SLOTS */
+	struct pgw_mapc_entry *mapc;
+	unsigned caches;          /* PGW__CACHE_* in use */
 	struct pgw_hash *hash;    /* ppc64 hash method (ppc64_hash.c), or NULL */
 };
 
@@ -223,6 +256,9 @@ int pgw__cache_init(pgw_ctx *c);
 void pgw__cache_free(pgw_ctx *c);
 const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa);
 struct pgw_tlb_entry *pgw__tlb_slot(pgw_ctx *c, uint64_t va);
+/* Choose the caches (PGW__CACHE_*) a context uses, dropping their contents;
+ * benchmarks turn them off to measure bare walks. */
+void pgw__cache_set(pgw_ctx *c, unsigned caches);
 
 static inline uint64_t pgw__table_bytes(const struct pgw_format *f,
 					const struct pgw_level *lv)

@@ -16,7 +16,8 @@ walker_tests = \
 	tests/walker/test_nested \
 	tests/walker/test_ctx \
 	tests/walker/test_invalid \
-	tests/walker/test_leaves
+	tests/walker/test_leaves \
+	tests/walker/test_cache
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
@@ -81,3 +82,8 @@ tests_walker_test_htab_stream_SOURCES = tests/walker/test_htab_stream.c
 tests_walker_test_htab_stream_CFLAGS = $(walker_test_cflags)
 tests_walker_test_htab_stream_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_htab_stream_LDADD = $(walker_test_ldadd)
+
+tests_walker_test_cache_SOURCES = tests/walker/test_cache.c
+tests_walker_test_cache_CFLAGS = $(walker_test_cflags)
+tests_walker_test_cache_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_cache_LDADD = $(walker_test_ldadd)

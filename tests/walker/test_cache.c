@@ -1,0 +1,197 @@
+/*
+ * The translation caches (walker/cache.c, walk.c): the TLB, the paging-
+ * structure caches and the map cache must never change an answer. Every
+ * result and every fault is compared with a walk that uses no cache.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ptbuilder.h"
+#include "walker_priv.h"
+
+#define P  0x1ULL
+#define W  0x2ULL
+#define U  0x4ULL
+#define PS 0x80ULL
+#define NX (1ULL << 63)
+
+static pgw_ctx *ctx_x86(struct ptb_fx *f, int la57, pgw_ctx **bare)
+{
+	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
+	char err[128];
+
+	r.cr0 = PGW_CR0_PG;
+	r.cr3 = f->root;
+	r.cr4 = PGW_CR4_PAE | (la57 ? PGW_CR4_LA57 : 0);
+	r.efer = PGW_EFER_LME | PGW_EFER_LMA | PGW_EFER_NXE;
+	pgw_ctx_free(f->ctx);
+	assert_int_equal(pgw_ctx_new_x86(&f->ctx, &r, &ptb_mem_ops, &f->b,
+					 err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_new_x86(bare, &r, &ptb_mem_ops, &f->b,
+					 err, sizeof(err)), 0);
+	pgw__cache_set(*bare, 0);
+	return f->ctx;
+}
+
+/* Translate @va through both contexts (twice through the cached one, so
+ * that the second answer comes from the caches) and compare everything. */
+static int same(pgw_ctx *c, pgw_ctx *bare, uint64_t va)
+{
+	struct pgw_result r1, r2, rb;
+	struct pgw_fault f1, fb;
+	int rc1, rc2, rcb;
+
+	memset(&r1, 0, sizeof(r1));
+	memset(&r2, 0, sizeof(r2));
+	memset(&rb, 0, sizeof(rb));
+	rc1 = pgw_translate(c, va, 0, &r1, NULL, NULL);
+	rc2 = pgw_translate(c, va, 0, &r2, &f1, NULL);
+	rcb = pgw_translate(bare, va, 0, &rb, &fb, NULL);
+	assert_int_equal(rc1, rcb);
+	assert_int_equal(rc2, rcb);
+	if (rcb == 0) {
+		const struct pgw_result *r[2] = { &r1, &r2 };
+
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(r[i]->out_pa, rb.out_pa);
+			assert_int_equal(r[i]->out_gpa, rb.out_gpa);
+			assert_int_equal(r[i]->out_page_size, rb.out_page_size);
+			assert_int_equal(r[i]->out_perms, rb.out_perms);
+			assert_int_equal(r[i]->out_entry, rb.out_entry);
+			assert_int_equal(r[i]->out_level, rb.out_level);
+			assert_int_equal(r[i]->out_pkey, rb.out_pkey);
+		}
+	} else {
+		assert_int_equal(f1.out_reason, fb.out_reason);
+		assert_int_equal(f1.out_level, fb.out_level);
+		assert_int_equal(f1.out_index, fb.out_index);
+		assert_int_equal(f1.out_table, fb.out_table);
+		assert_int_equal(f1.out_entry, fb.out_entry);
+		assert_int_equal(f1.out_rsvd, fb.out_rsvd);
+		assert_int_equal(f1.out_addr, fb.out_addr);
+	}
+	return rcb;
+}
+
+static void test_cache__results_match_bare_walk(void **state)
+{
+	struct ptb_fx *f = *state;
+	pgw_ctx *bare, *c;
+
+	/* PML4[0]→PDPT[0]→PD[0]→PT[1,2]: 4K user pages, one NX */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x1000, 3, 0x5000 | P | W | U,
+		P | W | U);
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x2000, 3, 0x6000 | P | U | NX,
+		P | W | U);
+	/* PML4[511]→PDPT[510]→PD[1]: 2M supervisor page */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0xffffffff80200000ULL, 2,
+		0x400000 | P | PS, P | W);
+	/* PML4[1]→PDPT[1]: 1G page; PML4[1] read-only */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x8040000000ULL, 1,
+		0x40000000 | P | W | PS, P | U);
+	c = ctx_x86(f, 0, &bare);
+	assert_int_equal(same(c, bare, 0x1abc), 0);
+	assert_int_equal(same(c, bare, 0x2abc), 0);
+	assert_int_equal(same(c, bare, 0xffffffff8023f123ULL), 0);
+	assert_int_equal(same(c, bare, 0x8040001234ULL), 0);
+	/* Same PT, entry 3 empty: the fault is at PT[3] either way. */
+	assert_int_equal(same(c, bare, 0x3000), PGW_ENOTMAPPED);
+	/* Same PD, PD[1] empty. */
+	assert_int_equal(same(c, bare, 0x200000), PGW_ENOTMAPPED);
+	/* Not canonical. */
+	assert_int_equal(same(c, bare, 0x0000800000000000ULL), PGW_ENOTMAPPED);
+	/* The permissions of the cached upper levels are kept: PML4[1] is
+	 * read-only, so the 1G page is too (and supervisor: the leaf has
+	 * no U). */
+	{
+		struct pgw_result r;
+
+		assert_int_equal(pgw_translate(c, 0x8040000000ULL, 0, &r,
+					       NULL, NULL), 0);
+		assert_int_equal(r.out_perms, PGW_PERM_R | PGW_PERM_X);
+	}
+	pgw_ctx_free(bare);
+}
+
+static void test_cache__reserved_bit_below_cached_levels(void **state)
+{
+	struct ptb_fx *f = *state;
+	pgw_ctx *bare, *c;
+
+	/* PML4[0]→PDPT[0]→PD[0]→PT[1] */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x1000, 3, 0x5000 | P | W,
+		P | W);
+	/* PML4[0]→PDPT[0]→PD[1]: 2M page with bit 13 set (SDM 3A table
+	 * 4-17: bits 20:13 of a 2M PDE are reserved) */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x200000, 2,
+		0x400000 | P | PS | (1ULL << 13), P | W);
+	c = ctx_x86(f, 0, &bare);
+	assert_int_equal(same(c, bare, 0x1000), 0);   /* fills the PSC */
+	assert_int_equal(same(c, bare, 0x200000), PGW_ERSVD);
+	pgw_ctx_free(bare);
+}
+
+static void test_cache__invalidate_sees_changed_tables(void **state)
+{
+	struct ptb_fx *f = *state;
+	struct pgw_result r;
+	pgw_ctx *bare, *c;
+	uint64_t pde;
+
+	/* PML4[0]→PDPT[0]→PD[0]→PT[1] = 0x5000 */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x1000, 3, 0x5000 | P, P | W);
+	c = ctx_x86(f, 0, &bare);
+	assert_int_equal(pgw_translate(c, 0x1000, 0, &r, NULL, NULL), 0);
+	assert_int_equal(r.out_pa, 0x5000);
+	/* PD[0] now points at another PT whose entry 2 maps 0x7000 (and
+	 * whose entry 1 is empty). */
+	pde = ptb_entry_pa(&f->b, PGW_MODE_X86_4L, f->root, 0x1000, 2);
+	{
+		uint64_t pt = ptb_page(&f->b);
+
+		ptb_put(&f->b, pt + 2 * 8, 0x7000 | P, 8);
+		ptb_put(&f->b, pde, pt | P | W, 8);
+	}
+	pgw_ctx_invalidate(c);
+	assert_int_equal(pgw_translate(c, 0x1000, 0, &r, NULL, NULL),
+			 PGW_ENOTMAPPED);
+	assert_int_equal(pgw_translate(c, 0x2000, 0, &r, NULL, NULL), 0);
+	assert_int_equal(r.out_pa, 0x7000);
+	assert_int_equal(same(c, bare, 0x2000), 0);
+	pgw_ctx_free(bare);
+}
+
+static void test_cache__5l_matches_bare_walk(void **state)
+{
+	struct ptb_fx *f = *state;
+	pgw_ctx *bare, *c;
+
+	/* PML5[1]→PML4[0]→PDPT[0]→PD[0]→PT[1] = 4K at 0x9000 */
+	ptb_map(&f->b, PGW_MODE_X86_5L, f->root, 0x0001000000001000ULL, 4,
+		0x9000 | P | W, P | W | U);
+	c = ctx_x86(f, 1, &bare);
+	assert_int_equal(pgw_ctx_mode(c), PGW_MODE_X86_5L);
+	assert_int_equal(same(c, bare, 0x0001000000001234ULL), 0);
+	assert_int_equal(same(c, bare, 0x0001000000002234ULL), PGW_ENOTMAPPED);
+	/* Canonical under LA57 only. */
+	assert_int_equal(same(c, bare, 0x0100000000000000ULL), PGW_ENOTMAPPED);
+	pgw_ctx_free(bare);
+}
+
+int main(void)
+{
+#define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_cache__results_match_bare_walk),
+		T(test_cache__reserved_bit_below_cached_levels),
+		T(test_cache__invalidate_sees_changed_tables),
+		T(test_cache__5l_matches_bare_walk),
+	};
+
+	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
+}
