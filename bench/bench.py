@@ -5,9 +5,13 @@ Run through bench/run, which builds the binaries. Each measurement is run
 several times; the table shows medians and pgstub/anchor ratios, and every
 raw number goes to a JSON file (--json) for comparing runs.
 
-  1. info tlb of a real x86_64 guest: QEMU 7.2 over QMP vs pgstub over a raw
-     RSP qRcmd client, and both through GDB's `monitor` (TCP);
-  2. random VA->PA translations: libpgwalk vs libaddrxlat (bench/xlat_cmp);
+  1. info tlb of a real x86_64 guest: QEMU 7.2 over QMP vs pgstub over RSP
+     (qRcmd, every O packet read, checksummed, un-RLE'd and hex-decoded up
+     to the final OK) from a C client (bench/rsp_rcmd, output checked
+     byte-identical to QEMU's text) and from a Python client, and both
+     through GDB's `monitor` (TCP);
+  2. random VA->PA translations: libpgwalk (bare walk, map cache, paging-
+     structure cache, TLB) vs libaddrxlat (bench/xlat_cmp);
   3. GDB `dump binary memory` of 64 MiB of kernel VA: QEMU's gdbstub vs
      pgstub, pgstub's m and x packets from a raw client, the dump file;
   4. synthetic 1 TiB of 4K pages: info pg rate and memory (bench/walk_synth);
@@ -291,6 +295,9 @@ def m_real_guest(a, res):
             txt = g.qmp.hmp("info tlb", cpu=0)
             qt.append(time.monotonic() - t0)
             lines = txt.count("\n")
+        qemu_tlb = os.path.join(tmp, "qemu_tlb.txt")
+        with open(qemu_tlb, "w") as f:
+            f.write(txt)
         info_mem = g.qmp.hmp("info mem", cpu=0)
         start = kernel_range(info_mem, a.dump_mib * MiB)
         g.dump(dump)
@@ -305,6 +312,19 @@ def m_real_guest(a, res):
                 plines = txt.count(b"\n")
             res["info_tlb"] = {"qemu_qmp_s": qt, "pgstub_rsp_s": pt,
                                "qemu_lines": lines, "pgstub_lines": plines}
+            # The same over RSP from the C client (its own connection).
+            crsp = subprocess.run(
+                [os.path.join(a.bin, "rsp_rcmd"), "127.0.0.1:%d" % st.port,
+                 "info tlb", str(a.reps), qemu_tlb],
+                capture_output=True, text=True, timeout=600)
+            if crsp.returncode:
+                raise RuntimeError("rsp_rcmd failed: " + crsp.stderr)
+            cj = last_json(crsp.stdout, "rsp_rcmd")
+            res["info_tlb"]["pgstub_crsp_s"] = cj["s"]
+            res["info_tlb"]["pgstub_same_as_qemu"] = cj["same_as_expected"]
+            log("info tlb: pgstub's text %s QEMU's (%d lines)" % (
+                "is byte-identical to" if cj["same_as_expected"] else "DIFFERS from",
+                cj["lines"]))
             # 3. raw RSP reads through pgstub, m and x packets.
             n = a.dump_mib * MiB
             for kind, binary in (("m", False), ("x", True)):
@@ -363,7 +383,7 @@ def m_real_guest(a, res):
         m_xlat(a, res, dump, regs)
     finally:
         g.quit()
-        for f in (out, dump):
+        for f in (out, dump, os.path.join(tmp, "qemu_tlb.txt")):
             if os.path.exists(f):
                 os.unlink(f)
         for f in os.listdir(tmp):
@@ -460,20 +480,29 @@ def table(res):
 
     t = res.get("info_tlb")
     if t:
-        row("1 info tlb, RSP qRcmd vs QMP", med(t["pgstub_rsp_s"]) * 1e3,
-            med(t["qemu_qmp_s"]) * 1e3, "ms", 0.2, "lower")
+        if t.get("pgstub_crsp_s"):
+            row("1 info tlb, RSP (C client) vs QMP", med(t["pgstub_crsp_s"]) * 1e3,
+                med(t["qemu_qmp_s"]) * 1e3, "ms", 0.2, "lower")
+        row("1 info tlb, RSP (Python) vs QMP", med(t["pgstub_rsp_s"]) * 1e3,
+            med(t["qemu_qmp_s"]) * 1e3, "ms", None, "lower")
         row("1 info tlb, GDB monitor (both)", med(t["pgstub_gdb_s"]) * 1e3,
             med(t["qemu_gdb_s"]) * 1e3, "ms", 0.2, "lower")
     x = res.get("xlat")
-    if x:
-        row("2 xlat random, uncached", x["pgwalk_uncached_random"] / 1e6,
-            x["addrxlat_random"] / 1e6, "M/s", 5, "higher")
-        row("2 xlat random, TLB", x["pgwalk_tlb_random"] / 1e6,
-            x["addrxlat_random"] / 1e6, "M/s", 5, "higher")
-        row("2 xlat local, uncached", x["pgwalk_uncached_local"] / 1e6,
-            x["addrxlat_local"] / 1e6, "M/s", 5, "higher")
-        row("2 xlat local, TLB", x["pgwalk_tlb_local"] / 1e6,
-            x["addrxlat_local"] / 1e6, "M/s", 5, "higher")
+    if x and "pgwalk_psc_random" in x:
+        # uncached: no TLB, no paging-structure cache, no map cache (every
+        # level asks the memory callback, as libaddrxlat does); PSC: upper
+        # levels cached as the MMU's paging-structure caches do, no TLB;
+        # TLB+PSC: libpgwalk as pgstub uses it. Caches cold at each rep.
+        for s_ in ("random", "local"):
+            ax = x["addrxlat_%s" % s_] / 1e6
+            row("2 xlat %s, uncached" % s_, x["pgwalk_uncached_%s" % s_] / 1e6,
+                ax, "M/s", 5, "higher")
+            row("2 xlat %s, map cache only" % s_, x["pgwalk_mapc_%s" % s_] / 1e6,
+                ax, "M/s", None, "higher")
+            row("2 xlat %s, PSC (no TLB)" % s_, x["pgwalk_psc_%s" % s_] / 1e6,
+                ax, "M/s", 5, "higher")
+            row("2 xlat %s, TLB+PSC" % s_, x["pgwalk_tlb_%s" % s_] / 1e6,
+                ax, "M/s", 5, "higher")
     d = res.get("dump64")
     if d:
         mib = d["mib"]

@@ -3,7 +3,7 @@
  * libpgwalk and through libkdumpfile's libaddrxlat, on the same QEMU ELF
  * dump (mmap'd, both zero-copy), with the same CR3 and the same addresses.
  */
-#include "pgwalk.h"
+#include "walker_priv.h"  /* pgw__cache_set: libpgwalk without its caches */
 
 #include <elf.h>
 #include <errno.h>
@@ -25,16 +25,25 @@ struct dump {
 	const unsigned char *file;
 	size_t size;
 	unsigned n;
+	unsigned last;            /* segment of the previous lookup */
 	struct { uint64_t pa, len; const unsigned char *p; } seg[MAX_LOADS];
 };
 
-static const unsigned char *phys(const struct dump *d, uint64_t pa,
-				 uint64_t len)
+/* Both libraries reach memory through this: the segment of the previous
+ * lookup first (nearly always RAM), then a scan. */
+static const unsigned char *phys(struct dump *d, uint64_t pa, uint64_t len)
 {
-	for (unsigned i = 0; i < d->n; i++)
+	unsigned i = d->last;
+
+	if (i < d->n && pa - d->seg[i].pa < d->seg[i].len &&
+	    len <= d->seg[i].len - (pa - d->seg[i].pa))
+		return d->seg[i].p + (pa - d->seg[i].pa);
+	for (i = 0; i < d->n; i++)
 		if (pa >= d->seg[i].pa && pa - d->seg[i].pa < d->seg[i].len &&
-		    len <= d->seg[i].len - (pa - d->seg[i].pa))
+		    len <= d->seg[i].len - (pa - d->seg[i].pa)) {
+			d->last = i;
 			return d->seg[i].p + (pa - d->seg[i].pa);
+		}
 	return NULL;
 }
 
@@ -255,11 +264,27 @@ int main(int argc, char **argv)
 	for (int i = 1; i < 5; i++)
 		meth.param.pgt.pf.fieldsz[i] = 9;
 
-	/* kind: 0 pgwalk uncached (a trace forces a full walk), 1 pgwalk
-	 * with its TLB, 2 addrxlat. set: 0 random, 1 local. */
-	const char *kname[3] = { "libpgwalk uncached", "libpgwalk TLB",
-				 "libaddrxlat" };
-	double rate[3][2];
+	/* The ways of translating, each over the same addresses. libpgwalk
+	 * "uncached": no TLB, no paging-structure cache (PSC), no cache of
+	 * mapped table pages: every level asks mem->map, as libaddrxlat
+	 * asks get_page. "vtop": a full walk recording each level (the
+	 * trace bypasses every translation cache). libaddrxlat has no
+	 * translation cache of its own. */
+	static const struct {
+		const char *name, *key;
+		int kind;          /* 0 pgw_translate, 1 with trace, 2 axlat */
+		unsigned caches;
+	} way[] = {
+		{ "libpgwalk uncached", "pgwalk_uncached", 0, 0 },
+		{ "libpgwalk map cache", "pgwalk_mapc", 0, PGW__CACHE_MAP },
+		{ "libpgwalk PSC", "pgwalk_psc", 0,
+		  PGW__CACHE_MAP | PGW__CACHE_PSC },
+		{ "libpgwalk TLB+PSC", "pgwalk_tlb", 0, PGW__CACHE_ALL },
+		{ "libpgwalk vtop trace", "pgwalk_trace", 1, PGW__CACHE_ALL },
+		{ "libaddrxlat", "addrxlat", 2, 0 },
+	};
+	enum { NWAY = sizeof(way) / sizeof(way[0]) };
+	double rate[NWAY][2];
 	struct pgw_trace *tr = malloc(sizeof(*tr));
 
 	if (!tr)
@@ -268,12 +293,15 @@ int main(int argc, char **argv)
 		const uint64_t *v = va + (uint64_t)set * n;
 		const uint64_t *w = want + (uint64_t)set * n;
 
-		for (int kind = 0; kind < 3; kind++) {
+		for (int k = 0; k < NWAY; k++) {
+			int kind = way[k].kind;
 			double t[100];
 
+			pgw__cache_set(c, way[k].caches);
 			for (int rep = 0; rep < reps; rep++) {
 				double t0;
 
+				/* Every rep starts cold: caches empty. */
 				pgw_ctx_invalidate(c);
 				t0 = now();
 				for (uint64_t i = 0; i < n; i++) {
@@ -293,7 +321,7 @@ int main(int argc, char **argv)
 					} else {
 						got[i] = pgw_translate(c, v[i],
 							0, &r, NULL,
-							kind ? NULL : tr) == 0 ?
+							kind ? tr : NULL) == 0 ?
 							r.out_pa : ~0ULL;
 					}
 				}
@@ -302,27 +330,28 @@ int main(int argc, char **argv)
 					bad += got[i] != w[i];
 			}
 			qsort(t, (size_t)reps, sizeof(t[0]), cmp_double);
-			rate[kind][set] = (double)n / t[reps / 2];
+			rate[k][set] = (double)n / t[reps / 2];
 		}
 	}
+	pgw__cache_set(c, PGW__CACHE_ALL);
 	if (bad) {
 		fprintf(stderr, "xlat_cmp: %" PRIu64 " wrong translations\n",
 			bad);
 		return 1;
 	}
 	printf("xlat_cmp: %s, CR3 %#" PRIx64 ", %zu mapped pages, %" PRIu64
-	       " addresses per set, median of %d\n", argv[1], regs.cr3, pg.n,
-	       n, reps);
+	       " addresses per set, median of %d, caches cold each rep\n",
+	       argv[1], regs.cr3, pg.n, n, reps);
 	printf("  %-22s %16s %16s\n", "", "random (M/s)", "local (M/s)");
-	for (int k = 0; k < 3; k++)
-		printf("  %-22s %16.2f %16.2f\n", kname[k], rate[k][0] / 1e6,
-		       rate[k][1] / 1e6);
-	printf("{\"bench\":\"xlat_cmp\",\"n\":%" PRIu64 ",\"reps\":%d,"
-	       "\"pgwalk_uncached_random\":%.0f,\"pgwalk_uncached_local\":%.0f,"
-	       "\"pgwalk_tlb_random\":%.0f,\"pgwalk_tlb_local\":%.0f,"
-	       "\"addrxlat_random\":%.0f,\"addrxlat_local\":%.0f}\n", n, reps,
-	       rate[0][0], rate[0][1], rate[1][0], rate[1][1], rate[2][0],
-	       rate[2][1]);
+	for (int k = 0; k < NWAY; k++)
+		printf("  %-22s %16.2f %16.2f\n", way[k].name,
+		       rate[k][0] / 1e6, rate[k][1] / 1e6);
+	printf("{\"bench\":\"xlat_cmp\",\"n\":%" PRIu64 ",\"reps\":%d",
+	       n, reps);
+	for (int k = 0; k < NWAY; k++)
+		printf(",\"%s_random\":%.0f,\"%s_local\":%.0f", way[k].key,
+		       rate[k][0], way[k].key, rate[k][1]);
+	printf("}\n");
 	free(tr);
 	free(va);
 	free(want);
