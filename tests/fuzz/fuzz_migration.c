@@ -1,0 +1,45 @@
+/*
+ * libFuzzer target: the QEMU migration stream source (migration.c, the
+ * JSON description in migration_vmdesc.c, spapr/htab through pgw_htab) on
+ * a whole stream; then what pgstub does with it, hash contexts included.
+ */
+#include "guest_common.h"
+
+static int reread(uint64_t pa, uint64_t size, void *payload)
+{
+	guest *g = payload;
+	uint8_t a[512], b[512];
+	size_t n = size < sizeof(a) ? (size_t)size : sizeof(a);
+	size_t got = guest_phys_read(g, pa, a, n);
+
+	FZ_CHECK(got <= n);
+	FZ_CHECK(guest_phys_read(g, pa, b, got) == got);
+	FZ_CHECK(!memcmp(a, b, got));
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	guest *g = fz_open(data, size, GUEST_FMT_MIGRATION);
+	const pgw_htab *h;
+
+	if (!g)
+		return 0;
+	FZ_CHECK(guest_format(g) == GUEST_FMT_MIGRATION);
+	FZ_CHECK(!strncmp(guest_describe(g), "QEMU migration stream (", 23));
+	h = guest_ppc64_htab(g);
+	if (h) {
+		unsigned s = pgw_htab_shift(h);
+
+		FZ_CHECK(guest_arch(g) == GUEST_ARCH_PPC64);
+		FZ_CHECK(s >= 18 && s <= 46);
+		FZ_CHECK(pgw_htab_entries(h) == 1ULL << (s - 4));
+	}
+	if (guest_arch(g) == GUEST_ARCH_PPC64)
+		FZ_CHECK(guest_ppc64_cpu(g, 0) != NULL);
+	/* Pages never sent are holes inside RAM: reads may come back short. */
+	fz_exercise(g, 0, 1);
+	guest_phys_ranges(g, reread, g);
+	guest_close(g);
+	return 0;
+}
