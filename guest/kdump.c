@@ -317,6 +317,13 @@ static int add_ranges(guest *g, struct kd *k, const struct kd_hdr *h,
 			return -1;
 		pfn = next;
 	}
+	/* Nothing dumped: refused, also because sorting an empty (NULL)
+	 * table is undefined (fuzz_kdump found it). */
+	if (g->pm.n == 0)
+		return guest__fail(err, errlen, "the dump bitmap marks no page "
+				   "below max_mapnr 0x%llx as dumped: the dump "
+				   "holds no memory",
+				   (unsigned long long)h->max_mapnr);
 	return guest__physmap_finish(g, "page run", err, errlen);
 }
 
