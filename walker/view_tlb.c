@@ -4,6 +4,8 @@
  */
 #include "view_priv.h"
 
+#include <string.h>
+
 /*
  * Where this view departs from QEMU 7.2 on purpose:
  *  - physical column = the leaf's real page frame (pgw__leaf_base): QEMU
@@ -21,6 +23,28 @@
  * guest-physical frames; a guest page whose GPA the nested stage does not
  * map cannot be used by the CPU and is left out like a reserved entry.
  */
+
+/* "00".."ff": two digits per table load, so that a line costs 16 loads
+ * and stores for its two numbers instead of 32 shifts and lookups. */
+static const char hex_pairs[513] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+/* @v as 16 lower-case hex digits ("%016llx"). */
+static inline char *put_hex16(char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		memcpy(p + 2 * i, hex_pairs + 2 * (v & 0xff), 2);
+		v >>= 8;
+	}
+	return p + 16;
+}
 
 struct tlb_state {
 	struct pgw_out *o;
@@ -44,10 +68,10 @@ static int tlb_leaf(const struct pgw_leaf *l, void *payload)
 	if (lv->leaf == PGW_LEAF_ALWAYS)
 		e &= ~X86_PS;
 	p = pgw__out_reserve(s->o, 64);
-	p = pgw__put_hex_fixed(p, eva, 16);
+	p = put_hex16(p, eva);
 	*p++ = ':';
 	*p++ = ' ';
-	p = pgw__put_hex_fixed(p, pgw__leaf_base(s->c, l->level, l->entry), 16);
+	p = put_hex16(p, pgw__leaf_base(s->c, l->level, l->entry));
 	*p++ = ' ';
 	*p++ = (e & X86_NX) ? 'X' : '-';
 	*p++ = (e & X86_G) ? 'G' : '-';
