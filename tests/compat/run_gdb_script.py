@@ -10,8 +10,11 @@ usage: run_gdb_script.py PGSTUB SCRIPT LABEL=IMAGE...
 """
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from gdbsession import QUIET, run_gdb, serve  # noqa: E402
 
 GDB = os.environ.get("GDB") or "gdb"
 # Images whose dump cannot tell which QEMU binary wrote it (reset state of
@@ -20,36 +23,14 @@ EXTRA = {"x86_64-nopaging": ["--arch", "x86_64"]}
 
 
 def session(pgstub, script, label, image):
-    srv = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", "--once"] +
-                           EXTRA.get(label, []) + [image],
-                           stderr=subprocess.PIPE)
-    port = None
-    for raw in srv.stderr:
-        m = re.search(rb"listening on 127\.0\.0\.1:(\d+)", raw)
-        if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        srv.kill()
-        srv.wait()
-        return None, "pgstub did not start listening on %s" % image
-    env = dict(os.environ, QT_LABEL=label + ": ")
-    try:
-        p = subprocess.run([GDB, "-q", "-batch", "-nx",
-                            "-ex", "set pagination off",
-                            "-ex", "set confirm off",
-                            "-ex", "target remote 127.0.0.1:%d" % port,
-                            "-x", script, "-ex", "detach"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           env=env, timeout=900)
-        out = p.stdout.decode("latin-1")
-    except subprocess.TimeoutExpired:
-        out = "gdb timed out"
-    try:
-        srv.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        srv.kill()
-        srv.wait()
+    """GDB's output of sourcing script against image, or (None, error)."""
+    with serve(pgstub, image, EXTRA.get(label, [])) as port:
+        if port is None:
+            return None, "pgstub did not start listening on %s" % image
+        env = dict(os.environ, QT_LABEL=label + ": ")
+        out = run_gdb(GDB, QUIET + ["target remote 127.0.0.1:%d" % port,
+                                    "source " + os.path.abspath(script),
+                                    "detach"], env=env)
     return out, None
 
 

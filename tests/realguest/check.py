@@ -15,9 +15,13 @@ usage: check.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
 import json
 import os
 import re
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from gdbsession import QUIET, Tap, block, sections, serve  # noqa: E402
+from gdbsession import run_gdb as run_gdb_script  # noqa: E402
 
 # Where QEMU 7.2 is wrong, and how its recorded output is read instead.
 QEMU_EXCEPTIONS = {
@@ -39,25 +43,6 @@ QEMU_EXCEPTIONS = {
 }
 
 GDB = os.environ.get("GDB", "gdb")
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, name, good, diag=None):
-        self.n += 1
-        print(("ok %d - %s" if good else "not ok %d - %s") % (self.n, name))
-        if not good:
-            self.failed += 1
-            for line in (diag or "").splitlines()[:30]:
-                print("#   " + line)
-        sys.stdout.flush()
-
-    def note(self, text):
-        print("# " + text)
-        sys.stdout.flush()
 
 
 def read_lines(path):
@@ -98,62 +83,25 @@ PGSTUB_ARGS = {"x86_64-nopaging": ["--arch", "x86_64"]}
 
 
 def run_gdb(pgstub, dump, cpus, truth, workdir, extra=()):
-    """One GDB session; returns {(cpu, key): [lines]}."""
-    # TCP, not a pipe: GDB polls pipes a byte at a time, which would make
-    # the megabytes of info tlb/mem/pg output dominate the check.
-    srv = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", "--once"] +
-                           list(extra) + [dump], stderr=subprocess.PIPE)
-    port = None
-    for line in srv.stderr:
-        m = re.search(rb"listening on 127\.0\.0\.1:(\d+)", line)
-        if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        srv.kill()
-        return {}, "pgstub did not start listening"
-    script = ["set pagination off", "set confirm off", "set width 0",
-              "set height 0", "target remote 127.0.0.1:%d" % port]
-    for cpu in cpus:
-        t = truth[cpu]
-        script.append("thread %d" % (cpu + 1))
-
-        def block(key, cmd):
-            script.append("echo @@BEGIN %d %s\\n" % (cpu, key))
-            script.append(cmd)
-            script.append("echo @@END\\n")
-        block("tlb", "monitor info tlb")
-        block("mem", "monitor info mem")
-        block("pg", "monitor info pg --json")
-        for i, (addr, _) in enumerate(t["gva2gpa"]):
-            block("g2g%d" % i, "monitor gva2gpa %s" % addr)
-            block("vtop%d" % i, "monitor vtop %s" % addr)
-        for i, (cmd, _) in enumerate(t["x"]):
-            block("x%d" % i, "monitor %s" % cmd)
-    script.append("detach")
-    path = os.path.join(workdir, "check.gdb")
-    with open(path, "w") as f:
-        f.write("\n".join(script) + "\n")
-    try:
-        p = subprocess.run([GDB, "-q", "-batch", "-nx", "-x", path],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=1800)
-    finally:
-        try:
-            srv.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            srv.wait()
-    out, cur, key = {}, None, None
-    for line in p.stdout.decode("latin-1").splitlines():
-        if line.startswith("@@BEGIN "):
-            _, c, key = line.split(" ", 2)
-            cur = out.setdefault((int(c), key), [])
-        elif line == "@@END":
-            cur = None
-        elif cur is not None:
-            cur.append(line)
-    return out, p.stdout.decode("latin-1")
+    """One GDB session; returns ({(cpu, key): [lines]}, GDB's output)."""
+    with serve(pgstub, dump, extra) as port:
+        if port is None:
+            return {}, "pgstub did not start listening"
+        script = QUIET + ["target remote 127.0.0.1:%d" % port]
+        for cpu in cpus:
+            t = truth[cpu]
+            script.append("thread %d" % (cpu + 1))
+            script += block(cpu, "tlb", "monitor info tlb")
+            script += block(cpu, "mem", "monitor info mem")
+            script += block(cpu, "pg", "monitor info pg --json")
+            for i, (addr, _) in enumerate(t["gva2gpa"]):
+                script += block(cpu, "g2g%d" % i, "monitor gva2gpa %s" % addr)
+                script += block(cpu, "vtop%d" % i, "monitor vtop %s" % addr)
+            for i, (cmd, _) in enumerate(t["x"]):
+                script += block(cpu, "x%d" % i, "monitor %s" % cmd)
+        text = run_gdb_script(GDB, script + ["detach"], timeout=1800,
+                              workdir=workdir)
+    return sections(text), text
 
 
 def cr4_of(regs):
@@ -419,8 +367,7 @@ def main():
     tap = Tap()
     for cfg in sys.argv[3:]:
         check_config(tap, pgstub, guests, cfg)
-    print("1..%d" % tap.n)
-    return 1 if tap.failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

@@ -21,9 +21,12 @@ Output is TAP. usage: check_ppc64.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
 import json
 import os
 import re
-import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from gdbsession import QUIET, Tap, run_jobs, serve  # noqa: E402
 
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 
@@ -34,25 +37,6 @@ HPT_SIZES = {
     "ppc64-pseries-4k": ({"4K"}, {"64K", "16M", "16G"}),
     "ppc64-powernv8": ({"64K"}, {"16G"}),
 }
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, name, good, diag=None):
-        self.n += 1
-        print(("ok %d - %s" if good else "not ok %d - %s") % (self.n, name))
-        if not good:
-            self.failed += 1
-            for line in (diag or "").splitlines()[:30]:
-                print("#   " + line)
-        sys.stdout.flush()
-
-    def note(self, text):
-        print("# " + text)
-        sys.stdout.flush()
 
 
 def read_lines(path):
@@ -110,43 +94,9 @@ def qemu_regs(text):
     return r
 
 
-GDB_PY = r"""
-import gdb, json
-jobs = json.load(open(JOBS))
-out = open(OUT, "w")
-def emit(cpu, key, text):
-    out.write("@@BEGIN %d %s\n%s\n@@END\n" % (cpu, key, text))
-for cpu, cmds in jobs:
-    gdb.execute("thread %d" % (cpu + 1), to_string=True)
-    for key, kind, arg in cmds:
-        try:
-            if kind == "cli":
-                text = gdb.execute(arg, to_string=True)
-            else:
-                addr, n = arg
-                text = bytes(gdb.selected_inferior().read_memory(addr, n)).hex()
-        except gdb.error as e:
-            text = "ERROR %s" % e
-        emit(cpu, key, text)
-out.close()
-"""
-
-
-def run_gdb(pgstub, mig, truth, workdir):
+def run_gdb(pgstub, mig, truth):
     """One gdb-multiarch session driven by a Python script (a failing
     command does not end it); returns ({(cpu, key): [lines]}, log)."""
-    srv = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", "--once", mig],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    port = None
-    for line in srv.stderr:
-        m = re.search(rb"listening on 127\.0\.0\.1:(\d+)", line)
-        if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        srv.kill()
-        srv.wait()
-        return {}, "pgstub did not start listening"
     jobs = []
     for cpu, t in sorted(truth.items()):
         cmds = [("regs", "cli", "info registers pc msr cr lr ctr xer r1 r2"),
@@ -161,48 +111,16 @@ def run_gdb(pgstub, mig, truth, workdir):
             if failed:
                 cmds.append(("xf%d" % i, "mem", (addr, n)))
         jobs.append((cpu, cmds))
-    jpath = os.path.join(workdir, "check_ppc64.jobs.json")
-    opath = os.path.join(workdir, "check_ppc64.out")
-    spath = os.path.join(workdir, "check_ppc64_gdb.py")
-    with open(jpath, "w") as f:
-        json.dump(jobs, f)
-    with open(spath, "w") as f:
-        f.write("JOBS = %r\nOUT = %r\n" % (jpath, opath) + GDB_PY)
-    script = ["set pagination off", "set confirm off", "set width 0",
-              "set height 0", "set architecture powerpc:common64",
-              "set endian little", "target remote 127.0.0.1:%d" % port,
-              # pgstub's memory map is the current vCPU's when GDB asks;
-              # user space differs between vCPUs.
-              "set mem inaccessible-by-default off",
-              "source " + spath, "kill"]
-    try:
-        p = subprocess.run([GDB, "-q", "-batch", "-nx"] +
-                           [a for c in script for a in ("-ex", c)],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=1800)
-    finally:
-        try:
-            srv.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            srv.wait()
-    out, cur = {}, None
-    try:
-        with open(opath) as f:
-            text = f.read()
-    except OSError:
-        return {}, p.stdout.decode("latin-1")
-    for line in text.splitlines():
-        if line.startswith("@@BEGIN "):
-            _, c, key = line.split(" ", 2)
-            cur = out.setdefault((int(c), key), [])
-        elif line == "@@END":
-            cur = None
-        elif cur is not None:
-            cur.append(line)
-    for pth in (jpath, opath, spath):
-        os.unlink(pth)
-    return out, p.stdout.decode("latin-1")
+    setup = QUIET + ["set architecture powerpc:common64",
+                     "set endian little"]
+    with serve(pgstub, mig) as port:
+        if port is None:
+            return {}, "pgstub did not start listening"
+        # pgstub's memory map is the current vCPU's when GDB asks; user
+        # space differs between vCPUs.
+        setup += ["target remote 127.0.0.1:%d" % port,
+                  "set mem inaccessible-by-default off"]
+        return run_jobs(GDB, setup, jobs, finish=["kill"], timeout=1800)
 
 
 def check_config(tap, pgstub, cfgdir, name):
@@ -210,7 +128,7 @@ def check_config(tap, pgstub, cfgdir, name):
         meta = json.load(f)
     truth = {c: load_cpu(os.path.join(cfgdir, "cpu%d" % c)) for c in meta["cpus"]}
     t0 = time.monotonic()
-    got, raw = run_gdb(pgstub, os.path.join(cfgdir, "guest.mig"), truth, cfgdir)
+    got, raw = run_gdb(pgstub, os.path.join(cfgdir, "guest.mig"), truth)
     secs = time.monotonic() - t0
     if not got:
         tap.ok("%s: GDB session" % name, False, raw[-3000:])
@@ -300,8 +218,7 @@ def main(argv):
             tap.ok("%s: recording present" % name, False, "no %s/meta.json" % d)
             continue
         check_config(tap, pgstub, d, name)
-    print("1..%d" % tap.n)
-    return 1 if tap.failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

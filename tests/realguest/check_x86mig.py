@@ -13,76 +13,24 @@ import json
 import os
 import random
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from gdbsession import QUIET, Tap, run_jobs, serve  # noqa: E402
 
 GDB = os.environ.get("GDB", "gdb")
 
-GDB_PY = r"""
-import gdb, json
-jobs = json.load(open(JOBS))
-out = open(OUT, "w")
-for cpu, cmds in jobs:
-    gdb.execute("thread %d" % (cpu + 1), to_string=True)
-    for key, kind, arg in cmds:
-        try:
-            if kind == "cli":
-                text = gdb.execute(arg, to_string=True)
-            else:
-                text = bytes(gdb.selected_inferior().read_memory(arg[0], arg[1])).hex()
-        except gdb.error as e:
-            text = "ERROR %s" % e
-        out.write("@@BEGIN %d %s\n%s\n@@END\n" % (cpu, key, text))
-out.close()
-"""
-
-
-def session(pgstub, image, jobs, tag):
-    srv = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", "--once", image],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    port = None
-    for line in srv.stderr:
-        m = re.search(rb"listening on 127\.0\.0\.1:(\d+)", line)
-        if m:
-            port = int(m.group(1))
-            break
-    if port is None:
-        srv.kill()
-        srv.wait()
-        return None
-    base = "/tmp/pgstub-x86mig-%d-%s" % (os.getpid(), tag)
-    with open(base + ".json", "w") as f:
-        json.dump(jobs, f)
-    with open(base + ".py", "w") as f:
-        f.write("JOBS = %r\nOUT = %r\n" % (base + ".json", base + ".out") + GDB_PY)
-    cmds = ["set pagination off", "set confirm off", "set width 0",
-            "target remote 127.0.0.1:%d" % port,
-            "set mem inaccessible-by-default off", "source " + base + ".py", "kill"]
-    try:
-        subprocess.run([GDB, "-q", "-batch", "-nx"] + [a for c in cmds for a in ("-ex", c)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=900)
-    finally:
-        try:
-            srv.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            srv.kill()
-            srv.wait()
-    got, cur = {}, None
-    try:
-        with open(base + ".out") as f:
-            for line in f.read().splitlines():
-                if line.startswith("@@BEGIN "):
-                    _, c, key = line.split(" ", 2)
-                    cur = got.setdefault((int(c), key), [])
-                elif line == "@@END":
-                    cur = None
-                elif cur is not None:
-                    cur.append(line)
-    except OSError:
-        return None
-    for ext in (".json", ".py", ".out"):
-        os.unlink(base + ext)
-    return got
+def session(pgstub, image, jobs):
+    """The jobs in one GDB session on image: {(cpu, key): [lines]}, or
+    None if pgstub did not start or the jobs never ran."""
+    with serve(pgstub, image) as port:
+        if port is None:
+            return None
+        setup = QUIET + ["target remote 127.0.0.1:%d" % port,
+                         "set mem inaccessible-by-default off"]
+        got, _ = run_jobs(GDB, setup, jobs, finish=["kill"])
+    return got or None
 
 
 def main(argv):
@@ -92,17 +40,8 @@ def main(argv):
     pgstub, d = argv[1], argv[2]
     with open(os.path.join(d, "meta.json")) as f:
         meta = json.load(f)
-    n = 0
-    failed = 0
-
-    def ok(name, good, diag=""):
-        nonlocal n, failed
-        n += 1
-        print(("ok %d - %s" if good else "not ok %d - %s") % (n, name))
-        if not good:
-            failed += 1
-            for line in diag.splitlines()[:20]:
-                print("#   " + line)
+    tap = Tap()
+    ok = tap.ok
 
     rng = random.Random("x86mig")
     jobs, truth = [], {}
@@ -119,12 +58,11 @@ def main(argv):
         for i, va in enumerate(rng.sample(leaves, min(300, len(leaves)))):
             cmds.append(("m%d" % i, "mem", (va + rng.randrange(4096 - 64), 64)))
         jobs.append((cpu, cmds))
-    mig = session(pgstub, os.path.join(d, "guest.mig"), jobs, "mig")
-    elf = session(pgstub, os.path.join(d, "dump.elf"), jobs, "elf")
+    mig = session(pgstub, os.path.join(d, "guest.mig"), jobs)
+    elf = session(pgstub, os.path.join(d, "dump.elf"), jobs)
     ok("GDB sessions on guest.mig and dump.elf", mig is not None and elf is not None)
     if mig is None or elf is None:
-        print("1..%d" % n)
-        return 1
+        return tap.plan()
     for cpu, (regs, tlb) in sorted(truth.items()):
         want = {}
         for k, pat in (("rip", r"RIP=([0-9a-f]+)"), ("rsp", r"RSP=([0-9a-f]+)"),
@@ -156,8 +94,7 @@ def main(argv):
         ok("cpu%d: %d reads equal from guest.mig and dump.elf" % (cpu, len(keys)),
            not bad and len(keys) > 0, "\n".join("%s: mig %s elf %s" % (
                k, mig[(cpu, k)], elf.get((cpu, k))) for k in bad[:10]))
-    print("1..%d" % n)
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

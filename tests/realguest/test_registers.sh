@@ -12,5 +12,5 @@ for c in x86_64-4l x86_64-5l x86_64-1g i386-pae i386-nopae x86_64-nopaging; do
 	grep -qs '"complete": true' "$guests/$c/meta.json" && configs="$configs $c"
 done
 [ -n "$configs" ] || { echo "1..0 # SKIP no recorded real guest in $guests"; exit 0; }
-exec "${PYTHON3:-python3}" "$top_srcdir/tests/realguest/check_registers.py" \
+exec "${PYTHON3:-python3}" "$top_srcdir/tests/realguest/check_registers.py" x86 \
 	"$PGSTUB" "$guests" $configs

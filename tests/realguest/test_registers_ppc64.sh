@@ -14,5 +14,5 @@ for c in ppc64-pseries-64k ppc64-pseries-16m ppc64-pseries-4k ppc64-powernv8; do
 	grep -qs '"complete": true' "$guests/$c/meta.json" && configs="$configs $c"
 done
 [ -n "$configs" ] || { echo "1..0 # SKIP no recorded ppc64 guest in $guests"; exit 0; }
-exec "${PYTHON3:-python3}" "$top_srcdir/tests/realguest/check_registers_ppc64.py" \
+exec "${PYTHON3:-python3}" "$top_srcdir/tests/realguest/check_registers.py" ppc64 \
 	"$PGSTUB" "$guests" $configs
