@@ -233,7 +233,8 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
 /*
  * The common case of translate_at() with nothing to report: 8-byte IA-32e
  * entries at every level (4-level, 5-level, NPT), no nested stage, no
- * trace, every table already in the map cache, every entry present and
+ * trace, every table mapped (already in the map cache when that is on),
+ * every entry present and
  * free of reserved bits. Same tables and masks as the loop below, without
  * its per-kind switches. Returns 1 whenever anything else happens; the
  * caller then walks again the general way, which is what reports faults,
@@ -263,14 +264,24 @@ static inline int translate_fast(pgw_ctx *c, uint64_t idx,
 	for (;; level++) {
 		const struct pgw_level *lv = &f->lv[level];
 		const struct pgw_level_masks *m = &c->m[level];
-		const struct pgw_mapc_entry *mc =
-			&c->mapc[(table >> 12) & (PGW_MAPC_SLOTS - 1)];
+		const unsigned char *tbl;
 		bool leaf;
 
-		if (mc->tag != (table >> 12) + 1)
-			return 1;
+		if (c->caches & PGW__CACHE_MAP) {
+			const struct pgw_mapc_entry *mc =
+				&c->mapc[(table >> 12) & (PGW_MAPC_SLOTS - 1)];
+
+			if (mc->tag != (table >> 12) + 1)
+				return 1;
+			tbl = mc->p;
+		} else {
+			/* No map cache: ask the source for every table. */
+			tbl = c->mem->map(table, 4096, c->mem_payload);
+			if (!tbl)
+				return 1;
+		}
 		shift = lv->shift;
-		e = le64toh(((const uint64_t *)(const void *)mc->p)
+		e = le64toh(((const uint64_t *)(const void *)tbl)
 			    [(idx >> shift) & 511]);
 		if (!(e & X86_P))
 			return 1;
@@ -346,7 +357,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			return 0;
 		}
 	}
-	if (!trace && !c->nested && (c->caches & PGW__CACHE_MAP) &&
+	if (!trace && !c->nested && c->mem->map &&
 	    f->lv[0].kind == PGW_KIND_X86_64 &&
 	    translate_fast(c, idx, out, &gperms) == 0) {
 		if (guest_perms)
@@ -482,7 +493,7 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 			tlb_fill(out, t, va);
 			return 0;
 		}
-		if (!c->nested && (c->caches & PGW__CACHE_MAP) &&
+		if (!c->nested && c->mem->map &&
 		    c->fmt->lv[0].kind == PGW_KIND_X86_64 &&
 		    input_index(c, va, &idx) &&
 		    translate_fast(c, idx, out, &gperms) == 0) {
