@@ -124,10 +124,13 @@ static void check_translate(pgw_ctx *c, uint64_t va, unsigned access)
 		abort();
 	if (t.n > (unsigned)levels)
 		abort();
+	/* One entry per level, top down; only the last one can map the
+	 * page (a leaf with reserved bits ends the walk there too). */
 	for (unsigned i = 0; i < t.n; i++)
 		if (t.step[i].level != (int)i || t.step[i].stage != PGW_STAGE_GUEST ||
-		    t.step[i].leaf != (rc1 == 0 && i + 1 == t.n))
-			abort();  /* one entry per level, top down */
+		    (t.step[i].leaf && i + 1 != t.n) ||
+		    (rc1 == 0 && i + 1 == t.n && !t.step[i].leaf))
+			abort();
 	if (rc1 == 0) {
 		uint64_t sz = r1.out_page_size;
 
@@ -135,7 +138,10 @@ static void check_translate(pgw_ctx *c, uint64_t va, unsigned access)
 			abort();  /* the caches changed the answer */
 		if (sz < WF_PAGE || (sz & (sz - 1)) ||
 		    (r1.out_pa & (sz - 1)) != (va & (sz - 1)) ||
-		    r1.out_pa != r1.out_gpa || !(r1.out_perms & PGW_PERM_R) ||
+		    r1.out_pa != r1.out_gpa || !(r1.out_perms & PGW_PERM_R))
+			abort();
+		/* Paging disabled: no level, no entry read. */
+		if (levels == 0 ? r1.out_level != -1 || t.n != 0 :
 		    r1.out_level < 0 || r1.out_level >= levels ||
 		    t.n != (unsigned)r1.out_level + 1 ||
 		    t.step[t.n - 1].entry != r1.out_entry)
@@ -199,7 +205,8 @@ static void mix(struct wstate *s, const struct pgw_leaf *l)
 
 static int matches(const struct pgw_walk_filter *f, const struct pgw_leaf *l)
 {
-	return l->va <= f->last && l->va + l->size - 1 >= f->start &&
+	return f->start <= f->last &&
+	       l->va <= f->last && l->va + l->size - 1 >= f->start &&
 	       (l->perms & f->need) == f->need && !(l->perms & f->deny);
 }
 
