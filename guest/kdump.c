@@ -147,7 +147,10 @@ static int unflatten(guest *g, struct kd *k, char *err, size_t errlen)
 			return guest__fail(err, errlen, "reassembling the "
 					   "flattened dump in memory: %s",
 					   strerror(errno));
-		if ((uint64_t)off + (uint64_t)size > end)
+		/* An empty record writes nothing, so it cannot extend the
+		 * image: mapping past the memfd's end would fault (SIGBUS) on
+		 * the first read there (fuzz_kdump found it). */
+		if (size && (uint64_t)off + (uint64_t)size > end)
 			end = (uint64_t)off + (uint64_t)size;
 		pos += 16 + (uint64_t)size;
 	}
