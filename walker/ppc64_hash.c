@@ -638,7 +638,10 @@ int pgw__hash_walk(pgw_ctx *c, const struct pgw_walk_filter *flt,
 		return 0;  /* a hash walk reports leaves only */
 	rc = collect(c, flt, &r);
 	if (rc == 0) {
-		qsort(r.v, r.n, sizeof(r.v[0]), leaf_cmp);
+		/* No leaf leaves r.v NULL, which qsort must not be given
+		 * (C11 7.22.5: pointer arguments valid even for 0 elements). */
+		if (r.n > 1)
+			qsort(r.v, r.n, sizeof(r.v[0]), leaf_cmp);
 		/* Runs of one page each: HPTEs are not in one table. */
 		for (size_t i = 0; i < r.n && rc == 0; i++)
 			rc = ops->leaves ? ops->leaves(&r.v[i], 1, payload) :
