@@ -240,23 +240,29 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
  * caller then walks again the general way, which is what reports faults,
  * so results and faults are the general loop's by construction.
  */
-static inline int translate_fast(pgw_ctx *c, uint64_t idx,
-				 struct pgw_result *out, unsigned *gperms)
+static inline __attribute__((always_inline)) int
+translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
+	       unsigned *gperms)
 {
 	const struct pgw_format *f = c->fmt;
 	uint64_t table = c->root, e = 0, size;
 	unsigned perms = PGW_PERM_ALL, level = 0, shift = 0;
 	uint64_t nx = c->nxe ? X86_NX : 0;
+	const bool mapc = c->caches & PGW__CACHE_MAP;
+	const unsigned char *tbl = NULL;
+	struct pgw_psc_entry *up = NULL;  /* entry whose next table is tbl */
 
 	if (c->caches & PGW__CACHE_PSC) {
 		for (unsigned l = f->nlevels - 1; l-- > 0;) {
 			uint64_t key = idx >> f->lv[l].shift;
-			const struct pgw_psc_entry *p = psc_slot(c, l, key);
+			struct pgw_psc_entry *p = psc_slot(c, l, key);
 
 			if (p->tag == key + 1) {
 				table = p->table & ~4095ULL;
 				perms = (unsigned)(p->table & 4095);
 				level = l + 1;
+				up = p;
+				tbl = mapc ? p->host : NULL;
 				break;
 			}
 		}
@@ -264,16 +270,19 @@ static inline int translate_fast(pgw_ctx *c, uint64_t idx,
 	for (;; level++) {
 		const struct pgw_level *lv = &f->lv[level];
 		const struct pgw_level_masks *m = &c->m[level];
-		const unsigned char *tbl;
 		bool leaf;
 
-		if (c->caches & PGW__CACHE_MAP) {
+		if (tbl) {
+			/* The PSC entry knew the table's host address. */
+		} else if (mapc) {
 			const struct pgw_mapc_entry *mc =
 				&c->mapc[(table >> 12) & (PGW_MAPC_SLOTS - 1)];
 
 			if (mc->tag != (table >> 12) + 1)
 				return 1;
 			tbl = mc->p;
+			if (up)
+				up->host = tbl;
 		} else {
 			/* No map cache: ask the source for every table. */
 			tbl = c->mem->map(table, 4096, c->mem_payload);
@@ -296,11 +305,15 @@ static inline int translate_fast(pgw_ctx *c, uint64_t idx,
 		if (leaf)
 			break;
 		table = e & m->addr;
-		if ((c->caches & PGW__CACHE_PSC) && level + 1 < f->nlevels) {
+		tbl = NULL;
+		up = NULL;
+		if (c->caches & PGW__CACHE_PSC) {
 			uint64_t key = idx >> shift;
 
-			psc_slot(c, level, key)->tag = key + 1;
-			psc_slot(c, level, key)->table = table | perms;
+			up = psc_slot(c, level, key);
+			up->tag = key + 1;
+			up->table = table | perms;
+			up->host = NULL;
 		}
 	}
 	size = 1ULL << shift;
@@ -428,6 +441,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 
 				p->tag = key + 1;
 				p->table = table | perms;
+				p->host = NULL;
 			}
 			continue;
 		}

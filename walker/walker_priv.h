@@ -111,6 +111,8 @@ struct pgw_psc_entry {
 	uint64_t table;           /* next table (page aligned: it comes from a
 				   * table entry's address bits) | permissions
 				   * of the levels down to it, ANDed */
+	const unsigned char *host; /* that table in the map cache's terms
+				   * (mem->map), or NULL until known */
 };
 
 /* Host pointers of table pages from mem->map (valid while the memory is). */
