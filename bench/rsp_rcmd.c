@@ -99,73 +99,77 @@ static void fill(struct conn *c)
 	c->len += (size_t)r;
 }
 
-static void put(struct conn *c, char ch)
+static void reserve(struct conn *c, size_t more)
 {
-	if (c->plen == c->pcap) {
+	if (c->pcap - c->plen >= more)
+		return;
+	while (c->pcap - c->plen < more)
 		c->pcap = c->pcap ? 2 * c->pcap : 65536;
-		c->pkt = realloc(c->pkt, c->pcap);
-		if (!c->pkt)
-			die("out of memory");
-	}
-	c->pkt[c->plen++] = ch;
+	c->pkt = realloc(c->pkt, c->pcap);
+	if (!c->pkt)
+		die("out of memory");
 }
 
 /* Next packet into c->pkt/plen, checksum checked, runs expanded. */
 static void recv_pkt(struct conn *c)
 {
-	char *d, *h;
+	const unsigned char *d, *h, *q;
 	unsigned sum = 0, want;
-	size_t start;
 
 	for (;;) {
 		d = c->len > c->pos ?
 		    memchr(c->buf + c->pos, '$', c->len - c->pos) : NULL;
 		if (d) {
-			h = memchr(d, '#', c->len - (size_t)(d - c->buf));
-			if (h && (size_t)(h - c->buf) + 3 <= c->len)
+			h = memchr(d, '#', c->len - (size_t)((const char *)d -
+							     c->buf));
+			if (h && (size_t)((const char *)h - c->buf) + 3 <= c->len)
 				break;
 		}
 		fill(c);
 	}
-	start = (size_t)(d - c->buf) + 1;
+	for (q = d + 1; q < h; q++)
+		sum += *q;
 	c->plen = 0;
-	for (size_t i = start; c->buf + i < h; i++) {
-		char ch = c->buf[i];
+	for (q = d + 1; q < h;) {
+		const unsigned char *star = memchr(q, '*', (size_t)(h - q));
+		size_t span = (size_t)((star ? star : h) - q);
+		int n;
 
-		sum += (unsigned char)ch;
-		if (ch == '*') {
-			/* GDB manual "Overview": X*N repeats X N-29 times
-			 * more. */
-			int n;
-
-			if (c->plen == 0 || c->buf + i + 1 >= h)
-				die("bad run-length encoding");
-			sum += (unsigned char)c->buf[++i];
-			n = (unsigned char)c->buf[i] - 29;
-			if (n < 3 || n > 97)
-				die("bad run-length count");
-			while (n--)
-				put(c, c->pkt[c->plen - 1]);
-			continue;
-		}
-		put(c, ch);
+		reserve(c, span);
+		memcpy(c->pkt + c->plen, q, span);
+		c->plen += span;
+		if (!star)
+			break;
+		/* GDB manual "Overview": X*N stands for X repeated N-29
+		 * more times. */
+		if (c->plen == 0 || star + 1 >= h)
+			die("bad run-length encoding");
+		n = star[1] - 29;
+		if (n < 3 || n > 97)
+			die("bad run-length count");
+		reserve(c, (size_t)n);
+		memset(c->pkt + c->plen, c->pkt[c->plen - 1], (size_t)n);
+		c->plen += (size_t)n;
+		q = star + 2;
 	}
-	if (sscanf(h + 1, "%2x", &want) != 1 || want != (sum & 0xff))
+	if (sscanf((const char *)h + 1, "%2x", &want) != 1 ||
+	    want != (sum & 0xff))
 		die("bad checksum");
-	c->pos = (size_t)(h - c->buf) + 3;
+	c->pos = (size_t)((const char *)h - c->buf) + 3;
 	if (!c->noack)
 		send_all(c, "+", 1);
 }
 
-static int hexval(int ch)
+/* Hex digit values; -1 for anything else. */
+static signed char hexv[256];
+
+static void hex_init(void)
 {
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
+	memset(hexv, -1, sizeof(hexv));
+	for (int i = 0; i < 10; i++)
+		hexv['0' + i] = (signed char)i;
+	for (int i = 0; i < 6; i++)
+		hexv['a' + i] = hexv['A' + i] = (signed char)(10 + i);
 }
 
 /* Run one monitor command; its console output goes to *out (grown). */
@@ -197,13 +201,20 @@ static void run_rcmd(struct conn *c, const char *cmd, char **out,
 			if (!*out)
 				die("out of memory");
 		}
-		for (size_t i = 1; i < c->plen; i += 2) {
-			int hi = hexval((unsigned char)c->pkt[i]);
-			int lo = hexval((unsigned char)c->pkt[i + 1]);
+		{
+			const unsigned char *x = (const unsigned char *)c->pkt;
+			char *o = *out + *olen;
+			int bad = 0;
 
-			if (hi < 0 || lo < 0)
+			for (size_t i = 1; i < c->plen; i += 2) {
+				int hi = hexv[x[i]], lo = hexv[x[i + 1]];
+
+				bad |= hi | lo;
+				*o++ = (char)(hi << 4 | lo);
+			}
+			if (bad < 0)
 				die("bad hex in an O packet");
-			(*out)[(*olen)++] = (char)(hi << 4 | lo);
+			*olen = (size_t)(o - *out);
 		}
 	}
 }
@@ -248,6 +259,7 @@ int main(int argc, char **argv)
 			"[EXPECTED-OUTPUT-FILE]\n");
 		return 2;
 	}
+	hex_init();
 	reps = atoi(argv[3]);
 	if (reps < 1 || reps > 1000)
 		die("REPS must be 1..1000");
