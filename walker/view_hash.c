@@ -7,6 +7,8 @@
 #include "ppc64_priv.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,10 +170,50 @@ static void put_perm_letters(char out[5], unsigned p)
 	out[4] = 0;
 }
 
+/* End the open JSON line (see run_print): the buffer always has room,
+ * since each record is written with far less than the 1024 bytes
+ * pgw__out_printf() reserves. */
+static void json_end_line(struct pgw_out *o, bool first)
+{
+	const char *sep = first ? "\n" : ",\n";
+	size_t n = strlen(sep);
+
+	if (PGW_OUT_BUF - o->n >= n) {
+		memcpy(o->buf + o->n, sep, n);
+		o->n += n;
+	}
+}
+
+/* Append to a line being composed in @line (at most @cap bytes). */
+static size_t line_add(char *line, size_t n, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static size_t line_add(char *line, size_t n, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (n >= cap)
+		return n;
+	va_start(ap, fmt);
+	k = vsnprintf(line + n, cap - n, fmt, ap);
+	va_end(ap);
+	if (k < 0)
+		return n;
+	return n + (size_t)k < cap ? n + (size_t)k : cap - 1;
+}
+
+/*
+ * One run is one line, composed whole and then written with one
+ * pgw__out_printf(): several writes per line could let the buffer flush in
+ * the middle of it, and the sink gets whole lines only (pgw_write_fn). A
+ * JSON record's line ends when the next one starts (",\n") or the array
+ * closes; that end is written first, before anything can flush.
+ */
 static void run_print(struct hpg *s)
 {
 	struct hrun *r = &s->r;
-	char perms[5], sz[24];
+	char perms[5], sz[24], line[768];
+	size_t n = 0;
 
 	if (!r->on)
 		return;
@@ -179,32 +221,35 @@ static void run_print(struct hpg *s)
 	put_perm_letters(perms, r->perms);
 	*pgw__put_size(sz, r->size) = 0;
 	if (s->json) {
-		pgw__out_printf(s->o, "%s\n {\"slb\": %d, \"va\": \"0x%" PRIx64
-				"\", \"end\": \"0x%" PRIx64 "\", \"n\": %" PRIu64
-				", \"size\": %" PRIu64 ", \"perms\": \"%s\", "
-				"\"pa\": [", s->json_first ? "" : ",", s->slot,
-				r->va, r->end, r->n, r->size, perms);
+		json_end_line(s->o, s->json_first);
+		n = line_add(line, n, sizeof(line), " {\"slb\": %d, \"va\": \"0x%"
+			     PRIx64 "\", \"end\": \"0x%" PRIx64 "\", \"n\": %"
+			     PRIu64 ", \"size\": %" PRIu64 ", \"perms\": \"%s\", "
+			     "\"pa\": [", s->slot, r->va, r->end, r->n, r->size,
+			     perms);
 		s->json_first = false;
 		for (unsigned i = 0; i < r->nseg; i++)
-			pgw__out_printf(s->o, "%s[\"0x%" PRIx64 "\", \"0x%"
-					PRIx64 "\"]", i ? ", " : "",
-					r->seg[i][0], r->seg[i][1]);
-		pgw__out_printf(s->o, "]}");
+			n = line_add(line, n, sizeof(line), "%s[\"0x%" PRIx64
+				     "\", \"0x%" PRIx64 "\"]", i ? ", " : "",
+				     r->seg[i][0], r->seg[i][1]);
+		line_add(line, n, sizeof(line), "]}");
+		pgw__out_printf(s->o, "%s", line);
 		return;
 	}
-	pgw__out_printf(s->o, "  [%013" PRIx64 "-%013" PRIx64 "] HPTE x%-6"
-			PRIu64 " %s %-3s ", r->va >> 12, (r->end - 1) >> 12,
-			r->n, perms, sz);
+	n = line_add(line, n, sizeof(line), "  [%013" PRIx64 "-%013" PRIx64
+		     "] HPTE x%-6" PRIu64 " %s %-3s ", r->va >> 12,
+		     (r->end - 1) >> 12, r->n, perms, sz);
 	for (unsigned i = 0; i < r->nseg; i++) {
 		uint64_t lo = r->seg[i][0] >> 12, hi = (r->seg[i][1] - 1) >> 12;
 
 		if (lo == hi)
-			pgw__out_printf(s->o, "%s%010" PRIx64, i ? " " : "", lo);
+			n = line_add(line, n, sizeof(line), "%s%010" PRIx64,
+				     i ? " " : "", lo);
 		else
-			pgw__out_printf(s->o, "%s%010" PRIx64 "-%010" PRIx64,
-					i ? " " : "", lo, hi);
+			n = line_add(line, n, sizeof(line), "%s%010" PRIx64
+				     "-%010" PRIx64, i ? " " : "", lo, hi);
 	}
-	pgw__out_printf(s->o, "\n");
+	pgw__out_printf(s->o, "%s\n", line);
 }
 
 static void segment_line(struct hpg *s, unsigned slot)
@@ -307,8 +352,11 @@ int pgw__hash_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 				c->hash->htab_shift, c->hash->nslb);
 	rc = pgw_walk(c, &opt->filter, &ops, s);
 	run_print(s);
-	if (s->json)
-		pgw__out_printf(s->o, s->json_first ? "]\n" : "\n]\n");
+	if (s->json) {
+		if (!s->json_first)
+			json_end_line(s->o, true);
+		pgw__out_printf(s->o, "]\n");
+	}
 	rc = pgw__out_done(s->o, rc);
 	free(s);
 	return rc;
