@@ -151,6 +151,19 @@ static void walk_seeds(const char *dir)
 		  0, ~0ULL);
 	ptb_fini(&b);
 
+	/* 4-level tables that alias themselves: every entry of the one
+	 * page points back to it, at every level (512^3 tables, and 2^36
+	 * pages for the walk budget to cut short). */
+	ptb_init(&b, 8 * 1024);
+	root = ptb_page(&b);
+	for (unsigned i = 0; i < 512; i++)
+		ptb_put(&b, root + 8 * i, root | P | W | U, 8);
+	walk_seed(dir, "x86_4l-self-alias", 2, 0x4, &b, root,
+		  (const uint64_t[4]){ 0, 0x7fffffffffffULL, 0x123456789000ULL,
+				       0xffff800000000000ULL },
+		  0x1000, 0x1fffff);
+	ptb_fini(&b);
+
 	/* 5-level: a page above the 4-level space, and a 1G page. */
 	ptb_init(&b, 64 * 1024);
 	root = ptb_page(&b);
