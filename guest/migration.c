@@ -155,6 +155,12 @@ static int ram_blocks(struct parse *p, uint64_t total)
 		b.len = be64(c);
 		if (c->failed)
 			return -1;
+		if (b.len > MIG_MAX_BLOCK)
+			return mig__fail(c, "RAMBlock '%s' at offset 0x%llx: "
+					 "size 0x%llx is beyond the 2^52 bytes "
+					 "guest-physical addresses reach",
+					 b.name, (unsigned long long)at,
+					 (unsigned long long)b.len);
 		if (!b.len || b.len > total || b.len % MIG_PAGE_SIZE)
 			return mig__fail(c, "RAMBlock '%s' at offset 0x%llx: "
 					 "size 0x%llx does not fit the 0x%llx "
@@ -166,11 +172,15 @@ static int ram_blocks(struct parse *p, uint64_t total)
 			return mig__fail(c, "RAMBlock '%s' listed twice (offset "
 					 "0x%llx)", b.name,
 					 (unsigned long long)at);
+		/* The page index is sparse: its size followed the stream's
+		 * word, a flat array of 8 bytes per page made a few bytes of
+		 * input allocate terabytes (fuzz_migration found it). */
 		b.npages = b.len / MIG_PAGE_SIZE;
-		b.page = calloc(b.npages, sizeof(*b.page));
+		b.chunk = calloc((b.npages + MIG_CHUNK_PAGES - 1) /
+				 MIG_CHUNK_PAGES, sizeof(*b.chunk));
 		nb = realloc(m->blk, (m->nblk + 1) * sizeof(*nb));
-		if (!b.page || !nb) {
-			free(b.page);
+		if (!b.chunk || !nb) {
+			free(b.chunk);
 			if (nb)
 				m->blk = nb;
 			return mig__fail(c, "out of memory");
@@ -180,6 +190,18 @@ static int ram_blocks(struct parse *p, uint64_t total)
 		total -= b.len;
 	}
 	return 0;
+}
+
+/* The index entry of page @p pn of @p b; its chunk is allocated when
+ * @p alloc. NULL: not allocated (never sent), or out of memory. */
+static uint64_t *page_slot(const struct mig_block *b, uint64_t pn, int alloc)
+{
+	uint64_t **ch = &b->chunk[pn / MIG_CHUNK_PAGES];
+
+	if (!*ch && (!alloc ||
+		     !(*ch = calloc(MIG_CHUNK_PAGES, sizeof(**ch)))))
+		return NULL;
+	return &(*ch)[pn % MIG_CHUNK_PAGES];
 }
 
 /* One RAM section's records, up to RAM_SAVE_FLAG_EOS. */
@@ -192,6 +214,7 @@ static int ram_records(struct parse *p)
 		uint64_t at = c->off, hdr = be64(c), addr;
 		unsigned flags;
 		struct mig_block *b;
+		uint64_t *slot;
 
 		if (c->failed)
 			return -1;
@@ -252,15 +275,18 @@ static int ram_records(struct parse *p)
 					 (unsigned long long)at,
 					 (unsigned long long)addr, b->name,
 					 (unsigned long long)b->len);
+		slot = page_slot(b, addr / MIG_PAGE_SIZE, 1);
+		if (!slot)
+			return mig__fail(c, "out of memory");
 		if (flags & RAM_ZERO) {
 			uint8_t fill = mig__u8(c);
 
-			b->page[addr / MIG_PAGE_SIZE] = MIG_ZERO_PAGE | fill;
+			*slot = MIG_ZERO_PAGE | fill;
 			m->pages_zero++;
 		} else {
 			if (mig__need(c, MIG_PAGE_SIZE))
 				return -1;
-			b->page[addr / MIG_PAGE_SIZE] = c->off;
+			*slot = c->off;
 			c->off += MIG_PAGE_SIZE;
 			m->pages_normal++;
 		}
@@ -740,7 +766,8 @@ static size_t mig_read(guest *g, uint64_t pa, void *buf, size_t len)
 	b = &m->blk[pl->blk];
 	off = pl->blk_off + (pa - r->pa);
 	while (done < len) {
-		uint64_t e = b->page[off / MIG_PAGE_SIZE];
+		const uint64_t *slot = page_slot(b, off / MIG_PAGE_SIZE, 0);
+		uint64_t e = slot ? *slot : 0;
 		size_t in = off % MIG_PAGE_SIZE, n = MIG_PAGE_SIZE - in;
 
 		if (n > len - done)
@@ -761,8 +788,14 @@ static void mig_free(struct mig *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->nblk; i++)
-		free(m->blk[i].page);
+	for (size_t i = 0; i < m->nblk; i++) {
+		uint64_t n = (m->blk[i].npages + MIG_CHUNK_PAGES - 1) /
+			     MIG_CHUNK_PAGES;
+
+		for (uint64_t k = 0; k < n; k++)
+			free(m->blk[i].chunk[k]);
+		free(m->blk[i].chunk);
+	}
 	free(m->blk);
 	free(m->dev);
 	json_decref(m->vmdesc);

@@ -58,10 +58,17 @@ struct mig_block {
 	uint64_t len;         /* used_length */
 	uint64_t gpa;         /* where it is mapped; MIG_NOT_MAPPED if not */
 	uint64_t npages;
-	/* Per page: 0 never sent; MIG_ZERO_PAGE | fill byte; else the file
-	 * offset of its TARGET_PAGE_SIZE bytes (always > 8: the magic). */
-	uint64_t *page;
+	/* Per page, in chunks of MIG_CHUNK_PAGES allocated when a page of
+	 * theirs is sent (NULL: none was): 0 never sent; MIG_ZERO_PAGE | fill
+	 * byte; else the file offset of its TARGET_PAGE_SIZE bytes (always >
+	 * 8: the magic). */
+	uint64_t **chunk;
 };
+#define MIG_CHUNK_SHIFT 16
+#define MIG_CHUNK_PAGES (1u << MIG_CHUNK_SHIFT)   /* 256 MiB of RAM */
+/* Guest-physical addresses have at most 52 bits (x86 MAXPHYADDR, the
+ * Power ISA's real addresses are no wider in QEMU): no RAMBlock is larger. */
+#define MIG_MAX_BLOCK   (1ULL << 52)
 #define MIG_NOT_MAPPED  UINT64_MAX
 #define MIG_ZERO_PAGE   (1ULL << 63)
 #define MIG_PAGE_SIZE   4096u
