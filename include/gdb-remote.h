@@ -33,7 +33,8 @@ enum gdbr_error {
 	GDBR_ENOMEM = -3,           /**< allocation failed */
 	GDBR_EDISCONNECTED = -4,    /**< the session ended (D, k, fatal) */
 	GDBR_EIO = -5,              /**< the connection writer failed */
-	GDBR_EFATAL = -6            /**< from a target op: drop the session */
+	GDBR_EFATAL = -6,           /**< from a target op: drop the session */
+	GDBR_ELIMIT = -7            /**< an output stream reached its limit */
 };
 
 /** Memory access flag: addresses are guest-physical (Qqemu.PhyMemMode:1). */
@@ -136,7 +137,13 @@ struct gdbr_target_ops {
 	/**
 	 * Optional: if NULL, qXfer:memory-map:read is not advertised.
 	 * Write the whole memory-map XML document to @p xml.  Called when GDB
-	 * reads offset 0; later windows are served from the kept copy.
+	 * reads offset 0 (gdbr_out_offset() is then 0); later windows are
+	 * served from the kept copy.  A document longer than the server's
+	 * cache (gdbr_server_set_limits()) is not kept whole: the op is called
+	 * again for each later window (gdbr_out_offset() > 0), the stream
+	 * keeps only that window's bytes, and once it has them its writes
+	 * fail with GDBR_ELIMIT: stop there (any return value is then fine).
+	 * A target may keep a compact form between such calls.
 	 * @return 0 or negative (E01).
 	 */
 	int (*memory_map)(gdbr_out *xml, void *payload);
@@ -186,6 +193,34 @@ struct gdbr_server_config {
 #define GDBR_SERVER_CONFIG_INIT { GDBR_SERVER_CONFIG_VERSION, NULL, NULL, \
 	NULL, NULL, NULL, NULL, 0 }
 
+/** Current version of struct gdbr_limits. */
+#define GDBR_LIMITS_VERSION 1
+
+/**
+ * Bounds on what one request may cost.  Initialise with GDBR_LIMITS_INIT.
+ */
+struct gdbr_limits {
+	unsigned version;          /**< GDBR_LIMITS_VERSION */
+	/**
+	 * Text one monitor command may send (bytes before hex coding); 0: no
+	 * limit.  Past it the command's writes fail with GDBR_ELIMIT, GDB gets
+	 * one line saying so (plus @p output_hint) and the reply is OK.
+	 */
+	uint64_t max_output;
+	/** Optional: if NULL, none.  Appended to the truncation line, e.g.
+	 *  "narrow it: monitor info pg --range A B".  Borrowed. */
+	const char *output_hint;
+	/**
+	 * Bytes of a memory-map document kept between qXfer windows; a longer
+	 * one is regenerated per window (see gdbr_target_ops.memory_map).
+	 * 0: the default, 256 KiB.
+	 */
+	size_t memmap_cache;
+};
+
+/** Initialiser for struct gdbr_limits: no output limit, default cache. */
+#define GDBR_LIMITS_INIT { GDBR_LIMITS_VERSION, 0, NULL, 0 }
+
 /**
  * Create a server.  All memory the session needs is allocated here.
  * @param out receives the server; caller frees with gdbr_server_free().
@@ -217,6 +252,15 @@ GDBR_API int gdbr_server_feed(gdbr_server *s, const void *buf, size_t len);
  * @return 0, GDBR_EDISCONNECTED or GDBR_EIO.
  */
 GDBR_API int gdbr_server_interrupt(gdbr_server *s);
+
+/**
+ * Set the per-request bounds (defaults: GDBR_LIMITS_INIT).
+ * @param s the server.
+ * @param l the limits; copied (the hint stays borrowed).
+ * @return 0 or GDBR_EINVAL (NULL or wrong version).
+ */
+GDBR_API int gdbr_server_set_limits(gdbr_server *s,
+                                    const struct gdbr_limits *l);
 
 /**
  * Ready the server for a new connection: ack mode on, framer and
@@ -256,7 +300,8 @@ GDBR_API const char *gdbr_server_errmsg(const gdbr_server *s);
 /**
  * Append bytes to an output stream.  In a monitor command, the text is
  * sent to GDB as O packets whenever a packet's worth is buffered.
- * @return 0, GDBR_ENOMEM or GDBR_EIO.
+ * @return 0, GDBR_ENOMEM, GDBR_EIO or GDBR_ELIMIT (a limit was reached:
+ *         stop producing).
  */
 GDBR_API int gdbr_out_write(gdbr_out *out, const void *buf, size_t len);
 
@@ -289,10 +334,17 @@ GDBR_API int gdbr_out_new_sink(gdbr_out **out,
 GDBR_API void gdbr_out_free(gdbr_out *out);
 
 /**
- * @return the stream's sticky error: 0, GDBR_ENOMEM or GDBR_EIO
- *         (GDBR_EINVAL for NULL).
+ * @return the stream's sticky error: 0, GDBR_ENOMEM, GDBR_EIO or
+ *         GDBR_ELIMIT (GDBR_EINVAL for NULL).
  */
 GDBR_API int gdbr_out_error(const gdbr_out *out);
+
+/**
+ * Where in its document a stream starts: for a memory-map stream, the
+ * offset of the window being produced (0: a new read starts, regenerate);
+ * 0 for every other stream.
+ */
+GDBR_API uint64_t gdbr_out_offset(const gdbr_out *out);
 
 /**
  * Clear the sticky error of a sink (e.g. after the reader of a pipe went

@@ -4,6 +4,7 @@
  * "m" + data when more follows, "l" + data for the last one (GDB manual,
  * "General Query Packets", qXfer).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "gdbr_priv.h"
@@ -88,8 +89,80 @@ static int features(gdbr_server *s, const struct xfer_req *r)
 	return send_window(s, r, doc, len);
 }
 
+/*
+ * Call the target's producer on the memory-map stream; a GDBR_ELIMIT stop
+ * (cache or window full) is not a failure.  Returns 0, or the reply sent.
+ */
+static int produce_map(gdbr_server *s, int *rc_out)
+{
+	int rc = s->target->memory_map(&s->memmap, s->target_payload);
+
+	*rc_out = 0;
+	if (s->memmap.err == GDBR_ELIMIT)
+		return 0;
+	if (rc < 0 && gdbr__fatal(s, rc)) {
+		*rc_out = s->result;
+		return -1;
+	}
+	if (rc < 0 || s->memmap.err) {
+		gdbr__set_error(s, "memory map generation failed");
+		*rc_out = gdbr__reply_err(s, GDBR_RSP_EGENERIC);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A window of a document too long to keep: have the target produce it
+ * again, keeping only [offset, offset + n); it stops once past the window.
+ */
+static int map_window(gdbr_server *s, const struct xfer_req *r)
+{
+	size_t n = s->rx_cap - 1, used;
+	struct gdbr_out *o = &s->memmap;
+	int rc, more;
+
+	if (r->length < n)
+		n = (size_t)r->length;
+	if (n == 0)
+		return gdbr__reply(s, "m");
+	gdbr__out_clear(o);
+	if (o->cap < n) {
+		/* The cache is at least rx_cap bytes (gdbr_server_set_limits):
+		 * only reached before the first document was made. */
+		char *nb = realloc(o->buf, s->rx_cap);
+
+		if (!nb)
+			return gdbr__reply_err(s, GDBR_RSP_EGENERIC);
+		o->buf = nb;
+		o->cap = s->rx_cap;
+	}
+	o->window = 1;
+	o->win_lo = r->offset;
+	o->win_hi = r->offset + n;
+	/* The kept head is overwritten from here on. */
+	s->memmap_head = 0;
+	if (produce_map(s, &rc)) {
+		o->window = 0;
+		return rc;
+	}
+	more = o->err == GDBR_ELIMIT;
+	o->window = 0;
+	o->err = 0;
+	if (r->offset >= o->total)
+		return gdbr__reply(s, "l");
+	gdbr__reply_begin(s);
+	gdbr__put(s, "m", 1);
+	used = gdbr__put_bin(s, o->buf, o->len);
+	if (!more && used == o->len)
+		s->out[0] = 'l';
+	return gdbr__reply_end(s);
+}
+
 static int memory_map(gdbr_server *s, const struct xfer_req *r)
 {
+	struct gdbr_out *o = &s->memmap;
+	size_t used;
 	int rc;
 
 	if (!s->target->memory_map)
@@ -97,19 +170,32 @@ static int memory_map(gdbr_server *s, const struct xfer_req *r)
 	if (r->annex[0] != '\0')
 		return gdbr__reply_err(s, XFER_EBADREQ);
 	/* Offset 0 starts a new read: regenerate, later windows reuse it. */
-	if (r->offset == 0 || !s->memmap_valid) {
-		gdbr__out_clear(&s->memmap);
+	if (r->offset == 0 || (!s->memmap_valid && !s->memmap_big)) {
+		gdbr__out_clear(o);
 		s->memmap_valid = 0;
-		rc = s->target->memory_map(&s->memmap, s->target_payload);
-		if (rc < 0 && gdbr__fatal(s, rc))
-			return s->result;
-		if (rc < 0 || s->memmap.err) {
-			gdbr__set_error(s, "memory map generation failed");
-			return gdbr__reply_err(s, GDBR_RSP_EGENERIC);
-		}
-		s->memmap_valid = 1;
+		s->memmap_big = 0;
+		o->limit = s->memmap_cache;
+		if (produce_map(s, &rc))
+			return rc;
+		/* Longer than the cache: keep its head, window the rest. */
+		s->memmap_big = o->err == GDBR_ELIMIT;
+		s->memmap_valid = !s->memmap_big;
+		s->memmap_head = s->memmap_big ? o->len : 0;
+		o->err = 0;
 	}
-	return send_window(s, r, s->memmap.buf, s->memmap.len);
+	if (s->memmap_valid)
+		return send_window(s, r, o->buf, o->len);
+	/* Too long to keep: windows inside the kept head are served from
+	 * it, the others are produced again. */
+	if (r->offset >= s->memmap_head)
+		return map_window(s, r);
+	gdbr__reply_begin(s);
+	gdbr__put(s, "m", 1);
+	used = (size_t)(s->memmap_head - r->offset);
+	if (r->length < used)
+		used = (size_t)r->length;
+	gdbr__put_bin(s, o->buf + r->offset, used);
+	return gdbr__reply_end(s);
 }
 
 int gdbr__cmd_xfer(gdbr_server *s, const char *pkt, size_t len)

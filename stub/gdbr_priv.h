@@ -50,6 +50,16 @@ struct gdbr_out {
 	size_t len;
 	size_t cap;
 	int err;            /* first error, sticky */
+	/* Limits: CONSOLE stops after @limit bytes (0: none); GROW keeps at
+	 * most @limit bytes (0: none), then fails with GDBR_ELIMIT. */
+	uint64_t limit;
+	uint64_t total;     /* bytes written so far (document position) */
+	int truncated;      /* CONSOLE: the limit cut the output */
+	char last;          /* CONSOLE: last byte kept, to end the line */
+	/* GROW window mode: keep only [win_lo, win_hi) of the document and
+	 * fail with GDBR_ELIMIT once the position passes win_hi. */
+	int window;
+	uint64_t win_lo, win_hi;
 	int (*sink)(const void *buf, size_t len, void *payload); /* SINK */
 	void *sink_payload;
 };
@@ -106,7 +116,11 @@ struct gdbr_server {
 
 	struct gdbr_out console;   /* qRcmd output, cap = (rx_cap - 1) / 2 */
 	struct gdbr_out memmap;    /* memory-map document, grows */
-	int memmap_valid;
+	int memmap_valid;          /* memmap holds the whole document */
+	int memmap_big;            /* longer than memmap_cache: windowed */
+	size_t memmap_head;        /* big: bytes of its head still in memmap */
+	size_t memmap_cache;       /* bytes kept whole (struct gdbr_limits) */
+	const char *output_hint;   /* struct gdbr_limits, borrowed */
 
 	char errmsg[160];
 };

@@ -19,6 +19,12 @@ void gdbr__out_init(struct gdbr_out *o, gdbr_server *s,
 	o->cap = cap;
 	o->len = 0;
 	o->err = 0;
+	o->limit = 0;
+	o->total = 0;
+	o->truncated = 0;
+	o->last = '\n';
+	o->window = 0;
+	o->win_lo = o->win_hi = 0;
 	o->sink = NULL;
 	o->sink_payload = NULL;
 }
@@ -68,6 +74,14 @@ void gdbr__out_clear(struct gdbr_out *o)
 {
 	o->len = 0;
 	o->err = 0;
+	o->total = 0;
+	o->truncated = 0;
+	o->last = '\n';
+}
+
+uint64_t gdbr_out_offset(const gdbr_out *o)
+{
+	return o && o->kind == GDBR__OUT_GROW && o->window ? o->win_lo : 0;
 }
 
 void gdbr__out_release(struct gdbr_out *o)
@@ -114,6 +128,42 @@ static int grow(struct gdbr_out *o, size_t need)
 	return 0;
 }
 
+/*
+ * A document: kept whole up to @limit bytes; in window mode only the bytes
+ * of [win_lo, win_hi) are kept (the buffer holds win_hi - win_lo) and the
+ * producer is stopped once it wrote past the window, so the caller knows
+ * more follows without the rest being produced.
+ */
+static int grow_write(struct gdbr_out *o, const char *p, size_t len)
+{
+	uint64_t pos = o->total;
+
+	o->total += len;
+	if (o->window) {
+		uint64_t lo = pos > o->win_lo ? pos : o->win_lo;
+		uint64_t hi = o->total < o->win_hi ? o->total : o->win_hi;
+
+		if (lo < hi) {
+			memcpy(o->buf + (lo - o->win_lo), p + (lo - pos),
+			       (size_t)(hi - lo));
+			o->len = (size_t)(hi - o->win_lo);
+		}
+		if (o->total > o->win_hi)
+			o->err = GDBR_ELIMIT;
+		return o->err;
+	}
+	if (o->limit && len > o->limit - o->len) {
+		o->err = GDBR_ELIMIT;
+		return o->err;
+	}
+	o->err = grow(o, len);
+	if (o->err)
+		return o->err;
+	memcpy(o->buf + o->len, p, len);
+	o->len += len;
+	return 0;
+}
+
 int gdbr_out_write(gdbr_out *o, const void *buf, size_t len)
 {
 	const char *p = buf;
@@ -126,14 +176,16 @@ int gdbr_out_write(gdbr_out *o, const void *buf, size_t len)
 			o->err = GDBR_EIO;
 		return o->err;
 	}
-	if (o->kind == GDBR__OUT_GROW) {
-		o->err = grow(o, len);
-		if (o->err)
-			return o->err;
-		memcpy(o->buf + o->len, p, len);
-		o->len += len;
-		return 0;
+	if (o->kind == GDBR__OUT_GROW)
+		return grow_write(o, p, len);
+	/* Console: past the limit the command is cut, not the session. */
+	if (o->limit && len > o->limit - o->total) {
+		len = (size_t)(o->limit - o->total);
+		o->truncated = 1;
 	}
+	o->total += len;
+	if (len)
+		o->last = p[len - 1];
 	while (len > 0) {
 		size_t n = o->cap - o->len;
 
@@ -146,7 +198,9 @@ int gdbr_out_write(gdbr_out *o, const void *buf, size_t len)
 		if (o->len == o->cap && gdbr__out_flush(o))
 			return o->err;
 	}
-	return 0;
+	if (o->truncated)
+		o->err = GDBR_ELIMIT;
+	return o->err;
 }
 
 int gdbr_out_printf(gdbr_out *o, const char *fmt, ...)

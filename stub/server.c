@@ -11,6 +11,7 @@
 #include "gdbr_priv.h"
 
 #define GDBR_MIN_PACKET 256
+#define GDBR_MEMMAP_CACHE (256 * 1024)
 
 void gdbr__set_error(gdbr_server *s, const char *fmt, ...)
 {
@@ -118,6 +119,7 @@ int gdbr_server_new(gdbr_server **out, const struct gdbr_server_config *cfg)
 	gdbr__out_init(&s->console, s, GDBR__OUT_CONSOLE, console,
 	               (s->rx_cap - 1) / 2);
 	gdbr__out_init(&s->memmap, s, GDBR__OUT_GROW, NULL, 0);
+	s->memmap_cache = GDBR_MEMMAP_CACHE;
 	gdbr_server_reset(s);
 	*out = s;
 	return 0;
@@ -135,6 +137,19 @@ void gdbr_server_free(gdbr_server *s)
 	free(s);
 }
 
+int gdbr_server_set_limits(gdbr_server *s, const struct gdbr_limits *l)
+{
+	if (!s || !l || l->version != GDBR_LIMITS_VERSION)
+		return GDBR_EINVAL;
+	s->console.limit = l->max_output;
+	s->output_hint = l->output_hint;
+	s->memmap_cache = l->memmap_cache ? l->memmap_cache : GDBR_MEMMAP_CACHE;
+	/* The cache must hold any window a reply can carry. */
+	if (s->memmap_cache < s->rx_cap)
+		s->memmap_cache = s->rx_cap;
+	return 0;
+}
+
 void gdbr_server_reset(gdbr_server *s)
 {
 	gdbr__rx_reset(s);
@@ -150,6 +165,8 @@ void gdbr_server_reset(gdbr_server *s)
 	s->mem_flags = 0;
 	s->result = 0;
 	s->memmap_valid = 0;
+	s->memmap_big = 0;
+	s->memmap_head = 0;
 	gdbr__out_clear(&s->memmap);
 	gdbr__out_clear(&s->console);
 	s->errmsg[0] = '\0';

@@ -1,33 +1,95 @@
 /*
- * Byte transports around the engine: a descriptor writer, the read/feed
- * loop for one connection (stdio or an accepted socket), TCP and Unix
- * listeners, and the accept loop serving reconnects one at a time.
+ * Byte transports around the engine: a descriptor writer (with a deadline
+ * for peers that stop reading), the read/feed loop for one connection
+ * (stdio or an accepted socket; idle connections closed, a second one
+ * refused while it runs), TCP and Unix listeners, and the accept loop.
  */
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "transport.h"
 
+/* Connections refused at once while one is served; more are just closed. */
+#define MAX_REFUSALS 8
+/* A refused peer gets this long to send its first packet. */
+#define REFUSE_WAIT_MS 2000
+
+static const char refusal[] =
+	"E.pgstub: another GDB is already attached to this stub "
+	"(one session at a time); detach it first";
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until @fd is writable, at most @ms. 1 ready, 0 timed out, -1 error. */
+static int wait_out(int fd, int ms)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLOUT };
+	long long end = now_ms() + ms;
+
+	for (;;) {
+		long long left = end - now_ms();
+		int r;
+
+		if (left < 0)
+			left = 0;
+		r = poll(&pf, 1, (int)left);
+		if (r > 0)
+			return 1;
+		if (r == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
 static int fd_write(const void *buf, size_t len, void *payload)
 {
-	const struct gdbr_fd_conn *c = payload;
+	struct gdbr_fd_conn *c = payload;
 	const char *p = buf;
 
 	while (len > 0) {
-		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+		size_t chunk = len;
+		ssize_t n;
 
-		if (n < 0 && errno == ENOTSOCK)
-			n = write(c->fd, p, len);
+		/* With a deadline, never block in send/write: wait for room,
+		 * then write what fits (a pipe takes PIPE_BUF when ready). */
+		if (c->write_ms) {
+			int r = wait_out(c->fd, c->write_ms);
+
+			if (r == 0) {
+				c->why = "the peer stopped reading (write timeout)";
+				return GDBR_EIO;
+			}
+			if (r < 0)
+				return GDBR_EIO;
+		}
+		n = send(c->fd, p, chunk,
+			 MSG_NOSIGNAL | (c->write_ms ? MSG_DONTWAIT : 0));
+		if (n < 0 && errno == ENOTSOCK) {
+			if (c->write_ms && chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+			n = write(c->fd, p, chunk);
+		}
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN ||
+			    errno == EWOULDBLOCK)
 				continue;
 			return GDBR_EIO;
 		}
@@ -39,18 +101,132 @@ static int fd_write(const void *buf, size_t len, void *payload)
 
 const struct gdbr_conn_ops gdbr_transport_fd_ops = { fd_write, NULL };
 
-int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
-                            int in_fd, int out_fd)
+/* Connections waiting for their refusal while a session is served. */
+struct refusals {
+	int fd[MAX_REFUSALS];
+	long long deadline[MAX_REFUSALS];
+	int n;
+	FILE *log;
+};
+
+static void refuse_done(struct refusals *r, int i, int answer)
 {
+	char pkt[sizeof(refusal) + 8];
+	unsigned sum = 0;
+	int len;
+
+	if (answer) {
+		for (const char *q = refusal; *q; q++)
+			sum += (unsigned char)*q;
+		/* Ack the packet, then the error as its reply. */
+		len = snprintf(pkt, sizeof(pkt), "+$%s#%02x", refusal, sum & 0xff);
+		if (send(r->fd[i], pkt, (size_t)len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+		    errno == ENOTSOCK && write(r->fd[i], pkt, (size_t)len) < 0)
+			(void)0;
+		shutdown(r->fd[i], SHUT_WR);
+	}
+	close(r->fd[i]);
+	r->n--;
+	r->fd[i] = r->fd[r->n];
+	r->deadline[i] = r->deadline[r->n];
+}
+
+static void refuse_new(struct refusals *r, int listen_fd)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	if (r->log)
+		fprintf(r->log, "pgstub: refused a second connection: a GDB "
+			"is attached\n");
+	if (r->n == MAX_REFUSALS) {
+		close(fd);
+		return;
+	}
+	r->fd[r->n] = fd;
+	r->deadline[r->n] = now_ms() + REFUSE_WAIT_MS;
+	r->n++;
+}
+
+/* Read what a refused peer sent: answer once its first packet is in. */
+static void refuse_read(struct refusals *r, int i)
+{
+	char buf[512];
+	ssize_t n = recv(r->fd[i], buf, sizeof(buf), MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0)
+		refuse_done(r, i, 0);
+	else if (memchr(buf, '#', (size_t)n))
+		refuse_done(r, i, 1);
+}
+
+static void refuse_all(struct refusals *r)
+{
+	while (r->n)
+		refuse_done(r, 0, 1);
+}
+
+/*
+ * The loop of one connection; @listen_fd >= 0 also watches for connections
+ * to refuse meanwhile.
+ */
+static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
+		      int out_fd, int listen_fd, struct refusals *ref)
+{
+	long long idle_end = conn->idle_ms ? now_ms() + conn->idle_ms : 0;
 	char buf[4096];
 	int rc = 0;
 
 	gdbr_server_reset(s);
 	conn->fd = out_fd;
+	conn->why = NULL;
 	for (;;) {
-		ssize_t n = read(in_fd, buf, sizeof(buf));
+		struct pollfd pf[2 + MAX_REFUSALS];
+		long long now = now_ms(), wake = idle_end;
+		int nfd = 0, li = -1, rbase, r;
+		ssize_t n;
 
-		if (n < 0 && errno == EINTR)
+		pf[nfd++] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+		if (listen_fd >= 0) {
+			li = nfd;
+			pf[nfd++] = (struct pollfd){ .fd = listen_fd,
+						     .events = POLLIN };
+		}
+		rbase = nfd;
+		for (int i = 0; ref && i < ref->n; i++) {
+			pf[nfd++] = (struct pollfd){ .fd = ref->fd[i],
+						     .events = POLLIN };
+			if (!wake || ref->deadline[i] < wake)
+				wake = ref->deadline[i];
+		}
+		r = poll(pf, (nfds_t)nfd, wake ? (int)(wake > now ? wake - now : 0) : -1);
+		if (r < 0 && errno != EINTR) {
+			rc = GDBR_EIO;
+			break;
+		}
+		now = now_ms();
+		/* Refusals from the last down: refuse_done() moves the last
+		 * entry (already seen) into the freed slot. */
+		for (int i = ref ? ref->n - 1 : -1; i >= 0; i--) {
+			if (r > 0 && pf[rbase + i].revents)
+				refuse_read(ref, i);
+			else if (ref->deadline[i] <= now)
+				refuse_done(ref, i, 1);
+		}
+		if (r > 0 && li >= 0 && pf[li].revents)
+			refuse_new(ref, listen_fd);
+		if (r <= 0 || !pf[0].revents) {
+			if (idle_end && now >= idle_end) {
+				conn->why = "idle timeout";
+				break;
+			}
+			continue;
+		}
+		n = read(in_fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			/* A reset peer is a disconnect like any other. */
@@ -59,13 +235,26 @@ int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
 		}
 		if (n == 0)
 			break;
+		if (conn->idle_ms)
+			idle_end = now + conn->idle_ms;
 		rc = gdbr_server_feed(s, buf, (size_t)n);
 		if (rc)
 			break;
 	}
+	/* A write deadline that expired is a timeout, not an I/O failure. */
+	if (rc == GDBR_EIO && conn->why)
+		rc = 0;
+	if (conn->why && conn->log)
+		fprintf(conn->log, "pgstub: connection closed: %s\n", conn->why);
 	/* Whatever state the peer left (mid-packet, running), start over. */
 	gdbr_server_reset(s);
 	return rc;
+}
+
+int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
+                            int in_fd, int out_fd)
+{
+	return serve_conn(s, conn, in_fd, out_fd, -1, NULL);
 }
 
 int gdbr_transport_listen_tcp(int *out_fd, const char *host, int port,
@@ -160,8 +349,10 @@ int gdbr_transport_listen_unix(int *out_fd, const char *path)
 int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
                                   int listen_fd, int once)
 {
+	struct refusals ref = { .n = 0, .log = conn->log };
+
 	for (;;) {
-		int one = 1;
+		int one = 1, idle = conn->idle_ms / 1000;
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -171,7 +362,14 @@ int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
 		}
 		/* Small request/reply packets: do not wait for Nagle. */
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		gdbr_transport_serve_fd(s, conn, fd, fd);
+		/* A peer that vanished without a FIN is found by keepalive
+		 * probes (after the idle timeout, when there is one). */
+		if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one,
+			       sizeof(one)) == 0 && idle > 0)
+			setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle,
+				   sizeof(idle));
+		serve_conn(s, conn, fd, fd, listen_fd, &ref);
+		refuse_all(&ref);
 		close(fd);
 		if (once)
 			return 0;

@@ -8,9 +8,24 @@
 
 #include "gdb-remote.h"
 
-/** Payload of gdbr_transport_fd_ops: the descriptor replies go to. */
+#include <stdio.h>
+
+/**
+ * Payload of gdbr_transport_fd_ops: the descriptor replies go to, and the
+ * connection's bounds.  Zero-initialised members mean "no limit, quiet".
+ */
 struct gdbr_fd_conn {
 	int fd;     /**< output descriptor; set by the serve functions */
+	/** Close a connection that sent nothing for this long; 0: never. */
+	int idle_ms;
+	/** Close a connection whose peer stopped reading (a write blocked
+	 *  this long: half-open or stuck); 0: never. */
+	int write_ms;
+	/** Where closings and refusals are told; NULL: nowhere.  Borrowed. */
+	FILE *log;
+	/** Set by the serve functions: why the last connection ended
+	 *  (a static string), or NULL when the peer left on its own. */
+	const char *why;
 };
 
 /**
@@ -24,8 +39,10 @@ extern const struct gdbr_conn_ops gdbr_transport_fd_ops;
 /**
  * Serve one connection: reset @p s, then read @p in_fd and feed the server
  * (replies go to @p out_fd through @p conn) until the peer closes, detaches
- * or kills.  The server is left ready for another connection.
- * @return 0 (peer closed), GDBR_EDISCONNECTED (D or k), GDBR_EIO.
+ * or kills, or one of @p conn's timeouts ends it (conn->why then says
+ * which).  The server is left ready for another connection.
+ * @return 0 (peer closed or timed out), GDBR_EDISCONNECTED (D or k),
+ *         GDBR_EIO.
  */
 int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
                             int in_fd, int out_fd);
@@ -50,8 +67,10 @@ int gdbr_transport_listen_unix(int *out_fd, const char *path);
 
 /**
  * Accept connections on @p listen_fd and serve them one at a time
- * (TCP_NODELAY on TCP), until an error, or after the first one if
- * @p once.  Connections waiting meanwhile queue in the backlog.
+ * (TCP_NODELAY and keepalive on TCP), until an error, or after the first
+ * one if @p once.  A connection made while one is served is refused: its
+ * first packet is answered "E.<why>" (GDB prints "Remote failure reply:
+ * E.pgstub: …") and it is closed; the session being served goes on.
  * @return 0 (once: the connection ended) or GDBR_EIO (accept failed).
  */
 int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,

@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 	static unsigned char packet[4096];
 	static struct fixture fx;
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
-	struct gdbr_fd_conn conn = { -1 };
+	struct gdbr_fd_conn conn = { .fd = -1 };
 	const char *tcp = NULL, *unix_path = NULL;
 	int stdio = 0, once = 0, nthreads = 2, i386 = 0, lfd = -1, rc, i;
 	gdbr_server *s;
