@@ -45,11 +45,31 @@ static int need_addr(const char *arg, uint64_t *v, gdbr_out *out)
 	return -1;
 }
 
+/*
+ * A view's result: a walk that used up its budget (tables that alias
+ * themselves, or more of them than --walk-budget) ends with one line
+ * saying so; output cut at the engine's limit is reported by the engine.
+ */
+static int view_done(struct session *s, int rc, gdbr_out *out)
+{
+	if (gdbr_out_error(out) == GDBR_ELIMIT)
+		return 1;
+	if (rc == PGW_ELIMIT) {
+		gdbr_out_printf(out, "*** walk limit reached after %" PRIu64
+				" tables (pgstub --walk-budget): the page tables "
+				"are huge or alias themselves; narrow it: info pg "
+				"--range A B\n", s->walk_budget ? s->walk_budget :
+				(uint64_t)1 << 22);
+		return 0;
+	}
+	return rc < 0;
+}
+
 static int cmd_info_tlb(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	pgw_ctx *c = session_ctx(s, out);
 
-	return c ? pgw_view_tlb(c, to_out, out) < 0 : 1;
+	return c ? view_done(s, pgw_view_tlb(c, to_out, out), out) : 1;
 }
 
 /* ppc64 hash MMU views; other contexts say why there is nothing. */
@@ -81,7 +101,7 @@ static int cmd_info_mem(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	pgw_ctx *c = session_ctx(s, out);
 
-	return c ? pgw_view_mem(c, to_out, out) < 0 : 1;
+	return c ? view_done(s, pgw_view_mem(c, to_out, out), out) : 1;
 }
 
 static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
@@ -119,7 +139,7 @@ static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
 		return 1;
 	}
 	c = session_ctx(s, out);
-	return c ? pgw_view_pg(c, &o, to_out, out) < 0 : 1;
+	return c ? view_done(s, pgw_view_pg(c, &o, to_out, out), out) : 1;
 }
 
 static int regs_to_out(const char *buf, size_t len, void *payload)
@@ -199,8 +219,8 @@ static int cmd_ptov(struct session *s, int argc, char **argv, gdbr_out *out)
 		return 0;
 	}
 	rc = pgw_walk(c, NULL, &ops, &p);
-	if (rc < 0 && rc != PGW_ELIMIT)
-		return 1;
+	if (rc < 0)
+		return view_done(s, rc, out);
 	if (!p.hits)
 		gdbr_out_printf(out, "physical address 0x%" PRIx64
 				" is not mapped\n", p.pa);

@@ -17,6 +17,10 @@ struct session {
 	const gdbr_tdesc *tdesc;
 	int reg_field[128];      /* tdesc register -> enum reg_field */
 	gdbr_server *server;     /* to know GDB's memory mode; may be NULL */
+	uint64_t walk_budget;    /* tables one range walk may load; 0: default */
+	size_t max_regions;      /* memory-map regions before coarsening; 0: 65536 */
+	uint64_t (*map)[2];      /* memory map kept between qXfer windows */
+	size_t map_n;
 };
 
 int session_init(struct session *s, guest *g);

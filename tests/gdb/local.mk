@@ -2,3 +2,12 @@
 TESTS += tests/gdb/test_demo.sh
 EXTRA_DIST += tests/gdb/lib.sh tests/gdb/test_demo.sh
 check_DATA = demo.elf
+
+# Limits under abuse and safe defaults (monitor output cap, walk budget on
+# self-aliasing tables, memory map, packets, timeouts, second connection).
+check_PROGRAMS += tests/gdb/mklimits
+tests_gdb_mklimits_SOURCES = tests/gdb/mklimits.c
+tests_gdb_mklimits_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/guest
+tests_gdb_mklimits_LDADD = tests/guest/libmkdump.la
+TESTS += tests/gdb/test_limits.sh
+EXTRA_DIST += tests/gdb/test_limits.sh tests/gdb/limits_client.py

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""A raw RSP client for the limit tests (tests/gdb/test_limits.sh).
+  limits_client.py map PGSTUB IMAGE [OPTS...]   print the qXfer memory map
+        (64 KiB windows, like GDB) and, on stderr, pgstub's peak VmHWM
+  limits_client.py packets ADDR                 oversize / absurd packets
+  limits_client.py idle ADDR SECS               an idle connection is closed
+  limits_client.py stuck ADDR SECS              a peer that stops reading
+ADDR is HOST:PORT or a Unix socket path."""
+import socket
+import subprocess
+import sys
+import time
+
+
+def frame(p):
+    return b"$" + p + b"#%02x" % (sum(p) & 0xff)
+
+
+class Rsp:
+    def __init__(self, sock):
+        self.s = sock
+        self.buf = b""
+
+    def send(self, p):
+        self.s.sendall(frame(p))
+
+    def recv(self, timeout=30):
+        self.s.settimeout(timeout)
+        while True:
+            i = self.buf.find(b"$")
+            j = self.buf.find(b"#", i + 1) if i >= 0 else -1
+            if i >= 0 and j >= 0 and len(self.buf) >= j + 3:
+                p = self.buf[i + 1:j]
+                self.buf = self.buf[j + 3:]
+                return unescape(p)
+            d = self.s.recv(65536)
+            if not d:
+                raise EOFError
+            self.buf += d
+
+    def ask(self, p):
+        self.send(p)
+        return self.recv()
+
+
+def unescape(p):
+    out, i = bytearray(), 0
+    while i < len(p):
+        c = p[i]
+        if c == 0x7d:
+            out.append(p[i + 1] ^ 0x20)
+            i += 2
+        elif c == 0x2a:
+            out += bytes([out[-1]]) * (p[i + 1] - 29)
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return bytes(out)
+
+
+def connect(addr):
+    if ":" in addr:
+        host, port = addr.rsplit(":", 1)
+        s = socket.create_connection((host, int(port)))
+    else:
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(addr)
+    r = Rsp(s)
+    r.buf = b""
+    return r
+
+
+def handshake(r):
+    r.s.sendall(b"+")
+    r.ask(b"qSupported:multiprocess+")
+    r.ask(b"QStartNoAckMode")
+
+
+def read_map(r):
+    doc, off = b"", 0
+    while True:
+        rep = r.ask(b"qXfer:memory-map:read::%x,ffff" % off)
+        if rep[:1] not in (b"m", b"l"):
+            raise SystemExit("bad reply %r" % rep[:40])
+        doc += rep[1:]
+        off += len(rep) - 1
+        if rep[:1] == b"l":
+            return doc
+
+
+def hwm(pid):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return -1
+
+
+def cmd_map(pgstub, image, opts):
+    p = subprocess.Popen([pgstub, "--stdio"] + opts + [image],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    class Pipe:
+        def sendall(self, b):
+            p.stdin.write(b)
+            p.stdin.flush()
+
+        def recv(self, n):
+            return p.stdout.read1(n)
+
+        def settimeout(self, t):
+            pass
+    r = Rsp(Pipe())
+    handshake(r)
+    doc = read_map(r)
+    peak = hwm(p.pid)
+    p.stdin.close()
+    p.wait()
+    sys.stdout.buffer.write(doc)
+    sys.stderr.write("VmHWM %d kB\n" % peak)
+
+
+def cmd_packets(addr):
+    r = connect(addr)
+    handshake(r)
+    # Absurd lengths: an error or a capped reply, never an allocation.
+    va = b"ffffffff81000000"
+    rep = r.ask(b"m" + va + b",ffffffffffffffff")
+    print("m-absurd", "ok" if rep[:1] != b"E" and 0 < len(rep) <= 0x10000
+          else rep.decode()[:8])
+    rep = r.ask(b"m0,fffffffffffffffffffff")
+    print("m-overflow", rep.decode()[:8])
+    rep = r.ask(b"x" + va + b",ffffffffffffffff")
+    print("x-absurd", "b" if rep[:1] == b"b" else rep.decode()[:8],
+          len(rep) <= 0x10000)
+    # Over PacketSize (0x10000): rejected, and the framer resyncs.
+    rep = r.ask(b"q" + b"A" * 0x20000)
+    print("oversize", rep.decode())
+    # A packet cut short by a new '$' is dropped; the next one is served.
+    r.s.sendall(b"$m1000,4")
+    rep = r.ask(b"qAttached")
+    print("resync", rep.decode())
+    # Writes are refused: snapshots are read-only.
+    print("M", r.ask(b"M0,4:00000000").decode())
+    print("X", r.ask(b"X0,4:\x00\x00\x00\x00").decode())
+    rep = r.ask(b"m" + va + b",4")
+    print("still", "ok" if rep[:1] != b"E" else rep.decode())
+
+
+def cmd_idle(addr, secs):
+    r = connect(addr)
+    handshake(r)
+    t0 = time.time()
+    r.s.settimeout(secs + 10)
+    try:
+        d = r.s.recv(100)
+    except (ConnectionResetError, socket.timeout):
+        d = b"timeout"
+    print("idle closed" if d == b"" else "idle got %r" % d,
+          round(time.time() - t0))
+
+
+def cmd_stuck(addr, secs):
+    r = connect(addr)
+    r.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    handshake(r)
+    # Ask for a long monitor output and never read it.
+    r.s.sendall(frame(b"qRcmd," + b"info tlb".hex().encode()))
+    time.sleep(secs + 3)
+    r.s.settimeout(5)
+    try:
+        while r.s.recv(65536):
+            pass
+        print("stuck closed")
+    except (ConnectionResetError, socket.timeout) as e:
+        print("stuck", type(e).__name__)
+
+
+if __name__ == "__main__":
+    a = sys.argv
+    if a[1] == "map":
+        cmd_map(a[2], a[3], a[4:])
+    elif a[1] == "packets":
+        cmd_packets(a[2])
+    elif a[1] == "idle":
+        cmd_idle(a[2], float(a[3]))
+    elif a[1] == "stuck":
+        cmd_stuck(a[2], float(a[3]))
+    else:
+        sys.exit(__doc__)
