@@ -208,6 +208,25 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 			break;
 		}
 		now = now_ms();
+		/* The session's own bytes first: a peer that closed and at
+		 * once reconnected must be served, not refused. */
+		if (r > 0 && pf[0].revents) {
+			n = read(in_fd, buf, sizeof(buf));
+			if (n < 0 && errno != EINTR && errno != EAGAIN) {
+				/* A reset peer is a disconnect like any other. */
+				rc = errno == ECONNRESET ? 0 : GDBR_EIO;
+				break;
+			}
+			if (n == 0)
+				break;
+			if (n > 0) {
+				if (conn->idle_ms)
+					idle_end = now + conn->idle_ms;
+				rc = gdbr_server_feed(s, buf, (size_t)n);
+				if (rc)
+					break;
+			}
+		}
 		/* Refusals from the last down: refuse_done() moves the last
 		 * entry (already seen) into the freed slot. */
 		for (int i = ref ? ref->n - 1 : -1; i >= 0; i--) {
@@ -216,30 +235,22 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 			else if (ref->deadline[i] <= now)
 				refuse_done(ref, i, 1);
 		}
-		if (r > 0 && li >= 0 && pf[li].revents)
-			refuse_new(ref, listen_fd);
-		if (r <= 0 || !pf[0].revents) {
-			if (idle_end && now >= idle_end) {
-				conn->why = "idle timeout";
+		if (r > 0 && li >= 0 && pf[li].revents) {
+			/* Drain the session first: if its peer already left,
+			 * the newcomer is the next session, not a refusal. */
+			while ((n = recv(in_fd, buf, sizeof(buf),
+					 MSG_DONTWAIT)) > 0 &&
+			       !(rc = gdbr_server_feed(s, buf, (size_t)n)))
+				;
+			if (n == 0 || rc || (n < 0 && errno != EAGAIN &&
+					     errno != EINTR))
 				break;
-			}
-			continue;
+			refuse_new(ref, listen_fd);
 		}
-		n = read(in_fd, buf, sizeof(buf));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n < 0) {
-			/* A reset peer is a disconnect like any other. */
-			rc = errno == ECONNRESET ? 0 : GDBR_EIO;
+		if (idle_end && now >= idle_end) {
+			conn->why = "idle timeout";
 			break;
 		}
-		if (n == 0)
-			break;
-		if (conn->idle_ms)
-			idle_end = now + conn->idle_ms;
-		rc = gdbr_server_feed(s, buf, (size_t)n);
-		if (rc)
-			break;
 	}
 	/* A write deadline that expired is a timeout, not an I/O failure. */
 	if (rc == GDBR_EIO && conn->why)

@@ -10,4 +10,5 @@ include tests/compat/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
 include tests/live/local.mk
+include tests/soak/local.mk
 include tests/fuzz/local.mk

@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Soak pgstub over TCP and report its RSS and open descriptors as JSON lines.
+  soak.py cycles PGSTUB IMAGE [N]       N (1000) connect/disconnect cycles:
+        clean sessions, disconnects mid-packet ($m... without checksum),
+        mid-output (close while a long monitor output streams) and at once;
+        exits 1 unless fds are equal and anonymous RSS grew < SOAK_RSS_KB
+        (4096; file pages of the mmap'd image are reported, not judged)
+  soak.py traffic PGSTUB IMAGE SECONDS  mixed GDB traffic (memory and
+        register reads, monitor info pg/mem/tlb/vtop, the memory map,
+        thread switches, reconnects) for SECONDS, reporting every
+        SOAK_EVERY (60) seconds; same exit rule, RSS judged from the end
+        of a SOAK_WARMUP (30) second warm-up"""
+import json
+import os
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+
+
+def frame(p):
+    return b"$" + p + b"#%02x" % (sum(p) & 0xff)
+
+
+def unescape(p):
+    out, i = bytearray(), 0
+    while i < len(p):
+        c = p[i]
+        if c == 0x7d:
+            out.append(p[i + 1] ^ 0x20)
+            i += 2
+        elif c == 0x2a:
+            out += bytes([out[-1]]) * (p[i + 1] - 29)
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return bytes(out)
+
+
+class Conn:
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=60)
+        self.buf = b""
+
+    def ask(self, p):
+        """Send p, return the final reply (O packets of qRcmd joined)."""
+        self.s.sendall(frame(p))
+        text = b""
+        while True:
+            i = self.buf.find(b"$")
+            j = self.buf.find(b"#", i + 1) if i >= 0 else -1
+            if i >= 0 and j >= 0 and len(self.buf) >= j + 3:
+                pkt = unescape(self.buf[i + 1:j])
+                self.buf = self.buf[j + 3:]
+                if p.startswith(b"qRcmd") and pkt[:1] == b"O" and pkt != b"OK":
+                    text += bytes.fromhex(pkt[1:].decode())
+                    continue
+                return pkt, text
+            d = self.s.recv(65536)
+            if not d:
+                raise EOFError("pgstub closed the connection")
+            self.buf += d
+
+    def hello(self):
+        self.s.sendall(b"+")
+        self.ask(b"qSupported:multiprocess+;xmlRegisters=i386")
+        self.ask(b"QStartNoAckMode")
+
+    def close(self):
+        self.s.close()
+
+
+def stats(pid):
+    """VmRSS, and its anonymous part: the dump is mmap'd, so pages read
+    from it count in VmRSS (RssFile) without being a leak."""
+    d = {}
+    for line in open("/proc/%d/status" % pid):
+        for key, name in (("VmRSS:", "rss_kb"), ("RssAnon:", "rss_anon_kb"),
+                          ("RssFile:", "rss_file_kb")):
+            if line.startswith(key):
+                d[name] = int(line.split()[1])
+    d["fds"] = len(os.listdir("/proc/%d/fd" % pid))
+    return d
+
+
+def report(pid, phase, t0, **kw):
+    d = {"phase": phase, "t": round(time.time() - t0, 1)}
+    d.update(stats(pid))
+    d.update(kw)
+    print(json.dumps(d), flush=True)
+    return d
+
+
+def start(pgstub, image):
+    p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", image],
+                         stderr=subprocess.PIPE, text=True)
+    for line in p.stderr:
+        m = re.search(r"listening on 127\.0\.0\.1:(\d+)$", line.strip())
+        if m:
+            return p, int(m.group(1))
+    raise SystemExit("pgstub did not start")
+
+
+def rcmd(c, cmd):
+    return c.ask(b"qRcmd," + cmd.encode().hex().encode())
+
+
+def memory_map(c):
+    doc, off = b"", 0
+    while True:
+        rep, _ = c.ask(b"qXfer:memory-map:read::%x,ffff" % off)
+        doc += rep[1:]
+        off += len(rep) - 1
+        if rep[:1] != b"m":
+            break
+    return [(int(a, 16), int(b, 16)) for a, b in
+            re.findall(rb'start="0x([0-9a-f]+)" length="0x([0-9a-f]+)"', doc)]
+
+
+def one_cycle(port, kind, addr):
+    c = Conn(port)
+    try:
+        if kind == "at-once":
+            return
+        c.hello()
+        if kind == "mid-packet":
+            c.s.sendall(b"$m%x,40" % addr)      # no '#', no checksum
+        elif kind == "mid-output":
+            c.s.sendall(frame(b"qRcmd," + b"info tlb".hex().encode()))
+            c.s.recv(100)                       # output has started
+        else:
+            c.ask(b"m%x,40" % addr)
+            c.ask(b"g")
+            c.ask(b"D")
+    finally:
+        c.close()
+
+
+def settle(pid, before_fds):
+    """Give the server a moment to close what the last cycle left."""
+    for _ in range(50):
+        if stats(pid)["fds"] <= before_fds:
+            return
+        time.sleep(0.1)
+
+
+def cycles(pgstub, image, n):
+    p, port = start(pgstub, image)
+    t0 = time.time()
+    kinds = ["clean", "mid-packet", "mid-output", "at-once"]
+    c = Conn(port)
+    c.hello()
+    regions = memory_map(c)
+    c.close()
+    addr = regions[-1][0]
+    for i in range(20):                         # warm-up: caches, buffers
+        one_cycle(port, kinds[i % 4], addr)
+    time.sleep(0.3)
+    before = report(p.pid, "start", t0, cycles=0)
+    counts = {k: 0 for k in kinds}
+    for i in range(n):
+        k = kinds[i % 4]
+        one_cycle(port, k, addr)
+        counts[k] += 1
+    # The last session may still be ending: a clean one proves it did.
+    one_cycle(port, "clean", addr)
+    settle(p.pid, before["fds"])
+    after = report(p.pid, "end", t0, cycles=n, **counts)
+    p.terminate()
+    p.wait()
+    return check(before, after)
+
+
+def check(before, after):
+    bound = int(os.environ.get("SOAK_RSS_KB", "4096"))
+    growth = after["rss_anon_kb"] - before["rss_anon_kb"]
+    ok = after["fds"] == before["fds"] and growth < bound
+    print(json.dumps({"phase": "verdict", "ok": ok,
+                      "rss_anon_growth_kb": growth,
+                      "rss_growth_kb": after["rss_kb"] - before["rss_kb"],
+                      "rss_bound_kb": bound,
+                      "fds_before": before["fds"],
+                      "fds_after": after["fds"]}), flush=True)
+    return 0 if ok else 1
+
+
+def traffic(pgstub, image, seconds):
+    every = float(os.environ.get("SOAK_EVERY", "60"))
+    p, port = start(pgstub, image)
+    rnd = random.Random(1)
+    t0 = time.time()
+    c = Conn(port)
+    c.hello()
+    regions = memory_map(c)
+    nthreads = 1
+    rep, _ = c.ask(b"qfThreadInfo")
+    while rep[:1] == b"m":
+        nthreads += rep.count(b",")
+        rep, _ = c.ask(b"qsThreadInfo")
+    c.ask(b"D")
+    c.close()
+    time.sleep(0.5)                             # the server saw the close
+    stats0 = report(p.pid, "start", t0, regions=len(regions),
+                    threads=nthreads)
+    ops = {}
+    last = t0
+    # Caches (table pages, TLB, output buffers) fill during a warm-up;
+    # the verdict compares the end with the state after it.
+    warmup = float(os.environ.get("SOAK_WARMUP", "30"))
+    warm = None
+    c = Conn(port)
+    c.hello()
+    while time.time() - t0 < seconds:
+        op = rnd.choice(["m", "m", "m", "x", "g", "p", "vtop", "info mem",
+                         "info pg", "info tlb", "map", "thread",
+                         "reconnect", "cut"])
+        start_, length = rnd.choice(regions)
+        addr = start_ + rnd.randrange(0, max(1, min(length, 1 << 30)))
+        try:
+            if op == "m":
+                c.ask(b"m%x,%x" % (addr, rnd.choice([8, 256, 4096, 0x8000])))
+            elif op == "x":
+                c.ask(b"x%x,8000" % addr)
+            elif op == "g":
+                c.ask(b"g")
+            elif op == "p":
+                c.ask(b"p%x" % rnd.randrange(0, 33))
+            elif op == "vtop":
+                rcmd(c, "vtop 0x%x" % addr)
+            elif op in ("info mem", "info pg", "info tlb"):
+                rcmd(c, op)
+            elif op == "map":
+                memory_map(c)
+            elif op == "thread":
+                c.ask(b"Hg%x" % rnd.randrange(1, nthreads + 1))
+            elif op == "reconnect":
+                c.ask(b"D")
+                c.close()
+                c = Conn(port)
+                c.hello()
+            elif op == "cut":                   # drop mid-output
+                c.s.sendall(frame(b"qRcmd," + b"info tlb".hex().encode()))
+                c.close()
+                c = Conn(port)
+                c.hello()
+        except (EOFError, OSError) as e:
+            print(json.dumps({"phase": "error", "op": op, "error": str(e)}))
+            c = Conn(port)
+            c.hello()
+        ops[op] = ops.get(op, 0) + 1
+        if warm is None and time.time() - t0 >= warmup:
+            warm = report(p.pid, "warm", t0, ops=sum(ops.values()))
+        if time.time() - last >= every:
+            last = time.time()
+            report(p.pid, "periodic", t0, ops=sum(ops.values()))
+    c.close()
+    settle(p.pid, stats0["fds"])
+    end = report(p.pid, "end", t0, ops=ops)
+    p.terminate()
+    p.wait()
+    if warm:
+        warm["fds"] = stats0["fds"]   # mid-session: count as idle
+    return check(warm or stats0, end)
+
+
+def main():
+    a = sys.argv
+    if len(a) >= 4 and a[1] == "cycles":
+        return cycles(a[2], a[3], int(a[4]) if len(a) > 4 else 1000)
+    if len(a) == 5 and a[1] == "traffic":
+        return traffic(a[2], a[3], float(a[4]))
+    sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
