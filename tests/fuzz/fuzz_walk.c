@@ -304,6 +304,10 @@ static void check_samples(pgw_ctx *c, const struct wstate *s)
 	}
 }
 
+/* What the unfiltered walk found, for the views. */
+static int walk_rc;
+static uint64_t walk_leaves;
+
 static void check_walks(pgw_ctx *c, const struct pgw_walk_filter *flt)
 {
 	const struct pgw_walk_ops by_leaf = {
@@ -324,6 +328,8 @@ static void check_walks(pgw_ctx *c, const struct pgw_walk_filter *flt)
 	rca = pgw_walk(c, NULL, &by_leaf, &a);
 	if (rca != 0 && rca != PGW_ELIMIT)
 		abort();
+	walk_rc = rca;
+	walk_leaves = a.count;
 	check_samples(c, &a);
 
 	/* The run form reports the same pages in the same order. */
@@ -424,8 +430,15 @@ static void check_views(pgw_ctx *c, const struct hdr *h,
 
 	wf_sink_reset(&s, 0, fail);
 	wf_view_done(&s, pgw_view_tlb(c, wf_sink_write, &s));
+	/* info tlb: one line per leaf; info mem: one per run of them. */
+	if (!fail && walk_rc == 0 && pgw_ctx_mode(c) != PGW_MODE_NONE &&
+	    s.lines != walk_leaves)
+		abort();
 	wf_sink_reset(&s, 0, fail);
 	wf_view_done(&s, pgw_view_mem(c, wf_sink_write, &s));
+	if (!fail && walk_rc == 0 && pgw_ctx_mode(c) != PGW_MODE_NONE &&
+	    s.lines > walk_leaves)
+		abort();
 	wf_sink_reset(&s, 0, fail);
 	wf_view_done(&s, pgw_view_pg(c, NULL, wf_sink_write, &s));
 	/* Filtered, as text or JSON. */
