@@ -6,6 +6,7 @@
  */
 #include "ppc64_priv.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static void fault_set(struct pgw_fault *f, enum pgw_fault_reason why,
@@ -63,8 +64,16 @@ static int nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 	return 0;
 }
 
+/* A mapped table is read in place only if its entries are aligned: a dump
+ * may place RAM at any file offset, and entries are loaded as whole words. */
+static inline const void *aligned_or_null(const void *p)
+{
+	return ((uintptr_t)p & 7) ? NULL : p;
+}
+
 /* mem->map through the host-pointer cache: a hit costs one compare. The
- * whole page is mapped when it can be, so later tables in it hit too. */
+ * whole page is mapped when it can be, so later tables in it hit too.
+ * NULL sends the caller to the copying path. */
 static const void *map_table(pgw_ctx *c, uint64_t pa, size_t size)
 {
 	uint64_t pfn = pa >> 12;
@@ -72,13 +81,13 @@ static const void *map_table(pgw_ctx *c, uint64_t pa, size_t size)
 	const unsigned char *p;
 
 	if (!(c->caches & PGW__CACHE_MAP) || (pa & 4095) + size > 4096)
-		return c->mem->map(pa, size, c->mem_payload);
+		return aligned_or_null(c->mem->map(pa, size, c->mem_payload));
 	m = &c->mapc[pfn & (PGW_MAPC_SLOTS - 1)];
 	if (m->tag == pfn + 1)
 		return m->p + (pa & 4095);
-	p = c->mem->map(pa & ~4095ULL, 4096, c->mem_payload);
+	p = aligned_or_null(c->mem->map(pa & ~4095ULL, 4096, c->mem_payload));
 	if (!p)
-		return c->mem->map(pa, size, c->mem_payload);
+		return aligned_or_null(c->mem->map(pa, size, c->mem_payload));
 	m->tag = pfn + 1;
 	m->p = p;
 	return p + (pa & 4095);
@@ -285,7 +294,8 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 				up->host = tbl;
 		} else {
 			/* No map cache: ask the source for every table. */
-			tbl = c->mem->map(table, 4096, c->mem_payload);
+			tbl = aligned_or_null(c->mem->map(table, 4096,
+							  c->mem_payload));
 			if (!tbl)
 				return 1;
 		}

@@ -183,6 +183,66 @@ static void test_cache__5l_matches_bare_walk(void **state)
 	pgw_ctx_free(bare);
 }
 
+/* A source whose map() answers with a copy of the fake memory placed 4
+ * bytes off 8-byte alignment, like RAM at an odd offset of a dump file. */
+struct odd_mem {
+	struct ptb *b;
+	unsigned char *copy;      /* malloc'd; RAM starts at copy + 4 */
+};
+
+static int odd_read(uint64_t pa, void *buf, size_t len, void *payload)
+{
+	struct odd_mem *m = payload;
+
+	return ptb_mem_ops.read(pa, buf, len, m->b);
+}
+
+static const void *odd_map(uint64_t pa, size_t len, void *payload)
+{
+	struct odd_mem *m = payload;
+
+	if (pa >= m->b->size || len > m->b->size - pa)
+		return NULL;
+	return m->copy + 4 + pa;
+}
+
+static const struct pgw_mem_ops odd_ops = { odd_read, odd_map };
+
+static void test_cache__misaligned_map_reads_a_copy(void **state)
+{
+	struct ptb_fx *f = *state;
+	struct pgw_x86_regs regs = PGW_X86_REGS_INIT;
+	struct odd_mem m = { .b = &f->b };
+	struct pgw_result r;
+	pgw_ctx *c;
+	char err[128];
+
+	/* PML4[0]→PDPT[0]→PD[0]→PT[1] = 4K at 0x5000 */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x1000, 3, 0x5000 | P | W,
+		P | W);
+	m.copy = malloc(f->b.size + 8);
+	assert_non_null(m.copy);
+	memcpy(m.copy + 4, f->b.mem, f->b.size);
+	regs.cr0 = PGW_CR0_PG;
+	regs.cr3 = f->root;
+	regs.cr4 = PGW_CR4_PAE;
+	regs.efer = PGW_EFER_LME | PGW_EFER_LMA;
+	assert_int_equal(pgw_ctx_new_x86(&c, &regs, &odd_ops, &m, err,
+					 sizeof(err)), 0);
+	/* Entries are never loaded from the misaligned mapping (UBSan would
+	 * report it): the walker reads them through read(). */
+	for (unsigned caches = 0; caches <= PGW__CACHE_ALL; caches++) {
+		pgw__cache_set(c, caches);
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(pgw_translate(c, 0x1234, 0, &r, NULL,
+						       NULL), 0);
+			assert_int_equal(r.out_pa, 0x5234);
+		}
+	}
+	pgw_ctx_free(c);
+	free(m.copy);
+}
+
 int main(void)
 {
 #define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
@@ -191,6 +251,7 @@ int main(void)
 		T(test_cache__reserved_bit_below_cached_levels),
 		T(test_cache__invalidate_sees_changed_tables),
 		T(test_cache__5l_matches_bare_walk),
+		T(test_cache__misaligned_map_reads_a_copy),
 	};
 
 	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
