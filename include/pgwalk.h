@@ -648,7 +648,8 @@ PGW_API int pgw_view_slb(pgw_ctx *ctx, pgw_write_fn write, void *payload);
  * count of valid HPTEs by actual page size (and those whose size encoding
  * is invalid), bolted and secondary counts.
  * @return 0, PGW_EINVAL if not a hash context, PGW_EIO if the table
- *         cannot be read, or the write error
+ *         cannot be read, PGW_ELIMIT past the walk budget (4096-HPTE
+ *         chunks, as for pgw_walk()), or the write error
  */
 PGW_API int pgw_view_hpt(pgw_ctx *ctx, pgw_write_fn write, void *payload);
 

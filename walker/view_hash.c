@@ -66,11 +66,17 @@ int pgw_view_hpt(pgw_ctx *c, pgw_write_fn write, void *payload)
 	struct pgw_out *o;
 	uint64_t by[5] = { 0 }, valid = 0, bolted = 0, second = 0;
 	unsigned char *buf;
+	uint64_t budget;
 	int rc = 0;
 
 	if (!c || !c->hash)
 		return PGW_EINVAL;
 	h = c->hash;
+	/* The walk budget bounds the 4096-HPTE chunks read, as in pgw_walk():
+	 * HTABSIZE allows 2^42 HPTEs, which a scan must not take on blindly
+	 * (a corrupt SDR1 over memory that reads, or a source that answers
+	 * everywhere). */
+	budget = c->walk_budget;
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;
@@ -90,6 +96,10 @@ int pgw_view_hpt(pgw_ctx *c, pgw_write_fn write, void *payload)
 			idx = nx > idx ? nx : idx;
 			n = h->nhpte - idx < 4096 ? (unsigned)(h->nhpte - idx) :
 			    4096;
+		}
+		if (budget-- == 0) {
+			rc = PGW_ELIMIT;
+			break;
 		}
 		raw = pgw__hash_read(c, idx, n, buf);
 		if (!raw) {
@@ -123,6 +133,11 @@ int pgw_view_hpt(pgw_ctx *c, pgw_write_fn write, void *payload)
 			" PTEGs, %" PRIu64 " HPTEs\n",
 			(uint64_t)1 << h->htab_shift, h->htab_shift,
 			h->pteg_mask + 1, h->nhpte);
+	if (rc == PGW_ELIMIT) {
+		pgw__out_printf(o, "error: walk budget exceeded (%" PRIu64
+				" valid HPTEs in the part read)\n", valid);
+		return pgw__out_done(o, rc);
+	}
 	if (rc < 0) {
 		pgw__out_printf(o, "error: the table cannot be read\n");
 		return pgw__out_done(o, rc);

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  *   u8 src     bit 0 HTAB in physical memory (SDR1); bit 1 next_used op;
  *              bit 2 info pg as JSON; bit 3 ISA 3.0 HPTEs; bit 4 AMR/IAMR;
  *              bit 5 MSR[PR]; bit 6 LPCR[ISL]; bit 7 zero-copy map()
- *   u8 shift   HTAB of 2^(18 + n % 3) bytes
+ *   u8 shift   HTAB of 2^(18 + n % 29) bytes
  *   u8 alias   physical address bits ignored from 12 + n % 53 up
  *   u8 budget  4096-HPTE chunks one walk may read: 1 + n % 16
  *   u8 access  PGW_ACC_* of the checked translations
@@ -246,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	regs.iamr = h.iamr;
 	regs.lpcr = h.src & 64 ? PGW_LPCR_ISL : 0;
 	regs.sdr1 = h.sdr1 & ~0x1fULL;
-	regs.htab_shift = 18 + h.shift % 3;
+	regs.htab_shift = 18 + h.shift % 29;
 	regs.flags = (h.src & 8 ? PGW_PPC64_HPTE_V3 : 0) |
 		     (h.src & 16 ? PGW_PPC64_AMR : 0);
 	if (!(h.src & 1)) {
