@@ -232,9 +232,8 @@ static void fz_contexts(guest *g)
 	}
 }
 
-/* Everything pgstub does with a freshly opened snapshot; the paging
- * contexts only with @p contexts. */
-static void fz_exercise(guest *g, int exact, int contexts)
+/* Everything pgstub does with a freshly opened snapshot. */
+static void fz_exercise(guest *g, int exact)
 {
 	const char *d = guest_describe(g);
 	int n = guest_ncpus(g);
@@ -258,8 +257,7 @@ static void fz_exercise(guest *g, int exact, int contexts)
 	FZ_CHECK(guest_ppc64_cpu(g, n) == NULL);
 	FZ_CHECK(guest_x86_cpu(g, -1) == NULL);
 	fz_memory(g, exact);
-	if (contexts)
-		fz_contexts(g);
+	fz_contexts(g);
 }
 
 #endif /* PGSTUB_FUZZ_GUEST_COMMON_H */

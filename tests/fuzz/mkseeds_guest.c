@@ -105,38 +105,8 @@ static void cpus(struct mk_dump *d, enum mode m, int n)
 	}
 }
 
-/*
- * mkdump's ELF32 files put the PT_LOADs 4 bytes off an 8-byte boundary
- * (52-byte header, 32-byte phdrs), where the walker's zero-copy table
- * reads are misaligned (tests/fuzz/regress-pending/elf/): 4 bytes of
- * padding before the data keep the seeds clear of that known bug.
- */
-static uint8_t *align32(uint8_t *p, size_t *len, struct mk_layout *lay,
-			int nload)
-{
-	size_t at = lay->load_off[0];
-	uint8_t *q = calloc(1, *len + 4);
-
-	if (!q || (at & 7) != 4)
-		exit(1);
-	memcpy(q, p, at);
-	memcpy(q + at + 4, p + at, *len - at);
-	for (int i = 1; i <= nload; i++) {
-		uint32_t off;
-
-		memcpy(&off, q + 52 + 32 * i + 4, 4);
-		off += 4;
-		memcpy(q + 52 + 32 * i + 4, &off, 4);
-		lay->load_off[i - 1] += 4;
-	}
-	*len += 4;
-	lay->size = *len;
-	free(p);
-	return q;
-}
-
 static uint8_t *elf_dump(enum mode m, int ncpu, int nload, size_t *len,
-			 struct mk_layout *lay, int aligned)
+			 struct mk_layout *lay)
 {
 	struct mk_dump d;
 	char path[64];
@@ -155,12 +125,10 @@ static uint8_t *elf_dump(enum mode m, int ncpu, int nload, size_t *len,
 		exit(1);
 	}
 	unlink(path);
-	if (!d.elf64 && aligned)
-		p = align32(p, len, lay, nload);
 	return p;
 }
 
-static void elf_seeds(int pending)
+static void elf_seeds(void)
 {
 	static const struct { const char *name; enum mode m; int ncpu; } s[] = {
 		{ "elf/x86_64-4level-2cpu", M4L, 2 },
@@ -171,17 +139,9 @@ static void elf_seeds(int pending)
 	};
 	struct mk_layout lay;
 
-	if (pending) {
-		size_t n;
-		uint8_t *p = elf_dump(MPAE, 1, 2, &n, &lay, 0);
-
-		save("elf/i386-pae-load-off-4-misaligned-table-read", p, n);
-		free(p);
-		return;
-	}
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		size_t n;
-		uint8_t *p = elf_dump(s[i].m, s[i].ncpu, 2, &n, &lay, 1);
+		uint8_t *p = elf_dump(s[i].m, s[i].ncpu, 2, &n, &lay);
 
 		save(s[i].name, p, n);
 		free(p);
@@ -242,7 +202,7 @@ static void kdump_image(struct kbuf *b, int zlib, enum mode m)
 	uint32_t zero_size = 0, zero_flags = 0;
 	struct mk_layout lay;
 	size_t elen;
-	uint8_t *elf = elf_dump(m, 2, 2, &elen, &lay, 0);
+	uint8_t *elf = elf_dump(m, 2, 2, &elen, &lay);
 
 	memset(b, 0, sizeof(*b));
 	kput(b, 0, "KDUMP   ", 8);
@@ -412,19 +372,8 @@ int main(int argc, char **argv)
 {
 	static const char *const sub[] = { "elf", "kdump", "migration", "htab" };
 
-	if (argc == 3 && !strcmp(argv[1], "--pending")) {
-		/* Reproducers of bugs outside guest/ (regress-pending/). */
-		char path[512];
-
-		outdir = argv[2];
-		snprintf(path, sizeof(path), "%s/elf", outdir);
-		mkdir(path, 0755);
-		elf_seeds(1);
-		return 0;
-	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: mkseeds_guest [--pending] DIR "
-			"(tests/fuzz/corpus)\n");
+		fprintf(stderr, "usage: mkseeds_guest DIR (tests/fuzz/corpus)\n");
 		return 2;
 	}
 	outdir = argv[1];
@@ -434,7 +383,7 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "%s/%s", outdir, sub[i]);
 		mkdir(path, 0755);
 	}
-	elf_seeds(0);
+	elf_seeds();
 	kdump_seeds();
 	migration_seeds();
 	htab_seeds();
