@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  *   u8 budget  4096-HPTE chunks one walk may read: 1 + n % 16
  *   u8 access  PGW_ACC_* of the checked translations
  *   u8 filter  need (bits 3:0) and deny (7:4) permissions
- *   u8 fail    the views' sink fails from this write on (0: never)
+ *   u8 fail    the views' sink fails from this write on (0: never);
+ *              bit 7 also puts the image 3 bytes off 8-byte alignment
  *   u64 sdr1, amr, iamr; u64 va[4]; u64 start, last;
  *   16 x { u64 esid; u64 vsid; }
  */
@@ -238,7 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[128] = "";
 
 	read_hdr(&in, &h);
-	wf_mem_init(&mem, &in, 12 + h.alias % 53);
+	wf_mem_init(&mem, &in, 12 + h.alias % 53, h.fail & 0x80 ? 3 : 0);
 	regs.slb = h.slb;
 	regs.nslb = h.nslb;
 	regs.msr = h.src & 32 ? PGW_MSR_PR : 0;

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /*
  * Input: a 120-byte header, then the host-physical memory image.
  *   u8 gmode   bits 1:0 guest 32-bit/PAE/4-level/5-level; bit 2 zero-copy
- *              map(); bit 3 info pg as JSON; bit 4 PAE PDPTE registers
+ *              map(); bit 3 info pg as JSON; bit 4 PAE PDPTE registers;
+ *              bit 5 the image 4 bytes off 8-byte alignment
  *   u8 nmode   bits 1:0 EPT4/EPT5/NPT4/NPT5; bit 2 NPT honours NX
  *   u8 ctl     CR4.PSE, EFER.NXE, CR0.WP, SMEP, SMAP, PKE, PKS, EFLAGS.AC
  *   u8 maxphy, nmaxphy  0: 52, else 32 + n % 21 (guest, host)
@@ -350,7 +351,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pgw_ctx *g = NULL, *n = NULL;
 
 	read_hdr(&in, &h);
-	wf_mem_init(&mem, &in, 12 + h.alias % 53);
+	wf_mem_init(&mem, &in, 12 + h.alias % 53, h.gmode & 32 ? 4 : 0);
 	if (make_ctxs(&h, &mem, &g, &n) < 0)
 		return 0;
 	for (int i = 0; i < NVA; i++)

@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * Input: a 144-byte header, then the physical memory image.
  *   u8 mode    bits 1:0 32-bit/PAE/4-level/5-level; bit 2 raw CR0/CR4/EFER
  *              from the header instead; bit 3 zero-copy map(); bit 4 PAE
- *              PDPTE registers loaded; bit 5 info pg as JSON
+ *              PDPTE registers loaded; bit 5 info pg as JSON; bit 6 the
+ *              image at a host address 4 bytes off 8-byte alignment
  *   u8 ctl     CR4.PSE, EFER.NXE, CR0.WP, CR4.SMEP, SMAP, PKE, PKS, EFLAGS.AC
  *   u8 maxphy  0: 52, else 32 + n % 21
  *   u8 alias   address bits ignored from 12 + n % 53 up (see wf_mem)
@@ -485,7 +486,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[128] = "";
 
 	read_hdr(&in, &h);
-	wf_mem_init(&mem, &in, 12 + h.alias % 53);
+	wf_mem_init(&mem, &in, 12 + h.alias % 53, h.mode & 64 ? 4 : 0);
 	memset(&regs, 0, sizeof(regs));
 	make_regs(&h, &regs);
 	if (pgw_ctx_new_x86(&c, &regs, h.mode & 8 ? &wf_mem_ops_map :

@@ -149,6 +149,12 @@ static void walk_seeds(const char *dir)
 		  (const uint64_t[4]){ 0x400123, 0x40000000, 0x800000000000ULL,
 				       0x7ffffffffabcULL },
 		  0, ~0ULL);
+	/* And mapped at a misaligned host address (RAM at an odd dump
+	 * offset). */
+	walk_seed(dir, "x86_4l-map-misaligned", 2 | 8 | 64, 0x2 | 0x4, &b, root,
+		  (const uint64_t[4]){ 0x400123, 0x6abcde, 0xffffffff81234567ULL,
+				       0x40000000 },
+		  0, ~0ULL);
 	ptb_fini(&b);
 
 	/* 4-level tables that alias themselves: every entry of the one
@@ -377,6 +383,8 @@ int main(int argc, char **argv)
 			snprintf(name, sizeof(name), "%s-over-%s", gn[g], nn[n]);
 			nested_seed(argv[1], name, g | (g == 1 ? 0 : 4), n);
 		}
+	/* 4-level over EPT, zero-copy from a misaligned image. */
+	nested_seed(argv[1], "4l-over-ept4-misaligned", 2 | 4 | 32, 0);
 	hash_seeds(argv[1]);
 	return 0;
 }

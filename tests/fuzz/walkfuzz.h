@@ -41,7 +41,8 @@ static inline uint64_t wf_u64(struct wf_in *in) { return wf_take(in, 8); }
 
 /*
  * Physical memory: the rest of the input, cut to whole pages (at most
- * WF_MEM_MAX), at physical address 0. Bits of an address at and above
+ * WF_MEM_MAX), at physical address 0, at a host address @misalign bytes
+ * past 8-byte alignment. Bits of an address at and above
  * @alias_shift are ignored, so table pointers with any high bits can still
  * land in the image (and tables chain); anything that does not fall inside
  * the image is unbacked and read() fails, as a hole in a dump would.
@@ -54,13 +55,20 @@ struct wf_mem {
 };
 
 static inline void wf_mem_init(struct wf_mem *m, struct wf_in *in,
-			       unsigned alias_shift)
+			       unsigned alias_shift, unsigned misalign)
 {
+	/* A copy at a misaligned host address, as RAM at an odd offset of
+	 * a dump file is mapped: table loads must not assume alignment. */
+	static _Alignas(8) uint8_t shifted[WF_MEM_MAX + 8];
 	size_t left = in->off < in->n ? in->n - in->off : 0;
 
 	if (left > WF_MEM_MAX)
 		left = WF_MEM_MAX;
 	m->img = in->p + (in->off < in->n ? in->off : in->n);
+	if (misalign & 7) {
+		memcpy(shifted + (misalign & 7), m->img, left);
+		m->img = shifted + (misalign & 7);
+	}
 	m->size = left & ~(uint64_t)(WF_PAGE - 1);
 	m->mask = alias_shift >= 64 ? ~0ULL : (1ULL << alias_shift) - 1;
 	m->reads = 0;
