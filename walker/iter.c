@@ -16,6 +16,7 @@ struct walk {
 	uint64_t lo, hi;          /* input-index range of interest, inclusive */
 	unsigned need, deny;
 	uint64_t budget;
+	uint64_t pieces;          /* nested pieces emitted (budget: 512 each) */
 	bool descend;             /* some callback wants to see below tables */
 	/* Tables read by copy are parsed as 8-byte entries: keep them aligned. */
 	_Alignas(uint64_t) unsigned char scratch[PGW_MAX_LEVELS][4096];
@@ -91,7 +92,25 @@ static int emit_leaf(struct walk *w, struct pgw_leaf *l, uint64_t idx)
 		struct pgw_result h;
 		struct pgw_fault f = { .out_level = -1 };
 		uint64_t chunk, span;
-		int rc = pgw__nested_gpa(c, gpa, &h, &f);
+		int rc;
+
+		/* Nested pieces cost like table entries: a guest 1G page
+		 * over 4K host pages is 262144 of them, so every 512 take
+		 * one table from the budget, or the walk ends here. */
+		if ((++w->pieces & 511) == 0) {
+			if (w->budget == 0) {
+				f.out_reason = PGW_FAULT_LOOP;
+				f.out_level = l->level;
+				f.out_level_name = c->fmt->lv[l->level].name;
+				f.out_entry = l->entry;
+				f.out_addr = gva;
+				rc = w->ops->fault ? w->ops->fault(gva, gva + left,
+							&f, w->payload) : 0;
+				return rc ? rc : PGW_ELIMIT;
+			}
+			w->budget--;
+		}
+		rc = pgw__nested_gpa(c, gpa, &h, &f);
 
 		if (rc < 0) {
 			/* Skip the whole nested span that faulted. */
@@ -446,6 +465,7 @@ int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
 	w->need = filter->need;
 	w->deny = filter->deny;
 	w->budget = c->walk_budget;
+	w->pieces = 0;
 	w->descend = w->ops->leaf || w->ops->leaves || w->ops->hole ||
 		     w->ops->fault || w->ops->table;
 	rc = 0;

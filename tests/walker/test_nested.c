@@ -636,7 +636,8 @@ struct seen {
 	uint64_t va[4], pa[4], gpa[4], size[4];
 	uint64_t last_va, last_pa, last_size;
 	uint64_t fs[4], fe[4];
-	struct pgw_fault f0;
+	uint64_t last_fs, last_fe;
+	struct pgw_fault f0, flast;
 };
 
 static int on_leaf(const struct pgw_leaf *l, void *payload)
@@ -667,6 +668,9 @@ static int on_fault(uint64_t start, uint64_t end, const struct pgw_fault *f,
 	}
 	if (s->faults == 0)
 		s->f0 = *f;
+	s->flast = *f;
+	s->last_fs = start;
+	s->last_fe = end;
 	if (f->out_stage == PGW_STAGE_NESTED)
 		s->nested_faults++;
 	s->faults++;
@@ -762,6 +766,37 @@ static void test_nested__walk_reports_nested_table_fetch_fault(void **state)
 	assert_int_equal(s.faults, 1020 + 1);
 }
 
+static void test_nested__splitting_is_charged_to_the_walk_budget(void **state)
+{
+	struct fx *f = *state;
+	struct pgw_walk_ops ops = { .leaf = on_leaf, .fault = on_fault };
+	struct pgw_walk_filter flt = PGW_WALK_FILTER_INIT;
+	struct seen s;
+
+	make_2d(f, PGW_MODE_EPT4);
+	/* The guest 1G page splits into 1534 nested pieces (see above);
+	 * every 512th costs one table. Two tables reach the 1G leaf, so a
+	 * budget of 3 pays for the first 1023 pieces and not the 1024th. */
+	pgw_ctx_set_walk_budget(f->g, 3);
+	memset(&s, 0, sizeof(s));
+	flt.start = 0x80000000ULL;
+	flt.last = 0xbfffffffULL;
+	assert_int_equal(pgw_walk(f->g, &flt, &ops, &s), PGW_ELIMIT);
+	assert_int_equal(s.leaves + s.faults, 1023 + 1);
+	assert_int_equal(s.flast.out_reason, PGW_FAULT_LOOP);
+	assert_int_equal(s.flast.out_level, 1);
+	/* The rest of the guest page is reported, not silently dropped. */
+	assert_int_equal(s.last_fe, 0xc0000000ULL);
+	assert_true(s.last_fs > 0x80400000ULL);
+
+	/* With room to spare the same walk completes. */
+	pgw_ctx_set_walk_budget(f->g, 8);
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(pgw_walk(f->g, &flt, &ops, &s), 0);
+	assert_int_equal(s.leaves, 512 + 1 + 1);
+	assert_int_equal(s.faults, 511 + 509);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -780,6 +815,7 @@ int main(void)
 		T(test_nested__npt_2d_nested_faults_and_user_bit),
 		T(test_nested__walk_splits_guest_pages_at_host_pages),
 		T(test_nested__walk_reports_nested_table_fetch_fault),
+		T(test_nested__splitting_is_charged_to_the_walk_budget),
 	};
 
 	return cmocka_run_group_tests_name("nested", tests, NULL, NULL);
