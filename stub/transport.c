@@ -20,8 +20,6 @@
 
 #include "transport.h"
 
-/* Connections refused at once while one is served; more are just closed. */
-#define MAX_REFUSALS 8
 /* A refused peer gets this long to send its first packet. */
 #define REFUSE_WAIT_MS 2000
 
@@ -29,7 +27,7 @@ static const char refusal[] =
 	"E.pgstub: another GDB is already attached to this stub "
 	"(one session at a time); detach it first";
 
-static long long now_ms(void)
+long long gdbr_now_ms(void)
 {
 	struct timespec ts;
 
@@ -41,10 +39,10 @@ static long long now_ms(void)
 static int wait_out(int fd, int ms)
 {
 	struct pollfd pf = { .fd = fd, .events = POLLOUT };
-	long long end = now_ms() + ms;
+	long long end = gdbr_now_ms() + ms;
 
 	for (;;) {
-		long long left = end - now_ms();
+		long long left = end - gdbr_now_ms();
 		int r;
 
 		if (left < 0)
@@ -101,15 +99,7 @@ static int fd_write(const void *buf, size_t len, void *payload)
 
 const struct gdbr_conn_ops gdbr_transport_fd_ops = { fd_write, NULL };
 
-/* Connections waiting for their refusal while a session is served. */
-struct refusals {
-	int fd[MAX_REFUSALS];
-	long long deadline[MAX_REFUSALS];
-	int n;
-	FILE *log;
-};
-
-static void refuse_done(struct refusals *r, int i, int answer)
+static void refuse_done(struct gdbr_refusals *r, int i, int answer)
 {
 	char pkt[sizeof(refusal) + 8];
 	unsigned sum = 0;
@@ -131,7 +121,7 @@ static void refuse_done(struct refusals *r, int i, int answer)
 	r->deadline[i] = r->deadline[r->n];
 }
 
-static void refuse_new(struct refusals *r, int listen_fd)
+void gdbr_refusals_accept(struct gdbr_refusals *r, int listen_fd)
 {
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
@@ -140,17 +130,17 @@ static void refuse_new(struct refusals *r, int listen_fd)
 	if (r->log)
 		fprintf(r->log, "pgstub: refused a second connection: a GDB "
 			"is attached\n");
-	if (r->n == MAX_REFUSALS) {
+	if (r->n == GDBR_MAX_REFUSALS) {
 		close(fd);
 		return;
 	}
 	r->fd[r->n] = fd;
-	r->deadline[r->n] = now_ms() + REFUSE_WAIT_MS;
+	r->deadline[r->n] = gdbr_now_ms() + REFUSE_WAIT_MS;
 	r->n++;
 }
 
 /* Read what a refused peer sent: answer once its first packet is in. */
-static void refuse_read(struct refusals *r, int i)
+static void refuse_read(struct gdbr_refusals *r, int i)
 {
 	char buf[512];
 	ssize_t n = recv(r->fd[i], buf, sizeof(buf), MSG_DONTWAIT);
@@ -163,10 +153,34 @@ static void refuse_read(struct refusals *r, int i)
 		refuse_done(r, i, 1);
 }
 
-static void refuse_all(struct refusals *r)
+void gdbr_refusals_flush(struct gdbr_refusals *r)
 {
 	while (r->n)
 		refuse_done(r, 0, 1);
+}
+
+int gdbr_refusals_poll(const struct gdbr_refusals *r, struct pollfd *pf,
+                       long long *wake)
+{
+	for (int i = 0; i < r->n; i++) {
+		pf[i] = (struct pollfd){ .fd = r->fd[i], .events = POLLIN };
+		if (!*wake || r->deadline[i] < *wake)
+			*wake = r->deadline[i];
+	}
+	return r->n;
+}
+
+void gdbr_refusals_update(struct gdbr_refusals *r, const struct pollfd *pf,
+                          long long now)
+{
+	/* From the last down: refuse_done() moves the last entry (already
+	 * seen) into the freed slot. */
+	for (int i = r->n - 1; i >= 0; i--) {
+		if (pf && pf[i].revents)
+			refuse_read(r, i);
+		else if (r->deadline[i] <= now)
+			refuse_done(r, i, 1);
+	}
 }
 
 /*
@@ -174,9 +188,9 @@ static void refuse_all(struct refusals *r)
  * to refuse meanwhile.
  */
 static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
-		      int out_fd, int listen_fd, struct refusals *ref)
+		      int out_fd, int listen_fd, struct gdbr_refusals *ref)
 {
-	long long idle_end = conn->idle_ms ? now_ms() + conn->idle_ms : 0;
+	long long idle_end = conn->idle_ms ? gdbr_now_ms() + conn->idle_ms : 0;
 	char buf[4096];
 	int rc = 0;
 
@@ -184,8 +198,8 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 	conn->fd = out_fd;
 	conn->why = NULL;
 	for (;;) {
-		struct pollfd pf[2 + MAX_REFUSALS];
-		long long now = now_ms(), wake = idle_end;
+		struct pollfd pf[2 + GDBR_MAX_REFUSALS];
+		long long now = gdbr_now_ms(), wake = idle_end;
 		int nfd = 0, li = -1, rbase, r;
 		ssize_t n;
 
@@ -196,18 +210,14 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 						     .events = POLLIN };
 		}
 		rbase = nfd;
-		for (int i = 0; ref && i < ref->n; i++) {
-			pf[nfd++] = (struct pollfd){ .fd = ref->fd[i],
-						     .events = POLLIN };
-			if (!wake || ref->deadline[i] < wake)
-				wake = ref->deadline[i];
-		}
+		if (ref)
+			nfd += gdbr_refusals_poll(ref, pf + rbase, &wake);
 		r = poll(pf, (nfds_t)nfd, wake ? (int)(wake > now ? wake - now : 0) : -1);
 		if (r < 0 && errno != EINTR) {
 			rc = GDBR_EIO;
 			break;
 		}
-		now = now_ms();
+		now = gdbr_now_ms();
 		/* The session's own bytes first: a peer that closed and at
 		 * once reconnected must be served, not refused. */
 		if (r > 0 && pf[0].revents) {
@@ -227,14 +237,9 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 					break;
 			}
 		}
-		/* Refusals from the last down: refuse_done() moves the last
-		 * entry (already seen) into the freed slot. */
-		for (int i = ref ? ref->n - 1 : -1; i >= 0; i--) {
-			if (r > 0 && pf[rbase + i].revents)
-				refuse_read(ref, i);
-			else if (ref->deadline[i] <= now)
-				refuse_done(ref, i, 1);
-		}
+		if (ref)
+			gdbr_refusals_update(ref, r > 0 ? pf + rbase : NULL,
+					     now);
 		if (r > 0 && li >= 0 && pf[li].revents) {
 			/* Drain the session first: if its peer already left,
 			 * the newcomer is the next session, not a refusal. */
@@ -245,7 +250,7 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 			if (n == 0 || rc || (n < 0 && errno != EAGAIN &&
 					     errno != EINTR))
 				break;
-			refuse_new(ref, listen_fd);
+			gdbr_refusals_accept(ref, listen_fd);
 		}
 		if (idle_end && now >= idle_end) {
 			conn->why = "idle timeout";
@@ -357,13 +362,27 @@ int gdbr_transport_listen_unix(int *out_fd, const char *path)
 	return 0;
 }
 
+void gdbr_transport_tune_socket(int fd, int idle_s)
+{
+	int one = 1;
+
+	/* Small request/reply packets: do not wait for Nagle (fails
+	 * harmlessly on Unix sockets). */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* A peer that vanished without a FIN is found by keepalive probes
+	 * (after the idle timeout, when there is one). */
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) == 0 &&
+	    idle_s > 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_s,
+			   sizeof(idle_s));
+}
+
 int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
                                   int listen_fd, int once)
 {
-	struct refusals ref = { .n = 0, .log = conn->log };
+	struct gdbr_refusals ref = { .n = 0, .log = conn->log };
 
 	for (;;) {
-		int one = 1, idle = conn->idle_ms / 1000;
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 
 		if (fd < 0) {
@@ -371,16 +390,9 @@ int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
 				continue;
 			return GDBR_EIO;
 		}
-		/* Small request/reply packets: do not wait for Nagle. */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		/* A peer that vanished without a FIN is found by keepalive
-		 * probes (after the idle timeout, when there is one). */
-		if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one,
-			       sizeof(one)) == 0 && idle > 0)
-			setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle,
-				   sizeof(idle));
+		gdbr_transport_tune_socket(fd, conn->idle_ms / 1000);
 		serve_conn(s, conn, fd, fd, listen_fd, &ref);
-		refuse_all(&ref);
+		gdbr_refusals_flush(&ref);
 		close(fd);
 		if (once)
 			return 0;

@@ -8,6 +8,7 @@
 
 #include "gdb-remote.h"
 
+#include <poll.h>
 #include <stdio.h>
 
 /**
@@ -65,6 +66,10 @@ int gdbr_transport_listen_tcp(int *out_fd, const char *host, int port,
  */
 int gdbr_transport_listen_unix(int *out_fd, const char *path);
 
+/** An accepted socket: TCP_NODELAY, and keepalive probes after @p idle_s
+ *  seconds of silence (the system's default when 0). */
+void gdbr_transport_tune_socket(int fd, int idle_s);
+
 /**
  * Accept connections on @p listen_fd and serve them one at a time
  * (TCP_NODELAY and keepalive on TCP), until an error, or after the first
@@ -75,5 +80,41 @@ int gdbr_transport_listen_unix(int *out_fd, const char *path);
  */
 int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
                                   int listen_fd, int once);
+
+/** CLOCK_MONOTONIC in milliseconds (the deadlines below use it). */
+long long gdbr_now_ms(void);
+
+/** Peers refused at once while a session is served; more are just closed. */
+#define GDBR_MAX_REFUSALS 8
+
+/**
+ * Connections made while a session is served, each waiting (briefly) for
+ * its first packet to be answered "E.pgstub: another GDB is already
+ * attached…".  For loops other than gdbr_transport_serve_listener's (the
+ * live proxy's): accept on the listener's POLLIN, poll what
+ * gdbr_refusals_poll() adds, then call gdbr_refusals_update().
+ */
+struct gdbr_refusals {
+	int fd[GDBR_MAX_REFUSALS];
+	long long deadline[GDBR_MAX_REFUSALS];
+	int n;
+	FILE *log;  /**< where refusals are told; NULL: nowhere */
+};
+
+/** Accept one connection on @p listen_fd and queue its refusal. */
+void gdbr_refusals_accept(struct gdbr_refusals *r, int listen_fd);
+/**
+ * Append a pollfd per waiting peer to @p pf (room for GDBR_MAX_REFUSALS)
+ * and lower @p *wake (a gdbr_now_ms() deadline, 0: none) to theirs.
+ * @return how many were appended
+ */
+int gdbr_refusals_poll(const struct gdbr_refusals *r, struct pollfd *pf,
+                       long long *wake);
+/** After poll(): answer peers whose packet came or whose time is up.
+ *  @p pf is what gdbr_refusals_poll() filled (NULL: poll timed out). */
+void gdbr_refusals_update(struct gdbr_refusals *r, const struct pollfd *pf,
+                          long long now);
+/** Answer and close every waiting peer (the session ended). */
+void gdbr_refusals_flush(struct gdbr_refusals *r);
 
 #endif /* GDBR_TRANSPORT_H */
