@@ -6,6 +6,8 @@ noinst_LTLIBRARIES += stub/pgstub/libpgstub.la
 stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/session.h \
 	stub/pgstub/listen.c \
+	stub/pgstub/limits_cli.h \
+	stub/pgstub/limits_cli.c \
 	stub/pgstub/target.c \
 	stub/pgstub/monitor.c \
 	stub/pgstub/monitor_script.c \

@@ -3,6 +3,7 @@
  * GDB over --stdio, TCP (default 127.0.0.1:1234) or a Unix socket; the
  * `shell` and `export` subcommands are dispatched to shell.c and export.c.
  */
+#include "limits_cli.h"
 #include "proxy.h"
 #include "session.h"
 #include "shell.h"
@@ -16,11 +17,6 @@
 #include <unistd.h>
 
 #define PACKET_SIZE (64 * 1024)
-/* Safe defaults (README, "Limits"). */
-#define DEFAULT_MAX_OUTPUT (16ULL << 20)     /* one monitor command's text */
-#define DEFAULT_WALK_BUDGET (1ULL << 18)     /* tables per walk: 512 GiB of 4K */
-#define DEFAULT_IDLE_S 3600                  /* TCP/Unix only; 0 on --stdio */
-#define DEFAULT_WRITE_S 60                   /* peer not reading */
 
 static void usage(FILE *f)
 {
@@ -39,76 +35,25 @@ static void usage(FILE *f)
 "at a time (another connection is refused with an error); the image is\n"
 "opened read-only.\n"
 "LIMITS:\n"
-"  --max-output BYTES    text one monitor command may print (default 16M,\n"
-"                        0: none); longer output ends with a line saying so\n"
-"  --walk-budget N       page tables one walk may load (default 262144):\n"
-"                        bounds info pg/mem/tlb, ptov and the memory map on\n"
-"                        huge or self-aliasing tables\n"
-"  --max-map-regions N   memory-map regions (default 65536); past it close\n"
-"                        regions are joined\n"
-"  --idle-timeout SECS   close a connection silent this long (default 3600\n"
-"                        on TCP/Unix, 0 = never, the default on --stdio)\n"
-"  --write-timeout SECS  close a connection that stopped reading (default 60,\n"
-"                        0 = never)\n"
+"%s"
 "Live QEMU: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE] [--qmp PATH]\n"
-"                 [--read-only] [--stdio|--listen|--unix] [--once]\n"
+"                 [--read-only] [--stdio|--listen|--unix] [--once] [LIMITS]\n"
 "\n"
 "       pgstub shell [-c CMD]... [IMAGE OPTIONS] IMAGE\n"
 "       pgstub export --paging [--cpu N] [IMAGE OPTIONS] IMAGE OUT.elf\n"
-"  (pgstub shell --help, pgstub export --help)\n");
+"  (pgstub shell --help, pgstub export --help)\n", pgstub_limits_usage);
 }
 
 struct cli {
 	const char *image, *listen, *unix_path;
 	int stdio, once;
 	struct guest_open_opts o;
-	uint64_t max_output, walk_budget, max_regions;
-	double idle_s, write_s;   /* < 0: default */
+	struct pgstub_limits lim;
 };
 
 static int parse_num(const char *opt, const char *arg, uint64_t *v)
 {
-	if (parse_u64(arg, v) == 0)
-		return 0;
-	fprintf(stderr, "pgstub: %s: invalid number '%s'\n", opt, arg);
-	return -1;
-}
-
-/* Seconds, fractions allowed, at most a day (poll takes milliseconds). */
-static int parse_secs(const char *opt, const char *arg, double *v)
-{
-	char *end;
-
-	*v = strtod(arg, &end);
-	if (*arg && !*end && *v >= 0 && *v <= 86400)
-		return 0;
-	fprintf(stderr, "pgstub: %s: seconds from 0 to 86400, not '%s'\n",
-		opt, arg);
-	return -1;
-}
-
-/* BYTES with an optional K, M or G suffix. */
-static int parse_bytes(const char *opt, const char *arg, uint64_t *v)
-{
-	char num[32];
-	size_t n = strlen(arg);
-	unsigned shift = 0;
-
-	if (n > 0 && n < sizeof(num) && strchr("KkMmGg", arg[n - 1])) {
-		shift = strchr("Kk", arg[n - 1]) ? 10 :
-			strchr("Mm", arg[n - 1]) ? 20 : 30;
-		memcpy(num, arg, n - 1);
-		num[n - 1] = 0;
-		arg = num;
-	}
-	if (parse_num(opt, arg, v))
-		return -1;
-	if (*v > (UINT64_MAX >> shift)) {
-		fprintf(stderr, "pgstub: %s: too large\n", opt);
-		return -1;
-	}
-	*v <<= shift;
-	return 0;
+	return pgstub_parse_num(opt, arg, v);
 }
 
 /* Options that say how to open the image, shared by every subcommand. */
@@ -169,41 +114,25 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 
 struct option *pgstub_options_merge(const struct option *own)
 {
-	size_t a = 0, b = 0;
-	struct option *all;
-
-	while (own[a].name)
-		a++;
-	while (pgstub_guest_options[b].name)
-		b++;
-	all = calloc(a + b + 1, sizeof(*all));
-	if (!all)
-		return NULL;
-	memcpy(all, own, a * sizeof(*all));
-	memcpy(all + a, pgstub_guest_options, (b + 1) * sizeof(*all));
-	return all;
+	return pgstub_options_join(own, pgstub_guest_options);
 }
 
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-	enum { O_STDIO = 256, O_LISTEN, O_UNIX, O_ONCE, O_HELP, O_MAXOUT,
-	       O_BUDGET, O_REGIONS, O_IDLE, O_WRITE };
+	enum { O_STDIO = 256, O_LISTEN, O_UNIX, O_ONCE, O_HELP };
 	static const struct option own[] = {
 		{ "stdio", no_argument, NULL, O_STDIO },
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "unix", required_argument, NULL, O_UNIX },
 		{ "once", no_argument, NULL, O_ONCE },
 		{ "help", no_argument, NULL, O_HELP },
-		{ "max-output", required_argument, NULL, O_MAXOUT },
-		{ "walk-budget", required_argument, NULL, O_BUDGET },
-		{ "max-map-regions", required_argument, NULL, O_REGIONS },
-		{ "idle-timeout", required_argument, NULL, O_IDLE },
-		{ "write-timeout", required_argument, NULL, O_WRITE },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct option *opts = pgstub_options_merge(own);
-	int ch, rc = -1;
+	struct option *mine = pgstub_options_join(own, pgstub_limit_options);
+	struct option *opts = mine ? pgstub_options_merge(mine) : NULL;
+	int ch, r, rc = -1;
 
+	free(mine);
 	if (!opts) {
 		fprintf(stderr, "pgstub: out of memory\n");
 		return -1;
@@ -214,41 +143,17 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case O_LISTEN: c->listen = optarg; break;
 		case O_UNIX: c->unix_path = optarg; break;
 		case O_ONCE: c->once = 1; break;
-		case O_MAXOUT:
-			if (parse_bytes("--max-output", optarg, &c->max_output))
-				goto out;
-			break;
-		case O_BUDGET:
-			if (parse_num("--walk-budget", optarg, &c->walk_budget))
-				goto out;
-			break;
-		case O_REGIONS:
-			if (parse_num("--max-map-regions", optarg,
-				      &c->max_regions) ||
-			    c->max_regions == 0 || c->max_regions > (1u << 24)) {
-				fprintf(stderr, "pgstub: --max-map-regions: 1 to "
-					"16777216\n");
-				goto out;
-			}
-			break;
-		case O_IDLE:
-			if (parse_secs("--idle-timeout", optarg, &c->idle_s))
-				goto out;
-			break;
-		case O_WRITE:
-			if (parse_secs("--write-timeout", optarg, &c->write_s))
-				goto out;
-			break;
 		case 'h': case O_HELP:
 			usage(stdout);
 			exit(0);
 		default:
-			if (ch >= G_RAW && ch <= G_MAXPHY) {
-				if (pgstub_guest_option(ch, optarg, &c->o))
-					goto out;
+			r = pgstub_limit_option(ch, optarg, &c->lim);
+			if (r == 1 && ch >= G_RAW && ch <= G_MAXPHY)
+				r = pgstub_guest_option(ch, optarg, &c->o);
+			if (r == 0)
 				break;
-			}
-			usage(stderr);
+			if (r > 0)
+				usage(stderr);
 			goto out;
 		}
 	}
@@ -285,10 +190,7 @@ static int serve(struct cli *c, gdbr_server *srv, struct gdbr_fd_conn *conn)
 int main(int argc, char **argv)
 {
 	struct cli c = { .o = GUEST_OPEN_OPTS_INIT,
-			 .max_output = DEFAULT_MAX_OUTPUT,
-			 .walk_budget = DEFAULT_WALK_BUDGET,
-			 .idle_s = -1, .write_s = -1 };
-	struct gdbr_limits lim = GDBR_LIMITS_INIT;
+			 .lim = PGSTUB_LIMITS_INIT };
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
 	static unsigned char packet[PACKET_SIZE];
 	struct gdbr_fd_conn conn = { .fd = 1, .log = stderr };
@@ -314,14 +216,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	session_init(&s, g);
-	s.walk_budget = c.walk_budget;
-	s.max_regions = (size_t)c.max_regions;
-	if (c.idle_s < 0)
-		c.idle_s = c.stdio ? 0 : DEFAULT_IDLE_S;
-	if (c.write_s < 0)
-		c.write_s = DEFAULT_WRITE_S;
-	conn.idle_ms = (int)(c.idle_s * 1000);
-	conn.write_ms = (int)(c.write_s * 1000);
+	pgstub_limits_finish(&c.lim, c.stdio);
+	conn.idle_ms = (int)(c.lim.idle_s * 1000);
+	conn.write_ms = (int)(c.lim.write_s * 1000);
 	cfg.conn = &gdbr_transport_fd_ops;
 	cfg.conn_payload = &conn;
 	cfg.target = &session_target_ops;
@@ -335,10 +232,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	s.server = srv;
-	lim.max_output = c.max_output;
-	lim.output_hint = "raise pgstub --max-output or narrow the command, "
-		"e.g. monitor info pg --range START END";
-	gdbr_server_set_limits(srv, &lim);
+	pgstub_limits_apply(&c.lim, &s, srv);
 	if (!c.stdio)
 		fprintf(stderr, "pgstub: %s\n", guest_describe(g));
 	rc = serve(&c, srv, &conn);

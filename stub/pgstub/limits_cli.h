@@ -1,0 +1,54 @@
+/*
+ * The limits both serving modes share (a snapshot served by main.c, a live
+ * QEMU by live_cli.c): their command-line options, safe defaults, and
+ * applying them to the session and the protocol engine.
+ */
+#ifndef PGSTUB_LIMITS_CLI_H
+#define PGSTUB_LIMITS_CLI_H
+
+#include "session.h"
+
+#include <getopt.h>
+#include <stdint.h>
+
+/* Safe defaults (README, "Limits"). */
+#define PGSTUB_DEFAULT_MAX_OUTPUT (16ULL << 20)  /* one monitor command's text */
+#define PGSTUB_DEFAULT_WALK_BUDGET (1ULL << 18)  /* tables per walk: 512 GiB of 4K */
+#define PGSTUB_DEFAULT_IDLE_S 3600               /* TCP/Unix only; 0 on --stdio */
+#define PGSTUB_DEFAULT_WRITE_S 60                /* peer not reading */
+
+struct pgstub_limits {
+	uint64_t max_output;      /* bytes; 0: none */
+	uint64_t walk_budget;     /* tables one range walk may load */
+	uint64_t max_regions;     /* memory-map regions; 0: the session's */
+	double idle_s, write_s;   /* < 0: not given (see limits_finish) */
+};
+
+#define PGSTUB_LIMITS_INIT { PGSTUB_DEFAULT_MAX_OUTPUT, \
+	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1 }
+
+/* --max-output, --walk-budget, --max-map-regions, --idle-timeout and
+ * --write-timeout, with option codes 350…354. */
+extern const struct option pgstub_limit_options[];
+/* Their lines for a usage text. */
+extern const char pgstub_limits_usage[];
+
+/* Apply one of them: 0, -1 (bad value, message printed), 1 (not ours). */
+int pgstub_limit_option(int ch, const char *arg, struct pgstub_limits *l);
+
+/* Fill what was not given: no idle timeout on --stdio (the pipe's owner
+ * decides), an hour on sockets. */
+void pgstub_limits_finish(struct pgstub_limits *l, int stdio);
+
+/* The walk budget and map size for @s, the output cap for @srv. */
+void pgstub_limits_apply(const struct pgstub_limits *l, struct session *s,
+			 gdbr_server *srv);
+
+/* A number option's value, or -1 with "pgstub: OPT: invalid number". */
+int pgstub_parse_num(const char *opt, const char *arg, uint64_t *v);
+
+/* @a followed by @b; caller frees; NULL on ENOMEM. */
+struct option *pgstub_options_join(const struct option *a,
+				   const struct option *b);
+
+#endif
