@@ -16,6 +16,7 @@ static void usage(FILE *f)
 "usage: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE [--qmp PATH]]\n"
 "              [--qmp PATH] [--read-only]\n"
 "              [--stdio | --listen HOST:PORT | --unix PATH] [--once]\n"
+"              [LIMITS]\n"
 "\n"
 "Stand in front of QEMU's gdbstub (qemu -gdb tcp::PORT): run control,\n"
 "breakpoints and registers pass through to QEMU; pgstub adds its views\n"
@@ -26,7 +27,10 @@ static void usage(FILE *f)
 "                   memory is read from it directly\n"
 "  --qmp PATH       QEMU's QMP unix socket, for the RAM layout (else the\n"
 "                   gdbstub's monitor is asked)\n"
-"  --read-only      refuse memory writes\n");
+"  --read-only      refuse memory writes\n"
+"One GDB at a time: another connection is refused with an error. A\n"
+"connection is not idle while the guest runs.\n"
+"LIMITS:\n%s", pgstub_limits_usage);
 }
 
 int live_cli_wanted(int argc, char **argv)
@@ -56,11 +60,16 @@ int live_cli_main(int argc, char **argv)
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct live_opts o = { 0 };
-	int ch;
+	struct live_opts o = { .lim = PGSTUB_LIMITS_INIT };
+	struct option *all = pgstub_options_join(opts, pgstub_limit_options);
+	int ch, r;
 
+	if (!all) {
+		fprintf(stderr, "pgstub: out of memory\n");
+		return 1;
+	}
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", all, NULL)) != -1) {
 		switch (ch) {
 		case O_QEMU: o.qemu = optarg; break;
 		case O_RAM: o.ram = optarg; break;
@@ -72,12 +81,19 @@ int live_cli_main(int argc, char **argv)
 		case O_ONCE: o.once = 1; break;
 		case 'h': case O_HELP:
 			usage(stdout);
+			free(all);
 			return 0;
 		default:
-			usage(stderr);
+			r = pgstub_limit_option(ch, optarg, &o.lim);
+			if (r == 0)
+				break;
+			if (r > 0)
+				usage(stderr);
+			free(all);
 			return 2;
 		}
 	}
+	free(all);
 	if (optind != argc) {
 		fprintf(stderr, "pgstub: --qemu takes no IMAGE ('%s')\n",
 			argv[optind]);
@@ -91,6 +107,7 @@ int live_cli_main(int argc, char **argv)
 		fprintf(stderr, "pgstub: choose one of --stdio, --listen, --unix\n");
 		return 2;
 	}
+	pgstub_limits_finish(&o.lim, o.stdio);
 	signal(SIGPIPE, SIG_IGN);
 	return proxy_main(&o);
 }

@@ -6,6 +6,7 @@
 #ifndef PGSTUB_PROXY_H
 #define PGSTUB_PROXY_H
 
+#include "limits_cli.h"
 #include "session.h"
 
 #include <stddef.h>
@@ -34,6 +35,8 @@ struct rsp_conn {
 	int noack;             /* acks are neither sent nor expected */
 	int eof;               /* the peer closed or failed */
 	int quickack;          /* TCP: re-arm TCP_QUICKACK after reads */
+	int write_ms;          /* a write blocked this long ends it; 0: never */
+	const char *why;       /* why it ended, when pgstub ended it */
 	/* framer */
 	int state;
 	unsigned char sum, hi;
@@ -146,6 +149,7 @@ struct live_opts {
 	int read_only;
 	int stdio, once;
 	const char *listen, *unix_path;
+	struct pgstub_limits lim;
 };
 
 /** Serve GDB in front of QEMU until an error (or one session with once).

@@ -73,6 +73,7 @@ static int open_qemu(struct proxy *p)
 		free(r);
 	}
 	session_init(&p->s, p->g);
+	pgstub_limits_apply(&p->o->lim, &p->s, NULL);
 	p->fast = guest_live_has_ram_file(p->g);
 	return 0;
 fatal:
@@ -93,24 +94,42 @@ static void close_qemu(struct proxy *p)
 	p->fast = 0;
 }
 
-static int wait_ready(struct pollfd *fds, int nfd)
+/* Until something is ready or @wake (gdbr_now_ms(), 0: none) passes. */
+static int wait_ready(struct pollfd *fds, int nfd, long long wake)
 {
-	int r = poll(fds, (nfds_t)nfd, -1);
+	long long left = wake ? wake - gdbr_now_ms() : -1;
+	int r = poll(fds, (nfds_t)nfd, wake ? (int)(left > 0 ? left : 0) : -1);
 
 	/* Spinning before blocking was tried: on 2 shared CPUs it takes
 	 * time from QEMU and GDB and made round trips slower. */
 	return r < 0 && errno != EINTR ? -1 : 0;
 }
 
-/*
- * One GDB session. @return 0 when GDB left, 1 when QEMU went away (or was
- * unreachable), -1 on a setup error.
- */
-static int serve(struct proxy *p, int in_fd, int out_fd)
+/* GDB closed its end (seen without consuming what it sent). */
+static int peer_closed(int fd)
 {
+	char b;
+	ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+	return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+			  errno != EINTR && errno != ENOTSOCK);
+}
+
+/*
+ * One GDB session. @return 0 when GDB left (or was closed: an idle or
+ * write timeout), 1 when QEMU went away (or was unreachable), -1 on a
+ * setup error.  Connections on @p listen_fd (-1: none) meanwhile are
+ * refused through @p ref.
+ */
+static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
+		 struct gdbr_refusals *ref)
+{
+	const int idle_ms = (int)(p->o->lim.idle_s * 1000);
+	long long idle_end = 0;
 	int lost = 0;
 
 	rsp_conn_init(&p->gdb, in_fd, out_fd);
+	p->gdb.write_ms = (int)(p->o->lim.write_s * 1000);
 	p->running = 0;
 	p->pending = P_NONE;
 	p->npending = 0;
@@ -121,8 +140,9 @@ static int serve(struct proxy *p, int in_fd, int out_fd)
 	if (!p->q.alive)
 		lost = 1;
 	for (;;) {
-		struct pollfd fds[2];
-		int ev, nfd = 0, gi = -1, qi = -1;
+		struct pollfd fds[3 + GDBR_MAX_REFUSALS];
+		int nfd = 0, gi = -1, qi = -1, li = -1, ri, ev;
+		long long wake = 0, now;
 
 		/* GDB's next packet once QEMU answered the last; Ctrl-C and
 		 * stray packets while the guest runs. */
@@ -144,6 +164,13 @@ static int serve(struct proxy *p, int in_fd, int out_fd)
 		/* --once: end when GDB has been told QEMU is gone. */
 		if (p->gdb.eof || (lost && p->o->once && p->told))
 			break;
+		/* Idle means GDB owes the next move: not while the guest
+		 * runs or QEMU has yet to answer. */
+		if (!idle_ms || p->running || p->npending)
+			idle_end = 0;
+		else if (!idle_end)
+			idle_end = gdbr_now_ms() + idle_ms;
+		wake = idle_end;
 		if (p->npending == 0 || p->running) {
 			fds[nfd] = (struct pollfd){ .fd = p->gdb.in_fd, .events = POLLIN };
 			gi = nfd++;
@@ -152,17 +179,38 @@ static int serve(struct proxy *p, int in_fd, int out_fd)
 			fds[nfd] = (struct pollfd){ .fd = p->q.c.in_fd, .events = POLLIN };
 			qi = nfd++;
 		}
-		if (wait_ready(fds, nfd) < 0)
+		if (listen_fd >= 0) {
+			fds[nfd] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
+			li = nfd++;
+		}
+		ri = nfd;
+		nfd += gdbr_refusals_poll(ref, fds + ri, &wake);
+		if (wait_ready(fds, nfd, wake) < 0)
 			break;
+		now = gdbr_now_ms();
 		if (qi >= 0 && fds[qi].revents &&
 		    rsp_conn_fill(&p->q.c, -1) < 0) {
 			qemu_close(&p->q, "QEMU closed the gdbstub connection");
 			proxy_qemu_lost(p);
 			lost = 1;
 		}
-		if (gi >= 0 && fds[gi].revents)
+		if (gi >= 0 && fds[gi].revents) {
 			rsp_conn_fill(&p->gdb, -1);
+			idle_end = 0;
+		}
+		gdbr_refusals_update(ref, fds + ri, now);
+		/* A newcomer while GDB is still there is refused; if GDB just
+		 * left, the newcomer is the next session. */
+		if (li >= 0 && fds[li].revents && !p->gdb.eof &&
+		    !peer_closed(p->gdb.in_fd))
+			gdbr_refusals_accept(ref, listen_fd);
+		if (idle_end && now >= idle_end) {
+			p->gdb.why = "idle timeout";
+			break;
+		}
 	}
+	if (p->gdb.why)
+		fprintf(stderr, "pgstub: connection closed: %s\n", p->gdb.why);
 	close_qemu(p);
 	return lost;
 }
@@ -171,6 +219,7 @@ int proxy_main(const struct live_opts *o)
 {
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
 	struct proxy *p = calloc(1, sizeof(*p));
+	struct gdbr_refusals ref = { .n = 0, .log = stderr };
 	int lfd = -1, rc = 1;
 
 	if (!p)
@@ -187,8 +236,9 @@ int proxy_main(const struct live_opts *o)
 		fprintf(stderr, "pgstub: cannot create the protocol engine\n");
 		goto out;
 	}
+	pgstub_limits_apply(&o->lim, NULL, p->eng);
 	if (o->stdio) {
-		int r = serve(p, 0, 1);
+		int r = serve(p, 0, 1, -1, &ref);
 
 		rc = r != 0;
 		goto out;
@@ -196,7 +246,7 @@ int proxy_main(const struct live_opts *o)
 	if (pgstub_listen(o->listen, o->unix_path, &lfd))
 		goto out;
 	for (;;) {
-		int fd = accept(lfd, NULL, NULL), r;
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), r;
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -204,8 +254,9 @@ int proxy_main(const struct live_opts *o)
 			fprintf(stderr, "pgstub: accept: %s\n", strerror(errno));
 			break;
 		}
-		rsp_nodelay(fd);
-		r = serve(p, fd, fd);
+		gdbr_transport_tune_socket(fd, (int)o->lim.idle_s);
+		r = serve(p, fd, fd, lfd, &ref);
+		gdbr_refusals_flush(&ref);
 		close(fd);
 		if (r < 0 || o->once) {
 			rc = r != 0;

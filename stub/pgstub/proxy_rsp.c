@@ -4,8 +4,10 @@
  * dispatcher), buffered descriptor input, and framed output with acks.
  */
 #include "proxy.h"
+#include "transport.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -212,6 +214,27 @@ int rsp_conn_fill(struct rsp_conn *c, int timeout_ms)
 	return (int)n;
 }
 
+/* Room to write within c->write_ms: 1, 0 (timed out: c->why says so), -1. */
+static int wait_writable(struct rsp_conn *c)
+{
+	struct pollfd p = { .fd = c->out_fd, .events = POLLOUT };
+	long long end = gdbr_now_ms() + c->write_ms;
+
+	for (;;) {
+		long long left = end - gdbr_now_ms();
+		int r = poll(&p, 1, left > 0 ? (int)left : 0);
+
+		if (r > 0)
+			return 1;
+		if (r == 0) {
+			c->why = "the peer stopped reading (write timeout)";
+			return 0;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
 int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 {
 	if (len == 1 && *(const char *)buf == 3)
@@ -219,11 +242,24 @@ int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 	const char *p = buf;
 
 	while (len && !c->eof) {
-		ssize_t n = send(c->out_fd, p, len, MSG_NOSIGNAL);
+		size_t chunk = len;
+		ssize_t n;
 
-		if (n < 0 && errno == ENOTSOCK)
-			n = write(c->out_fd, p, len);
-		if (n < 0 && errno == EINTR)
+		/* With a deadline, never block in send/write: wait for room,
+		 * then write what fits (a pipe takes PIPE_BUF when ready). */
+		if (c->write_ms && wait_writable(c) <= 0) {
+			c->eof = 1;
+			break;
+		}
+		n = send(c->out_fd, p, chunk,
+			 MSG_NOSIGNAL | (c->write_ms ? MSG_DONTWAIT : 0));
+		if (n < 0 && errno == ENOTSOCK) {
+			if (c->write_ms && chunk > PIPE_BUF)
+				chunk = PIPE_BUF;
+			n = write(c->out_fd, p, chunk);
+		}
+		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
+			      errno == EWOULDBLOCK))
 			continue;
 		if (n <= 0) {
 			c->eof = 1;

@@ -7,7 +7,9 @@ entry, steps, reads kernel and user memory, compares info tlb/mem, vtop
 and gva2gpa with QEMU's own monitor at each stop, interrupts with Ctrl-C,
 checks the memory map follows CR3, writes, detaches and reattaches.
 3. Raw protocol: a view while the guest runs is refused, Ctrl-C stops it.
-4. QEMU killed mid-session: clean errors, pgstub keeps serving; --once exits.
+4. Limits: a second GDB refused, monitor output capped, idle and stuck
+   connections dropped (never idle while the guest runs).
+5. QEMU killed mid-session: clean errors, pgstub keeps serving; --once exits.
 """
 import json
 import os
@@ -74,8 +76,12 @@ def run_driver(tag, port, g, log):
 class Raw:
     """A bare RSP client (NoAck after the first exchange)."""
 
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), 10)
+    def __init__(self, port, rcvbuf=0):
+        self.s = socket.socket()
+        if rcvbuf:  # before connecting: the window stays small
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.settimeout(10)
+        self.s.connect(("127.0.0.1", port))
         self.buf = b""
         self.noack = False
 
@@ -126,6 +132,98 @@ def raw_running_tests(port, text):
        "%d chars" % len(r))
     c.ask("D")
     c.s.close()
+
+
+REFUSAL = ("E.pgstub: another GDB is already attached to this stub "
+           "(one session at a time); detach it first")
+TRUNCATED = ("*** output truncated after 4096 bytes (output limit); raise "
+             "pgstub --max-output or narrow the command")
+
+
+def closed_within(sock, secs):
+    """Seconds until the peer closed @sock, or None."""
+    t0 = time.time()
+    sock.settimeout(secs)
+    try:
+        while sock.recv(65536):
+            pass
+        return time.time() - t0
+    except (ConnectionResetError, socket.timeout):
+        return None
+
+
+def limits_tests(g):
+    p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
+                                 "--idle-timeout", "2", "--max-output", "4K"])
+    a = Raw(port)
+    a.ask("qSupported:multiprocess+;xmlRegisters=i386")
+    a.ask("QStartNoAckMode")
+    a.ask("?")
+    b = Raw(port)
+    b.send("qSupported")
+    r = b.recv()
+    ok("live-second-gdb-refused", r == REFUSAL, r)
+    ok("live-refused-peer-closed", closed_within(b.s, 5) is not None)
+    r = a.ask("m%x,10" % g.ksym["linux_banner"])
+    ok("live-first-session-unaffected",
+       bytes.fromhex(r).startswith(b"Linux version"), r)
+    a.send("qRcmd," + "info tlb".encode().hex())
+    text = ""
+    while True:
+        r = a.recv()
+        if not rsp_console(r):
+            break
+        text += bytes.fromhex(r[1:]).decode("latin-1")
+    ok("live-output-capped", r == "OK" and TRUNCATED in text and
+       len(text) < 4096 + 300, "%d bytes, %s: %r" % (len(text), r, text[-160:]))
+    # Waiting for a stop is not idleness: 3 s running with a 2 s timeout.
+    a.send("c")
+    time.sleep(3.5)
+    a.s.sendall(b"\x03")
+    r = a.recv()
+    ok("live-running-is-not-idle", re.match(r"T02thread:", r) is not None, r)
+    secs = closed_within(a.s, 10)
+    ok("live-idle-closed", secs is not None and 1.5 <= secs <= 5,
+       "closed after %s s" % secs)
+    ok("live-idle-logged", "connection closed: idle timeout" in
+       open(log.name, errors="replace").read())
+    c = Raw(port)
+    r = c.ask("?")
+    ok("live-serves-after-idle-drop", r.startswith("T"), r)
+    c.ask("D")
+    c.s.close()
+    p.kill()
+    p.wait()
+    # A peer that asks and never reads is dropped; pgstub keeps serving.
+    p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
+                                 "--qemu-ram", g.ram, "--qmp", g.qmp,
+                                 "--write-timeout", "1"])
+    s = Raw(port, rcvbuf=4096)
+    s.ask("qSupported:multiprocess+;xmlRegisters=i386")
+    s.ask("QStartNoAckMode")
+    for _ in range(20):
+        s.send("qRcmd," + "info tlb".encode().hex())
+    for _ in range(100):
+        if "the peer stopped reading" in open(log.name, errors="replace").read():
+            break
+        time.sleep(0.1)
+    ok("live-stuck-peer-dropped",
+       "connection closed: the peer stopped reading (write timeout)" in
+       open(log.name, errors="replace").read(),
+       open(log.name, errors="replace").read()[-300:])
+    s.s.close()
+    c = Raw(port)
+    r = c.ask("?")
+    ok("live-serves-after-stuck-drop", r.startswith("T") and p.poll() is None,
+       r)
+    c.ask("D")
+    c.s.close()
+    p.kill()
+    p.wait()
+
+
+def rsp_console(r):
+    return len(r) > 1 and r[0] == "O" and re.fullmatch("[0-9a-f]+", r[1:])
 
 
 def kill_tests(g):
@@ -204,6 +302,7 @@ def main():
               re.match(r"\S+ <- m", l)]
         ok("ram-reads-from-file", not qm and len(gm) > 10,
            "%d m to QEMU, %d m from GDB: %s" % (len(qm), len(gm), qm[:3]))
+        limits_tests(g)
         kill_tests(g)
     finally:
         g.kill()
