@@ -251,51 +251,57 @@ int live_layout_parse(const char *text, const char *backend,
 	/* Two passes: the first finds the RAM region at address 0 when no
 	 * backend was named. */
 	for (pass = backend ? 1 : 0; pass < 2; pass++) {
-		const char *line = strchr(p, '\n');
+		const char *line = p, *eol;
 
 		v.n = 0;
-		while (line && *++line) {
+		/* Each line after the view's header, up to the next view. */
+		while ((eol = strchr(line, '\n')) && *(line = eol + 1)) {
 			unsigned long long s, e, off = 0;
-			char kind[32], name[128];
-			const char *close, *at;
-			int used;
+			char buf[256], kind[32], name[128];
+			size_t len = strcspn(line, "\n");
+			const char *at;
+			int used = -1;
 
 			if (!strncmp(line, "FlatView #", 10))
 				break;
-			if (sscanf(line, " %llx-%llx (prio %*d, %31[^)]): %n",
-				   &s, &e, kind, &used) != 3 || e < s) {
-				line = strchr(line, '\n');
+			/* Parse a copy: sscanf must not run into the next
+			 * line. HMP output over QMP ends lines in "\r\n". */
+			snprintf(buf, sizeof(buf), "%.*s", (int)len, line);
+			buf[strcspn(buf, "\r")] = 0;
+			/* %n is only stored when the ": " after KIND is there. */
+			if (sscanf(buf, " %llx-%llx (prio %*d, %31[^)]): %n",
+				   &s, &e, kind, &used) != 3 || used < 0)
 				continue;
-			}
-			close = strchr(line + used, '\n');
-			if (!close)
-				close = line + strlen(line);
-			snprintf(name, sizeof(name), "%.*s",
-				 (int)(close - line - used), line + used);
-			/* HMP output over QMP ends lines in "\r\n". */
-			name[strcspn(name, "\r")] = 0;
+			if (strcmp(kind, "ram") && strcmp(kind, "rom") &&
+			    strcmp(kind, "romd"))
+				continue;
+			snprintf(name, sizeof(name), "%s", buf + used);
 			at = strstr(name, " @");
 			if (at) {
 				off = strtoull(at + 2, NULL, 16);
 				name[at - name] = 0;
 			}
-			line = close;
-			if (strcmp(kind, "ram") && strcmp(kind, "rom") &&
-			    strcmp(kind, "romd"))
-				continue;
 			if (pass == 0) {
 				if (s == 0 && !strcmp(kind, "ram"))
 					snprintf(first_ram, sizeof(first_ram),
 						 "%s", name);
 				continue;
 			}
+			/* A flat view is ascending and never overlaps. Nothing
+			 * ends at 2^64 - 1 (sscanf's value for a number too
+			 * long): merged, such ranges would have no length. */
+			if (e < s || e == UINT64_MAX ||
+			    (v.n && s <= v.r[v.n - 1].pa + (v.r[v.n - 1].len - 1))) {
+				free(v.r);
+				return fail(err, errlen, "QEMU's memory tree: "
+					    "range %llx-%llx is out of order, overlaps "
+					    "or ends at 2^64", s, e);
+			}
 			if (add_range(&v, s, e - s + 1,
 				      !strcmp(name, backend) ? off : UINT64_MAX)) {
 				free(v.r);
 				return fail(err, errlen, "out of memory");
 			}
-			if (!*line)
-				break;
 		}
 		if (pass == 0) {
 			if (!first_ram[0])
