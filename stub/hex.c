@@ -7,8 +7,6 @@
 
 #include "gdbr_priv.h"
 
-static const char hexdig[] = "0123456789abcdef";
-
 int gdbr__hex_val(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -20,15 +18,27 @@ int gdbr__hex_val(int c)
 	return -1;
 }
 
+/* Two digits per byte value: one copy per byte instead of two lookups. */
+static const char hexpair[256][2] = {
+#define D(v) ((v) < 10 ? '0' + (v) : 'a' + (v) - 10)
+#define P(h) { D((h) >> 4), D((h) & 15) }
+#define R16(h) P(h), P(h + 1), P(h + 2), P(h + 3), P(h + 4), P(h + 5), \
+	P(h + 6), P(h + 7), P(h + 8), P(h + 9), P(h + 10), P(h + 11), \
+	P(h + 12), P(h + 13), P(h + 14), P(h + 15)
+	R16(0x00), R16(0x10), R16(0x20), R16(0x30), R16(0x40), R16(0x50),
+	R16(0x60), R16(0x70), R16(0x80), R16(0x90), R16(0xa0), R16(0xb0),
+	R16(0xc0), R16(0xd0), R16(0xe0), R16(0xf0),
+#undef R16
+#undef P
+#undef D
+};
+
 size_t gdbr__hex_encode(char *dst, const void *src, size_t n)
 {
 	const unsigned char *p = src;
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		dst[2 * i] = hexdig[p[i] >> 4];
-		dst[2 * i + 1] = hexdig[p[i] & 0xf];
-	}
+	for (size_t i = 0; i < n; i++)
+		memcpy(dst + 2 * i, hexpair[p[i]], 2);
 	return 2 * n;
 }
 

@@ -190,6 +190,76 @@ static void test_packet__rle_encode_roundtrip_all_lengths(void **state)
 	}
 }
 
+/* The encoder's definition, one byte at a time: the fast one must agree. */
+static size_t rle_reference(char *dst, const char *src, size_t n)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		size_t extra = 0;
+
+		while (i + 1 + extra < n && src[i + 1 + extra] == src[i] &&
+		       extra < 126 - 29)
+			extra++;
+		while (extra >= 3 && strchr("#$+-", (int)extra + 29))
+			extra--;
+		dst[o++] = src[i];
+		if (extra >= 3) {
+			dst[o++] = '*';
+			dst[o++] = (char)(extra + 29);
+			i += extra + 1;
+		} else {
+			i++;
+		}
+	}
+	return o;
+}
+
+static void test_packet__rle_encode_matches_reference_on_mixed_text(void **state)
+{
+	static char src[20000], fast[20000], ref[20000];
+	uint32_t x = 12345;
+
+	(void)state;
+	/* Hex-like text with pairs, short and long runs at every offset. */
+	for (size_t i = 0; i < sizeof(src);) {
+		size_t run;
+
+		x = x * 1103515245u + 12345u;
+		run = (x >> 16) % 7 == 0 ? (x >> 8) % 140 + 1 : (x >> 20) % 3 + 1;
+		for (size_t k = 0; k < run && i < sizeof(src); k++)
+			src[i++] = "0123456789abcdef"[(x >> 24) & 15];
+	}
+	for (size_t n = 0; n <= 300; n++)
+		assert_int_equal(gdbr__rle_encode(fast, src + n % 17, n),
+				 rle_reference(ref, src + n % 17, n));
+	assert_int_equal(gdbr__rle_encode(fast, src, sizeof(src)),
+			 rle_reference(ref, src, sizeof(src)));
+	assert_memory_equal(fast, ref, rle_reference(ref, src, sizeof(src)));
+}
+
+static void test_packet__long_reply_checksum(void **state)
+{
+	struct harness *h = *state;
+	const char *r, *hash;
+	unsigned sum = 0, want;
+
+	/* 0x700 bytes of varied memory: a 3584-character payload, summed in
+	 * 8-byte steps past one 128-step flush. */
+	for (unsigned i = 0; i < 0x700; i++)
+		h->fx.vmem[0x200 + i] = (uint8_t)(i * 37 + (i >> 3));
+	h_send(h, "m1200,700");
+	r = h_take(h);
+	assert_true(r[0] == '+' && r[1] == '$');
+	hash = strchr(r, '#');
+	assert_non_null(hash);
+	for (const char *p = r + 2; p < hash; p++)
+		sum += (unsigned char)*p;
+	assert_int_equal(sscanf(hash + 1, "%2x", &want), 1);
+	assert_int_equal(sum & 0xff, want);
+	assert_true(hash - (r + 2) > 3000);
+}
+
 static void test_packet__reply_is_rle_encoded(void **state)
 {
 	struct harness *h = *state;
@@ -336,6 +406,8 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, cmocka_setup_full, \
                                              cmocka_teardown)
 		T(test_packet__good_checksum_acks_and_replies),
+		T(test_packet__long_reply_checksum),
+		cmocka_unit_test(test_packet__rle_encode_matches_reference_on_mixed_text),
 		T(test_packet__uppercase_checksum_digits),
 		T(test_packet__bad_checksum_naks_without_dispatch),
 		T(test_packet__nak_retransmits_last_reply),
