@@ -49,7 +49,9 @@ int guest__physmap_finish(guest *g, const char *what, char *err,
 {
 	struct guest_physmap *m = &g->pm;
 
-	qsort(m->r, m->n, sizeof(*m->r), cmp_range);
+	/* An empty map has no array: qsort must not see its NULL. */
+	if (m->n)
+		qsort(m->r, m->n, sizeof(*m->r), cmp_range);
 	for (size_t i = 1; i < m->n; i++) {
 		const struct guest_range *a = &m->r[i - 1], *b = &m->r[i];
 
