@@ -2,3 +2,11 @@
 TESTS += tests/live/test_live.sh
 EXTRA_DIST += tests/live/test_live.sh tests/live/test_live.py \
 	tests/live/live_guest.py tests/live/driver.py
+
+# The RAM layout parser on QEMU's `info mtree -f` text (no QEMU needed).
+check_PROGRAMS += tests/live/test_layout
+TESTS += tests/live/test_layout
+tests_live_test_layout_SOURCES = tests/live/test_layout.c
+tests_live_test_layout_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub/pgstub \
+	-I$(top_srcdir)/stub -I$(top_srcdir)/guest $(CMOCKA_CFLAGS)
+tests_live_test_layout_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
