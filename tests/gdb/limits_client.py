@@ -6,57 +6,15 @@
   limits_client.py idle ADDR SECS               an idle connection is closed
   limits_client.py stuck ADDR SECS              a peer that stops reading
 ADDR is HOST:PORT or a Unix socket path."""
+import os
 import socket
 import subprocess
 import sys
 import time
 
-
-def frame(p):
-    return b"$" + p + b"#%02x" % (sum(p) & 0xff)
-
-
-class Rsp:
-    def __init__(self, sock):
-        self.s = sock
-        self.buf = b""
-
-    def send(self, p):
-        self.s.sendall(frame(p))
-
-    def recv(self, timeout=30):
-        self.s.settimeout(timeout)
-        while True:
-            i = self.buf.find(b"$")
-            j = self.buf.find(b"#", i + 1) if i >= 0 else -1
-            if i >= 0 and j >= 0 and len(self.buf) >= j + 3:
-                p = self.buf[i + 1:j]
-                self.buf = self.buf[j + 3:]
-                return unescape(p)
-            d = self.s.recv(65536)
-            if not d:
-                raise EOFError
-            self.buf += d
-
-    def ask(self, p):
-        self.send(p)
-        return self.recv()
-
-
-def unescape(p):
-    out, i = bytearray(), 0
-    while i < len(p):
-        c = p[i]
-        if c == 0x7d:
-            out.append(p[i + 1] ^ 0x20)
-            i += 2
-        elif c == 0x2a:
-            out += bytes([out[-1]]) * (p[i + 1] - 29)
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return bytes(out)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from rsp import Rsp, frame  # noqa: E402
 
 
 def connect(addr):
@@ -66,9 +24,7 @@ def connect(addr):
     else:
         s = socket.socket(socket.AF_UNIX)
         s.connect(addr)
-    r = Rsp(s)
-    r.buf = b""
-    return r
+    return Rsp(s)
 
 
 def handshake(r):

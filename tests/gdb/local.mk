@@ -10,4 +10,4 @@ tests_gdb_mklimits_SOURCES = tests/gdb/mklimits.c
 tests_gdb_mklimits_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/guest
 tests_gdb_mklimits_LDADD = tests/guest/libmkdump.la
 TESTS += tests/gdb/test_limits.sh
-EXTRA_DIST += tests/gdb/test_limits.sh tests/gdb/limits_client.py
+EXTRA_DIST += tests/gdb/test_limits.sh tests/gdb/limits_client.py tests/common/rsp.py

@@ -19,50 +19,26 @@ import subprocess
 import sys
 import time
 
-
-def frame(p):
-    return b"$" + p + b"#%02x" % (sum(p) & 0xff)
-
-
-def unescape(p):
-    out, i = bytearray(), 0
-    while i < len(p):
-        c = p[i]
-        if c == 0x7d:
-            out.append(p[i + 1] ^ 0x20)
-            i += 2
-        elif c == 0x2a:
-            out += bytes([out[-1]]) * (p[i + 1] - 29)
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return bytes(out)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from rsp import Rsp, frame  # noqa: E402
 
 
-class Conn:
+class Conn(Rsp):
     def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.buf = b""
+        Rsp.__init__(self, socket.create_connection(("127.0.0.1", port),
+                                                    timeout=60))
 
     def ask(self, p):
         """Send p, return the final reply (O packets of qRcmd joined)."""
-        self.s.sendall(frame(p))
+        self.send(p)
         text = b""
         while True:
-            i = self.buf.find(b"$")
-            j = self.buf.find(b"#", i + 1) if i >= 0 else -1
-            if i >= 0 and j >= 0 and len(self.buf) >= j + 3:
-                pkt = unescape(self.buf[i + 1:j])
-                self.buf = self.buf[j + 3:]
-                if p.startswith(b"qRcmd") and pkt[:1] == b"O" and pkt != b"OK":
-                    text += bytes.fromhex(pkt[1:].decode())
-                    continue
-                return pkt, text
-            d = self.s.recv(65536)
-            if not d:
-                raise EOFError("pgstub closed the connection")
-            self.buf += d
+            pkt = self.recv(timeout=None)
+            if p.startswith(b"qRcmd") and pkt[:1] == b"O" and pkt != b"OK":
+                text += bytes.fromhex(pkt[1:].decode())
+                continue
+            return pkt, text
 
     def hello(self):
         self.s.sendall(b"+")
