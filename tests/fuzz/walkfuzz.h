@@ -9,7 +9,9 @@
 
 #include "pgwalk.h"
 
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,6 +198,41 @@ static inline void wf_view_done(const struct wf_sink *s, int rc)
 		abort();
 	/* A complete JSON view is balanced. */
 	if (s->json && rc == 0 && (s->depth != 0 || s->in_str))
+		abort();
+}
+
+/*
+ * vtop and gva2gpa of @va on @c beside pgw_translate: vtop's last line is
+ * the address ("0x…") exactly when the translation succeeds (checked when
+ * @paged: the context translates at all), and gva2gpa answers as QEMU's
+ * does, the page's translation plus the offset. Not judged when the sink
+ * fails writes on purpose (@fail).
+ */
+static inline void wf_check_vtop_gva2gpa(struct wf_sink *s, pgw_ctx *c,
+					 uint64_t va, int fail, int paged)
+{
+	struct pgw_result r;
+	char want[64];
+	int rc;
+
+	wf_sink_reset(s, 0, fail);
+	wf_view_done(s, pgw_view_vtop(c, va, wf_sink_write, s));
+	rc = pgw_translate(c, va, 0, &r, NULL, NULL);
+	if (!fail && paged &&
+	    (s->last_len >= 2 && !memcmp(s->last, "0x", 2)) != (rc == 0))
+		abort();
+	wf_sink_reset(s, 0, fail);
+	wf_view_done(s, pgw_view_gva2gpa(c, va, wf_sink_write, s));
+	if (fail)
+		return;
+	rc = pgw_translate(c, va & ~0xfffULL, 0, &r, NULL, NULL);
+	if (rc < 0)
+		snprintf(want, sizeof(want), "Unmapped");
+	else
+		snprintf(want, sizeof(want), "gpa: %#" PRIx64,
+			 r.out_gpa + (va & 0xfff));
+	if (s->lines != 1 || s->last_len != strlen(want) ||
+	    memcmp(s->last, want, s->last_len))
 		abort();
 }
 
