@@ -35,8 +35,7 @@ long long gdbr_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait until @fd is writable, at most @ms. 1 ready, 0 timed out, -1 error. */
-static int wait_out(int fd, int ms)
+int gdbr_transport_wait_writable(int fd, int ms)
 {
 	struct pollfd pf = { .fd = fd, .events = POLLOUT };
 	long long end = gdbr_now_ms() + ms;
@@ -69,7 +68,7 @@ static int fd_write(const void *buf, size_t len, void *payload)
 		/* With a deadline, never block in send/write: wait for room,
 		 * then write what fits (a pipe takes PIPE_BUF when ready). */
 		if (c->write_ms) {
-			int r = wait_out(c->fd, c->write_ms);
+			int r = gdbr_transport_wait_writable(c->fd, c->write_ms);
 
 			if (r == 0) {
 				c->why = "the peer stopped reading (write timeout)";

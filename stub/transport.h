@@ -81,6 +81,10 @@ void gdbr_transport_tune_socket(int fd, int idle_s);
 int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
                                   int listen_fd, int once);
 
+/** Wait until @p fd is writable, at most @p ms.
+ *  @return 1 ready, 0 timed out, -1 error */
+int gdbr_transport_wait_writable(int fd, int ms);
+
 /** CLOCK_MONOTONIC in milliseconds (the deadlines below use it). */
 long long gdbr_now_ms(void);
 

@@ -214,27 +214,6 @@ int rsp_conn_fill(struct rsp_conn *c, int timeout_ms)
 	return (int)n;
 }
 
-/* Room to write within c->write_ms: 1, 0 (timed out: c->why says so), -1. */
-static int wait_writable(struct rsp_conn *c)
-{
-	struct pollfd p = { .fd = c->out_fd, .events = POLLOUT };
-	long long end = gdbr_now_ms() + c->write_ms;
-
-	for (;;) {
-		long long left = end - gdbr_now_ms();
-		int r = poll(&p, 1, left > 0 ? (int)left : 0);
-
-		if (r > 0)
-			return 1;
-		if (r == 0) {
-			c->why = "the peer stopped reading (write timeout)";
-			return 0;
-		}
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
 int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 {
 	if (len == 1 && *(const char *)buf == 3)
@@ -247,9 +226,17 @@ int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 
 		/* With a deadline, never block in send/write: wait for room,
 		 * then write what fits (a pipe takes PIPE_BUF when ready). */
-		if (c->write_ms && wait_writable(c) <= 0) {
-			c->eof = 1;
-			break;
+		if (c->write_ms) {
+			int r = gdbr_transport_wait_writable(c->out_fd,
+							     c->write_ms);
+
+			if (r == 0)
+				c->why = "the peer stopped reading (write "
+					 "timeout)";
+			if (r <= 0) {
+				c->eof = 1;
+				break;
+			}
 		}
 		n = send(c->out_fd, p, chunk,
 			 MSG_NOSIGNAL | (c->write_ms ? MSG_DONTWAIT : 0));
