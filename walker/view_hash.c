@@ -185,20 +185,6 @@ static void put_perm_letters(char out[5], unsigned p)
 	out[4] = 0;
 }
 
-/* End the open JSON line (see run_print): the buffer always has room,
- * since each record is written with far less than the 1024 bytes
- * pgw__out_printf() reserves. */
-static void json_end_line(struct pgw_out *o, bool first)
-{
-	const char *sep = first ? "\n" : ",\n";
-	size_t n = strlen(sep);
-
-	if (PGW_OUT_BUF - o->n >= n) {
-		memcpy(o->buf + o->n, sep, n);
-		o->n += n;
-	}
-}
-
 /* Append to a line being composed in @line (at most @cap bytes). */
 static size_t line_add(char *line, size_t n, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -236,7 +222,7 @@ static void run_print(struct hpg *s)
 	put_perm_letters(perms, r->perms);
 	*pgw__put_size(sz, r->size) = 0;
 	if (s->json) {
-		json_end_line(s->o, s->json_first);
+		pgw__out_json_end_line(s->o, s->json_first);
 		n = line_add(line, n, sizeof(line), " {\"slb\": %d, \"va\": \"0x%"
 			     PRIx64 "\", \"end\": \"0x%" PRIx64 "\", \"n\": %"
 			     PRIu64 ", \"size\": %" PRIu64 ", \"perms\": \"%s\", "
@@ -369,7 +355,7 @@ int pgw__hash_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 	run_print(s);
 	if (s->json) {
 		if (!s->json_first)
-			json_end_line(s->o, true);
+			pgw__out_json_end_line(s->o, true);
 		pgw__out_printf(s->o, "]\n");
 	}
 	rc = pgw__out_done(s->o, rc);

@@ -92,30 +92,12 @@ static char *put_pfns(struct pg_state *s, char *p, const struct pg_run *r,
 	return p;
 }
 
-/*
- * A JSON record's line ends only when the next record starts (",\n") or
- * the array closes ("\n"). Write that end before the buffer may be
- * flushed, so that the sink still receives whole lines (pgw_write_fn):
- * a record takes under 512 - 2 bytes of the 512 it reserves, so the room
- * for it is always there.
- */
-static void json_end_line(struct pgw_out *o, bool first)
-{
-	const char *sep = first ? "\n" : ",\n";
-	size_t n = strlen(sep);
-
-	if (PGW_OUT_BUF - o->n >= n) {
-		memcpy(o->buf + o->n, sep, n);
-		o->n += n;
-	}
-}
-
 static void print_json(struct pg_state *s, int level, const struct pg_run *r)
 {
 	const struct pgw_level *lv = &s->f->lv[level];
 	char flags[11], *p;
 
-	json_end_line(s->o, *s->json_first);
+	pgw__out_json_end_line(s->o, *s->json_first);
 	p = pgw__out_reserve(s->o, 512);
 	pgw__flag_letters(lv, r->entry, flags);
 	for (int i = 9; i > 0 && flags[i] == ' '; i--)
@@ -459,7 +441,7 @@ int pgw_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 	}
 	if (opt->json) {
 		if (!json_first)
-			json_end_line(o, true);
+			pgw__out_json_end_line(o, true);
 		pgw__out_printf(o, "]\n");
 	}
 	return pgw__out_done(o, rc);

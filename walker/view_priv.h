@@ -8,6 +8,8 @@
 
 #include "walker_priv.h"
 
+#include <string.h>
+
 #define PGW_OUT_BUF 65536
 
 /* Output buffer, flushed through the caller's write callback. */
@@ -36,6 +38,23 @@ static inline char *pgw__out_reserve(struct pgw_out *o, size_t need)
 static inline void pgw__out_commit(struct pgw_out *o, char *end)
 {
 	o->n = (size_t)(end - o->buf);
+}
+
+/*
+ * End the open JSON record's line: ",\n" when another record follows,
+ * "\n" after the first. Written before the buffer may be flushed, so the
+ * sink still receives whole lines (pgw_write_fn); records reserve far more
+ * than they write, so the room is always there.
+ */
+static inline void pgw__out_json_end_line(struct pgw_out *o, bool first)
+{
+	const char *sep = first ? "\n" : ",\n";
+	size_t n = first ? 1 : 2;
+
+	if (PGW_OUT_BUF - o->n >= n) {
+		memcpy(o->buf + o->n, sep, n);
+		o->n += n;
+	}
 }
 
 /* Append helpers on a raw cursor (caller reserved the room). */
