@@ -9,7 +9,9 @@
         register reads, monitor info pg/mem/tlb/vtop, the memory map,
         thread switches, reconnects) for SECONDS, reporting every
         SOAK_EVERY (60) seconds; same exit rule, RSS judged from the end
-        of a SOAK_WARMUP (30) second warm-up"""
+        of a SOAK_WARMUP (30) second warm-up, and no request may fail or
+        take over SOAK_SLOW_S (10) seconds: each such one is reported with
+        the operations before it and pgstub's state (/proc wchan, stack)"""
 import json
 import os
 import random
@@ -150,17 +152,33 @@ def cycles(pgstub, image, n):
     return check(before, after)
 
 
-def check(before, after):
+def check(before, after, problems=0):
     bound = int(os.environ.get("SOAK_RSS_KB", "4096"))
     growth = after["rss_anon_kb"] - before["rss_anon_kb"]
-    ok = after["fds"] == before["fds"] and growth < bound
+    ok = after["fds"] == before["fds"] and growth < bound and not problems
     print(json.dumps({"phase": "verdict", "ok": ok,
+                      "problems": problems,
                       "rss_anon_growth_kb": growth,
                       "rss_growth_kb": after["rss_kb"] - before["rss_kb"],
                       "rss_bound_kb": bound,
                       "fds_before": before["fds"],
                       "fds_after": after["fds"]}), flush=True)
     return 0 if ok else 1
+
+
+def server_state(pid):
+    """Where pgstub is when a request stalls: its wait channel and stack."""
+    d = {}
+    for name in ("wchan", "stack", "status"):
+        try:
+            text = open("/proc/%d/%s" % (pid, name)).read()
+        except OSError as e:
+            text = str(e)
+        if name == "status":
+            text = " ".join(l for l in text.splitlines()
+                            if l.startswith(("State", "voluntary", "nonvol")))
+        d[name] = text[-600:]
+    return d
 
 
 def traffic(pgstub, image, seconds):
@@ -187,6 +205,8 @@ def traffic(pgstub, image, seconds):
     # the verdict compares the end with the state after it.
     warmup = float(os.environ.get("SOAK_WARMUP", "30"))
     warm = None
+    slow_s = float(os.environ.get("SOAK_SLOW_S", "10"))
+    problems, recent, worst = 0, [], 0.0
     c = Conn(port)
     c.hello()
     while time.time() - t0 < seconds:
@@ -195,6 +215,7 @@ def traffic(pgstub, image, seconds):
                          "reconnect", "cut"])
         start_, length = rnd.choice(regions)
         addr = start_ + rnd.randrange(0, max(1, min(length, 1 << 30)))
+        t_op = time.time()
         try:
             if op == "m":
                 c.ask(b"m%x,%x" % (addr, rnd.choice([8, 256, 4096, 0x8000])))
@@ -223,9 +244,21 @@ def traffic(pgstub, image, seconds):
                 c = Conn(port)
                 c.hello()
         except (EOFError, OSError) as e:
-            print(json.dumps({"phase": "error", "op": op, "error": str(e)}))
-            c = Conn(port)
-            c.hello()
+            problems += 1
+            print(json.dumps({"phase": "error", "op": op, "addr": hex(addr),
+                              "error": str(e), "after_s": round(
+                                  time.time() - t_op, 1),
+                              "recent": recent[-8:],
+                              "server": server_state(p.pid)}), flush=True)
+            c.close()
+            c = reconnect(port)
+        took = time.time() - t_op
+        worst = max(worst, took)
+        recent = (recent + ["%s %.2fs" % (op, took)])[-8:]
+        if took > slow_s:
+            problems += 1
+            print(json.dumps({"phase": "slow", "op": op, "s": round(took, 1),
+                              "recent": recent}), flush=True)
         ops[op] = ops.get(op, 0) + 1
         if warm is None and time.time() - t0 >= warmup:
             warm = report(p.pid, "warm", t0, ops=sum(ops.values()))
@@ -234,12 +267,26 @@ def traffic(pgstub, image, seconds):
             report(p.pid, "periodic", t0, ops=sum(ops.values()))
     c.close()
     settle(p.pid, stats0["fds"])
-    end = report(p.pid, "end", t0, ops=ops)
+    end = report(p.pid, "end", t0, ops=ops, slowest_s=round(worst, 2))
     p.terminate()
     p.wait()
     if warm:
         warm["fds"] = stats0["fds"]   # mid-session: count as idle
-    return check(warm or stats0, end)
+    return check(warm or stats0, end, problems)
+
+
+def reconnect(port):
+    """A new session after a failed one; retried while pgstub is busy."""
+    for attempt in range(10):
+        try:
+            c = Conn(port)
+            c.hello()
+            return c
+        except (EOFError, OSError) as e:
+            print(json.dumps({"phase": "reconnect-failed", "attempt": attempt,
+                              "error": str(e)}), flush=True)
+            time.sleep(1)
+    raise SystemExit("soak: pgstub stopped answering")
 
 
 def main():
