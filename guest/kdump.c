@@ -170,8 +170,31 @@ static int unflatten(guest *g, struct kd *k, char *err, size_t errlen)
 /*
  * QEMU writes the 32- or 64-bit header layout by its ELF class, with
  * packed fields; makedumpfile its native one, which on x86 is the same.
- * Tell them apart by which block_size is a sane power of two.
+ * libkdumpfile, which reads the pages, takes the first of 32-bit
+ * little-endian, 32-bit big-endian, 64-bit little-endian, 64-bit big-endian
+ * whose block size is 4K..256K and whose bitmap covers max_mapnr: check and
+ * use the layout it will, or its view of the file is not the one checked
+ * here (a garbage bitmap size crashed it on the way out of a failed open).
  */
+static int pick_layout(const uint8_t *p, const unsigned status_off[2])
+{
+	for (int i = 0; i < 4; i++) {
+		const uint8_t *f = p + status_off[i / 2] + 4;
+		int be = i & 1;
+		uint32_t bs = be ? __builtin_bswap32(guest__le32(f))
+				 : guest__le32(f);
+		uint32_t blocks = be ? __builtin_bswap32(guest__le32(f + 8))
+				     : guest__le32(f + 8);
+		uint32_t mapnr = be ? __builtin_bswap32(guest__le32(f + 12))
+				    : guest__le32(f + 12);
+
+		if (bs >= 4096 && bs <= (1u << 18) &&
+		    8ULL * blocks * bs >= mapnr)
+			return i;
+	}
+	return -1;
+}
+
 static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 			size_t errlen)
 {
@@ -179,9 +202,10 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 		{ 424, 460, 464 },   /* DiskDumpHeader64: timestamp[22] */
 		{ 412, 448, 452 },   /* DiskDumpHeader32: timestamp[10] */
 	};
+	static const unsigned status_off[2] = { 412, 424 };  /* 32, 64 */
 	const uint8_t *p = k->img;
 	uint32_t bs = 0;
-	int l;
+	int l, pick;
 
 	if (k->img_size < 464)
 		return guest__fail(err, errlen, "diskdump header truncated "
@@ -190,14 +214,20 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 	if (memcmp(p, "KDUMP   ", 8))
 		return guest__fail(err, errlen, "no \"KDUMP   \" signature at %s "
 				   "0x0", k->where);
-	for (l = 0; l < 2; l++) {
-		bs = guest__le32(p + lay[l].status + 4);
-		if (bs >= 512 && bs <= (1u << 20) && !(bs & (bs - 1)))
-			break;
-	}
-	if (l == 2)
+	pick = pick_layout(p, status_off);
+	if (pick < 0)
 		return guest__fail(err, errlen, "diskdump header at %s 0x0: no "
 				   "plausible block size", k->where);
+	if (pick & 1)
+		return guest__fail(err, errlen, "diskdump header at %s 0x0 is "
+				   "big-endian (x86 dumps are little-endian)",
+				   k->where);
+	l = pick < 2;  /* lay[]: 0 is the 64-bit layout */
+	bs = guest__le32(p + lay[l].status + 4);
+	if (bs & (bs - 1))
+		return guest__fail(err, errlen, "diskdump header at %s 0x0: "
+				   "block size 0x%x is not a power of two",
+				   k->where, bs);
 	h->version = guest__le32(p + 8);
 	memcpy(h->machine, p + 12 + 4 * 65, 65);
 	h->machine[65] = '\0';
