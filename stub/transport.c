@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -54,6 +55,36 @@ int gdbr_transport_wait_writable(int fd, int ms)
 		if (errno != EINTR)
 			return -1;
 	}
+}
+
+void gdbr_transport_log(FILE *f, const char *fmt, ...)
+{
+	static unsigned long dropped;
+	char line[1024 + 64];
+	struct pollfd pf;
+	va_list ap;
+	int n = 0;
+
+	if (!f)
+		return;
+	pf = (struct pollfd){ .fd = fileno(f), .events = POLLOUT };
+	/* Regular files and terminals always poll writable; a full pipe
+	 * does not, and one line (< PIPE_BUF) fits once it does. */
+	if (pf.fd < 0 || poll(&pf, 1, 0) != 1 || !(pf.revents & POLLOUT)) {
+		dropped++;
+		return;
+	}
+	if (dropped)
+		n = snprintf(line, sizeof(line), "pgstub: (%lu log lines "
+			     "dropped: stderr was not being read)\n", dropped);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	if (write(pf.fd, line, (size_t)n) == n)
+		dropped = 0;
+	else
+		dropped++;
 }
 
 static int fd_write(const void *buf, size_t len, void *payload)
@@ -127,8 +158,8 @@ void gdbr_refusals_accept(struct gdbr_refusals *r, int listen_fd)
 	if (fd < 0)
 		return;
 	if (r->log)
-		fprintf(r->log, "pgstub: refused a second connection: a GDB "
-			"is attached\n");
+		gdbr_transport_log(r->log, "pgstub: refused a second "
+				   "connection: a GDB is attached\n");
 	if (r->n == GDBR_MAX_REFUSALS) {
 		close(fd);
 		return;
@@ -260,7 +291,8 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 	if (rc == GDBR_EIO && conn->why)
 		rc = 0;
 	if (conn->why && conn->log)
-		fprintf(conn->log, "pgstub: connection closed: %s\n", conn->why);
+		gdbr_transport_log(conn->log, "pgstub: connection closed: %s\n",
+				   conn->why);
 	/* Whatever state the peer left (mid-packet, running), start over. */
 	gdbr_server_reset(s);
 	return rc;

@@ -81,6 +81,15 @@ void gdbr_transport_tune_socket(int fd, int idle_s);
 int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
                                   int listen_fd, int once);
 
+/**
+ * A log line for a serving program: formatted, then written to @p f only if
+ * that cannot block (a pipe nobody drains must not stop the server), else
+ * dropped and counted; the next line that gets through says how many were
+ * lost. Lines over 1 KiB are cut. @p f NULL: nothing.
+ */
+void gdbr_transport_log(FILE *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /** Wait until @p fd is writable, at most @p ms.
  *  @return 1 ready, 0 timed out, -1 error */
 int gdbr_transport_wait_writable(int fd, int ms);

@@ -402,7 +402,7 @@ int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
 /* QEMU went away: answer what GDB waits for, keep serving. */
 void proxy_qemu_lost(struct proxy *p)
 {
-	fprintf(stderr, "pgstub: %s\n", p->q.why);
+	gdbr_transport_log(stderr, "pgstub: %s\n", p->q.why);
 	if (p->running) {
 		char o[256] = "O";
 		char msg[200];

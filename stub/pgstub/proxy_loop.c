@@ -210,7 +210,8 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 		}
 	}
 	if (p->gdb.why)
-		fprintf(stderr, "pgstub: connection closed: %s\n", p->gdb.why);
+		gdbr_transport_log(stderr, "pgstub: connection closed: %s\n",
+				   p->gdb.why);
 	close_qemu(p);
 	return lost;
 }

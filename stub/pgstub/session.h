@@ -21,6 +21,8 @@ struct session {
 	size_t max_regions;      /* memory-map regions before coarsening; 0: 65536 */
 	uint64_t (*map)[2];      /* memory map kept between qXfer windows */
 	size_t map_n;
+	uint64_t map_told_gap;   /* coarsening last logged (once per change) */
+	unsigned map_told_limit; /* vCPUs whose map walk limit was logged */
 };
 
 int session_init(struct session *s, guest *g);

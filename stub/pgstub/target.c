@@ -4,6 +4,7 @@
  * memory map from the walker's merged mappings. Snapshots are read-only.
  */
 #include "session.h"
+#include "transport.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,19 +395,28 @@ static int collect(struct session *s)
 		r = pgw_mappings(c, NULL, is_io, s->g, add_mapping, &rs);
 		if (r < 0 && r != PGW_ELIMIT)
 			rs.err = 1;
-		else if (r == PGW_ELIMIT)
-			fprintf(stderr, "pgstub: memory map: vCPU %d: walk limit "
-				"reached (--walk-budget), map cut there\n", cpu);
+		else if (r == PGW_ELIMIT && cpu < 32 &&
+			 !(s->map_told_limit & 1u << cpu)) {
+			/* GDB asks for the map on every connection: the
+			 * log says it once, not once per request. */
+			s->map_told_limit |= 1u << cpu;
+			gdbr_transport_log(stderr, "pgstub: memory map: vCPU "
+					   "%d: walk limit reached (--walk-budget), "
+					   "map cut there\n", cpu);
+		}
 	}
 	if (rs.err) {
 		free(rs.r);
 		return -1;
 	}
 	shrink(&rs);
-	if (rs.gap)
-		fprintf(stderr, "pgstub: memory map: more than %zu regions "
-			"(--max-map-regions): regions less than 0x%llx apart "
-			"joined\n", rs.max, (unsigned long long)rs.gap);
+	if (rs.gap && rs.gap != s->map_told_gap) {
+		s->map_told_gap = rs.gap;
+		gdbr_transport_log(stderr, "pgstub: memory map: more than %zu "
+				   "regions (--max-map-regions): regions less "
+				   "than 0x%llx apart joined\n", rs.max,
+				   (unsigned long long)rs.gap);
+	}
 	s->map = rs.r;
 	s->map_n = rs.n;
 	return 0;

@@ -5,8 +5,11 @@
   limits_client.py packets ADDR                 oversize / absurd packets
   limits_client.py idle ADDR SECS               an idle connection is closed
   limits_client.py stuck ADDR SECS              a peer that stops reading
+  limits_client.py mute-log PGSTUB IMAGE N      stderr a pipe nobody reads,
+        N refused connections logged to it: the attached GDB is still served
 ADDR is HOST:PORT or a Unix socket path."""
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -132,6 +135,42 @@ def cmd_stuck(addr, secs):
         print("stuck", type(e).__name__)
 
 
+def cmd_mute_log(pgstub, image, n):
+    # stderr is a pipe this process never reads: 64 KiB of log lines fill
+    # it, and a server that blocks on its log stops serving.
+    p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", image],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    port = None
+    line = b""
+    while port is None:
+        c = p.stderr.read(1)
+        if not c:
+            sys.exit("pgstub did not start")
+        line += c
+        m = re.search(rb"listening on 127\.0\.0\.1:(\d+)\n$", line)
+        if m:
+            port = int(m.group(1))
+    a = connect("127.0.0.1:%d" % port)
+    handshake(a)
+    refused = 0
+    for _ in range(n):
+        b = connect("127.0.0.1:%d" % port)
+        try:
+            if b.ask(b"qSupported").startswith(b"E.pgstub"):
+                refused += 1
+        except (EOFError, OSError):
+            pass
+        b.s.close()
+    try:
+        rep = a.ask(b"qAttached")
+        served = rep == b"1"
+    except (EOFError, OSError):
+        served = False
+    print("refused %d, still served: %s" % (refused, served))
+    p.kill()
+    p.wait()
+
+
 if __name__ == "__main__":
     a = sys.argv
     if a[1] == "map":
@@ -142,5 +181,7 @@ if __name__ == "__main__":
         cmd_idle(a[2], float(a[3]))
     elif a[1] == "stuck":
         cmd_stuck(a[2], float(a[3]))
+    elif a[1] == "mute-log":
+        cmd_mute_log(a[2], a[3], int(a[4]))
     else:
         sys.exit(__doc__)

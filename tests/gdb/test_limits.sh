@@ -126,6 +126,10 @@ expect_has "a peer that stops reading is dropped" "connection closed: the peer s
 o=$($CLIENT idle 127.0.0.1:$PORT 0 2>&1 | head -1; true)
 ps -p $PID >/dev/null; ok "the server is still running after the drop" $?
 kill $PID; wait $PID 2>/dev/null
+# Log lines never block serving: stderr a pipe nobody reads, 1,500 refusals
+# logged to it (over its 64 KiB), and the attached GDB is still answered.
+o=$(timeout 120 $CLIENT mute-log "$PGSTUB" demo.elf 1500 2>&1)
+expect_line "a full stderr pipe does not stop the server" "refused 1500, still served: True" "$o"
 
 # 7. Safe defaults: loopback, a warning otherwise, Unix socket 0600.
 $PGSTUB --help | grep -q -- '--idle-timeout SECS'; ok "--help documents the timeouts" $?
