@@ -19,6 +19,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -73,13 +74,30 @@ def report(pid, phase, t0, **kw):
 
 
 def start(pgstub, image):
+    """pgstub on an ephemeral port. Its stderr goes to a file: a pipe
+    nobody drains fills up, and pgstub would block on its next log line."""
+    log = tempfile.NamedTemporaryFile(prefix="pgstub-soak-", suffix=".log")
     p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", image],
-                         stderr=subprocess.PIPE, text=True)
-    for line in p.stderr:
-        m = re.search(r"listening on 127\.0\.0\.1:(\d+)$", line.strip())
+                         stderr=log)
+    p.log = log
+    for _ in range(200):
+        m = re.search(r"listening on 127\.0\.0\.1:(\d+)$",
+                      open(log.name).read(), re.M)
         if m:
             return p, int(m.group(1))
-    raise SystemExit("pgstub did not start")
+        if p.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise SystemExit("pgstub did not start: " + open(log.name).read())
+
+
+def log_lines(p):
+    """pgstub's log so far, counted by message (numbers left out)."""
+    counts = {}
+    for line in open(p.log.name, errors="replace"):
+        key = re.sub(r"[0-9]+", "N", line.strip())
+        counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 def rcmd(c, cmd):
@@ -267,7 +285,8 @@ def traffic(pgstub, image, seconds):
             report(p.pid, "periodic", t0, ops=sum(ops.values()))
     c.close()
     settle(p.pid, stats0["fds"])
-    end = report(p.pid, "end", t0, ops=ops, slowest_s=round(worst, 2))
+    end = report(p.pid, "end", t0, ops=ops, slowest_s=round(worst, 2),
+                 log=log_lines(p))
     p.terminate()
     p.wait()
     if warm:
