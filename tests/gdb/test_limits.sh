@@ -13,7 +13,7 @@ command -v "${GDB:-gdb}" >/dev/null || skip_all "no gdb"
 T=$(mktemp -d /tmp/pgstub-limits.XXXXXX)
 PIDS=
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
-plan 30
+plan 31
 
 # start_tcp LOG ARGS...: pgstub listening on a free loopback port; sets PID PORT
 start_tcp() {
