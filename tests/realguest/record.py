@@ -754,7 +754,8 @@ class Recorder:
         finally:
             self.quit()
         self.meta["timings"]["total"] = round(time.monotonic() - t_all, 3)
-        self.meta["inputs"] = {i: sha256(i) for i in inputs(self.name)}
+        self.meta["inputs"] = {input_key(i): sha256(i)
+                               for i in inputs(self.name)}
         self.meta["complete"] = True
         self.meta["recorded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         tmp = self.path("meta.json.tmp")
@@ -774,6 +775,14 @@ def inputs(config):
         out.append(os.path.realpath(os.path.join(CACHE, "kernels", c["kernel"], "vmlinuz")))
         out.append(os.path.join(CACHE, "initramfs", c["initrd"] + ".cpio.gz"))
     return out
+
+
+def input_key(path):
+    """How meta.json names an input: files of this checkout by their path
+    in it, so that another clone of the same tree is not "changed"."""
+    top = os.path.dirname(os.path.dirname(HERE))
+    rel = os.path.relpath(path, top)
+    return path if rel.startswith("..") else rel
 
 
 def sha256(path):
@@ -813,7 +822,7 @@ def is_current(config, outdir):
     for i in inputs(config):
         if not os.path.exists(i):
             return False, "input missing: " + i
-        if os.path.getmtime(i) > mt and recorded.get(i) != sha256(i):
+        if os.path.getmtime(i) > mt and recorded.get(input_key(i)) != sha256(i):
             return False, "input changed: " + i
     return True, "current"
 

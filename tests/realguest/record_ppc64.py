@@ -29,9 +29,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from record import QMP, Fail, sha256  # noqa: E402
+from record import QMP, Fail, input_key, sha256  # noqa: E402
 
 CACHE = os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub")
+# Stops tried until every vCPU is in problem state (user mode): QEMU's
+# gva2gpa applies the vCPU's context, and a loaded machine (TCG beside
+# other work) can take many tries.
+STOP_ATTEMPTS = 60
 BOOT_TIMEOUT = 240.0
 SETTLE = 1.0
 
@@ -302,13 +306,13 @@ class Recorder:
     def stop(self):
         self.cpus = [c["cpu-index"] for c in self.qmp.cmd("query-cpus-fast")]
         self.meta["cpus"] = self.cpus
-        for attempt in range(1, 13):
+        for attempt in range(1, STOP_ATTEMPTS + 1):
             self.qmp.cmd("stop")
             prs = [bool(parse_regs(self.qmp.hmp("info registers", cpu=c)).get("msr", 0) & MSR_PR)
                    for c in self.cpus]
             if all(prs):
                 break
-            if attempt == 12:
+            if attempt == STOP_ATTEMPTS:
                 break   # stay stopped with what we have
             self.qmp.cmd("cont")
             time.sleep(0.05 + 0.2 * random.random())
@@ -494,7 +498,7 @@ class Recorder:
         finally:
             self.quit()
         self.meta["timings"]["total"] = round(time.monotonic() - t_all, 3)
-        self.meta["inputs"] = {i: sha256(i) for i in inputs()}
+        self.meta["inputs"] = {input_key(i): sha256(i) for i in inputs()}
         self.meta["complete"] = True
         self.meta["recorded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         with open(self.path("meta.json.tmp"), "w") as f:
@@ -525,7 +529,8 @@ def is_current(config, outdir):
     for i in inputs():
         if not os.path.exists(i):
             return False, "input missing: " + i
-        if os.path.getmtime(i) > mt and meta.get("inputs", {}).get(i) != sha256(i):
+        if (os.path.getmtime(i) > mt and
+                meta.get("inputs", {}).get(input_key(i)) != sha256(i)):
             return False, "input changed: " + i
     return True, "current"
 

@@ -17,7 +17,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from record import Fail, Recorder, sha256  # noqa: E402
+from record import Fail, Recorder, input_key, sha256  # noqa: E402
 
 CONFIG = "x86_64-4l"
 
@@ -64,7 +64,7 @@ def run(outdir):
     finally:
         r.quit()
     meta["timings"]["total"] = round(time.monotonic() - t_all, 3)
-    meta["inputs"] = {i: sha256(i) for i in inputs()}
+    meta["inputs"] = {input_key(i): sha256(i) for i in inputs()}
     meta["complete"] = True
     with open(r.path("meta.json"), "w") as f:
         json.dump(meta, f, indent=1, sort_keys=True)
@@ -81,7 +81,8 @@ def is_current(outdir):
     mt = os.path.getmtime(os.path.join(outdir, "meta.json"))
     return meta.get("complete") and os.path.isfile(os.path.join(outdir, "guest.mig")) and \
         all(os.path.exists(i) and (os.path.getmtime(i) <= mt or
-                                   meta["inputs"].get(i) == sha256(i)) for i in inputs())
+                                   meta["inputs"].get(input_key(i)) == sha256(i))
+        for i in inputs())
 
 
 def main(argv):
