@@ -192,16 +192,36 @@ static int ram_blocks(struct parse *p, uint64_t total)
 	return 0;
 }
 
-/* The index entry of page @p pn of @p b; its chunk is allocated when
- * @p alloc. NULL: not allocated (never sent), or out of memory. */
-static uint64_t *page_slot(const struct mig_block *b, uint64_t pn, int alloc)
+/* The index entry of page @p pn of @p b, its chunk allocated if need be.
+ * NULL: out of memory. */
+static uint64_t *page_slot(struct mig_block *b, uint64_t pn)
 {
 	uint64_t **ch = &b->chunk[pn / MIG_CHUNK_PAGES];
 
-	if (!*ch && (!alloc ||
-		     !(*ch = calloc(MIG_CHUNK_PAGES, sizeof(**ch)))))
-		return NULL;
+	if (!*ch) {
+		if (b->nused == b->capused) {
+			size_t cap = b->capused ? 2 * b->capused : 16;
+			uint32_t *u = realloc(b->used, cap * sizeof(*u));
+
+			if (!u)
+				return NULL;
+			b->used = u;
+			b->capused = cap;
+		}
+		*ch = calloc(MIG_CHUNK_PAGES, sizeof(**ch));
+		if (!*ch)
+			return NULL;
+		b->used[b->nused++] = (uint32_t)(pn / MIG_CHUNK_PAGES);
+	}
 	return &(*ch)[pn % MIG_CHUNK_PAGES];
+}
+
+/* The index entry of page @p pn of @p b: 0 if its chunk was never sent. */
+static uint64_t page_entry(const struct mig_block *b, uint64_t pn)
+{
+	const uint64_t *ch = b->chunk[pn / MIG_CHUNK_PAGES];
+
+	return ch ? ch[pn % MIG_CHUNK_PAGES] : 0;
 }
 
 /* One RAM section's records, up to RAM_SAVE_FLAG_EOS. */
@@ -275,7 +295,7 @@ static int ram_records(struct parse *p)
 					 (unsigned long long)at,
 					 (unsigned long long)addr, b->name,
 					 (unsigned long long)b->len);
-		slot = page_slot(b, addr / MIG_PAGE_SIZE, 1);
+		slot = page_slot(b, addr / MIG_PAGE_SIZE);
 		if (!slot)
 			return mig__fail(c, "out of memory");
 		if (flags & RAM_ZERO) {
@@ -766,8 +786,7 @@ static size_t mig_read(guest *g, uint64_t pa, void *buf, size_t len)
 	b = &m->blk[pl->blk];
 	off = pl->blk_off + (pa - r->pa);
 	while (done < len) {
-		const uint64_t *slot = page_slot(b, off / MIG_PAGE_SIZE, 0);
-		uint64_t e = slot ? *slot : 0;
+		uint64_t e = page_entry(b, off / MIG_PAGE_SIZE);
 		size_t in = off % MIG_PAGE_SIZE, n = MIG_PAGE_SIZE - in;
 
 		if (n > len - done)
@@ -789,11 +808,9 @@ static void mig_free(struct mig *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->nblk; i++) {
-		uint64_t n = (m->blk[i].npages + MIG_CHUNK_PAGES - 1) /
-			     MIG_CHUNK_PAGES;
-
-		for (uint64_t k = 0; k < n; k++)
-			free(m->blk[i].chunk[k]);
+		for (size_t k = 0; k < m->blk[i].nused; k++)
+			free(m->blk[i].chunk[m->blk[i].used[k]]);
+		free(m->blk[i].used);
 		free(m->blk[i].chunk);
 	}
 	free(m->blk);

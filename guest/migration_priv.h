@@ -63,6 +63,10 @@ struct mig_block {
 	 * byte; else the file offset of its TARGET_PAGE_SIZE bytes (always >
 	 * 8: the magic). */
 	uint64_t **chunk;
+	/* Indexes of the chunks allocated, so that freeing visits those and
+	 * not every slot of a 2^52-byte block's 2^24-entry directory. */
+	uint32_t *used;
+	size_t nused, capused;
 };
 #define MIG_CHUNK_SHIFT 16
 #define MIG_CHUNK_PAGES (1u << MIG_CHUNK_SHIFT)   /* 256 MiB of RAM */
