@@ -36,6 +36,17 @@ long long gdbr_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int gdbr_transport_poll(struct pollfd *pf, int n, long long wake)
+{
+	long long left = wake ? wake - gdbr_now_ms() : -1;
+
+	if (wake && left < 0)
+		left = 0;
+	if (left > INT_MAX)
+		left = INT_MAX;
+	return poll(pf, (nfds_t)n, (int)left);
+}
+
 int gdbr_transport_wait_writable(int fd, int ms)
 {
 	struct pollfd pf = { .fd = fd, .events = POLLOUT };
@@ -87,9 +98,9 @@ void gdbr_transport_log(FILE *f, const char *fmt, ...)
 		dropped++;
 }
 
-static int fd_write(const void *buf, size_t len, void *payload)
+int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
+			 const char **why)
 {
-	struct gdbr_fd_conn *c = payload;
 	const char *p = buf;
 
 	while (len > 0) {
@@ -98,33 +109,37 @@ static int fd_write(const void *buf, size_t len, void *payload)
 
 		/* With a deadline, never block in send/write: wait for room,
 		 * then write what fits (a pipe takes PIPE_BUF when ready). */
-		if (c->write_ms) {
-			int r = gdbr_transport_wait_writable(c->fd, c->write_ms);
+		if (write_ms) {
+			int r = gdbr_transport_wait_writable(fd, write_ms);
 
-			if (r == 0) {
-				c->why = "the peer stopped reading (write timeout)";
-				return GDBR_EIO;
-			}
-			if (r < 0)
+			if (r == 0 && why)
+				*why = "the peer stopped reading (write timeout)";
+			if (r <= 0)
 				return GDBR_EIO;
 		}
-		n = send(c->fd, p, chunk,
-			 MSG_NOSIGNAL | (c->write_ms ? MSG_DONTWAIT : 0));
+		n = send(fd, p, chunk,
+			 MSG_NOSIGNAL | (write_ms ? MSG_DONTWAIT : 0));
 		if (n < 0 && errno == ENOTSOCK) {
-			if (c->write_ms && chunk > PIPE_BUF)
+			if (write_ms && chunk > PIPE_BUF)
 				chunk = PIPE_BUF;
-			n = write(c->fd, p, chunk);
+			n = write(fd, p, chunk);
 		}
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN ||
-			    errno == EWOULDBLOCK)
-				continue;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
+			      errno == EWOULDBLOCK))
+			continue;
+		if (n <= 0)
 			return GDBR_EIO;
-		}
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static int fd_write(const void *buf, size_t len, void *payload)
+{
+	struct gdbr_fd_conn *c = payload;
+
+	return gdbr_transport_write(c->fd, buf, len, c->write_ms, &c->why);
 }
 
 const struct gdbr_conn_ops gdbr_transport_fd_ops = { fd_write, NULL };
@@ -229,7 +244,7 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 	conn->why = NULL;
 	for (;;) {
 		struct pollfd pf[2 + GDBR_MAX_REFUSALS];
-		long long now = gdbr_now_ms(), wake = idle_end;
+		long long now, wake = idle_end;
 		int nfd = 0, li = -1, rbase, r;
 		ssize_t n;
 
@@ -242,7 +257,7 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 		rbase = nfd;
 		if (ref)
 			nfd += gdbr_refusals_poll(ref, pf + rbase, &wake);
-		r = poll(pf, (nfds_t)nfd, wake ? (int)(wake > now ? wake - now : 0) : -1);
+		r = gdbr_transport_poll(pf, nfd, wake);
 		if (r < 0 && errno != EINTR) {
 			rc = GDBR_EIO;
 			break;

@@ -90,9 +90,22 @@ int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
 void gdbr_transport_log(FILE *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/** poll(2) until something in @p pf is ready or the gdbr_now_ms() time
+ *  @p wake passes (0: no deadline). @return as poll(2) */
+int gdbr_transport_poll(struct pollfd *pf, int n, long long wake);
+
 /** Wait until @p fd is writable, at most @p ms.
  *  @return 1 ready, 0 timed out, -1 error */
 int gdbr_transport_wait_writable(int fd, int ms);
+
+/**
+ * Write all of @p buf to @p fd (a socket or a pipe). With @p write_ms set,
+ * never blocks longer than that waiting for the peer to take bytes; a
+ * timeout sets @p *why (optional) to a sentence for the log.
+ * @return 0, or GDBR_EIO
+ */
+int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
+			 const char **why);
 
 /** CLOCK_MONOTONIC in milliseconds (the deadlines below use it). */
 long long gdbr_now_ms(void);

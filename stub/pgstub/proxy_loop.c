@@ -97,8 +97,7 @@ static void close_qemu(struct proxy *p)
 /* Until something is ready or @wake (gdbr_now_ms(), 0: none) passes. */
 static int wait_ready(struct pollfd *fds, int nfd, long long wake)
 {
-	long long left = wake ? wake - gdbr_now_ms() : -1;
-	int r = poll(fds, (nfds_t)nfd, wake ? (int)(left > 0 ? left : 0) : -1);
+	int r = gdbr_transport_poll(fds, nfd, wake);
 
 	/* Spinning before blocking was tried: on 2 shared CPUs it takes
 	 * time from QEMU and GDB and made round trips slower. */

@@ -218,43 +218,9 @@ int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 {
 	if (len == 1 && *(const char *)buf == 3)
 		trace(c, "->", "^C", 2);
-	const char *p = buf;
-
-	while (len && !c->eof) {
-		size_t chunk = len;
-		ssize_t n;
-
-		/* With a deadline, never block in send/write: wait for room,
-		 * then write what fits (a pipe takes PIPE_BUF when ready). */
-		if (c->write_ms) {
-			int r = gdbr_transport_wait_writable(c->out_fd,
-							     c->write_ms);
-
-			if (r == 0)
-				c->why = "the peer stopped reading (write "
-					 "timeout)";
-			if (r <= 0) {
-				c->eof = 1;
-				break;
-			}
-		}
-		n = send(c->out_fd, p, chunk,
-			 MSG_NOSIGNAL | (c->write_ms ? MSG_DONTWAIT : 0));
-		if (n < 0 && errno == ENOTSOCK) {
-			if (c->write_ms && chunk > PIPE_BUF)
-				chunk = PIPE_BUF;
-			n = write(c->out_fd, p, chunk);
-		}
-		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
-			      errno == EWOULDBLOCK))
-			continue;
-		if (n <= 0) {
-			c->eof = 1;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	if (!c->eof && gdbr_transport_write(c->out_fd, buf, len, c->write_ms,
+					 &c->why) != 0)
+		c->eof = 1;
 	return c->eof ? -1 : 0;
 }
 
