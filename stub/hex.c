@@ -4,6 +4,9 @@
  * bytes '#', '$', '}' and '*' travel as '}' followed by the byte XOR 0x20).
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "gdbr_priv.h"
 
@@ -36,8 +39,31 @@ static const char hexpair[256][2] = {
 size_t gdbr__hex_encode(char *dst, const void *src, size_t n)
 {
 	const unsigned char *p = src;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n; i++)
+#ifdef __SSE2__
+	/* Memory and console replies are mostly hex: 16 bytes a step. Each
+	 * nibble becomes '0' + v, plus 'a' - '0' - 10 where v > 9. */
+	const __m128i low4 = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+	const __m128i zero = _mm_set1_epi8('0');
+	const __m128i letters = _mm_set1_epi8('a' - '0' - 10);
+
+	for (; n - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4);
+		__m128i lo = _mm_and_si128(v, low4);
+
+		hi = _mm_add_epi8(_mm_add_epi8(hi, zero),
+				  _mm_and_si128(_mm_cmpgt_epi8(hi, nine), letters));
+		lo = _mm_add_epi8(_mm_add_epi8(lo, zero),
+				  _mm_and_si128(_mm_cmpgt_epi8(lo, nine), letters));
+		_mm_storeu_si128((__m128i *)(void *)(dst + 2 * i),
+				 _mm_unpacklo_epi8(hi, lo));
+		_mm_storeu_si128((__m128i *)(void *)(dst + 2 * i + 16),
+				 _mm_unpackhi_epi8(hi, lo));
+	}
+#endif
+	for (; i < n; i++)
 		memcpy(dst + 2 * i, hexpair[p[i]], 2);
 	return 2 * n;
 }

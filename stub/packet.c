@@ -6,6 +6,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "gdbr_priv.h"
 
@@ -181,26 +184,50 @@ static int bad_count(size_t extra)
 
 #define RLE_MAX_EXTRA ((size_t)(126 - 29))
 
-/* How many of src[0..8) come before the first byte equal to its
- * successor (8: none; src[8] must be readable). */
-static unsigned bytes_before_pair(const char *src)
+/* How many of src[0..8) come before the first byte that starts a run of
+ * four equal bytes (8: none; src[0..11) must be readable). Only such runs
+ * are encoded: a shorter one goes out as it is. */
+static unsigned bytes_before_run(const char *src)
 {
-	uint64_t a, b, d, m;
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t a, b, c, d, x, m;
 
 	memcpy(&a, src, 8);
 	memcpy(&b, src + 1, 8);
-	d = a ^ b;  /* a zero byte where src[k] == src[k + 1] */
-	m = (d - 0x0101010101010101ULL) & ~d & 0x8080808080808080ULL;
+	memcpy(&c, src + 2, 8);
+	memcpy(&d, src + 3, 8);
+	/* A zero byte where src[k] == src[k + 1] == src[k + 2] == src[k + 3]. */
+	x = (a ^ b) | (a ^ c) | (a ^ d);
+	m = (x - ones) & ~x & (0x80 * ones);
 	if (!m)
 		return 8;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* The lowest flagged byte is exact (false flags only sit above a
 	 * true zero byte). */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (unsigned)__builtin_ctzll(m) / 8;
 #else
+	/* Here a false flag may come first: stopping early only costs the
+	 * encoder a step. */
 	return (unsigned)__builtin_clzll(m) / 8;
 #endif
 }
+
+#ifdef __SSE2__
+/* bytes_before_run() for src[0..16) (16: none; src[0..19) readable). */
+static unsigned bytes_before_run16(const char *src)
+{
+	__m128i a = _mm_loadu_si128((const __m128i *)(const void *)src);
+	__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(src + 1));
+	__m128i c = _mm_loadu_si128((const __m128i *)(const void *)(src + 2));
+	__m128i d = _mm_loadu_si128((const __m128i *)(const void *)(src + 3));
+	__m128i eq = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, b),
+						 _mm_cmpeq_epi8(a, c)),
+				   _mm_cmpeq_epi8(a, d));
+	unsigned m = (unsigned)_mm_movemask_epi8(eq);
+
+	return m ? (unsigned)__builtin_ctz(m) : 16;
+}
+#endif
 
 /* Run-length encode src into dst; the result is never longer than src. */
 size_t gdbr__rle_encode(char *dst, const char *src, size_t n)
@@ -212,9 +239,22 @@ size_t gdbr__rle_encode(char *dst, const char *src, size_t n)
 		size_t extra = 0;
 
 		/* Most output (hex above all) has few runs: copy what comes
-		 * before the next pair of equal neighbours in bulk. */
-		if (n - i >= 9) {
-			unsigned k = bytes_before_pair(src + i);
+		 * before the next run of four in bulk. */
+#ifdef __SSE2__
+		if (n - i >= 19) {
+			unsigned k = bytes_before_run16(src + i);
+
+			_mm_storeu_si128((__m128i *)(void *)(dst + o),
+					 _mm_loadu_si128((const __m128i *)
+							 (const void *)(src + i)));
+			o += k;
+			i += k;
+			if (k == 16)
+				continue;
+		} else
+#endif
+		if (n - i >= 11) {
+			unsigned k = bytes_before_run(src + i);
 
 			memcpy(dst + o, src + i, 8);
 			o += k;
