@@ -6,8 +6,13 @@ times, through gdb in batch mode, for each of: QEMU directly, pgstub
 --qemu, pgstub --qemu --qemu-ram --qmp:
   - stepi round trip (N single-steps, mean per step, best of 3 batches);
   - `dump binary memory` of 64 MiB of kernel VA (the direct map), best of 3.
-Usage: bench/live_bench.py [PGSTUB] (default: ./pgstub). Prints a table.
+The three take turns, LIVE_BENCH_ROUNDS times (default 3): on a shared
+machine, load that comes and goes then falls on all of them alike, and the
+table gives each one's median over the rounds.
+Usage: bench/live_bench.py [PGSTUB [JSON]] (default: ./pgstub, no JSON).
+Prints a table; with JSON, writes every round's figures there too.
 """
+import json
 import os
 import re
 import subprocess
@@ -22,6 +27,7 @@ from live_guest import Guest, free_port  # noqa: E402
 PGSTUB = sys.argv[1] if len(sys.argv) > 1 else "./pgstub"
 STEPS = int(os.environ.get("LIVE_BENCH_STEPS", "100"))
 MIB = int(os.environ.get("LIVE_BENCH_MIB", "64"))
+ROUNDS = int(os.environ.get("LIVE_BENCH_ROUNDS", "3"))
 
 GDB_PY = r'''
 import gdb, time
@@ -71,6 +77,12 @@ def pgstub(args):
     return p, port
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
 def main():
     why = Guest.available()
     if why:
@@ -80,31 +92,51 @@ def main():
     g = Guest(work)
     g.boot()
     out = os.path.join(work, "dump.bin")
-    rows = []
+    ways = (("QEMU gdbstub directly", None),
+            ("pgstub --qemu", []),
+            ("pgstub --qemu --qemu-ram --qmp",
+             ["--qemu-ram", g.ram, "--qmp", g.qmp]))
+    got = {name: [] for name, _ in ways}
     try:
-        rows.append(("QEMU gdbstub directly",) +
-                    run("127.0.0.1:%d" % g.gdb_port, g, out))
-        for name, extra in (("pgstub --qemu", []),
-                            ("pgstub --qemu --qemu-ram --qmp",
-                             ["--qemu-ram", g.ram, "--qmp", g.qmp])):
-            p, port = pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port] + extra)
-            try:
-                rows.append((name,) + run("127.0.0.1:%d" % port, g, out))
-            finally:
-                p.kill()
-                p.wait()
-                time.sleep(0.3)
+        for _ in range(ROUNDS):
+            for name, extra in ways:
+                if extra is None:
+                    got[name].append(run("127.0.0.1:%d" % g.gdb_port, g, out))
+                    continue
+                p, port = pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port] +
+                                 extra)
+                try:
+                    got[name].append(run("127.0.0.1:%d" % port, g, out))
+                finally:
+                    p.kill()
+                    p.wait()
+                    time.sleep(0.3)
     finally:
         g.quit()
+    rows = []
+    for name, _ in ways:
+        r = got[name]
+        rows.append((name, median([x[0] for x in r]),
+                     median([x[1] for x in r]), r[-1][2]))
     base_step, base_read = rows[0][1], rows[0][2]
-    print("3x%d stepi, 3x%d MiB of kernel VA (direct map), x86_64 TCG, QEMU %s"
-          % (STEPS, MIB, "7.2"))
+    print("%d rounds of 3x%d stepi and 3x%d MiB of kernel VA (direct map), "
+          "x86_64 TCG, QEMU 7.2; medians over the rounds"
+          % (ROUNDS, STEPS, MIB))
     print("%-34s %10s %7s %10s %10s %7s" % ("", "stepi us", "x", "read s",
                                           "MiB/s", "x"))
+    result = {"rounds": ROUNDS, "steps": STEPS, "mib": MIB, "ways": []}
     for name, step, read, size in rows:
         print("%-34s %10.1f %7.2f %10.3f %10.1f %7.2f" % (
             name, step, step / base_step, read, size / read / (1 << 20),
             base_read / read))
+        result["ways"].append({
+            "name": name, "stepi_us": step, "stepi_ratio": step / base_step,
+            "read_s": read, "read_mib_s": size / read / (1 << 20),
+            "read_ratio": base_read / read,
+            "rounds": [{"stepi_us": x[0], "read_s": x[1]} for x in got[name]]})
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], "w") as f:
+            json.dump(result, f, indent=1)
     return 0
 
 
