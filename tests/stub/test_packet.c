@@ -238,6 +238,32 @@ static void test_packet__rle_encode_matches_reference_on_mixed_text(void **state
 	assert_memory_equal(fast, ref, rle_reference(ref, src, sizeof(src)));
 }
 
+/* Every byte value at every alignment and length around the 16-byte
+ * steps: the same digits as printf's. */
+static void test_packet__hex_encode_every_byte(void **state)
+{
+	unsigned char bin[300];
+	char got[600], want[601];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bin); i++)
+		bin[i] = (unsigned char)(i * 7 + (i >> 8));
+	for (size_t off = 0; off < 17; off++) {
+		for (size_t n = 0; off + n <= 256 + 17 && n <= 70; n++) {
+			for (size_t k = 0; k < n; k++)
+				snprintf(want + 2 * k, 3, "%02x", bin[off + k]);
+			assert_int_equal(gdbr__hex_encode(got, bin + off, n), 2 * n);
+			assert_memory_equal(got, want, 2 * n);
+		}
+	}
+	for (unsigned k = 0; k < 256; k++) {
+		bin[k] = (unsigned char)k;
+		snprintf(want + 2 * k, 3, "%02x", k);
+	}
+	gdbr__hex_encode(got, bin, 256);
+	assert_memory_equal(got, want, 512);
+}
+
 static void test_packet__long_reply_checksum(void **state)
 {
 	struct harness *h = *state;
@@ -408,6 +434,7 @@ int main(void)
 		T(test_packet__good_checksum_acks_and_replies),
 		T(test_packet__long_reply_checksum),
 		cmocka_unit_test(test_packet__rle_encode_matches_reference_on_mixed_text),
+		cmocka_unit_test(test_packet__hex_encode_every_byte),
 		T(test_packet__uppercase_checksum_digits),
 		T(test_packet__bad_checksum_naks_without_dispatch),
 		T(test_packet__nak_retransmits_last_reply),
