@@ -102,27 +102,43 @@ int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
 			 const char **why)
 {
 	const char *p = buf;
+	int is_pipe = 0;
 
 	while (len > 0) {
 		size_t chunk = len;
 		ssize_t n;
 
-		/* With a deadline, never block in send/write: wait for room,
-		 * then write what fits (a pipe takes PIPE_BUF when ready). */
-		if (write_ms) {
+		/* With a deadline, never block in send/write. A socket is
+		 * tried first and waited for only when full (a wait before
+		 * every reply would cost a system call each); a pipe has no
+		 * non-blocking write here, so room is awaited first and what
+		 * fits (PIPE_BUF when ready) written. */
+		if (write_ms && is_pipe) {
 			int r = gdbr_transport_wait_writable(fd, write_ms);
 
 			if (r == 0 && why)
 				*why = "the peer stopped reading (write timeout)";
 			if (r <= 0)
 				return GDBR_EIO;
-		}
-		n = send(fd, p, chunk,
-			 MSG_NOSIGNAL | (write_ms ? MSG_DONTWAIT : 0));
-		if (n < 0 && errno == ENOTSOCK) {
-			if (write_ms && chunk > PIPE_BUF)
+			if (chunk > PIPE_BUF)
 				chunk = PIPE_BUF;
-			n = write(fd, p, chunk);
+		}
+		n = is_pipe ? write(fd, p, chunk) :
+		    send(fd, p, chunk,
+			 MSG_NOSIGNAL | (write_ms ? MSG_DONTWAIT : 0));
+		if (n < 0 && errno == ENOTSOCK && !is_pipe) {
+			is_pipe = 1;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
+		    write_ms && !is_pipe) {
+			int r = gdbr_transport_wait_writable(fd, write_ms);
+
+			if (r == 0 && why)
+				*why = "the peer stopped reading (write timeout)";
+			if (r <= 0)
+				return GDBR_EIO;
+			continue;
 		}
 		if (n < 0 && (errno == EINTR || errno == EAGAIN ||
 			      errno == EWOULDBLOCK))
