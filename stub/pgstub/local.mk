@@ -24,6 +24,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/proxy_priv.h \
 	stub/pgstub/proxy_rsp.c \
 	stub/pgstub/proxy.c \
+	stub/pgstub/proxy_cache.c \
 	stub/pgstub/proxy_loop.c \
 	stub/pgstub/live_qemu.c \
 	stub/pgstub/live_layout.c \

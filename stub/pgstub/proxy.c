@@ -34,6 +34,7 @@ static int reply_error(struct proxy *p, const char *why)
 
 void proxy_invalidate(struct proxy *p)
 {
+	rcache_drop_memory(&p->rc);
 	if (p->g)
 		guest_live_invalidate(p->g);
 	if (p->s.nested)
@@ -51,6 +52,10 @@ static int forward(struct proxy *p, const char *pkt, size_t len,
 		qemu_close(&p->q, "cannot write to QEMU's gdbstub");
 		return reply_error(p, p->q.why);
 	}
+	if (kind == P_PASS)
+		rcache_expect(&p->rc, pkt);
+	else
+		p->rc.expect = RC_NONE;
 	p->pending = kind;
 	p->npending = nreplies;
 	return 0;
@@ -220,6 +225,16 @@ static int is_resume(const char *pkt)
 	return starts(pkt, "vCont;");
 }
 
+/* A resume that single-steps some vCPU ("s", "S", vCont's s, S or r). */
+static int is_step(const char *pkt)
+{
+	if (pkt[0] == 's' || pkt[0] == 'S')
+		return 1;
+	return starts(pkt, "vCont;") && (strstr(pkt, ";s") ||
+					 strstr(pkt, ";S") ||
+					 strstr(pkt, ";r"));
+}
+
 /* "Hg…" names a vCPU: follow it for pgstub's views. */
 static void note_hg(struct proxy *p, const char *pkt)
 {
@@ -279,13 +294,27 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 		p->gdb.noack = 1;
 		return rc;
 	}
+	if (!rcache_keeps(pkt))
+		rcache_drop_memory(&p->rc);
 	if (starts(pkt, "qSupported"))
 		return forward(p, pkt, len, P_SUPPORTED, 1);
 	if (p->fast && pkt[0] == 'm')
 		return fast_read(p, pkt);
+	if (!p->fast || pkt[0] != 'm') {
+		size_t n;
+		const char *reply = rcache_lookup(&p->rc, pkt, &n);
+
+		if (reply)
+			return rsp_conn_send(&p->gdb, reply, n);
+	}
 	if (starts(pkt, "qRcmd,") || starts(pkt, "qXfer:memory-map:read:") ||
 	    (p->fast && pkt[0] == 'x')) {
-		int rc = proxy_engine_feed(p, pkt, len, 0);
+		int rc;
+
+		/* A monitor command relayed to QEMU may add or remove vCPUs. */
+		if (starts(pkt, "qRcmd,"))
+			rcache_drop_all(&p->rc);
+		rc = proxy_engine_feed(p, pkt, len, 0);
 
 		/* Page-table reads leave QEMU in physical mode. */
 		if (p->q.alive)
@@ -307,15 +336,20 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	}
 	if (pkt[0] == 'G' || pkt[0] == 'P' || pkt[0] == 'D') {
 		proxy_invalidate(p);
+		if (pkt[0] == 'D')
+			rcache_drop_all(&p->rc);
 		return forward(p, pkt, len, P_PASS, 1);
 	}
 	if (pkt[0] == 'k') {
 		/* QEMU exits without a reply. */
 		proxy_invalidate(p);
+		rcache_drop_all(&p->rc);
 		return forward(p, pkt, len, P_NONE, 0);
 	}
 	if (is_resume(pkt)) {
 		proxy_invalidate(p);
+		if (!is_step(pkt))
+			rcache_drop_all(&p->rc);
 		if (forward(p, pkt, len, P_RUN, 1))
 			return -1;
 		p->running = p->q.alive;
@@ -391,6 +425,9 @@ int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
 		p->pending = P_NONE;
 		proxy_invalidate(p);
 		return rsp_conn_send_str(&p->gdb, p->agg_err[0] ? p->agg_err : "OK");
+	case P_PASS:
+		rcache_store(&p->rc, pkt, len);
+		break;
 	default:
 		break;
 	}
@@ -402,6 +439,7 @@ int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
 /* QEMU went away: answer what GDB waits for, keep serving. */
 void proxy_qemu_lost(struct proxy *p)
 {
+	rcache_drop_all(&p->rc);
 	gdbr_transport_log(stderr, "pgstub: %s\n", p->q.why);
 	if (p->running) {
 		char o[256] = "O";

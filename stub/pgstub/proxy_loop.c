@@ -35,6 +35,7 @@ static void engine_reset(struct proxy *p)
 
 	gdbr_server_reset(p->eng);
 	proxy_engine_feed(p, noack, sizeof(noack) - 1, 1);
+	rcache_drop_all(&p->rc);
 }
 
 /* Connect to QEMU and build the live guest; failures leave q.alive 0. */

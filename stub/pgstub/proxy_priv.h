@@ -19,6 +19,46 @@ enum pending {
 	P_MWRITE,      /* a split M/X: one OK or the first error */
 };
 
+/* proxy_cache.c: QEMU's replies to requests without effects, reused while
+ * the guest is stopped. */
+#define RCACHE_SLOTS 8             /* memory replies */
+#define RCACHE_REQ 48              /* longest request kept ("m<addr>,<len>") */
+#define RCACHE_REPLY 512           /* longest reply kept */
+#define RCACHE_THREAD_REPLIES 16   /* qfThreadInfo + qsThreadInfo replies */
+
+enum rc_expect { RC_NONE, RC_MEMORY, RC_THREADS_FIRST, RC_THREADS_NEXT };
+
+struct rcache_reply {
+	char reply[RCACHE_REPLY];
+	size_t len;
+};
+
+struct rcache_mem {
+	char req[RCACHE_REQ];      /* "" = empty slot */
+	struct rcache_reply r;
+};
+
+struct reply_cache {
+	struct rcache_mem mem[RCACHE_SLOTS];
+	unsigned next;             /* slot to fill next */
+	struct rcache_reply thread[RCACHE_THREAD_REPLIES];
+	int nthreads;              /* replies kept, the last "l" when complete */
+	int threads_complete;
+	int cursor;                /* next qsThreadInfo reply to give */
+	enum rc_expect expect;     /* what the forwarded request's reply is */
+	char pending_req[RCACHE_REQ];
+};
+
+void rcache_drop_memory(struct reply_cache *c);
+void rcache_drop_all(struct reply_cache *c);
+/* @pkt changes nothing QEMU would answer differently afterwards. */
+int rcache_keeps(const char *pkt);
+const char *rcache_lookup(struct reply_cache *c, const char *pkt,
+			  size_t *len);
+/* @pkt goes to QEMU; its reply, handed to rcache_store, may be kept. */
+void rcache_expect(struct reply_cache *c, const char *pkt);
+void rcache_store(struct reply_cache *c, const char *reply, size_t len);
+
 struct proxy {
 	const struct live_opts *o;
 	struct qemu_conn q;
@@ -39,6 +79,7 @@ struct proxy {
 	int agg_done;
 	char agg_err[16];
 	char rle[PROXY_PACKET_SIZE];   /* fast reads, run-length coded */
+	struct reply_cache rc;
 };
 
 int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len);
