@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -141,9 +142,14 @@ static void trace(const struct rsp_conn *c, const char *dir, const char *p,
 {
 	FILE *f = trace_file();
 
-	if (f)
-		fprintf(f, "fd%d %s %.*s%s\n", c->in_fd, dir,
+	if (f) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		fprintf(f, "%lld.%06ld fd%d %s %.*s%s\n", (long long)t.tv_sec,
+			t.tv_nsec / 1000, c->in_fd, dir,
 			(int)(len > 120 ? 120 : len), p, len > 120 ? "..." : "");
+	}
 	if (f)
 		fflush(f);
 }

@@ -134,6 +134,76 @@ def raw_running_tests(port, text):
     c.s.close()
 
 
+def thread_list(c):
+    got, r = [], c.ask("qfThreadInfo")
+    while r.startswith("m"):
+        got.append(r)
+        r = c.ask("qsThreadInfo")
+    return got + [r]
+
+
+def trace_packets(trace):
+    """(pgstub->QEMU, GDB->pgstub) packets of a PGSTUB_LIVE_TRACE file, from
+    GDB's first request on (pgstub's own questions at connection left out)."""
+    lines = [re.sub(r"^\d+\.\d+ ", "", l)
+             for l in open(trace, errors="replace").read().splitlines()]
+    lines = [l for l in lines if re.match(r"fd\d+ (->|<-) \S", l)]
+    qfds = {l.split()[0] for l in lines if l.endswith("-> QStartNoAckMode")}
+    first = next((i for i, l in enumerate(lines)
+                  if l.split()[0] not in qfds and l.split()[1] == "<-"), 0)
+    lines = lines[first:]
+    to_qemu = [l.split(" ", 2)[2] for l in lines
+               if l.split()[0] in qfds and l.split()[1] == "->"]
+    from_gdb = [l.split(" ", 2)[2] for l in lines
+                if l.split()[0] not in qfds and l.split()[1] == "<-"]
+    return to_qemu, from_gdb
+
+
+def raw_cache_tests(port, banner, trace):
+    """Repeated reads and the vCPU list are answered by pgstub while the
+    guest is stopped; a write, a continue and a new session are seen."""
+    c = Raw(port)
+    c.ask("qSupported:multiprocess+;xmlRegisters=i386")
+    c.ask("QStartNoAckMode")
+    c.ask("?")
+    first = thread_list(c)
+    again = thread_list(c)
+    ok("cache-thread-list-same", first == again and len(first) >= 3,
+       "%s / %s" % (first, again))
+    m = "m%x,8" % banner
+    r1, r2 = c.ask(m), c.ask(m)
+    ok("cache-read-same", r1 == r2 and bytes.fromhex(r1) == b"Linux ve",
+       "%r %r" % (r1, r2))
+    w = c.ask("M%x,1:58" % banner)
+    r3 = c.ask(m)
+    c.ask("M%x,1:%s" % (banner, r1[:2]))
+    r4 = c.ask(m)
+    ok("cache-write-seen", w == "OK" and r3 == "58" + r1[2:] and r4 == r1,
+       "%r %r %r" % (w, r3, r4))
+    stop = c.ask("s")
+    stepped = thread_list(c)
+    c.send("c")
+    time.sleep(0.3)
+    c.s.sendall(b"\x03")
+    stop2 = c.recv()
+    after = thread_list(c)
+    c.ask("D")
+    c.s.close()
+    to_qemu, from_gdb = trace_packets(trace)
+    asked = from_gdb.count("qfThreadInfo")
+    sent = to_qemu.count("qfThreadInfo")
+    # Asked 4 times: the first, the repeat (kept), after a step (kept),
+    # after a continue (dropped, asked again).
+    ok("cache-thread-list-kept-across-steps",
+       stop.startswith("T") and stop2.startswith("T") and
+       stepped == first and after == first and asked == 4 and sent == 2,
+       "stops %r %r; GDB asked %d, QEMU %d" % (stop, stop2, asked, sent))
+    reads = [x for x in to_qemu if x == m]
+    # r1 (QEMU), r2 (kept), r3 and r4 (after writes: QEMU again).
+    ok("cache-reads-forwarded-once", from_gdb.count(m) == 4 and len(reads) == 3,
+       "GDB %d, QEMU %d" % (from_gdb.count(m), len(reads)))
+
+
 REFUSAL = ("E.pgstub: another GDB is already attached to this stub "
            "(one session at a time); detach it first")
 TRUNCATED = ("*** output truncated after 4096 bytes (output limit); raise "
@@ -280,9 +350,13 @@ def main():
         g.kill()
         return 1
     try:
-        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port])
+        trace = os.path.join(work, "gdbstub.trace")
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port],
+                                    {"PGSTUB_LIVE_TRACE": trace})
         run_driver("gdbstub", port, g, log)
         raw_running_tests(port, g.ksym["_text"])
+        open(trace, "w").close()
+        raw_cache_tests(port, g.ksym["linux_banner"], trace)
         p.kill()
         p.wait()
         trace = os.path.join(work, "ram.trace")
@@ -293,8 +367,9 @@ def main():
         p.kill()
         p.wait()
         # Every memory read of that session came from the RAM file.
-        lines = [l for l in open(trace, errors="replace").read().splitlines()
-                 if re.match(r"fd\d+ (->|<-) \S", l)]
+        lines = [re.sub(r"^\d+\.\d+ ", "", l)
+                 for l in open(trace, errors="replace").read().splitlines()]
+        lines = [l for l in lines if re.match(r"fd\d+ (->|<-) \S", l)]
         qfds = {l.split()[0] for l in lines if l.endswith("-> QStartNoAckMode")}
         qm = [l for l in lines if l.split()[0] in qfds and
               re.match(r"\S+ -> [mM]", l) and not l.split()[2].startswith("M")]
