@@ -382,6 +382,22 @@ static void note_stop(struct proxy *p, const char *pkt)
 		p->q.gcpu = -1;
 }
 
+/*
+ * GDB reads the registers after every stop: ask QEMU now, so that its answer
+ * is on its way while GDB takes the stop in. The reply goes to the cache;
+ * anything GDB sends before reading them (Hg, say) drops it unused.
+ */
+static void prefetch_registers(struct proxy *p)
+{
+	static const char g[] = "g";
+
+	if (!p->q.alive || rsp_conn_send(&p->q.c, g, 1))
+		return;
+	rcache_expect(&p->rc, g);
+	p->pending = P_PREFETCH;
+	p->npending = 1;
+}
+
 int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
 {
 	if (rsp_is_console(pkt, len) && (p->pending == P_PASS ||
@@ -391,9 +407,20 @@ int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
 		return 0;  /* unasked (QEMU's stop at connection): dropped */
 	p->npending--;
 	switch (p->pending) {
-	case P_RUN:
+	case P_RUN: {
+		int rc;
+
 		note_stop(p, pkt);
-		break;
+		p->pending = P_NONE;
+		rc = rsp_conn_send(&p->gdb, pkt, len);
+		if (!rc && (pkt[0] == 'T' || pkt[0] == 'S'))
+			prefetch_registers(p);
+		return rc;
+	}
+	case P_PREFETCH:
+		p->pending = P_NONE;
+		rcache_store(&p->rc, pkt, len);
+		return 0;
 	case P_SUPPORTED:
 		p->pending = P_NONE;
 		return merge_supported(p, pkt);
@@ -452,7 +479,8 @@ void proxy_qemu_lost(struct proxy *p)
 		rsp_conn_send_str(&p->gdb, "X09");
 		p->running = 0;
 		p->told = 1;
-	} else if (p->npending && p->pending != P_NONE) {
+	} else if (p->npending && p->pending != P_NONE &&
+		   p->pending != P_PREFETCH) {
 		reply_error(p, p->q.why);
 	}
 	p->pending = P_NONE;

@@ -3,7 +3,9 @@
  * stays stopped. After every single-step GDB reads the registers, the byte
  * at the PC several times and the whole vCPU list; each forwarded exchange
  * costs pgstub two more trips through the kernel, which made stepping
- * through pgstub slower than stepping on QEMU directly. Memory replies live
+ * through pgstub slower than stepping on QEMU directly (proxy.c also asks
+ * for the registers as soon as a stop is relayed, while GDB takes it in).
+ * Memory and register replies live
  * until anything other than a read is asked (proxy.c drops them on every
  * resume, stop and write too); the vCPU list lives across single-steps,
  * since only QEMU's monitor adds or removes vCPUs: a continue, a monitor
@@ -41,10 +43,11 @@ int rcache_keeps(const char *pkt)
 	       starts(pkt, "qThreadExtraInfo,");
 }
 
-/* A plain m of at most a cache slot's reply, by its request text. */
+/* A read of memory or registers, kept by its request text. */
 static int cacheable_read(const char *pkt)
 {
-	return pkt[0] == 'm' && strlen(pkt) < RCACHE_REQ;
+	return (pkt[0] == 'm' || pkt[0] == 'g' || pkt[0] == 'p') &&
+	       strlen(pkt) < RCACHE_REQ;
 }
 
 const char *rcache_lookup(struct reply_cache *c, const char *pkt,

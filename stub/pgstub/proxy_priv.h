@@ -17,13 +17,14 @@ enum pending {
 	P_SUPPORTED,   /* qSupported: merge */
 	P_MREAD,       /* a split m: join */
 	P_MWRITE,      /* a split M/X: one OK or the first error */
+	P_PREFETCH,    /* pgstub's own "g" after a stop: kept, not relayed */
 };
 
 /* proxy_cache.c: QEMU's replies to requests without effects, reused while
  * the guest is stopped. */
 #define RCACHE_SLOTS 8             /* memory replies */
 #define RCACHE_REQ 48              /* longest request kept ("m<addr>,<len>") */
-#define RCACHE_REPLY 512           /* longest reply kept */
+#define RCACHE_REPLY 2048          /* longest reply kept (x86_64 g: 1220) */
 #define RCACHE_THREAD_REPLIES 16   /* qfThreadInfo + qsThreadInfo replies */
 
 enum rc_expect { RC_NONE, RC_MEMORY, RC_THREADS_FIRST, RC_THREADS_NEXT };

@@ -181,6 +181,7 @@ def raw_cache_tests(port, banner, trace):
     ok("cache-write-seen", w == "OK" and r3 == "58" + r1[2:] and r4 == r1,
        "%r %r %r" % (w, r3, r4))
     stop = c.ask("s")
+    regs = c.ask("g")
     stepped = thread_list(c)
     c.send("c")
     time.sleep(0.3)
@@ -198,6 +199,14 @@ def raw_cache_tests(port, banner, trace):
        stop.startswith("T") and stop2.startswith("T") and
        stepped == first and after == first and asked == 4 and sent == 2,
        "stops %r %r; GDB asked %d, QEMU %d" % (stop, stop2, asked, sent))
+    # Registers are asked for as soon as a stop is relayed: GDB's own g
+    # after the step is answered from that, and the stop after the
+    # continue was followed by one too.
+    ok("cache-registers-prefetched",
+       re.fullmatch("[0-9a-fx]{200,}", regs) is not None and
+       from_gdb.count("g") == 1 and to_qemu.count("g") == 2,
+       "GDB %d, QEMU %d: %r" % (from_gdb.count("g"), to_qemu.count("g"),
+                                regs[:40]))
     reads = [x for x in to_qemu if x == m]
     # r1 (QEMU), r2 (kept), r3 and r4 (after writes: QEMU again).
     ok("cache-reads-forwarded-once", from_gdb.count(m) == 4 and len(reads) == 3,
