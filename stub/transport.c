@@ -98,6 +98,16 @@ void gdbr_transport_log(FILE *f, const char *fmt, ...)
 		dropped++;
 }
 
+/* Wait for room to write, at most @write_ms; 0 when there is. */
+static int wait_room(int fd, int write_ms, const char **why)
+{
+	int r = gdbr_transport_wait_writable(fd, write_ms);
+
+	if (r == 0 && why)
+		*why = "the peer stopped reading (write timeout)";
+	return r > 0 ? 0 : GDBR_EIO;
+}
+
 int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
 			 const char **why)
 {
@@ -114,11 +124,7 @@ int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
 		 * non-blocking write here, so room is awaited first and what
 		 * fits (PIPE_BUF when ready) written. */
 		if (write_ms && is_pipe) {
-			int r = gdbr_transport_wait_writable(fd, write_ms);
-
-			if (r == 0 && why)
-				*why = "the peer stopped reading (write timeout)";
-			if (r <= 0)
+			if (wait_room(fd, write_ms, why))
 				return GDBR_EIO;
 			if (chunk > PIPE_BUF)
 				chunk = PIPE_BUF;
@@ -132,11 +138,7 @@ int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
 		    write_ms && !is_pipe) {
-			int r = gdbr_transport_wait_writable(fd, write_ms);
-
-			if (r == 0 && why)
-				*why = "the peer stopped reading (write timeout)";
-			if (r <= 0)
+			if (wait_room(fd, write_ms, why))
 				return GDBR_EIO;
 			continue;
 		}
