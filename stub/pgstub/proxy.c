@@ -34,7 +34,7 @@ static int reply_error(struct proxy *p, const char *why)
 
 void proxy_invalidate(struct proxy *p)
 {
-	rcache_drop_memory(&p->rc);
+	rcache_drop_reads(&p->rc);
 	if (p->g)
 		guest_live_invalidate(p->g);
 	if (p->s.nested)
@@ -283,6 +283,9 @@ static int merge_supported(struct proxy *p, const char *rep)
 
 int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 {
+	const char *cached;
+	size_t cached_len;
+
 	if (len == 0)  /* malformed (bad RLE, too long): refused */
 		return rsp_conn_send_str(&p->gdb, "E22");
 	if (p->running)
@@ -295,18 +298,14 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 		return rc;
 	}
 	if (!rcache_keeps(pkt))
-		rcache_drop_memory(&p->rc);
+		rcache_drop_reads(&p->rc);
 	if (starts(pkt, "qSupported"))
 		return forward(p, pkt, len, P_SUPPORTED, 1);
 	if (p->fast && pkt[0] == 'm')
 		return fast_read(p, pkt);
-	if (!p->fast || pkt[0] != 'm') {
-		size_t n;
-		const char *reply = rcache_lookup(&p->rc, pkt, &n);
-
-		if (reply)
-			return rsp_conn_send(&p->gdb, reply, n);
-	}
+	cached = rcache_lookup(&p->rc, pkt, &cached_len);
+	if (cached)
+		return rsp_conn_send(&p->gdb, cached, cached_len);
 	if (starts(pkt, "qRcmd,") || starts(pkt, "qXfer:memory-map:read:") ||
 	    (p->fast && pkt[0] == 'x')) {
 		int rc;

@@ -5,22 +5,16 @@
  * costs pgstub two more trips through the kernel, which made stepping
  * through pgstub slower than stepping on QEMU directly (proxy.c also asks
  * for the registers as soon as a stop is relayed, while GDB takes it in).
- * Memory and register replies live
- * until anything other than a read is asked (proxy.c drops them on every
- * resume, stop and write too); the vCPU list lives across single-steps,
- * since only QEMU's monitor adds or removes vCPUs: a continue, a monitor
- * command or a new session drops it.
+ * Memory and register replies live until anything other than a read is
+ * asked (proxy.c drops them on every resume, stop and write too); the vCPU
+ * list lives across single-steps, since only QEMU's monitor adds or removes
+ * vCPUs: a continue, a monitor command or a new session drops it.
  */
 #include "proxy_priv.h"
 
 #include <string.h>
 
-static int starts(const char *p, const char *prefix)
-{
-	return !strncmp(p, prefix, strlen(prefix));
-}
-
-void rcache_drop_memory(struct reply_cache *c)
+void rcache_drop_reads(struct reply_cache *c)
 {
 	for (unsigned i = 0; i < RCACHE_SLOTS; i++)
 		c->mem[i].req[0] = 0;
@@ -29,7 +23,7 @@ void rcache_drop_memory(struct reply_cache *c)
 
 void rcache_drop_all(struct reply_cache *c)
 {
-	rcache_drop_memory(c);
+	rcache_drop_reads(c);
 	c->nthreads = 0;
 	c->threads_complete = 0;
 	c->cursor = 0;
@@ -39,8 +33,9 @@ int rcache_keeps(const char *pkt)
 {
 	return pkt[0] == 'm' || pkt[0] == 'g' || pkt[0] == 'p' ||
 	       !strcmp(pkt, "qfThreadInfo") || !strcmp(pkt, "qsThreadInfo") ||
-	       !strcmp(pkt, "qC") || starts(pkt, "qAttached") ||
-	       starts(pkt, "qThreadExtraInfo,");
+	       !strcmp(pkt, "qC") ||
+	       gdbr__starts(pkt, strlen(pkt), "qAttached") ||
+	       gdbr__starts(pkt, strlen(pkt), "qThreadExtraInfo,");
 }
 
 /* A read of memory or registers, kept by its request text. */
@@ -81,7 +76,7 @@ void rcache_expect(struct reply_cache *c, const char *pkt)
 		if (c->nthreads > 0 && !c->threads_complete)
 			c->expect = RC_THREADS_NEXT;
 	} else if (cacheable_read(pkt)) {
-		c->expect = RC_MEMORY;
+		c->expect = RC_READ;
 		strcpy(c->pending_req, pkt);
 	}
 }
@@ -114,7 +109,7 @@ void rcache_store(struct reply_cache *c, const char *reply, size_t len)
 		keep(&c->thread[c->nthreads++], reply, len);
 		c->threads_complete = reply[0] == 'l';
 		return;
-	case RC_MEMORY:
+	case RC_READ:
 		if (len == 0 || reply[0] == 'E')
 			return;
 		m = &c->mem[c->next++ % RCACHE_SLOTS];

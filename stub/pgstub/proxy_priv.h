@@ -22,12 +22,12 @@ enum pending {
 
 /* proxy_cache.c: QEMU's replies to requests without effects, reused while
  * the guest is stopped. */
-#define RCACHE_SLOTS 8             /* memory replies */
+#define RCACHE_SLOTS 8             /* memory and register replies */
 #define RCACHE_REQ 48              /* longest request kept ("m<addr>,<len>") */
 #define RCACHE_REPLY 2048          /* longest reply kept (x86_64 g: 1220) */
 #define RCACHE_THREAD_REPLIES 16   /* qfThreadInfo + qsThreadInfo replies */
 
-enum rc_expect { RC_NONE, RC_MEMORY, RC_THREADS_FIRST, RC_THREADS_NEXT };
+enum rc_expect { RC_NONE, RC_READ, RC_THREADS_FIRST, RC_THREADS_NEXT };
 
 struct rcache_reply {
 	char reply[RCACHE_REPLY];
@@ -50,7 +50,7 @@ struct reply_cache {
 	char pending_req[RCACHE_REQ];
 };
 
-void rcache_drop_memory(struct reply_cache *c);
+void rcache_drop_reads(struct reply_cache *c);
 void rcache_drop_all(struct reply_cache *c);
 /* @pkt changes nothing QEMU would answer differently afterwards. */
 int rcache_keeps(const char *pkt);

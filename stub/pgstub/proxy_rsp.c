@@ -149,9 +149,8 @@ static void trace(const struct rsp_conn *c, const char *dir, const char *p,
 		fprintf(f, "%lld.%06ld fd%d %s %.*s%s\n", (long long)t.tv_sec,
 			t.tv_nsec / 1000, c->in_fd, dir,
 			(int)(len > 120 ? 120 : len), p, len > 120 ? "..." : "");
-	}
-	if (f)
 		fflush(f);
+	}
 }
 
 int rsp_conn_next(struct rsp_conn *c)

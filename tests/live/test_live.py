@@ -142,13 +142,21 @@ def thread_list(c):
     return got + [r]
 
 
-def trace_packets(trace):
-    """(pgstub->QEMU, GDB->pgstub) packets of a PGSTUB_LIVE_TRACE file, from
-    GDB's first request on (pgstub's own questions at connection left out)."""
+def trace_lines(trace):
+    """A PGSTUB_LIVE_TRACE file's packet lines ("fdN ->|<- payload", the
+    timestamps cut) and the descriptors that are pgstub's QEMU connections
+    (the ones it sends QStartNoAckMode on)."""
     lines = [re.sub(r"^\d+\.\d+ ", "", l)
              for l in open(trace, errors="replace").read().splitlines()]
     lines = [l for l in lines if re.match(r"fd\d+ (->|<-) \S", l)]
     qfds = {l.split()[0] for l in lines if l.endswith("-> QStartNoAckMode")}
+    return lines, qfds
+
+
+def trace_packets(trace):
+    """(pgstub->QEMU, GDB->pgstub) packets of a PGSTUB_LIVE_TRACE file, from
+    GDB's first request on (pgstub's own questions at connection left out)."""
+    lines, qfds = trace_lines(trace)
     first = next((i for i, l in enumerate(lines)
                   if l.split()[0] not in qfds and l.split()[1] == "<-"), 0)
     lines = lines[first:]
@@ -376,10 +384,7 @@ def main():
         p.kill()
         p.wait()
         # Every memory read of that session came from the RAM file.
-        lines = [re.sub(r"^\d+\.\d+ ", "", l)
-                 for l in open(trace, errors="replace").read().splitlines()]
-        lines = [l for l in lines if re.match(r"fd\d+ (->|<-) \S", l)]
-        qfds = {l.split()[0] for l in lines if l.endswith("-> QStartNoAckMode")}
+        lines, qfds = trace_lines(trace)
         qm = [l for l in lines if l.split()[0] in qfds and
               re.match(r"\S+ -> [mM]", l) and not l.split()[2].startswith("M")]
         gm = [l for l in lines if l.split()[0] not in qfds and
