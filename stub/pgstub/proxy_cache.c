@@ -4,7 +4,8 @@
  * at the PC several times and the whole vCPU list; each forwarded exchange
  * costs pgstub two more trips through the kernel, which made stepping
  * through pgstub slower than stepping on QEMU directly (proxy.c also asks
- * for the registers as soon as a stop is relayed, while GDB takes it in).
+ * for the registers and the byte at the PC as soon as a stop is relayed,
+ * while GDB takes it in).
  * Memory and register replies live until anything other than a read is
  * asked (proxy.c drops them on every resume, stop and write too); the vCPU
  * list lives across single-steps, since only QEMU's monitor adds or removes

@@ -189,7 +189,12 @@ def raw_cache_tests(port, banner, trace):
     ok("cache-write-seen", w == "OK" and r3 == "58" + r1[2:] and r4 == r1,
        "%r %r %r" % (w, r3, r4))
     stop = c.ask("s")
+    time.sleep(0.2)  # GDB takes a stop in before asking anything
     regs = c.ask("g")
+    # RIP follows the 16 general registers, little-endian.
+    pc = int.from_bytes(bytes.fromhex(regs[256:272]), "little")
+    pc_read = "m%x,1" % pc
+    at_pc = [c.ask(pc_read), c.ask(pc_read)]
     stepped = thread_list(c)
     c.send("c")
     time.sleep(0.3)
@@ -215,6 +220,21 @@ def raw_cache_tests(port, banner, trace):
        from_gdb.count("g") == 1 and to_qemu.count("g") == 2,
        "GDB %d, QEMU %d: %r" % (from_gdb.count("g"), to_qemu.count("g"),
                                 regs[:40]))
+    # ... and so is the byte at the PC, as soon as the registers came:
+    # QEMU was asked for it before GDB's g, and only then.
+    lines, qfds = trace_lines(trace)
+    step_at = next(i for i, l in enumerate(lines) if l.endswith("<- s"))
+    gdb_g = next(i for i, l in enumerate(lines)
+                 if i > step_at and l.endswith("<- g"))
+    q_pc = [i for i, l in enumerate(lines) if i > step_at and
+            l.split()[0] in qfds and l.endswith("-> " + pc_read)]
+    ok("cache-pc-byte-prefetched",
+       re.fullmatch("[0-9a-f]{2}", at_pc[0]) is not None and
+       at_pc[0] == at_pc[1] and from_gdb.count(pc_read) == 2 and
+       q_pc and q_pc[0] < gdb_g and
+       not [i for i in q_pc if gdb_g < i < gdb_g + 8],
+       "%s: %r, QEMU asked at %s, GDB's g at %d" % (pc_read, at_pc, q_pc,
+                                                   gdb_g))
     reads = [x for x in to_qemu if x == m]
     # r1 (QEMU), r2 (kept), r3 and r4 (after writes: QEMU again).
     ok("cache-reads-forwarded-once", from_gdb.count(m) == 4 and len(reads) == 3,
