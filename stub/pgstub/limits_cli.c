@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { L_MAXOUT = 350, L_BUDGET, L_REGIONS, L_IDLE, L_WRITE };
+enum { L_MAXOUT = 350, L_BUDGET, L_REGIONS, L_IDLE, L_WRITE, L_LOG };
 
 const struct option pgstub_limit_options[] = {
 	{ "max-output", required_argument, NULL, L_MAXOUT },
@@ -16,6 +16,7 @@ const struct option pgstub_limit_options[] = {
 	{ "max-map-regions", required_argument, NULL, L_REGIONS },
 	{ "idle-timeout", required_argument, NULL, L_IDLE },
 	{ "write-timeout", required_argument, NULL, L_WRITE },
+	{ "log", required_argument, NULL, L_LOG },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -30,7 +31,12 @@ const char pgstub_limits_usage[] =
 "  --idle-timeout SECS   close a connection silent this long (default 3600\n"
 "                        on TCP/Unix, 0 = never, the default on --stdio)\n"
 "  --write-timeout SECS  close a connection that stopped reading (default 60,\n"
-"                        0 = never)\n";
+"                        0 = never)\n"
+"  --log FILE            messages go to FILE (appended): on --stdio from\n"
+"                        GDB's first memory read on (before it they are shown\n"
+"                        by GDB, after it dropped without --log: GDB polls\n"
+"                        pgstub's stderr once per byte it receives), else\n"
+"                        once listening; 'stderr' keeps them there\n";
 
 int pgstub_parse_num(const char *opt, const char *arg, uint64_t *v)
 {
@@ -96,6 +102,9 @@ int pgstub_limit_option(int ch, const char *arg, struct pgstub_limits *l)
 		return parse_secs("--idle-timeout", arg, &l->idle_s);
 	case L_WRITE:
 		return parse_secs("--write-timeout", arg, &l->write_s);
+	case L_LOG:
+		l->log = arg;
+		return 0;
 	}
 	return 1;
 }

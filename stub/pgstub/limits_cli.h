@@ -1,7 +1,8 @@
 /*
  * The limits both serving modes share (a snapshot served by main.c, a live
  * QEMU by live_cli.c): their command-line options, safe defaults, and
- * applying them to the session and the protocol engine.
+ * applying them to the session and the protocol engine; and where messages
+ * go once serving (--log, serve_log.c).
  */
 #ifndef PGSTUB_LIMITS_CLI_H
 #define PGSTUB_LIMITS_CLI_H
@@ -22,13 +23,14 @@ struct pgstub_limits {
 	uint64_t walk_budget;     /* tables one range walk may load */
 	uint64_t max_regions;     /* memory-map regions; 0: the session's */
 	double idle_s, write_s;   /* < 0: not given (see limits_finish) */
+	const char *log;          /* --log: a file, "stderr", or NULL */
 };
 
 #define PGSTUB_LIMITS_INIT { PGSTUB_DEFAULT_MAX_OUTPUT, \
-	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1 }
+	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1, NULL }
 
-/* --max-output, --walk-budget, --max-map-regions, --idle-timeout and
- * --write-timeout, with option codes 350…354. */
+/* --max-output, --walk-budget, --max-map-regions, --idle-timeout,
+ * --write-timeout and --log, with option codes 350…355. */
 extern const struct option pgstub_limit_options[];
 /* Their lines for a usage text. */
 extern const char pgstub_limits_usage[];
@@ -43,6 +45,14 @@ void pgstub_limits_finish(struct pgstub_limits *l, int stdio);
 /* The walk budget and map size for @s, the output cap for @srv. */
 void pgstub_limits_apply(const struct pgstub_limits *l, struct session *s,
 			 gdbr_server *srv);
+
+/* Where messages go while serving (serve_log.c says why). At startup:
+ * open --log FILE, or /dev/null when --stdio has GDB's end as stderr;
+ * 0, or -1 with a message. */
+int pgstub_log_prepare(const struct pgstub_limits *l, int stdio);
+/* Move stderr there now: on --stdio at GDB's first memory read, else once
+ * listening. Once; nothing when nothing was prepared. */
+void pgstub_log_begin(void);
 
 /* A number option's value, or -1 with "pgstub: OPT: invalid number". */
 int pgstub_parse_num(const char *opt, const char *arg, uint64_t *v);

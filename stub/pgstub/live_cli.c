@@ -108,6 +108,8 @@ int live_cli_main(int argc, char **argv)
 		return 2;
 	}
 	pgstub_limits_finish(&o.lim, o.stdio);
+	if (pgstub_log_prepare(&o.lim, o.stdio) < 0)
+		return 1;
 	signal(SIGPIPE, SIG_IGN);
 	return proxy_main(&o);
 }

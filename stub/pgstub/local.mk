@@ -8,6 +8,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/listen.c \
 	stub/pgstub/limits_cli.h \
 	stub/pgstub/limits_cli.c \
+	stub/pgstub/serve_log.c \
 	stub/pgstub/target.c \
 	stub/pgstub/monitor.c \
 	stub/pgstub/monitor_script.c \

@@ -180,6 +180,7 @@ static int serve(struct cli *c, gdbr_server *srv, struct gdbr_fd_conn *conn)
 		return gdbr_transport_serve_fd(srv, conn, 0, 1) == GDBR_EIO;
 	if (pgstub_listen(c->listen, c->unix_path, &fd) < 0)
 		return 1;
+	pgstub_log_begin();
 	rc = gdbr_transport_serve_listener(srv, conn, fd, c->once);
 	close(fd);
 	if (c->unix_path)
@@ -211,6 +212,8 @@ int main(int argc, char **argv)
 	if (parse_cli(argc, argv, &c) < 0)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
+	if (pgstub_log_prepare(&c.lim, c.stdio) < 0)
+		return 1;
 	if (guest_open(&g, c.image, &c.o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pgstub: %s\n", err);
 		return 1;

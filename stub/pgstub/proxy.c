@@ -297,6 +297,8 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 		p->gdb.noack = 1;
 		return rc;
 	}
+	if (pkt[0] == 'm' || pkt[0] == 'x')
+		pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
 	if (!rcache_keeps(pkt))
 		rcache_drop_reads(&p->rc);
 	if (starts(pkt, "qSupported"))

@@ -246,6 +246,7 @@ int proxy_main(const struct live_opts *o)
 	}
 	if (pgstub_listen(o->listen, o->unix_path, &lfd))
 		goto out;
+	pgstub_log_begin();
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), r;
 

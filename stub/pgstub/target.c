@@ -3,6 +3,7 @@
  * register name, virtual memory through the vCPU's walker context, the
  * memory map from the walker's merged mappings. Snapshots are read-only.
  */
+#include "limits_cli.h"
 #include "session.h"
 #include "transport.h"
 
@@ -237,6 +238,7 @@ static int read_register(int tid, int regno, void *buf, size_t size,
 static int read_memory(uint64_t addr, void *buf, size_t len, unsigned flags,
 		       void *payload)
 {
+	pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
 	return session_read(payload, addr, buf, len, flags & GDBR_MEM_PHYS);
 }
 

@@ -11,3 +11,7 @@ tests_gdb_mklimits_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/guest
 tests_gdb_mklimits_LDADD = tests/guest/libmkdump.la
 TESTS += tests/gdb/test_limits.sh
 EXTRA_DIST += tests/gdb/test_limits.sh tests/gdb/limits_client.py tests/common/rsp.py
+
+# Where --stdio's messages go: GDB's pipe while it sets up, then --log.
+TESTS += tests/gdb/test_stderr.sh
+EXTRA_DIST += tests/gdb/test_stderr.sh tests/gdb/test_stderr.py

@@ -241,6 +241,41 @@ def raw_cache_tests(port, banner, trace):
        "GDB %d, QEMU %d" % (from_gdb.count(m), len(reads)))
 
 
+def stdio_stderr_test(g, banner):
+    """pgstub --stdio --qemu, plumbed as GDB 13 does it (socket pairs): its
+    stderr ends at GDB's first memory read (GDB polls it once per byte it
+    receives until then; stub/pgstub/serve_log.c)."""
+    ours, theirs = socket.socketpair()
+    err_r, err_w = socket.socketpair()
+    p = subprocess.Popen([PGSTUB, "--stdio", "--qemu",
+                          "127.0.0.1:%d" % g.gdb_port],
+                         stdin=theirs, stdout=theirs, stderr=err_w)
+    theirs.close()
+    err_w.close()
+    c = Raw.__new__(Raw)
+    c.s, c.buf, c.noack = ours, b"", False
+    c.ask("qSupported:multiprocess+;xmlRegisters=i386")
+    c.ask("QStartNoAckMode")
+    c.ask("?")
+    err_r.settimeout(0.5)
+    try:
+        early = err_r.recv(4096) == b""
+    except socket.timeout:
+        early = False
+    r = c.ask("m%x,8" % banner)
+    err_r.settimeout(5)
+    try:
+        ended = err_r.recv(4096) == b""
+    except socket.timeout:
+        ended = False
+    c.ask("D")
+    ours.close()
+    p.wait(timeout=30)
+    ok("live-stdio-stderr-ends-at-first-read",
+       not early and ended and bytes.fromhex(r) == b"Linux ve",
+       "open until then: %s, ended: %s, %r" % (not early, ended, r))
+
+
 REFUSAL = ("E.pgstub: another GDB is already attached to this stub "
            "(one session at a time); detach it first")
 TRUNCATED = ("*** output truncated after 4096 bytes (output limit); raise "
@@ -411,6 +446,7 @@ def main():
               re.match(r"\S+ <- m", l)]
         ok("ram-reads-from-file", not qm and len(gm) > 10,
            "%d m to QEMU, %d m from GDB: %s" % (len(qm), len(gm), qm[:3]))
+        stdio_stderr_test(g, g.ksym["linux_banner"])
         limits_tests(g)
         kill_tests(g)
     finally:
