@@ -13,7 +13,8 @@ raw number goes to a JSON file (--json) for comparing runs.
   2. random VA->PA translations: libpgwalk (bare walk, map cache, paging-
      structure cache, TLB) vs libaddrxlat (bench/xlat_cmp);
   3. GDB `dump binary memory` of 64 MiB of kernel VA: QEMU's gdbstub vs
-     pgstub, pgstub's m and x packets from a raw client, the dump file;
+     pgstub (TCP, and `target remote | pgstub --stdio`), pgstub's m and x
+     packets from a raw client, the dump file;
   4. synthetic 1 TiB of 4K pages: info pg rate and memory (bench/walk_synth);
   5. pgstub start to first reply on a 16 GiB sparse dump.
 """
@@ -183,12 +184,14 @@ class Pgstub:
 
 def gdb_timed(port, commands, reps):
     """Seconds each GDB command list takes once connected (GDB's own clock
-    around the commands, output to /dev/null), one GDB process per rep."""
+    around the commands, output to /dev/null), one GDB process per rep.
+    @port: a TCP port on 127.0.0.1, or a "| command" for GDB to run."""
     times = []
+    target = port if isinstance(port, str) else "127.0.0.1:%d" % port
     for _ in range(reps):
         argv = ["gdb", "-nx", "-batch", "-ex", "set pagination off",
                 "-ex", "set confirm off", "-ex", "set architecture i386:x86-64",
-                "-ex", "target remote 127.0.0.1:%d" % port,
+                "-ex", "target remote " + target,
                 "-ex", "python import time, sys; _t0 = time.monotonic()"]
         for c in commands:
             argv += ["-ex", c]
@@ -352,6 +355,11 @@ def m_real_guest(a, res):
                 a.reps)
         finally:
             st.stop()
+        # The same through a pipe, as the README starts it.
+        d["pgstub_pipe_gdb_s"] = gdb_timed(
+            "| %s --stdio %s" % (a.pgstub, dump),
+            ["dump binary memory %s %#x %#x" % (out, start, start + d["mib"] * MiB)],
+            a.reps)
         # GDB, QEMU's gdbstub (the guest resumes on detach: stop it again).
         res["info_tlb"]["qemu_gdb_s"] = []
         d["qemu_gdb_s"] = []
@@ -510,6 +518,9 @@ def table(res):
         mib = d["mib"]
         q = mib / med(d["qemu_gdb_s"]) if d.get("qemu_gdb_s") else None
         row("3 gdb dump binary memory", mib / med(d["pgstub_gdb_s"]), q, "MiB/s", 5, "higher")
+        if d.get("pgstub_pipe_gdb_s"):
+            row("3 the same, target remote | --stdio", mib / med(d["pgstub_pipe_gdb_s"]),
+                q, "MiB/s", None, "higher")
         for k in ("m", "x"):
             if d.get("pgstub_rsp_%s_s" % k):
                 row("3 raw RSP %s packets (pgstub)" % k, mib / med(d["pgstub_rsp_%s_s" % k]),
