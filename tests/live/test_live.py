@@ -76,12 +76,14 @@ def run_driver(tag, port, g, log):
 class Raw:
     """A bare RSP client (NoAck after the first exchange)."""
 
-    def __init__(self, port, rcvbuf=0):
-        self.s = socket.socket()
+    def __init__(self, port, rcvbuf=0, sock=None):
+        """Connects to 127.0.0.1:@port, or talks over @sock."""
+        self.s = sock or socket.socket()
         if rcvbuf:  # before connecting: the window stays small
             self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
         self.s.settimeout(10)
-        self.s.connect(("127.0.0.1", port))
+        if not sock:
+            self.s.connect(("127.0.0.1", port))
         self.buf = b""
         self.noack = False
 
@@ -252,8 +254,7 @@ def stdio_stderr_test(g, banner):
                          stdin=theirs, stdout=theirs, stderr=err_w)
     theirs.close()
     err_w.close()
-    c = Raw.__new__(Raw)
-    c.s, c.buf, c.noack = ours, b"", False
+    c = Raw(None, sock=ours)
     c.ask("qSupported:multiprocess+;xmlRegisters=i386")
     c.ask("QStartNoAckMode")
     c.ask("?")
