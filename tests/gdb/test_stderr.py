@@ -143,7 +143,42 @@ ok("--log FILE that cannot be opened: exit 1, reason", r.returncode == 1 and
    b"pgstub: --log /nonexistent/dir/log: No such file or directory" in r.stderr,
    "%d %r" % (r.returncode, r.stderr))
 
-# 6. Real GDB through `target remote |`: the setup message is shown, reads
+# 6. On TCP, --log FILE takes over once pgstub is listening.
+with tempfile.TemporaryDirectory() as d:
+    path = os.path.join(d, "pgstub.log")
+    p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:0", "--log", path,
+                          "--idle-timeout", "1", IMAGE],
+                         stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    line, port = b"", None
+    while port is None:  # the guest's description, then where
+        got = p.stderr.readline()
+        if not got:
+            break
+        line += got
+        port = re.search(rb"listening on 127\.0\.0\.1:(\d+)", got)
+    if port:
+        c = socket.create_connection(("127.0.0.1", int(port.group(1))))
+        c.settimeout(10)
+        try:
+            while c.recv(4096):  # closed when idle for 1 s
+                pass
+        except OSError:
+            pass
+        c.close()
+    for _ in range(50):
+        text = open(path, "rb").read() if os.path.exists(path) else b""
+        if b"idle timeout" in text:
+            break
+        time.sleep(0.1)
+    p.kill()
+    rest = p.stderr.read()
+    p.wait()
+    ok("--listen --log FILE: 'listening on' on stderr, then FILE",
+       port is not None and
+       b"pgstub: connection closed: idle timeout" in text and
+       b"idle timeout" not in rest, "%r / %r / %r" % (line, text, rest))
+
+# 7. Real GDB through `target remote |`: the setup message is shown, reads
 # work.
 with tempfile.TemporaryDirectory() as d:
     out = os.path.join(d, "mem.bin")
