@@ -42,6 +42,11 @@ extern const struct gdbr_conn_ops gdbr_transport_fd_ops;
  * (replies go to @p out_fd through @p conn) until the peer closes, detaches
  * or kills, or one of @p conn's timeouts ends it (conn->why then says
  * which).  The server is left ready for another connection.
+ * Serving GDB's `target remote | PROGRAM` on stdio: GDB 13 polls PROGRAM's
+ * stderr after every character it receives until that stream ends, so a
+ * program that keeps it open makes every reply cost GDB a system call per
+ * byte; pgstub moves its stderr away at GDB's first memory read
+ * (stub/pgstub/serve_log.c).
  * @return 0 (peer closed or timed out), GDBR_EDISCONNECTED (D or k),
  *         GDBR_EIO.
  */
