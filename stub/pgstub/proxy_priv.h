@@ -17,7 +17,7 @@ enum pending {
 	P_SUPPORTED,   /* qSupported: merge */
 	P_MREAD,       /* a split m: join */
 	P_MWRITE,      /* a split M/X: one OK or the first error */
-	P_PREFETCH,    /* pgstub's own "g" after a stop: kept, not relayed */
+	P_PREFETCH,    /* pgstub's g, then m<pc>, after a stop: to the cache */
 };
 
 /* proxy_cache.c: QEMU's replies to requests without effects, reused while
