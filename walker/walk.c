@@ -181,6 +181,62 @@ static inline struct pgw_tlb_entry *tlb_slot(pgw_ctx *c, uint64_t va)
 	return &c->tlb[(vpn ^ (vpn >> 10)) & (PGW_TLB_SIZE - 1)];
 }
 
+/* Ends a window of PGW_TLB_WINDOW evictions or sparse lookups, @hits of
+ * which were (or had been) hits. */
+static void tlb_window_end(pgw_ctx *c)
+{
+	c->tlb_sparse = c->tlb_hits * PGW_TLB_SPARSE_HITS < PGW_TLB_WINDOW;
+	c->tlb_window = c->tlb_hits = c->tlb_skipped = 0;
+}
+
+enum tlb_use {
+	TLB_SKIP,                 /* translate without the TLB */
+	TLB_MISS,                 /* translate, then fill */
+	TLB_HIT,                  /* the entry has the answer */
+};
+
+/* Sparse: one translation in PGW_TLB_SPARSE_EVERY probes, and counts. */
+static enum tlb_use tlb_probe_sparse(pgw_ctx *c, uint64_t va,
+				     const struct pgw_tlb_entry **hit)
+{
+	struct pgw_tlb_entry *t;
+	bool same;
+
+	if (++c->tlb_skipped < PGW_TLB_SPARSE_EVERY)
+		return TLB_SKIP;
+	c->tlb_skipped = 0;
+	t = tlb_slot(c, va);
+	same = t->tag == (va >> 12) + 1;
+	c->tlb_hits += same;
+	if (++c->tlb_window == PGW_TLB_WINDOW)
+		tlb_window_end(c);
+	if (!same)
+		return TLB_MISS;
+	t->used = true;
+	*hit = t;
+	return TLB_HIT;
+}
+
+/* Whether this translation of @va uses the TLB, and how; *@hit is the
+ * entry on TLB_HIT. */
+static inline enum tlb_use tlb_probe(pgw_ctx *c, uint64_t va,
+				     const struct pgw_tlb_entry **hit)
+{
+	struct pgw_tlb_entry *t;
+
+	if (!(c->caches & PGW__CACHE_TLB))
+		return TLB_SKIP;
+	if (c->tlb_sparse)
+		return tlb_probe_sparse(c, va, hit);
+	t = tlb_slot(c, va);
+	if (t->tag != (va >> 12) + 1)
+		return TLB_MISS;
+	if (!t->used)
+		t->used = true;
+	*hit = t;
+	return TLB_HIT;
+}
+
 /* The paging-structure cache slot of the level-@level entry for @idx. */
 static inline struct pgw_psc_entry *psc_slot(pgw_ctx *c, unsigned level,
 					     uint64_t key)
@@ -194,7 +250,13 @@ static inline void tlb_store(pgw_ctx *c, uint64_t va,
 {
 	struct pgw_tlb_entry *t = tlb_slot(c, va);
 
+	if (t->tag && !c->tlb_sparse) {
+		c->tlb_hits += t->used;
+		if (++c->tlb_window == PGW_TLB_WINDOW)
+			tlb_window_end(c);
+	}
 	t->tag = (va >> 12) + 1;
+	t->used = false;
 	t->pa_page = out->out_pa & ~4095ULL;
 	t->gpa_page = out->out_gpa & ~4095ULL;
 	t->page_size = out->out_page_size;
@@ -350,7 +412,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 	const struct pgw_format *f = c->fmt;
 	uint64_t idx, table = c->root;
 	unsigned perms = PGW_PERM_ALL, gperms, level = 0;
-	bool psc = !trace && (c->caches & PGW__CACHE_PSC);
+	bool psc = !trace && (c->caches & PGW__CACHE_PSC), use_tlb;
 
 	if (!f) {
 		/* Paging disabled: linear is physical, within the physical
@@ -370,22 +432,25 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		fault_set(fault, PGW_FAULT_NONCANONICAL, c, -1, 0, 0, 0, va);
 		return PGW_ENOTMAPPED;
 	}
-	if (!trace && (c->caches & PGW__CACHE_TLB)) {
-		const struct pgw_tlb_entry *t = tlb_slot(c, va);
+	use_tlb = false;
+	if (!trace) {
+		const struct pgw_tlb_entry *t;
+		enum tlb_use u = tlb_probe(c, va, &t);
 
-		if (t->tag == (va >> 12) + 1) {
+		if (u == TLB_HIT) {
 			tlb_fill(out, t, va);
 			if (guest_perms)
 				*guest_perms = t->gperms;
 			return 0;
 		}
+		use_tlb = u == TLB_MISS;
 	}
 	if (!trace && !c->nested && c->mem->map &&
 	    f->lv[0].kind == PGW_KIND_X86_64 &&
 	    translate_fast(c, idx, out, &gperms) == 0) {
 		if (guest_perms)
 			*guest_perms = gperms;
-		if (c->caches & PGW__CACHE_TLB)
+		if (use_tlb)
 			tlb_store(c, va, out, gperms);
 		return 0;
 	}
@@ -484,7 +549,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			perms &= h.out_perms;
 		}
 		out->out_perms = perms;
-		if (!trace && (c->caches & PGW__CACHE_TLB))
+		if (use_tlb)
 			tlb_store(c, va, out, gperms);
 		return 0;
 	}
@@ -493,7 +558,10 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 	return PGW_ENOTMAPPED;
 }
 
-int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
+/* pgw_translate() past a TLB hit; out of line, so that a hit sets up no
+ * frame for the rest. */
+static __attribute__((noinline)) int
+translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 		  struct pgw_result *out, struct pgw_fault *fault,
 		  struct pgw_trace *trace)
 {
@@ -502,18 +570,17 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 	unsigned gperms = 0;
 	int rc;
 
-	if (!c || !out)
-		return PGW_EINVAL;
 	if (c->hash)
 		return pgw__hash_translate(c, va, access, out, fault, trace);
 	if (!access && !trace && c->fmt) {
 		/* The debugger's view, inline: a TLB hit needs no canonical
 		 * check (tags are whole VA pages, filled only by walks that
 		 * passed it); a clean IA-32e walk needs no fault record. */
-		const struct pgw_tlb_entry *t = tlb_slot(c, va);
+		const struct pgw_tlb_entry *t;
+		enum tlb_use u = tlb_probe(c, va, &t);
 		uint64_t idx;
 
-		if ((c->caches & PGW__CACHE_TLB) && t->tag == (va >> 12) + 1) {
+		if (u == TLB_HIT) {
 			tlb_fill(out, t, va);
 			return 0;
 		}
@@ -521,7 +588,7 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 		    c->fmt->lv[0].kind == PGW_KIND_X86_64 &&
 		    input_index(c, va, &idx) &&
 		    translate_fast(c, idx, out, &gperms) == 0) {
-			if (c->caches & PGW__CACHE_TLB)
+			if (u == TLB_MISS)
 				tlb_store(c, va, out, gperms);
 			return 0;
 		}
@@ -572,4 +639,26 @@ int pgw__nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 		    struct pgw_fault *fault)
 {
 	return nested_gpa(c, gpa, r, fault, NULL);
+}
+
+int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
+		  struct pgw_result *out, struct pgw_fault *fault,
+		  struct pgw_trace *trace)
+{
+	if (!c || !out)
+		return PGW_EINVAL;
+	if (!access && !trace && (c->caches & PGW__CACHE_TLB) &&
+	    !c->tlb_sparse) {
+		/* The debugger's commonest question, first: only x86 walks
+		 * fill the TLB, so a hit needs no look at the format. */
+		struct pgw_tlb_entry *t = tlb_slot(c, va);
+
+		if (t->tag == (va >> 12) + 1) {
+			if (!t->used)
+				t->used = true;
+			tlb_fill(out, t, va);
+			return 0;
+		}
+	}
+	return translate_checked(c, va, access, out, fault, trace);
 }

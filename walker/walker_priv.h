@@ -84,6 +84,20 @@ struct pgw_level_masks {
 
 /* Direct-mapped software TLB (one per context, keyed by 4K VA page). */
 #define PGW_TLB_SIZE 1024
+
+/*
+ * Lookups scattered over far more pages than the TLB holds hit it almost
+ * never, yet each one still pays a probe and a fill. So the TLB watches
+ * what its fills earn: when, of the last PGW_TLB_WINDOW entries it evicted,
+ * fewer than 1 in PGW_TLB_SPARSE_HITS had been hit, it turns sparse, and
+ * only one translation in PGW_TLB_SPARSE_EVERY consults and fills it.
+ * Sparse, it counts the hits of those lookups instead, and turns dense
+ * again as soon as a window of them hits as often. Hits cost nothing
+ * extra while dense: a flag in the entry, set once.
+ */
+#define PGW_TLB_WINDOW 1024u
+#define PGW_TLB_SPARSE_HITS 16u
+#define PGW_TLB_SPARSE_EVERY 8u
 struct pgw_tlb_entry {
 	uint64_t tag;             /* (va >> 12) + 1; 0 = empty */
 	uint64_t pa_page;         /* physical 4K frame of that VA page */
@@ -92,8 +106,9 @@ struct pgw_tlb_entry {
 	uint64_t entry;
 	unsigned perms;
 	unsigned gperms;          /* this stage's own perms (before nesting) */
-	int level;
-	int pkey;
+	short level;
+	signed char pkey;
+	bool used;                /* hit since it was filled */
 };
 
 /*
@@ -152,6 +167,10 @@ struct pgw_ctx {
 	uint64_t walk_budget;     /* tables a range walk may visit */
 	uint64_t small_table[4];  /* a PAE PDPT read on its own */
 	struct pgw_tlb_entry *tlb;
+	uint32_t tlb_window;      /* evictions (dense) or lookups (sparse) */
+	uint32_t tlb_hits;        /* of those, entries that were hit */
+	uint32_t tlb_skipped;     /* translations since the last sparse use */
+	bool tlb_sparse;          /* the last window hit too rarely */
 	struct pgw_pcache_slot *pcache;
 	struct pgw_psc_entry *psc; /* (PGW_MAX_LEVELS - 1) * PGW_PSC_SLOTS */
 	struct pgw_mapc_entry *mapc;
@@ -257,7 +276,6 @@ int pgw__nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 int pgw__cache_init(pgw_ctx *c);
 void pgw__cache_free(pgw_ctx *c);
 const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa);
-struct pgw_tlb_entry *pgw__tlb_slot(pgw_ctx *c, uint64_t va);
 /* Choose the caches (PGW__CACHE_*) a context uses, dropping their contents;
  * benchmarks turn them off to measure bare walks. */
 void pgw__cache_set(pgw_ctx *c, unsigned caches);

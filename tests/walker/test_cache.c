@@ -243,6 +243,69 @@ static void test_cache__misaligned_map_reads_a_copy(void **state)
 	free(m.copy);
 }
 
+/* One translation of @va through each context, compared. */
+static void same_once(pgw_ctx *c, pgw_ctx *bare, uint64_t va)
+{
+	struct pgw_result r, rb;
+
+	memset(&r, 0, sizeof(r));
+	memset(&rb, 0, sizeof(rb));
+	assert_int_equal(pgw_translate(c, va, 0, &r, NULL, NULL), 0);
+	assert_int_equal(pgw_translate(bare, va, 0, &rb, NULL, NULL), 0);
+	assert_int_equal(r.out_pa, rb.out_pa);
+	assert_int_equal(r.out_perms, rb.out_perms);
+	assert_int_equal(r.out_entry, rb.out_entry);
+	assert_int_equal(r.out_level, rb.out_level);
+}
+
+#define SPREAD_BASE 0x10000000ULL
+#define SPREAD_PAGES 32768u  /* 32 times the TLB: 1 lookup in 32 hits */
+
+/* A page of the spread, uniformly at random (xorshift32). */
+static uint64_t spread_page(uint32_t *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 17;
+	*seed ^= *seed << 5;
+	return SPREAD_BASE + (*seed % SPREAD_PAGES) * 4096ULL;
+}
+
+/* Pages scattered over 32 times the TLB hit it too rarely: it turns
+ * sparse, and answers stay those of a bare walk. Lookups that turn local
+ * bring it back, and so does an invalidation. */
+static void test_cache__tlb_goes_sparse_and_back(void **state)
+{
+	struct ptb_fx *f = *state;
+	pgw_ctx *bare, *c;
+	uint32_t seed = 2463534242u;
+	unsigned i;
+
+	/* Each VA page maps its own frame (mod 1 MiB) from 4 MiB up. */
+	for (i = 0; i < SPREAD_PAGES; i++)
+		ptb_map(&f->b, PGW_MODE_X86_4L, f->root,
+			SPREAD_BASE + i * 4096ULL, 3,
+			(0x400000 + (i % 256) * 4096ULL) | P | W, P | W);
+	c = ctx_x86(f, 0, &bare);
+	assert_false(c->tlb_sparse);
+
+	for (i = 0; i < 4 * SPREAD_PAGES; i++)
+		same_once(c, bare, spread_page(&seed) + (i & 4095));
+	assert_true(c->tlb_sparse);
+
+	/* 64 pages, over and over: sampled lookups fill them, then hit. */
+	for (i = 0; i < 4 * PGW_TLB_WINDOW * PGW_TLB_SPARSE_EVERY; i++)
+		same_once(c, bare, SPREAD_BASE + (i % 64) * 4096ULL + 8);
+	assert_false(c->tlb_sparse);
+
+	for (i = 0; i < 4 * SPREAD_PAGES; i++)
+		same_once(c, bare, spread_page(&seed));
+	assert_true(c->tlb_sparse);
+	pgw_ctx_invalidate(c);
+	assert_false(c->tlb_sparse);
+	same_once(c, bare, SPREAD_BASE);
+	pgw_ctx_free(bare);
+}
+
 int main(void)
 {
 #define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
@@ -252,6 +315,7 @@ int main(void)
 		T(test_cache__invalidate_sees_changed_tables),
 		T(test_cache__5l_matches_bare_walk),
 		T(test_cache__misaligned_map_reads_a_copy),
+		T(test_cache__tlb_goes_sparse_and_back),
 	};
 
 	return cmocka_run_group_tests_name("cache", tests, NULL, NULL);
