@@ -46,18 +46,25 @@ void pgw_ctx_invalidate(pgw_ctx *c)
 {
 	if (!c)
 		return;
-	if (c->tlb)
-		memset(c->tlb, 0, PGW_TLB_SIZE * sizeof(*c->tlb));
 	c->tlb_window = c->tlb_hits = c->tlb_skipped = 0;
 	c->tlb_sparse = false;
-	if (c->psc)
-		memset(c->psc, 0, (PGW_MAX_LEVELS - 1) * PGW_PSC_SLOTS *
-		       sizeof(*c->psc));
-	if (c->mapc)
-		memset(c->mapc, 0, PGW_MAPC_SLOTS * sizeof(*c->mapc));
-	if (c->pcache)
-		for (unsigned i = 0; i < PGW_PCACHE_SLOTS; i++)
-			c->pcache[i].pa = 0;
+	/* A live guest invalidates at every stop and resume, most often
+	 * with nothing translated in between: clearing half a megabyte of
+	 * empty caches then took 8% of the proxy's CPU while stepping. */
+	if (c->cache_filled) {
+		if (c->tlb)
+			memset(c->tlb, 0, PGW_TLB_SIZE * sizeof(*c->tlb));
+		if (c->psc)
+			memset(c->psc, 0, (PGW_MAX_LEVELS - 1) *
+			       PGW_PSC_SLOTS * sizeof(*c->psc));
+		if (c->mapc)
+			memset(c->mapc, 0,
+			       PGW_MAPC_SLOTS * sizeof(*c->mapc));
+		if (c->pcache)
+			for (unsigned i = 0; i < PGW_PCACHE_SLOTS; i++)
+				c->pcache[i].pa = 0;
+		c->cache_filled = false;
+	}
 	if (c->nested)
 		pgw_ctx_invalidate(c->nested);
 }
@@ -91,5 +98,6 @@ const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa)
 	if (c->mem->read(page_pa, s->data, sizeof(s->data), c->mem_payload) < 0)
 		return NULL;
 	s->pa = page_pa + 1;
+	c->cache_filled = true;
 	return s->data;
 }

@@ -90,6 +90,7 @@ static const void *map_table(pgw_ctx *c, uint64_t pa, size_t size)
 		return aligned_or_null(c->mem->map(pa, size, c->mem_payload));
 	m->tag = pfn + 1;
 	m->p = p;
+	c->cache_filled = true;
 	return p + (pa & 4095);
 }
 
@@ -257,6 +258,7 @@ static inline void tlb_store(pgw_ctx *c, uint64_t va,
 	}
 	t->tag = (va >> 12) + 1;
 	t->used = false;
+	c->cache_filled = true;
 	t->pa_page = out->out_pa & ~4095ULL;
 	t->gpa_page = out->out_gpa & ~4095ULL;
 	t->page_size = out->out_page_size;
@@ -386,6 +388,7 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 			up->tag = key + 1;
 			up->table = table | perms;
 			up->host = NULL;
+			c->cache_filled = true;
 		}
 	}
 	size = 1ULL << shift;
@@ -517,6 +520,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 				p->tag = key + 1;
 				p->table = table | perms;
 				p->host = NULL;
+				c->cache_filled = true;
 			}
 			continue;
 		}

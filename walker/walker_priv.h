@@ -175,6 +175,7 @@ struct pgw_ctx {
 	struct pgw_psc_entry *psc; /* (PGW_MAX_LEVELS - 1) * PGW_PSC_SLOTS */
 	struct pgw_mapc_entry *mapc;
 	unsigned caches;          /* PGW__CACHE_* in use */
+	bool cache_filled;        /* an entry was stored since the last clear */
 	struct pgw_hash *hash;    /* ppc64 hash method (ppc64_hash.c), or NULL */
 };
 

@@ -166,6 +166,69 @@ static void test_cache__invalidate_sees_changed_tables(void **state)
 	pgw_ctx_free(bare);
 }
 
+/* Invalidation clears only caches that were filled since the last one:
+ * whichever caches are on, whether tables are mapped or copied, and on
+ * the IA-32e fast path or the general one (32-bit paging), a translation
+ * after a table change and an invalidation sees the change. */
+static void invalidate_after_fills(struct ptb_fx *f, enum pgw_mode mode)
+{
+	static const struct pgw_mem_ops *const ops[] = {
+		&ptb_mem_ops, &ptb_mem_ops_copy,
+	};
+	const unsigned es = mode == PGW_MODE_X86_32 ? 4 : 8;
+	const int pt_level = mode == PGW_MODE_X86_32 ? 1 : 3;
+	struct pgw_x86_regs regs = PGW_X86_REGS_INIT;
+	struct pgw_result r;
+	char err[128];
+	uint64_t pde, pt_a, pt_b;
+	pgw_ctx *c;
+
+	/* The PDE for 0x1000 points at PT A (entry 1 maps 0x5000) or at
+	 * PT B (entry 2 maps 0x7000). */
+	ptb_map(&f->b, mode, f->root, 0x1000, pt_level, 0x5000 | P, P | W);
+	pde = ptb_entry_pa(&f->b, mode, f->root, 0x1000, pt_level - 1);
+	pt_a = ptb_get(&f->b, pde, es);
+	pt_b = ptb_page(&f->b);
+	ptb_put(&f->b, pt_b + 2 * es, 0x7000 | P, es);
+	regs.cr0 = PGW_CR0_PG;
+	regs.cr3 = f->root;
+	if (mode != PGW_MODE_X86_32) {
+		regs.cr4 = PGW_CR4_PAE;
+		regs.efer = PGW_EFER_LME | PGW_EFER_LMA;
+	}
+	for (unsigned o = 0; o < 2; o++) {
+		assert_int_equal(pgw_ctx_new_x86(&c, &regs, ops[o], &f->b, err,
+						 sizeof(err)), 0);
+		assert_int_equal(pgw_ctx_mode(c), mode);
+		for (unsigned caches = 0; caches <= PGW__CACHE_ALL; caches++) {
+			pgw__cache_set(c, caches);
+			ptb_put(&f->b, pde, pt_a, es);
+			pgw_ctx_invalidate(c);
+			assert_int_equal(pgw_translate(c, 0x1000, 0, &r, NULL,
+						       NULL), 0);
+			assert_int_equal(r.out_pa, 0x5000);
+			ptb_put(&f->b, pde, pt_b | P | W, es);
+			pgw_ctx_invalidate(c);
+			assert_int_equal(pgw_translate(c, 0x1000, 0, &r, NULL,
+						       NULL), PGW_ENOTMAPPED);
+			assert_int_equal(pgw_translate(c, 0x2000, 0, &r, NULL,
+						       NULL), 0);
+			assert_int_equal(r.out_pa, 0x7000);
+		}
+		pgw_ctx_free(c);
+	}
+}
+
+static void test_cache__invalidate_after_every_kind_of_fill(void **state)
+{
+	invalidate_after_fills(*state, PGW_MODE_X86_4L);
+}
+
+static void test_cache__invalidate_after_every_kind_of_fill_32(void **state)
+{
+	invalidate_after_fills(*state, PGW_MODE_X86_32);
+}
+
 static void test_cache__5l_matches_bare_walk(void **state)
 {
 	struct ptb_fx *f = *state;
@@ -313,6 +376,8 @@ int main(void)
 		T(test_cache__results_match_bare_walk),
 		T(test_cache__reserved_bit_below_cached_levels),
 		T(test_cache__invalidate_sees_changed_tables),
+		T(test_cache__invalidate_after_every_kind_of_fill),
+		T(test_cache__invalidate_after_every_kind_of_fill_32),
 		T(test_cache__5l_matches_bare_walk),
 		T(test_cache__misaligned_map_reads_a_copy),
 		T(test_cache__tlb_goes_sparse_and_back),
