@@ -34,6 +34,7 @@ static int reply_error(struct proxy *p, const char *why)
 
 void proxy_invalidate(struct proxy *p)
 {
+	p->pc_req[0] = 0;
 	rcache_drop_reads(&p->rc);
 	if (p->g)
 		guest_live_invalidate(p->g);
@@ -46,6 +47,7 @@ void proxy_invalidate(struct proxy *p)
 static int forward(struct proxy *p, const char *pkt, size_t len,
 		   enum pending kind, int nreplies)
 {
+	p->pc_req[0] = 0;  /* GDB asked QEMU itself: no prefetch behind */
 	if (!p->q.alive)
 		return reply_error(p, p->q.why);
 	if (rsp_conn_send(&p->q.c, pkt, len)) {
@@ -299,8 +301,10 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	}
 	if (pkt[0] == 'm' || pkt[0] == 'x')
 		pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
-	if (!rcache_keeps(pkt))
+	if (!rcache_keeps(pkt)) {
 		rcache_drop_reads(&p->rc);
+		p->pc_req[0] = 0;
+	}
 	if (starts(pkt, "qSupported"))
 		return forward(p, pkt, len, P_SUPPORTED, 1);
 	if (p->fast && pkt[0] == 'm')
@@ -410,24 +414,40 @@ static int gdb_waiting(struct proxy *p)
 /*
  * The second prefetch, once QEMU answered "g": "m<rip>,1" as GDB spells it
  * (lower-case hex, no leading zeros). QEMU's x86-64 `g` starts with the 16
- * general registers, then RIP, little-endian (gdbr_tdesc_x86_64). Not sent
- * when GDB already asked something (it would wait for this exchange), nor
- * with --qemu-ram, where pgstub reads memory itself.
+ * general registers, then RIP, little-endian (gdbr_tdesc_x86_64). When GDB
+ * has already sent something (its "g", usually), that is answered first
+ * and the prefetch follows (proxy_prefetch_deferred), so that GDB never
+ * waits behind it. Not with --qemu-ram, where pgstub reads memory itself.
  */
 static void prefetch_pc(struct proxy *p, const char *g, size_t len)
 {
 	enum { RIP_HEX = 16 * 16 };
 	unsigned char rip[8];
 	uint64_t pc = 0;
-	char req[32];
 
-	if (p->fast || len < RIP_HEX + 16 || g[0] == 'E' || gdb_waiting(p) ||
+	if (p->fast || len < RIP_HEX + 16 || g[0] == 'E' ||
 	    gdbr__hex_decode(rip, g + RIP_HEX, 16) != 8)
 		return;
 	for (int i = 7; i >= 0; i--)
 		pc = pc << 8 | rip[i];
-	snprintf(req, sizeof(req), "m%llx,1", (unsigned long long)pc);
-	prefetch(p, req);
+	snprintf(p->pc_req, sizeof(p->pc_req), "m%llx,1",
+		 (unsigned long long)pc);
+	if (!gdb_waiting(p))
+		proxy_prefetch_deferred(p);
+}
+
+/* The PC prefetch, if still wanted: GDB's packets since were all answered
+ * from the cache, and nothing is on its way from QEMU. */
+void proxy_prefetch_deferred(struct proxy *p)
+{
+	char req[sizeof(p->pc_req)];
+
+	if (!p->pc_req[0] || p->npending || p->running)
+		return;
+	memcpy(req, p->pc_req, sizeof(req));
+	p->pc_req[0] = 0;
+	if (!rcache_lookup(&p->rc, req, &(size_t){ 0 }))
+		prefetch(p, req);
 }
 
 int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)

@@ -133,6 +133,7 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 	p->running = 0;
 	p->pending = P_NONE;
 	p->npending = 0;
+	p->pc_req[0] = 0;
 	p->told = 0;
 	engine_reset(p);
 	if (open_qemu(p))
@@ -155,6 +156,7 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 			else if (ev == RSP_NONE)
 				break;
 		}
+		proxy_prefetch_deferred(p);
 		while (p->q.alive && rsp_conn_next(&p->q.c) == RSP_PACKET)
 			proxy_qemu_packet(p, p->q.c.pkt, p->q.c.len);
 		if (!p->q.alive && p->npending) {

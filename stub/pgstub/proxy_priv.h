@@ -74,6 +74,8 @@ struct proxy {
 	int told;                  /* GDB got an error about QEMU */
 	enum pending pending;
 	int npending;
+	char pc_req[32];           /* "m<pc>,1", to prefetch once GDB's
+				    * waiting packets are answered */
 	/* split m / M */
 	char agg[PROXY_PACKET_SIZE + 1];
 	size_t agg_len, agg_chunk;
@@ -87,6 +89,7 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len);
 int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len);
 void proxy_qemu_lost(struct proxy *p);
 void proxy_invalidate(struct proxy *p);
+void proxy_prefetch_deferred(struct proxy *p);
 int proxy_engine_feed(struct proxy *p, const char *pkt, size_t len, int mute);
 
 /* live_ops.c */

@@ -198,6 +198,13 @@ def raw_cache_tests(port, banner, trace):
     pc_read = "m%x,1" % pc
     at_pc = [c.ask(pc_read), c.ask(pc_read)]
     stepped = thread_list(c)
+    # Again, with "g" sent as soon as the stop came: it is usually waiting
+    # when QEMU's answer to the prefetched g arrives.
+    c.ask("s")
+    regs_b = c.ask("g")
+    pc_read_b = "m%x,1" % int.from_bytes(bytes.fromhex(regs_b[256:272]),
+                                         "little")
+    at_pc_b = [c.ask(pc_read_b), c.ask(pc_read_b)]
     c.send("c")
     time.sleep(0.3)
     c.s.sendall(b"\x03")
@@ -219,7 +226,7 @@ def raw_cache_tests(port, banner, trace):
     # continue was followed by one too.
     ok("cache-registers-prefetched",
        re.fullmatch("[0-9a-fx]{200,}", regs) is not None and
-       from_gdb.count("g") == 1 and to_qemu.count("g") == 2,
+       from_gdb.count("g") == 2 and to_qemu.count("g") == 3,
        "GDB %d, QEMU %d: %r" % (from_gdb.count("g"), to_qemu.count("g"),
                                 regs[:40]))
     # ... and so is the byte at the PC, as soon as the registers came:
@@ -237,6 +244,19 @@ def raw_cache_tests(port, banner, trace):
        not [i for i in q_pc if gdb_g < i < gdb_g + 8],
        "%s: %r, QEMU asked at %s, GDB's g at %d" % (pc_read, at_pc, q_pc,
                                                    gdb_g))
+    # With GDB's g waiting, g is answered first and the prefetch follows,
+    # still ahead of GDB's own read of the byte.
+    step_b = max(i for i, l in enumerate(lines) if l.endswith("<- s"))
+    gdb_m_b = [i for i, l in enumerate(lines) if i > step_b and
+               l.split()[0] not in qfds and l.endswith("<- " + pc_read_b)]
+    q_pc_b = [i for i, l in enumerate(lines) if i > step_b and
+              l.split()[0] in qfds and l.endswith("-> " + pc_read_b)]
+    ok("cache-pc-byte-prefetched-behind-gdb",
+       re.fullmatch("[0-9a-f]{2}", at_pc_b[0]) is not None and
+       at_pc_b[0] == at_pc_b[1] and len(gdb_m_b) == 2 and
+       len(q_pc_b) == 1 and q_pc_b[0] < gdb_m_b[0],
+       "%s: %r, QEMU asked at %s, GDB at %s" % (pc_read_b, at_pc_b, q_pc_b,
+                                               gdb_m_b))
     reads = [x for x in to_qemu if x == m]
     # r1 (QEMU), r2 (kept), r3 and r4 (after writes: QEMU again).
     ok("cache-reads-forwarded-once", from_gdb.count(m) == 4 and len(reads) == 3,
