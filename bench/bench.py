@@ -151,18 +151,13 @@ def unrle(b):
 
 
 def unescape(b):
+    """Undo binary escaping: "}" then the byte XOR 0x20. No escaped byte
+    is "}" itself (only #, $, } and * are escaped), so split on it."""
     if b"}" not in b:
         return b
-    out = bytearray()
-    i = 0
-    while i < len(b):
-        if b[i] == 0x7d:
-            out.append(b[i + 1] ^ 0x20)
-            i += 2
-        else:
-            out.append(b[i])
-            i += 1
-    return bytes(out)
+    parts = b.split(b"}")
+    return parts[0] + b"".join(bytes((p[0] ^ 0x20,)) + p[1:]
+                               for p in parts[1:])
 
 
 # ------------------------------------------------------------ processes
