@@ -106,8 +106,8 @@ struct pgw_tlb_entry {
 	uint64_t entry;
 	unsigned perms;
 	unsigned gperms;          /* this stage's own perms (before nesting) */
-	short level;
-	signed char pkey;
+	short level;              /* -1..4, pkey -1..15: narrow, so that */
+	signed char pkey;         /* the flag keeps entries at 56 bytes */
 	bool used;                /* hit since it was filled */
 };
 
