@@ -206,13 +206,15 @@ struct guest_live_range {
 };
 
 /**
- * Open a live guest of @p ncpus x86_64 vCPUs. Until guest_live_set_ranges()
- * every physical address goes through @p ops->phys_read.
+ * Open a live guest of @p ncpus vCPUs of @p arch (GUEST_ARCH_X86_64 or
+ * GUEST_ARCH_I386). Until guest_live_set_ranges() every physical address
+ * goes through @p ops->phys_read.
  * @param out  caller frees with guest_close()
  * @return 0, or -1 with a message in @p err
  */
-int guest_live_open(guest **out, int ncpus, const struct guest_live_ops *ops,
-		    void *payload, char *err, size_t errlen);
+int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
+		    const struct guest_live_ops *ops, void *payload,
+		    char *err, size_t errlen);
 
 /**
  * Replace the physical layout. With @p ram_path, the file (QEMU's shared

@@ -105,14 +105,16 @@ static const struct guest_source live_source = {
 	.sync = live_sync,
 };
 
-int guest_live_open(guest **out, int ncpus, const struct guest_live_ops *ops,
-		    void *payload, char *err, size_t errlen)
+int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
+		    const struct guest_live_ops *ops, void *payload,
+		    char *err, size_t errlen)
 {
 	struct guest_live_range all = { 0, 1ull << 52, UINT64_MAX };
 	struct live *l;
 	guest *g;
 
-	if (!out || !ops || !ops->phys_read || !ops->cpu_regs)
+	if (!out || !ops || !ops->phys_read || !ops->cpu_regs ||
+	    (arch != GUEST_ARCH_X86_64 && arch != GUEST_ARCH_I386))
 		return guest__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	if (ncpus < 1 || ncpus > 4096)
@@ -126,8 +128,8 @@ int guest_live_open(guest **out, int ncpus, const struct guest_live_ops *ops,
 	}
 	g->fd = -1;
 	g->fmt = GUEST_FMT_LIVE;
-	g->arch = GUEST_ARCH_X86_64;
-	g->long_mode = 1;
+	g->arch = arch;
+	g->long_mode = arch == GUEST_ARCH_X86_64;
 	g->src = &live_source;
 	g->src_priv = l;
 	l->ops = ops;
@@ -139,8 +141,9 @@ int guest_live_open(guest **out, int ncpus, const struct guest_live_ops *ops,
 		guest_close(g);
 		return guest__fail(err, errlen, "out of memory");
 	}
-	snprintf(g->desc, sizeof(g->desc), "live QEMU (x86_64, %d vCPU%s)",
-		 ncpus, ncpus == 1 ? "" : "s");
+	snprintf(g->desc, sizeof(g->desc), "live QEMU (%s, %d vCPU%s)",
+		 arch == GUEST_ARCH_I386 ? "i386" : "x86_64", ncpus,
+		 ncpus == 1 ? "" : "s");
 	if (guest_live_set_ranges(g, &all, 1, NULL, err, errlen)) {
 		guest_close(g);
 		return -1;

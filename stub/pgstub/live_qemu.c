@@ -206,6 +206,22 @@ static int count_threads(struct qemu_conn *q)
 	return n;
 }
 
+/* 1 when QEMU's target.xml names the plain "i386" architecture
+ * (qemu-system-i386), 0 for anything else (x86-64), -1 if QEMU is gone. */
+static int target_is_i386(struct qemu_conn *q)
+{
+	const char *req[1] = { "qXfer:features:read:target.xml:0,ffb" };
+	char *rep = NULL;
+	int i386;
+
+	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
+		return -1;
+	i386 = (rep[0] == 'l' || rep[0] == 'm') &&
+	       strstr(rep, "<architecture>i386</architecture>") != NULL;
+	free(rep);
+	return i386;
+}
+
 int qemu_connect(struct qemu_conn *q, const char *spec)
 {
 	int fd, tcp;
@@ -252,7 +268,8 @@ int qemu_connect(struct qemu_conn *q, const char *spec)
 			snprintf(q->why, sizeof(q->why), "QEMU lists no vCPU");
 		return -1;
 	}
-	return 0;
+	q->i386 = target_is_i386(q);
+	return q->i386 < 0 ? -1 : 0;
 }
 
 /*
@@ -411,6 +428,42 @@ static int parse_g(const unsigned char *b, size_t n, struct guest_x86_cpu *c)
 	return 0;
 }
 
+/*
+ * QEMU 7.2's i386 `g`, 344 bytes: eax, ecx, edx, ebx, esp, ebp, esi, edi,
+ * eip, eflags, cs, ss, ds, es, fs, gs, three base registers, cr0, cr2,
+ * cr3, cr4, cr8, efer (4 bytes each), then the x87 and SSE registers. Its
+ * i386-32bit.xml lists six base registers, but `g` carries three (cr0 is
+ * at byte 76: 0x60000010 at reset), so the layout is checked by length.
+ */
+enum { I386_G_LEN = 344, I386_CR0 = 76 };
+
+static int parse_g_i386(const unsigned char *b, size_t n,
+			struct guest_x86_cpu *c)
+{
+	/* guest_x86_cpu's gpr[] index of each i386 `g` register */
+	static const int gpr_of[8] = { 0, 2, 3, 1, 7, 6, 4, 5 };
+	static const int seg_of[6] = { GUEST_CS, GUEST_SS, GUEST_DS, GUEST_ES,
+				       GUEST_FS, GUEST_GS };
+
+	if (n != I386_G_LEN)
+		return -1;
+	for (int r = 0; r < 8; r++)
+		c->gpr[gpr_of[r]] = le(b + 4 * r, 4);
+	c->rip = le(b + 32, 4);
+	c->rflags = le(b + 36, 4);
+	for (int s = 0; s < 6; s++)
+		c->seg[seg_of[s]].selector = (uint32_t)le(b + 40 + 4 * s, 4);
+	c->cr0 = le(b + I386_CR0, 4);
+	c->cr2 = le(b + I386_CR0 + 4, 4);
+	c->cr3 = le(b + I386_CR0 + 8, 4);
+	c->cr4 = le(b + I386_CR0 + 12, 4);
+	c->cr8 = le(b + I386_CR0 + 16, 4);
+	c->efer = le(b + I386_CR0 + 20, 4);
+	c->valid = GUEST_X86_HAS_GPRS | GUEST_X86_HAS_SEGS |
+		   GUEST_X86_HAS_CRS | GUEST_X86_HAS_EFER | GUEST_X86_HAS_CR8;
+	return 0;
+}
+
 int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 		  char *err, size_t errlen)
 {
@@ -452,10 +505,12 @@ int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 	bin = malloc(lens[gi] / 2 + 1);
 	if (!bin || rep[gi][0] == 'E' ||
 	    gdbr__hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
-	    parse_g(bin, lens[gi] / 2, out) < 0)
+	    (q->i386 ? parse_g_i386(bin, lens[gi] / 2, out) :
+		       parse_g(bin, lens[gi] / 2, out)) < 0)
 		snprintf(err, errlen, "vCPU %d: QEMU's register reply is not "
-			 "x86-64 ('%.20s', %zu bytes)", cpu, rep[gi],
-			 lens[gi] / 2);
+			 "%s ('%.20s', %zu bytes)", cpu,
+			 q->i386 ? "QEMU 7.2's i386 layout" : "x86-64",
+			 rep[gi], lens[gi] / 2);
 	else
 		rc = 0;
 	free(bin);

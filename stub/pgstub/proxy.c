@@ -412,24 +412,25 @@ static int gdb_waiting(struct proxy *p)
 }
 
 /*
- * The second prefetch, once QEMU answered "g": "m<rip>,1" as GDB spells it
+ * The second prefetch, once QEMU answered "g": "m<pc>,1" as GDB spells it
  * (lower-case hex, no leading zeros). QEMU's x86-64 `g` starts with the 16
- * general registers, then RIP, little-endian (gdbr_tdesc_x86_64). When GDB
- * has already sent something (its "g", usually), that is answered first
- * and the prefetch follows (proxy_prefetch_deferred), so that GDB never
- * waits behind it. Not with --qemu-ram, where pgstub reads memory itself.
+ * general registers, then RIP (gdbr_tdesc_x86_64); its i386 `g` with 8,
+ * then EIP; little-endian. When GDB has already sent something (its "g",
+ * usually), that is answered first and the prefetch follows
+ * (proxy_prefetch_deferred), so that GDB never waits behind it. Not with
+ * --qemu-ram, where pgstub reads memory itself.
  */
 static void prefetch_pc(struct proxy *p, const char *g, size_t len)
 {
-	enum { RIP_HEX = 16 * 16 };
-	unsigned char rip[8];
+	const size_t at = p->q.i386 ? 8 * 8 : 16 * 16, size = p->q.i386 ? 4 : 8;
+	unsigned char pc_le[8];
 	uint64_t pc = 0;
 
-	if (p->fast || len < RIP_HEX + 16 || g[0] == 'E' ||
-	    gdbr__hex_decode(rip, g + RIP_HEX, 16) != 8)
+	if (p->fast || len < at + 2 * size || g[0] == 'E' ||
+	    gdbr__hex_decode(pc_le, g + at, 2 * size) != (int)size)
 		return;
-	for (int i = 7; i >= 0; i--)
-		pc = pc << 8 | rip[i];
+	for (size_t i = size; i-- > 0;)
+		pc = pc << 8 | pc_le[i];
 	snprintf(p->pc_req, sizeof(p->pc_req), "m%llx,1",
 		 (unsigned long long)pc);
 	if (!gdb_waiting(p))

@@ -80,14 +80,16 @@ struct qemu_conn {
 	int alive;
 	char why[160];         /* why not alive */
 	int ncpus;
+	int i386;              /* qemu-system-i386: 32-bit `g` layout */
 	int gdb_phys;          /* the PhyMemMode GDB chose */
 	int qemu_phys;         /* QEMU's PhyMemMode now */
 	int gcpu;              /* QEMU's register/memory vCPU (0-based), -1 */
 	char gdb_hg[64];       /* GDB's last Hg since the last stop, or "" */
 };
 
-/** Connect to "HOST:PORT" or "unix:PATH", switch QEMU to NoAck mode and
- *  count its vCPUs. @return 0, or -1 with q->why set */
+/** Connect to "HOST:PORT" or "unix:PATH", switch QEMU to NoAck mode,
+ *  count its vCPUs and learn its target (x86-64 or i386).
+ *  @return 0, or -1 with q->why set */
 int qemu_connect(struct qemu_conn *q, const char *spec);
 void qemu_close(struct qemu_conn *q, const char *why);
 /** Wait for the next packet (O packets included). @return 1, 0 on

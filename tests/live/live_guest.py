@@ -1,6 +1,7 @@
-"""Boot a real x86_64 guest under TCG for the live tests and benchmarks.
+"""Boot a real guest under TCG for the live tests and benchmarks.
 
 Like tests/realguest/record.py's x86_64-4l config (qemu64, 2 vCPUs, 512M,
+or with arch="i386-pae" its i386-pae one under qemu-system-i386,
 the cached Debian kernel and busybox initramfs), plus a gdbstub on a free
 TCP port and the RAM in a shared memory-backend-file so pgstub --qemu-ram
 can map it. Waits for PGSTUB-READY and parses the PGSTUB-KSYM lines.
@@ -15,8 +16,12 @@ import subprocess
 import time
 
 CACHE = os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub")
-KERNEL = os.path.join(CACHE, "kernels", "amd64", "vmlinuz")
-INITRD = os.path.join(CACHE, "initramfs", "x86_64.cpio.gz")
+# arch: QEMU binary, -cpu, kernel flavour, initramfs (as record.py's
+# x86_64-4l and i386-pae configs).
+ARCHES = {
+    "x86_64": ("qemu-system-x86_64", "qemu64", "amd64", "x86_64"),
+    "i386-pae": ("qemu-system-i386", "qemu32,+nx", "686-pae", "i386"),
+}
 APPEND = "console=ttyS0 panic=-1 no_timer_check"
 BOOT_TIMEOUT = 120
 
@@ -30,7 +35,12 @@ def free_port():
 
 
 class Guest:
-    def __init__(self, workdir, mem="512M", ram_mb=512, smp=2):
+    def __init__(self, workdir, mem="512M", ram_mb=512, smp=2, arch="x86_64"):
+        qemu, cpu, kernel, initrd = ARCHES[arch]
+        self.kernel = os.path.join(CACHE, "kernels", kernel, "vmlinuz")
+        self.initrd = os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")
+        self.qemu = qemu
+        self.arch = arch
         self.dir = workdir
         os.makedirs(workdir, exist_ok=True)
         self.ram = os.path.join(workdir, "ram")
@@ -43,8 +53,8 @@ class Guest:
         with open(self.ram, "wb") as f:
             f.truncate(ram_mb << 20)
         self.argv = [
-            shutil.which("qemu-system-x86_64") or "qemu-system-x86_64",
-            "-accel", "tcg", "-smp", str(smp), "-m", mem, "-cpu", "qemu64",
+            shutil.which(qemu) or qemu,
+            "-accel", "tcg", "-smp", str(smp), "-m", mem, "-cpu", cpu,
             "-display", "none", "-vga", "none", "-monitor", "none",
             "-serial", "file:" + self.serial, "-net", "none", "-no-reboot",
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp,
@@ -52,18 +62,20 @@ class Guest:
             "-object", "memory-backend-file,id=ram0,size=%dM,mem-path=%s,share=on"
             % (ram_mb, self.ram),
             "-machine", "memory-backend=ram0",
-            "-kernel", KERNEL, "-initrd", INITRD, "-append", APPEND]
+            "-kernel", self.kernel, "-initrd", self.initrd, "-append", APPEND]
         self.proc = None
         self.ksym = {}
         self.uname = None
 
     @staticmethod
-    def available():
-        for f in (KERNEL, INITRD):
+    def available(arch="x86_64"):
+        qemu, _, kernel, initrd = ARCHES[arch]
+        for f in (os.path.join(CACHE, "kernels", kernel, "vmlinuz"),
+                  os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")):
             if not os.path.isfile(f):
                 return "missing %s (tests/realguest/fetch.sh, mkinitramfs.sh)" % f
-        if not shutil.which("qemu-system-x86_64"):
-            return "no qemu-system-x86_64"
+        if not shutil.which(qemu):
+            return "no " + qemu
         if not shutil.which("gdb"):
             return "no gdb"
         return None

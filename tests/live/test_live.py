@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""pgstub in front of a live QEMU (TAP): one real x86_64 guest under TCG.
+"""pgstub in front of a live QEMU (TAP): real guests under TCG, x86_64
+(1-5) and i386 PAE under qemu-system-i386 (6).
 
 1. pgstub --qemu (pages through QEMU's gdbstub) and 2. the same with
 --qemu-ram/--qmp: driver.py, inside gdb, breaks on the timer interrupt's
@@ -10,6 +11,9 @@ checks the memory map follows CR3, writes, detaches and reattaches.
 4. Limits: a second GDB refused, monitor output capped, idle and stuck
    connections dropped (never idle while the guest runs).
 5. QEMU killed mid-session: clean errors, pgstub keeps serving; --once exits.
+6. qemu-system-i386: pgstub reads QEMU's 32-bit register layout; with and
+   without --qemu-ram its info tlb/mem and vtop at two stops equal QEMU's,
+   and info pg and the memory map are served.
 """
 import json
 import os
@@ -50,10 +54,10 @@ def start_pgstub(args, env=None):
     return p, port, log
 
 
-def run_driver(tag, port, g, log):
+def run_driver(tag, port, g, log, min_results=32):
     params = dict(tag=tag, target="127.0.0.1:%d" % port, uname=g.uname,
-                  qmp=g.qmp,
-                  linux_banner=g.ksym["linux_banner"], _text=g.ksym["_text"],
+                  qmp=g.qmp, arch=g.arch,
+                  linux_banner=g.ksym.get("linux_banner"), _text=g.ksym["_text"],
                   _etext=g.ksym["_etext"])
     env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
     r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "set pagination off",
@@ -67,7 +71,7 @@ def run_driver(tag, port, g, log):
         if m:
             seen += 1
             ok(m.group(1), m.group(2) == "ok", m.group(3))
-    if seen < 32:
+    if seen < min_results:
         ok(tag + "-driver-complete", False,
            "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
                                             open(log.name).read()[-800:]))
@@ -429,6 +433,33 @@ def kill_tests(g):
     ok("once-exits-when-qemu-gone", p.returncode == 1, "exit %s" % p.returncode)
 
 
+def i386_tests(work):
+    """pgstub --qemu in front of qemu-system-i386 running a PAE kernel."""
+    why = Guest.available("i386-pae")
+    if why:
+        ok("i386-guest # SKIP %s" % why, True)
+        return
+    g = Guest(work, smp=1, arch="i386-pae")
+    try:
+        g.boot()
+    except RuntimeError as e:
+        ok("i386-boot", False, e)
+        g.kill()
+        return
+    try:
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port])
+        run_driver("i386", port, g, log, min_results=12)
+        p.kill()
+        p.wait()
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
+                                     "--qemu-ram", g.ram, "--qmp", g.qmp])
+        run_driver("i386-ram", port, g, log, min_results=12)
+        p.kill()
+        p.wait()
+    finally:
+        g.kill()
+
+
 def main():
     why = Guest.available()
     if why:
@@ -472,6 +503,7 @@ def main():
         kill_tests(g)
     finally:
         g.kill()
+    i386_tests(os.path.join(work, "i386"))
     bad = [l for log in logs for l in open(log.name, errors="replace")
            if "Sanitizer" in l or "runtime error" in l]
     ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
