@@ -13,7 +13,8 @@ checks the memory map follows CR3, writes, detaches and reattaches.
 5. QEMU killed mid-session: clean errors, pgstub keeps serving; --once exits.
 6. qemu-system-i386: pgstub reads QEMU's 32-bit register layout; with and
    without --qemu-ram its info tlb/mem and vtop at two stops equal QEMU's,
-   and info pg and the memory map are served.
+   and info pg and the memory map are served; the byte at EIP is
+   prefetched after each step.
 """
 import json
 import os
@@ -447,10 +448,30 @@ def i386_tests(work):
         g.kill()
         return
     try:
-        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port])
+        trace = os.path.join(work, "i386.trace")
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port],
+                                    {"PGSTUB_LIVE_TRACE": trace})
         run_driver("i386", port, g, log, min_results=12)
         p.kill()
         p.wait()
+        # After each of GDB's steps, the byte at EIP (found in QEMU's
+        # 32-bit g) was asked of QEMU before GDB asked for it, once.
+        lines, qfds = trace_lines(trace)
+        steps = [i for i, l in enumerate(lines) if l.split()[0] not in qfds
+                 and re.search(r"<- vCont;s", l)]
+        seen = []
+        for k, at in enumerate(steps):
+            end = steps[k + 1] if k + 1 < len(steps) else len(lines)
+            gdb_m = [i for i in range(at, end) if lines[i].split()[0]
+                     not in qfds and re.search(r"<- m[0-9a-f]+,1$", lines[i])]
+            if not gdb_m:
+                continue
+            req = lines[gdb_m[0]].split()[-1]
+            to_q = [i for i in range(at, end) if lines[i].split()[0] in qfds
+                    and lines[i].endswith("-> " + req)]
+            seen.append(len(to_q) == 1 and to_q[0] < gdb_m[0])
+        ok("i386-pc-byte-prefetched", len(seen) >= 2 and all(seen),
+           "%d steps: %s" % (len(steps), seen))
         p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
                                      "--qemu-ram", g.ram, "--qmp", g.qmp])
         run_driver("i386-ram", port, g, log, min_results=12)
