@@ -34,7 +34,6 @@ static int reply_error(struct proxy *p, const char *why)
 
 void proxy_invalidate(struct proxy *p)
 {
-	p->pc_req[0] = 0;
 	rcache_drop_reads(&p->rc);
 	if (p->g)
 		guest_live_invalidate(p->g);
@@ -47,7 +46,7 @@ void proxy_invalidate(struct proxy *p)
 static int forward(struct proxy *p, const char *pkt, size_t len,
 		   enum pending kind, int nreplies)
 {
-	p->pc_req[0] = 0;  /* GDB asked QEMU itself: no prefetch behind */
+	p->rc.wanted[0] = 0;  /* GDB asked QEMU itself: no prefetch behind */
 	if (!p->q.alive)
 		return reply_error(p, p->q.why);
 	if (rsp_conn_send(&p->q.c, pkt, len)) {
@@ -301,10 +300,8 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	}
 	if (pkt[0] == 'm' || pkt[0] == 'x')
 		pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
-	if (!rcache_keeps(pkt)) {
+	if (!rcache_keeps(pkt))
 		rcache_drop_reads(&p->rc);
-		p->pc_req[0] = 0;
-	}
 	if (starts(pkt, "qSupported"))
 		return forward(p, pkt, len, P_SUPPORTED, 1);
 	if (p->fast && pkt[0] == 'm')
@@ -431,7 +428,7 @@ static void prefetch_pc(struct proxy *p, const char *g, size_t len)
 		return;
 	for (size_t i = size; i-- > 0;)
 		pc = pc << 8 | pc_le[i];
-	snprintf(p->pc_req, sizeof(p->pc_req), "m%llx,1",
+	snprintf(p->rc.wanted, sizeof(p->rc.wanted), "m%llx,1",
 		 (unsigned long long)pc);
 	if (!gdb_waiting(p))
 		proxy_prefetch_deferred(p);
@@ -441,12 +438,12 @@ static void prefetch_pc(struct proxy *p, const char *g, size_t len)
  * from the cache, and nothing is on its way from QEMU. */
 void proxy_prefetch_deferred(struct proxy *p)
 {
-	char req[sizeof(p->pc_req)];
+	char req[sizeof(p->rc.wanted)];
 
-	if (!p->pc_req[0] || p->npending || p->running)
+	if (!p->rc.wanted[0] || p->npending || p->running)
 		return;
-	memcpy(req, p->pc_req, sizeof(req));
-	p->pc_req[0] = 0;
+	memcpy(req, p->rc.wanted, sizeof(req));
+	p->rc.wanted[0] = 0;
 	if (!rcache_lookup(&p->rc, req, &(size_t){ 0 }))
 		prefetch(p, req);
 }

@@ -20,6 +20,7 @@ void rcache_drop_reads(struct reply_cache *c)
 	for (unsigned i = 0; i < RCACHE_SLOTS; i++)
 		c->mem[i].req[0] = 0;
 	c->expect = RC_NONE;
+	c->wanted[0] = 0;
 }
 
 void rcache_drop_all(struct reply_cache *c)

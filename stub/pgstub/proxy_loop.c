@@ -134,7 +134,6 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 	p->running = 0;
 	p->pending = P_NONE;
 	p->npending = 0;
-	p->pc_req[0] = 0;
 	p->told = 0;
 	engine_reset(p);
 	if (open_qemu(p))

@@ -48,6 +48,9 @@ struct reply_cache {
 	int cursor;                /* next qsThreadInfo reply to give */
 	enum rc_expect expect;     /* what the forwarded request's reply is */
 	char pending_req[RCACHE_REQ];
+	char wanted[RCACHE_REQ];   /* a read to prefetch once GDB's waiting
+				    * packets are answered (proxy.c's PC
+				    * byte): dropped with the reads */
 };
 
 void rcache_drop_reads(struct reply_cache *c);
@@ -74,8 +77,6 @@ struct proxy {
 	int told;                  /* GDB got an error about QEMU */
 	enum pending pending;
 	int npending;
-	char pc_req[32];           /* "m<pc>,1", to prefetch once GDB's
-				    * waiting packets are answered */
 	/* split m / M */
 	char agg[PROXY_PACKET_SIZE + 1];
 	size_t agg_len, agg_chunk;
