@@ -654,7 +654,10 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 	if (!access && !trace && (c->caches & PGW__CACHE_TLB) &&
 	    !c->tlb_sparse) {
 		/* The debugger's commonest question, first: only x86 walks
-		 * fill the TLB, so a hit needs no look at the format. */
+		 * fill the TLB, so a hit needs no look at the format. This is
+		 * tlb_probe()'s dense hit written out: calling it here (with
+		 * its sparse branch) gave this function a frame again and
+		 * cost 10% on local and 20% on random lookups (xlat_cmp). */
 		struct pgw_tlb_entry *t = tlb_slot(c, va);
 
 		if (t->tag == (va >> 12) + 1) {
