@@ -319,6 +319,66 @@ static void test_packet__escape_unescape_helpers(void **state)
 	assert_int_equal(gdbr__bin_unescape(dec, "ab}", 3), -1);
 }
 
+/* The escaper one byte at a time, as the GDB manual describes it. */
+static size_t escape_reference(char *dst, size_t cap, const unsigned char *src,
+			       size_t n, size_t *used)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		int esc = src[i] == '#' || src[i] == '$' || src[i] == '}' ||
+			  src[i] == '*';
+
+		if (o + 1 + (size_t)esc > cap)
+			break;
+		if (esc)
+			dst[o++] = '}';
+		dst[o++] = (char)(esc ? src[i] ^ 0x20 : src[i]);
+	}
+	*used = i;
+	return o;
+}
+
+/* Bytes to escape at every alignment, spans of none, every capacity near
+ * the 16-byte steps: the same bytes out, the same stopping point. */
+static void test_packet__bin_escape_matches_reference(void **state)
+{
+	static const unsigned char specials[] = { '#', '$', '}', '*' };
+	unsigned char src[400];
+	char fast[800], ref[800];
+	uint32_t x = 777;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(src); i++) {
+		x = x * 1103515245u + 12345u;
+		src[i] = (x >> 16) % 9 == 0 ? specials[(x >> 8) & 3] :
+			 (unsigned char)(x >> 24);
+	}
+	memset(src + 200, 'A', 60);  /* a long span with nothing to escape */
+	for (size_t off = 0; off < 17; off++) {
+		for (size_t n = 0; off + n <= sizeof(src) && n <= 90; n++) {
+			for (size_t cap = 0; cap <= 2 * n + 1; cap += 1 + cap / 8) {
+				size_t uf, ur, nf, nr;
+
+				nf = gdbr__bin_escape(fast, cap, src + off, n, &uf);
+				nr = escape_reference(ref, cap, src + off, n, &ur);
+				assert_int_equal(nf, nr);
+				assert_int_equal(uf, ur);
+				assert_memory_equal(fast, ref, nr);
+			}
+		}
+	}
+	{
+		size_t uf, ur, nr = escape_reference(ref, sizeof(ref), src,
+						     sizeof(src), &ur);
+
+		assert_int_equal(gdbr__bin_escape(fast, sizeof(fast), src,
+						  sizeof(src), &uf), nr);
+		assert_int_equal(uf, sizeof(src));
+		assert_memory_equal(fast, ref, nr);
+	}
+}
+
 static void test_packet__x_reply_escapes_special_bytes(void **state)
 {
 	struct harness *h = *state;
@@ -446,6 +506,7 @@ int main(void)
 		T(test_packet__rle_encode_roundtrip_all_lengths),
 		T(test_packet__reply_is_rle_encoded),
 		T(test_packet__escape_unescape_helpers),
+		cmocka_unit_test(test_packet__bin_escape_matches_reference),
 		T(test_packet__x_reply_escapes_special_bytes),
 		T(test_packet__X_unescapes_binary_data),
 		T(test_packet__oversized_packet_rejected_then_resync),
