@@ -15,3 +15,7 @@ EXTRA_DIST += tests/gdb/test_limits.sh tests/gdb/limits_client.py tests/common/r
 # Where --stdio's messages go: GDB's pipe while it sets up, then --log.
 TESTS += tests/gdb/test_stderr.sh
 EXTRA_DIST += tests/gdb/test_stderr.sh tests/gdb/test_stderr.py
+
+# GDB 16's binary "x" reads beside GDB 13's "m" on the real x86_64-4l guest.
+TESTS += tests/gdb/test_gdb16.sh
+EXTRA_DIST += tests/gdb/test_gdb16.sh

@@ -6,3 +6,4 @@ noinst_DATA = demo.elf
 demo.elf: tests/tools/mkdemo$(EXEEXT)
 	$(AM_V_GEN)$(builddir)/tests/tools/mkdemo $@
 CLEANFILES += demo.elf
+EXTRA_DIST += tests/tools/fetch_gdb16.py
