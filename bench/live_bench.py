@@ -3,7 +3,9 @@
 
 Boots the tests/live guest (x86_64, TCG, 512M in a shared RAM file) and
 times, through gdb in batch mode, for each of: QEMU directly, pgstub
---qemu, pgstub --qemu --qemu-ram --qmp:
+--qemu, pgstub --qemu --qemu-ram --qmp (and, when Debian 13's GDB 16 is
+in the cache (tests/tools/fetch_gdb16.py), QEMU directly and pgstub
+--qemu-ram again under it: GDB 16 reads with binary "x"):
   - stepi round trip (N single-steps, mean per step, best of 3 batches);
   - `dump binary memory` of 64 MiB of kernel VA (the direct map), best of 3.
 The three take turns, LIVE_BENCH_ROUNDS times (default 3): on a shared
@@ -28,6 +30,8 @@ PGSTUB = sys.argv[1] if len(sys.argv) > 1 else "./pgstub"
 STEPS = int(os.environ.get("LIVE_BENCH_STEPS", "100"))
 MIB = int(os.environ.get("LIVE_BENCH_MIB", "64"))
 ROUNDS = int(os.environ.get("LIVE_BENCH_ROUNDS", "3"))
+GDB16 = os.environ.get("BENCH_GDB16", os.path.join(
+    os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub"), "gdb16", "gdb"))
 
 GDB_PY = r'''
 import gdb, time
@@ -50,12 +54,12 @@ gdb.execute("detach")
 '''
 
 
-def run(target, g, out):
+def run(target, g, out, gdb="gdb"):
     script = tempfile.NamedTemporaryFile("w", suffix=".py", delete=False)
     script.write(GDB_PY % dict(target=target, pob=g.ksym["page_offset_base"],
                                steps=STEPS, out=out, bytes=MIB << 20))
     script.close()
-    r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", script.name],
+    r = subprocess.run([gdb, "-q", "-batch", "-nx", "-x", script.name],
                        capture_output=True, text=True, timeout=1800)
     os.unlink(script.name)
     m = re.search(r"BENCH step_us=([\d.]+) read_s=([\d.]+)", r.stdout)
@@ -92,21 +96,27 @@ def main():
     g = Guest(work)
     g.boot()
     out = os.path.join(work, "dump.bin")
-    ways = (("QEMU gdbstub directly", None),
-            ("pgstub --qemu", []),
-            ("pgstub --qemu --qemu-ram --qmp",
-             ["--qemu-ram", g.ram, "--qmp", g.qmp]))
-    got = {name: [] for name, _ in ways}
+    fast = ["--qemu-ram", g.ram, "--qmp", g.qmp]
+    # (name, pgstub's extra arguments or None for QEMU directly, gdb);
+    # each group's ratios are to its own "directly" row.
+    ways = [("QEMU gdbstub directly", None, "gdb"),
+            ("pgstub --qemu", [], "gdb"),
+            ("pgstub --qemu --qemu-ram --qmp", fast, "gdb")]
+    if os.access(GDB16, os.X_OK):
+        ways += [("GDB 16: QEMU gdbstub directly", None, GDB16),
+                 ("GDB 16: pgstub --qemu-ram --qmp", fast, GDB16)]
+    got = {name: [] for name, _, _ in ways}
     try:
         for _ in range(ROUNDS):
-            for name, extra in ways:
+            for name, extra, gdb in ways:
                 if extra is None:
-                    got[name].append(run("127.0.0.1:%d" % g.gdb_port, g, out))
+                    got[name].append(run("127.0.0.1:%d" % g.gdb_port, g, out,
+                                         gdb))
                     continue
                 p, port = pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port] +
                                  extra)
                 try:
-                    got[name].append(run("127.0.0.1:%d" % port, g, out))
+                    got[name].append(run("127.0.0.1:%d" % port, g, out, gdb))
                 finally:
                     p.kill()
                     p.wait()
@@ -114,18 +124,19 @@ def main():
     finally:
         g.quit()
     rows = []
-    for name, _ in ways:
+    for name, extra, _ in ways:
         r = got[name]
-        rows.append((name, median([x[0] for x in r]),
+        rows.append((name, extra is None, median([x[0] for x in r]),
                      median([x[1] for x in r]), r[-1][2]))
-    base_step, base_read = rows[0][1], rows[0][2]
     print("%d rounds of 3x%d stepi and 3x%d MiB of kernel VA (direct map), "
           "x86_64 TCG, QEMU 7.2; medians over the rounds"
           % (ROUNDS, STEPS, MIB))
     print("%-34s %10s %7s %10s %10s %7s" % ("", "stepi us", "x", "read s",
                                           "MiB/s", "x"))
     result = {"rounds": ROUNDS, "steps": STEPS, "mib": MIB, "ways": []}
-    for name, step, read, size in rows:
+    for name, direct, step, read, size in rows:
+        if direct:
+            base_step, base_read = step, read
         print("%-34s %10.1f %7.2f %10.3f %10.1f %7.2f" % (
             name, step, step / base_step, read, size / read / (1 << 20),
             base_read / read))
