@@ -11,6 +11,9 @@ checks the memory map follows CR3, writes, detaches and reattaches.
 4. Limits: a second GDB refused, monitor output capped, idle and stuck
    connections dropped (never idle while the guest runs).
 5. QEMU killed mid-session: clean errors, pgstub keeps serving; --once exits.
+(2b. With Debian 13's GDB 16 from the cache (tests/tools/fetch_gdb16.py):
+   it reads kernel text through --qemu-ram with binary x packets, the
+   same bytes as GDB 13 reading QEMU's gdbstub directly.)
 6. qemu-system-i386: pgstub reads QEMU's 32-bit register layout; with and
    without --qemu-ram its info tlb/mem and vtop at two stops equal QEMU's,
    and info pg and the memory map are served; the byte at EIP is
@@ -268,6 +271,50 @@ def raw_cache_tests(port, banner, trace):
        "GDB %d, QEMU %d" % (from_gdb.count(m), len(reads)))
 
 
+def gdb16_tests(g, work):
+    """GDB 16 (binary x) through --qemu-ram, against GDB 13 on QEMU."""
+    cache = os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub")
+    gdb16 = os.environ.get("GDB16", os.path.join(cache, "gdb16", "gdb"))
+    if not os.access(gdb16, os.X_OK):
+        subprocess.run([sys.executable, os.path.join(
+            HERE, "..", "tools", "fetch_gdb16.py"), cache],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not os.access(gdb16, os.X_OK):
+        print("# GDB 16 could not be fetched: its live case is left out")
+        return
+    text = g.ksym["_text"]
+
+    def dump(gdb, target, out):
+        return subprocess.run(
+            [gdb, "-q", "-batch", "-nx", "-ex", "set debug remote 1",
+             "-ex", "target remote " + target,
+             "-ex", "dump binary memory %s 0x%x 0x%x" % (out, text,
+                                                          text + (4 << 20)),
+             "-ex", "detach"], capture_output=True, text=True,
+            errors="replace", timeout=300)
+    p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g.gdb_port,
+                                 "--qemu-ram", g.ram, "--qmp", g.qmp])
+    try:
+        r16 = dump(gdb16, "127.0.0.1:%d" % port, os.path.join(work, "x.bin"))
+    finally:
+        p.kill()
+        p.wait()
+    dump("gdb", "127.0.0.1:%d" % g.gdb_port, os.path.join(work, "m.bin"))
+    nx = sum(1 for a in re.findall(r"Sending packet: \$x([0-9a-f]+),",
+                                   r16.stderr)
+             if text <= int(a, 16) < text + (4 << 20))
+    ok("gdb16-reads-with-x", nx >= 16, "%d x packets: %s" % (
+        nx, r16.stderr[-400:]))
+    try:
+        same = open(os.path.join(work, "x.bin"), "rb").read() == \
+            open(os.path.join(work, "m.bin"), "rb").read()
+        size = os.path.getsize(os.path.join(work, "x.bin"))
+    except OSError as e:
+        same, size = False, str(e)
+    ok("gdb16-x-equals-qemu", same and size == 4 << 20,
+       "size %s; pgstub: %s" % (size, open(log.name).read()[-300:]))
+
+
 def stdio_stderr_test(g, banner):
     """pgstub --stdio --qemu, plumbed as GDB 13 does it (socket pairs): its
     stderr ends at GDB's first memory read (GDB polls it once per byte it
@@ -519,6 +566,7 @@ def main():
               re.match(r"\S+ <- m", l)]
         ok("ram-reads-from-file", not qm and len(gm) > 10,
            "%d m to QEMU, %d m from GDB: %s" % (len(qm), len(gm), qm[:3]))
+        gdb16_tests(g, work)
         stdio_stderr_test(g, g.ksym["linux_banner"])
         limits_tests(g)
         kill_tests(g)
