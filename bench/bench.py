@@ -177,14 +177,18 @@ class Pgstub:
             self.p.wait()
 
 
-def gdb_timed(port, commands, reps):
+GDB16 = os.environ.get("BENCH_GDB16", os.path.join(
+    os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub"), "gdb16", "gdb"))
+
+
+def gdb_timed(port, commands, reps, gdb="gdb"):
     """Seconds each GDB command list takes once connected (GDB's own clock
     around the commands, output to /dev/null), one GDB process per rep.
     @port: a TCP port on 127.0.0.1, or a "| command" for GDB to run."""
     times = []
     target = port if isinstance(port, str) else "127.0.0.1:%d" % port
     for _ in range(reps):
-        argv = ["gdb", "-nx", "-batch", "-ex", "set pagination off",
+        argv = [gdb, "-nx", "-batch", "-ex", "set pagination off",
                 "-ex", "set confirm off", "-ex", "set architecture i386:x86-64",
                 "-ex", "target remote " + target,
                 "-ex", "python import time, sys; _t0 = time.monotonic()"]
@@ -355,6 +359,13 @@ def m_real_guest(a, res):
             "| %s --stdio %s" % (a.pgstub, dump),
             ["dump binary memory %s %#x %#x" % (out, start, start + d["mib"] * MiB)],
             a.reps)
+        # GDB 16 (binary x), when tests/tools/fetch_gdb16.py has run.
+        gdb16 = os.access(GDB16, os.X_OK)
+        if gdb16:
+            d["pgstub_gdb16_s"] = gdb_timed(
+                "| %s --stdio %s" % (a.pgstub, dump),
+                ["dump binary memory %s %#x %#x" % (out, start, start + d["mib"] * MiB)],
+                a.reps, GDB16)
         # GDB, QEMU's gdbstub (the guest resumes on detach: stop it again).
         res["info_tlb"]["qemu_gdb_s"] = []
         d["qemu_gdb_s"] = []
@@ -366,6 +377,12 @@ def m_real_guest(a, res):
                 g.gdb_port,
                 ["dump binary memory %s %#x %#x" % (out, start, start + d["mib"] * MiB)], 1)
             g.stopped()
+            if gdb16:
+                d.setdefault("qemu_gdb16_s", []).extend(gdb_timed(
+                    g.gdb_port,
+                    ["dump binary memory %s %#x %#x" % (out, start, start + d["mib"] * MiB)],
+                    1, GDB16))
+                g.stopped()
         # The physical limit: the same number of bytes read from the dump file.
         ts = []
         for _ in range(a.reps):
@@ -516,6 +533,9 @@ def table(res):
         if d.get("pgstub_pipe_gdb_s"):
             row("3 the same, target remote | --stdio", mib / med(d["pgstub_pipe_gdb_s"]),
                 q, "MiB/s", None, "higher")
+        if d.get("pgstub_gdb16_s") and d.get("qemu_gdb16_s"):
+            row("3 the same with GDB 16 (x), both", mib / med(d["pgstub_gdb16_s"]),
+                mib / med(d["qemu_gdb16_s"]), "MiB/s", None, "higher")
         for k in ("m", "x"):
             if d.get("pgstub_rsp_%s_s" % k):
                 row("3 raw RSP %s packets (pgstub)" % k, mib / med(d["pgstub_rsp_%s_s" % k]),
