@@ -56,6 +56,9 @@ class Guest:
             shutil.which(qemu) or qemu,
             "-accel", "tcg", "-smp", str(smp), "-m", mem, "-cpu", cpu,
             "-display", "none", "-vga", "none", "-monitor", "none",
+            # Named threads ("CPU 0/TCG"): the bench reads each vCPU's
+            # scheduler statistics.
+            "-name", "pgstub-live,debug-threads=on",
             "-serial", "file:" + self.serial, "-net", "none", "-no-reboot",
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp,
             "-gdb", "tcp:127.0.0.1:%d" % self.gdb_port,
