@@ -138,16 +138,6 @@ def measure(g, ways, out, mib):
     return got
 
 
-def booted(work, **kw):
-    g = Guest(work, **kw)
-    try:
-        g.boot()
-    except BaseException:
-        g.quit()
-        raise
-    return g
-
-
 def main():
     why = Guest.available()
     if why:
@@ -163,7 +153,8 @@ def main():
 
 def bench(work):
     out = os.path.join(work, "dump.bin")
-    g = booted(work)
+    g = Guest(work)
+    g.boot()
     fast = ["--qemu-ram", g.ram, "--qmp", g.qmp]
     # (name, pgstub's extra arguments or None for QEMU directly, gdb);
     # each group's ratios are to its own "directly" row.
@@ -180,7 +171,8 @@ def bench(work):
     one = [("1 vCPU: QEMU gdbstub directly", None, "gdb"),
            ("1 vCPU: pgstub --qemu", [], "gdb")]
     if os.environ.get("LIVE_BENCH_SMP1", "1") != "0":
-        g = booted(os.path.join(work, "smp1"), smp=1)
+        g = Guest(os.path.join(work, "smp1"), smp=1)
+        g.boot()
         try:
             got.update(measure(g, one, out, 0))
         finally:

@@ -93,6 +93,7 @@ class Guest:
                 raise RuntimeError("QEMU exited: %s" % open(
                     os.path.join(self.dir, "qemu.stderr")).read())
             if time.monotonic() - t0 > BOOT_TIMEOUT:
+                self.kill()  # a failed boot leaves no QEMU behind
                 raise RuntimeError("no PGSTUB-READY in %d s" % BOOT_TIMEOUT)
             try:
                 text = open(self.serial, "rb").read().decode("utf-8", "replace")

@@ -492,7 +492,6 @@ def i386_tests(work):
         g.boot()
     except RuntimeError as e:
         ok("i386-boot", False, e)
-        g.kill()
         return
     try:
         trace = os.path.join(work, "i386.trace")
@@ -539,7 +538,6 @@ def main():
         g.boot()
     except RuntimeError as e:
         print("1..1\nnot ok 1 - boot # %s" % e)
-        g.kill()
         return 1
     try:
         trace = os.path.join(work, "gdbstub.trace")
