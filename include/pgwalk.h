@@ -234,6 +234,18 @@ PGW_API pgw_ctx *pgw_ctx_nested(const pgw_ctx *ctx);
 /** Human name of a mode ("4-level", "PAE", "EPT 4-level" …). */
 PGW_API const char *pgw_mode_name(enum pgw_mode mode);
 
+/**
+ * The input-address spans a mode can translate, as [start, end) pairs where
+ * an end of 0 is the top of the 64-bit space: [0, 2^32) for 32-bit and PAE,
+ * the two canonical halves for 4- and 5-level, the whole space ([0, 0)) for
+ * ppc64 hash. Addresses outside them always fault (PGW_FAULT_NONCANONICAL).
+ *
+ * @param mode   any mode
+ * @param spans  filled with up to two spans
+ * @return the number of spans, 0 for PGW_MODE_NONE (virtual is physical)
+ */
+PGW_API int pgw_mode_va_spans(enum pgw_mode mode, uint64_t spans[2][2]);
+
 /** Virtual address width of the context's mode (32, 48, 57, 64). */
 PGW_API unsigned pgw_ctx_va_bits(const pgw_ctx *ctx);
 

@@ -129,3 +129,28 @@ const char *pgw_mode_name(enum pgw_mode mode)
 		return "paging disabled";
 	return f ? f->name : "unknown";
 }
+
+int pgw_mode_va_spans(enum pgw_mode mode, uint64_t spans[2][2])
+{
+	const struct pgw_format *f = pgw__format(mode);
+	uint64_t half;
+
+	if (!f)
+		return 0;
+	if (f->va_bits >= 64) {
+		spans[0][0] = spans[0][1] = 0;  /* the whole space */
+		return 1;
+	}
+	if (!f->canonical) {
+		spans[0][0] = 0;
+		spans[0][1] = 1ULL << f->va_bits;
+		return 1;
+	}
+	/* SDM 3A 4.5: the upper bits copy the top translated bit. */
+	half = 1ULL << (f->va_bits - 1);
+	spans[0][0] = 0;
+	spans[0][1] = half;
+	spans[1][0] = -half;
+	spans[1][1] = 0;
+	return 2;
+}

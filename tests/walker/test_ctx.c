@@ -305,6 +305,35 @@ static void test_ctx__canonical_forms(void **state)
 	pgw_ctx_free(ept);
 }
 
+/* Each mode's translatable input spans, end 0 = the top of the space. */
+static void test_ctx__mode_va_spans(void **state)
+{
+	uint64_t sp[2][2];
+
+	(void)state;
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_NONE, sp), 0);
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_X86_32, sp), 1);
+	assert_int_equal(sp[0][0], 0);
+	assert_int_equal(sp[0][1], 1ULL << 32);
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_X86_PAE, sp), 1);
+	assert_int_equal(sp[0][1], 1ULL << 32);
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_X86_4L, sp), 2);
+	assert_int_equal(sp[0][0], 0);
+	assert_int_equal(sp[0][1], 0x0000800000000000ULL);
+	assert_int_equal(sp[1][0], 0xffff800000000000ULL);
+	assert_int_equal(sp[1][1], 0);
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_X86_5L, sp), 2);
+	assert_int_equal(sp[0][1], 0x0100000000000000ULL);
+	assert_int_equal(sp[1][0], 0xff00000000000000ULL);
+	/* Guest-physical inputs: one span from 0, never sign-extended. */
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_EPT4, sp), 1);
+	assert_int_equal(sp[0][1], 1ULL << 48);
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_PPC64_HASH, sp), 1);
+	assert_int_equal(sp[0][0], 0);
+	assert_int_equal(sp[0][1], 0);
+	assert_int_equal(pgw_mode_va_spans(PGW_MODE_COUNT, sp), 0);
+}
+
 static void test_ctx__cr3_flag_bits_ignored(void **state)
 {
 	struct fx *f = *state;
@@ -341,6 +370,7 @@ int main(void)
 		T(test_ctx__mode_names),
 		T(test_ctx__canonical_forms),
 		T(test_ctx__cr3_flag_bits_ignored),
+		T(test_ctx__mode_va_spans),
 	};
 
 	return cmocka_run_group_tests_name("ctx", tests, NULL, NULL);
