@@ -3,7 +3,8 @@
  * exact layout of a QEMU `dump-guest-memory` ELF (physical PT_LOADs, per-CPU
  * NT_PRSTATUS and "QEMU" notes), with 4-level page tables a Linux kernel
  * could have built: kernel text, a direct map, vmalloc pages and two user
- * processes, one per vCPU. It feeds the README demo and the GDB tests.
+ * processes, one per vCPU, and an EPT that shows process A one more page.
+ * It feeds the README demo and the GDB tests.
  */
 #include <elf.h>
 #include <stdint.h>
@@ -97,6 +98,52 @@ static void map_process(uint64_t pml4, uint64_t text_pa, uint64_t stack_pa)
 	for (int i = 0; i < 4; i++)
 		map(pml4, 0x7ffffffde000ULL + i * 4096ULL,
 		    stack_pa + i * 4096ULL, 3, P | W | U | A | D | NX);
+}
+
+/* The table @pml4 uses to map @va at @level (0 = the PML4 itself). */
+static uint64_t table_of(uint64_t pml4, uint64_t va, int level)
+{
+	static const int shift[] = { 39, 30, 21 };
+	uint64_t table = pml4;
+
+	for (int l = 0; l < level; l++)
+		table = get64(table + ((va >> shift[l]) & 511) * 8) &
+			0x000ffffffffff000ULL;
+	return table;
+}
+
+/*
+ * An EPT such as a hypervisor's snapshot holds (root at EPT_ROOT, for
+ * `monitor nested ept`): guest-physical is host-physical for all RAM but
+ * the page holding process A's stack page table, which it moves to a copy
+ * with one more page mapped at NESTED_VA. So that page exists only in the
+ * nested view, never in what GDB could see when it connected.
+ */
+#define EPT_ROOT   0x1c00000ULL
+#define NESTED_VA  0x7ffffffd0000ULL
+#define EPT_RWX    0x7ULL
+#define EPT_WB     (6ULL << 3)  /* SDM 3C 29.3.7: memory type, leaves */
+
+static void map_nested_ept(uint64_t pml4)
+{
+	uint64_t pdpt = EPT_ROOT + 0x1000, pd = EPT_ROOT + 0x2000,
+		 pt = EPT_ROOT + 0x3000, copy = EPT_ROOT + 0x4000,
+		 page = EPT_ROOT + 0x5000;
+	uint64_t moved = table_of(pml4, 0x7ffffffde000ULL, 3);
+
+	put64(EPT_ROOT, pdpt | EPT_RWX);
+	put64(pdpt, pd | EPT_RWX);
+	for (uint64_t i = 0; i < RAM_SIZE >> 21; i++)
+		put64(pd + i * 8, i << 21 | EPT_RWX | EPT_WB | PS);
+	/* The first 2 MiB (the tables) in 4K pages, one of them moved. */
+	put64(pd, pt | EPT_RWX);
+	for (uint64_t i = 0; i < 512; i++)
+		put64(pt + i * 8, (i << 12 == moved ? copy : i << 12) |
+		      EPT_RWX | EPT_WB);
+	memcpy(ram + copy, ram + moved, 4096);
+	put64(copy + ((NESTED_VA >> 12) & 511) * 8,
+	      page | P | W | U | A | D | NX);
+	memcpy(ram + page, "seen through EPT", 17);
 }
 
 struct note {
@@ -220,6 +267,7 @@ int main(int argc, char **argv)
 	memcpy(ram + 0x607000, "vmalloc page 0", 15);
 	memcpy(ram + 0x800000, "process A", 10);
 	memcpy(ram + 0x900000, "process B", 10);
+	map_nested_ept(pml4a);
 
 	add_cpu(&notes, 0, pml4a, 0xffffffff81000100ULL,
 		0xffff888001ff0000ULL, 0);
