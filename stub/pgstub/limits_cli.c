@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { L_MAXOUT = 350, L_BUDGET, L_REGIONS, L_IDLE, L_WRITE, L_LOG };
+enum { L_MAXOUT = 350, L_BUDGET, L_REGIONS, L_IDLE, L_WRITE, L_LOG, L_MAP };
 
 const struct option pgstub_limit_options[] = {
 	{ "max-output", required_argument, NULL, L_MAXOUT },
@@ -17,6 +17,7 @@ const struct option pgstub_limit_options[] = {
 	{ "idle-timeout", required_argument, NULL, L_IDLE },
 	{ "write-timeout", required_argument, NULL, L_WRITE },
 	{ "log", required_argument, NULL, L_LOG },
+	{ "memory-map", required_argument, NULL, L_MAP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -26,6 +27,14 @@ const char pgstub_limits_usage[] =
 "  --walk-budget N       page tables one walk may load (default 262144):\n"
 "                        bounds info pg/mem/tlb, ptov and the memory map on\n"
 "                        huge or self-aliasing tables\n"
+"  --memory-map canonical|mappings|none\n"
+"                        what GDB's memory map (read once per connection;\n"
+"                        GDB refuses addresses outside it) says: the spans\n"
+"                        the vCPUs' paging modes translate (canonical, the\n"
+"                        default; none where that is the whole space), a\n"
+"                        snapshot's mappings at connect (mappings: GDB's\n"
+"                        info mem lists them, but a later cpu/nested switch\n"
+"                        can reach no address outside them), or no map\n"
 "  --max-map-regions N   memory-map regions (default 65536); past it close\n"
 "                        regions are joined\n"
 "  --idle-timeout SECS   close a connection silent this long (default 3600\n"
@@ -105,6 +114,19 @@ int pgstub_limit_option(int ch, const char *arg, struct pgstub_limits *l)
 	case L_LOG:
 		l->log = arg;
 		return 0;
+	case L_MAP:
+		if (!strcmp(arg, "canonical"))
+			l->map_policy = SESSION_MAP_CANONICAL;
+		else if (!strcmp(arg, "mappings"))
+			l->map_policy = SESSION_MAP_MAPPINGS;
+		else if (!strcmp(arg, "none"))
+			l->map_policy = SESSION_MAP_NONE;
+		else {
+			fprintf(stderr, "pgstub: --memory-map: canonical, "
+				"mappings or none, not '%s'\n", arg);
+			return -1;
+		}
+		return 0;
 	}
 	return 1;
 }
@@ -125,6 +147,7 @@ void pgstub_limits_apply(const struct pgstub_limits *l, struct session *s,
 	if (s) {
 		s->walk_budget = l->walk_budget;
 		s->max_regions = (size_t)l->max_regions;
+		s->map_policy = l->map_policy;
 	}
 	if (srv) {
 		lim.max_output = l->max_output;

@@ -24,13 +24,14 @@ struct pgstub_limits {
 	uint64_t max_regions;     /* memory-map regions; 0: the session's */
 	double idle_s, write_s;   /* < 0: not given (see limits_finish) */
 	const char *log;          /* --log: a file, "stderr", or NULL */
+	enum session_map_policy map_policy;  /* --memory-map */
 };
 
 #define PGSTUB_LIMITS_INIT { PGSTUB_DEFAULT_MAX_OUTPUT, \
-	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1, NULL }
+	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1, NULL, SESSION_MAP_CANONICAL }
 
 /* --max-output, --walk-budget, --max-map-regions, --idle-timeout,
- * --write-timeout and --log, with option codes 350…355. */
+ * --write-timeout, --log and --memory-map, with option codes 350…356. */
 extern const struct option pgstub_limit_options[];
 /* Their lines for a usage text. */
 extern const char pgstub_limits_usage[];

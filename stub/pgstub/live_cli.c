@@ -103,6 +103,13 @@ int live_cli_main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.lim.map_policy == SESSION_MAP_MAPPINGS) {
+		/* Processes come and go while GDB holds the map. */
+		fprintf(stderr, "pgstub: --memory-map mappings: only for "
+			"snapshots; a live guest's mappings change after GDB "
+			"reads the map\n");
+		return 2;
+	}
 	if (o.stdio + !!o.listen + !!o.unix_path > 1) {
 		fprintf(stderr, "pgstub: choose one of --stdio, --listen, --unix\n");
 		return 2;

@@ -165,10 +165,10 @@ static int memory_map(gdbr_out *xml, void *payload)
 {
 	struct proxy *p = payload;
 
-	if (p->running || !p->q.alive)
+	if (p->running || !p->q.alive || !session_map_offered(&p->s))
 		return -1;
-	/* Generated from the current CR3 whenever GDB reads it anew. */
-	return session_target_ops.memory_map(xml, &p->s);
+	/* The architecture's spans: no QEMU traffic (memory_map.c). */
+	return session_memory_map(xml, &p->s);
 }
 
 const struct gdbr_target_ops live_target_ops = {

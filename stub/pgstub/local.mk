@@ -10,6 +10,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/limits_cli.c \
 	stub/pgstub/serve_log.c \
 	stub/pgstub/target.c \
+	stub/pgstub/memory_map.c \
 	stub/pgstub/monitor.c \
 	stub/pgstub/monitor_script.c \
 	stub/pgstub/info_registers.h \

@@ -195,6 +195,7 @@ int main(int argc, char **argv)
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
 	static unsigned char packet[PACKET_SIZE];
 	struct gdbr_fd_conn conn = { .fd = 1, .log = stderr };
+	struct gdbr_target_ops ops;
 	struct session s;
 	gdbr_server *srv = NULL;
 	guest *g = NULL;
@@ -224,7 +225,12 @@ int main(int argc, char **argv)
 	conn.write_ms = (int)(c.lim.write_s * 1000);
 	cfg.conn = &gdbr_transport_fd_ops;
 	cfg.conn_payload = &conn;
-	cfg.target = &session_target_ops;
+	/* The engine advertises the memory map only when the op is set. */
+	pgstub_limits_apply(&c.lim, &s, NULL);
+	ops = session_target_ops;
+	if (!session_map_offered(&s))
+		ops.memory_map = NULL;
+	cfg.target = &ops;
 	cfg.target_payload = &s;
 	cfg.tdesc = s.tdesc;
 	cfg.packet_buf = packet;

@@ -262,8 +262,9 @@ static int merge_supported(struct proxy *p, const char *rep)
 	const char *s = rep;
 
 	o += (size_t)snprintf(out, sizeof(out),
-			      "PacketSize=%x;QStartNoAckMode+;"
-			      "qXfer:memory-map:read+", PROXY_PACKET_SIZE);
+			      "PacketSize=%x;QStartNoAckMode+%s",
+			      PROXY_PACKET_SIZE, p->g && session_map_offered(&p->s) ?
+			      ";qXfer:memory-map:read+" : "");
 	while (*s && o < sizeof(out) - 256) {
 		const char *e = strchr(s, ';');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
@@ -309,6 +310,9 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	cached = rcache_lookup(&p->rc, pkt, &cached_len);
 	if (cached)
 		return rsp_conn_send(&p->gdb, cached, cached_len);
+	/* Not offered (qSupported): unsupported, as the engine says it. */
+	if (starts(pkt, "qXfer:memory-map:read:") && !session_map_offered(&p->s))
+		return rsp_conn_send_str(&p->gdb, "");
 	if (starts(pkt, "qRcmd,") || starts(pkt, "qXfer:memory-map:read:") ||
 	    (p->fast && pkt[0] == 'x')) {
 		int rc;

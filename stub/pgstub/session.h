@@ -10,6 +10,13 @@
 #include "guest.h"
 #include "pgwalk.h"
 
+/* What GDB's memory map says (--memory-map; memory_map.c says why). */
+enum session_map_policy {
+	SESSION_MAP_CANONICAL = 0,  /* the spans the paging modes translate */
+	SESSION_MAP_MAPPINGS,       /* a snapshot's mappings (fixed ones only) */
+	SESSION_MAP_NONE,           /* no map: GDB asks for every address */
+};
+
 struct session {
 	guest *g;
 	int cpu;                 /* current vCPU, 0-based */
@@ -18,6 +25,7 @@ struct session {
 	int reg_field[128];      /* tdesc register -> enum reg_field */
 	gdbr_server *server;     /* to know GDB's memory mode; may be NULL */
 	uint64_t walk_budget;    /* tables one range walk may load; 0: default */
+	enum session_map_policy map_policy;
 	size_t max_regions;      /* memory-map regions before coarsening; 0: 65536 */
 	uint64_t (*map)[2];      /* memory map kept between qXfer windows */
 	size_t map_n;
@@ -36,6 +44,12 @@ int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 		 int physical);
 
 extern const struct gdbr_target_ops session_target_ops;
+
+/* Whether GDB is offered a memory map: not when the policy is none or the
+ * map would cover the whole address space (memory_map.c). */
+int session_map_offered(struct session *s);
+/* gdbr_target_ops.memory_map over a session (memory_map.c). */
+int session_memory_map(gdbr_out *xml, void *payload);
 
 /* Monitor commands (monitor.c); also used by the shell later. */
 int monitor_run(struct session *s, const char *line, gdbr_out *out);

@@ -1,11 +1,10 @@
 /*
  * gdbr_target_ops over a guest snapshot: registers from the vCPU state by
  * register name, virtual memory through the vCPU's walker context, the
- * memory map from the walker's merged mappings. Snapshots are read-only.
+ * memory map from memory_map.c. Snapshots are read-only.
  */
 #include "limits_cli.h"
 #include "session.h"
-#include "transport.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,197 +263,11 @@ static int monitor(const char *cmd, gdbr_out *out, void *payload)
 	return monitor_run(payload, cmd, out);
 }
 
-/*
- * GDB fetches the memory map once and then refuses any address outside it,
- * whatever Qqemu.PhyMemMode or the selected thread say. So the map is the
- * union of every vCPU's virtual mappings (user space differs per vCPU) and
- * physical RAM (tools written for QEMU read page tables in physical mode),
- * sorted and merged: GDB drops a map whose regions overlap.
- *
- * Memory stays bounded whatever the tables hold: at most 2 * max ranges
- * are collected before they are sorted, merged and, past max, coarsened
- * (neighbours closer than a gap that doubles until they fit are joined;
- * reads in a joined gap then fail as unmapped ones do). The XML is never
- * kept whole: the engine asks again per window past its cache, and the
- * compact ranges are kept in the session for those calls.
- */
-#define DEFAULT_MAX_REGIONS 65536
-
-struct range_set {
-	uint64_t (*r)[2];     /* [start, end), end 0 = top of the space */
-	size_t n, cap, max;
-	uint64_t gap;         /* neighbours closer than this were joined */
-	int err;
-};
-
-static int cmp_range(const void *a, const void *b)
-{
-	const uint64_t *x = a, *y = b;
-
-	return x[0] < y[0] ? -1 : x[0] > y[0];
-}
-
-/* A range ending at the top of the space has end 0: compare as 2^64. */
-static int ends_before(uint64_t end, uint64_t start)
-{
-	return end != 0 && end < start;
-}
-
-/* Sort, merge overlapping and touching ranges, and those closer than gap. */
-static void merge(struct range_set *rs)
-{
-	size_t i = 0, o = 0;
-
-	qsort(rs->r, rs->n, sizeof(*rs->r), cmp_range);
-	while (i < rs->n) {
-		uint64_t start = rs->r[i][0], end = rs->r[i][1];
-
-		for (i++; i < rs->n; i++) {
-			uint64_t next = rs->r[i][0];
-
-			if (ends_before(end, next) &&
-			    (rs->gap == 0 || next - end >= rs->gap))
-				break;
-			if (end != 0 && (rs->r[i][1] == 0 || rs->r[i][1] > end))
-				end = rs->r[i][1];
-		}
-		rs->r[o][0] = start;
-		rs->r[o][1] = end;
-		o++;
-	}
-	rs->n = o;
-}
-
-static void shrink(struct range_set *rs)
-{
-	merge(rs);
-	while (rs->n > rs->max) {
-		rs->gap = rs->gap ? rs->gap * 2 : 4096;
-		merge(rs);
-	}
-}
-
-static int range_add(struct range_set *rs, uint64_t start, uint64_t end)
-{
-	/* Mappings arrive in VA order: extend the last range when they touch. */
-	if (rs->n && start && rs->r[rs->n - 1][1] == start) {
-		rs->r[rs->n - 1][1] = end;
-		return 0;
-	}
-	if (rs->n == 2 * rs->max)
-		shrink(rs);
-	if (rs->n == rs->cap) {
-		size_t cap = rs->cap ? 2 * rs->cap : 64;
-		void *p;
-
-		if (cap > 2 * rs->max)
-			cap = 2 * rs->max;
-		p = realloc(rs->r, cap * sizeof(*rs->r));
-		if (!p) {
-			rs->err = 1;
-			return 1;
-		}
-		rs->r = p;
-		rs->cap = cap;
-	}
-	rs->r[rs->n][0] = start;
-	rs->r[rs->n][1] = end;
-	rs->n++;
-	return 0;
-}
-
-static int add_ram(uint64_t pa, uint64_t size, void *payload)
-{
-	return range_add(payload, pa, pa + size);
-}
-
-static int add_mapping(const struct pgw_mapping *pm, void *payload)
-{
-	return range_add(payload, pm->va, pm->va + pm->size);
-}
-
-static int is_io(uint64_t pa, uint64_t size, void *payload)
-{
-	return !guest_phys_is_ram(payload, pa, size);
-}
-
-/* Collect every vCPU's mappings and RAM into s->map. */
-static int collect(struct session *s)
-{
-	struct range_set rs = { 0 };
-
-	rs.max = s->max_regions ? s->max_regions : DEFAULT_MAX_REGIONS;
-	guest_phys_ranges(s->g, add_ram, &rs);
-	for (int cpu = 0; cpu < guest_ncpus(s->g) && !rs.err; cpu++) {
-		pgw_ctx *c;
-		int r;
-
-		/* Paging off: virtual is physical RAM, already listed. */
-		if (guest_cpu_ctx(s->g, cpu, &c, NULL, 0) < 0 ||
-		    pgw_ctx_mode(c) == PGW_MODE_NONE)
-			continue;
-		pgw_ctx_set_walk_budget(c, s->walk_budget);
-		r = pgw_mappings(c, NULL, is_io, s->g, add_mapping, &rs);
-		if (r < 0 && r != PGW_ELIMIT)
-			rs.err = 1;
-		else if (r == PGW_ELIMIT && cpu < 32 &&
-			 !(s->map_told_limit & 1u << cpu)) {
-			/* GDB asks for the map on every connection: the
-			 * log says it once, not once per request. */
-			s->map_told_limit |= 1u << cpu;
-			gdbr_transport_log(stderr, "pgstub: memory map: vCPU "
-					   "%d: walk limit reached (--walk-budget), "
-					   "map cut there\n", cpu);
-		}
-	}
-	if (rs.err) {
-		free(rs.r);
-		return -1;
-	}
-	shrink(&rs);
-	if (rs.gap && rs.gap != s->map_told_gap) {
-		s->map_told_gap = rs.gap;
-		gdbr_transport_log(stderr, "pgstub: memory map: more than %zu "
-				   "regions (--max-map-regions): regions less "
-				   "than 0x%llx apart joined\n", rs.max,
-				   (unsigned long long)rs.gap);
-	}
-	s->map = rs.r;
-	s->map_n = rs.n;
-	return 0;
-}
-
-static int memory_map(gdbr_out *xml, void *payload)
-{
-	struct session *s = payload;
-
-	/* Offset 0 is a new read; a later window reuses the kept ranges. */
-	if (gdbr_out_offset(xml) == 0 || !s->map) {
-		free(s->map);
-		s->map = NULL;
-		s->map_n = 0;
-		if (collect(s))
-			return -1;
-	}
-	if (gdbr_out_printf(xml, "<?xml version=\"1.0\"?>\n"
-			    "<!DOCTYPE memory-map PUBLIC \"+//IDN gnu.org//DTD GDB Memory Map V1.0//EN\" \"http://sourceware.org/gdb/gdb-memory-map.dtd\">\n"
-			    "<memory-map>\n"))
-		return -1;
-	for (size_t i = 0; i < s->map_n; i++)
-		if (gdbr_out_printf(xml, "  <memory type=\"ram\" start=\"0x%llx\" "
-				    "length=\"0x%llx\"/>\n",
-				    (unsigned long long)s->map[i][0],
-				    (unsigned long long)(s->map[i][1] -
-							 s->map[i][0])))
-			return -1;
-	return gdbr_out_printf(xml, "</memory-map>\n");
-}
-
 const struct gdbr_target_ops session_target_ops = {
 	.read_register = read_register,
 	.read_memory = read_memory,
 	.thread_count = thread_count,
 	.select_thread = select_thread,
 	.monitor = monitor,
-	.memory_map = memory_map,
+	.memory_map = session_memory_map,
 };

@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/gdb/lib.sh"
 [ -x "${GDB:-/usr/bin/gdb}" ] || skip_all "gdb not found"
 img=$top_builddir/demo.elf
-plan 17
+plan 24
 
 out=$(gdb_run "$img" -ex 'info threads')
 expect_has "two vCPUs are two threads" "Thread 2" "$out"
@@ -42,8 +42,24 @@ expect_line "info mem user text run" '0000000000400000-0000000000403000 00000000
 out=$(gdb_run "$img" -ex 'monitor frobnicate')
 expect_line "unknown monitor command" "unknown command: 'frobnicate'" "$out"
 
+# GDB's memory map holds for the whole connection (memory_map.c): the
+# canonical halves by default, so an address mapped only after a switch
+# (here process A's page seen through the demo's EPT) is still asked for.
 out=$(gdb_run "$img" -ex 'info mem')
-expect_has "GDB reads the memory map" "0xffffffff81000000 0xffffffff81200000 rw nocache" "$out"
+expect_has "memory map: the lower canonical half" "0x0000000000000000 0x0000800000000000 rw nocache" "$out"
+expect_has "memory map: the upper canonical half" "0xffff800000000000 0x10000000000000000 rw nocache" "$out"
+out=$(gdb_run "$img" -ex 'x/s 0x7ffffffd0000' -ex 'monitor nested ept 0x1c00000' -ex 'x/s 0x7ffffffd0000' -ex 'x/s 0x7ffffffd1000')
+expect_has "before nested: not mapped" "Cannot access memory at address 0x7ffffffd0000" "$out"
+expect_line "after nested: GDB reads what the EPT maps" '0x7ffffffd0000:	"seen through EPT"' "$out"
+expect_has "after nested: unmapped still an error" "Cannot access memory at address 0x7ffffffd1000" "$out"
+PGSTUB_SAVE=$PGSTUB; PGSTUB="$PGSTUB --memory-map mappings"
+out=$(gdb_run "$img" -ex 'info mem')
+expect_has "--memory-map mappings: the mappings at connect" "0xffffffff81000000 0xffffffff81200000 rw nocache" "$out"
+PGSTUB="$PGSTUB_SAVE --memory-map none"
+out=$(gdb_run "$img" -ex 'info mem' -ex 'x/s 0xffffffff81000000')
+expect_has "--memory-map none: no map" "There are no memory regions defined." "$out"
+expect_line "--memory-map none: reads still translate" '0xffffffff81000000:	"Hello from the pgstub demo guest!"' "$out"
+PGSTUB=$PGSTUB_SAVE
 
 out=$(gdb_run "$img" -ex 'monitor vtop 0xffffc90000001000')
 expect_has "vtop names the levels" "PML4" "$out"

@@ -77,8 +77,9 @@ def start(pgstub, image):
     """pgstub on an ephemeral port. Its stderr goes to a file: a pipe
     nobody drains fills up, and pgstub would block on its next log line."""
     log = tempfile.NamedTemporaryFile(prefix="pgstub-soak-", suffix=".log")
-    p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0", image],
-                         stderr=log)
+    # The mappings as the map: the traffic reads addresses it lists.
+    p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:0",
+                          "--memory-map", "mappings", image], stderr=log)
     p.log = log
     for _ in range(200):
         m = re.search(r"listening on 127\.0\.0\.1:(\d+)$",
