@@ -35,8 +35,12 @@ def free_port():
 
 
 class Guest:
-    def __init__(self, workdir, mem="512M", ram_mb=512, smp=2, arch="x86_64"):
-        qemu, cpu, kernel, initrd = ARCHES[arch]
+    def __init__(self, workdir, mem="512M", ram_mb=512, smp=2, arch="x86_64",
+                 initrd=None, append=""):
+        """initrd: another initramfs in the cache (NAME.cpio.gz); append:
+        more kernel arguments."""
+        qemu, cpu, kernel, default_initrd = ARCHES[arch]
+        initrd = initrd or default_initrd
         self.kernel = os.path.join(CACHE, "kernels", kernel, "vmlinuz")
         self.initrd = os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")
         self.qemu = qemu
@@ -65,7 +69,8 @@ class Guest:
             "-object", "memory-backend-file,id=ram0,size=%dM,mem-path=%s,share=on"
             % (ram_mb, self.ram),
             "-machine", "memory-backend=ram0",
-            "-kernel", self.kernel, "-initrd", self.initrd, "-append", APPEND]
+            "-kernel", self.kernel, "-initrd", self.initrd,
+            "-append", (APPEND + " " + append).strip()]
         self.proc = None
         self.ksym = {}
         self.uname = None

@@ -1,6 +1,8 @@
 # Live QEMU: pgstub --qemu in front of a real guest's gdbstub (TCG).
-TESTS += tests/live/test_live.sh
+TESTS += tests/live/test_live.sh tests/live/test_spawn.sh
 EXTRA_DIST += tests/live/test_live.sh tests/live/test_live.py \
+	tests/live/test_spawn.sh tests/live/test_spawn.py \
+	tests/live/spawn_driver.py tests/live/init-spawn.sh \
 	tests/live/live_guest.py tests/live/driver.py
 
 # The RAM layout parser on QEMU's `info mtree -f` text (no QEMU needed).

@@ -19,7 +19,9 @@ realguest_x86_readers = \
 	tests/python/test_gdb.sh.log \
 	tests/shell/test_shell.sh.log \
 	tests/export/test_export.sh.log \
-	tests/guest/qemu_dumps.sh.log
+	tests/guest/qemu_dumps.sh.log \
+	tests/live/test_live.sh.log \
+	tests/live/test_spawn.sh.log
 $(realguest_x86_readers): tests/realguest/test_realguest.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log

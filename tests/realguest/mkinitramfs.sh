@@ -1,16 +1,18 @@
 #!/bin/sh
-# mkinitramfs.sh ARCH - build the tiny busybox initramfs for the real-guest
-# truth harness.  ARCH is x86_64 (amd64 busybox) or i386.
+# mkinitramfs.sh ARCH [INIT NAME] - build the tiny busybox initramfs for the
+# real-guest truth harness.  ARCH is x86_64 (amd64 busybox) or i386; INIT is
+# another /init script (default init.sh here), saved as NAME.
 #
-# Output: ${PGSTUB_CACHE:-/var/cache/pgstub}/initramfs/ARCH.cpio.gz (path is
-# printed on stdout).  The archive is reproducible (mkcpio.py); the file is
+# Output: ${PGSTUB_CACHE:-/var/cache/pgstub}/initramfs/ARCH.cpio.gz, or
+# NAME.cpio.gz (path is printed on stdout).  The archive is reproducible (mkcpio.py); the file is
 # only replaced when its bytes change, so its mtime tracks real changes.
 # Needs fetch.sh to have run first.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${PGSTUB_CACHE:-/var/cache/pgstub}
-arch=${1:?usage: mkinitramfs.sh x86_64|i386}
+arch=${1:?usage: mkinitramfs.sh x86_64|i386 [INIT NAME]}
+init=${2:-$here/init.sh}
 case $arch in
     x86_64|amd64) arch=x86_64; bbarch=amd64 ;;
     i386|i686)    arch=i386;   bbarch=i386 ;;
@@ -20,7 +22,7 @@ esac
 busybox=$CACHE/busybox/$bbarch/busybox
 [ -x "$busybox" ] || { echo "mkinitramfs: $busybox missing; run fetch.sh" >&2; exit 1; }
 
-out=$CACHE/initramfs/$arch.cpio.gz
+out=$CACHE/initramfs/${3:-$arch}.cpio.gz
 mkdir -p "$CACHE/initramfs"
 tmp=$out.tmp.$$
 trap 'rm -f "$tmp"' EXIT
@@ -31,7 +33,7 @@ python3 "$here/mkcpio.py" "$tmp" \
     chr:dev/console:600:5:1 chr:dev/null:666:1:3 chr:dev/ttyS0:600:4:64 \
     "file:bin/busybox:755:$(readlink -f "$busybox")" \
     symlink:bin/sh:busybox \
-    "file:init:755:$here/init.sh"
+    "file:init:755:$init"
 
 if [ -f "$out" ] && cmp -s "$tmp" "$out"; then
     rm -f "$tmp"

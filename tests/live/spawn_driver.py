@@ -1,0 +1,144 @@
+"""Runs inside gdb (GDB 13 or 16: gdb -batch -x spawn_driver.py) against
+pgstub --qemu in front of the spawning guest (tests/live/test_spawn.py).
+
+GDB connects, then stops at busybox's entry point in processes started
+after it connected, reads their stacks and text, and compares the bytes
+with QEMU's own monitor for the same vCPU at the same stop (QMP's
+human-monitor-command `x`, which reads through the same debug access as
+QEMU's gdbstub). Then the other vCPU (another process), then a nested EPT
+view attached with `monitor nested`. Parameters come as JSON in
+$SPAWN_PARAMS; each check prints "RESULT NAME ok|fail DETAIL".
+"""
+import json
+import os
+import re
+import socket
+
+import gdb
+
+P = json.loads(os.environ["SPAWN_PARAMS"])
+TAG = P["tag"]
+
+
+def ex(cmd):
+    return gdb.execute(cmd, to_string=True)
+
+
+def res(name, ok, detail=""):
+    detail = str(detail).replace("\n", " | ")[:400]
+    print("RESULT %s-%s %s %s" % (TAG, name, "ok" if ok else "fail", detail),
+          flush=True)
+
+
+def reg(name):
+    return int(gdb.parse_and_eval("$" + name)) & ((1 << 64) - 1)
+
+
+def hmp(cmd):
+    """QEMU's monitor through QMP on GDB's current vCPU: the truth."""
+    cpu = gdb.selected_thread().num - 1
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(P["qmp"])
+    f = s.makefile("rw")
+    f.readline()
+
+    def call(msg):
+        f.write(json.dumps(msg) + "\n")
+        f.flush()
+        while True:
+            r = json.loads(f.readline())
+            if "event" not in r:
+                return r
+    call({"execute": "qmp_capabilities"})
+    r = call({"execute": "human-monitor-command",
+              "arguments": {"command-line": cmd, "cpu-index": cpu}})
+    s.close()
+    return r["return"].replace("\r", "")
+
+
+def values(text):
+    """The 0x... quadwords of an x/ dump, addresses left out."""
+    vals = []
+    for line in text.splitlines():
+        if ":" in line:
+            vals += [int(x, 16) for x in
+                     re.findall(r"0x[0-9a-f]{16}", line.split(":", 1)[1])]
+    return vals
+
+
+def gdb_read(addr):
+    try:
+        return ex("x/4gx 0x%x" % addr)
+    except gdb.error as e:
+        return "error: %s" % e
+
+
+def same_bytes(name, addr, may_fault=False):
+    """GDB's read through pgstub equals QEMU's for the current vCPU. With
+    may_fault, both may refuse alike (a page not faulted in yet)."""
+    mine = gdb_read(addr)
+    theirs = hmp("x /4gx 0x%x" % addr)
+    both_refuse = mine.startswith("error: Cannot access memory") and \
+        "Cannot access memory" in theirs and not values(theirs)
+    res(name, (len(values(mine)) == 4 and values(mine) == values(theirs)) or
+        (may_fault and both_refuse),
+        "%#x: %s / qemu %s" % (addr, mine.strip(), theirs.strip()))
+    return len(values(mine)) == 4
+
+
+def main():
+    ex("set remotetimeout 120")
+    ex("target remote " + P["target"])
+    ex("break *0x%x" % P["entry"])
+    texts = 0
+    for i in range(3):
+        ex("continue")
+        rip, rsp = reg("rip"), reg("rsp")
+        # At its first instruction: the process exec'd while GDB was
+        # attached (the guest was stopped from connect to this continue).
+        res("stop%d-at-entry" % i, rip == P["entry"], "rip %#x" % rip)
+        if same_bytes("stop%d-stack" % i, rsp):
+            # The stack exec laid out: argc, then argv pointing above it.
+            argc, argv0 = values(gdb_read(rsp))[:2]
+            res("stop%d-fresh-stack" % i, 1 <= argc < 64 and
+                rsp < argv0 < rsp + (1 << 20), "argc %d argv[0] %#x" % (
+                    argc, argv0))
+        # Text not executed yet may not be paged in: refused by both.
+        texts += same_bytes("stop%d-text" % i, rip, may_fault=True)
+    print("# text pages present at %d of 3 stops" % texts)
+    ex("delete")
+    cur = gdb.selected_thread().num
+    cr3, rsp = reg("cr3"), reg("rsp")
+
+    # An unmapped address fails in both: an error, no bytes made up.
+    mine = gdb_read(0x1000)
+    theirs = hmp("x /4gx 0x1000")
+    res("unmapped-fails", mine.startswith("error: Cannot access memory") and
+        not values(theirs), "%s / qemu %s" % (mine.strip(), theirs.strip()))
+
+    # The other vCPU runs another process (its own spawning loop).
+    other = 2 if cur == 1 else 1
+    ex("thread %d" % other)
+    ex("monitor cpu %d" % (other - 1))
+    ocr3, orsp = reg("cr3"), reg("rsp")
+    res("other-cpu-other-space", ocr3 != cr3, "cr3 %#x / %#x" % (ocr3, cr3))
+    same_bytes("other-cpu-stack", orsp)
+    ex("thread %d" % cur)
+    ex("monitor cpu %d" % (cur - 1))
+
+    # A nested view: the guest's tables read through an identity EPT that
+    # test_spawn.py laid in memory the kernel was told to leave alone.
+    out = ex("monitor nested ept 0x%x" % P["ept"])
+    vtop = ex("monitor vtop 0x%x" % rsp)
+    res("nested-attached", "nested EPT" in vtop and "->" in vtop,
+        (out + vtop)[-300:])
+    same_bytes("nested-stack", rsp)
+    ex("monitor nested off")
+    ex("detach")
+
+
+try:
+    main()
+except BaseException as e:  # noqa: BLE001 - every failure is a result
+    import traceback
+    res("driver", False, "%s: %s" % (e, traceback.format_exc()[-300:]))

@@ -1,0 +1,10 @@
+#!/bin/sh
+# TAP: GDB reads processes started after it connected, through pgstub
+# --qemu (tests/live/test_spawn.py). PGSTUB_SKIP_LIVE=1 (or
+# PGSTUB_SKIP_REALGUEST=1) skips it.
+if [ -n "$PGSTUB_SKIP_LIVE$PGSTUB_SKIP_REALGUEST" ]; then
+	echo "1..0 # SKIP PGSTUB_SKIP_LIVE/PGSTUB_SKIP_REALGUEST set"
+	exit 0
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+PGSTUB=${PGSTUB:-$(pwd)/pgstub} exec python3 "$here/test_spawn.py"
