@@ -10,5 +10,6 @@ include tests/compat/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
 include tests/live/local.mk
+include tests/scripts/local.mk
 include tests/soak/local.mk
 include tests/fuzz/local.mk
