@@ -34,7 +34,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, "tests", "realguest"))
 import record  # noqa: E402  (QMP client, shared with the recorder)
 
-CACHE = os.environ.get("PGSTUB_GUEST_CACHE", "/var/cache/pgstub/guests")
+CACHE = (os.environ.get("PGSTUB_GUEST_CACHE") or os.environ.get("PGSTUB_GUESTS")
+         or os.path.join(os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub"),
+                         "guests"))
 MiB = 1 << 20
 
 

@@ -144,6 +144,20 @@ static int apply_overrides(guest *g, const struct guest_open_opts *o,
 	/* A raw image without CR3 has nothing to walk: paging stays off. */
 	int use_mode = o->mode && (g->fmt != GUEST_FMT_RAW || o->have_cr3);
 
+	/* Say where the values come from (monitor info registers). */
+	if (use_mode) {
+		guest__regs_mark(g, "cr0", GUEST_REG_MODE);
+		guest__regs_mark(g, "cr4", GUEST_REG_MODE);
+		guest__regs_mark(g, "efer", GUEST_REG_MODE);
+	}
+	if (o->have_cr0)
+		guest__regs_mark(g, "cr0", GUEST_REG_GIVEN);
+	if (o->have_cr3)
+		guest__regs_mark(g, "cr3", GUEST_REG_GIVEN);
+	if (o->have_cr4)
+		guest__regs_mark(g, "cr4", GUEST_REG_GIVEN);
+	if (o->have_efer)
+		guest__regs_mark(g, "efer", GUEST_REG_GIVEN);
 	for (int i = 0; i < g->ncpus; i++) {
 		struct guest_x86_cpu *c = &g->cpu[i];
 
@@ -264,13 +278,17 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 		rc = guest__fail(err, errlen, "out of memory");
 		goto out;
 	}
-	rc = apply_overrides(g, o, err, errlen);
-	if (rc)
-		goto out;
 	/* Dumps record the vCPU's mode, not which QEMU wrote them: one taken
 	 * at the reset vector says EM_386 even from qemu-system-x86_64. */
-	if (o && o->have_arch)
+	if (o->have_arch)
 		g->arch = o->arch;
+	rc = guest__regs_remember_held(g, err, errlen);
+	if (!rc)
+		rc = apply_overrides(g, o, err, errlen);
+	if (!rc)
+		rc = guest__regs_apply(g, o, err, errlen);
+	if (rc)
+		goto out;
 	g->ctx = calloc((size_t)g->ncpus, sizeof(*g->ctx));
 	if (!g->ctx) {
 		rc = guest__fail(err, errlen, "out of memory");
@@ -298,6 +316,7 @@ void guest_close(guest *g)
 	if (g->fd >= 0)
 		close(g->fd);
 	free(g->cpu);
+	free(g->held);
 	free(g->path);
 	free(g);
 }

@@ -39,7 +39,8 @@ struct guest_x86_seg {
 enum guest_x86_segno { GUEST_ES, GUEST_CS, GUEST_SS, GUEST_DS, GUEST_FS,
 		       GUEST_GS, GUEST_NSEG };
 
-/** @name guest_x86_cpu.valid: which fields the source holds */
+/** @name guest_x86_cpu.valid: which fields are known — held by the source
+ * or set by an option (guest_reg_read() tells which) */
 /**@{*/
 #define GUEST_X86_HAS_GPRS    0x01u  /**< gpr, rip, rflags */
 #define GUEST_X86_HAS_SEGS    0x02u  /**< seg[] selectors (and bases) */
@@ -74,7 +75,7 @@ struct guest_ppc64_slbe {
 
 #define GUEST_PPC64_SLB_MAX 64       /**< QEMU's MAX_SLB_ENTRIES */
 
-/** @name guest_ppc64_cpu.valid: which fields the source holds */
+/** @name guest_ppc64_cpu.valid: which fields are known (as for x86) */
 /**@{*/
 #define GUEST_PPC64_HAS_GPRS 0x01u   /**< gpr, nip, msr, cr, lr, ctr, xer */
 #define GUEST_PPC64_HAS_SPRS 0x02u   /**< sdr1, lpcr, amr, pvr */
@@ -98,6 +99,12 @@ struct guest_ppc64_cpu {
 	struct guest_ppc64_slbe slb[GUEST_PPC64_SLB_MAX];
 };
 
+/** One register value given on the command line (--reg NAME=VALUE). */
+struct guest_reg_value {
+	const char *name;            /**< as GDB's target description names it */
+	uint64_t value;              /**< zero-extended to the register's size */
+};
+
 /** Options of guest_open(); override what the image holds. */
 struct guest_open_opts {
 	unsigned version;            /**< GUEST_OPEN_OPTS_VERSION */
@@ -115,6 +122,12 @@ struct guest_open_opts {
 	 *  address width of `x`); raw images use raw_arch instead. */
 	int have_arch;
 	enum guest_arch arch;
+	/** Register values for every vCPU, by target-description name
+	 *  (rip, rsp, eflags, pc, msr, r1, …), applied after --mode and the
+	 *  --cr* overrides; an unknown name fails guest_open(). Borrowed for
+	 *  the call only. */
+	const struct guest_reg_value *regs;
+	size_t nregs;
 };
 #define GUEST_OPEN_OPTS_VERSION 1
 #define GUEST_OPEN_OPTS_INIT { .version = GUEST_OPEN_OPTS_VERSION }
@@ -158,6 +171,33 @@ int guest_ncpus(const guest *g);
 
 /** Registers of vCPU @p cpu (0-based). Borrowed; NULL if out of range. */
 const struct guest_x86_cpu *guest_x86_cpu(const guest *g, int cpu);
+
+/** Where a register's value comes from (guest_reg_read()). */
+enum guest_reg_origin {
+	GUEST_REG_READ = 0,   /**< held by the source */
+	GUEST_REG_GIVEN,      /**< --reg, --cr0/--cr3/--cr4/--efer */
+	GUEST_REG_MODE,       /**< the control bits --mode sets */
+	GUEST_REG_INFERRED,   /**< EFER from the CRs (QEMU's notes lack it) */
+	GUEST_REG_ZERO,       /**< nobody knows it: defined as 0 */
+};
+
+/** @name Registers by target-description name (guest/regs.c)
+ * Ids are the GDB register numbers of the guest's description (QEMU 7.2's
+ * gdbstub numbering: x86_64, i386 or powerpc:common64). */
+/**@{*/
+/** @return the number of registers of the guest's architecture */
+int guest_reg_count(const guest *g);
+/** @return register @p id's name (static), or NULL when out of range */
+const char *guest_reg_name(const guest *g, int id);
+/** @return the id of register @p name, or -1 */
+int guest_reg_id(const guest *g, const char *name);
+/**
+ * The value of register @p id of vCPU @p cpu and where it comes from:
+ * read, supplied by an option, inferred, or 0 when nothing knows it.
+ */
+enum guest_reg_origin guest_reg_read(const guest *g, int cpu, int id,
+				     uint64_t *v);
+/**@}*/
 
 /**
  * Registers of ppc64 vCPU @p cpu (0-based). Borrowed; NULL if out of range

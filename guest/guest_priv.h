@@ -10,6 +10,9 @@
 
 #include <stdarg.h>
 
+/** Register ids past this never get options (the largest table has 71). */
+#define GUEST_REG_MAX 80
+
 /** One backed physical range. Ranges never overlap; sorted by @ref pa. */
 struct guest_range {
 	uint64_t pa;            /**< first guest-physical address */
@@ -75,9 +78,24 @@ struct guest {
 	 *  first vCPU had EFER.LMA set. */
 	int long_mode;
 	unsigned maxphyaddr;
+	/* Registers (regs.c): each vCPU's valid bits as the source left them,
+	 * before options filled anything (NULL for live guests), and what
+	 * the options supplied, by register id. */
+	unsigned *held;
+	unsigned char reg_origin[GUEST_REG_MAX];  /* enum guest_reg_origin */
+	uint64_t reg_value[GUEST_REG_MAX];        /* registers without a home */
 };
 
 /* guest.c */
+/* regs.c */
+/** Record each vCPU's valid bits as the source left them. */
+int guest__regs_remember_held(guest *g, char *err, size_t errlen);
+/** Note that register @p name was set by an option (--cr3, --mode). */
+void guest__regs_mark(guest *g, const char *name, enum guest_reg_origin why);
+/** Apply o->regs to every vCPU. @return 0, or -1 (unknown name) */
+int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
+		      size_t errlen);
+
 /** Format a message into @p err; always returns -1. */
 int guest__fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -11,6 +11,7 @@ guest_libguest_la_SOURCES = \
 	guest/elf_dump.c \
 	guest/kdump.c \
 	guest/raw.c \
+	guest/regs.c \
 	guest/migration_priv.h \
 	guest/migration.c \
 	guest/migration_vmdesc.c \

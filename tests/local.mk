@@ -11,5 +11,6 @@ include tests/shell/local.mk
 include tests/export/local.mk
 include tests/live/local.mk
 include tests/pgstub/local.mk
+include tests/scripts/local.mk
 include tests/soak/local.mk
 include tests/fuzz/local.mk

@@ -365,6 +365,68 @@ static int regs_dump_ppc64(const struct guest_ppc64_cpu *r, int cpu,
 	return emit(&l);
 }
 
+/*
+ * After QEMU's layout, what it cannot say: the values options supplied
+ * (--reg, --cr*, --mode) and, when the source held no PC, the registers
+ * GDB reads as 0 because nothing knows them (runs shown as first..last).
+ * A snapshot that holds its registers gets no extra line, so the output
+ * stays QEMU's. One line per origin.
+ */
+static int origin_line(guest *g, int cpu, enum guest_reg_origin want,
+		       const char *head, regs_write_fn write, void *payload)
+{
+	struct line l = { .write = write, .payload = payload };
+	int n = guest_reg_count(g), any = 0;
+	uint64_t v;
+
+	add(&l, "%s", head);
+	for (int id = 0; id < n; id++) {
+		int last = id;
+
+		if (guest_reg_read(g, cpu, id, &v) != want)
+			continue;
+		any = 1;
+		if (want != GUEST_REG_ZERO) {
+			add(&l, " %s=0x%" PRIx64, guest_reg_name(g, id), v);
+			continue;
+		}
+		while (last + 1 < n &&
+		       guest_reg_read(g, cpu, last + 1, &v) == want)
+			last++;
+		add(&l, " %s", guest_reg_name(g, id));
+		if (last > id)
+			add(&l, "%s%s", last > id + 1 ? ".." : " ",
+			    guest_reg_name(g, last));
+		id = last;
+	}
+	add(&l, "\n");
+	return any ? emit(&l) : 0;
+}
+
+static int origins(guest *g, int cpu, regs_write_fn write, void *payload)
+{
+	int pc = guest_reg_id(g, guest_arch(g) == GUEST_ARCH_PPC64 ? "pc" :
+			      guest_arch(g) == GUEST_ARCH_I386 ? "eip" : "rip");
+	int supplied = 0;
+	uint64_t v;
+
+	for (int id = 0; id < guest_reg_count(g); id++) {
+		enum guest_reg_origin o = guest_reg_read(g, cpu, id, &v);
+
+		supplied |= o == GUEST_REG_GIVEN || o == GUEST_REG_MODE;
+	}
+	if (!supplied && guest_reg_read(g, cpu, pc, &v) != GUEST_REG_ZERO)
+		return 0;
+	if (origin_line(g, cpu, GUEST_REG_GIVEN, "pgstub: given (--reg, "
+			"--cr0/--cr3/--cr4/--efer), not read:", write, payload) ||
+	    origin_line(g, cpu, GUEST_REG_MODE, "pgstub: set by --mode, not "
+			"read:", write, payload) ||
+	    origin_line(g, cpu, GUEST_REG_ZERO, "pgstub: not in the snapshot, "
+			"0 for GDB:", write, payload))
+		return -1;
+	return 0;
+}
+
 /* One vCPU, headed like QEMU 7.2's HMP ("\nCPU#%d\n" before each dump). */
 static int dump_cpu(guest *g, int cpu, regs_write_fn write, void *payload)
 {
@@ -376,9 +438,9 @@ static int dump_cpu(guest *g, int cpu, regs_write_fn write, void *payload)
 		return say(write, payload, "CPU#%d: no registers\n", cpu) ? -1 : 1;
 	if ((rc = say(write, payload, "\nCPU#%d\n", cpu)))
 		return rc;
-	if (p)
-		return regs_dump_ppc64(p, cpu, write, payload);
-	return regs_dump_x86(r, write, payload);
+	rc = p ? regs_dump_ppc64(p, cpu, write, payload) :
+		 regs_dump_x86(r, write, payload);
+	return rc ? rc : origins(g, cpu, write, payload);
 }
 
 int regs_info_registers(guest *g, int cpu, int argc, char **argv,

@@ -79,7 +79,8 @@ static int owned(const char *cmd)
 {
 	static const char *const one[] = { "vtop", "ptov", "gva2gpa", "x",
 					   "xp", "cpu", "nested", "help" };
-	static const char *const info[] = { "pg", "tlb", "mem" };
+	/* info version: pgstub answers for itself (monitor_script.c). */
+	static const char *const info[] = { "pg", "tlb", "mem", "version" };
 	char w1[32] = "", w2[32] = "";
 
 	sscanf(cmd, "%31s %31s", w1, w2);
@@ -88,7 +89,8 @@ static int owned(const char *cmd)
 			return 1;
 	if (!strncmp(w1, "x/", 2) || !strncmp(w1, "xp/", 3))
 		return 1;
-	for (size_t i = 0; !strcmp(w1, "info") && i < 3; i++)
+	for (size_t i = 0; !strcmp(w1, "info") && i < sizeof(info) / sizeof(*info);
+	     i++)
 		if (!strcmp(w2, info[i]))
 			return 1;
 	return 0;

@@ -24,7 +24,8 @@ static void usage(FILE *f)
 "usage: pgstub [--stdio | --listen HOST:PORT | --unix PATH] [--once]\n"
 "              [--raw [--raw-base PADDR]] [--arch x86_64|i386]\n"
 "              [--mode 32|pae|4level|5level] [--cr0 N] [--cr3 N] [--cr4 N]\n"
-"              [--efer N] [--maxphyaddr N] [LIMITS] IMAGE\n"
+"              [--efer N] [--reg NAME=VALUE]... [--maxphyaddr N] [LIMITS]\n"
+"              IMAGE\n"
 "\n"
 "Serve a guest snapshot (QEMU ELF dump, kdump-compressed, raw image) to GDB:\n"
 "  gdb -ex 'target remote | pgstub --stdio IMAGE'\n"
@@ -34,6 +35,9 @@ static void usage(FILE *f)
 "is printed for non-loopback ones); --unix sockets are created 0600; one GDB\n"
 "at a time (another connection is refused with an error); the image is\n"
 "opened read-only.\n"
+"Registers the image does not hold read as 0 in GDB unless --reg sets them\n"
+"(any register of GDB's target description: rip, rsp, eflags, cr3, efer;\n"
+"ppc64: pc, msr, r1, …; every vCPU); --reg cr3=N is --cr3 N.\n"
 "LIMITS:\n"
 "%s"
 "Live QEMU: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE] [--qmp PATH]\n"
@@ -58,7 +62,7 @@ static int parse_num(const char *opt, const char *arg, uint64_t *v)
 
 /* Options that say how to open the image, shared by every subcommand. */
 enum { G_RAW = 300, G_RAWBASE, G_ARCH, G_MODE, G_CR0, G_CR3, G_CR4, G_EFER,
-       G_MAXPHY };
+       G_REG, G_MAXPHY };
 
 const struct option pgstub_guest_options[] = {
 	{ "raw", no_argument, NULL, G_RAW },
@@ -69,9 +73,69 @@ const struct option pgstub_guest_options[] = {
 	{ "cr3", required_argument, NULL, G_CR3 },
 	{ "cr4", required_argument, NULL, G_CR4 },
 	{ "efer", required_argument, NULL, G_EFER },
+	{ "reg", required_argument, NULL, G_REG },
 	{ "maxphyaddr", required_argument, NULL, G_MAXPHY },
 	{ NULL, 0, NULL, 0 },
 };
+
+/*
+ * --reg NAME=VALUE. The control registers that paging depends on go where
+ * --cr0/--cr3/--cr4/--efer put them (the last one given wins), so the two
+ * spellings agree; any other name is checked against the guest's target
+ * description when the image is open (guest_open).
+ */
+static int reg_option(const char *arg, struct guest_open_opts *o)
+{
+	/* One command line per process: the values live as long as it. */
+	static struct guest_reg_value regs[128];
+	static char names[128][16];
+	static const char *const ctl[] = { "cr0", "cr3", "cr4", "efer" };
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : 0;
+	uint64_t v;
+
+	if (!eq || len == 0 || len >= sizeof(names[0])) {
+		fprintf(stderr, "pgstub: --reg: NAME=VALUE, e.g. --reg "
+			"rip=0xffffffff81000000 (not '%s')\n", arg);
+		return -1;
+	}
+	if (parse_num("--reg", eq + 1, &v))
+		return -1;
+	for (size_t i = 0; i < sizeof(ctl) / sizeof(*ctl); i++) {
+		if (strlen(ctl[i]) != len || strncmp(arg, ctl[i], len))
+			continue;
+		switch (i) {
+		case 0: o->have_cr0 = 1; o->cr0 = v; break;
+		case 1: o->have_cr3 = 1; o->cr3 = v; break;
+		case 2: o->have_cr4 = 1; o->cr4 = v; break;
+		default: o->have_efer = 1; o->efer = v; break;
+		}
+		return 0;
+	}
+	if (o->regs && o->regs != regs) {
+		fprintf(stderr, "pgstub: --reg: registers already set\n");
+		return -1;
+	}
+	/* A second --reg of the same name replaces the first. */
+	for (size_t i = 0; i < o->nregs; i++) {
+		if (!strncmp(names[i], arg, len) && !names[i][len]) {
+			regs[i].value = v;
+			return 0;
+		}
+	}
+	if (o->nregs == sizeof(regs) / sizeof(*regs)) {
+		fprintf(stderr, "pgstub: --reg: at most %zu registers\n",
+			sizeof(regs) / sizeof(*regs));
+		return -1;
+	}
+	memcpy(names[o->nregs], arg, len);
+	names[o->nregs][len] = '\0';
+	regs[o->nregs].name = names[o->nregs];
+	regs[o->nregs].value = v;
+	o->regs = regs;
+	o->nregs++;
+	return 0;
+}
 
 int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 {
@@ -103,6 +167,7 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 	case G_CR3: o->have_cr3 = 1; return parse_num("--cr3", arg, &o->cr3);
 	case G_CR4: o->have_cr4 = 1; return parse_num("--cr4", arg, &o->cr4);
 	case G_EFER: o->have_efer = 1; return parse_num("--efer", arg, &o->efer);
+	case G_REG: return reg_option(arg, o);
 	case G_MAXPHY:
 		if (parse_num("--maxphyaddr", arg, &v))
 			return -1;

@@ -303,6 +303,8 @@ static int cmd_x(struct session *s, int argc, char **argv, gdbr_out *out);
 static int cmd_help(struct session *s, int argc, char **argv, gdbr_out *out);
 /* For scripts (monitor_script.c). */
 int monitor_cmd_version(struct session *s, int argc, char **argv, gdbr_out *out);
+int monitor_cmd_info_version(struct session *s, int argc, char **argv,
+			     gdbr_out *out);
 int monitor_cmd_vtop_json(struct session *s, int argc, char **argv, gdbr_out *out);
 int monitor_cmd_rc(struct session *s, int argc, char **argv, gdbr_out *out);
 
@@ -316,6 +318,8 @@ static const struct cmd commands[] = {
 	  "by page size", cmd_info_hpt },
 	{ "info registers", "[-a]", "show the cpu registers (-a: all vCPUs)",
 	  cmd_info_registers },
+	{ "info version", "", "show pgstub's version, as QEMU's shows QEMU's",
+	  monitor_cmd_info_version },
 	{ "gva2gpa", "ADDR", "print the guest physical address of a guest virtual address",
 	  cmd_gva2gpa },
 	{ "vtop", "ADDR", "walk the page tables for ADDR, level by level", cmd_vtop },

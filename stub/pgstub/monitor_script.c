@@ -1,5 +1,6 @@
 /*
- * Monitor commands for scripts (the pgstub Python package for GDB):
+ * Monitor commands for scripts (the pgstub Python package for GDB, tools
+ * written for QEMU's gdbstub): `info version` as QEMU answers it,
  * `pgstub-version` to recognise the stub, `vtop-json ADDR` for one walk in
  * JSON, and `rc [--cpu N] CMD…`, which runs CMD and reports its status.
  */
@@ -15,6 +16,8 @@
 
 int monitor_cmd_version(struct session *s, int argc, char **argv,
 			gdbr_out *out);
+int monitor_cmd_info_version(struct session *s, int argc, char **argv,
+			     gdbr_out *out);
 int monitor_cmd_vtop_json(struct session *s, int argc, char **argv,
 			  gdbr_out *out);
 int monitor_cmd_rc(struct session *s, int argc, char **argv, gdbr_out *out);
@@ -29,6 +32,26 @@ int monitor_cmd_version(struct session *s, int argc, char **argv,
 	}
 	gdbr_out_printf(out, "pgstub %s api %d cpus %d\n", PACKAGE_VERSION,
 			SCRIPT_API, guest_ncpus(s->g));
+	return 0;
+}
+
+/*
+ * QEMU's HMP prints "VERSION PKGVERSION", e.g. "7.2.0 (Debian
+ * 1:7.2+dfsg-7)". Tools written for QEMU's gdbstub (Linux's scripts/gdb)
+ * send `info version` to learn that the stub numbers threads as QEMU does
+ * (thread N is vCPU N-1), which pgstub does: answer in QEMU's shape, with
+ * pgstub's version and its name where QEMU names its package.
+ */
+int monitor_cmd_info_version(struct session *s, int argc, char **argv,
+			     gdbr_out *out)
+{
+	(void)s;
+	(void)argv;
+	if (argc != 1) {
+		gdbr_out_printf(out, "usage: info version\n");
+		return 1;
+	}
+	gdbr_out_printf(out, "%s (pgstub)\n", PACKAGE_VERSION);
 	return 0;
 }
 

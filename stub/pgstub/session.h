@@ -22,7 +22,7 @@ struct session {
 	int cpu;                 /* current vCPU, 0-based */
 	pgw_ctx *nested;         /* stage 2 attached to every vCPU, or NULL */
 	const gdbr_tdesc *tdesc;
-	int reg_field[128];      /* tdesc register -> enum reg_field */
+	int reg_id[128];         /* tdesc register -> guest register id, -1 */
 	gdbr_server *server;     /* to know GDB's memory mode; may be NULL */
 	uint64_t walk_budget;    /* tables one range walk may load; 0: default */
 	enum session_map_policy map_policy;

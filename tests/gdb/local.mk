@@ -19,3 +19,8 @@ EXTRA_DIST += tests/gdb/test_stderr.sh tests/gdb/test_stderr.py
 # GDB 16's binary "x" reads beside GDB 13's "m" on the real x86_64-4l guest.
 TESTS += tests/gdb/test_gdb16.sh
 EXTRA_DIST += tests/gdb/test_gdb16.sh
+
+# Raw images and a note-less ELF dump: GDB 13 and 16 attach, read user and
+# kernel VAs in every x86 mode; --reg.
+TESTS += tests/gdb/test_raw.sh
+EXTRA_DIST += tests/gdb/test_raw.sh

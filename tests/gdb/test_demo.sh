@@ -4,7 +4,7 @@
 . "$top_srcdir/tests/gdb/lib.sh"
 [ -x "${GDB:-/usr/bin/gdb}" ] || skip_all "gdb not found"
 img=$top_builddir/demo.elf
-plan 24
+plan 26
 
 out=$(gdb_run "$img" -ex 'info threads')
 expect_has "two vCPUs are two threads" "Thread 2" "$out"
@@ -63,3 +63,28 @@ PGSTUB=$PGSTUB_SAVE
 
 out=$(gdb_run "$img" -ex 'monitor vtop 0xffffc90000001000')
 expect_has "vtop names the levels" "PML4" "$out"
+
+# Tools written for QEMU's gdbstub (Linux's scripts/gdb) send `info
+# version` to recognise QEMU's thread numbering: answered as QEMU's HMP
+# does, naming pgstub and the version configure.ac gives.
+version=$(sed -n 's/^AC_INIT(\[pgstub\], *\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+out=$(gdb_run "$img" -ex 'monitor info version')
+expect_line "monitor info version through GDB" "$version (pgstub)" "$out"
+# The same on the wire: one O packet with the line, then OK.
+out=$("${PYTHON3:-python3}" - "$top_srcdir/tests/common" "$PGSTUB" "$img" <<'PY'
+import socket, subprocess, sys
+sys.path.insert(0, sys.argv[1])
+from rsp import Rsp
+a, b = socket.socketpair()
+p = subprocess.Popen([sys.argv[2], "--stdio", sys.argv[3]], stdin=b, stdout=b)
+b.close()
+r = Rsp(a)
+r.ask(b"qSupported:multiprocess+")
+r.send(b"qRcmd," + b"info version".hex().encode())
+print(r.recv().decode(), r.recv().decode())
+a.close()
+p.wait(10)
+PY
+)
+expect_line "info version on the wire: O packet, then OK" \
+	"O$(printf '%s (pgstub)\n' "$version" | od -An -v -tx1 | tr -d ' \n') OK" "$out"

@@ -121,6 +121,51 @@ static void test_guest_migration__pseries_ram_and_registers(void **state)
 	guest_close(g);
 }
 
+/* ppc64 registers by their description names: read from the stream,
+ * given by --reg (pc, r1, f0: FPRs the stream lacks), or 0. */
+static void test_guest_migration__pseries_registers_by_name(void **state)
+{
+	struct fx *f = *state;
+	const struct guest_reg_value regs[] = {
+		{ "pc", 0xc000000000002000ULL }, { "r1", 0x77 }, { "f0", 5 },
+	};
+	struct guest_open_opts oo = GUEST_OPEN_OPTS_INIT;
+	struct mkmig_opts o = { 0 };
+	guest *g = open_stream(f, &o);
+	uint64_t v;
+
+	assert_non_null(g);
+	guest_close(g);
+	oo.regs = regs;
+	oo.nregs = 3;
+	if (guest_open(&g, f->path, &oo, f->err, sizeof(f->err)))
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_reg_count(g), 71);
+	assert_int_equal(guest_reg_id(g, "pc"), 64);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "pc"), &v),
+			 GUEST_REG_GIVEN);
+	assert_true(v == 0xc000000000002000ULL);
+	assert_true(guest_ppc64_cpu(g, 1)->nip == 0xc000000000002000ULL);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "r1"), &v),
+			 GUEST_REG_GIVEN);
+	assert_true(v == 0x77);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "msr"), &v),
+			 GUEST_REG_READ);
+	assert_true(v == 0x8000000000001033ULL);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "cr"), &v),
+			 GUEST_REG_READ);
+	assert_true(v == 0x12345678);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "f0"), &v),
+			 GUEST_REG_GIVEN);
+	assert_true(v == 5);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "f1"), &v),
+			 GUEST_REG_ZERO);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "fpscr"), &v),
+			 GUEST_REG_ZERO);
+	assert_int_equal(guest_reg_id(g, "rip"), -1);
+	guest_close(g);
+}
+
 static void test_guest_migration__pseries_hpt_translates(void **state)
 {
 	struct fx *f = *state;
@@ -287,6 +332,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_ram_and_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_registers_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_hpt_translates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__x86_64_pc_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_version_and_json, setup, teardown),

@@ -171,6 +171,56 @@ static void test_guest_raw__4level_translates(void **state)
 	guest_close(g);
 }
 
+/* A raw image holds no register: each one reads 0 unless an option gave
+ * it, and says where its value came from. */
+static void test_guest_raw__registers_given_or_zero(void **state)
+{
+	struct fx *f = *state;
+	const struct guest_reg_value regs[] = {
+		{ "rip", 0xffffffff81000000ull }, { "xmm3", 7 },
+	};
+	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
+	char err[256];
+	guest *g = NULL;
+	uint64_t v = 1;
+
+	o.raw_base = 0x40000;
+	o.mode = "4level";
+	o.have_cr3 = 1;
+	o.cr3 = 0x41000;
+	o.regs = regs;
+	o.nregs = 2;
+	if (guest_open(&g, f->path, &o, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "rip"), &v),
+			 GUEST_REG_GIVEN);
+	assert_true(v == 0xffffffff81000000ull);
+	assert_true(guest_x86_cpu(g, 0)->rip == 0xffffffff81000000ull);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "xmm3"), &v),
+			 GUEST_REG_GIVEN);
+	assert_true(v == 7);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "cr3"), &v),
+			 GUEST_REG_GIVEN);
+	assert_true(v == 0x41000);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "cr4"), &v),
+			 GUEST_REG_MODE);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "rsp"), &v),
+			 GUEST_REG_ZERO);
+	assert_true(v == 0);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "cr2"), &v),
+			 GUEST_REG_ZERO);
+	/* The description's numbering: rip is GDB's register 16. */
+	assert_int_equal(guest_reg_id(g, "rip"), 16);
+	assert_int_equal(guest_reg_count(g), 66);
+	guest_close(g);
+
+	/* An unknown name fails the open and names the register. */
+	o.nregs = 1;
+	o.regs = (const struct guest_reg_value[]){ { "pc", 1 } };
+	assert_int_not_equal(guest_open(&g, f->path, &o, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "'pc'"));
+}
+
 static void test_guest_raw__invalid_empty_and_missing(void **state)
 {
 	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
@@ -201,6 +251,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_guest_raw__4level_translates,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_guest_raw__registers_given_or_zero, setup,
+			teardown),
 		cmocka_unit_test(test_guest_raw__invalid_empty_and_missing),
 	};
 

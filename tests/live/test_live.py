@@ -440,6 +440,33 @@ def limits_tests(g):
     p.wait()
 
 
+def configure_version():
+    top = os.environ.get("top_srcdir") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(top, "configure.ac")) as f:
+        return re.search(r"AC_INIT\(\[pgstub\], *\[([^]]*)\]", f.read()).group(1)
+
+
+def version_tests(port):
+    """`monitor info version` is pgstub's (tools written for QEMU's gdbstub
+    probe it), a version line as QEMU's; `qemu info version` still gets
+    QEMU's own."""
+    out = subprocess.run(
+        ["gdb", "-q", "-batch", "-nx", "-ex", "set pagination off",
+         "-ex", "target remote 127.0.0.1:%d" % port,
+         "-ex", "monitor info version", "-ex", "monitor qemu info version",
+         "-ex", "detach"],
+        capture_output=True, text=True, errors="replace", timeout=120)
+    lines = (out.stdout + out.stderr).splitlines()
+    ok("live-info-version-is-pgstubs",
+       "%s (pgstub)" % configure_version() in lines, lines[-8:])
+    # QEMU prints MAJOR.MINOR.MICRO then its package string, e.g.
+    # "7.2.22Debian 1:7.2+dfsg-7+deb12u18+b3"; pgstub's line starts alike.
+    qemu = [l for l in lines if re.match(r"\d+\.\d+\.\d+", l)
+            and "(pgstub)" not in l]
+    ok("live-qemu-info-version-still-reaches-qemu", len(qemu) == 1, lines[-8:])
+
+
 def rsp_console(r):
     return len(r) > 1 and r[0] == "O" and re.fullmatch("[0-9a-f]+", r[1:])
 
@@ -548,6 +575,7 @@ def main():
                                     {"PGSTUB_LIVE_TRACE": trace})
         run_driver("gdbstub", port, g, log)
         raw_running_tests(port, g.ksym["_text"])
+        version_tests(port)
         open(trace, "w").close()
         raw_cache_tests(port, g.ksym["linux_banner"], trace)
         p.kill()

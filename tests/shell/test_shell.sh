@@ -6,9 +6,13 @@
 . "$top_srcdir/tests/gdb/lib.sh"
 img=$top_builddir/demo.elf
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
-plan 24
+plan 25
 
 sh_run() { "$PGSTUB" shell "$@" 2>&1; }
+
+version=$(sed -n 's/^AC_INIT(\[pgstub\], *\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")
+out=$(sh_run "$img" -c 'info version')
+expect_line "info version names pgstub as QEMU names itself" "$version (pgstub)" "$out"
 
 out=$(sh_run "$img" -c 'disas $pc 3')
 expect_line "disas at \$pc: the demo's nops" \

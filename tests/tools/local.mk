@@ -7,3 +7,8 @@ demo.elf: tests/tools/mkdemo$(EXEEXT)
 	$(AM_V_GEN)$(builddir)/tests/tools/mkdemo $@
 CLEANFILES += demo.elf
 EXTRA_DIST += tests/tools/fetch_gdb16.py
+
+# Raw images in every x86 paging mode (and a note-less ELF), for the GDB
+# tests of sources that hold no registers (tests/gdb/test_raw.sh).
+check_PROGRAMS += tests/tools/mkraw
+tests_tools_mkraw_SOURCES = tests/tools/mkraw.c
