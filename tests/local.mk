@@ -12,3 +12,4 @@ include tests/export/local.mk
 include tests/live/local.mk
 include tests/soak/local.mk
 include tests/fuzz/local.mk
+include tests/install/local.mk
