@@ -3,4 +3,4 @@
 # (tests/install/test_deb.sh), not here: they build the tree once more.
 TESTS += tests/install/test_install.sh tests/install/test_manpage.sh
 EXTRA_DIST += tests/install/lib.sh tests/install/test_install.sh tests/install/test_manpage.sh \
-	tests/install/consumer.c tests/install/minbase.sh
+	tests/install/consumer.c tests/install/minbase.sh tests/install/test_deb.sh
