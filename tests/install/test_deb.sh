@@ -15,7 +15,7 @@ top_builddir=${top_builddir:-$top_srcdir/build}
 for t in debootstrap dpkg-buildpackage dh lintian; do
 	command -v $t >/dev/null || skip_all "$t not found (scripts/setup-deps)"
 done
-plan 17
+plan 18
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 readme=$top_srcdir/README.md
 tree_line='autoreconf -fi && ./configure --prefix=/usr && make && make install'
@@ -75,7 +75,8 @@ ok "lintian reports no errors" $?
 t3=$(date +%s)
 
 # The clean root: bookworm minbase with gdb, the packages in /srv/pkg.
-tar -C "$work" --one-top-level=root -xf "$("$top_srcdir/tests/install/minbase.sh")"
+mkdir "$root" && tar -C "$root" -xf "$("$top_srcdir/tests/install/minbase.sh")"
+ok "the clean root is unpacked from the cache" $?
 mkdir -p "$root/srv/pkg/pgstub-$version" "${PGSTUB_CACHE:-/var/cache/pgstub}/chroot/apt-archives/partial"
 cp "$work"/*.deb "$root/srv/pkg/"
 cp "$top_builddir/demo.elf" "$root/srv/demo.elf"

@@ -36,14 +36,17 @@ pc() {
 }
 expect_line "pgwalk.pc has the package version" "$version" "$(pc --modversion pgwalk 2>&1)"
 expect_line "gdb-remote.pc has the package version" "$version" "$(pc --modversion gdb-remote 2>&1)"
+# A sanitized library needs its runtime in the program that loads it.
+san=
+[ "${PGSTUB_SANITIZED:-no}" = yes ] && san="-fsanitize=address,undefined"
 check "a program builds with only pkg-config --cflags --libs pgwalk" \
-	${CC:-cc} -std=c11 -Wall -Werror -o "$tmp/consumer" \
+	${CC:-cc} -std=c11 -Wall -Werror $san -o "$tmp/consumer" \
 	"$top_srcdir/tests/install/consumer.c" $(pc --cflags --libs pgwalk)
 out=$(LD_LIBRARY_PATH="$d$libdir" "$tmp/consumer" 2>&1)
 expect_line "it translates through the installed libpgwalk" "4-level: 0x400123 -> 0x5123" "$out"
 printf '#include <gdb-remote.h>\nint main(void) { gdbr_server_free(0); return 0; }\n' >"$tmp/rsp.c"
 check "a program builds with only pkg-config --cflags --libs gdb-remote" \
-	${CC:-cc} -std=c11 -Wall -Werror -o "$tmp/rsp" "$tmp/rsp.c" $(pc --cflags --libs gdb-remote)
+	${CC:-cc} -std=c11 -Wall -Werror $san -o "$tmp/rsp" "$tmp/rsp.c" $(pc --cflags --libs gdb-remote)
 
 out=$(MANWIDTH=80 man -l "$d$mandir/man1/pgstub.1" 2>&1)
 expect_line "man -l renders pgstub(1)" \
