@@ -14,3 +14,4 @@ include tests/pgstub/local.mk
 include tests/scripts/local.mk
 include tests/soak/local.mk
 include tests/fuzz/local.mk
+include tests/install/local.mk

@@ -3,6 +3,7 @@
  * GDB over --stdio, TCP (default 127.0.0.1:1234) or a Unix socket; the
  * `shell` and `export` subcommands are dispatched to shell.c and export.c.
  */
+#include "config.h"
 #include "limits_cli.h"
 #include "proxy.h"
 #include "session.h"
@@ -45,7 +46,8 @@ static void usage(FILE *f)
 "\n"
 "       pgstub shell [-c CMD]... [IMAGE OPTIONS] IMAGE\n"
 "       pgstub export --paging [--cpu N] [IMAGE OPTIONS] IMAGE OUT.elf\n"
-"  (pgstub shell --help, pgstub export --help)\n", pgstub_limits_usage);
+"  (pgstub shell --help, pgstub export --help)\n"
+"       pgstub --version\n", pgstub_limits_usage);
 }
 
 struct cli {
@@ -270,6 +272,10 @@ int main(int argc, char **argv)
 	/* Live QEMU (live_cli.c): pgstub --qemu HOST:PORT|unix:PATH … */
 	if (live_cli_wanted(argc, argv))
 		return live_cli_main(argc, argv);
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("pgstub %s\n", PACKAGE_VERSION);
+		return 0;
+	}
 	/* Subcommands; anything else is the server's command line. */
 	if (argc > 1 && !strcmp(argv[1], "shell"))
 		return shell_main(argc - 1, argv + 1);

@@ -1,0 +1,5 @@
+# The manual page (configure writes the version into it) and the bash
+# completion, installed where bash-completion looks (configure.ac).
+man_MANS = docs/pgstub.1
+dist_bashcompletion_DATA = completion/pgstub
+EXTRA_DIST += docs/pgstub.1.in
