@@ -20,7 +20,16 @@ extern "C" {
 #define PGW_API
 #endif
 
-/** @name Error codes (functions return 0 or one of these) */
+/**
+ * @name Error codes (functions return 0 or one of these)
+ * libpgwalk's codes lie in -99..-1, apart from libgdb-remote's
+ * (-199..-100): a negative value a caller's callback returns (a view's
+ * write function, a walk or mapping callback) comes back unchanged, and
+ * the range says which library it is from.  Error text: a constructor that
+ * fails writes its message into the caller's @p err buffer (there is no
+ * object yet); an object that fails later keeps its last message
+ * (pgw_htab_errmsg()). Never a global.
+ */
 /**@{*/
 #define PGW_EINVAL     (-1)  /**< bad argument or impossible context */
 #define PGW_ENOTMAPPED (-2)  /**< translation fault: see struct pgw_fault */

@@ -273,6 +273,14 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size, void *scratc
 int pgw__nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 		    struct pgw_fault *fault);
 
+/*
+ * The walker's one way to report a constructor's failure (ctx.c): format
+ * into the caller's @err buffer (either may be NULL/0) and return
+ * PGW_EINVAL. Objects that fail later keep their own text (pgw_htab).
+ */
+int pgw__fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Cache helpers (cache.c). */
 int pgw__cache_init(pgw_ctx *c);
 void pgw__cache_free(pgw_ctx *c);
