@@ -140,6 +140,14 @@ enum pgw_fault_reason {
 	PGW_FAULT_NO_HPTE,       /**< ppc64: no matching HPTE in either PTEG */
 };
 
+/**
+ * Name of a fault reason, as every view prints it: "not present",
+ * "reserved bits", "no matching HPTE" … Static.
+ * @param reason  an enum pgw_fault_reason value
+ * @return the name; "unknown" for PGW_FAULT_NONE and values not in the enum
+ */
+PGW_API const char *pgw_fault_reason_name(int reason);
+
 /** Which translation stage a step or fault belongs to. */
 enum pgw_stage { PGW_STAGE_GUEST = 0, PGW_STAGE_NESTED = 1 };
 

@@ -366,17 +366,20 @@ int pgw__hash_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 /* ------------------------------------------------------------------ */
 /* vtop                                                                  */
 
+/*
+ * The hash vtop explains three reasons further than their shared names
+ * (pgw_fault_reason_name()): which encoding was reserved, that both PTEGs
+ * were searched, and that the HPT is not necessarily in guest memory.
+ */
 static const char *reason(enum pgw_fault_reason r)
 {
 	switch (r) {
-	case PGW_FAULT_NO_SLB: return "no SLB entry for the segment";
 	case PGW_FAULT_BAD_SLB: return "SLB entry has a reserved segment or "
 				       "page size encoding (not used)";
 	case PGW_FAULT_NO_HPTE: return "no matching HPTE in the primary or "
 				       "secondary PTEG";
 	case PGW_FAULT_BAD_TABLE: return "HPT cannot be read";
-	case PGW_FAULT_ACCESS: return "access denied";
-	default: return "unknown";
+	default: return pgw_fault_reason_name(r);
 	}
 }
 
