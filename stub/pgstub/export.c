@@ -536,7 +536,7 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 
 int export_main(int argc, char **argv)
 {
-	enum { O_PAGING = 256, O_CPU, O_PROGRESS, O_NOPROGRESS, O_HELP };
+	enum { O_PAGING = PGSTUB_OPT_OWN, O_CPU, O_PROGRESS, O_NOPROGRESS, O_HELP };
 	static const struct option own[] = {
 		{ "paging", no_argument, NULL, O_PAGING },
 		{ "cpu", required_argument, NULL, O_CPU },
@@ -552,7 +552,7 @@ int export_main(int argc, char **argv)
 	struct writer w = { .fd = -1, .last_pct = -1 };
 	struct sigaction sa;
 	struct option *opts;
-	int ch, rc = 2, paging = 0, quiet = 0, want_progress = -1;
+	int ch, r, rc = 2, paging = 0, quiet = 0, want_progress = -1;
 	uint64_t cpu = 0;
 	char err[512];
 
@@ -580,9 +580,10 @@ int export_main(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			if (ch >= 300 && pgstub_guest_option(ch, optarg, &o) == 0)
+			r = pgstub_guest_option(ch, optarg, &o);
+			if (r == 0)
 				break;
-			if (ch < 300)
+			if (r > 0)
 				export_usage(stderr);
 			goto out;
 		}

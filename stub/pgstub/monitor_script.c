@@ -4,6 +4,7 @@
  * JSON, and `rc [--cpu N] CMD…`, which runs CMD and reports its status.
  */
 #include "config.h"
+#include "cli.h"
 #include "session.h"
 
 #include <inttypes.h>

@@ -44,9 +44,6 @@ int monitor_run(struct session *s, const char *line, gdbr_out *out);
 int memdump_run(struct session *s, const char *args, int physical,
 		gdbr_out *out);
 
-/* Parse a number: 0x hex, 0 octal-free decimal, optional leading '-'? no. */
-int parse_u64(const char *s, uint64_t *v);
-
 /* Open the GDB-side listener: @unix_path if set, else @listen ("HOST:PORT",
  * NULL for 127.0.0.1:1234); says where on stderr (listen.c). */
 int pgstub_listen(const char *listen, const char *unix_path, int *fd);
