@@ -75,6 +75,8 @@ static void derive_masks(pgw_ctx *c)
 			k->rsvd_leaf = hi | (lv->shift > 12 ?
 					     pgw__bits(lv->shift - 1, 12) : 0);
 			break;
+		case PGW_KIND_PPC64_HPTE:
+			break;  /* no radix levels: ppc64_hash.c decodes HPTEs */
 		}
 	}
 }

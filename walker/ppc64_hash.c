@@ -14,7 +14,7 @@
 const struct pgw_format pgw__fmt_ppc64_hash = {
 	.mode = PGW_MODE_PPC64_HASH, .name = "ppc64 hash", .nlevels = 1,
 	.entry_size = 8, .va_bits = 64,
-	.lv = { { "HPTE", 12, 0, PGW_LEAF_ALWAYS, PGW_KIND_X86_64 } },
+	.lv = { { "HPTE", 12, 0, PGW_LEAF_ALWAYS, PGW_KIND_PPC64_HPTE } },
 };
 
 #define SEG_SHIFT_256M 28

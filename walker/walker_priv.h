@@ -26,6 +26,8 @@ enum pgw_entry_kind {
 	PGW_KIND_PAE_PDPT, /* the four PAE PDPTEs: no permission bits */
 	PGW_KIND_X86_64,   /* 8-byte PAE / IA-32e / NPT entries */
 	PGW_KIND_EPT,      /* 8-byte EPT entries: R/W/X, memory type */
+	PGW_KIND_PPC64_HPTE, /* 16-byte HPTEs: decoded by ppc64_hash.c only,
+			      * never by the radix walk or its views */
 };
 
 struct pgw_level {
@@ -216,7 +218,9 @@ static inline unsigned pgw__entry_perms(const pgw_ctx *c,
 {
 	unsigned p = PGW_PERM_R;
 
-	switch (lv->kind) {
+	/* An int switch: hash HPTEs (PGW_KIND_PPC64_HPTE) never come here,
+	 * and a case for them changes the walk loop's code (objdump). */
+	switch ((int)lv->kind) {
 	case PGW_KIND_PAE_PDPT:
 		return PGW_PERM_ALL;
 	case PGW_KIND_EPT:

@@ -1,7 +1,10 @@
 /*
  * The pgstub program's session: one opened guest, the vCPU monitor commands
- * act on, and the nested-paging context attached to every vCPU, plus the
- * gdbr_target_ops that serve them to GDB.
+ * act on, the nested-paging context attached to every vCPU, the walk budget
+ * and the memory map kept between qXfer windows, and the gdbr_target_ops
+ * that serve them to GDB (target.c); plus what is built on it: the monitor
+ * commands GDB and the shell share (monitor.c, memdump.c) and the GDB-side
+ * listener (listen.c).
  */
 #ifndef PGSTUB_SESSION_H
 #define PGSTUB_SESSION_H
@@ -37,7 +40,7 @@ int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 
 extern const struct gdbr_target_ops session_target_ops;
 
-/* Monitor commands (monitor.c); also used by the shell later. */
+/* Monitor commands (monitor.c); the shell runs them too. */
 int monitor_run(struct session *s, const char *line, gdbr_out *out);
 
 /* QEMU's x / xp memory dump (memdump.c). */
