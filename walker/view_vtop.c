@@ -8,15 +8,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-static void put_perms(char out[5], unsigned perms)
-{
-	out[0] = (perms & PGW_PERM_R) ? 'r' : '-';
-	out[1] = (perms & PGW_PERM_W) ? 'w' : '-';
-	out[2] = (perms & PGW_PERM_X) ? 'x' : '-';
-	out[3] = (perms & PGW_PERM_U) ? 'u' : '-';
-	out[4] = 0;
-}
-
 /* The context of a step: the guest itself or its nested (host) stage. */
 static const pgw_ctx *stage_ctx(const pgw_ctx *c, enum pgw_stage st)
 {
@@ -113,7 +104,7 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 	if (rc < 0) {
 		print_fault(o, c, &f);
 	} else {
-		put_perms(perms, r.out_perms);
+		pgw__perm_letters(perms, r.out_perms);
 		*pgw__put_size(size, r.out_page_size) = 0;
 		if (c->nested)
 			pgw__out_printf(o, "0x%016" PRIx64 " -> gpa 0x%016" PRIx64
