@@ -1,7 +1,10 @@
 /*
  * guest/: a guest machine as pgstub sees it — physical memory plus vCPUs
- * with their registers and paging state — opened from a snapshot whose
- * format is detected by content (QEMU ELF dump, kdump-compressed, raw).
+ * with their registers and paging state (x86 control registers; ppc64 SLB
+ * and hashed page table) and each vCPU's walker context — opened read-only
+ * from a snapshot whose format is detected by content (QEMU ELF dump,
+ * kdump-compressed, QEMU migration stream; raw with registers from
+ * options), or attached to a running QEMU through callbacks (live).
  */
 #ifndef PGSTUB_GUEST_H
 #define PGSTUB_GUEST_H
@@ -66,8 +69,8 @@ struct guest_x86_cpu {
 };
 
 /** One SLB entry as the CPU holds it (Power ISA 3.0 5.7.7.2 slbmte
- *  layout): ESID word with V (bit 0x0800000000000000), VSID word with B,
- *  Ks, Kp, N, L, C and LP. */
+ *  layout): ESID word with V (ISA bit 36: 0x08000000, PGW_SLB_ESID_V),
+ *  VSID word with B, Ks, Kp, N, L, C and LP. */
 struct guest_ppc64_slbe {
 	uint64_t esid;
 	uint64_t vsid;

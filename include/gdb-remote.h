@@ -25,16 +25,23 @@ extern "C" {
 /**
  * Return codes.  Functions return 0 on success or one of these.
  * GDBR_ERROR is the catch-all; gdbr_server_errmsg() then says more.
+ *
+ * libgdb-remote's codes lie in -199..-100, apart from libpgwalk's
+ * (-99..-1, PGW_E* in pgwalk.h): a value that passed through both
+ * libraries (a walker view writing into a gdbr_out stops with that
+ * stream's GDBR_ELIMIT) says which one it came from.  Error text is kept
+ * on the server (gdbr_server_errmsg()), never in a global.  None of these
+ * values reaches GDB: error replies carry their own errno-style "Enn".
  */
 enum gdbr_error {
 	GDBR_OK = 0,                /**< success */
-	GDBR_ERROR = -1,            /**< generic failure, see errmsg */
-	GDBR_EINVAL = -2,           /**< invalid argument or state */
-	GDBR_ENOMEM = -3,           /**< allocation failed */
-	GDBR_EDISCONNECTED = -4,    /**< the session ended (D, k, fatal) */
-	GDBR_EIO = -5,              /**< the connection writer failed */
-	GDBR_EFATAL = -6,           /**< from a target op: drop the session */
-	GDBR_ELIMIT = -7            /**< an output stream reached its limit */
+	GDBR_ERROR = -100,          /**< generic failure, see errmsg */
+	GDBR_EINVAL = -101,         /**< invalid argument or state */
+	GDBR_ENOMEM = -102,         /**< allocation failed */
+	GDBR_EDISCONNECTED = -103,  /**< the session ended (D, k, fatal) */
+	GDBR_EIO = -104,            /**< the connection writer failed */
+	GDBR_EFATAL = -105,         /**< from a target op: drop the session */
+	GDBR_ELIMIT = -106          /**< an output stream reached its limit */
 };
 
 /** Memory access flag: addresses are guest-physical (Qqemu.PhyMemMode:1). */

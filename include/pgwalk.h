@@ -20,7 +20,16 @@ extern "C" {
 #define PGW_API
 #endif
 
-/** @name Error codes (functions return 0 or one of these) */
+/**
+ * @name Error codes (functions return 0 or one of these)
+ * libpgwalk's codes lie in -99..-1, apart from libgdb-remote's
+ * (-199..-100): a negative value a caller's callback returns (a view's
+ * write function, a walk or mapping callback) comes back unchanged, and
+ * the range says which library it is from.  Error text: a constructor that
+ * fails writes its message into the caller's @p err buffer (there is no
+ * object yet); an object that fails later keeps its last message
+ * (pgw_htab_errmsg()). Never a global.
+ */
 /**@{*/
 #define PGW_EINVAL     (-1)  /**< bad argument or impossible context */
 #define PGW_ENOTMAPPED (-2)  /**< translation fault: see struct pgw_fault */
@@ -130,6 +139,14 @@ enum pgw_fault_reason {
 				  *   reserved B or L||LP encoding (not used) */
 	PGW_FAULT_NO_HPTE,       /**< ppc64: no matching HPTE in either PTEG */
 };
+
+/**
+ * Name of a fault reason, as every view prints it: "not present",
+ * "reserved bits", "no matching HPTE" … Static.
+ * @param reason  an enum pgw_fault_reason value
+ * @return the name; "unknown" for PGW_FAULT_NONE and values not in the enum
+ */
+PGW_API const char *pgw_fault_reason_name(int reason);
 
 /** Which translation stage a step or fault belongs to. */
 enum pgw_stage { PGW_STAGE_GUEST = 0, PGW_STAGE_NESTED = 1 };

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int pgw__fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -75,6 +75,8 @@ static void derive_masks(pgw_ctx *c)
 			k->rsvd_leaf = hi | (lv->shift > 12 ?
 					     pgw__bits(lv->shift - 1, 12) : 0);
 			break;
+		case PGW_KIND_PPC64_HPTE:
+			break;  /* no radix levels: ppc64_hash.c decodes HPTEs */
 		}
 	}
 }
@@ -87,12 +89,12 @@ static int ctx_alloc(pgw_ctx **out, const struct pgw_mem_ops *mem,
 
 	*out = NULL;
 	if (!mem || !mem->read)
-		return fail(err, errlen, "no physical memory read callback");
+		return pgw__fail(err, errlen, "no physical memory read callback");
 	if (maxphyaddr == 0)
 		maxphyaddr = 52;
 	if (maxphyaddr < 32 || maxphyaddr > 52)
-		return fail(err, errlen,
-			    "MAXPHYADDR %u out of range (32..52)", maxphyaddr);
+		return pgw__fail(err, errlen,
+				 "MAXPHYADDR %u out of range (32..52)", maxphyaddr);
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return PGW_ENOMEM;
@@ -120,25 +122,25 @@ static int pick_x86_mode(const struct pgw_x86_regs *r, enum pgw_mode *mode,
 
 	if (!pg) {
 		if (r->efer & PGW_EFER_LMA)
-			return fail(err, errlen,
-				    "EFER.LMA set with paging disabled (CR0.PG=0)");
+			return pgw__fail(err, errlen,
+					 "EFER.LMA set with paging disabled (CR0.PG=0)");
 		*mode = PGW_MODE_NONE;
 		return 0;
 	}
 	if (!pae) {
 		if (lma)
-			return fail(err, errlen,
-				    "long mode (EFER.LMA) requires CR4.PAE");
+			return pgw__fail(err, errlen,
+					 "long mode (EFER.LMA) requires CR4.PAE");
 		if (la57)
-			return fail(err, errlen,
-				    "CR4.LA57 set without CR4.PAE");
+			return pgw__fail(err, errlen,
+					 "CR4.LA57 set without CR4.PAE");
 		*mode = PGW_MODE_X86_32;
 		return 0;
 	}
 	if (!lma) {
 		if (la57)
-			return fail(err, errlen,
-				    "CR4.LA57 set outside long mode (EFER.LMA=0)");
+			return pgw__fail(err, errlen,
+					 "CR4.LA57 set outside long mode (EFER.LMA=0)");
 		*mode = PGW_MODE_X86_PAE;
 		return 0;
 	}
@@ -155,7 +157,7 @@ int pgw_ctx_new_x86(pgw_ctx **out, const struct pgw_x86_regs *r,
 	int rc;
 
 	if (!out || !r || r->version != PGW_X86_REGS_VERSION)
-		return fail(err, errlen, "bad arguments");
+		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	rc = pick_x86_mode(r, &mode, err, errlen);
 	if (rc < 0)
@@ -200,11 +202,11 @@ int pgw_ctx_new_nested(pgw_ctx **out, enum pgw_mode mode, uint64_t root,
 	int rc;
 
 	if (!out)
-		return fail(err, errlen, "bad arguments");
+		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	if (mode != PGW_MODE_EPT4 && mode != PGW_MODE_EPT5 &&
 	    mode != PGW_MODE_NPT4 && mode != PGW_MODE_NPT5)
-		return fail(err, errlen, "not a nested paging mode");
+		return pgw__fail(err, errlen, "not a nested paging mode");
 	if (mode == PGW_MODE_EPT4 || mode == PGW_MODE_EPT5) {
 		/* SDM 3C 25.6.11: EPTP bits 5:3 are the walk length - 1;
 		 * accept 0 for a bare table address. */
@@ -212,9 +214,9 @@ int pgw_ctx_new_nested(pgw_ctx **out, enum pgw_mode mode, uint64_t root,
 		unsigned want = mode == PGW_MODE_EPT4 ? 3 : 4;
 
 		if (len != 0 && len != want)
-			return fail(err, errlen,
-				    "EPTP walk length %u does not match %s",
-				    len + 1, pgw_mode_name(mode));
+			return pgw__fail(err, errlen,
+					 "EPTP walk length %u does not match %s",
+					 len + 1, pgw_mode_name(mode));
 	}
 	rc = ctx_alloc(&c, mem, mem_payload, maxphyaddr, err, errlen);
 	if (rc < 0)

@@ -46,18 +46,12 @@ int pgw_htab_new(pgw_htab **out, unsigned shift, char *err, size_t errlen)
 	pgw_htab *h;
 	uint64_t nblk;
 
-	if (!out) {
-		if (err && errlen)
-			snprintf(err, errlen, "bad arguments");
-		return PGW_EINVAL;
-	}
+	if (!out)
+		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
-	if (shift < 18 || shift > 46) {
-		if (err && errlen)
-			snprintf(err, errlen, "HTAB shift %u out of range "
+	if (shift < 18 || shift > 46)
+		return pgw__fail(err, errlen, "HTAB shift %u out of range "
 				 "(18..46)", shift);
-		return PGW_EINVAL;
-	}
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return PGW_ENOMEM;

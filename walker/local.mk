@@ -5,6 +5,7 @@ walker_libpgwalk_internal_la_SOURCES = \
 	walker/walker_priv.h \
 	walker/formats.c \
 	walker/ctx.c \
+	walker/fault.c \
 	walker/entry.c \
 	walker/cache.c \
 	walker/walk.c \

@@ -14,7 +14,7 @@
 const struct pgw_format pgw__fmt_ppc64_hash = {
 	.mode = PGW_MODE_PPC64_HASH, .name = "ppc64 hash", .nlevels = 1,
 	.entry_size = 8, .va_bits = 64,
-	.lv = { { "HPTE", 12, 0, PGW_LEAF_ALWAYS, PGW_KIND_X86_64 } },
+	.lv = { { "HPTE", 12, 0, PGW_LEAF_ALWAYS, PGW_KIND_PPC64_HPTE } },
 };
 
 #define SEG_SHIFT_256M 28
@@ -38,18 +38,6 @@ static const struct pgw_psize_enc psize_enc[] = {
 	{ 24, 24, 0x0 },
 	{ 34, 34, 0x3 },
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return PGW_EINVAL;
-}
 
 unsigned pgw__slb_base_shift(uint64_t vsid, unsigned *seg_shift)
 {
@@ -106,24 +94,24 @@ int pgw_ctx_new_ppc64_hash(pgw_ctx **out, const struct pgw_ppc64_regs *r,
 	pgw_ctx *c;
 
 	if (!out)
-		return fail(err, errlen, "bad arguments");
+		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	if (!r || r->version != PGW_PPC64_REGS_VERSION)
-		return fail(err, errlen, "bad ppc64 register block version");
+		return pgw__fail(err, errlen, "bad ppc64 register block version");
 	if (r->nslb > PGW_PPC64_SLB_MAX || (r->nslb && !r->slb))
-		return fail(err, errlen, "SLB of %u entries (at most %u)",
-			    r->nslb, PGW_PPC64_SLB_MAX);
+		return pgw__fail(err, errlen, "SLB of %u entries (at most %u)",
+				 r->nslb, PGW_PPC64_SLB_MAX);
 	if (hpte && !hpte->read)
-		return fail(err, errlen, "HPTE ops without a read callback");
+		return pgw__fail(err, errlen, "HPTE ops without a read callback");
 	if (!hpte && (!mem || !mem->read))
-		return fail(err, errlen, "no HPTE source: neither HPTE ops nor "
-			    "physical memory");
+		return pgw__fail(err, errlen, "no HPTE source: neither HPTE ops nor "
+				 "physical memory");
 	shift = r->htab_shift ? r->htab_shift : (unsigned)(r->sdr1 & 0x1f) + 18;
 	/* ISA 3.0B III 5.7.7.1: HTABSIZE is at most 28 (2^46 bytes). */
 	if (shift < 18 || shift > 46)
-		return fail(err, errlen, "HTAB size 2^%u bytes out of range "
-			    "(2^18..2^46)%s", shift,
-			    r->htab_shift ? "" : " (from SDR1 HTABSIZE)");
+		return pgw__fail(err, errlen, "HTAB size 2^%u bytes out of range "
+				 "(2^18..2^46)%s", shift,
+				 r->htab_shift ? "" : " (from SDR1 HTABSIZE)");
 	c = calloc(1, sizeof(*c));
 	h = calloc(1, sizeof(*h) + (size_t)r->nslb * sizeof(h->slb[0]));
 	if (!c || !h) {

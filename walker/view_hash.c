@@ -176,15 +176,6 @@ struct hpg {
 	struct hrun r;
 };
 
-static void put_perm_letters(char out[5], unsigned p)
-{
-	out[0] = (p & PGW_PERM_R) ? 'r' : '-';
-	out[1] = (p & PGW_PERM_W) ? 'w' : '-';
-	out[2] = (p & PGW_PERM_X) ? 'x' : '-';
-	out[3] = (p & PGW_PERM_U) ? 'u' : '-';
-	out[4] = 0;
-}
-
 /* Append to a line being composed in @line (at most @cap bytes). */
 static size_t line_add(char *line, size_t n, size_t cap, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -219,7 +210,7 @@ static void run_print(struct hpg *s)
 	if (!r->on)
 		return;
 	r->on = false;
-	put_perm_letters(perms, r->perms);
+	pgw__perm_letters(perms, r->perms);
 	*pgw__put_size(sz, r->size) = 0;
 	if (s->json) {
 		pgw__out_json_end_line(s->o, s->json_first);
@@ -366,17 +357,20 @@ int pgw__hash_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 /* ------------------------------------------------------------------ */
 /* vtop                                                                  */
 
+/*
+ * The hash vtop explains three reasons further than their shared names
+ * (pgw_fault_reason_name()): which encoding was reserved, that both PTEGs
+ * were searched, and that the HPT is not necessarily in guest memory.
+ */
 static const char *reason(enum pgw_fault_reason r)
 {
 	switch (r) {
-	case PGW_FAULT_NO_SLB: return "no SLB entry for the segment";
 	case PGW_FAULT_BAD_SLB: return "SLB entry has a reserved segment or "
 				       "page size encoding (not used)";
 	case PGW_FAULT_NO_HPTE: return "no matching HPTE in the primary or "
 				       "secondary PTEG";
 	case PGW_FAULT_BAD_TABLE: return "HPT cannot be read";
-	case PGW_FAULT_ACCESS: return "access denied";
-	default: return "unknown";
+	default: return pgw_fault_reason_name(r);
 	}
 }
 
@@ -452,7 +446,7 @@ int pgw__hash_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write,
 					f.out_entry);
 		pgw__out_printf(o, "\n");
 	} else {
-		put_perm_letters(perms, r.out_perms);
+		pgw__perm_letters(perms, r.out_perms);
 		*pgw__put_size(size, r.out_page_size) = 0;
 		pgw__out_printf(o, "0x%016" PRIx64 " -> 0x%016" PRIx64
 				" size %s perms %s\n", va, r.out_pa, size,

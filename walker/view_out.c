@@ -98,6 +98,15 @@ char *pgw__put_udec(char *p, uint64_t v)
 	return p;
 }
 
+void pgw__perm_letters(char out[5], unsigned perms)
+{
+	out[0] = (perms & PGW_PERM_R) ? 'r' : '-';
+	out[1] = (perms & PGW_PERM_W) ? 'w' : '-';
+	out[2] = (perms & PGW_PERM_X) ? 'x' : '-';
+	out[3] = (perms & PGW_PERM_U) ? 'u' : '-';
+	out[4] = 0;
+}
+
 char *pgw__put_size(char *p, uint64_t size)
 {
 	static const struct { uint64_t unit; char c; } u[] = {

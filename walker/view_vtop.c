@@ -8,28 +8,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-static const char *reason_text(enum pgw_fault_reason r)
-{
-	switch (r) {
-	case PGW_FAULT_NOT_PRESENT: return "not present";
-	case PGW_FAULT_RESERVED: return "reserved bits";
-	case PGW_FAULT_NONCANONICAL: return "non-canonical address";
-	case PGW_FAULT_BAD_TABLE: return "table outside memory";
-	case PGW_FAULT_ACCESS: return "access denied";
-	case PGW_FAULT_LOOP: return "walk budget exceeded";
-	default: return "unknown";
-	}
-}
-
-static void put_perms(char out[5], unsigned perms)
-{
-	out[0] = (perms & PGW_PERM_R) ? 'r' : '-';
-	out[1] = (perms & PGW_PERM_W) ? 'w' : '-';
-	out[2] = (perms & PGW_PERM_X) ? 'x' : '-';
-	out[3] = (perms & PGW_PERM_U) ? 'u' : '-';
-	out[4] = 0;
-}
-
 /* The context of a step: the guest itself or its nested (host) stage. */
 static const pgw_ctx *stage_ctx(const pgw_ctx *c, enum pgw_stage st)
 {
@@ -82,7 +60,7 @@ static void print_fault(struct pgw_out *o, const pgw_ctx *c,
 			"0x%016" PRIx64 ": %s", stage,
 			f->out_level_name ? f->out_level_name : "?",
 			f->out_index, f->out_table, f->out_addr,
-			reason_text(f->out_reason));
+			pgw_fault_reason_name(f->out_reason));
 	if (f->out_reason == PGW_FAULT_RESERVED)
 		pgw__out_printf(o, " = 0x%" PRIx64 " (entry 0x%016" PRIx64 ")",
 				f->out_rsvd, f->out_entry);
@@ -126,7 +104,7 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 	if (rc < 0) {
 		print_fault(o, c, &f);
 	} else {
-		put_perms(perms, r.out_perms);
+		pgw__perm_letters(perms, r.out_perms);
 		*pgw__put_size(size, r.out_page_size) = 0;
 		if (c->nested)
 			pgw__out_printf(o, "0x%016" PRIx64 " -> gpa 0x%016" PRIx64

@@ -1,8 +1,10 @@
 /*
- * The one walk loop of libpgwalk, table-driven by struct pgw_format: single
- * translations (with an optional per-level trace for vtop) and range walks
- * over a whole address space, both composing through a nested stage when
- * one is attached. Nothing here writes memory or sets Accessed/Dirty bits.
+ * Single translations, table-driven by struct pgw_format: the per-address
+ * walk loop (with an optional per-level trace for vtop), its software TLB
+ * and paging-structure cache, table loads (pgw__load_table), and composing
+ * through a nested stage when one is attached. Range walks are iter.c's,
+ * ppc64 hash translation is ppc64_hash.c's. Nothing here writes memory or
+ * sets Accessed/Dirty bits.
  */
 #include "ppc64_priv.h"
 

@@ -26,6 +26,8 @@ enum pgw_entry_kind {
 	PGW_KIND_PAE_PDPT, /* the four PAE PDPTEs: no permission bits */
 	PGW_KIND_X86_64,   /* 8-byte PAE / IA-32e / NPT entries */
 	PGW_KIND_EPT,      /* 8-byte EPT entries: R/W/X, memory type */
+	PGW_KIND_PPC64_HPTE, /* 16-byte HPTEs: decoded by ppc64_hash.c only,
+			      * never by the radix walk or its views */
 };
 
 struct pgw_level {
@@ -216,7 +218,9 @@ static inline unsigned pgw__entry_perms(const pgw_ctx *c,
 {
 	unsigned p = PGW_PERM_R;
 
-	switch (lv->kind) {
+	/* An int switch: hash HPTEs (PGW_KIND_PPC64_HPTE) never come here,
+	 * and a case for them changes the walk loop's code (objdump). */
+	switch ((int)lv->kind) {
 	case PGW_KIND_PAE_PDPT:
 		return PGW_PERM_ALL;
 	case PGW_KIND_EPT:
@@ -272,6 +276,14 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size, void *scratc
 /* Translate a GPA of @c's guest through its nested stage (walk.c). */
 int pgw__nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,
 		    struct pgw_fault *fault);
+
+/*
+ * The walker's one way to report a constructor's failure (ctx.c): format
+ * into the caller's @err buffer (either may be NULL/0) and return
+ * PGW_EINVAL. Objects that fail later keep their own text (pgw_htab).
+ */
+int pgw__fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Cache helpers (cache.c). */
 int pgw__cache_init(pgw_ctx *c);

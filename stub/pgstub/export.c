@@ -134,6 +134,12 @@ static int add_mapping(struct exporter *x, uint64_t va, uint64_t pa,
 	return 0;
 }
 
+/*
+ * pgw_mappings() hands a callback's nonzero value back unchanged: a
+ * positive one stops the walk and cannot be mistaken for a PGW_E* code.
+ */
+#define EMIT_NOMEM 1
+
 static int emit_mapping(const struct pgw_mapping *m, void *payload)
 {
 	unsigned f = PF_R;
@@ -142,7 +148,7 @@ static int emit_mapping(const struct pgw_mapping *m, void *payload)
 		f |= PF_W;
 	if (m->perms & PGW_PERM_X)
 		f |= PF_X;
-	return add_mapping(payload, m->va, m->pa, m->size, f) ? -100 : 0;
+	return add_mapping(payload, m->va, m->pa, m->size, f) ? EMIT_NOMEM : 0;
 }
 
 static int is_io(uint64_t pa, uint64_t size, void *payload)
@@ -512,7 +518,7 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 		return 0;
 	}
 	rc = pgw_mappings(c, NULL, is_io, x->g, emit_mapping, x);
-	if (rc == -100) {
+	if (rc == EMIT_NOMEM) {
 		fprintf(stderr, "pgstub export: out of memory\n");
 		return -1;
 	}
@@ -530,7 +536,7 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 
 int export_main(int argc, char **argv)
 {
-	enum { O_PAGING = 256, O_CPU, O_PROGRESS, O_NOPROGRESS, O_HELP };
+	enum { O_PAGING = PGSTUB_OPT_OWN, O_CPU, O_PROGRESS, O_NOPROGRESS, O_HELP };
 	static const struct option own[] = {
 		{ "paging", no_argument, NULL, O_PAGING },
 		{ "cpu", required_argument, NULL, O_CPU },
@@ -546,7 +552,7 @@ int export_main(int argc, char **argv)
 	struct writer w = { .fd = -1, .last_pct = -1 };
 	struct sigaction sa;
 	struct option *opts;
-	int ch, rc = 2, paging = 0, quiet = 0, want_progress = -1;
+	int ch, r, rc = 2, paging = 0, quiet = 0, want_progress = -1;
 	uint64_t cpu = 0;
 	char err[512];
 
@@ -574,9 +580,10 @@ int export_main(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			if (ch >= 300 && pgstub_guest_option(ch, optarg, &o) == 0)
+			r = pgstub_guest_option(ch, optarg, &o);
+			if (r == 0)
 				break;
-			if (ch < 300)
+			if (r > 0)
 				export_usage(stderr);
 			goto out;
 		}

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { L_MAXOUT = 350, L_BUDGET, L_REGIONS, L_IDLE, L_WRITE, L_LOG, L_MAP };
+enum { L_MAXOUT = PGSTUB_OPT_LIMITS, L_BUDGET, L_REGIONS, L_IDLE, L_WRITE, L_LOG,
+       L_MAP };
 
 const struct option pgstub_limit_options[] = {
 	{ "max-output", required_argument, NULL, L_MAXOUT },
@@ -46,14 +47,6 @@ const char pgstub_limits_usage[] =
 "                        by GDB, after it dropped without --log: GDB polls\n"
 "                        pgstub's stderr once per byte it receives), else\n"
 "                        once listening; 'stderr' keeps them there\n";
-
-int pgstub_parse_num(const char *opt, const char *arg, uint64_t *v)
-{
-	if (parse_u64(arg, v) == 0)
-		return 0;
-	fprintf(stderr, "pgstub: %s: invalid number '%s'\n", opt, arg);
-	return -1;
-}
 
 /* Seconds, fractions allowed, at most a day (poll takes milliseconds). */
 static int parse_secs(const char *opt, const char *arg, double *v)

@@ -7,6 +7,7 @@
 #ifndef PGSTUB_LIMITS_CLI_H
 #define PGSTUB_LIMITS_CLI_H
 
+#include "cli.h"
 #include "session.h"
 
 #include <getopt.h>
@@ -31,7 +32,8 @@ struct pgstub_limits {
 	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1, NULL, SESSION_MAP_CANONICAL }
 
 /* --max-output, --walk-budget, --max-map-regions, --idle-timeout,
- * --write-timeout, --log and --memory-map, with option codes 350…356. */
+ * --write-timeout, --log and --memory-map, with option codes from
+ * PGSTUB_OPT_LIMITS. */
 extern const struct option pgstub_limit_options[];
 /* Their lines for a usage text. */
 extern const char pgstub_limits_usage[];
@@ -54,9 +56,6 @@ int pgstub_log_prepare(const struct pgstub_limits *l, int stdio);
 /* Move stderr there now: on --stdio at GDB's first memory read, else once
  * listening. Once; nothing when nothing was prepared. */
 void pgstub_log_begin(void);
-
-/* A number option's value, or -1 with "pgstub: OPT: invalid number". */
-int pgstub_parse_num(const char *opt, const char *arg, uint64_t *v);
 
 /* @a followed by @b; caller frees; NULL on ENOMEM. */
 struct option *pgstub_options_join(const struct option *a,

@@ -3,6 +3,7 @@
  * and the live-QEMU proxy: --unix PATH or --listen HOST:PORT, loopback
  * port 1234 by default, with a warning when it reaches beyond this machine.
  */
+#include "cli.h"
 #include "session.h"
 #include "transport.h"
 

@@ -46,7 +46,7 @@ int live_cli_wanted(int argc, char **argv)
 
 int live_cli_main(int argc, char **argv)
 {
-	enum { O_QEMU = 400, O_RAM, O_QMP, O_RO, O_STDIO, O_LISTEN, O_UNIX,
+	enum { O_QEMU = PGSTUB_OPT_LIVE, O_RAM, O_QMP, O_RO, O_STDIO, O_LISTEN, O_UNIX,
 	       O_ONCE, O_HELP };
 	static const struct option opts[] = {
 		{ "qemu", required_argument, NULL, O_QEMU },

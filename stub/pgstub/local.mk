@@ -5,6 +5,8 @@
 noinst_LTLIBRARIES += stub/pgstub/libpgstub.la
 stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/session.h \
+	stub/pgstub/cli.h \
+	stub/pgstub/cli_parse.c \
 	stub/pgstub/listen.c \
 	stub/pgstub/limits_cli.h \
 	stub/pgstub/limits_cli.c \

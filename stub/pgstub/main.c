@@ -63,8 +63,8 @@ static int parse_num(const char *opt, const char *arg, uint64_t *v)
 }
 
 /* Options that say how to open the image, shared by every subcommand. */
-enum { G_RAW = 300, G_RAWBASE, G_ARCH, G_MODE, G_CR0, G_CR3, G_CR4, G_EFER,
-       G_REG, G_MAXPHY };
+enum { G_RAW = PGSTUB_OPT_IMAGE, G_RAWBASE, G_ARCH, G_MODE, G_CR0, G_CR3, G_CR4,
+       G_EFER, G_REG, G_MAXPHY };
 
 const struct option pgstub_guest_options[] = {
 	{ "raw", no_argument, NULL, G_RAW },
@@ -186,7 +186,7 @@ struct option *pgstub_options_merge(const struct option *own)
 
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-	enum { O_STDIO = 256, O_LISTEN, O_UNIX, O_ONCE, O_HELP };
+	enum { O_STDIO = PGSTUB_OPT_OWN, O_LISTEN, O_UNIX, O_ONCE, O_HELP };
 	static const struct option own[] = {
 		{ "stdio", no_argument, NULL, O_STDIO },
 		{ "listen", required_argument, NULL, O_LISTEN },

@@ -3,6 +3,7 @@
  * the monitor's memory dump layout (address, colon, values, 16 bytes or 8
  * single bytes per line, "Cannot access memory" at the first hole).
  */
+#include "cli.h"
 #include "session.h"
 
 #include <ctype.h>

@@ -4,6 +4,7 @@
  * context; this file only parses arguments and picks the view.
  */
 #include "session.h"
+#include "cli.h"
 #include "info_registers.h"
 
 #include <errno.h>
@@ -24,17 +25,6 @@ struct cmd {
 static int to_out(const char *buf, size_t len, void *payload)
 {
 	return gdbr_out_write(payload, buf, len);
-}
-
-int parse_u64(const char *str, uint64_t *v)
-{
-	char *end;
-
-	if (!str || !*str || *str == '-')
-		return -1;
-	errno = 0;
-	*v = strtoull(str, &end, 0);
-	return (errno || *end) ? -1 : 0;
 }
 
 static int need_addr(const char *arg, uint64_t *v, gdbr_out *out)

@@ -5,6 +5,7 @@
  * JSON, and `rc [--cpu N] CMD…`, which runs CMD and reports its status.
  */
 #include "config.h"
+#include "cli.h"
 #include "session.h"
 
 #include <inttypes.h>
@@ -58,22 +59,6 @@ int monitor_cmd_info_version(struct session *s, int argc, char **argv,
 /* A trace is ~2.5 KiB: keep it off the stack (commands run one at a time). */
 static struct pgw_trace trace;
 
-static const char *reason_name(enum pgw_fault_reason r)
-{
-	switch (r) {
-	case PGW_FAULT_NOT_PRESENT: return "not present";
-	case PGW_FAULT_RESERVED: return "reserved bits";
-	case PGW_FAULT_NONCANONICAL: return "non-canonical address";
-	case PGW_FAULT_BAD_TABLE: return "table outside memory";
-	case PGW_FAULT_ACCESS: return "access denied";
-	case PGW_FAULT_LOOP: return "walk budget exceeded";
-	case PGW_FAULT_NO_SLB: return "no SLB entry for the segment";
-	case PGW_FAULT_BAD_SLB: return "reserved SLB encoding";
-	case PGW_FAULT_NO_HPTE: return "no matching HPTE";
-	default: return "unknown";
-	}
-}
-
 static const char *stage_name(enum pgw_stage st)
 {
 	return st == PGW_STAGE_NESTED ? "nested" : "guest";
@@ -118,7 +103,7 @@ static void put_steps(gdbr_out *out, const struct pgw_trace *t)
 static void put_fault(gdbr_out *out, const struct pgw_fault *f)
 {
 	gdbr_out_printf(out, ",\"fault\":{\"reason\":\"%s\",\"stage\":\"%s\","
-			"\"level\":%d,", reason_name(f->out_reason),
+			"\"level\":%d,", pgw_fault_reason_name(f->out_reason),
 			stage_name(f->out_stage), f->out_level);
 	put_name(out, "name", f->out_level >= 0 ? f->out_level_name : NULL);
 	gdbr_out_printf(out, ",\"index\":%u,\"table\":\"0x%" PRIx64

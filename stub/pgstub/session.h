@@ -1,7 +1,10 @@
 /*
  * The pgstub program's session: one opened guest, the vCPU monitor commands
- * act on, and the nested-paging context attached to every vCPU, plus the
- * gdbr_target_ops that serve them to GDB.
+ * act on, the nested-paging context attached to every vCPU, the walk budget
+ * and the memory map kept between qXfer windows, and the gdbr_target_ops
+ * that serve them to GDB (target.c); plus what is built on it: the monitor
+ * commands GDB and the shell share (monitor.c, memdump.c) and the GDB-side
+ * listener (listen.c).
  */
 #ifndef PGSTUB_SESSION_H
 #define PGSTUB_SESSION_H
@@ -51,15 +54,12 @@ int session_map_offered(struct session *s);
 /* gdbr_target_ops.memory_map over a session (memory_map.c). */
 int session_memory_map(gdbr_out *xml, void *payload);
 
-/* Monitor commands (monitor.c); also used by the shell later. */
+/* Monitor commands (monitor.c); the shell runs them too. */
 int monitor_run(struct session *s, const char *line, gdbr_out *out);
 
 /* QEMU's x / xp memory dump (memdump.c). */
 int memdump_run(struct session *s, const char *args, int physical,
 		gdbr_out *out);
-
-/* Parse a number: 0x hex, 0 octal-free decimal, optional leading '-'? no. */
-int parse_u64(const char *s, uint64_t *v);
 
 /* Open the GDB-side listener: @unix_path if set, else @listen ("HOST:PORT",
  * NULL for 127.0.0.1:1234); says where on stderr (listen.c). */

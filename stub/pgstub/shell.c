@@ -491,7 +491,7 @@ static int out_file(const void *buf, size_t len, void *payload)
 
 int shell_main(int argc, char **argv)
 {
-	enum { O_COLOR = 256, O_HELP };
+	enum { O_COLOR = PGSTUB_OPT_OWN, O_HELP };
 	static const struct option own[] = {
 		{ "command", required_argument, NULL, 'c' },
 		{ "color", required_argument, NULL, O_COLOR },
@@ -505,7 +505,7 @@ int shell_main(int argc, char **argv)
 	struct shell sh;
 	struct option *opts;
 	const char *color = "auto";
-	int nscript = 0, ch, rc = 2, use_color;
+	int nscript = 0, ch, r, rc = 2, use_color;
 	guest *g = NULL;
 	char err[512];
 
@@ -540,9 +540,10 @@ int shell_main(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			if (ch >= 300 && pgstub_guest_option(ch, optarg, &o) == 0)
+			r = pgstub_guest_option(ch, optarg, &o);
+			if (r == 0)
 				break;
-			if (ch < 300)
+			if (r > 0)
 				shell_usage(stderr);
 			goto out;
 		}

@@ -1,7 +1,7 @@
 /*
  * pgstub's subcommands besides serving: the interactive shell (shell.c,
- * shell_cmds.c) and the paged ELF export (export.c), plus the image
- * options main.c shares with them.
+ * shell_cmds.c) and the paged ELF export (export.c); the image options
+ * they share with main.c are in cli.h.
  */
 #ifndef PGSTUB_SHELL_H
 #define PGSTUB_SHELL_H
@@ -9,15 +9,9 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "disas.h"
 #include "session.h"
-
-/* main.c: the options that say how to open an image (--raw, --cr3 …). */
-extern const struct option pgstub_guest_options[];
-/* Apply one of them: 0, -1 (bad value, message printed), 1 (not ours). */
-int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o);
-/* @own followed by the image options; caller frees; NULL on ENOMEM. */
-struct option *pgstub_options_merge(const struct option *own);
 
 /* `pgstub shell …` and `pgstub export …`; argv[0] is the subcommand.
  * @return the process exit status. */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "pgwalk.h"
 
 static const char *reply(struct harness *h, const char *pkt)
 {
@@ -367,6 +368,40 @@ static void test_server__fatal_target_error_drops_session(void **state)
 	h_free(h);
 }
 
+/*
+ * A target that passes a walker error up unchanged: every libpgwalk code
+ * must read as an ordinary failure (E14, the session goes on), never as
+ * GDBR_EFATAL, which once shared its value with PGW_ENOMEM.
+ */
+static int walker_error;
+
+static int walker_error_read(uint64_t addr, void *buf, size_t len,
+                             unsigned flags, void *payload)
+{
+	(void)addr; (void)buf; (void)len; (void)flags; (void)payload;
+	return walker_error;
+}
+
+static void test_server__walker_errors_are_not_fatal(void **state)
+{
+	static const int codes[] = { PGW_EINVAL, PGW_ENOTMAPPED, PGW_ERSVD,
+	                             PGW_EIO, PGW_EACCES, PGW_ENOMEM,
+	                             PGW_ELIMIT };
+	struct gdbr_target_ops ops = fixture_ops_readonly;
+	struct harness *h;
+
+	(void)state;
+	ops.read_memory = walker_error_read;
+	h = h_new(&ops, 4096, 1);
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		walker_error = codes[i];
+		assert_int_equal(h_send(h, "m1000,4"), 0);
+		assert_string_equal(h_payload(h_take(h)), "E14");
+		assert_int_equal(gdbr_server_state(h->s), GDBR_STATE_IDLE);
+	}
+	h_free(h);
+}
+
 static int nop_write(const void *b, size_t n, void *p)
 {
 	(void)b; (void)n; (void)p;
@@ -426,6 +461,7 @@ int main(void)
 		RO(test_server__detach_then_reset),
 		RO(test_server__kill_has_no_reply),
 		cmocka_unit_test(test_server__fatal_target_error_drops_session),
+		cmocka_unit_test(test_server__walker_errors_are_not_fatal),
 		cmocka_unit_test(test_server__config_validation),
 #undef RO
 #undef RW

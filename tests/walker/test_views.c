@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -722,6 +723,30 @@ static void test_views__paging_disabled(void **state)
 		"paging disabled: 0x0000000000001234 -> 0x0000000000001234\n");
 }
 
+/* One table of fault-reason names: each reason has its own, and the
+ * vtop text prints exactly that name. */
+static void test_views__fault_reason_names(void **state)
+{
+	struct fx *f = *state;
+	char want[160];
+
+	for (int a = PGW_FAULT_NOT_PRESENT; a <= PGW_FAULT_NO_HPTE; a++) {
+		assert_string_not_equal(pgw_fault_reason_name(a), "unknown");
+		for (int b = PGW_FAULT_NOT_PRESENT; b < a; b++)
+			assert_string_not_equal(pgw_fault_reason_name(a),
+						pgw_fault_reason_name(b));
+	}
+	assert_string_equal(pgw_fault_reason_name(PGW_FAULT_NONE), "unknown");
+	assert_string_equal(pgw_fault_reason_name(-1), "unknown");
+	assert_string_equal(pgw_fault_reason_name(PGW_FAULT_NO_HPTE + 1),
+			    "unknown");
+	guest_4l(f);
+	snprintf(want, sizeof(want), ": %s (entry 0x0000000000000000)\n",
+		 pgw_fault_reason_name(PGW_FAULT_NOT_PRESENT));
+	assert_non_null(strstr(VIEW(f, pgw_view_vtop(f->ctx, 0x8000000000ULL,
+						      sink, f)), want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +768,7 @@ int main(void)
 		T(test_views__nested_pg_tlb_mem),
 		T(test_views__mappings_merge_and_skip_io),
 		T(test_views__writer_error_stops_view),
+		T(test_views__fault_reason_names),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
