@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sys
 import threading
 import time
@@ -17,6 +16,10 @@ import gdb
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "realguest"))
 from check import pae_tlb_fix  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_truth  # noqa: E402
+from qemu_truth import values  # noqa: E402
 
 P = json.loads(os.environ["LIVE_PARAMS"])
 
@@ -39,28 +42,8 @@ def crlf(text):
 
 
 def hmp(cmd):
-    """QEMU's own monitor through QMP, on GDB's current vCPU (truth).
-    One connection per command: pgstub reads the RAM layout over the
-    same socket when a session starts."""
-    cpu = gdb.selected_thread().num - 1
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(P["qmp"])
-    f = s.makefile("rw")
-    f.readline()
-
-    def call(msg):
-        f.write(json.dumps(msg) + "\n")
-        f.flush()
-        while True:
-            r = json.loads(f.readline())
-            if "event" not in r:
-                return r
-
-    call({"execute": "qmp_capabilities"})
-    r = call({"execute": "human-monitor-command",
-              "arguments": {"command-line": cmd, "cpu-index": cpu}})
-    s.close()
-    return crlf(r["return"])
+    """QEMU's own monitor on GDB's current vCPU (truth)."""
+    return qemu_truth.hmp(P["qmp"], cmd, gdb.selected_thread().num - 1)
 
 
 def qemu_gpa(addr):
@@ -151,16 +134,6 @@ def all_cr3():
         out.append(reg("cr3"))
     ex("thread %d" % cur)
     return tuple(sorted(out))
-
-
-def values(text):
-    """The 0x... values of an x/ dump, addresses left out."""
-    vals = []
-    for line in text.splitlines():
-        if ":" in line:
-            vals += [int(x, 16) for x in
-                     re.findall(r"0x[0-9a-f]{16}", line.split(":", 1)[1])]
-    return vals
 
 
 def compare_read(tag, expr, addr):

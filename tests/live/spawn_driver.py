@@ -11,10 +11,13 @@ $SPAWN_PARAMS; each check prints "RESULT NAME ok|fail DETAIL".
 """
 import json
 import os
-import re
-import socket
+import sys
 
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_truth  # noqa: E402
+from qemu_truth import values  # noqa: E402
 
 P = json.loads(os.environ["SPAWN_PARAMS"])
 TAG = P["tag"]
@@ -35,35 +38,8 @@ def reg(name):
 
 
 def hmp(cmd):
-    """QEMU's monitor through QMP on GDB's current vCPU: the truth."""
-    cpu = gdb.selected_thread().num - 1
-    s = socket.socket(socket.AF_UNIX)
-    s.connect(P["qmp"])
-    f = s.makefile("rw")
-    f.readline()
-
-    def call(msg):
-        f.write(json.dumps(msg) + "\n")
-        f.flush()
-        while True:
-            r = json.loads(f.readline())
-            if "event" not in r:
-                return r
-    call({"execute": "qmp_capabilities"})
-    r = call({"execute": "human-monitor-command",
-              "arguments": {"command-line": cmd, "cpu-index": cpu}})
-    s.close()
-    return r["return"].replace("\r", "")
-
-
-def values(text):
-    """The 0x... quadwords of an x/ dump, addresses left out."""
-    vals = []
-    for line in text.splitlines():
-        if ":" in line:
-            vals += [int(x, 16) for x in
-                     re.findall(r"0x[0-9a-f]{16}", line.split(":", 1)[1])]
-    return vals
+    """QEMU's monitor on GDB's current vCPU: the truth."""
+    return qemu_truth.hmp(P["qmp"], cmd, gdb.selected_thread().num - 1)
 
 
 def gdb_read(addr):
