@@ -18,8 +18,12 @@ printf '%s\n%s\n' "$demo_line" "$check_line" >"$work/want"
 cmp -s "$work/lines" "$work/want"; st=$?
 [ $st -eq 0 ] || sed 's/^/#   README: /' "$work/lines"
 ok "README's Try-it lines are exactly the tested ones" $st
-grep -qxF "$check_line" "$top_srcdir/.ci/run"
-ok "CI (.ci/run) runs the README's check line as written" $?
+if [ -f "$top_srcdir/.ci/run" ]; then
+	grep -qxF "$check_line" "$top_srcdir/.ci/run"
+	ok "CI (.ci/run) runs the README's check line as written" $?
+else
+	ok "CI runs the README's check line # SKIP no .ci/run (a release tarball)" 0
+fi
 
 # PATH without sudo: directories that hold one are replaced by a copy of
 # their links without it.
