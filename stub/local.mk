@@ -1,6 +1,7 @@
 # stub/: libgdb-remote, the RSP engine (installed, exports fixed by
 # libgdb-remote.map), built from a convenience library the unit tests link
-# statically, plus the internal transports library for the pgstub program.
+# statically. The byte transports around it are the program's
+# (stub/pgstub/serving/transport.c).
 
 noinst_LTLIBRARIES += stub/libgdbr-core.la
 stub_libgdbr_core_la_SOURCES = \
@@ -28,6 +29,3 @@ EXTRA_stub_libgdb_remote_la_DEPENDENCIES = stub/libgdb-remote.map
 include_HEADERS += include/gdb-remote.h
 pkgconfig_DATA += stub/gdb-remote.pc
 EXTRA_DIST += stub/libgdb-remote.map stub/gdb-remote.pc.in
-
-noinst_LTLIBRARIES += stub/libgdbr-transport.la
-stub_libgdbr_transport_la_SOURCES = stub/transport.h stub/transport.c

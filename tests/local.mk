@@ -10,7 +10,7 @@ include tests/compat/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
 include tests/live/local.mk
-include tests/pgstub/local.mk
+include tests/serving/local.mk
 include tests/scripts/local.mk
 include tests/soak/local.mk
 include tests/fuzz/local.mk

@@ -1,43 +1,60 @@
-# The pgstub program: snapshot sources + walker views served by libgdb-remote,
-# plus the `shell` (readline, capstone) and `export` subcommands.
-# Everything but main() is a convenience library, so fuzz targets and tests
-# can drive the session, the monitor and the listener as the program does.
+# The pgstub program, one folder per subsystem:
+#   serving/  command line, opening an image, the session and its target
+#             ops, memory map, listeners and transports, where logs go
+#   monitor/  the monitor commands (views, info registers, x/xp, scripts)
+#   live/     the proxy in front of a live QEMU
+#   shell/    `pgstub shell` and its disassembler
+#   export/   `pgstub export --paging`
+# main.c picks the subsystem. Everything but main() is a convenience
+# library, so fuzz targets and tests drive the parts as the program does.
+# The program uses libpgwalk and libgdb-remote only through their public
+# headers, and links them as installed.
 noinst_LTLIBRARIES += stub/pgstub/libpgstub.la
 stub_pgstub_libpgstub_la_SOURCES = \
-	stub/pgstub/session.h \
-	stub/pgstub/cli.h \
-	stub/pgstub/cli_parse.c \
-	stub/pgstub/listen.c \
-	stub/pgstub/limits_cli.h \
-	stub/pgstub/limits_cli.c \
-	stub/pgstub/serve_log.c \
-	stub/pgstub/target.c \
-	stub/pgstub/memory_map.c \
-	stub/pgstub/monitor.c \
-	stub/pgstub/monitor_script.c \
-	stub/pgstub/info_registers.h \
-	stub/pgstub/info_registers.c \
-	stub/pgstub/memdump.c \
-	stub/pgstub/shell.h \
-	stub/pgstub/shell.c \
-	stub/pgstub/shell_cmds.c \
-	stub/pgstub/disas.h \
-	stub/pgstub/disas.c \
-	stub/pgstub/export.c \
-	stub/pgstub/proxy.h \
-	stub/pgstub/proxy_priv.h \
-	stub/pgstub/proxy_rsp.c \
-	stub/pgstub/proxy.c \
-	stub/pgstub/proxy_cache.c \
-	stub/pgstub/proxy_loop.c \
-	stub/pgstub/live_qemu.c \
-	stub/pgstub/live_layout.c \
-	stub/pgstub/live_ops.c \
-	stub/pgstub/live_cli.c
+	stub/pgstub/serving/cli.h \
+	stub/pgstub/serving/cli_parse.c \
+	stub/pgstub/serving/cli_tables.c \
+	stub/pgstub/serving/cli_image.c \
+	stub/pgstub/serving/cli_limits.h \
+	stub/pgstub/serving/cli_limits.c \
+	stub/pgstub/serving/serve.h \
+	stub/pgstub/serving/serve.c \
+	stub/pgstub/serving/listen.c \
+	stub/pgstub/serving/serve_log.c \
+	stub/pgstub/serving/transport.h \
+	stub/pgstub/serving/transport.c \
+	stub/pgstub/serving/session.h \
+	stub/pgstub/serving/session.c \
+	stub/pgstub/serving/target_ops.c \
+	stub/pgstub/serving/memory_map.c \
+	stub/pgstub/monitor/monitor.h \
+	stub/pgstub/monitor/monitor.c \
+	stub/pgstub/monitor/monitor_script.c \
+	stub/pgstub/monitor/info_registers.h \
+	stub/pgstub/monitor/info_registers.c \
+	stub/pgstub/monitor/memdump.c \
+	stub/pgstub/live/proxy.h \
+	stub/pgstub/live/proxy_priv.h \
+	stub/pgstub/live/proxy_rsp.c \
+	stub/pgstub/live/proxy.c \
+	stub/pgstub/live/proxy_cache.c \
+	stub/pgstub/live/proxy_loop.c \
+	stub/pgstub/live/live_qemu.c \
+	stub/pgstub/live/live_layout.c \
+	stub/pgstub/live/live_ops.c \
+	stub/pgstub/live/live_cli.c \
+	stub/pgstub/shell/shell.h \
+	stub/pgstub/shell/shell.c \
+	stub/pgstub/shell/shell_cmds.c \
+	stub/pgstub/shell/disas.h \
+	stub/pgstub/shell/disas.c \
+	stub/pgstub/export/export.h \
+	stub/pgstub/export/export.c
 stub_pgstub_libpgstub_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest \
-	-I$(top_srcdir)/stub $(CAPSTONE_CFLAGS) $(JANSSON_CFLAGS)
-stub_pgstub_libpgstub_la_LIBADD = guest/libguest.la stub/libgdbr-transport.la \
-	stub/libgdbr-core.la walker/libpgwalk-internal.la \
+	-I$(top_srcdir)/stub/pgstub -I$(top_srcdir)/stub \
+	$(CAPSTONE_CFLAGS) $(JANSSON_CFLAGS)
+stub_pgstub_libpgstub_la_LIBADD = guest/libguest.la \
+	stub/libgdbr-core.la walker/libpgwalk.la \
 	$(CAPSTONE_LIBS) $(READLINE_LIBS) $(JANSSON_LIBS)
 
 bin_PROGRAMS += pgstub

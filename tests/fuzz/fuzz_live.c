@@ -10,7 +10,7 @@
  *     text into the guest-physical layout: ranges ascending, non-empty and
  *     not overlapping.
  */
-#include "proxy.h"
+#include "live/proxy.h"
 
 #include <fcntl.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
  * server writes back must be well framed: '+'/'-' acks and $…#xx packets
  * whose checksum is right.
  */
-#include "session.h"
+#include "serving/session.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "proxy.h"
+#include "live/proxy.h"
 
 /* QEMU 7.2, -M pc -m 256: the "memory" view is the first. */
 static const char pc_tree[] =

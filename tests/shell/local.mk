@@ -13,7 +13,7 @@ tests_shell_test_out_sink_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 tests_shell_test_out_sink_LDADD = stub/libgdbr-core.la $(CMOCKA_LIBS)
 
 tests_shell_test_disas_SOURCES = tests/shell/test_disas.c \
-	stub/pgstub/disas.c stub/pgstub/disas.h
+	stub/pgstub/shell/disas.c stub/pgstub/shell/disas.h
 tests_shell_test_disas_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub/pgstub \
 	$(CAPSTONE_CFLAGS) $(CMOCKA_CFLAGS)
 tests_shell_test_disas_LDADD = stub/libgdbr-core.la $(CAPSTONE_LIBS) \

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "disas.h"
+#include "shell/disas.h"
 
 static char text[8192];
 static size_t text_len;

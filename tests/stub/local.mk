@@ -47,8 +47,10 @@ tests_stub_test_proto_socket_SOURCES = tests/stub/test_proto_socket.c
 tests_stub_test_proto_socket_CPPFLAGS = $(STUB_TEST_CPPFLAGS)
 tests_stub_test_proto_socket_LDADD = $(CMOCKA_LIBS)
 
-# A small stub: libgdb-remote + transports + the fixture target.
+# A small stub: libgdb-remote + the program's transports + the fixture target.
 tests_stub_fixture_server_SOURCES = tests/stub/fixture_server.c \
-	tests/stub/fixture_target.h tests/stub/fixture_target.c
-tests_stub_fixture_server_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub
-tests_stub_fixture_server_LDADD = stub/libgdbr-transport.la stub/libgdbr-core.la
+	tests/stub/fixture_target.h tests/stub/fixture_target.c \
+	stub/pgstub/serving/transport.h stub/pgstub/serving/transport.c
+tests_stub_fixture_server_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub \
+	-I$(top_srcdir)/stub/pgstub/serving
+tests_stub_fixture_server_LDADD = stub/libgdb-remote.la

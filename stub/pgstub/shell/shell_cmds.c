@@ -4,6 +4,7 @@
  * command table that GDB's `monitor` uses.
  */
 #include "shell.h"
+#include "monitor/monitor.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "session.h"
+#include "serve.h"
 #include "transport.h"
 
 #include <stdio.h>

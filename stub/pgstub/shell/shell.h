@@ -1,7 +1,7 @@
 /*
- * pgstub's subcommands besides serving: the interactive shell (shell.c,
- * shell_cmds.c) and the paged ELF export (export.c); the image options
- * they share with main.c are in cli.h.
+ * `pgstub shell`: the interactive console on the monitor commands (shell.c),
+ * its own commands (shell_cmds.c) and disassembly (disas.c); the image
+ * options it shares with the other subcommands are in serving/cli.h.
  */
 #ifndef PGSTUB_SHELL_H
 #define PGSTUB_SHELL_H
@@ -9,14 +9,12 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "serving/cli.h"
 #include "disas.h"
-#include "session.h"
+#include "serving/session.h"
 
-/* `pgstub shell …` and `pgstub export …`; argv[0] is the subcommand.
- * @return the process exit status. */
+/* `pgstub shell …`; argv[0] is "shell". @return the exit status. */
 int shell_main(int argc, char **argv);
-int export_main(int argc, char **argv);
 
 /* Colours of the shell's output; all "" when plain. */
 struct shell_style {

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "mkdump.h"
-#include "session.h"
+#include "serving/session.h"
 
 #define RAM (2u << 20)
 #define CR0_PE_PG 0x80000001ULL

@@ -3,8 +3,9 @@
  * the monitor's memory dump layout (address, colon, values, 16 bytes or 8
  * single bytes per line, "Cannot access memory" at the first hole).
  */
-#include "cli.h"
-#include "session.h"
+#include "serving/cli.h"
+#include "serving/session.h"
+#include "monitor.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -3,9 +3,10 @@
  * and dispatch. Every view is rendered by libpgwalk on the current vCPU's
  * context; this file only parses arguments and picks the view.
  */
-#include "session.h"
-#include "cli.h"
+#include "serving/session.h"
+#include "serving/cli.h"
 #include "info_registers.h"
+#include "monitor.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -5,7 +5,8 @@
  * loop that moves packets both ways until GDB leaves.
  */
 #include "proxy_priv.h"
-#include "transport.h"
+#include "serving/transport.h"
+#include "serving/serve.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -4,6 +4,7 @@
  * and options, colour on a terminal — or a script runner (-c CMD, stdin).
  */
 #include "shell.h"
+#include "monitor/monitor.h"
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -491,14 +492,6 @@ static int out_file(const void *buf, size_t len, void *payload)
 
 int shell_main(int argc, char **argv)
 {
-	enum { O_COLOR = PGSTUB_OPT_OWN, O_HELP };
-	static const struct option own[] = {
-		{ "command", required_argument, NULL, 'c' },
-		{ "color", required_argument, NULL, O_COLOR },
-		{ "colour", required_argument, NULL, O_COLOR },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
 	struct capture cap = { stdout, 0, NULL, 0, 0 };
 	const char *script[MAX_SCRIPT];
@@ -510,7 +503,7 @@ int shell_main(int argc, char **argv)
 	char err[512];
 
 	memset(&sh, 0, sizeof(sh));
-	opts = pgstub_options_merge(own);
+	opts = pgstub_options_merge(pgstub_shell_options);
 	if (!opts) {
 		fprintf(stderr, "pgstub: out of memory\n");
 		return 2;
@@ -526,7 +519,7 @@ int shell_main(int argc, char **argv)
 			}
 			script[nscript++] = optarg;
 			break;
-		case O_COLOR:
+		case PGSTUB_O_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
 			    strcmp(optarg, "never")) {
 				fprintf(stderr, "pgstub shell: --color: auto, "
@@ -535,7 +528,7 @@ int shell_main(int argc, char **argv)
 			}
 			color = optarg;
 			break;
-		case 'h': case O_HELP:
+		case 'h': case PGSTUB_O_HELP:
 			shell_usage(stdout);
 			rc = 0;
 			goto out;

@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "transport.h"
+#include "serving/transport.h"
 
 static int starts(const char *p, const char *prefix)
 {

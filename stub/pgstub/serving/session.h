@@ -1,10 +1,9 @@
 /*
  * The pgstub program's session: one opened guest, the vCPU monitor commands
  * act on, the nested-paging context attached to every vCPU, the walk budget
- * and the memory map kept between qXfer windows, and the gdbr_target_ops
- * that serve them to GDB (target.c); plus what is built on it: the monitor
- * commands GDB and the shell share (monitor.c, memdump.c) and the GDB-side
- * listener (listen.c).
+ * and the memory map kept between qXfer windows (session.c), and the
+ * gdbr_target_ops that serve them to GDB (target_ops.c, memory_map.c).
+ * Serving, the monitor, the live proxy, the shell and export all work on it.
  */
 #ifndef PGSTUB_SESSION_H
 #define PGSTUB_SESSION_H
@@ -53,16 +52,5 @@ extern const struct gdbr_target_ops session_target_ops;
 int session_map_offered(struct session *s);
 /* gdbr_target_ops.memory_map over a session (memory_map.c). */
 int session_memory_map(gdbr_out *xml, void *payload);
-
-/* Monitor commands (monitor.c); the shell runs them too. */
-int monitor_run(struct session *s, const char *line, gdbr_out *out);
-
-/* QEMU's x / xp memory dump (memdump.c). */
-int memdump_run(struct session *s, const char *args, int physical,
-		gdbr_out *out);
-
-/* Open the GDB-side listener: @unix_path if set, else @listen ("HOST:PORT",
- * NULL for 127.0.0.1:1234); says where on stderr (listen.c). */
-int pgstub_listen(const char *listen, const char *unix_path, int *fd);
 
 #endif

@@ -4,7 +4,9 @@
  * notes hold every vCPU's registers, so that plain `gdb -c` and `readelf`
  * read guest virtual memory. Written to a temporary file, then renamed.
  */
-#include "shell.h"
+#include "export.h"
+#include "serving/cli.h"
+#include "serving/session.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -536,16 +539,6 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 
 int export_main(int argc, char **argv)
 {
-	enum { O_PAGING = PGSTUB_OPT_OWN, O_CPU, O_PROGRESS, O_NOPROGRESS, O_HELP };
-	static const struct option own[] = {
-		{ "paging", no_argument, NULL, O_PAGING },
-		{ "cpu", required_argument, NULL, O_CPU },
-		{ "progress", no_argument, NULL, O_PROGRESS },
-		{ "no-progress", no_argument, NULL, O_NOPROGRESS },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
 	struct exporter x = { NULL, 0, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 };
 	struct notes nt = { 0 };
@@ -556,7 +549,7 @@ int export_main(int argc, char **argv)
 	uint64_t cpu = 0;
 	char err[512];
 
-	opts = pgstub_options_merge(own);
+	opts = pgstub_options_merge(pgstub_export_options);
 	if (!opts) {
 		fprintf(stderr, "pgstub: out of memory\n");
 		return 2;
@@ -564,18 +557,18 @@ int export_main(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (ch) {
-		case O_PAGING: paging = 1; break;
-		case O_CPU:
+		case PGSTUB_O_PAGING: paging = 1; break;
+		case PGSTUB_O_CPU:
 			if (parse_u64(optarg, &cpu) || cpu > INT_MAX) {
 				fprintf(stderr, "pgstub export: --cpu: invalid "
 					"number '%s'\n", optarg);
 				goto out;
 			}
 			break;
-		case O_PROGRESS: want_progress = 1; break;
-		case O_NOPROGRESS: want_progress = 0; break;
+		case PGSTUB_O_PROGRESS: want_progress = 1; break;
+		case PGSTUB_O_NO_PROGRESS: want_progress = 0; break;
 		case 'q': quiet = 1; break;
-		case 'h': case O_HELP:
+		case 'h': case PGSTUB_O_HELP:
 			export_usage(stdout);
 			rc = 0;
 			goto out;

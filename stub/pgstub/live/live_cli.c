@@ -46,22 +46,9 @@ int live_cli_wanted(int argc, char **argv)
 
 int live_cli_main(int argc, char **argv)
 {
-	enum { O_QEMU = PGSTUB_OPT_LIVE, O_RAM, O_QMP, O_RO, O_STDIO, O_LISTEN, O_UNIX,
-	       O_ONCE, O_HELP };
-	static const struct option opts[] = {
-		{ "qemu", required_argument, NULL, O_QEMU },
-		{ "qemu-ram", required_argument, NULL, O_RAM },
-		{ "qmp", required_argument, NULL, O_QMP },
-		{ "read-only", no_argument, NULL, O_RO },
-		{ "stdio", no_argument, NULL, O_STDIO },
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "unix", required_argument, NULL, O_UNIX },
-		{ "once", no_argument, NULL, O_ONCE },
-		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct live_opts o = { .lim = PGSTUB_LIMITS_INIT };
-	struct option *all = pgstub_options_join(opts, pgstub_limit_options);
+	struct option *all = pgstub_options_join(pgstub_live_options,
+						  pgstub_limit_options);
 	int ch, r;
 
 	if (!all) {
@@ -71,15 +58,15 @@ int live_cli_main(int argc, char **argv)
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", all, NULL)) != -1) {
 		switch (ch) {
-		case O_QEMU: o.qemu = optarg; break;
-		case O_RAM: o.ram = optarg; break;
-		case O_QMP: o.qmp = optarg; break;
-		case O_RO: o.read_only = 1; break;
-		case O_STDIO: o.stdio = 1; break;
-		case O_LISTEN: o.listen = optarg; break;
-		case O_UNIX: o.unix_path = optarg; break;
-		case O_ONCE: o.once = 1; break;
-		case 'h': case O_HELP:
+		case PGSTUB_O_QEMU: o.qemu = optarg; break;
+		case PGSTUB_O_QEMU_RAM: o.ram = optarg; break;
+		case PGSTUB_O_QMP: o.qmp = optarg; break;
+		case PGSTUB_O_READ_ONLY: o.read_only = 1; break;
+		case PGSTUB_O_STDIO: o.stdio = 1; break;
+		case PGSTUB_O_LISTEN: o.listen = optarg; break;
+		case PGSTUB_O_UNIX: o.unix_path = optarg; break;
+		case PGSTUB_O_ONCE: o.once = 1; break;
+		case 'h': case PGSTUB_O_HELP:
 			usage(stdout);
 			free(all);
 			return 0;

@@ -5,8 +5,9 @@
  * JSON, and `rc [--cpu N] CMD…`, which runs CMD and reports its status.
  */
 #include "config.h"
-#include "cli.h"
-#include "session.h"
+#include "serving/cli.h"
+#include "serving/session.h"
+#include "monitor.h"
 
 #include <inttypes.h>
 #include <stdio.h>

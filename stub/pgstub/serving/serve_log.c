@@ -12,7 +12,7 @@
  * --log file, else to /dev/null. `--log stderr` keeps it where it is. On
  * TCP and Unix sockets, --log takes effect once pgstub is listening.
  */
-#include "limits_cli.h"
+#include "cli_limits.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * dispatcher), buffered descriptor input, and framed output with acks.
  */
 #include "proxy.h"
-#include "transport.h"
+#include "serving/transport.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -6,8 +6,8 @@
 #ifndef PGSTUB_PROXY_H
 #define PGSTUB_PROXY_H
 
-#include "limits_cli.h"
-#include "session.h"
+#include "serving/cli_limits.h"
+#include "serving/session.h"
 
 #include <stddef.h>
 #include <stdint.h>

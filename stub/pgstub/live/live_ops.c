@@ -5,6 +5,7 @@
  * Nothing here talks to QEMU while the guest runs.
  */
 #include "proxy_priv.h"
+#include "monitor/monitor.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -31,11 +31,8 @@ struct pgstub_limits {
 #define PGSTUB_LIMITS_INIT { PGSTUB_DEFAULT_MAX_OUTPUT, \
 	PGSTUB_DEFAULT_WALK_BUDGET, 0, -1, -1, NULL, SESSION_MAP_CANONICAL }
 
-/* --max-output, --walk-budget, --max-map-regions, --idle-timeout,
- * --write-timeout, --log and --memory-map, with option codes from
- * PGSTUB_OPT_LIMITS. */
-extern const struct option pgstub_limit_options[];
-/* Their lines for a usage text. */
+/* The lines of --max-output, --walk-budget, --max-map-regions,
+ * --idle-timeout, --write-timeout, --log and --memory-map for a usage text. */
 extern const char pgstub_limits_usage[];
 
 /* Apply one of them: 0, -1 (bad value, message printed), 1 (not ours). */
@@ -56,9 +53,5 @@ int pgstub_log_prepare(const struct pgstub_limits *l, int stdio);
 /* Move stderr there now: on --stdio at GDB's first memory read, else once
  * listening. Once; nothing when nothing was prepared. */
 void pgstub_log_begin(void);
-
-/* @a followed by @b; caller frees; NULL on ENOMEM. */
-struct option *pgstub_options_join(const struct option *a,
-				   const struct option *b);
 
 #endif

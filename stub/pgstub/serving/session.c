@@ -1,0 +1,95 @@
+/*
+ * A session's life and its two ways into the guest: the current vCPU's
+ * walker context (bounded for range walks) and memory reads, virtual
+ * (translated page by page, as a debugger sees it) or physical.
+ */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int session_init(struct session *s, guest *g)
+{
+	int ppc = guest_arch(g) == GUEST_ARCH_PPC64;
+
+	memset(s, 0, sizeof(*s));
+	s->g = g;
+	s->tdesc = ppc ? gdbr_tdesc_ppc64() :
+		   guest_arch(g) == GUEST_ARCH_I386 ? gdbr_tdesc_i386() :
+						      gdbr_tdesc_x86_64();
+	/* By name: the description and the guest's table each follow QEMU's
+	 * numbering, but the name is what both promise. */
+	for (int r = 0; r < 128; r++)
+		s->reg_id[r] = r < gdbr_tdesc_nregs(s->tdesc) ?
+			       guest_reg_id(g, gdbr_tdesc_reg_name(s->tdesc, r)) :
+			       -1;
+	return 0;
+}
+
+void session_fini(struct session *s)
+{
+	int n = guest_ncpus(s->g);
+
+	/* Detach before freeing: the vCPU contexts belong to the guest. */
+	for (int i = 0; s->nested && i < n; i++) {
+		pgw_ctx *c;
+
+		if (guest_cpu_ctx(s->g, i, &c, NULL, 0) == 0)
+			pgw_ctx_set_nested(c, NULL);
+	}
+	pgw_ctx_free(s->nested);
+	s->nested = NULL;
+	free(s->map);
+	s->map = NULL;
+	s->map_n = 0;
+}
+
+pgw_ctx *session_ctx(struct session *s, gdbr_out *out)
+{
+	char err[256];
+	pgw_ctx *c;
+
+	if (guest_cpu_ctx(s->g, s->cpu, &c, err, sizeof(err)) < 0) {
+		if (out)
+			gdbr_out_printf(out, "vCPU %d: %s\n", s->cpu, err);
+		return NULL;
+	}
+	/* Bound every range walk of the views (self-aliasing tables). */
+	pgw_ctx_set_walk_budget(c, s->walk_budget);
+	return c;
+}
+
+int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
+		 int physical)
+{
+	unsigned char *p = buf;
+	size_t done = 0;
+	pgw_ctx *c = NULL;
+
+	if (!physical && !(c = session_ctx(s, NULL)))
+		return -1;
+	while (done < len) {
+		uint64_t va = addr + done, pa = va;
+		size_t chunk = len - done, got;
+
+		if (!physical) {
+			struct pgw_result r;
+			uint64_t room;
+
+			/* Debugger's view: translate, never check access. */
+			if (pgw_translate(c, va, 0, &r, NULL, NULL) < 0)
+				break;
+			pa = r.out_pa;
+			room = r.out_page_size - (pa & (r.out_page_size - 1));
+			if (room > 4096 - (va & 4095))
+				room = 4096 - (va & 4095);
+			if (chunk > room)
+				chunk = room;
+		}
+		got = guest_phys_read(s->g, pa, p + done, chunk);
+		done += got;
+		if (got < chunk)
+			break;
+	}
+	return done ? (int)done : -1;
+}

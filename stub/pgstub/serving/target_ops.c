@@ -1,0 +1,80 @@
+/*
+ * gdbr_target_ops over a session: registers marshalled from the vCPU state
+ * by register name in the target's byte order, memory through session.c,
+ * threads as vCPUs, monitor commands, the memory map from memory_map.c.
+ * Snapshots are read-only: no write op is offered.
+ */
+#include "cli_limits.h"
+#include "session.h"
+#include "monitor/monitor.h"
+
+/*
+ * Every register gets a value, so that GDB attaches to any snapshot: what
+ * the source holds, what an option supplied, or 0 when nobody knows it (a
+ * raw image, a dump without NT_PRSTATUS, the x87/SSE state). GDB gives up
+ * on a target whose PC is "unavailable".
+ * Values go out in the target's byte order: x86 little-endian; ppc64 as
+ * QEMU's gdbstub sends them, little-endian when MSR[LE] is set (ppc64el
+ * kernels), else big. Wider registers (st0, xmm0) are zero-extended.
+ */
+static int read_register(int tid, int regno, void *buf, size_t size,
+			 void *payload)
+{
+	struct session *s = payload;
+	unsigned char *out = buf;
+	int id = regno >= 0 && regno < 128 ? s->reg_id[regno] : -1;
+	int big = 0;
+	uint64_t v, msr;
+
+	if (tid < 1 || tid > guest_ncpus(s->g))
+		return -1;
+	guest_reg_read(s->g, tid - 1, id, &v);
+	if (guest_arch(s->g) == GUEST_ARCH_PPC64) {
+		guest_reg_read(s->g, tid - 1, guest_reg_id(s->g, "msr"), &msr);
+		big = !(msr & 1);
+	}
+	for (size_t i = 0; i < size; i++) {
+		size_t byte = big ? size - 1 - i : i;
+
+		out[i] = byte < 8 ? (unsigned char)(v >> (8 * byte)) : 0;
+	}
+	return (int)size;
+}
+
+static int read_memory(uint64_t addr, void *buf, size_t len, unsigned flags,
+		       void *payload)
+{
+	pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
+	return session_read(payload, addr, buf, len, flags & GDBR_MEM_PHYS);
+}
+
+static int thread_count(void *payload)
+{
+	struct session *s = payload;
+
+	return guest_ncpus(s->g);
+}
+
+static int select_thread(int tid, void *payload)
+{
+	struct session *s = payload;
+
+	if (tid < 1 || tid > guest_ncpus(s->g))
+		return -1;
+	s->cpu = tid - 1;  /* GDB's thread selects the monitor's vCPU too */
+	return 0;
+}
+
+static int monitor(const char *cmd, gdbr_out *out, void *payload)
+{
+	return monitor_run(payload, cmd, out);
+}
+
+const struct gdbr_target_ops session_target_ops = {
+	.read_register = read_register,
+	.read_memory = read_memory,
+	.thread_count = thread_count,
+	.select_thread = select_thread,
+	.monitor = monitor,
+	.memory_map = session_memory_map,
+};
