@@ -21,4 +21,4 @@ guest_libguest_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest
 guest_libguest_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(KDUMPFILE_CFLAGS) \
 	$(JANSSON_CFLAGS)
 guest_libguest_la_LIBADD = $(LIBELF_LIBS) $(KDUMPFILE_LIBS) $(JANSSON_LIBS) \
-	walker/libpgwalk-internal.la
+	walker/libpgwalk.la

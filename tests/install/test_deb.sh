@@ -20,7 +20,7 @@ jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 readme=$top_srcdir/README.md
 tree_line='autoreconf -fi && ./configure --prefix=/usr && make && make install'
 deb_line='dpkg-buildpackage -us -uc -b'
-apt_line='apt-get install ../pgstub_*.deb ../gdb-pgstub_*.deb'
+apt_line='apt-get install ../pgstub_*.deb ../gdb-pgstub_*.deb ../libpgwalk0_*.deb ../libgdb-remote0_*.deb'
 for l in "$tree_line" "$deb_line" "$apt_line"; do
 	grep -qxF "    $l" "$readme"
 	ok "README.md shows: $l" $?

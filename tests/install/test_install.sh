@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/install/lib.sh"
 command -v pkg-config >/dev/null || skip_all "pkg-config not found"
 [ -x "${GDB:-/usr/bin/gdb}" ] || skip_all "gdb not found"
-plan 15
+plan 16
 
 tmp=$(cd "$(mktemp -d)" && pwd -P)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,6 +20,12 @@ done
 check "make install DESTDIR=" env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	make -s -C "$top_builddir" install DESTDIR="$d"
 
+# The loader does not look in a DESTDIR: the program's libraries are there.
+export LD_LIBRARY_PATH="$d$libdir"
+out=$(ldd "$d$bindir/pgstub" 2>&1)
+echo "$out" | grep -q "libpgwalk.so.$pgwalk_so => $d$libdir/" &&
+	echo "$out" | grep -q "libgdb-remote.so.$gdbr_so => $d$libdir/"
+ok "pgstub runs on the installed libpgwalk and libgdb-remote" $?
 out=$("$d$bindir/pgstub" --version 2>&1)
 expect_line "pgstub --version is configure.ac's version" "pgstub $version" "$out"
 
