@@ -151,6 +151,28 @@ static void test_memory_map__mappings_lists_ram_and_pages(void **st)
 	close_dump(&f);
 }
 
+/* Past --max-map-regions, the closest neighbours are joined (the gap
+ * doubles from 4K until the map fits), and that is said once per change. */
+static void test_memory_map__mappings_coarsened_past_max_regions(void **st)
+{
+	struct fixture f = { 0 };
+	char r[256];
+
+	(void)st;
+	open_dump(&f, EM_X86_64, CR4_PAE);
+	f.s.map_policy = SESSION_MAP_MAPPINGS;
+	f.s.max_regions = 2;
+	regions(&f.s, r, sizeof(r));
+	assert_string_equal(r, "0+200000 400000+1000 ");
+	assert_true(f.s.map_told_gap == 0);
+	f.s.max_regions = 1;
+	regions(&f.s, r, sizeof(r));
+	/* The 2M hole needs a 4M gap to close. */
+	assert_string_equal(r, "0+401000 ");
+	assert_true(f.s.map_told_gap == 0x400000);
+	close_dump(&f);
+}
+
 static void test_memory_map__none_offers_nothing(void **st)
 {
 	struct fixture f = { 0 };
@@ -224,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_memory_map__4level_default_is_the_canonical_halves),
 		cmocka_unit_test(test_memory_map__5level_spans_are_57_bits),
 		cmocka_unit_test(test_memory_map__mappings_lists_ram_and_pages),
+		cmocka_unit_test(test_memory_map__mappings_coarsened_past_max_regions),
 		cmocka_unit_test(test_memory_map__none_offers_nothing),
 		cmocka_unit_test(test_memory_map__i386_whole_space_offers_nothing),
 		cmocka_unit_test(test_memory_map__live_uses_the_widest_mode),

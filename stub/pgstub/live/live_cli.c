@@ -1,6 +1,6 @@
 /*
  * The command line of the live mode, `pgstub --qemu HOST:PORT|unix:PATH`:
- * kept apart from main.c's snapshot options, which it does not share.
+ * kept apart from serving/serve.c's snapshot options, which it does not share.
  */
 #include "proxy.h"
 

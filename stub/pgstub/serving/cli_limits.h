@@ -1,5 +1,5 @@
 /*
- * The limits both serving modes share (a snapshot served by main.c, a live
+ * The limits both serving modes share (a snapshot served by serve.c, a live
  * QEMU by live_cli.c): their command-line options, safe defaults, and
  * applying them to the session and the protocol engine; and where messages
  * go once serving (--log, serve_log.c).
