@@ -537,43 +537,44 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 	return 0;
 }
 
-int export_main(int argc, char **argv)
-{
-	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
-	struct exporter x = { NULL, 0, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 };
-	struct notes nt = { 0 };
-	struct writer w = { .fd = -1, .last_pct = -1 };
-	struct sigaction sa;
-	struct option *opts;
-	int ch, r, rc = 2, paging = 0, quiet = 0, want_progress = -1;
-	uint64_t cpu = 0;
-	char err[512];
+/* What the command line asks for. */
+struct export_args {
+	struct guest_open_opts o;
+	const char *image, *out;
+	uint64_t cpu;
+	int paging, quiet, want_progress;  /* want_progress -1: on a tty */
+};
 
-	opts = pgstub_options_merge(pgstub_export_options);
+/* 0 to go on, 1 after --help, -1 on a usage error (said). */
+static int parse_args(int argc, char **argv, struct export_args *a)
+{
+	struct option *opts = pgstub_options_merge(pgstub_export_options);
+	int ch, r, rc = -1;
+
 	if (!opts) {
 		fprintf(stderr, "pgstub: out of memory\n");
-		return 2;
+		return -1;
 	}
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (ch) {
-		case PGSTUB_O_PAGING: paging = 1; break;
+		case PGSTUB_O_PAGING: a->paging = 1; break;
 		case PGSTUB_O_CPU:
-			if (parse_u64(optarg, &cpu) || cpu > INT_MAX) {
+			if (parse_u64(optarg, &a->cpu) || a->cpu > INT_MAX) {
 				fprintf(stderr, "pgstub export: --cpu: invalid "
 					"number '%s'\n", optarg);
 				goto out;
 			}
 			break;
-		case PGSTUB_O_PROGRESS: want_progress = 1; break;
-		case PGSTUB_O_NO_PROGRESS: want_progress = 0; break;
-		case 'q': quiet = 1; break;
+		case PGSTUB_O_PROGRESS: a->want_progress = 1; break;
+		case PGSTUB_O_NO_PROGRESS: a->want_progress = 0; break;
+		case 'q': a->quiet = 1; break;
 		case 'h': case PGSTUB_O_HELP:
 			export_usage(stdout);
-			rc = 0;
+			rc = 1;
 			goto out;
 		default:
-			r = pgstub_guest_option(ch, optarg, &o);
+			r = pgstub_guest_option(ch, optarg, &a->o);
 			if (r == 0)
 				break;
 			if (r > 0)
@@ -585,83 +586,109 @@ int export_main(int argc, char **argv)
 		export_usage(stderr);
 		goto out;
 	}
-	if (!paging) {
+	if (!a->paging) {
 		fprintf(stderr, "pgstub export: only --paging exports exist "
 			"(the dump itself is the physical one)\n");
 		goto out;
 	}
-	rc = 1;
-	w.out = argv[optind + 1];
-	if (guest_open(&x.g, argv[optind], &o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "pgstub: %s\n", err);
-		goto out;
-	}
-	if (cpu >= (uint64_t)guest_ncpus(x.g)) {
-		fprintf(stderr, "pgstub export: --cpu: %s has vCPUs 0..%d\n",
-			argv[optind], guest_ncpus(x.g) - 1);
-		goto out;
-	}
-	if (guest_arch(x.g) != GUEST_ARCH_X86_64 &&
-	    guest_arch(x.g) != GUEST_ARCH_I386) {
-		fprintf(stderr, "pgstub export: %s: only x86 guests can be "
-			"exported so far\n", argv[optind]);
-		goto out;
-	}
-	x.elf64 = guest_arch(x.g) == GUEST_ARCH_X86_64;
-	if (build(&x, (int)cpu, &nt))
-		goto out;
-	w.total = x.data_size;
-	w.progress = want_progress >= 0 ? want_progress :
-		     (!quiet && isatty(2) && x.data_size >= PROGRESS_MIN);
+	a->image = argv[optind];
+	a->out = argv[optind + 1];
+	rc = 0;
+out:
+	free(opts);
+	return rc;
+}
+
+/* Write the core to a temporary file beside w->out, then rename it over
+ * w->out: a reader never sees half a file. 0, or -1 (said, nothing left). */
+static int write_file(struct exporter *x, struct notes *nt, struct writer *w)
+{
+	struct sigaction sa;
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_fatal_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGXFSZ, SIG_IGN);  /* a file size limit is a write error */
-	w.fd = open_tmp(w.out);
-	if (w.fd < 0)
-		goto out;
-	if (write_core(&x, &nt, &w))
+	w->fd = open_tmp(w->out);
+	if (w->fd < 0)
+		return -1;
+	if (write_core(x, nt, w))
 		goto fail;
-	if (fsync(w.fd) < 0 || close(w.fd) < 0) {
-		fprintf(stderr, "pgstub export: %s: write failed: %s\n", w.out,
+	if (fsync(w->fd) < 0 || close(w->fd) < 0) {
+		fprintf(stderr, "pgstub export: %s: write failed: %s\n", w->out,
 			strerror(errno));
-		w.fd = -1;
+		w->fd = -1;
 		goto fail;
 	}
-	w.fd = -1;
-	if (rename(tmp_path, w.out) < 0) {
+	w->fd = -1;
+	if (rename(tmp_path, w->out) < 0) {
 		fprintf(stderr, "pgstub export: cannot rename to %s: %s\n",
-			w.out, strerror(errno));
-		unlink(tmp_path);
-		tmp_live = 0;
-		goto out;
+			w->out, strerror(errno));
+		goto fail;
 	}
 	tmp_live = 0;
+	return 0;
+fail:
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	unlink(tmp_path);
+	tmp_live = 0;
+	return -1;
+}
+
+int export_main(int argc, char **argv)
+{
+	struct export_args a = { .o = GUEST_OPEN_OPTS_INIT, .want_progress = -1 };
+	struct exporter x = { NULL, 0, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 };
+	struct notes nt = { 0 };
+	struct writer w = { .fd = -1, .last_pct = -1 };
+	int rc;
+	char err[512];
+
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	rc = 1;
+	w.out = a.out;
+	if (guest_open(&x.g, a.image, &a.o, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pgstub: %s\n", err);
+		goto out;
+	}
+	if (a.cpu >= (uint64_t)guest_ncpus(x.g)) {
+		fprintf(stderr, "pgstub export: --cpu: %s has vCPUs 0..%d\n",
+			a.image, guest_ncpus(x.g) - 1);
+		goto out;
+	}
+	if (guest_arch(x.g) != GUEST_ARCH_X86_64 &&
+	    guest_arch(x.g) != GUEST_ARCH_I386) {
+		fprintf(stderr, "pgstub export: %s: only x86 guests can be "
+			"exported so far\n", a.image);
+		goto out;
+	}
+	x.elf64 = guest_arch(x.g) == GUEST_ARCH_X86_64;
+	if (build(&x, (int)a.cpu, &nt))
+		goto out;
+	w.total = x.data_size;
+	w.progress = a.want_progress >= 0 ? a.want_progress :
+		     (!a.quiet && isatty(2) && x.data_size >= PROGRESS_MIN);
+	if (write_file(&x, &nt, &w))
+		goto out;
 	if (x.pa_clipped)
 		fprintf(stderr, "pgstub export: warning: %zu segments map "
 			"physical memory above 4 GiB; their p_paddr is 0\n",
 			x.pa_clipped);
-	if (!quiet)
+	if (!a.quiet)
 		fprintf(stderr, "pgstub export: %s: %zu segments, %" PRIu64
 			" MiB of physical memory, vCPU %d\n", w.out, x.ns,
-			x.data_size >> 20, (int)cpu);
+			x.data_size >> 20, (int)a.cpu);
 	rc = 0;
-	goto out;
-fail:
-	if (w.fd >= 0)
-		close(w.fd);
-	w.fd = -1;
-	unlink(tmp_path);
-	tmp_live = 0;
 out:
-	if (w.fd >= 0)
-		close(w.fd);
 	free(nt.buf);
 	free(x.r);
 	free(x.s);
 	guest_close(x.g);
-	free(opts);
 	return rc;
 }

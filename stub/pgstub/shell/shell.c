@@ -490,34 +490,35 @@ static int out_file(const void *buf, size_t len, void *payload)
 	return sink_write(buf, len, payload);
 }
 
-int shell_main(int argc, char **argv)
-{
-	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
-	struct capture cap = { stdout, 0, NULL, 0, 0 };
-	const char *script[MAX_SCRIPT];
-	struct shell sh;
-	struct option *opts;
-	const char *color = "auto";
-	int nscript = 0, ch, r, rc = 2, use_color;
-	guest *g = NULL;
-	char err[512];
+/* What the command line asks for. */
+struct shell_args {
+	struct guest_open_opts o;
+	const char *image;
+	const char *script[MAX_SCRIPT];  /* -c commands, in order */
+	int nscript;
+	const char *color;                /* auto, always or never */
+};
 
-	memset(&sh, 0, sizeof(sh));
-	opts = pgstub_options_merge(pgstub_shell_options);
+/* 0 to go on, 1 after --help, -1 on a usage error (said). */
+static int parse_args(int argc, char **argv, struct shell_args *a)
+{
+	struct option *opts = pgstub_options_merge(pgstub_shell_options);
+	int ch, r, rc = -1;
+
 	if (!opts) {
 		fprintf(stderr, "pgstub: out of memory\n");
-		return 2;
+		return -1;
 	}
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			if (nscript == MAX_SCRIPT) {
+			if (a->nscript == MAX_SCRIPT) {
 				fprintf(stderr, "pgstub shell: at most %d -c\n",
 					MAX_SCRIPT);
 				goto out;
 			}
-			script[nscript++] = optarg;
+			a->script[a->nscript++] = optarg;
 			break;
 		case PGSTUB_O_COLOR:
 			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
@@ -526,14 +527,14 @@ int shell_main(int argc, char **argv)
 					"always or never\n");
 				goto out;
 			}
-			color = optarg;
+			a->color = optarg;
 			break;
 		case 'h': case PGSTUB_O_HELP:
 			shell_usage(stdout);
-			rc = 0;
+			rc = 1;
 			goto out;
 		default:
-			r = pgstub_guest_option(ch, optarg, &o);
+			r = pgstub_guest_option(ch, optarg, &a->o);
 			if (r == 0)
 				break;
 			if (r > 0)
@@ -545,40 +546,72 @@ int shell_main(int argc, char **argv)
 		shell_usage(stderr);
 		goto out;
 	}
+	a->image = argv[optind];
+	rc = 0;
+out:
+	free(opts);
+	return rc;
+}
+
+static int want_color(const char *color)
+{
+	const char *term = getenv("TERM");
+
+	if (strcmp(color, "auto"))
+		return !strcmp(color, "always");
+	return isatty(1) && !getenv("NO_COLOR") &&
+	       !(term && !strcmp(term, "dumb"));
+}
+
+/* The -c commands, else a terminal's prompt, else stdin's lines. */
+static int run(struct shell *sh, struct capture *cap,
+	       const struct shell_args *a)
+{
+	int rc = 0;
+
+	if (a->nscript) {
+		for (int i = 0; i < a->nscript && !sh->quit; i++)
+			if (run_line(sh, cap, a->script[i]))
+				rc = 1;
+		return rc;
+	}
+	if (isatty(0)) {
+		learn_commands(sh);
+		fprintf(stdout, "pgstub shell: %s; 'help' lists commands\n",
+			guest_describe(sh->s.g));
+		return interactive(sh, cap);
+	}
+	return batch(sh, cap, stdin);
+}
+
+int shell_main(int argc, char **argv)
+{
+	struct shell_args a = { .o = GUEST_OPEN_OPTS_INIT, .color = "auto" };
+	struct capture cap = { stdout, 0, NULL, 0, 0 };
+	struct shell sh;
+	int rc;
+	guest *g = NULL;
+	char err[512];
+
+	memset(&sh, 0, sizeof(sh));
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? 0 : 2;
 	signal(SIGPIPE, SIG_IGN);
-	if (guest_open(&g, argv[optind], &o, err, sizeof(err)) < 0) {
+	if (guest_open(&g, a.image, &a.o, err, sizeof(err)) < 0) {
 		fprintf(stderr, "pgstub: %s\n", err);
-		rc = 1;
-		goto out;
+		return 1;
 	}
 	session_init(&sh.s, g);
-	if (!strcmp(color, "auto"))
-		use_color = isatty(1) && !getenv("NO_COLOR") &&
-			    !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
-	else
-		use_color = !strcmp(color, "always");
-	sh.st = use_color ? &color_style : &plain_style;
+	sh.st = want_color(a.color) ? &color_style : &plain_style;
 	if (gdbr_out_new_sink(&sh.out, out_file, &cap) < 0) {
 		fprintf(stderr, "pgstub: out of memory\n");
 		rc = 1;
-		goto fini;
-	}
-	if (nscript) {
-		rc = 0;
-		for (int i = 0; i < nscript && !sh.quit; i++)
-			if (run_line(&sh, &cap, script[i]))
-				rc = 1;
-	} else if (isatty(0)) {
-		learn_commands(&sh);
-		fprintf(stdout, "pgstub shell: %s; 'help' lists commands\n",
-			guest_describe(g));
-		rc = interactive(&sh, &cap);
 	} else {
-		rc = batch(&sh, &cap, stdin);
+		rc = run(&sh, &cap, &a);
+		fflush(stdout);
+		gdbr_out_free(sh.out);
 	}
-	fflush(stdout);
-	gdbr_out_free(sh.out);
-fini:
 	session_fini(&sh.s);
 	guest_close(g);
 	for (size_t i = 0; i < nwords; i++) {
@@ -588,8 +621,6 @@ fini:
 	free(words);
 	words = NULL;
 	nwords = capwords = 0;
-out:
 	free(cap.buf);
-	free(opts);
 	return rc;
 }
