@@ -17,16 +17,6 @@
 #include "serving/cli.h"
 #include "serving/cli_limits.h"
 
-/* The tables each command line joins, as the parsers join them. */
-static const struct option *const serve_set[] = {
-	pgstub_serve_options, pgstub_limit_options, pgstub_guest_options, NULL };
-static const struct option *const live_set[] = {
-	pgstub_live_options, pgstub_limit_options, NULL };
-static const struct option *const shell_set[] = {
-	pgstub_shell_options, pgstub_guest_options, NULL };
-static const struct option *const export_set[] = {
-	pgstub_export_options, pgstub_guest_options, NULL };
-
 static void assert_set_distinct(const struct option *const *set)
 {
 	const struct option *all[128];
@@ -59,24 +49,30 @@ static void assert_set_distinct(const struct option *const *set)
 static void test_tables_distinct(void **state)
 {
 	(void)state;
-	assert_set_distinct(serve_set);
-	assert_set_distinct(live_set);
-	assert_set_distinct(shell_set);
-	assert_set_distinct(export_set);
+	assert_set_distinct(pgstub_serve_cmdline);
+	assert_set_distinct(pgstub_live_cmdline);
+	assert_set_distinct(pgstub_shell_cmdline);
+	assert_set_distinct(pgstub_export_cmdline);
 }
 
-static void test_join(void **state)
+/* The joined table is every table's options in order, then the end. */
+static void test_options_join(void **state)
 {
-	struct option *all = pgstub_options_merge(pgstub_export_options);
-	size_t n = 0;
+	struct option *all = pgstub_options(pgstub_export_cmdline);
+	size_t n = 0, want = 0;
 
 	(void)state;
 	assert_non_null(all);
+	for (size_t t = 0; pgstub_export_cmdline[t]; t++)
+		for (const struct option *o = pgstub_export_cmdline[t]; o->name; o++)
+			want++;
 	while (all[n].name)
 		n++;
+	assert_int_equal(n, want);
 	assert_string_equal(all[0].name, "paging");
 	assert_string_equal(all[n - 1].name, "maxphyaddr");
 	assert_int_equal(all[n].val, 0);
+	assert_null(all[n].flag);
 	free(all);
 }
 
@@ -158,7 +154,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_distinct),
-		cmocka_unit_test(test_join),
+		cmocka_unit_test(test_options_join),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_parse_bytes_secs),
 		cmocka_unit_test(test_limit_and_image_options),

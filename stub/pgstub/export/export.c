@@ -548,13 +548,11 @@ struct export_args {
 /* 0 to go on, 1 after --help, -1 on a usage error (said). */
 static int parse_args(int argc, char **argv, struct export_args *a)
 {
-	struct option *opts = pgstub_options_merge(pgstub_export_options);
+	struct option *opts = pgstub_options(pgstub_export_cmdline);
 	int ch, r, rc = -1;
 
-	if (!opts) {
-		fprintf(stderr, "pgstub: out of memory\n");
+	if (!opts)
 		return -1;
-	}
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (ch) {

@@ -47,14 +47,11 @@ int live_cli_wanted(int argc, char **argv)
 int live_cli_main(int argc, char **argv)
 {
 	struct live_opts o = { .lim = PGSTUB_LIMITS_INIT };
-	struct option *all = pgstub_options_join(pgstub_live_options,
-						  pgstub_limit_options);
+	struct option *all = pgstub_options(pgstub_live_cmdline);
 	int ch, r;
 
-	if (!all) {
-		fprintf(stderr, "pgstub: out of memory\n");
+	if (!all)
 		return 1;
-	}
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "h", all, NULL)) != -1) {
 		switch (ch) {

@@ -39,27 +39,22 @@ enum pgstub_opt {
 };
 
 /*
- * The option tables (cli_tables.c). A subcommand's parser joins its own
- * table with the shared ones it takes: serving a snapshot takes the limits
- * and the image options, the live proxy the limits, shell and export the
- * image options.
+ * The option tables each command line joins, NULL-terminated (cli_tables.c):
+ * its own, where GDB connects (serve, live), the limits (serve, live) and
+ * the image options (serve, shell, export).
  */
-extern const struct option pgstub_serve_options[];
-extern const struct option pgstub_live_options[];
-extern const struct option pgstub_shell_options[];
-extern const struct option pgstub_export_options[];
-extern const struct option pgstub_guest_options[];  /* the image options */
-extern const struct option pgstub_limit_options[];
+extern const struct option *const pgstub_serve_cmdline[];
+extern const struct option *const pgstub_live_cmdline[];
+extern const struct option *const pgstub_shell_cmdline[];
+extern const struct option *const pgstub_export_cmdline[];
+
+/* One getopt_long table of @cmdline's tables; the caller frees it. NULL
+ * with "pgstub: out of memory" said. */
+struct option *pgstub_options(const struct option *const *cmdline);
 
 /* Apply an image option (cli_image.c): 0, -1 (bad value, message printed),
  * 1 (not one of them). */
 int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o);
-/* @own followed by the image options; caller frees; NULL on ENOMEM. */
-struct option *pgstub_options_merge(const struct option *own);
-
-/* @a followed by @b; caller frees; NULL on ENOMEM. */
-struct option *pgstub_options_join(const struct option *a,
-				   const struct option *b);
 
 /* An unsigned number: decimal, 0x hex or 0 octal (strtoull base 0); no
  * sign, no trailing text, no overflow. 0, or -1. */

@@ -106,8 +106,3 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 	}
 	return 1;
 }
-
-struct option *pgstub_options_merge(const struct option *own)
-{
-	return pgstub_options_join(own, pgstub_guest_options);
-}

@@ -1,6 +1,6 @@
 /*
- * What every option table's parser shares: numbers, with one strictness for
- * options and monitor commands alike, and joining tables (cli.h).
+ * What every command line's parser shares: numbers, with one strictness for
+ * options and monitor commands alike, and joining its tables (cli.h).
  */
 #include "cli.h"
 
@@ -65,20 +65,21 @@ int pgstub_parse_bytes(const char *opt, const char *arg, uint64_t *v)
 	return 0;
 }
 
-struct option *pgstub_options_join(const struct option *a,
-				   const struct option *b)
+struct option *pgstub_options(const struct option *const *cmdline)
 {
-	size_t na = 0, nb = 0;
+	size_t n = 0, at = 0;
 	struct option *all;
 
-	while (a[na].name)
-		na++;
-	while (b[nb].name)
-		nb++;
-	all = calloc(na + nb + 1, sizeof(*all));
-	if (!all)
+	for (size_t t = 0; cmdline[t]; t++)
+		for (const struct option *o = cmdline[t]; o->name; o++)
+			n++;
+	all = calloc(n + 1, sizeof(*all));
+	if (!all) {
+		fprintf(stderr, "pgstub: out of memory\n");
 		return NULL;
-	memcpy(all, a, na * sizeof(*all));
-	memcpy(all + na, b, (nb + 1) * sizeof(*all));
-	return all;
+	}
+	for (size_t t = 0; cmdline[t]; t++)
+		for (const struct option *o = cmdline[t]; o->name; o++)
+			all[at++] = *o;
+	return all;  /* calloc ended it with a zeroed entry */
 }

@@ -1,7 +1,8 @@
 /*
- * Every option table of the program, side by side: one place to see what
- * each subcommand accepts, with codes from the one enum in cli.h. Usage
- * texts stay with the parsers that print them.
+ * Every option table of the program, side by side, and which ones each
+ * command line joins: one place to see what each subcommand accepts, with
+ * codes from the one enum in cli.h. Usage texts stay with the parsers
+ * that print them.
  */
 #include "cli.h"
 
@@ -9,32 +10,33 @@
 
 #define END { NULL, 0, NULL, 0 }
 
-/* pgstub [OPTIONS] IMAGE (serve.c), joined with limits and image options. */
-const struct option pgstub_serve_options[] = {
+/* Where GDB connects: serving a snapshot and the live proxy alike. */
+static const struct option conn_options[] = {
 	{ "stdio", no_argument, NULL, PGSTUB_O_STDIO },
 	{ "listen", required_argument, NULL, PGSTUB_O_LISTEN },
 	{ "unix", required_argument, NULL, PGSTUB_O_UNIX },
 	{ "once", no_argument, NULL, PGSTUB_O_ONCE },
+	END,
+};
+
+/* pgstub [OPTIONS] IMAGE (serve.c). */
+static const struct option serve_options[] = {
 	{ "help", no_argument, NULL, PGSTUB_O_HELP },
 	END,
 };
 
-/* pgstub --qemu … (live/live_cli.c), joined with the limits. */
-const struct option pgstub_live_options[] = {
+/* pgstub --qemu … (live/live_cli.c). */
+static const struct option live_options[] = {
 	{ "qemu", required_argument, NULL, PGSTUB_O_QEMU },
 	{ "qemu-ram", required_argument, NULL, PGSTUB_O_QEMU_RAM },
 	{ "qmp", required_argument, NULL, PGSTUB_O_QMP },
 	{ "read-only", no_argument, NULL, PGSTUB_O_READ_ONLY },
-	{ "stdio", no_argument, NULL, PGSTUB_O_STDIO },
-	{ "listen", required_argument, NULL, PGSTUB_O_LISTEN },
-	{ "unix", required_argument, NULL, PGSTUB_O_UNIX },
-	{ "once", no_argument, NULL, PGSTUB_O_ONCE },
 	{ "help", no_argument, NULL, PGSTUB_O_HELP },
 	END,
 };
 
-/* pgstub shell (shell/shell.c), joined with the image options. */
-const struct option pgstub_shell_options[] = {
+/* pgstub shell (shell/shell.c). */
+static const struct option shell_options[] = {
 	{ "command", required_argument, NULL, 'c' },
 	{ "color", required_argument, NULL, PGSTUB_O_COLOR },
 	{ "colour", required_argument, NULL, PGSTUB_O_COLOR },
@@ -42,8 +44,8 @@ const struct option pgstub_shell_options[] = {
 	END,
 };
 
-/* pgstub export (export/export.c), joined with the image options. */
-const struct option pgstub_export_options[] = {
+/* pgstub export (export/export.c). */
+static const struct option export_options[] = {
 	{ "paging", no_argument, NULL, PGSTUB_O_PAGING },
 	{ "cpu", required_argument, NULL, PGSTUB_O_CPU },
 	{ "progress", no_argument, NULL, PGSTUB_O_PROGRESS },
@@ -54,7 +56,7 @@ const struct option pgstub_export_options[] = {
 };
 
 /* How to open an image (cli_image.c): every subcommand but the live one. */
-const struct option pgstub_guest_options[] = {
+static const struct option image_options[] = {
 	{ "raw", no_argument, NULL, PGSTUB_O_RAW },
 	{ "raw-base", required_argument, NULL, PGSTUB_O_RAW_BASE },
 	{ "arch", required_argument, NULL, PGSTUB_O_ARCH },
@@ -69,7 +71,7 @@ const struct option pgstub_guest_options[] = {
 };
 
 /* Serving limits (cli_limits.c): serving a snapshot and the live proxy. */
-const struct option pgstub_limit_options[] = {
+static const struct option limit_options[] = {
 	{ "max-output", required_argument, NULL, PGSTUB_O_MAX_OUTPUT },
 	{ "walk-budget", required_argument, NULL, PGSTUB_O_WALK_BUDGET },
 	{ "max-map-regions", required_argument, NULL, PGSTUB_O_MAX_MAP_REGIONS },
@@ -79,3 +81,12 @@ const struct option pgstub_limit_options[] = {
 	{ "memory-map", required_argument, NULL, PGSTUB_O_MEMORY_MAP },
 	END,
 };
+
+const struct option *const pgstub_serve_cmdline[] = {
+	serve_options, conn_options, limit_options, image_options, NULL };
+const struct option *const pgstub_live_cmdline[] = {
+	live_options, conn_options, limit_options, NULL };
+const struct option *const pgstub_shell_cmdline[] = {
+	shell_options, image_options, NULL };
+const struct option *const pgstub_export_cmdline[] = {
+	export_options, image_options, NULL };

@@ -57,16 +57,11 @@ struct cli {
 
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-	struct option *mine = pgstub_options_join(pgstub_serve_options,
-						  pgstub_limit_options);
-	struct option *opts = mine ? pgstub_options_merge(mine) : NULL;
+	struct option *opts = pgstub_options(pgstub_serve_cmdline);
 	int ch, r, rc = -1;
 
-	free(mine);
-	if (!opts) {
-		fprintf(stderr, "pgstub: out of memory\n");
+	if (!opts)
 		return -1;
-	}
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case PGSTUB_O_STDIO: c->stdio = 1; break;

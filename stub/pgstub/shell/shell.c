@@ -502,13 +502,11 @@ struct shell_args {
 /* 0 to go on, 1 after --help, -1 on a usage error (said). */
 static int parse_args(int argc, char **argv, struct shell_args *a)
 {
-	struct option *opts = pgstub_options_merge(pgstub_shell_options);
+	struct option *opts = pgstub_options(pgstub_shell_cmdline);
 	int ch, r, rc = -1;
 
-	if (!opts) {
-		fprintf(stderr, "pgstub: out of memory\n");
+	if (!opts)
 		return -1;
-	}
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (ch) {
