@@ -6,7 +6,7 @@ include tests/guest/local.mk
 include tests/gdb/local.mk
 include tests/realguest/local.mk
 include tests/python/local.mk
-include tests/compat/local.mk
+include tests/monitor/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
 include tests/live/local.mk

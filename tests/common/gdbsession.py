@@ -1,6 +1,6 @@
 """Drive pgstub with a batch GDB from a Python test script, and print TAP.
 
-The skeleton every GDB-driven checker shares (tests/realguest, tests/compat):
+The skeleton every GDB-driven checker shares (tests/realguest, tests/monitor):
 serve an image with pgstub on a TCP port (GDB polls pipes a byte at a time,
 far too slow for megabytes of `info tlb`), run one batch GDB session against
 it, and cut the output into the blocks the script marked.

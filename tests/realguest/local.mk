@@ -16,7 +16,7 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 # re-record a stale configuration in place while make check runs in parallel.
 realguest_x86_readers = \
 	tests/realguest/test_registers.sh.log \
-	tests/compat/test_qemu_tool.sh.log \
+	tests/monitor/test_qemu_tool.sh.log \
 	tests/python/test_gdb.sh.log \
 	tests/shell/test_shell.sh.log \
 	tests/export/test_export.sh.log \

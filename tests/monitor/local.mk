@@ -1,8 +1,8 @@
-# tests/compat/: tools written for QEMU's gdbstub against pgstub.  A GDB
+# tests/monitor/: the monitor commands as QEMU tools see them. A GDB
 # Python script doing what gef/pwndbg-style kernel extensions do (QEMU
 # detection packets, CR3/CR4 from `monitor info registers`, a page walk of
 # its own through Qqemu.PhyMemMode) must reproduce `info tlb` exactly; the
 # monitor's QEMU-compatible help/unknown-command/info registers behaviour.
-TESTS += tests/compat/test_qemu_tool.sh tests/compat/test_monitor.sh
-EXTRA_DIST += tests/compat/test_qemu_tool.sh tests/compat/test_monitor.sh \
-	tests/compat/qemu_tool.py tests/compat/run_gdb_script.py
+TESTS += tests/monitor/test_qemu_tool.sh tests/monitor/test_monitor.sh
+EXTRA_DIST += tests/monitor/test_qemu_tool.sh tests/monitor/test_monitor.sh \
+	tests/monitor/qemu_tool.py tests/monitor/run_gdb_script.py

@@ -3,7 +3,7 @@
 # debugger extensions do) against pgstub on the demo guest and, when their
 # recordings are cached, on the real guests' ELF dumps (every vCPU).
 set -u
-here=$top_srcdir/tests/compat
+here=$top_srcdir/tests/monitor
 [ -x "$(command -v "${GDB:-gdb}")" ] || { echo "1..0 # SKIP gdb not found"; exit 0; }
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
 images="demo=$top_builddir/demo.elf"
