@@ -153,7 +153,7 @@ int qemu_exchange(struct qemu_conn *q, const char *const *reqs, size_t n,
 			char text[PROXY_PACKET_SIZE / 2];
 			size_t tl = (q->c.len - 1) / 2;
 
-			if (console && gdbr__hex_decode(text, q->c.pkt + 1,
+			if (console && gdbr_hex_decode(text, q->c.pkt + 1,
 							tl * 2) >= 0)
 				console(text, tl, payload);
 			continue;
@@ -310,7 +310,7 @@ static size_t read_pipelined(struct qemu_conn *q, uint64_t addr, void *buf,
 		}
 		if (done < len && rep[i][0] != 'E' && !(lens[i] & 1) &&
 		    have <= want &&
-		    gdbr__hex_decode((char *)buf + done, rep[i], have * 2) >= 0) {
+		    gdbr_hex_decode((char *)buf + done, rep[i], have * 2) >= 0) {
 			done += have;
 			if (have < want)
 				len = done;  /* short: stop here */
@@ -504,7 +504,7 @@ int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 	}
 	bin = malloc(lens[gi] / 2 + 1);
 	if (!bin || rep[gi][0] == 'E' ||
-	    gdbr__hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
+	    gdbr_hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
 	    (q->i386 ? parse_g_i386(bin, lens[gi] / 2, out) :
 		       parse_g(bin, lens[gi] / 2, out)) < 0)
 		snprintf(err, errlen, "vCPU %d: QEMU's register reply is not "

@@ -123,9 +123,9 @@ static int forward_write(struct proxy *p, const char *pkt, size_t len)
 	}
 	colon++;
 	if (pkt[0] == 'M')
-		got = gdbr__hex_decode(data, colon, (size_t)(pkt + len - colon));
+		got = gdbr_hex_decode(data, colon, (size_t)(pkt + len - colon));
 	else
-		got = gdbr__bin_unescape(data, colon, (size_t)(pkt + len - colon));
+		got = gdbr_bin_unescape(data, colon, (size_t)(pkt + len - colon));
 	if (got != (long)n) {
 		rc = rsp_conn_send_str(&p->gdb, "E22");
 		goto out;
@@ -143,7 +143,7 @@ static int forward_write(struct proxy *p, const char *pkt, size_t len)
 				       QEMU_MAX_WRITE;
 		int h = snprintf(sub, 64, "M%llx,%llx:", addr + off, c);
 
-		gdbr__hex_encode(sub + h, data + off, (size_t)c);
+		gdbr_hex_encode(sub + h, data + off, (size_t)c);
 		if (rsp_conn_send(&p->q.c, sub, (size_t)h + 2 * c)) {
 			qemu_close(&p->q, "cannot write to QEMU's gdbstub");
 			rc = reply_error(p, p->q.why);
@@ -190,11 +190,11 @@ static int fast_read(struct proxy *p, const char *pkt)
 		return rsp_conn_send_str(&p->gdb, "E14");
 	/* agg holds PROXY_PACKET_SIZE + 1 bytes: encode from the back. */
 	memmove(p->agg + rc, p->agg, (size_t)rc);
-	gdbr__hex_encode(p->agg, p->agg + rc, (size_t)rc);
+	gdbr_hex_encode(p->agg, p->agg + rc, (size_t)rc);
 	/* Run-length coded: GDB's own decoding is the bottleneck of bulk
 	 * reads, and guest RAM is full of repeated bytes. */
 	return rsp_conn_send(&p->gdb, p->rle,
-			     gdbr__rle_encode(p->rle, p->agg, 2 * (size_t)rc));
+			     gdbr_rle_encode(p->rle, p->agg, 2 * (size_t)rc));
 }
 
 /* Hand a packet to the engine (pgstub's own answer goes straight out). */
@@ -428,7 +428,7 @@ static void prefetch_pc(struct proxy *p, const char *g, size_t len)
 	uint64_t pc = 0;
 
 	if (p->fast || len < at + 2 * size || g[0] == 'E' ||
-	    gdbr__hex_decode(pc_le, g + at, 2 * size) != (int)size)
+	    gdbr_hex_decode(pc_le, g + at, 2 * size) != (int)size)
 		return;
 	for (size_t i = size; i-- > 0;)
 		pc = pc << 8 | pc_le[i];
@@ -532,7 +532,7 @@ void proxy_qemu_lost(struct proxy *p)
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "pgstub: %s\n", p->q.why);
-		gdbr__hex_encode(o + 1, msg, strlen(msg));
+		gdbr_hex_encode(o + 1, msg, strlen(msg));
 		rsp_conn_send(&p->gdb, o, 1 + 2 * strlen(msg));
 		/* The machine is gone: report it killed. */
 		rsp_conn_send_str(&p->gdb, "X09");

@@ -33,12 +33,12 @@ static void check_hex(const char *s, size_t n)
 {
 	unsigned char *bin = malloc(n / 2 + 1);
 	char *back = malloc(n + 1);
-	int got = gdbr__hex_decode(bin, s, n & ~(size_t)1);
+	int got = gdbr_hex_decode(bin, s, n & ~(size_t)1);
 
 	if (got >= 0) {
 		if ((size_t)got != n / 2)
 			abort();
-		gdbr__hex_encode(back, bin, (size_t)got);
+		gdbr_hex_encode(back, bin, (size_t)got);
 		for (size_t i = 0; i < (size_t)got * 2; i++)
 			if (back[i] != (char)(s[i] | ((s[i] >= 'A' && s[i] <= 'F') ? 0x20 : 0)))
 				abort();
@@ -51,7 +51,7 @@ static void check_numbers(const char *s, size_t n)
 {
 	uint64_t v;
 	int tid;
-	const char *end = gdbr__parse_hex(s, s + n, &v);
+	const char *end = gdbr_hex_parse(s, s + n, &v);
 
 	if (end) {
 		size_t digits = (size_t)(end - s);
@@ -77,7 +77,7 @@ static void check_binary(const uint8_t *d, size_t n)
 	char *esc = malloc(2 * n + 1);
 	uint8_t *back = malloc(n + 1);
 	size_t cap = n ? (size_t)d[0] % (2 * n + 1) : 0, used;
-	size_t len = gdbr__bin_escape(esc, cap, d, n, &used);
+	size_t len = gdbr_bin_escape(esc, cap, d, n, &used);
 	long got;
 
 	if (len > cap || used > n)
@@ -85,11 +85,11 @@ static void check_binary(const uint8_t *d, size_t n)
 	for (size_t i = 0; i < len; i++)
 		if (esc[i] == '#' || esc[i] == '$' || esc[i] == '*')
 			abort();
-	got = gdbr__bin_unescape(back, esc, len);
+	got = gdbr_bin_unescape(back, esc, len);
 	if (got != (long)used || memcmp(back, d, used) != 0)
 		abort();
 	/* Unescaping raw input: never more bytes out than in. */
-	got = gdbr__bin_unescape(back, (const char *)d, n);
+	got = gdbr_bin_unescape(back, (const char *)d, n);
 	if (got > (long)n)
 		abort();
 	free(esc);
@@ -105,7 +105,7 @@ static void check_rle(const uint8_t *d, size_t n)
 	/* Replies never hold a bare '*' (binary data is escaped). */
 	for (size_t i = 0; i < n; i++)
 		src[i] = d[i] == '*' ? '.' : (char)d[i];
-	len = gdbr__rle_encode(enc, src, n);
+	len = gdbr_rle_encode(enc, src, n);
 	if (len > n)
 		abort();
 	/* A count is never a character that frames or acks a packet. */
