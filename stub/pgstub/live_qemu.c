@@ -5,7 +5,6 @@
  * Qqemu.PhyMemMode and vCPU registers through `g` — restoring GDB's modes.
  */
 #include "proxy.h"
-#include "gdbr_priv.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -99,7 +98,8 @@ int qemu_next(struct qemu_conn *q, int timeout_ms)
 		if (!q->alive)
 			return -1;
 		ev = rsp_conn_next(&q->c);
-		if (ev == RSP_PACKET)
+		/* A malformed reply is still QEMU's reply: its error text. */
+		if (ev == RSP_PACKET || ev == RSP_MALFORMED)
 			return 1;
 		/* QEMU never sends 0x03; '-' was answered by the framer. */
 		if (ev != RSP_NONE)
@@ -224,16 +224,22 @@ static int target_is_i386(struct qemu_conn *q)
 
 int qemu_connect(struct qemu_conn *q, const char *spec)
 {
+	gdbr_framer *fr = q->c.fr;  /* kept across connections */
 	int fd, tcp;
 
 	memset(q, 0, sizeof(*q));
+	q->c.fr = fr;
 	q->c.in_fd = q->c.out_fd = -1;
 	q->gcpu = 0;
 	fd = dial(spec, &tcp, q->why, sizeof(q->why));
 	if (fd < 0)
 		return -1;
-	rsp_conn_init(&q->c, fd, fd);
-	q->c.noack = 1;
+	if (rsp_conn_init(&q->c, fd, fd)) {
+		close(fd);
+		snprintf(q->why, sizeof(q->why), "out of memory");
+		return -1;
+	}
+	rsp_conn_set_noack(&q->c, 1);
 	q->c.quickack = tcp;
 	q->alive = 1;
 	/*

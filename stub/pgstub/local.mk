@@ -26,7 +26,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/export.c \
 	stub/pgstub/proxy.h \
 	stub/pgstub/proxy_priv.h \
-	stub/pgstub/proxy_rsp.c \
+	stub/pgstub/proxy_conn.c \
 	stub/pgstub/proxy.c \
 	stub/pgstub/proxy_cache.c \
 	stub/pgstub/proxy_loop.c \

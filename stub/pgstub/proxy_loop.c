@@ -129,7 +129,10 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 	long long idle_end = 0;
 	int lost = 0;
 
-	rsp_conn_init(&p->gdb, in_fd, out_fd);
+	if (rsp_conn_init(&p->gdb, in_fd, out_fd)) {
+		fprintf(stderr, "pgstub: out of memory\n");
+		return -1;
+	}
 	p->gdb.write_ms = (int)(p->o->lim.write_s * 1000);
 	p->running = 0;
 	p->pending = P_NONE;
@@ -151,14 +154,18 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 			ev = rsp_conn_next(&p->gdb);
 			if (ev == RSP_PACKET)
 				proxy_gdb_packet(p, p->gdb.pkt, p->gdb.len);
+			else if (ev == RSP_MALFORMED)  /* its error reply */
+				rsp_conn_send(&p->gdb, p->gdb.pkt, p->gdb.len);
 			else if (ev == RSP_INTERRUPT && p->q.alive)
 				rsp_conn_raw(&p->q.c, "\003", 1);
 			else if (ev == RSP_NONE)
 				break;
 		}
 		proxy_prefetch_deferred(p);
-		while (p->q.alive && rsp_conn_next(&p->q.c) == RSP_PACKET)
-			proxy_qemu_packet(p, p->q.c.pkt, p->q.c.len);
+		/* A malformed reply from QEMU reaches GDB as its error. */
+		while (p->q.alive && (ev = rsp_conn_next(&p->q.c)) != RSP_NONE)
+			if (ev == RSP_PACKET || ev == RSP_MALFORMED)
+				proxy_qemu_packet(p, p->q.c.pkt, p->q.c.len);
 		if (!p->q.alive && p->npending) {
 			proxy_qemu_lost(p);
 			lost = 1;
@@ -273,6 +280,8 @@ out:
 	if (o->unix_path && !o->stdio)
 		unlink(o->unix_path);
 	gdbr_server_free(p->eng);
+	rsp_conn_release(&p->gdb);
+	rsp_conn_release(&p->q.c);
 	free(p);
 	return rc;
 }
