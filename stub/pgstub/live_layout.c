@@ -5,7 +5,6 @@
  * RAM file, over QMP (jansson) or, without --qmp, the gdbstub's monitor.
  */
 #include "proxy.h"
-#include "gdbr_priv.h"
 
 #include <errno.h>
 #include <jansson.h>

@@ -37,7 +37,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 stub_pgstub_libpgstub_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest \
 	-I$(top_srcdir)/stub $(CAPSTONE_CFLAGS) $(JANSSON_CFLAGS)
 stub_pgstub_libpgstub_la_LIBADD = guest/libguest.la stub/libgdbr-transport.la \
-	stub/libgdbr-core.la walker/libpgwalk-internal.la \
+	stub/libgdb-remote.la walker/libpgwalk-internal.la \
 	$(CAPSTONE_LIBS) $(READLINE_LIBS) $(JANSSON_LIBS)
 
 bin_PROGRAMS += pgstub

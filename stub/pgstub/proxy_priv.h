@@ -7,7 +7,6 @@
 #define PGSTUB_PROXY_PRIV_H
 
 #include "proxy.h"
-#include "gdbr_priv.h"
 
 /** What the replies QEMU owes are for. */
 enum pending {
