@@ -28,8 +28,23 @@ static int engine_write(const void *buf, size_t len, void *payload)
 
 static const struct gdbr_conn_ops engine_conn = { engine_write, NULL };
 
-/* A fresh engine state per GDB session: NoAck (pgstub acks GDB itself). */
-static void engine_reset(struct proxy *p)
+int proxy_engine_new(struct proxy *p)
+{
+	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
+
+	cfg.conn = &engine_conn;
+	cfg.conn_payload = p;
+	cfg.target = &live_target_ops;
+	cfg.target_payload = p;
+	cfg.packet_buf = p->engbuf;
+	cfg.packet_size = sizeof(p->engbuf);
+	if (gdbr_server_new(&p->eng, &cfg) < 0)
+		return -1;
+	pgstub_limits_apply(&p->o->lim, NULL, p->eng);
+	return 0;
+}
+
+void proxy_engine_reset(struct proxy *p)
 {
 	static const char noack[] = "QStartNoAckMode";
 
@@ -138,7 +153,7 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 	p->pending = P_NONE;
 	p->npending = 0;
 	p->told = 0;
-	engine_reset(p);
+	proxy_engine_reset(p);
 	if (open_qemu(p))
 		return -1;
 	if (!p->q.alive)
@@ -227,7 +242,6 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 
 int proxy_main(const struct live_opts *o)
 {
-	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
 	struct proxy *p = calloc(1, sizeof(*p));
 	struct gdbr_refusals ref = { .n = 0, .log = stderr };
 	int lfd = -1, rc = 1;
@@ -236,17 +250,10 @@ int proxy_main(const struct live_opts *o)
 		return 1;
 	p->o = o;
 	p->q.c.in_fd = p->q.c.out_fd = -1;
-	cfg.conn = &engine_conn;
-	cfg.conn_payload = p;
-	cfg.target = &live_target_ops;
-	cfg.target_payload = p;
-	cfg.packet_buf = p->engbuf;
-	cfg.packet_size = sizeof(p->engbuf);
-	if (gdbr_server_new(&p->eng, &cfg) < 0) {
+	if (proxy_engine_new(p)) {
 		fprintf(stderr, "pgstub: cannot create the protocol engine\n");
 		goto out;
 	}
-	pgstub_limits_apply(&o->lim, NULL, p->eng);
 	if (o->stdio) {
 		int r = serve(p, 0, 1, -1, &ref);
 
