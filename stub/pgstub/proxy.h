@@ -1,7 +1,8 @@
 /*
- * pgstub in front of a live QEMU: the connections to both peers
- * (proxy_conn.c, framed by libgdb-remote's framer), the connection to QEMU's gdbstub (live_qemu.c), the RAM
- * layout from QMP (live_layout.c) and the proxy loop (proxy.c, live_ops.c).
+ * pgstub in front of a live QEMU: one connection per peer (proxy_conn.c,
+ * framed by libgdb-remote's framer), the client of QEMU's gdbstub
+ * (live_qemu.c), the RAM layout from QMP (live_layout.c) and the proxy
+ * loop (proxy.c, live_ops.c).
  */
 #ifndef PGSTUB_PROXY_H
 #define PGSTUB_PROXY_H
