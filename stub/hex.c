@@ -1,7 +1,8 @@
 /*
  * Hex and binary coding for RSP payloads (documented in gdb-remote.h): hex
- * digits and numbers, thread-id syntax, and the '}' escaping of binary data (GDB manual, "Overview": the
- * bytes '#', '$', '}' and '*' travel as '}' followed by the byte XOR 0x20).
+ * digits and numbers, thread-id syntax, and the '}' escaping of binary data
+ * (GDB manual, "Overview": the bytes '#', '$', '}' and '*' travel as '}'
+ * followed by the byte XOR 0x20).
  */
 #include <string.h>
 #ifdef __SSE2__
