@@ -3,6 +3,8 @@
  * (RSP) engine.  Bytes go in through gdbr_server_feed(), replies come out
  * through a caller-supplied writer, and the debugged machine is reached
  * through a target ops table whose optional members decide what is advertised.
+ * Its framer (gdbr_framer) and payload coders stand on their own, for
+ * callers that relay packets rather than answer them.
  */
 #ifndef GDB_REMOTE_H
 #define GDB_REMOTE_H
@@ -358,6 +360,203 @@ GDBR_API uint64_t gdbr_out_offset(const gdbr_out *out);
  * away and a new command starts).  Other streams are left alone.
  */
 GDBR_API void gdbr_out_clear_error(gdbr_out *out);
+
+/* ---------------------------------------------------------- framing */
+
+/**
+ * A byte framer: turns the bytes one peer sends into packets, for a server
+ * (gdbr_server uses one) or a proxy standing between two peers.  It writes
+ * nothing: the caller sends the acks its events call for.  Opaque.
+ *
+ * Rules (GDB manual, "Overview"), the same for every caller:
+ * - "$data#cs" is a packet; '$' always starts a new one (a packet it cuts
+ *   short is dropped: GDBR_FRAME_TRUNCATED).
+ * - A wrong or non-hex checksum is GDBR_FRAME_CORRUPT (answer '-'); in
+ *   NoAck mode checksums are not checked.
+ * - '*' and a count character n + 29 repeat the previous byte n more
+ *   times.  A count below 3 or above 97, '#' or '$' as a count ("*#" ends
+ *   the packet with the run uncounted), or '*' first in a packet make the
+ *   packet GDBR_FRAME_MALFORMED: it arrived intact, so answer '+' and an
+ *   error reply ("E22"), not '-', which would only bring it back.
+ * - A packet longer than the buffer is GDBR_FRAME_TOOLONG: '+' and an
+ *   error reply ("E07").
+ * - Between packets, 0x03 is GDBR_FRAME_INTERRUPT, '-' is GDBR_FRAME_NAK
+ *   (ack mode only), '+' and anything else are ignored.
+ */
+typedef struct gdbr_framer gdbr_framer;
+
+/** What gdbr_framer_feed() stopped at. */
+enum gdbr_frame_event {
+	GDBR_FRAME_NONE = 0,    /**< all input consumed, nothing complete */
+	GDBR_FRAME_PACKET,      /**< a packet: gdbr_framer_packet() */
+	GDBR_FRAME_CORRUPT,     /**< bad checksum (ack mode): answer '-' */
+	GDBR_FRAME_MALFORMED,   /**< bad run-length coding: '+', then E22 */
+	GDBR_FRAME_TOOLONG,     /**< longer than the buffer: '+', then E07 */
+	GDBR_FRAME_TRUNCATED,   /**< a '$' cut the packet short: dropped */
+	GDBR_FRAME_INTERRUPT,   /**< 0x03 between packets (Ctrl-C) */
+	GDBR_FRAME_NAK          /**< '-' between packets (ack mode only) */
+};
+
+/**
+ * Create a framer in ack mode, between packets.
+ * @param out receives the framer; caller frees with gdbr_framer_free().
+ * @param buf where decoded payloads go; caller-owned, borrowed, must
+ *        outlive the framer.
+ * @param cap capacity of @p buf: the longest packet accepted.
+ * @return 0, GDBR_EINVAL (NULL @p out, or NULL @p buf with @p cap > 0) or
+ *         GDBR_ENOMEM.
+ */
+GDBR_API int gdbr_framer_new(gdbr_framer **out, void *buf, size_t cap);
+
+/** Free a framer.  @param f the framer; NULL is a no-op. */
+GDBR_API void gdbr_framer_free(gdbr_framer *f);
+
+/**
+ * Ready the framer for a new connection: between packets, ack mode.
+ * @param f the framer.
+ */
+GDBR_API void gdbr_framer_reset(gdbr_framer *f);
+
+/**
+ * Turn NoAck mode on or off (after QStartNoAckMode was agreed): checksums
+ * are no longer checked and '-' is no longer an event.
+ * @param f the framer.
+ * @param on nonzero for NoAck mode.
+ */
+GDBR_API void gdbr_framer_set_noack(gdbr_framer *f, int on);
+
+/** @return nonzero when @p f is in NoAck mode. */
+GDBR_API int gdbr_framer_noack(const gdbr_framer *f);
+
+/**
+ * Frame received bytes until something happens.  Call again with the
+ * rest (@p buf + *@p used) until it returns GDBR_FRAME_NONE; packets may
+ * span calls.
+ * @param f the framer.
+ * @param buf received bytes.
+ * @param len number of bytes.
+ * @param used receives how many bytes were consumed (all of them when
+ *        the result is GDBR_FRAME_NONE).
+ * @return an enum gdbr_frame_event (>= 0).
+ */
+GDBR_API int gdbr_framer_feed(gdbr_framer *f, const void *buf, size_t len,
+                              size_t *used);
+
+/**
+ * The payload of the packet the last GDBR_FRAME_PACKET announced,
+ * run-length expanded ('}' escapes are left to the packet's parser:
+ * gdbr_bin_unescape()).  Not NUL-terminated.
+ * @param f the framer.
+ * @param len receives the payload's length.
+ * @return the payload, borrowed: it lies in the framer's buffer and is
+ *         valid until the next gdbr_framer_feed().
+ */
+GDBR_API const char *gdbr_framer_packet(const gdbr_framer *f, size_t *len);
+
+/** gdbr_packet_frame() flag: run-length encode the payload. */
+#define GDBR_PACKET_RLE 0x1u
+
+/**
+ * Frame a packet for sending: "$", the payload, "#", two checksum digits.
+ * The payload must hold no '$' or '#' (escape binary data first:
+ * gdbr_bin_escape()).
+ * @param dst receives the packet: room for @p len + 4 bytes.
+ * @param payload the payload.
+ * @param len its length.
+ * @param flags 0, or GDBR_PACKET_RLE to run-length encode it
+ *        (gdbr_rle_encode(); the packet then never gets longer).
+ * @return the number of bytes written to @p dst (not NUL-terminated).
+ */
+GDBR_API size_t gdbr_packet_frame(char *dst, const void *payload, size_t len,
+                                  unsigned flags);
+
+/**
+ * @return the RSP checksum of @p n bytes at @p payload: their sum
+ *         modulo 256.
+ */
+GDBR_API uint8_t gdbr_packet_checksum(const void *payload, size_t n);
+
+/* ----------------------------------------------------------- coders */
+
+/**
+ * Hex encode bytes, two lower-case digits each.
+ * @param dst receives 2 * @p n characters (not NUL-terminated).
+ * @param src the bytes.
+ * @param n number of bytes.
+ * @return 2 * @p n.
+ */
+GDBR_API size_t gdbr_hex_encode(char *dst, const void *src, size_t n);
+
+/**
+ * Decode hex digits (either case) into bytes.
+ * @param dst receives @p nchars / 2 bytes.
+ * @param src the digits.
+ * @param nchars number of digits, even, at most 2 * INT_MAX.
+ * @return the number of bytes decoded, or GDBR_EINVAL (odd count, or a
+ *         character that is no hex digit; @p dst is then partly written).
+ */
+GDBR_API int gdbr_hex_decode(void *dst, const char *src, size_t nchars);
+
+/**
+ * Parse a hex number (no sign, no "0x") at @p p, up to @p end or the
+ * first character that is no hex digit.
+ * @param p where the number starts.
+ * @param end the end of the text.
+ * @param v receives the value.
+ * @return the position after the number, or NULL if @p p holds no digit
+ *         or the value does not fit 64 bits (@p v is then untouched).
+ */
+GDBR_API const char *gdbr_hex_parse(const char *p, const char *end,
+                                    uint64_t *v);
+
+/**
+ * Escape binary data for a packet (x replies, X packets): '#', '$', '}'
+ * and '*' become '}' and the byte XOR 0x20.  Stops before a byte whose
+ * encoding would not fit.
+ * @param dst receives at most @p dst_cap bytes.
+ * @param dst_cap capacity of @p dst.
+ * @param src the bytes.
+ * @param n number of bytes.
+ * @param consumed receives the number of bytes of @p src encoded.
+ * @return the number of bytes written to @p dst.
+ */
+GDBR_API size_t gdbr_bin_escape(char *dst, size_t dst_cap, const void *src,
+                                size_t n, size_t *consumed);
+
+/**
+ * Undo gdbr_bin_escape().
+ * @param dst receives at most @p n bytes; may equal @p src.
+ * @param src escaped data.
+ * @param n its length.
+ * @return the decoded length, or GDBR_EINVAL if the data ends inside an
+ *         escape.
+ */
+GDBR_API long gdbr_bin_unescape(void *dst, const char *src, size_t n);
+
+/**
+ * Run-length encode a payload: a run of 4 to 98 equal bytes becomes the
+ * byte, '*' and a count character (never '#', '$', '+' or '-').
+ * @param dst receives at most @p n bytes: the result is never longer.
+ * @param src the payload.
+ * @param n its length.
+ * @return the number of bytes written to @p dst.
+ */
+GDBR_API size_t gdbr_rle_encode(char *dst, const char *src, size_t n);
+
+/**
+ * Expand run-length coding, by the framer's rules (see gdbr_framer).
+ * @param dst receives at most @p cap bytes.
+ * @param cap capacity of @p dst.
+ * @param src coded payload (as between '$' and '#').
+ * @param n its length.
+ * @return the expanded length; GDBR_EINVAL if the coding is malformed (or
+ *         @p src holds '#' or '$'); GDBR_ELIMIT if it is valid but
+ *         expands past @p cap.
+ */
+GDBR_API long gdbr_rle_expand(char *dst, size_t cap, const char *src,
+                              size_t n);
+
+/* ------------------------------------------------ target descriptions */
 
 /**
  * x86-64 description with QEMU 7.2's gdbstub register numbering:

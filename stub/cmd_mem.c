@@ -11,10 +11,10 @@
 static int parse_addr_len(const char *p, const char *end, uint64_t *addr,
                           uint64_t *len, const char **rest)
 {
-	p = gdbr__parse_hex(p, end, addr);
+	p = gdbr_hex_parse(p, end, addr);
 	if (!p || p == end || *p != ',')
 		return -1;
-	p = gdbr__parse_hex(p + 1, end, len);
+	p = gdbr_hex_parse(p + 1, end, len);
 	if (!p)
 		return -1;
 	*rest = p;
@@ -83,9 +83,9 @@ static int cmd_write(gdbr_server *s, const char *pkt, size_t len, int binary)
 		return gdbr__reply_err(s, GDBR_RSP_EINVAL);
 	data++;
 	if (binary) {
-		got = gdbr__bin_unescape(s->scratch, data, (size_t)(end - data));
+		got = gdbr_bin_unescape(s->scratch, data, (size_t)(end - data));
 	} else if ((size_t)(end - data) / 2 <= s->scratch_cap) {
-		got = gdbr__hex_decode(s->scratch, data, (size_t)(end - data));
+		got = gdbr_hex_decode(s->scratch, data, (size_t)(end - data));
 	} else {
 		got = -1;
 	}

@@ -51,7 +51,7 @@ static int set_sstep(gdbr_server *s, const char *v, const char *end)
 
 	if (end - v > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
 		v += 2;
-	v = gdbr__parse_hex(v, end, &bits);
+	v = gdbr_hex_parse(v, end, &bits);
 	if (!v || v != end || (bits & ~(uint64_t)SSTEP_ALL))
 		return gdbr__reply_err(s, GDBR_RSP_EINVAL);
 	s->sstep_flags = (unsigned)bits;
@@ -114,7 +114,7 @@ int gdbr__cmd_set(gdbr_server *s, const char *pkt, size_t len)
 		 */
 		int rc = gdbr__reply(s, "OK");
 
-		s->noack = 1;
+		gdbr_framer_set_noack(&s->rx, 1);
 		return rc;
 	}
 	if (gdbr__starts(pkt, len, "Qqemu.PhyMemMode:")) {

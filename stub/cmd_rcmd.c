@@ -19,7 +19,7 @@ int gdbr__cmd_rcmd(gdbr_server *s, const char *pkt, size_t len)
 	if (!s->target->monitor)
 		return gdbr__reply(s, "");
 	/* nhex / 2 + 1 <= rx_cap = scratch_cap, so the decode fits. */
-	if (gdbr__hex_decode(cmd, hex, nhex) < 0)
+	if (gdbr_hex_decode(cmd, hex, nhex) < 0)
 		return gdbr__reply_err(s, GDBR_RSP_EINVAL);
 	cmd[nhex / 2] = '\0';
 	if (memchr(cmd, '\0', nhex / 2))

@@ -39,7 +39,7 @@ static int write_register(gdbr_server *s, int regno, const char *hex,
 {
 	int rc;
 
-	if (gdbr__hex_decode(s->scratch, hex, 2 * size) < 0)
+	if (gdbr_hex_decode(s->scratch, hex, 2 * size) < 0)
 		return GDBR_RSP_EINVAL;
 	rc = s->target->write_register(s->tid_g, regno, s->scratch, size,
 	                               s->target_payload);
@@ -87,7 +87,7 @@ static int cmd_p(gdbr_server *s, const char *pkt, size_t len)
 	const char *end = pkt + len, *p;
 	uint64_t regno;
 
-	p = gdbr__parse_hex(pkt + 1, end, &regno);
+	p = gdbr_hex_parse(pkt + 1, end, &regno);
 	if (!p || p != end || regno >= (uint64_t)gdbr_tdesc_nregs(s->tdesc))
 		return gdbr__reply_err(s, GDBR_RSP_EINVAL);
 	gdbr__reply_begin(s);
@@ -103,7 +103,7 @@ static int cmd_P(gdbr_server *s, const char *pkt, size_t len)
 	size_t size;
 	int rc;
 
-	p = gdbr__parse_hex(pkt + 1, end, &regno);
+	p = gdbr_hex_parse(pkt + 1, end, &regno);
 	if (!p || p == end || *p != '=' ||
 	    regno >= (uint64_t)gdbr_tdesc_nregs(s->tdesc))
 		return gdbr__reply_err(s, GDBR_RSP_EINVAL);

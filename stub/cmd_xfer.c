@@ -39,10 +39,10 @@ static int parse_req(const char *pkt, size_t len, struct xfer_req *r)
 		return -1;
 	memcpy(r->annex, p, n);
 	r->annex[n] = '\0';
-	p = gdbr__parse_hex(c + 1, end, &r->offset);
+	p = gdbr_hex_parse(c + 1, end, &r->offset);
 	if (!p || p == end || *p != ',')
 		return -1;
-	p = gdbr__parse_hex(p + 1, end, &r->length);
+	p = gdbr_hex_parse(p + 1, end, &r->length);
 	if (!p || p != end)
 		return -1;
 	return 0;

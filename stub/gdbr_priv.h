@@ -1,7 +1,7 @@
 /*
- * libgdb-remote internals shared between the engine's files: the server and
- * output-stream bodies, the framer state, and the cross-file gdbr__ helpers
- * (hex/binary coding, reply building, command handlers).
+ * libgdb-remote internals shared between the engine's files: the server,
+ * framer and output-stream bodies, and the cross-file gdbr__ helpers
+ * (hex digits, reply building, command handlers).
  */
 #ifndef GDBR_PRIV_H
 #define GDBR_PRIV_H
@@ -27,13 +27,26 @@
 /* QEMU's default qqemu.sstep bits under TCG: ENABLE|NOIRQ|NOTIMER. */
 #define GDBR__SSTEP_DEFAULT 0x7u
 
-/* Byte framer states (packet.c). */
+/* Byte framer states (framer.c). */
 enum gdbr__rx_state {
 	GDBR__RX_IDLE = 0,  /* between packets: acks, Ctrl-C, garbage */
 	GDBR__RX_DATA,      /* after '$' */
 	GDBR__RX_RLE,       /* after '*': next byte is a repeat count */
 	GDBR__RX_CSUM1,     /* after '#' */
 	GDBR__RX_CSUM2      /* after the first checksum digit */
+};
+
+struct gdbr_framer {
+	unsigned char *buf;     /* caller's: the decoded payload */
+	size_t cap;
+	size_t len;
+	enum gdbr__rx_state state;
+	uint8_t sum;            /* running checksum of raw bytes */
+	uint8_t csum_hi;        /* first checksum digit */
+	int csum_got;           /* the checksum received, -1: not hex */
+	int overflow;           /* decoded payload exceeded cap */
+	int bad_rle;            /* '*' with nothing to repeat or bad count */
+	int noack;              /* checksums ignored, no '-' events */
 };
 
 /* Output stream kinds. */
@@ -81,16 +94,9 @@ struct gdbr_server {
 	void *target_payload;
 	const gdbr_tdesc *tdesc;
 
-	/* Receive side: caller's buffer, decoded payload of the packet. */
-	unsigned char *rx;
-	size_t rx_cap;
-	size_t rx_len;
-	enum gdbr__rx_state rx_state;
-	uint8_t rx_sum;         /* running checksum of raw bytes */
-	uint8_t rx_csum_hi;     /* first checksum digit */
-	int rx_overflow;        /* decoded payload exceeded rx_cap */
-	int rx_bad_rle;         /* '*' with nothing to repeat or bad count */
-	int noack;              /* QStartNoAckMode accepted */
+	/* Receive side: the framer over the caller's buffer. */
+	gdbr_framer rx;
+	size_t rx_cap;          /* PacketSize: the buffer's size */
 
 	/* Reply being built (payload, at most rx_cap bytes). */
 	char *out;
@@ -131,22 +137,18 @@ int gdbr__dispatch(gdbr_server *s, const char *pkt, size_t len);
 int gdbr__thread_count(gdbr_server *s);
 int gdbr__fatal(gdbr_server *s, int rc);
 
-/* hex.c: hex and binary coding. */
+/* hex.c: hex digits, thread ids, packet prefixes (the public coders are
+ * in gdb-remote.h). */
 int gdbr__hex_val(int c);
-size_t gdbr__hex_encode(char *dst, const void *src, size_t n);
-int gdbr__hex_decode(void *dst, const char *src, size_t nchars);
-const char *gdbr__parse_hex(const char *p, const char *end, uint64_t *v);
 const char *gdbr__parse_tid(const char *p, const char *end, int *tid);
-size_t gdbr__bin_escape(char *dst, size_t dst_cap, const void *src, size_t n,
-                        size_t *consumed);
-long gdbr__bin_unescape(void *dst, const char *src, size_t n);
 int gdbr__starts(const char *p, size_t len, const char *prefix);
 int gdbr__is(const char *p, size_t len, const char *str);
 
-/* packet.c: framing in and out. */
-int gdbr__rx_byte(gdbr_server *s, unsigned char c);
-size_t gdbr__rle_encode(char *dst, const char *src, size_t n);
-void gdbr__rx_reset(gdbr_server *s);
+/* framer.c */
+void gdbr__framer_init(gdbr_framer *f, void *buf, size_t cap);
+
+/* packet.c: framer events in, replies out. */
+int gdbr__rx_event(gdbr_server *s, int ev);
 int gdbr__write_raw(gdbr_server *s, const void *buf, size_t len);
 void gdbr__reply_begin(gdbr_server *s);
 int gdbr__put(gdbr_server *s, const void *buf, size_t n);

@@ -1,7 +1,8 @@
 /*
- * Hex and binary coding for RSP payloads: hex digits and numbers, thread-id
- * syntax, and the '}' escaping of binary data (GDB manual, "Overview": the
- * bytes '#', '$', '}' and '*' travel as '}' followed by the byte XOR 0x20).
+ * Hex and binary coding for RSP payloads (documented in gdb-remote.h): hex
+ * digits and numbers, thread-id syntax, and the '}' escaping of binary data
+ * (GDB manual, "Overview": the bytes '#', '$', '}' and '*' travel as '}'
+ * followed by the byte XOR 0x20).
  */
 #include <string.h>
 #ifdef __SSE2__
@@ -36,7 +37,7 @@ static const char hexpair[256][2] = {
 #undef D
 };
 
-size_t gdbr__hex_encode(char *dst, const void *src, size_t n)
+size_t gdbr_hex_encode(char *dst, const void *src, size_t n)
 {
 	const unsigned char *p = src;
 	size_t i = 0;
@@ -68,31 +69,25 @@ size_t gdbr__hex_encode(char *dst, const void *src, size_t n)
 	return 2 * n;
 }
 
-/* Decode nchars hex digits (must be even) into dst; -1 on a bad digit. */
-int gdbr__hex_decode(void *dst, const char *src, size_t nchars)
+int gdbr_hex_decode(void *dst, const char *src, size_t nchars)
 {
 	unsigned char *d = dst;
 	size_t i;
 
 	if (nchars % 2)
-		return -1;
+		return GDBR_EINVAL;
 	for (i = 0; i < nchars; i += 2) {
 		int hi = gdbr__hex_val((unsigned char)src[i]);
 		int lo = gdbr__hex_val((unsigned char)src[i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return -1;
+			return GDBR_EINVAL;
 		d[i / 2] = (unsigned char)(hi << 4 | lo);
 	}
 	return (int)(nchars / 2);
 }
 
-/*
- * Parse a hex number at p (stops at end or the first non-digit).
- * Returns the position after it, or NULL if there is no digit or the value
- * does not fit 64 bits.
- */
-const char *gdbr__parse_hex(const char *p, const char *end, uint64_t *v)
+const char *gdbr_hex_parse(const char *p, const char *end, uint64_t *v)
 {
 	uint64_t val = 0;
 	const char *start = p;
@@ -123,7 +118,7 @@ const char *gdbr__parse_tid(const char *p, const char *end, int *tid)
 		*tid = -1;
 		return p + 2;
 	}
-	p = gdbr__parse_hex(p, end, &v);
+	p = gdbr_hex_parse(p, end, &v);
 	if (!p || v > 0x7fffffff)
 		return NULL;
 	*tid = (int)v;
@@ -155,12 +150,7 @@ static unsigned bytes_before_escape16(const unsigned char *p)
 }
 #endif
 
-/*
- * Escape n bytes of src into dst (at most dst_cap bytes).  Stops before a
- * byte whose encoding would not fit.  *consumed gets the number of source
- * bytes encoded; the return value is the number of bytes written.
- */
-size_t gdbr__bin_escape(char *dst, size_t dst_cap, const void *src, size_t n,
+size_t gdbr_bin_escape(char *dst, size_t dst_cap, const void *src, size_t n,
                         size_t *consumed)
 {
 	const unsigned char *p = src;
@@ -194,11 +184,7 @@ size_t gdbr__bin_escape(char *dst, size_t dst_cap, const void *src, size_t n,
 	return o;
 }
 
-/*
- * Undo the escaping of n bytes at src into dst (dst may equal src).
- * Returns the decoded length, or -1 if the data ends inside an escape.
- */
-long gdbr__bin_unescape(void *dst, const char *src, size_t n)
+long gdbr_bin_unescape(void *dst, const char *src, size_t n)
 {
 	unsigned char *d = dst;
 	size_t i, o = 0;
@@ -206,7 +192,7 @@ long gdbr__bin_unescape(void *dst, const char *src, size_t n)
 	for (i = 0; i < n; i++) {
 		if (src[i] == '}') {
 			if (++i == n)
-				return -1;
+				return GDBR_EINVAL;
 			d[o++] = (unsigned char)(src[i] ^ 0x20);
 		} else {
 			d[o++] = (unsigned char)src[i];

@@ -7,6 +7,7 @@ noinst_LTLIBRARIES += stub/libgdbr-core.la
 stub_libgdbr_core_la_SOURCES = \
 	stub/gdbr_priv.h \
 	stub/hex.c \
+	stub/framer.c \
 	stub/packet.c \
 	stub/server.c \
 	stub/out.c \

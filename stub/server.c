@@ -1,7 +1,8 @@
 /*
  * The server object: creation (all allocation happens here), the session
  * state machine (IDLE, RUNNING, INTERRUPTED, DISCONNECTED), feeding bytes
- * to the framer, and dispatching complete packets to the cmd_*.c handlers.
+ * to the framer (framer.c), and dispatching complete packets to the cmd_*.c
+ * handlers.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,8 +103,8 @@ int gdbr_server_new(gdbr_server **out, const struct gdbr_server_config *cfg)
 	s->target_payload = cfg->target_payload;
 	s->tdesc = cfg->tdesc;
 	s->sstep_flags = GDBR__SSTEP_DEFAULT;
-	s->rx = cfg->packet_buf;
 	s->rx_cap = cfg->packet_size;
+	gdbr__framer_init(&s->rx, cfg->packet_buf, s->rx_cap);
 	s->out = malloc(s->rx_cap);
 	/* Framing adds "$", "#cs"; RLE never lengthens the payload. */
 	s->tx = malloc(s->rx_cap + 4);
@@ -152,8 +153,7 @@ int gdbr_server_set_limits(gdbr_server *s, const struct gdbr_limits *l)
 
 void gdbr_server_reset(gdbr_server *s)
 {
-	gdbr__rx_reset(s);
-	s->noack = 0;
+	gdbr_framer_reset(&s->rx);
 	s->tx_valid = 0;
 	s->out_len = 0;
 	s->out_overflow = 0;
@@ -186,12 +186,16 @@ static int finish_feed(gdbr_server *s, int wrote)
 int gdbr_server_feed(gdbr_server *s, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	size_t i;
 
 	if (s->state == GDBR_STATE_DISCONNECTED)
 		return s->result ? s->result : GDBR_EDISCONNECTED;
-	for (i = 0; i < len; i++) {
-		if (gdbr__rx_byte(s, p[i]))
+	while (len > 0) {
+		size_t used;
+		int ev = gdbr_framer_feed(&s->rx, p, len, &used);
+
+		p += used;
+		len -= used;
+		if (ev == GDBR_FRAME_NONE || gdbr__rx_event(s, ev))
 			break;
 	}
 	return finish_feed(s, 1);

@@ -35,7 +35,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/memdump.c \
 	stub/pgstub/live/proxy.h \
 	stub/pgstub/live/proxy_priv.h \
-	stub/pgstub/live/proxy_rsp.c \
+	stub/pgstub/live/proxy_conn.c \
 	stub/pgstub/live/proxy.c \
 	stub/pgstub/live/proxy_cache.c \
 	stub/pgstub/live/proxy_loop.c \
@@ -51,10 +51,10 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/export/export.h \
 	stub/pgstub/export/export.c
 stub_pgstub_libpgstub_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest \
-	-I$(top_srcdir)/stub/pgstub -I$(top_srcdir)/stub \
+	-I$(top_srcdir)/stub/pgstub \
 	$(CAPSTONE_CFLAGS) $(JANSSON_CFLAGS)
 stub_pgstub_libpgstub_la_LIBADD = guest/libguest.la \
-	stub/libgdbr-core.la walker/libpgwalk.la \
+	stub/libgdb-remote.la walker/libpgwalk.la \
 	$(CAPSTONE_LIBS) $(READLINE_LIBS) $(JANSSON_LIBS)
 
 bin_PROGRAMS += pgstub

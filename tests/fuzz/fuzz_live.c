@@ -1,11 +1,14 @@
 /*
  * libFuzzer target: what the live proxy parses from its two peers.  The
  * first byte picks one of
- *   - the proxy's own RSP framer (proxy_rsp.c) on arbitrary bytes, fed in
- *     fuzzer-chosen pieces, in ack or NoAck mode: every packet it hands
- *     over fits its buffer and is NUL-terminated;
- *   - the framer on one well-formed packet around a fuzzer payload: it must
- *     come back byte for byte;
+ *   - a proxy connection (proxy_conn.c: libgdb-remote's framer, as the
+ *     engine uses it) on arbitrary bytes, fed in fuzzer-chosen pieces, in
+ *     ack or NoAck mode: every packet it hands over fits its buffer and is
+ *     NUL-terminated, every malformed one gets E22 or E07;
+ *   - the connection on one packet with a right checksum around a fuzzer
+ *     payload ('*' runs included): it must come back exactly as
+ *     gdbr_rle_expand() expands it, or be malformed exactly when that
+ *     says so (one rule for malformed input, wherever it is applied);
  *   - the `info mtree -f` parser (live_layout.c) that turns QEMU's monitor
  *     text into the guest-physical layout: ranges ascending, non-empty and
  *     not overlapping.
@@ -38,11 +41,18 @@ static void check_packet(const struct rsp_conn *c)
 		abort();
 }
 
+static void check_malformed(const struct rsp_conn *c)
+{
+	if (strcmp(c->pkt, "E22") && strcmp(c->pkt, "E07"))
+		abort();
+}
+
 /* Arbitrary bytes in pieces whose sizes come from the input itself. */
 static void framer_stream(const uint8_t *d, size_t n, int noack)
 {
-	rsp_conn_init(&conn, -1, sink_fd());
-	conn.noack = noack;
+	if (rsp_conn_init(&conn, -1, sink_fd()))
+		abort();
+	rsp_conn_set_noack(&conn, noack);
 	while (n) {
 		size_t piece = 1 + (size_t)d[0] * 97 % 4096;
 
@@ -59,35 +69,39 @@ static void framer_stream(const uint8_t *d, size_t n, int noack)
 		for (int ev; (ev = rsp_conn_next(&conn)) != RSP_NONE;)
 			if (ev == RSP_PACKET)
 				check_packet(&conn);
+			else if (ev == RSP_MALFORMED)
+				check_malformed(&conn);
 	}
 }
 
-/* "$payload#cs" for a payload without framing bytes: comes back intact. */
+/* "$payload#cs" for a payload without '$' or '#': what comes out is what
+ * gdbr_rle_expand() makes of the payload, or its verdict. */
 static void framer_roundtrip(const uint8_t *d, size_t n)
 {
-	static char wire[PROXY_PACKET_SIZE + 8];
-	unsigned char sum = 0;
-	size_t len = 0;
+	static char wire[PROXY_PACKET_SIZE + 8], want[PROXY_PACKET_SIZE];
+	static char payload[PROXY_PACKET_SIZE];
+	long expanded;
+	size_t len;
 	int ev, got = 0;
 
 	if (n > PROXY_PACKET_SIZE)
 		n = PROXY_PACKET_SIZE;
-	wire[len++] = '$';
-	for (size_t i = 0; i < n; i++) {
-		char ch = (char)d[i];
-
-		if (ch == '$' || ch == '#' || ch == '*')
-			ch = '.';
-		wire[len++] = ch;
-		sum = (unsigned char)(sum + (unsigned char)ch);
-	}
-	len += (size_t)snprintf(wire + len, 4, "#%02x", sum);
-	rsp_conn_init(&conn, -1, sink_fd());
+	for (size_t i = 0; i < n; i++)
+		payload[i] = d[i] == '$' || d[i] == '#' ? '.' : (char)d[i];
+	expanded = gdbr_rle_expand(want, sizeof(want), payload, n);
+	len = gdbr_packet_frame(wire, payload, n, 0);
+	if (rsp_conn_init(&conn, -1, sink_fd()))
+		abort();
 	memcpy(conn.in, wire, len);
 	conn.in_len = len;
 	while ((ev = rsp_conn_next(&conn)) != RSP_NONE) {
-		if (ev != RSP_PACKET || got++ || conn.len != n ||
-		    memcmp(conn.pkt, wire + 1, n))
+		if (got++)
+			abort();
+		if (expanded >= 0 ? ev != RSP_PACKET ||
+				    conn.len != (size_t)expanded ||
+				    memcmp(conn.pkt, want, conn.len) :
+		    ev != RSP_MALFORMED ||
+		    strcmp(conn.pkt, expanded == GDBR_ELIMIT ? "E07" : "E22"))
 			abort();
 	}
 	if (!got)

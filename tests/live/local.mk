@@ -10,5 +10,16 @@ check_PROGRAMS += tests/live/test_layout
 TESTS += tests/live/test_layout
 tests_live_test_layout_SOURCES = tests/live/test_layout.c
 tests_live_test_layout_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub/pgstub \
-	-I$(top_srcdir)/stub -I$(top_srcdir)/guest $(CMOCKA_CFLAGS)
+	-I$(top_srcdir)/guest $(CMOCKA_CFLAGS)
 tests_live_test_layout_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
+
+# The live proxy's routing and reply cache as units (no QEMU): GDB's and
+# QEMU's descriptors are temporary files.
+check_PROGRAMS += tests/live/test_proxy_route tests/live/test_proxy_cache
+TESTS += tests/live/test_proxy_route tests/live/test_proxy_cache
+tests_live_test_proxy_route_SOURCES = tests/live/test_proxy_route.c
+tests_live_test_proxy_route_CPPFLAGS = $(tests_live_test_layout_CPPFLAGS)
+tests_live_test_proxy_route_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
+tests_live_test_proxy_cache_SOURCES = tests/live/test_proxy_cache.c
+tests_live_test_proxy_cache_CPPFLAGS = $(tests_live_test_layout_CPPFLAGS)
+tests_live_test_proxy_cache_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)

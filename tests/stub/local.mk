@@ -9,14 +9,19 @@ STUB_TEST_LDADD = stub/libgdbr-core.la $(CMOCKA_LIBS)
 STUB_TEST_HARNESS = tests/stub/harness.h tests/stub/harness.c \
 	tests/stub/fixture_target.h tests/stub/fixture_target.c
 
-check_PROGRAMS += tests/stub/test_packet tests/stub/test_server \
+check_PROGRAMS += tests/stub/test_framer tests/stub/test_packet tests/stub/test_server \
 	tests/stub/test_mem tests/stub/test_xfer tests/stub/test_tdesc \
 	tests/stub/test_proto_socket tests/stub/fixture_server \
 	tests/stub/test_qemu_packets
-TESTS += tests/stub/test_packet tests/stub/test_server tests/stub/test_mem \
+TESTS += tests/stub/test_framer tests/stub/test_packet tests/stub/test_server tests/stub/test_mem \
 	tests/stub/test_xfer tests/stub/test_tdesc tests/stub/test_proto_socket \
 	tests/stub/test_gdb_stdio.sh tests/stub/test_qemu_packets
 EXTRA_DIST += tests/stub/test_gdb_stdio.sh
+
+# The framer through the public API alone, as an installed user sees it.
+tests_stub_test_framer_SOURCES = tests/stub/test_framer.c
+tests_stub_test_framer_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+tests_stub_test_framer_LDADD = stub/libgdb-remote.la $(CMOCKA_LIBS)
 
 tests_stub_test_packet_SOURCES = tests/stub/test_packet.c $(STUB_TEST_HARNESS)
 tests_stub_test_packet_CPPFLAGS = $(STUB_TEST_CPPFLAGS)

@@ -105,18 +105,26 @@ static void test_packet__rle_decoded_in_incoming_packet(void **state)
 	assert_int_equal(h->fx.vmem[8], 8);
 }
 
-static void test_packet__rle_bad_count_naks(void **state)
+/* The framer's verdict (test_framer.c has every case) as the engine
+ * answers it: acked, since it arrived intact, and refused with E22. */
+static void test_packet__rle_bad_count_acked_and_refused(void **state)
 {
 	struct harness *h = *state;
 
 	/* '*' with nothing before it; checksum "*a" = 0x8b is right */
 	h_feed_str(h, "$*a#8b");
-	assert_string_equal(h_take(h), "-");
+	assert_string_equal(h_take(h), h_ack_reply("E22"));
+	assert_string_equal(gdbr_server_errmsg(h->s), "bad run-length encoding");
 	/* count below 3 (0x1f - 29 = 2) */
 	h_send(h, "m0*\x1f");
-	assert_string_equal(h_take(h), "-");
+	assert_string_equal(h_take(h), h_ack_reply("E22"));
 	h_send(h, "qC");
 	assert_string_equal(h_take(h), "+$QC1#c5");
+	/* NoAck mode: the same reply, without the ack. */
+	h_send(h, "QStartNoAckMode");
+	h_take(h);
+	h_feed_str(h, "$*a#00");
+	assert_string_equal(h_take(h), h_frame("E22"));
 }
 
 static size_t rle_decode(char *dst, const char *src, size_t n)
@@ -144,22 +152,22 @@ static void test_packet__rle_encode_exact(void **state)
 	size_t n;
 
 	(void)state;
-	n = gdbr__rle_encode(out, "000", 3);
+	n = gdbr_rle_encode(out, "000", 3);
 	assert_int_equal(n, 3);
 	assert_memory_equal(out, "000", 3);
-	n = gdbr__rle_encode(out, "0000", 4);
+	n = gdbr_rle_encode(out, "0000", 4);
 	assert_int_equal(n, 3);
 	assert_memory_equal(out, "0* ", 3);
 	/* 7 = 1 + 6, but 6 + 29 = '#': use 5 ('"') and one literal */
-	n = gdbr__rle_encode(out, "0000000", 7);
+	n = gdbr_rle_encode(out, "0000000", 7);
 	assert_int_equal(n, 4);
 	assert_memory_equal(out, "0*\"0", 4);
 	/* 8 = 1 + 7, 7 + 29 = '$': same trick, two literals */
-	n = gdbr__rle_encode(out, "00000000", 8);
+	n = gdbr_rle_encode(out, "00000000", 8);
 	assert_int_equal(n, 5);
 	assert_memory_equal(out, "0*\"00", 5);
 	/* 15 = 1 + 14, 14 + 29 = '+', avoided too */
-	n = gdbr__rle_encode(out, "aaaaaaaaaaaaaaa", 15);
+	n = gdbr_rle_encode(out, "aaaaaaaaaaaaaaa", 15);
 	assert_int_equal(n, 4);
 	assert_memory_equal(out, "a**a", 4);
 }
@@ -173,7 +181,7 @@ static void test_packet__rle_encode_roundtrip_all_lengths(void **state)
 	for (run = 1; run <= 250; run++) {
 		memset(src, 'b', sizeof(src));
 		memset(src + 10, 'f', run);
-		n = gdbr__rle_encode(enc, src, run + 20);
+		n = gdbr_rle_encode(enc, src, run + 20);
 		assert_true(n <= run + 20);
 		for (i = 0; i < n; i++) {
 			if (enc[i] == '*') {
@@ -231,9 +239,9 @@ static void test_packet__rle_encode_matches_reference_on_mixed_text(void **state
 			src[i++] = "0123456789abcdef"[(x >> 24) & 15];
 	}
 	for (size_t n = 0; n <= 300; n++)
-		assert_int_equal(gdbr__rle_encode(fast, src + n % 17, n),
+		assert_int_equal(gdbr_rle_encode(fast, src + n % 17, n),
 				 rle_reference(ref, src + n % 17, n));
-	assert_int_equal(gdbr__rle_encode(fast, src, sizeof(src)),
+	assert_int_equal(gdbr_rle_encode(fast, src, sizeof(src)),
 			 rle_reference(ref, src, sizeof(src)));
 	assert_memory_equal(fast, ref, rle_reference(ref, src, sizeof(src)));
 }
@@ -252,7 +260,7 @@ static void test_packet__hex_encode_every_byte(void **state)
 		for (size_t n = 0; off + n <= 256 + 17 && n <= 70; n++) {
 			for (size_t k = 0; k < n; k++)
 				snprintf(want + 2 * k, 3, "%02x", bin[off + k]);
-			assert_int_equal(gdbr__hex_encode(got, bin + off, n), 2 * n);
+			assert_int_equal(gdbr_hex_encode(got, bin + off, n), 2 * n);
 			assert_memory_equal(got, want, 2 * n);
 		}
 	}
@@ -260,7 +268,7 @@ static void test_packet__hex_encode_every_byte(void **state)
 		bin[k] = (unsigned char)k;
 		snprintf(want + 2 * k, 3, "%02x", k);
 	}
-	gdbr__hex_encode(got, bin, 256);
+	gdbr_hex_encode(got, bin, 256);
 	assert_memory_equal(got, want, 512);
 }
 
@@ -304,19 +312,19 @@ static void test_packet__escape_unescape_helpers(void **state)
 	long m;
 
 	(void)state;
-	n = gdbr__bin_escape(enc, sizeof(enc), raw, sizeof(raw), &used);
+	n = gdbr_bin_escape(enc, sizeof(enc), raw, sizeof(raw), &used);
 	assert_int_equal(used, sizeof(raw));
 	assert_int_equal(n, 11);
 	assert_memory_equal(enc, "a}\x03}\x04}]}\x0a\x03\x00", 11);
-	m = gdbr__bin_unescape(dec, enc, n);
+	m = gdbr_bin_unescape(dec, enc, n);
 	assert_int_equal(m, sizeof(raw));
 	assert_memory_equal(dec, raw, sizeof(raw));
 	/* An escape never gets split by the capacity. */
-	n = gdbr__bin_escape(enc, 2, raw, sizeof(raw), &used);
+	n = gdbr_bin_escape(enc, 2, raw, sizeof(raw), &used);
 	assert_int_equal(n, 1);
 	assert_int_equal(used, 1);
 	/* Data ending in '}' is malformed. */
-	assert_int_equal(gdbr__bin_unescape(dec, "ab}", 3), -1);
+	assert_int_equal(gdbr_bin_unescape(dec, "ab}", 3), GDBR_EINVAL);
 }
 
 /* The escaper one byte at a time, as the GDB manual describes it. */
@@ -360,7 +368,7 @@ static void test_packet__bin_escape_matches_reference(void **state)
 			for (size_t cap = 0; cap <= 2 * n + 1; cap += 1 + cap / 8) {
 				size_t uf, ur, nf, nr;
 
-				nf = gdbr__bin_escape(fast, cap, src + off, n, &uf);
+				nf = gdbr_bin_escape(fast, cap, src + off, n, &uf);
 				nr = escape_reference(ref, cap, src + off, n, &ur);
 				assert_int_equal(nf, nr);
 				assert_int_equal(uf, ur);
@@ -372,7 +380,7 @@ static void test_packet__bin_escape_matches_reference(void **state)
 		size_t uf, ur, nr = escape_reference(ref, sizeof(ref), src,
 						     sizeof(src), &ur);
 
-		assert_int_equal(gdbr__bin_escape(fast, sizeof(fast), src,
+		assert_int_equal(gdbr_bin_escape(fast, sizeof(fast), src,
 						  sizeof(src), &uf), nr);
 		assert_int_equal(uf, sizeof(src));
 		assert_memory_equal(fast, ref, nr);
@@ -501,7 +509,7 @@ int main(void)
 		T(test_packet__nak_before_any_reply_is_ignored),
 		T(test_packet__noack_mode),
 		T(test_packet__rle_decoded_in_incoming_packet),
-		T(test_packet__rle_bad_count_naks),
+		T(test_packet__rle_bad_count_acked_and_refused),
 		T(test_packet__rle_encode_exact),
 		T(test_packet__rle_encode_roundtrip_all_lengths),
 		T(test_packet__reply_is_rle_encoded),

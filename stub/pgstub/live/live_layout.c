@@ -5,7 +5,6 @@
  * RAM file, over QMP (jansson) or, without --qmp, the gdbstub's monitor.
  */
 #include "proxy.h"
-#include "gdbr_priv.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -349,7 +348,7 @@ int live_layout(struct qemu_conn *q, const char *qmp_path, uint64_t ram_size,
 		char pkt[64] = "qRcmd,", *rep = NULL;
 		const char *req[1] = { pkt };
 
-		gdbr__hex_encode(pkt + 6, cmd, sizeof(cmd) - 1);
+		gdbr_hex_encode(pkt + 6, cmd, sizeof(cmd) - 1);
 		pkt[6 + 2 * (sizeof(cmd) - 1)] = 0;
 		if (qemu_exchange(q, req, 1, &rep, NULL, 60000, collect,
 				  &mtree)) {

@@ -118,7 +118,7 @@ static int qemu_monitor(struct proxy *p, const char *cmd, gdbr_out *out)
 	if (!pkt)
 		return 1;
 	memcpy(pkt, "qRcmd,", 6);
-	gdbr__hex_encode(pkt + 6, cmd, n);
+	gdbr_hex_encode(pkt + 6, cmd, n);
 	pkt[6 + 2 * n] = 0;
 	req[0] = pkt;
 	/* QEMU's own walkers can be slow (LA57 `info mem`: ~20 s). */

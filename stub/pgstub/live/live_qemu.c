@@ -5,7 +5,6 @@
  * Qqemu.PhyMemMode and vCPU registers through `g` — restoring GDB's modes.
  */
 #include "proxy.h"
-#include "gdbr_priv.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -99,7 +98,8 @@ int qemu_next(struct qemu_conn *q, int timeout_ms)
 		if (!q->alive)
 			return -1;
 		ev = rsp_conn_next(&q->c);
-		if (ev == RSP_PACKET)
+		/* A malformed reply is still QEMU's reply: its error text. */
+		if (ev == RSP_PACKET || ev == RSP_MALFORMED)
 			return 1;
 		/* QEMU never sends 0x03; '-' was answered by the framer. */
 		if (ev != RSP_NONE)
@@ -153,7 +153,7 @@ int qemu_exchange(struct qemu_conn *q, const char *const *reqs, size_t n,
 			char text[PROXY_PACKET_SIZE / 2];
 			size_t tl = (q->c.len - 1) / 2;
 
-			if (console && gdbr__hex_decode(text, q->c.pkt + 1,
+			if (console && gdbr_hex_decode(text, q->c.pkt + 1,
 							tl * 2) >= 0)
 				console(text, tl, payload);
 			continue;
@@ -224,16 +224,22 @@ static int target_is_i386(struct qemu_conn *q)
 
 int qemu_connect(struct qemu_conn *q, const char *spec)
 {
+	gdbr_framer *fr = q->c.fr;  /* kept across connections */
 	int fd, tcp;
 
 	memset(q, 0, sizeof(*q));
+	q->c.fr = fr;
 	q->c.in_fd = q->c.out_fd = -1;
 	q->gcpu = 0;
 	fd = dial(spec, &tcp, q->why, sizeof(q->why));
 	if (fd < 0)
 		return -1;
-	rsp_conn_init(&q->c, fd, fd);
-	q->c.noack = 1;
+	if (rsp_conn_init(&q->c, fd, fd)) {
+		close(fd);
+		snprintf(q->why, sizeof(q->why), "out of memory");
+		return -1;
+	}
+	rsp_conn_set_noack(&q->c, 1);
 	q->c.quickack = tcp;
 	q->alive = 1;
 	/*
@@ -310,7 +316,7 @@ static size_t read_pipelined(struct qemu_conn *q, uint64_t addr, void *buf,
 		}
 		if (done < len && rep[i][0] != 'E' && !(lens[i] & 1) &&
 		    have <= want &&
-		    gdbr__hex_decode((char *)buf + done, rep[i], have * 2) >= 0) {
+		    gdbr_hex_decode((char *)buf + done, rep[i], have * 2) >= 0) {
 			done += have;
 			if (have < want)
 				len = done;  /* short: stop here */
@@ -504,7 +510,7 @@ int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 	}
 	bin = malloc(lens[gi] / 2 + 1);
 	if (!bin || rep[gi][0] == 'E' ||
-	    gdbr__hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
+	    gdbr_hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
 	    (q->i386 ? parse_g_i386(bin, lens[gi] / 2, out) :
 		       parse_g(bin, lens[gi] / 2, out)) < 0)
 		snprintf(err, errlen, "vCPU %d: QEMU's register reply is not "

@@ -41,6 +41,20 @@ void proxy_invalidate(struct proxy *p)
 		pgw_ctx_invalidate(p->s.nested);
 }
 
+/*
+ * "ADDR,LENGTH" after an m, M or X, in libgdb-remote's hex: @return the
+ * position after LENGTH (the end, or M's and X's ':'), or NULL.
+ */
+static const char *parse_addr_len(const char *pkt, size_t len, uint64_t *addr,
+				  uint64_t *n)
+{
+	const char *end = pkt + len, *q = gdbr_hex_parse(pkt + 1, end, addr);
+
+	if (!q || q == end || *q != ',')
+		return NULL;
+	return gdbr_hex_parse(q + 1, end, n);
+}
+
 /* ------------------------------------------------- forwarding to QEMU */
 
 static int forward(struct proxy *p, const char *pkt, size_t len,
@@ -65,10 +79,13 @@ static int forward(struct proxy *p, const char *pkt, size_t len,
 /* m beyond QEMU's limit: several m packets, sent at once, one reply. */
 static int forward_read(struct proxy *p, const char *pkt, size_t len)
 {
-	unsigned long long addr, n;
+	const char *q;
+	uint64_t addr, n;
 	int k = 0;
 
-	if (sscanf(pkt, "m%llx,%llx", &addr, &n) != 2 || n <= QEMU_MAX_READ)
+	/* What pgstub does not understand, QEMU answers as it does. */
+	q = parse_addr_len(pkt, len, &addr, &n);
+	if (q != pkt + len || n <= QEMU_MAX_READ)
 		return forward(p, pkt, len, P_PASS, 1);
 	if (n > PROXY_PACKET_SIZE / 2)
 		n = PROXY_PACKET_SIZE / 2;
@@ -78,13 +95,13 @@ static int forward_read(struct proxy *p, const char *pkt, size_t len)
 		char subs[PROXY_PACKET_SIZE / 2 / QEMU_MAX_READ + 1][48];
 		const char *reqs[PROXY_PACKET_SIZE / 2 / QEMU_MAX_READ + 1];
 
-		for (unsigned long long off = 0; off < n;
-		     off += QEMU_MAX_READ, k++) {
-			unsigned long long c = n - off < QEMU_MAX_READ ?
-					       n - off : QEMU_MAX_READ;
+		for (uint64_t off = 0; off < n; off += QEMU_MAX_READ, k++) {
+			uint64_t c = n - off < QEMU_MAX_READ ? n - off :
+				     QEMU_MAX_READ;
 
 			snprintf(subs[k], sizeof(subs[k]), "m%llx,%llx",
-				 addr + off, c);
+				 (unsigned long long)(addr + off),
+				 (unsigned long long)c);
 			reqs[k] = subs[k];
 		}
 		if (rsp_conn_send_many(&p->q.c, reqs, (size_t)k)) {
@@ -103,14 +120,14 @@ static int forward_read(struct proxy *p, const char *pkt, size_t len)
 /* M/X beyond QEMU's buffer: M packets of QEMU_MAX_WRITE bytes. */
 static int forward_write(struct proxy *p, const char *pkt, size_t len)
 {
-	unsigned long long addr, n;
+	uint64_t addr, n;
 	unsigned char *data;
-	const char *colon = memchr(pkt, ':', len);
+	const char *colon = parse_addr_len(pkt, len, &addr, &n);
 	char *sub;
 	int k = 0, rc = 0;
 	long got;
 
-	if (sscanf(pkt + 1, "%llx,%llx", &addr, &n) != 2 || !colon ||
+	if (!colon || colon == pkt + len || *colon != ':' ||
 	    n > PROXY_PACKET_SIZE)
 		return rsp_conn_send_str(&p->gdb, "E22");
 	if (pkt[0] == 'M' && n <= QEMU_MAX_WRITE)
@@ -123,9 +140,9 @@ static int forward_write(struct proxy *p, const char *pkt, size_t len)
 	}
 	colon++;
 	if (pkt[0] == 'M')
-		got = gdbr__hex_decode(data, colon, (size_t)(pkt + len - colon));
+		got = gdbr_hex_decode(data, colon, (size_t)(pkt + len - colon));
 	else
-		got = gdbr__bin_unescape(data, colon, (size_t)(pkt + len - colon));
+		got = gdbr_bin_unescape(data, colon, (size_t)(pkt + len - colon));
 	if (got != (long)n) {
 		rc = rsp_conn_send_str(&p->gdb, "E22");
 		goto out;
@@ -138,12 +155,13 @@ static int forward_write(struct proxy *p, const char *pkt, size_t len)
 		rc = reply_error(p, p->q.why);
 		goto out;
 	}
-	for (unsigned long long off = 0; off < n; off += QEMU_MAX_WRITE, k++) {
-		unsigned long long c = n - off < QEMU_MAX_WRITE ? n - off :
-				       QEMU_MAX_WRITE;
-		int h = snprintf(sub, 64, "M%llx,%llx:", addr + off, c);
+	for (uint64_t off = 0; off < n; off += QEMU_MAX_WRITE, k++) {
+		uint64_t c = n - off < QEMU_MAX_WRITE ? n - off : QEMU_MAX_WRITE;
+		int h = snprintf(sub, 64, "M%llx,%llx:",
+				 (unsigned long long)(addr + off),
+				 (unsigned long long)c);
 
-		gdbr__hex_encode(sub + h, data + off, (size_t)c);
+		gdbr_hex_encode(sub + h, data + off, (size_t)c);
 		if (rsp_conn_send(&p->q.c, sub, (size_t)h + 2 * c)) {
 			qemu_close(&p->q, "cannot write to QEMU's gdbstub");
 			rc = reply_error(p, p->q.why);
@@ -166,13 +184,12 @@ out:
  * file lacks (MMIO, ROM) is read by QEMU. Answered here rather than by
  * the engine: no copy through the engine's target op.
  */
-static int fast_read(struct proxy *p, const char *pkt)
+static int fast_read(struct proxy *p, const char *pkt, size_t len)
 {
-	unsigned long long addr, n;
-	char tail[4];
+	uint64_t addr, n;
 	int rc;
 
-	if (sscanf(pkt, "m%llx,%llx%1s", &addr, &n, tail) != 2)
+	if (parse_addr_len(pkt, len, &addr, &n) != pkt + len)
 		return rsp_conn_send_str(&p->gdb, "E22");
 	if (n > PROXY_PACKET_SIZE / 2)
 		n = PROXY_PACKET_SIZE / 2;
@@ -190,11 +207,11 @@ static int fast_read(struct proxy *p, const char *pkt)
 		return rsp_conn_send_str(&p->gdb, "E14");
 	/* agg holds PROXY_PACKET_SIZE + 1 bytes: encode from the back. */
 	memmove(p->agg + rc, p->agg, (size_t)rc);
-	gdbr__hex_encode(p->agg, p->agg + rc, (size_t)rc);
+	gdbr_hex_encode(p->agg, p->agg + rc, (size_t)rc);
 	/* Run-length coded: GDB's own decoding is the bottleneck of bulk
 	 * reads, and guest RAM is full of repeated bytes. */
 	return rsp_conn_send(&p->gdb, p->rle,
-			     gdbr__rle_encode(p->rle, p->agg, 2 * (size_t)rc));
+			     gdbr_rle_encode(p->rle, p->agg, 2 * (size_t)rc));
 }
 
 /* Hand a packet to the engine (pgstub's own answer goes straight out). */
@@ -202,11 +219,9 @@ int proxy_engine_feed(struct proxy *p, const char *pkt, size_t len, int mute)
 {
 	static const char hex[] = "0123456789abcdef";
 	char tail[3] = "#";
-	unsigned char sum = 0;
+	uint8_t sum = gdbr_packet_checksum(pkt, len);
 	int rc;
 
-	for (size_t i = 0; i < len; i++)
-		sum = (unsigned char)(sum + (unsigned char)pkt[i]);
 	tail[1] = hex[sum >> 4];
 	tail[2] = hex[sum & 15];
 	p->eng_mute = mute;
@@ -288,15 +303,15 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	const char *cached;
 	size_t cached_len;
 
-	if (len == 0)  /* malformed (bad RLE, too long): refused */
-		return rsp_conn_send_str(&p->gdb, "E22");
+	if (len == 0)  /* the empty packet: unsupported, as the engine says */
+		return rsp_conn_send(&p->gdb, "", 0);
 	if (p->running)
 		return reply_error(p, "the guest is running; interrupt it "
 				   "first");
 	if (!strcmp(pkt, "QStartNoAckMode")) {
 		int rc = rsp_conn_send_str(&p->gdb, "OK");
 
-		p->gdb.noack = 1;
+		rsp_conn_set_noack(&p->gdb, 1);
 		return rc;
 	}
 	if (pkt[0] == 'm' || pkt[0] == 'x')
@@ -306,7 +321,7 @@ int proxy_gdb_packet(struct proxy *p, const char *pkt, size_t len)
 	if (starts(pkt, "qSupported"))
 		return forward(p, pkt, len, P_SUPPORTED, 1);
 	if (p->fast && pkt[0] == 'm')
-		return fast_read(p, pkt);
+		return fast_read(p, pkt, len);
 	cached = rcache_lookup(&p->rc, pkt, &cached_len);
 	if (cached)
 		return rsp_conn_send(&p->gdb, cached, cached_len);
@@ -428,7 +443,7 @@ static void prefetch_pc(struct proxy *p, const char *g, size_t len)
 	uint64_t pc = 0;
 
 	if (p->fast || len < at + 2 * size || g[0] == 'E' ||
-	    gdbr__hex_decode(pc_le, g + at, 2 * size) != (int)size)
+	    gdbr_hex_decode(pc_le, g + at, 2 * size) != (int)size)
 		return;
 	for (size_t i = size; i-- > 0;)
 		pc = pc << 8 | pc_le[i];
@@ -532,7 +547,7 @@ void proxy_qemu_lost(struct proxy *p)
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "pgstub: %s\n", p->q.why);
-		gdbr__hex_encode(o + 1, msg, strlen(msg));
+		gdbr_hex_encode(o + 1, msg, strlen(msg));
 		rsp_conn_send(&p->gdb, o, 1 + 2 * strlen(msg));
 		/* The machine is gone: report it killed. */
 		rsp_conn_send_str(&p->gdb, "X09");

@@ -1,7 +1,8 @@
 /*
- * pgstub in front of a live QEMU: the RSP framing both sides share
- * (proxy_rsp.c), the connection to QEMU's gdbstub (live_qemu.c), the RAM
- * layout from QMP (live_layout.c) and the proxy loop (proxy.c, live_ops.c).
+ * pgstub in front of a live QEMU: one connection per peer (proxy_conn.c,
+ * framed by libgdb-remote's framer), the client of QEMU's gdbstub
+ * (live_qemu.c), the RAM layout from QMP (live_layout.c) and the proxy
+ * loop (proxy.c, live_ops.c).
  */
 #ifndef PGSTUB_PROXY_H
 #define PGSTUB_PROXY_H
@@ -25,22 +26,18 @@ enum rsp_event {
 	RSP_NONE = 0,    /* byte consumed, nothing complete */
 	RSP_PACKET,      /* rsp_conn.pkt holds a whole packet */
 	RSP_INTERRUPT,   /* 0x03 between packets */
-	RSP_NAK,         /* '-' between packets */
-	RSP_BAD,         /* bad checksum (ack mode): answer '-' */
+	RSP_MALFORMED,   /* acked but undecodable: rsp_conn.pkt holds the
+			  * error reply it gets ("E22", "E07") */
 };
 
 /** One side of the proxy: a descriptor pair, framer and input buffer. */
 struct rsp_conn {
 	int in_fd, out_fd;
-	int noack;             /* acks are neither sent nor expected */
 	int eof;               /* the peer closed or failed */
 	int quickack;          /* TCP: re-arm TCP_QUICKACK after reads */
 	int write_ms;          /* a write blocked this long ends it; 0: never */
 	const char *why;       /* why it ended, when pgstub ended it */
-	/* framer */
-	int state;
-	unsigned char sum, hi;
-	int overflow, bad_rle;
+	gdbr_framer *fr;       /* libgdb-remote's, over pkt; NoAck is its */
 	char pkt[PROXY_PACKET_SIZE + 1];   /* decoded payload, NUL added */
 	size_t len;
 	/* raw input not yet framed */
@@ -51,7 +48,13 @@ struct rsp_conn {
 	size_t last_len;
 };
 
-void rsp_conn_init(struct rsp_conn *c, int in_fd, int out_fd);
+/** Ready @p c for a new peer (ack mode); its framer is made on the first
+ *  call and kept. @return 0, or -1 (out of memory) */
+int rsp_conn_init(struct rsp_conn *c, int in_fd, int out_fd);
+/** Free what rsp_conn_init() made. */
+void rsp_conn_release(struct rsp_conn *c);
+/** Acks are neither sent nor expected (QStartNoAckMode agreed). */
+void rsp_conn_set_noack(struct rsp_conn *c, int on);
 /** Frame the next packet from buffered input. @return an rsp_event */
 int rsp_conn_next(struct rsp_conn *c);
 /** Read what is available (blocking up to @p timeout_ms, -1 forever).

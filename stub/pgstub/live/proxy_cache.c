@@ -31,13 +31,17 @@ void rcache_drop_all(struct reply_cache *c)
 	c->cursor = 0;
 }
 
+static int starts(const char *pkt, const char *prefix)
+{
+	return !strncmp(pkt, prefix, strlen(prefix));
+}
+
 int rcache_keeps(const char *pkt)
 {
 	return pkt[0] == 'm' || pkt[0] == 'g' || pkt[0] == 'p' ||
 	       !strcmp(pkt, "qfThreadInfo") || !strcmp(pkt, "qsThreadInfo") ||
 	       !strcmp(pkt, "qC") ||
-	       gdbr__starts(pkt, strlen(pkt), "qAttached") ||
-	       gdbr__starts(pkt, strlen(pkt), "qThreadExtraInfo,");
+	       starts(pkt, "qAttached") || starts(pkt, "qThreadExtraInfo,");
 }
 
 /* A read of memory or registers, kept by its request text. */

@@ -29,8 +29,23 @@ static int engine_write(const void *buf, size_t len, void *payload)
 
 static const struct gdbr_conn_ops engine_conn = { engine_write, NULL };
 
-/* A fresh engine state per GDB session: NoAck (pgstub acks GDB itself). */
-static void engine_reset(struct proxy *p)
+int proxy_engine_new(struct proxy *p)
+{
+	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
+
+	cfg.conn = &engine_conn;
+	cfg.conn_payload = p;
+	cfg.target = &live_target_ops;
+	cfg.target_payload = p;
+	cfg.packet_buf = p->engbuf;
+	cfg.packet_size = sizeof(p->engbuf);
+	if (gdbr_server_new(&p->eng, &cfg) < 0)
+		return -1;
+	pgstub_limits_apply(&p->o->lim, NULL, p->eng);
+	return 0;
+}
+
+void proxy_engine_reset(struct proxy *p)
 {
 	static const char noack[] = "QStartNoAckMode";
 
@@ -130,13 +145,16 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 	long long idle_end = 0;
 	int lost = 0;
 
-	rsp_conn_init(&p->gdb, in_fd, out_fd);
+	if (rsp_conn_init(&p->gdb, in_fd, out_fd)) {
+		fprintf(stderr, "pgstub: out of memory\n");
+		return -1;
+	}
 	p->gdb.write_ms = (int)(p->o->lim.write_s * 1000);
 	p->running = 0;
 	p->pending = P_NONE;
 	p->npending = 0;
 	p->told = 0;
-	engine_reset(p);
+	proxy_engine_reset(p);
 	if (open_qemu(p))
 		return -1;
 	if (!p->q.alive)
@@ -152,14 +170,18 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 			ev = rsp_conn_next(&p->gdb);
 			if (ev == RSP_PACKET)
 				proxy_gdb_packet(p, p->gdb.pkt, p->gdb.len);
+			else if (ev == RSP_MALFORMED)  /* its error reply */
+				rsp_conn_send(&p->gdb, p->gdb.pkt, p->gdb.len);
 			else if (ev == RSP_INTERRUPT && p->q.alive)
 				rsp_conn_raw(&p->q.c, "\003", 1);
 			else if (ev == RSP_NONE)
 				break;
 		}
 		proxy_prefetch_deferred(p);
-		while (p->q.alive && rsp_conn_next(&p->q.c) == RSP_PACKET)
-			proxy_qemu_packet(p, p->q.c.pkt, p->q.c.len);
+		/* A malformed reply from QEMU reaches GDB as its error. */
+		while (p->q.alive && (ev = rsp_conn_next(&p->q.c)) != RSP_NONE)
+			if (ev == RSP_PACKET || ev == RSP_MALFORMED)
+				proxy_qemu_packet(p, p->q.c.pkt, p->q.c.len);
 		if (!p->q.alive && p->npending) {
 			proxy_qemu_lost(p);
 			lost = 1;
@@ -221,7 +243,6 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 
 int proxy_main(const struct live_opts *o)
 {
-	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
 	struct proxy *p = calloc(1, sizeof(*p));
 	struct gdbr_refusals ref = { .n = 0, .log = stderr };
 	int lfd = -1, rc = 1;
@@ -230,17 +251,10 @@ int proxy_main(const struct live_opts *o)
 		return 1;
 	p->o = o;
 	p->q.c.in_fd = p->q.c.out_fd = -1;
-	cfg.conn = &engine_conn;
-	cfg.conn_payload = p;
-	cfg.target = &live_target_ops;
-	cfg.target_payload = p;
-	cfg.packet_buf = p->engbuf;
-	cfg.packet_size = sizeof(p->engbuf);
-	if (gdbr_server_new(&p->eng, &cfg) < 0) {
+	if (proxy_engine_new(p)) {
 		fprintf(stderr, "pgstub: cannot create the protocol engine\n");
 		goto out;
 	}
-	pgstub_limits_apply(&o->lim, NULL, p->eng);
 	if (o->stdio) {
 		int r = serve(p, 0, 1, -1, &ref);
 
@@ -274,6 +288,8 @@ out:
 	if (o->unix_path && !o->stdio)
 		unlink(o->unix_path);
 	gdbr_server_free(p->eng);
+	rsp_conn_release(&p->gdb);
+	rsp_conn_release(&p->q.c);
 	free(p);
 	return rc;
 }

@@ -7,7 +7,6 @@
 #define PGSTUB_PROXY_PRIV_H
 
 #include "proxy.h"
-#include "gdbr_priv.h"
 
 /** What the replies QEMU owes are for. */
 enum pending {
@@ -92,6 +91,10 @@ void proxy_qemu_lost(struct proxy *p);
 void proxy_invalidate(struct proxy *p);
 void proxy_prefetch_deferred(struct proxy *p);
 int proxy_engine_feed(struct proxy *p, const char *pkt, size_t len, int mute);
+/* proxy_loop.c: the engine answering pgstub's packets (p->o set first),
+ * and its fresh state per GDB session. @return 0 or -1 */
+int proxy_engine_new(struct proxy *p);
+void proxy_engine_reset(struct proxy *p);
 
 /* live_ops.c */
 extern const struct gdbr_target_ops live_target_ops;

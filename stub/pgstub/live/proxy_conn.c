@@ -1,11 +1,12 @@
 /*
- * RSP framing for the proxy, both sides: a byte framer that hands whole
- * packets over undispatched (libgdb-remote's framer is fused with its
- * dispatcher), buffered descriptor input, and framed output with acks.
+ * One side of the live proxy: a descriptor pair with buffered input, framed
+ * by libgdb-remote's framer (the engine's own, so both agree on every
+ * malformed input), acks and retransmission, and framed output.
  */
 #include "proxy.h"
 #include "serving/transport.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -18,108 +19,32 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { S_IDLE, S_DATA, S_RLE, S_CSUM1, S_CSUM2 };
-
-static int hexval(int c)
+int rsp_conn_init(struct rsp_conn *c, int in_fd, int out_fd)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+	gdbr_framer *fr = c->fr;
 
-void rsp_conn_init(struct rsp_conn *c, int in_fd, int out_fd)
-{
 	memset(c, 0, offsetof(struct rsp_conn, pkt));
 	c->in_fd = in_fd;
 	c->out_fd = out_fd;
 	c->len = c->in_pos = c->in_len = c->last_len = 0;
+	/* The framer outlives connections: made once, reset for each. */
+	if (fr)
+		gdbr_framer_reset(fr);
+	else if (gdbr_framer_new(&fr, c->pkt, PROXY_PACKET_SIZE))
+		return -1;
+	c->fr = fr;
+	return 0;
 }
 
-static void start(struct rsp_conn *c)
+void rsp_conn_release(struct rsp_conn *c)
 {
-	c->state = S_DATA;
-	c->len = 0;
-	c->sum = 0;
-	c->overflow = c->bad_rle = 0;
+	gdbr_framer_free(c->fr);
+	c->fr = NULL;
 }
 
-static void store(struct rsp_conn *c, unsigned char b)
+void rsp_conn_set_noack(struct rsp_conn *c, int on)
 {
-	if (c->len < PROXY_PACKET_SIZE)
-		c->pkt[c->len++] = (char)b;
-	else
-		c->overflow = 1;
-}
-
-/* A packet ended: its checksum decides (ignored in NoAck mode). */
-static int complete(struct rsp_conn *c, int csum)
-{
-	c->state = S_IDLE;
-	c->pkt[c->len] = 0;
-	if (!c->noack && csum != c->sum)
-		return RSP_BAD;
-	if (c->bad_rle || c->overflow) {
-		/* Still a packet: the handler answers it with an error. */
-		c->len = 0;
-		c->pkt[0] = 0;
-	}
-	return RSP_PACKET;
-}
-
-static int byte(struct rsp_conn *c, unsigned char b)
-{
-	int d;
-
-	switch (c->state) {
-	case S_IDLE:
-		if (b == '$')
-			start(c);
-		else if (b == 0x03)
-			return RSP_INTERRUPT;
-		else if (b == '-')
-			return RSP_NAK;
-		return RSP_NONE;
-	case S_DATA:
-		if (b == '#') {
-			c->state = S_CSUM1;
-		} else if (b == '$') {
-			start(c);  /* the previous packet was cut short */
-		} else {
-			c->sum = (unsigned char)(c->sum + b);
-			if (b == '*')
-				c->state = S_RLE;
-			else
-				store(c, b);
-		}
-		return RSP_NONE;
-	case S_RLE:
-		c->sum = (unsigned char)(c->sum + b);
-		c->state = S_DATA;
-		/* GDB manual, "Overview": count char = repeats + 29. */
-		if (c->len == 0 || b < 32 || b > 126) {
-			c->bad_rle = 1;
-		} else {
-			unsigned char prev = (unsigned char)c->pkt[c->len - 1];
-
-			for (int n = b - 29; n > 0; n--)
-				store(c, prev);
-		}
-		return RSP_NONE;
-	case S_CSUM1:
-		d = hexval(b);
-		if (d < 0)
-			return complete(c, -1);
-		c->hi = (unsigned char)d;
-		c->state = S_CSUM2;
-		return RSP_NONE;
-	default:
-		d = hexval(b);
-		return complete(c, d < 0 ? -1 : (c->hi << 4 | d));
-	}
+	gdbr_framer_set_noack(c->fr, on);
 }
 
 /* PGSTUB_LIVE_TRACE=FILE: every packet both ways, for diagnosis. */
@@ -153,26 +78,51 @@ static void trace(const struct rsp_conn *c, const char *dir, const char *p,
 	}
 }
 
+/*
+ * What the proxy does with each framer event is what libgdb-remote's engine
+ * does (gdb-remote.h, gdbr_framer): '-' for a damaged packet, '+' and an
+ * error reply for a malformed or oversize one, the last packet again on a
+ * '-'.  Either peer: a malformed reply from QEMU reaches GDB as that error.
+ */
 int rsp_conn_next(struct rsp_conn *c)
 {
 	while (c->in_pos < c->in_len) {
-		int ev = byte(c, c->in[c->in_pos++]);
+		size_t used;
+		int noack = gdbr_framer_noack(c->fr);
+		int ev = gdbr_framer_feed(c->fr, c->in + c->in_pos,
+					  c->in_len - c->in_pos, &used);
+		const char *pkt;
 
-		if (ev == RSP_BAD) {
+		c->in_pos += used;
+		switch (ev) {
+		case GDBR_FRAME_PACKET:
+			pkt = gdbr_framer_packet(c->fr, &c->len);
+			c->pkt[c->len] = 0;  /* pkt is c->pkt: NUL added */
+			trace(c, "<-", pkt, c->len);
+			if (!noack)
+				rsp_conn_raw(c, "+", 1);
+			return RSP_PACKET;
+		case GDBR_FRAME_MALFORMED:
+		case GDBR_FRAME_TOOLONG:
+			c->len = (size_t)snprintf(c->pkt, sizeof(c->pkt), "E%02d",
+						  ev == GDBR_FRAME_TOOLONG ?
+						  7 : 22);
+			trace(c, "<- malformed, answered", c->pkt, c->len);
+			if (!noack)
+				rsp_conn_raw(c, "+", 1);
+			return RSP_MALFORMED;
+		case GDBR_FRAME_CORRUPT:
 			rsp_conn_raw(c, "-", 1);
-			continue;
-		}
-		if (ev == RSP_PACKET)
-			trace(c, "<-", c->pkt, c->len);
-		if (ev == RSP_PACKET && !c->noack)
-			rsp_conn_raw(c, "+", 1);
-		if (ev == RSP_NAK) {
-			if (!c->noack && c->last_len)
+			break;
+		case GDBR_FRAME_NAK:
+			if (c->last_len)
 				rsp_conn_raw(c, c->last, c->last_len);
-			continue;
+			break;
+		case GDBR_FRAME_INTERRUPT:
+			return RSP_INTERRUPT;
+		default:  /* NONE, or TRUNCATED: the partial packet is gone */
+			break;
 		}
-		if (ev != RSP_NONE)
-			return ev;
 	}
 	return RSP_NONE;
 }
@@ -231,20 +181,9 @@ int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 
 int rsp_conn_send(struct rsp_conn *c, const char *payload, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char sum = 0;
-
 	if (len > PROXY_PACKET_SIZE)
 		return -1;
-	c->last[0] = '$';
-	for (size_t i = 0; i < len; i++) {
-		sum = (unsigned char)(sum + (unsigned char)payload[i]);
-		c->last[i + 1] = payload[i];
-	}
-	c->last[len + 1] = '#';
-	c->last[len + 2] = hex[sum >> 4];
-	c->last[len + 3] = hex[sum & 15];
-	c->last_len = len + 4;
+	c->last_len = gdbr_packet_frame(c->last, payload, len, 0);
 	trace(c, "->", payload, len);
 	return rsp_conn_raw(c, c->last, c->last_len);
 }
@@ -252,7 +191,6 @@ int rsp_conn_send(struct rsp_conn *c, const char *payload, size_t len)
 int rsp_conn_send_many(struct rsp_conn *c, const char *const *pkts,
 		       size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t total = 0, o = 0;
 	char *buf;
 	int rc;
@@ -262,18 +200,8 @@ int rsp_conn_send_many(struct rsp_conn *c, const char *const *pkts,
 	buf = malloc(total + 1);
 	if (!buf)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char sum = 0;
-
-		buf[o++] = '$';
-		for (const char *q = pkts[i]; *q; q++) {
-			sum = (unsigned char)(sum + (unsigned char)*q);
-			buf[o++] = *q;
-		}
-		buf[o++] = '#';
-		buf[o++] = hex[sum >> 4];
-		buf[o++] = hex[sum & 15];
-	}
+	for (size_t i = 0; i < n; i++)
+		o += gdbr_packet_frame(buf + o, pkts[i], strlen(pkts[i]), 0);
 	for (size_t i = 0; i < n; i++)
 		trace(c, "->", pkts[i], strlen(pkts[i]));
 	/* One write: the peer gets the batch in one segment. */
@@ -306,7 +234,7 @@ int rsp_is_console(const char *pkt, size_t len)
 	if (len < 3 || pkt[0] != 'O' || !(len & 1))
 		return 0;
 	for (size_t i = 1; i < len; i++)
-		if (hexval((unsigned char)pkt[i]) < 0)
+		if (!isxdigit((unsigned char)pkt[i]))
 			return 0;
 	return 1;
 }
@@ -314,6 +242,6 @@ int rsp_is_console(const char *pkt, size_t len)
 int rsp_is_stop(const char *pkt, size_t len)
 {
 	return len >= 3 && strchr("TSWX", pkt[0]) &&
-	       hexval((unsigned char)pkt[1]) >= 0 &&
-	       hexval((unsigned char)pkt[2]) >= 0;
+	       isxdigit((unsigned char)pkt[1]) &&
+	       isxdigit((unsigned char)pkt[2]);
 }
