@@ -23,7 +23,7 @@ int main(int argc, char **argv)
 	static unsigned char packet[4096];
 	static struct fixture fx;
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
-	struct gdbr_fd_conn conn = { .fd = -1 };
+	struct pgstub_fd_conn conn = { .fd = -1 };
 	const char *tcp = NULL, *unix_path = NULL;
 	int stdio = 0, once = 0, nthreads = 2, i386 = 0, lfd = -1, rc, i;
 	gdbr_server *s;
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		return usage();
 
 	fixture_init(&fx, nthreads);
-	cfg.conn = &gdbr_transport_fd_ops;
+	cfg.conn = &pgstub_transport_fd_ops;
 	cfg.conn_payload = &conn;
 	cfg.target = &fixture_ops_readonly;
 	cfg.target_payload = &fx;
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 	}
 
 	if (stdio) {
-		rc = gdbr_transport_serve_fd(s, &conn, 0, 1);
+		rc = pgstub_transport_serve_fd(s, &conn, 0, 1);
 		gdbr_server_free(s);
 		return rc == GDBR_EIO ? 1 : 0;
 	}
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 			return usage();
 		memcpy(host, tcp, (size_t)(colon - tcp));
 		host[colon - tcp] = '\0';
-		if (gdbr_transport_listen_tcp(&lfd, host, atoi(colon + 1),
+		if (pgstub_transport_listen_tcp(&lfd, host, atoi(colon + 1),
 		                              &port)) {
 			fprintf(stderr, "fixture_server: cannot listen on %s\n",
 			        tcp);
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		}
 		printf("port %d\n", port);
 	} else {
-		if (gdbr_transport_listen_unix(&lfd, unix_path)) {
+		if (pgstub_transport_listen_unix(&lfd, unix_path)) {
 			fprintf(stderr, "fixture_server: cannot listen on %s\n",
 			        unix_path);
 			return 1;
@@ -91,7 +91,7 @@ int main(int argc, char **argv)
 		printf("ready\n");
 	}
 	fflush(stdout);
-	rc = gdbr_transport_serve_listener(s, &conn, lfd, once);
+	rc = pgstub_transport_serve_listener(s, &conn, lfd, once);
 	close(lfd);
 	if (unix_path)
 		unlink(unix_path);

@@ -541,7 +541,7 @@ int proxy_qemu_packet(struct proxy *p, const char *pkt, size_t len)
 void proxy_qemu_lost(struct proxy *p)
 {
 	rcache_drop_all(&p->rc);
-	gdbr_transport_log(stderr, "pgstub: %s\n", p->q.why);
+	pgstub_transport_log(stderr, "pgstub: %s\n", p->q.why);
 	if (p->running) {
 		char o[256] = "O";
 		char msg[200];

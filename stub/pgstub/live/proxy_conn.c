@@ -173,7 +173,7 @@ int rsp_conn_raw(struct rsp_conn *c, const void *buf, size_t len)
 {
 	if (len == 1 && *(const char *)buf == 3)
 		trace(c, "->", "^C", 2);
-	if (!c->eof && gdbr_transport_write(c->out_fd, buf, len, c->write_ms,
+	if (!c->eof && pgstub_transport_write(c->out_fd, buf, len, c->write_ms,
 					 &c->why) != 0)
 		c->eof = 1;
 	return c->eof ? -1 : 0;

@@ -112,10 +112,10 @@ static void close_qemu(struct proxy *p)
 	p->fast = 0;
 }
 
-/* Until something is ready or @wake (gdbr_now_ms(), 0: none) passes. */
+/* Until something is ready or @wake (pgstub_now_ms(), 0: none) passes. */
 static int wait_ready(struct pollfd *fds, int nfd, long long wake)
 {
-	int r = gdbr_transport_poll(fds, nfd, wake);
+	int r = pgstub_transport_poll(fds, nfd, wake);
 
 	/* Spinning before blocking was tried: on 2 shared CPUs it takes
 	 * time from QEMU and GDB and made round trips slower. */
@@ -139,7 +139,7 @@ static int peer_closed(int fd)
  * refused through @p ref.
  */
 static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
-		 struct gdbr_refusals *ref)
+		 struct pgstub_refusals *ref)
 {
 	const int idle_ms = (int)(p->o->lim.idle_s * 1000);
 	long long idle_end = 0;
@@ -160,7 +160,7 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 	if (!p->q.alive)
 		lost = 1;
 	for (;;) {
-		struct pollfd fds[3 + GDBR_MAX_REFUSALS];
+		struct pollfd fds[3 + PGSTUB_MAX_REFUSALS];
 		int nfd = 0, gi = -1, qi = -1, li = -1, ri, ev;
 		long long wake = 0, now;
 
@@ -194,7 +194,7 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 		if (!idle_ms || p->running || p->npending)
 			idle_end = 0;
 		else if (!idle_end)
-			idle_end = gdbr_now_ms() + idle_ms;
+			idle_end = pgstub_now_ms() + idle_ms;
 		wake = idle_end;
 		if (p->npending == 0 || p->running) {
 			fds[nfd] = (struct pollfd){ .fd = p->gdb.in_fd, .events = POLLIN };
@@ -209,10 +209,10 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 			li = nfd++;
 		}
 		ri = nfd;
-		nfd += gdbr_refusals_poll(ref, fds + ri, &wake);
+		nfd += pgstub_refusals_poll(ref, fds + ri, &wake);
 		if (wait_ready(fds, nfd, wake) < 0)
 			break;
-		now = gdbr_now_ms();
+		now = pgstub_now_ms();
 		if (qi >= 0 && fds[qi].revents &&
 		    rsp_conn_fill(&p->q.c, -1) < 0) {
 			qemu_close(&p->q, "QEMU closed the gdbstub connection");
@@ -223,19 +223,19 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 			rsp_conn_fill(&p->gdb, -1);
 			idle_end = 0;
 		}
-		gdbr_refusals_update(ref, fds + ri, now);
+		pgstub_refusals_update(ref, fds + ri, now);
 		/* A newcomer while GDB is still there is refused; if GDB just
 		 * left, the newcomer is the next session. */
 		if (li >= 0 && fds[li].revents && !p->gdb.eof &&
 		    !peer_closed(p->gdb.in_fd))
-			gdbr_refusals_accept(ref, listen_fd);
+			pgstub_refusals_accept(ref, listen_fd);
 		if (idle_end && now >= idle_end) {
 			p->gdb.why = "idle timeout";
 			break;
 		}
 	}
 	if (p->gdb.why)
-		gdbr_transport_log(stderr, "pgstub: connection closed: %s\n",
+		pgstub_transport_log(stderr, "pgstub: connection closed: %s\n",
 				   p->gdb.why);
 	close_qemu(p);
 	return lost;
@@ -244,7 +244,7 @@ static int serve(struct proxy *p, int in_fd, int out_fd, int listen_fd,
 int proxy_main(const struct live_opts *o)
 {
 	struct proxy *p = calloc(1, sizeof(*p));
-	struct gdbr_refusals ref = { .n = 0, .log = stderr };
+	struct pgstub_refusals ref = { .n = 0, .log = stderr };
 	int lfd = -1, rc = 1;
 
 	if (!p)
@@ -273,9 +273,9 @@ int proxy_main(const struct live_opts *o)
 			fprintf(stderr, "pgstub: accept: %s\n", strerror(errno));
 			break;
 		}
-		gdbr_transport_tune_socket(fd, (int)o->lim.idle_s);
+		pgstub_transport_tune_socket(fd, (int)o->lim.idle_s);
 		r = serve(p, fd, fd, lfd, &ref);
-		gdbr_refusals_flush(&ref);
+		pgstub_refusals_flush(&ref);
 		close(fd);
 		if (r < 0 || o->once) {
 			rc = r != 0;

@@ -35,7 +35,7 @@ int pgstub_listen(const char *listen, const char *unix_path, int *fd)
 	int port = 1234;
 
 	if (unix_path) {
-		if (gdbr_transport_listen_unix(fd, unix_path) < 0) {
+		if (pgstub_transport_listen_unix(fd, unix_path) < 0) {
 			fprintf(stderr, "pgstub: cannot listen on %s\n", unix_path);
 			return -1;
 		}
@@ -50,7 +50,7 @@ int pgstub_listen(const char *listen, const char *unix_path, int *fd)
 	    strcmp(host, "::1"))
 		fprintf(stderr, "pgstub: warning: listening on %s exposes "
 			"guest memory beyond this machine\n", host);
-	if (gdbr_transport_listen_tcp(fd, host, port, &port) < 0) {
+	if (pgstub_transport_listen_tcp(fd, host, port, &port) < 0) {
 		fprintf(stderr, "pgstub: cannot listen on %s:%d\n", host, port);
 		return -1;
 	}

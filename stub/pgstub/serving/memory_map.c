@@ -187,7 +187,7 @@ static void collect_mappings(struct session *s, struct range_set *rs)
 			/* This one hides mapped memory from GDB: say so, once
 			 * (GDB asks for the map on every connection). */
 			s->map_told_limit |= 1u << cpu;
-			gdbr_transport_log(stderr, "pgstub: memory map: vCPU "
+			pgstub_transport_log(stderr, "pgstub: memory map: vCPU "
 					   "%d: walk limit reached (--walk-budget), "
 					   "map cut there\n", cpu);
 		}
@@ -213,7 +213,7 @@ static int collect(struct session *s)
 	 * wanted GDB's info mem to list them, so say it (once per change). */
 	if (rs.gap && rs.gap != s->map_told_gap) {
 		s->map_told_gap = rs.gap;
-		gdbr_transport_log(stderr, "pgstub: memory map: more than %zu "
+		pgstub_transport_log(stderr, "pgstub: memory map: more than %zu "
 				   "regions (--max-map-regions): regions less "
 				   "than 0x%llx apart joined\n", rs.max,
 				   (unsigned long long)rs.gap);

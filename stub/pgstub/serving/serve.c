@@ -97,16 +97,16 @@ out:
 	return rc;
 }
 
-static int serve(struct cli *c, gdbr_server *srv, struct gdbr_fd_conn *conn)
+static int serve(struct cli *c, gdbr_server *srv, struct pgstub_fd_conn *conn)
 {
 	int fd, rc;
 
 	if (c->stdio)
-		return gdbr_transport_serve_fd(srv, conn, 0, 1) == GDBR_EIO;
+		return pgstub_transport_serve_fd(srv, conn, 0, 1) == GDBR_EIO;
 	if (pgstub_listen(c->listen, c->unix_path, &fd) < 0)
 		return 1;
 	pgstub_log_begin();
-	rc = gdbr_transport_serve_listener(srv, conn, fd, c->once);
+	rc = pgstub_transport_serve_listener(srv, conn, fd, c->once);
 	close(fd);
 	if (c->unix_path)
 		unlink(c->unix_path);
@@ -119,7 +119,7 @@ int serve_main(int argc, char **argv)
 			 .lim = PGSTUB_LIMITS_INIT };
 	struct gdbr_server_config cfg = GDBR_SERVER_CONFIG_INIT;
 	static unsigned char packet[PACKET_SIZE];
-	struct gdbr_fd_conn conn = { .fd = 1, .log = stderr };
+	struct pgstub_fd_conn conn = { .fd = 1, .log = stderr };
 	struct gdbr_target_ops ops;
 	struct session s;
 	gdbr_server *srv = NULL;
@@ -140,7 +140,7 @@ int serve_main(int argc, char **argv)
 	pgstub_limits_finish(&c.lim, c.stdio);
 	conn.idle_ms = (int)(c.lim.idle_s * 1000);
 	conn.write_ms = (int)(c.lim.write_s * 1000);
-	cfg.conn = &gdbr_transport_fd_ops;
+	cfg.conn = &pgstub_transport_fd_ops;
 	cfg.conn_payload = &conn;
 	/* The engine advertises the memory map only when the op is set. */
 	pgstub_limits_apply(&c.lim, &s, NULL);

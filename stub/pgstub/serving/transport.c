@@ -28,7 +28,7 @@ static const char refusal[] =
 	"E.pgstub: another GDB is already attached to this stub "
 	"(one session at a time); detach it first";
 
-long long gdbr_now_ms(void)
+long long pgstub_now_ms(void)
 {
 	struct timespec ts;
 
@@ -36,9 +36,9 @@ long long gdbr_now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int gdbr_transport_poll(struct pollfd *pf, int n, long long wake)
+int pgstub_transport_poll(struct pollfd *pf, int n, long long wake)
 {
-	long long left = wake ? wake - gdbr_now_ms() : -1;
+	long long left = wake ? wake - pgstub_now_ms() : -1;
 
 	if (wake && left < 0)
 		left = 0;
@@ -47,13 +47,13 @@ int gdbr_transport_poll(struct pollfd *pf, int n, long long wake)
 	return poll(pf, (nfds_t)n, (int)left);
 }
 
-int gdbr_transport_wait_writable(int fd, int ms)
+int pgstub_transport_wait_writable(int fd, int ms)
 {
 	struct pollfd pf = { .fd = fd, .events = POLLOUT };
-	long long end = gdbr_now_ms() + ms;
+	long long end = pgstub_now_ms() + ms;
 
 	for (;;) {
-		long long left = end - gdbr_now_ms();
+		long long left = end - pgstub_now_ms();
 		int r;
 
 		if (left < 0)
@@ -68,7 +68,7 @@ int gdbr_transport_wait_writable(int fd, int ms)
 	}
 }
 
-void gdbr_transport_log(FILE *f, const char *fmt, ...)
+void pgstub_transport_log(FILE *f, const char *fmt, ...)
 {
 	static unsigned long dropped;
 	char line[1024 + 64];
@@ -101,14 +101,14 @@ void gdbr_transport_log(FILE *f, const char *fmt, ...)
 /* Wait for room to write, at most @write_ms; 0 when there is. */
 static int wait_room(int fd, int write_ms, const char **why)
 {
-	int r = gdbr_transport_wait_writable(fd, write_ms);
+	int r = pgstub_transport_wait_writable(fd, write_ms);
 
 	if (r == 0 && why)
 		*why = "the peer stopped reading (write timeout)";
 	return r > 0 ? 0 : GDBR_EIO;
 }
 
-int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
+int pgstub_transport_write(int fd, const void *buf, size_t len, int write_ms,
 			 const char **why)
 {
 	const char *p = buf;
@@ -155,14 +155,14 @@ int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
 
 static int fd_write(const void *buf, size_t len, void *payload)
 {
-	struct gdbr_fd_conn *c = payload;
+	struct pgstub_fd_conn *c = payload;
 
-	return gdbr_transport_write(c->fd, buf, len, c->write_ms, &c->why);
+	return pgstub_transport_write(c->fd, buf, len, c->write_ms, &c->why);
 }
 
-const struct gdbr_conn_ops gdbr_transport_fd_ops = { fd_write, NULL };
+const struct gdbr_conn_ops pgstub_transport_fd_ops = { fd_write, NULL };
 
-static void refuse_done(struct gdbr_refusals *r, int i, int answer)
+static void refuse_done(struct pgstub_refusals *r, int i, int answer)
 {
 	char pkt[sizeof(refusal) + 8];
 	unsigned sum = 0;
@@ -184,26 +184,26 @@ static void refuse_done(struct gdbr_refusals *r, int i, int answer)
 	r->deadline[i] = r->deadline[r->n];
 }
 
-void gdbr_refusals_accept(struct gdbr_refusals *r, int listen_fd)
+void pgstub_refusals_accept(struct pgstub_refusals *r, int listen_fd)
 {
 	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 	if (fd < 0)
 		return;
 	if (r->log)
-		gdbr_transport_log(r->log, "pgstub: refused a second "
+		pgstub_transport_log(r->log, "pgstub: refused a second "
 				   "connection: a GDB is attached\n");
-	if (r->n == GDBR_MAX_REFUSALS) {
+	if (r->n == PGSTUB_MAX_REFUSALS) {
 		close(fd);
 		return;
 	}
 	r->fd[r->n] = fd;
-	r->deadline[r->n] = gdbr_now_ms() + REFUSE_WAIT_MS;
+	r->deadline[r->n] = pgstub_now_ms() + REFUSE_WAIT_MS;
 	r->n++;
 }
 
 /* Read what a refused peer sent: answer once its first packet is in. */
-static void refuse_read(struct gdbr_refusals *r, int i)
+static void refuse_read(struct pgstub_refusals *r, int i)
 {
 	char buf[512];
 	ssize_t n = recv(r->fd[i], buf, sizeof(buf), MSG_DONTWAIT);
@@ -216,13 +216,13 @@ static void refuse_read(struct gdbr_refusals *r, int i)
 		refuse_done(r, i, 1);
 }
 
-void gdbr_refusals_flush(struct gdbr_refusals *r)
+void pgstub_refusals_flush(struct pgstub_refusals *r)
 {
 	while (r->n)
 		refuse_done(r, 0, 1);
 }
 
-int gdbr_refusals_poll(const struct gdbr_refusals *r, struct pollfd *pf,
+int pgstub_refusals_poll(const struct pgstub_refusals *r, struct pollfd *pf,
                        long long *wake)
 {
 	for (int i = 0; i < r->n; i++) {
@@ -233,7 +233,7 @@ int gdbr_refusals_poll(const struct gdbr_refusals *r, struct pollfd *pf,
 	return r->n;
 }
 
-void gdbr_refusals_update(struct gdbr_refusals *r, const struct pollfd *pf,
+void pgstub_refusals_update(struct pgstub_refusals *r, const struct pollfd *pf,
                           long long now)
 {
 	/* From the last down: refuse_done() moves the last entry (already
@@ -250,10 +250,10 @@ void gdbr_refusals_update(struct gdbr_refusals *r, const struct pollfd *pf,
  * The loop of one connection; @listen_fd >= 0 also watches for connections
  * to refuse meanwhile.
  */
-static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
-		      int out_fd, int listen_fd, struct gdbr_refusals *ref)
+static int serve_conn(gdbr_server *s, struct pgstub_fd_conn *conn, int in_fd,
+		      int out_fd, int listen_fd, struct pgstub_refusals *ref)
 {
-	long long idle_end = conn->idle_ms ? gdbr_now_ms() + conn->idle_ms : 0;
+	long long idle_end = conn->idle_ms ? pgstub_now_ms() + conn->idle_ms : 0;
 	char buf[4096];
 	int rc = 0;
 
@@ -261,7 +261,7 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 	conn->fd = out_fd;
 	conn->why = NULL;
 	for (;;) {
-		struct pollfd pf[2 + GDBR_MAX_REFUSALS];
+		struct pollfd pf[2 + PGSTUB_MAX_REFUSALS];
 		long long now, wake = idle_end;
 		int nfd = 0, li = -1, rbase, r;
 		ssize_t n;
@@ -274,13 +274,13 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 		}
 		rbase = nfd;
 		if (ref)
-			nfd += gdbr_refusals_poll(ref, pf + rbase, &wake);
-		r = gdbr_transport_poll(pf, nfd, wake);
+			nfd += pgstub_refusals_poll(ref, pf + rbase, &wake);
+		r = pgstub_transport_poll(pf, nfd, wake);
 		if (r < 0 && errno != EINTR) {
 			rc = GDBR_EIO;
 			break;
 		}
-		now = gdbr_now_ms();
+		now = pgstub_now_ms();
 		/* The session's own bytes first: a peer that closed and at
 		 * once reconnected must be served, not refused. */
 		if (r > 0 && pf[0].revents) {
@@ -301,7 +301,7 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 			}
 		}
 		if (ref)
-			gdbr_refusals_update(ref, r > 0 ? pf + rbase : NULL,
+			pgstub_refusals_update(ref, r > 0 ? pf + rbase : NULL,
 					     now);
 		if (r > 0 && li >= 0 && pf[li].revents) {
 			/* Drain the session first: if its peer already left,
@@ -313,7 +313,7 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 			if (n == 0 || rc || (n < 0 && errno != EAGAIN &&
 					     errno != EINTR))
 				break;
-			gdbr_refusals_accept(ref, listen_fd);
+			pgstub_refusals_accept(ref, listen_fd);
 		}
 		if (idle_end && now >= idle_end) {
 			conn->why = "idle timeout";
@@ -324,20 +324,20 @@ static int serve_conn(gdbr_server *s, struct gdbr_fd_conn *conn, int in_fd,
 	if (rc == GDBR_EIO && conn->why)
 		rc = 0;
 	if (conn->why && conn->log)
-		gdbr_transport_log(conn->log, "pgstub: connection closed: %s\n",
+		pgstub_transport_log(conn->log, "pgstub: connection closed: %s\n",
 				   conn->why);
 	/* Whatever state the peer left (mid-packet, running), start over. */
 	gdbr_server_reset(s);
 	return rc;
 }
 
-int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
+int pgstub_transport_serve_fd(gdbr_server *s, struct pgstub_fd_conn *conn,
                             int in_fd, int out_fd)
 {
 	return serve_conn(s, conn, in_fd, out_fd, -1, NULL);
 }
 
-int gdbr_transport_listen_tcp(int *out_fd, const char *host, int port,
+int pgstub_transport_listen_tcp(int *out_fd, const char *host, int port,
                               int *bound_port)
 {
 	struct addrinfo hints, *res = NULL, *ai;
@@ -388,7 +388,7 @@ out:
 	return rc;
 }
 
-int gdbr_transport_listen_unix(int *out_fd, const char *path)
+int pgstub_transport_listen_unix(int *out_fd, const char *path)
 {
 	struct sockaddr_un sa;
 	struct stat st;
@@ -426,7 +426,7 @@ int gdbr_transport_listen_unix(int *out_fd, const char *path)
 	return 0;
 }
 
-void gdbr_transport_tune_socket(int fd, int idle_s)
+void pgstub_transport_tune_socket(int fd, int idle_s)
 {
 	int one = 1;
 
@@ -441,10 +441,10 @@ void gdbr_transport_tune_socket(int fd, int idle_s)
 			   sizeof(idle_s));
 }
 
-int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
+int pgstub_transport_serve_listener(gdbr_server *s, struct pgstub_fd_conn *conn,
                                   int listen_fd, int once)
 {
-	struct gdbr_refusals ref = { .n = 0, .log = conn->log };
+	struct pgstub_refusals ref = { .n = 0, .log = conn->log };
 
 	for (;;) {
 		int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -454,9 +454,9 @@ int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
 				continue;
 			return GDBR_EIO;
 		}
-		gdbr_transport_tune_socket(fd, conn->idle_ms / 1000);
+		pgstub_transport_tune_socket(fd, conn->idle_ms / 1000);
 		serve_conn(s, conn, fd, fd, listen_fd, &ref);
-		gdbr_refusals_flush(&ref);
+		pgstub_refusals_flush(&ref);
 		close(fd);
 		if (once)
 			return 0;

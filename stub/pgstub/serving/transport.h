@@ -1,10 +1,11 @@
 /*
- * Internal transports for the pgstub program (not installed): serve a
- * gdbr_server over a pair of file descriptors (--stdio), a TCP listener or
- * a Unix socket listener.  The engine itself stays transport-agnostic.
+ * The program's transports around libgdb-remote's engine, which stays
+ * transport-agnostic: serve a gdbr_server over a pair of file descriptors
+ * (--stdio), a TCP listener or a Unix socket listener; the live proxy uses
+ * the same listeners, clock and writers.
  */
-#ifndef GDBR_TRANSPORT_H
-#define GDBR_TRANSPORT_H
+#ifndef PGSTUB_TRANSPORT_H
+#define PGSTUB_TRANSPORT_H
 
 #include "gdb-remote.h"
 
@@ -12,10 +13,10 @@
 #include <stdio.h>
 
 /**
- * Payload of gdbr_transport_fd_ops: the descriptor replies go to, and the
+ * Payload of pgstub_transport_fd_ops: the descriptor replies go to, and the
  * connection's bounds.  Zero-initialised members mean "no limit, quiet".
  */
-struct gdbr_fd_conn {
+struct pgstub_fd_conn {
 	int fd;     /**< output descriptor; set by the serve functions */
 	/** Close a connection that sent nothing for this long; 0: never. */
 	int idle_ms;
@@ -32,10 +33,10 @@ struct gdbr_fd_conn {
 /**
  * Connection ops writing to a descriptor (send() with MSG_NOSIGNAL on
  * sockets so a vanished peer gives an error, not SIGPIPE).  Use with a
- * struct gdbr_fd_conn payload when creating the server.  Pipes (--stdio)
+ * struct pgstub_fd_conn payload when creating the server.  Pipes (--stdio)
  * fall back to write(): the program should ignore SIGPIPE.
  */
-extern const struct gdbr_conn_ops gdbr_transport_fd_ops;
+extern const struct gdbr_conn_ops pgstub_transport_fd_ops;
 
 /**
  * Serve one connection: reset @p s, then read @p in_fd and feed the server
@@ -50,7 +51,7 @@ extern const struct gdbr_conn_ops gdbr_transport_fd_ops;
  * @return 0 (peer closed or timed out), GDBR_EDISCONNECTED (D or k),
  *         GDBR_EIO.
  */
-int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
+int pgstub_transport_serve_fd(gdbr_server *s, struct pgstub_fd_conn *conn,
                             int in_fd, int out_fd);
 
 /**
@@ -60,7 +61,7 @@ int gdbr_transport_serve_fd(gdbr_server *s, struct gdbr_fd_conn *conn,
  * @param bound_port if not NULL, receives the port actually bound.
  * @return 0, GDBR_EINVAL (bad address) or GDBR_EIO.
  */
-int gdbr_transport_listen_tcp(int *out_fd, const char *host, int port,
+int pgstub_transport_listen_tcp(int *out_fd, const char *host, int port,
                               int *bound_port);
 
 /**
@@ -69,11 +70,11 @@ int gdbr_transport_listen_tcp(int *out_fd, const char *host, int port,
  * @param out_fd receives the listening socket; caller closes (and unlinks).
  * @return 0, GDBR_EINVAL (path too long or not a socket) or GDBR_EIO.
  */
-int gdbr_transport_listen_unix(int *out_fd, const char *path);
+int pgstub_transport_listen_unix(int *out_fd, const char *path);
 
 /** An accepted socket: TCP_NODELAY, and keepalive probes after @p idle_s
  *  seconds of silence (the system's default when 0). */
-void gdbr_transport_tune_socket(int fd, int idle_s);
+void pgstub_transport_tune_socket(int fd, int idle_s);
 
 /**
  * Accept connections on @p listen_fd and serve them one at a time
@@ -83,7 +84,7 @@ void gdbr_transport_tune_socket(int fd, int idle_s);
  * E.pgstub: …") and it is closed; the session being served goes on.
  * @return 0 (once: the connection ended) or GDBR_EIO (accept failed).
  */
-int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
+int pgstub_transport_serve_listener(gdbr_server *s, struct pgstub_fd_conn *conn,
                                   int listen_fd, int once);
 
 /**
@@ -92,16 +93,16 @@ int gdbr_transport_serve_listener(gdbr_server *s, struct gdbr_fd_conn *conn,
  * dropped and counted; the next line that gets through says how many were
  * lost. Lines over 1 KiB are cut. @p f NULL: nothing.
  */
-void gdbr_transport_log(FILE *f, const char *fmt, ...)
+void pgstub_transport_log(FILE *f, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/** poll(2) until something in @p pf is ready or the gdbr_now_ms() time
+/** poll(2) until something in @p pf is ready or the pgstub_now_ms() time
  *  @p wake passes (0: no deadline). @return as poll(2) */
-int gdbr_transport_poll(struct pollfd *pf, int n, long long wake);
+int pgstub_transport_poll(struct pollfd *pf, int n, long long wake);
 
 /** Wait until @p fd is writable, at most @p ms.
  *  @return 1 ready, 0 timed out, -1 error */
-int gdbr_transport_wait_writable(int fd, int ms);
+int pgstub_transport_wait_writable(int fd, int ms);
 
 /**
  * Write all of @p buf to @p fd (a socket or a pipe). With @p write_ms set,
@@ -109,43 +110,43 @@ int gdbr_transport_wait_writable(int fd, int ms);
  * timeout sets @p *why (optional) to a sentence for the log.
  * @return 0, or GDBR_EIO
  */
-int gdbr_transport_write(int fd, const void *buf, size_t len, int write_ms,
+int pgstub_transport_write(int fd, const void *buf, size_t len, int write_ms,
 			 const char **why);
 
 /** CLOCK_MONOTONIC in milliseconds (the deadlines below use it). */
-long long gdbr_now_ms(void);
+long long pgstub_now_ms(void);
 
 /** Peers refused at once while a session is served; more are just closed. */
-#define GDBR_MAX_REFUSALS 8
+#define PGSTUB_MAX_REFUSALS 8
 
 /**
  * Connections made while a session is served, each waiting (briefly) for
  * its first packet to be answered "E.pgstub: another GDB is already
- * attached…".  For loops other than gdbr_transport_serve_listener's (the
+ * attached…".  For loops other than pgstub_transport_serve_listener's (the
  * live proxy's): accept on the listener's POLLIN, poll what
- * gdbr_refusals_poll() adds, then call gdbr_refusals_update().
+ * pgstub_refusals_poll() adds, then call pgstub_refusals_update().
  */
-struct gdbr_refusals {
-	int fd[GDBR_MAX_REFUSALS];
-	long long deadline[GDBR_MAX_REFUSALS];
+struct pgstub_refusals {
+	int fd[PGSTUB_MAX_REFUSALS];
+	long long deadline[PGSTUB_MAX_REFUSALS];
 	int n;
 	FILE *log;  /**< where refusals are told; NULL: nowhere */
 };
 
 /** Accept one connection on @p listen_fd and queue its refusal. */
-void gdbr_refusals_accept(struct gdbr_refusals *r, int listen_fd);
+void pgstub_refusals_accept(struct pgstub_refusals *r, int listen_fd);
 /**
- * Append a pollfd per waiting peer to @p pf (room for GDBR_MAX_REFUSALS)
- * and lower @p *wake (a gdbr_now_ms() deadline, 0: none) to theirs.
+ * Append a pollfd per waiting peer to @p pf (room for PGSTUB_MAX_REFUSALS)
+ * and lower @p *wake (a pgstub_now_ms() deadline, 0: none) to theirs.
  * @return how many were appended
  */
-int gdbr_refusals_poll(const struct gdbr_refusals *r, struct pollfd *pf,
+int pgstub_refusals_poll(const struct pgstub_refusals *r, struct pollfd *pf,
                        long long *wake);
 /** After poll(): answer peers whose packet came or whose time is up.
- *  @p pf is what gdbr_refusals_poll() filled (NULL: poll timed out). */
-void gdbr_refusals_update(struct gdbr_refusals *r, const struct pollfd *pf,
+ *  @p pf is what pgstub_refusals_poll() filled (NULL: poll timed out). */
+void pgstub_refusals_update(struct pgstub_refusals *r, const struct pollfd *pf,
                           long long now);
 /** Answer and close every waiting peer (the session ended). */
-void gdbr_refusals_flush(struct gdbr_refusals *r);
+void pgstub_refusals_flush(struct pgstub_refusals *r);
 
-#endif /* GDBR_TRANSPORT_H */
+#endif /* PGSTUB_TRANSPORT_H */
