@@ -298,6 +298,7 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 		rc = guest__fail(err, errlen, "out of memory");
 		goto out;
 	}
+	guest__root_crosscheck(g);
 	*out = g;
 	return 0;
 out:

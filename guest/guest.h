@@ -237,6 +237,13 @@ enum guest_root_src {
  */
 enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why);
 
+/**
+ * What opening found worth saying beyond guest_describe(), e.g. whether a
+ * vmcore's PT_LOAD virtual addresses agree with the paging root, or NULL.
+ * Borrowed.
+ */
+const char *guest_notice(const guest *g);
+
 /** The kernel's VMCOREINFO text the guest uses, or NULL. Borrowed. */
 const char *guest_vmcoreinfo(const guest *g);
 

@@ -103,6 +103,12 @@ struct guest {
 	char *vmci;
 	char vmci_from[128];
 	struct guest_root *root;
+	/* PT_LOADs that name a virtual address besides the physical one (a
+	 * /proc/vmcore ELF; QEMU writes p_vaddr = p_paddr), to check the
+	 * root against (root.c); and what that check found, or "". */
+	struct { uint64_t va, pa, len; int phdr; } vload[8];
+	int nvload;
+	char notice[512];
 };
 
 /* guest.c */
@@ -156,6 +162,9 @@ int guest__vmcoreinfo_paging(const guest *g, struct guest_vmci_paging *p,
 /** Decide every x86 vCPU's root (after the options are applied). */
 int guest__root_resolve(guest *g, const struct guest_open_opts *o,
 			char *err, size_t errlen);
+/** Translate g->vload's virtual addresses through vCPU 0's root and
+ *  say in g->notice whether the PT_LOADs agree (contexts must exist). */
+void guest__root_crosscheck(guest *g);
 
 /* x86_notes.c */
 /**

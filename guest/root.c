@@ -104,3 +104,65 @@ enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why)
 		*why = rt->why;
 	return rt->src;
 }
+
+/* Nonzero, with where, when the tables put @p va elsewhere than @p pa:
+ * the segment's first and middle page (not its last: a segment that is a
+ * whole RAM block may end in firmware-reserved pages the kernel never
+ * maps, as QEMU's e820 reserves the top of low RAM). */
+static int disagrees(pgw_ctx *c, uint64_t va, uint64_t pa, uint64_t len,
+		     uint64_t *at, uint64_t *got)
+{
+	const uint64_t off[2] = { 0, (len / 2) & ~0xfffULL };
+
+	for (int i = 0; i < 2; i++) {
+		struct pgw_result r;
+
+		*at = va + off[i];
+		*got = UINT64_MAX;
+		if (pgw_translate(c, *at, 0, &r, NULL, NULL) < 0)
+			return 1;
+		*got = r.out_pa;
+		if (r.out_pa != pa + off[i])
+			return 1;
+	}
+	return 0;
+}
+
+void guest__root_crosscheck(guest *g)
+{
+	uint64_t at = 0, got = 0;
+	pgw_ctx *c;
+	int bad = -1;
+
+	if (!g->nvload || !g->root || g->root[0].src == GUEST_ROOT_UNKNOWN ||
+	    !(g->root[0].cr0 & PGW_CR0_PG) ||
+	    guest_cpu_ctx(g, 0, &c, NULL, 0) < 0)
+		return;
+	for (int i = 0; i < g->nvload && bad < 0; i++)
+		if (disagrees(c, g->vload[i].va, g->vload[i].pa, g->vload[i].len,
+			      &at, &got))
+			bad = i;
+	if (bad < 0) {
+		snprintf(g->notice, sizeof(g->notice), "the dump's PT_LOAD "
+			 "virtual addresses agree with vCPU 0's page tables "
+			 "(%d segments checked)", g->nvload);
+		return;
+	}
+	if (got == UINT64_MAX)
+		snprintf(g->notice, sizeof(g->notice), "warning: PT_LOAD %d "
+			 "says 0x%" PRIx64 " is at physical 0x%" PRIx64 ", but "
+			 "vCPU 0's page tables do not map it: the paging root "
+			 "may be wrong", g->vload[bad].phdr, at,
+			 g->vload[bad].pa + (at - g->vload[bad].va));
+	else
+		snprintf(g->notice, sizeof(g->notice), "warning: PT_LOAD %d "
+			 "says 0x%" PRIx64 " is at physical 0x%" PRIx64 ", but "
+			 "vCPU 0's page tables map it to 0x%" PRIx64 ": the "
+			 "paging root may be wrong", g->vload[bad].phdr, at,
+			 g->vload[bad].pa + (at - g->vload[bad].va), got);
+}
+
+const char *guest_notice(const guest *g)
+{
+	return g->notice[0] ? g->notice : NULL;
+}

@@ -77,6 +77,8 @@ void session_say_roots(guest *g, FILE *f)
 			fprintf(f, "pgstub: vCPU %d: %s\n", i, why);
 		i = j;
 	}
+	if (guest_notice(g))
+		fprintf(f, "pgstub: %s\n", guest_notice(g));
 }
 
 int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
