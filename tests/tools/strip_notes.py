@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""strip_notes.py [--drop NAME]... IN OUT - copy a QEMU dump without some notes.
+"""strip_notes.py [--drop NAME]... [--vaddr-base N] IN OUT - copy a QEMU dump
+without some notes.
 
 Stands a QEMU dump-guest-memory file in for a vmcore that a crashing Linux
 writes (kdump): that one has each CPU's NT_PRSTATUS and the VMCOREINFO note,
 but no "QEMU" note with the control registers. Drops every note whose name is
 one of NAME (default: QEMU) and writes the rest to OUT, a new file; IN is only
 read. `--list IN` prints the notes (name, type, size) and the VMCOREINFO text.
+`--vaddr-base N` (ELF) sets the p_vaddr of every RAM PT_LOAD (below 3 GiB) to
+N + p_paddr, as /proc/vmcore names RAM by its direct-map address.
 
 Formats: an ELF core (the PT_NOTE segment is rewritten in place and its
 p_filesz shrunk; PT_LOADs keep their offsets), and a kdump-compressed file,
@@ -75,6 +78,19 @@ def elf_note_segment(img):
     raise ValueError("no PT_NOTE segment")
 
 
+def set_vaddrs(img, base):
+    """p_vaddr = base + p_paddr for the ELF64 PT_LOADs of RAM (below 3 GiB:
+    not the firmware under 4 GiB)."""
+    phoff, = struct.unpack_from("<Q", img, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", img, 0x36)
+    for i in range(phnum):
+        p = phoff + i * phentsize
+        ptype, = struct.unpack_from("<I", img, p)
+        paddr, = struct.unpack_from("<Q", img, p + 24)
+        if ptype == 1 and paddr < 3 << 30:
+            struct.pack_into("<Q", img, p + 16, base + paddr)
+
+
 def unflatten(data):
     if not data.startswith(b"makedumpfile"):
         return bytearray(data)
@@ -127,8 +143,12 @@ def main(argv):
             if name == "VMCOREINFO":
                 sys.stdout.write(desc.rstrip(b"\0").decode("latin-1"))
         return 0
-    while len(args) > 2 and args[0] == "--drop":
-        drop.append(args[1])
+    vbase = None
+    while len(args) > 2 and args[0] in ("--drop", "--vaddr-base"):
+        if args[0] == "--drop":
+            drop.append(args[1])
+        else:
+            vbase = int(args[1], 0)
         args = args[2:]
     if len(args) != 2:
         sys.stderr.write(__doc__)
@@ -142,6 +162,8 @@ def main(argv):
         n, _, _ = rewrite(img, off, size, drop)
         struct.pack_into(fsz[0], img, fsz[1], n)
         struct.pack_into(msz[0], img, msz[1], n)
+        if vbase is not None:
+            set_vaddrs(img, vbase)
     elif data.startswith(b"KDUMP   ") or data.startswith(b"makedumpfile"):
         img = unflatten(data)
         f = kdump_fields(img)
