@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""record_vmci.py OUTDIR - the x86_64-4l guest with the kernel's VMCOREINFO.
+"""record_vmci.py [--4l|--5l] OUTDIR - the x86_64-4l (or -5l) guest with the
+kernel's VMCOREINFO.
 
-Records exactly what record.py records for x86_64-4l (same kernel, QEMU
+Records exactly what record.py records for x86_64-4l or x86_64-5l (same kernel, QEMU
 arguments, stop with user processes on both vCPUs, info registers/tlb/mem,
 gva2gpa and x samples, xp, dump.elf and dump.kdump), with two differences:
 QEMU gets `-device vmcoreinfo`, and the initramfs (x86_64-vmci.cpio.gz,
@@ -10,7 +11,7 @@ built here by mkinitramfs.sh) loads Debian's qemu_fw_cfg module first
 QEMU's dump-guest-memory then carries a "VMCOREINFO" ELF note (and, in the
 kdump file, the header's vmcoreinfo fields). Fails when the dumps lack it.
 
-Config name (meta.json "config"): x86_64-4l-vmci. meta.json also holds
+Config name (meta.json "config"): x86_64-4l-vmci or x86_64-5l-vmci. meta.json also holds
 "vmcoreinfo" (the note's text) and "vmcoreinfo_note" (the guest's
 /sys/kernel/vmcoreinfo: physical address and size of the note).
 """
@@ -28,9 +29,10 @@ from strip_notes import elf_note_segment, parse_notes  # noqa: E402
 
 CONFIG = "x86_64-4l-vmci"
 INITRD = "x86_64-vmci"
-# The configuration lives here, not in record.py: adding it there would
+# The configurations live here, not in record.py: adding them there would
 # change record.py, an input of every recording, and re-record them all.
-record.CONFIGS[CONFIG] = dict(record.CONFIGS["x86_64-4l"], initrd=INITRD)
+for _base in ("x86_64-4l", "x86_64-5l"):
+    record.CONFIGS[_base + "-vmci"] = dict(record.CONFIGS[_base], initrd=INITRD)
 
 
 def module_path():
@@ -122,12 +124,16 @@ def is_current(outdir):
 
 
 def main(argv):
+    global CONFIG
+    if len(argv) > 1 and argv[1] in ("--4l", "--5l"):
+        CONFIG = "x86_64-%s-vmci" % argv[1][2:]
+        argv = argv[:1] + argv[2:]
     if len(argv) == 3 and argv[1] == "--is-current":
         ok, why = is_current(argv[2])
         print(why)
         return 0 if ok else 1
     if len(argv) != 2:
-        sys.stderr.write("usage: record_vmci.py OUTDIR | --is-current OUTDIR\n")
+        sys.stderr.write("usage: record_vmci.py [--4l|--5l] OUTDIR | [--4l|--5l] --is-current OUTDIR\n")
         return 2
     try:
         run(argv[1])
