@@ -137,6 +137,15 @@ static int load_segment(guest *g, size_t i, const GElf_Phdr *ph,
 	 * (QEMU writes one when a mapping is larger than what it dumped) is
 	 * a hole, not zeros: reads there return short.
 	 */
+	/* A vmcore's PT_LOADs say where the kernel maps them: keep a few to
+	 * check the paging root against (root.c). */
+	if (ph->p_vaddr != ph->p_paddr && ph->p_filesz &&
+	    g->nvload < (int)(sizeof(g->vload) / sizeof(g->vload[0]))) {
+		g->vload[g->nvload].va = ph->p_vaddr;
+		g->vload[g->nvload].pa = ph->p_paddr;
+		g->vload[g->nvload].len = ph->p_filesz;
+		g->vload[g->nvload++].phdr = (int)i;
+	}
 	return guest__physmap_add(g, ph->p_paddr, ph->p_filesz,
 				  g->map + ph->p_offset, ph->p_offset, (int)i,
 				  err, errlen);

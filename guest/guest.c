@@ -287,6 +287,10 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 		rc = apply_overrides(g, o, err, errlen);
 	if (!rc)
 		rc = guest__regs_apply(g, o, err, errlen);
+	if (!rc && o->vmcoreinfo_path)
+		rc = guest__vmcoreinfo_file(g, o->vmcoreinfo_path, err, errlen);
+	if (!rc)
+		rc = guest__root_resolve(g, o, err, errlen);
 	if (rc)
 		goto out;
 	g->ctx = calloc((size_t)g->ncpus, sizeof(*g->ctx));
@@ -294,6 +298,7 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 		rc = guest__fail(err, errlen, "out of memory");
 		goto out;
 	}
+	guest__root_crosscheck(g);
 	*out = g;
 	return 0;
 out:
@@ -317,6 +322,8 @@ void guest_close(guest *g)
 		close(g->fd);
 	free(g->cpu);
 	free(g->held);
+	free(g->root);
+	free(g->vmci);
 	free(g->path);
 	free(g);
 }
@@ -369,8 +376,18 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 		*ctx = g->ctx[cpu];
 		return 0;
 	}
-	/* Without control registers there is no paging to speak of. */
-	if (c->valid & GUEST_X86_HAS_CRS) {
+	if (g->root) {
+		const struct guest_root *rt = &g->root[cpu];
+
+		/* Never a guess: no root, no translation. */
+		if (rt->src == GUEST_ROOT_UNKNOWN)
+			return guest__fail(err, errlen, "%s", rt->why);
+		r.cr0 = rt->cr0;
+		r.cr3 = rt->cr3;
+		r.cr4 = rt->cr4;
+		r.efer = rt->efer;
+	} else if (c->valid & GUEST_X86_HAS_CRS) {
+		/* Live: QEMU always answers with the control registers. */
 		r.cr0 = c->cr0;
 		r.cr3 = c->cr3;
 		r.cr4 = c->cr4;

@@ -131,6 +131,10 @@ struct guest_open_opts {
 	 *  the call only. */
 	const struct guest_reg_value *regs;
 	size_t nregs;
+	/** A VMCOREINFO text file (/sys/kernel/vmcoreinfo's note, or
+	 *  `makedumpfile --dump-vmcoreinfo`), used instead of the dump's, or
+	 *  NULL. Borrowed for the call only. */
+	const char *vmcoreinfo_path;
 };
 #define GUEST_OPEN_OPTS_VERSION 1
 #define GUEST_OPEN_OPTS_INIT { .version = GUEST_OPEN_OPTS_VERSION }
@@ -215,11 +219,41 @@ const struct guest_ppc64_cpu *guest_ppc64_cpu(const guest *g, int cpu);
  */
 const pgw_htab *guest_ppc64_htab(const guest *g);
 
+/** Where a vCPU's paging root and mode come from (guest_cpu_root()). */
+enum guest_root_src {
+	GUEST_ROOT_REGS = 0,   /**< its control registers, held or given
+				    (paging off when CR0.PG is clear) */
+	GUEST_ROOT_VMCOREINFO, /**< the kernel's page tables, named by the
+				    VMCOREINFO (kernel addresses only) */
+	GUEST_ROOT_UNKNOWN,    /**< nothing: guest_cpu_ctx() fails, saying
+				    what is missing and which options help */
+};
+
+/**
+ * How vCPU @p cpu translates.
+ * @param why  if not NULL, receives a sentence for the user (borrowed,
+ *             valid until guest_close()), or NULL when the vCPU's own
+ *             registers say it all
+ */
+enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why);
+
+/**
+ * What opening found worth saying beyond guest_describe(), e.g. whether a
+ * vmcore's PT_LOAD virtual addresses agree with the paging root, or NULL.
+ * Borrowed.
+ */
+const char *guest_notice(const guest *g);
+
+/** The kernel's VMCOREINFO text the guest uses, or NULL. Borrowed. */
+const char *guest_vmcoreinfo(const guest *g);
+
 /**
  * The paging context of vCPU @p cpu, created on first use from its control
- * registers (EFER inferred when the source lacks it) and the overrides.
+ * registers (EFER inferred when the source lacks it) and the overrides,
+ * or from VMCOREINFO (guest_cpu_root()).
  * @param ctx  borrowed, valid until guest_close()
- * @return 0, or -1 with a message in @p err (e.g. an impossible CR state)
+ * @return 0, or -1 with a message in @p err (an impossible CR state; no
+ *         root: what is missing and which options would supply it)
  */
 int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen);
 

@@ -24,6 +24,20 @@ struct guest_range {
 	int tag;                /**< source's index (program header number) */
 };
 
+/** How one x86 vCPU translates (root.c); see guest_cpu_root(). */
+struct guest_root {
+	enum guest_root_src src;
+	uint64_t cr0, cr3, cr4, efer;  /* what the walker gets */
+	char why[384];                 /* "" when nothing needs saying */
+};
+
+/** What VMCOREINFO says about the kernel's page tables (vmcoreinfo.c). */
+struct guest_vmci_paging {
+	const char *symbol;            /* "init_top_pgt", "swapper_pg_dir" */
+	const char *mode;              /* "4-level", "5-level", "PAE", … */
+	uint64_t cr0, cr3, cr4, efer;
+};
+
 /** The sorted range table of a guest. */
 struct guest_physmap {
 	struct guest_range *r;
@@ -84,6 +98,17 @@ struct guest {
 	unsigned *held;
 	unsigned char reg_origin[GUEST_REG_MAX];  /* enum guest_reg_origin */
 	uint64_t reg_value[GUEST_REG_MAX];        /* registers without a home */
+	/* The kernel's VMCOREINFO text (NUL-terminated) and where it came
+	 * from, or NULL; each x86 vCPU's paging root (NULL: live, ppc64). */
+	char *vmci;
+	char vmci_from[128];
+	struct guest_root *root;
+	/* PT_LOADs that name a virtual address besides the physical one (a
+	 * /proc/vmcore ELF; QEMU writes p_vaddr = p_paddr), to check the
+	 * root against (root.c); and what that check found, or "". */
+	struct { uint64_t va, pa, len; int phdr; } vload[8];
+	int nvload;
+	char notice[512];
 };
 
 /* guest.c */
@@ -119,6 +144,27 @@ const struct guest_range *guest__physmap_find(const guest *g, uint64_t pa);
 void guest__physmap_free(guest *g);
 /** Total bytes backed. */
 uint64_t guest__physmap_bytes(const guest *g);
+
+/* vmcoreinfo.c */
+/** Keep a copy of the VMCOREINFO text (trailing NULs dropped); @p from
+ *  names its source in messages. Replaces an earlier one. */
+int guest__vmcoreinfo_set(guest *g, const char *text, size_t len,
+			  const char *from, char *err, size_t errlen);
+/** guest__vmcoreinfo_set() from the file @p path (--vmcoreinfo). */
+int guest__vmcoreinfo_file(guest *g, const char *path, char *err,
+			   size_t errlen);
+/** The kernel's root and paging mode; -1 with a message naming the
+ *  missing key. */
+int guest__vmcoreinfo_paging(const guest *g, struct guest_vmci_paging *p,
+			     char *err, size_t errlen);
+
+/* root.c */
+/** Decide every x86 vCPU's root (after the options are applied). */
+int guest__root_resolve(guest *g, const struct guest_open_opts *o,
+			char *err, size_t errlen);
+/** Translate g->vload's virtual addresses through vCPU 0's root and
+ *  say in g->notice whether the PT_LOADs agree (contexts must exist). */
+void guest__root_crosscheck(guest *g);
 
 /* x86_notes.c */
 /**

@@ -36,6 +36,7 @@ struct kd_hdr {
 	uint32_t version, status, block_size, sub_hdr_size, bitmap_blocks;
 	uint32_t nr_cpus;
 	uint64_t max_mapnr, offset_note, note_size;
+	uint64_t offset_vmci, size_vmci;   /* header version >= 3 */
 	char machine[66];
 };
 
@@ -249,6 +250,11 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 					   "0x%x runs past end of the dump (size "
 					   "0x%llx)", k->where, bs,
 					   (unsigned long long)k->img_size);
+		h->offset_vmci = guest__le64(s + (l == 0 ? 32 : 20));
+		h->size_vmci = l == 0 ? guest__le64(s + 40)
+				      : guest__le32(s + 28);
+		if (h->version < 3)
+			h->size_vmci = 0;
 		h->offset_note = guest__le64(s + on);
 		h->note_size = l == 0 ? guest__le64(s + ns)
 				      : guest__le32(s + ns);
@@ -315,6 +321,14 @@ static int check_layout(const struct kd *k, const struct kd_hdr *h,
 					   size, (unsigned long long)off,
 					   (unsigned long long)k->img_size);
 	}
+	if (h->size_vmci &&
+	    (h->offset_vmci > k->img_size ||
+	     h->size_vmci > k->img_size - h->offset_vmci))
+		return guest__fail(err, errlen, "VMCOREINFO (0x%llx bytes at %s "
+				   "0x%llx) runs past end of the dump (size "
+				   "0x%llx)", (unsigned long long)h->size_vmci,
+				   k->where, (unsigned long long)h->offset_vmci,
+				   (unsigned long long)k->img_size);
 	if (h->note_size &&
 	    (h->offset_note > k->img_size ||
 	     h->note_size > k->img_size - h->offset_note))
@@ -391,6 +405,19 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	    guest__notes_parse(g, k->img + h.offset_note, h.note_size,
 			       h.offset_note, k->where, err, errlen))
 		return -1;
+	/* makedumpfile keeps VMCOREINFO in the header (QEMU has it in the
+	 * notes as well): the notes' copy, if any, is the same text. */
+	if (!g->vmci && h.size_vmci) {
+		char from[96];
+
+		snprintf(from, sizeof(from), "the kdump header's VMCOREINFO at "
+			 "%s 0x%llx", k->where,
+			 (unsigned long long)h.offset_vmci);
+		if (guest__vmcoreinfo_set(g, (const char *)k->img +
+					  h.offset_vmci, h.size_vmci, from,
+					  err, errlen))
+			return -1;
+	}
 
 	k->ctx = kdump_new();
 	if (!k->ctx)

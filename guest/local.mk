@@ -12,6 +12,8 @@ guest_libguest_la_SOURCES = \
 	guest/kdump.c \
 	guest/raw.c \
 	guest/regs.c \
+	guest/vmcoreinfo.c \
+	guest/root.c \
 	guest/migration_priv.h \
 	guest/migration.c \
 	guest/migration_vmdesc.c \

@@ -5,6 +5,7 @@
  */
 #include "guest_priv.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define NT_PRSTATUS_TYPE 1
@@ -195,6 +196,16 @@ int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 			} else {
 				prstatus32(c, desc);
 			}
+		} else if (namesz == 11 && !memcmp(name, "VMCOREINFO", 11)) {
+			/* The kernel's own description of itself (a vmcore,
+			 * or QEMU's dump with -device vmcoreinfo). */
+			char from[96];
+
+			snprintf(from, sizeof(from), "the VMCOREINFO note at "
+				 "%s 0x%llx", where, (unsigned long long)off);
+			if (guest__vmcoreinfo_set(g, (const char *)desc, descsz,
+						  from, err, errlen))
+				return -1;
 		} else if (namesz == 5 && !memcmp(name, "QEMU", 5) &&
 			   type == 0) {
 			c = guest__cpu_at(g, g->nqemu++);

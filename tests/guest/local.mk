@@ -12,7 +12,8 @@ guest_test_ldadd = tests/guest/libmkdump.la guest/libguest.la $(CMOCKA_LIBS)
 guest_tests = \
 	tests/guest/test_guest_elf \
 	tests/guest/test_guest_raw \
-	tests/guest/test_guest_migration
+	tests/guest/test_guest_migration \
+	tests/guest/test_guest_vmcoreinfo
 
 check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo
 TESTS += $(guest_tests) tests/guest/qemu_dumps.sh
@@ -22,6 +23,11 @@ tests_guest_test_guest_elf_SOURCES = tests/guest/test_guest_elf.c
 tests_guest_test_guest_elf_CFLAGS = $(guest_test_cflags)
 tests_guest_test_guest_elf_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_test_guest_elf_LDADD = $(guest_test_ldadd)
+
+tests_guest_test_guest_vmcoreinfo_SOURCES = tests/guest/test_guest_vmcoreinfo.c
+tests_guest_test_guest_vmcoreinfo_CFLAGS = $(guest_test_cflags)
+tests_guest_test_guest_vmcoreinfo_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_test_guest_vmcoreinfo_LDADD = $(guest_test_ldadd)
 
 tests_guest_test_guest_raw_SOURCES = tests/guest/test_guest_raw.c
 tests_guest_test_guest_raw_CFLAGS = $(guest_test_cflags)

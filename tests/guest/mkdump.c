@@ -179,9 +179,14 @@ int mk_dump_write(const struct mk_dump *d, char *path, struct mk_layout *lay)
 	for (int i = 0; i < d->ncpu; i++)
 		off = note(&b, off, "CORE", 1, desc,
 			   (uint32_t)prstatus(d, &d->cpu[i], desc));
-	for (int i = 0; i < d->ncpu; i++)
+	for (int i = 0; i < d->ncpu && !d->no_qemu_notes; i++)
 		off = note(&b, off, "QEMU", 0, desc,
 			   (uint32_t)qemu_state(&d->cpu[i], desc));
+	/* The kernel's note, last, as QEMU appends the guest's. */
+	if (d->vmcoreinfo)
+		off = note(&b, off, "VMCOREINFO", 0,
+			   (const uint8_t *)d->vmcoreinfo,
+			   (uint32_t)strlen(d->vmcoreinfo));
 	lay->note_off = noff;
 	lay->note_size = off - noff;
 

@@ -1,6 +1,7 @@
 /*
  * Test-image generator: small QEMU-style ELF dumps (ELF64 or ELF32, two
- * PT_LOADs, NT_PRSTATUS + "QEMU" notes per vCPU, QEMU 7.2's e_ehsize 8)
+ * PT_LOADs, NT_PRSTATUS + "QEMU" notes per vCPU, QEMU 7.2's e_ehsize 8;
+ * optionally without the QEMU notes and with a VMCOREINFO note)
  * written by hand to a temporary file.
  */
 #ifndef PGSTUB_TESTS_MKDUMP_H
@@ -29,6 +30,8 @@ struct mk_dump {
 	struct mk_cpu cpu[4];
 	int nload;
 	struct mk_load load[4];
+	int no_qemu_notes;           /* NT_PRSTATUS only, as a kdump vmcore */
+	const char *vmcoreinfo;      /* a VMCOREINFO note's text, or NULL */
 };
 
 /* Byte offsets of the pieces of the written file, for corrupting tests. */

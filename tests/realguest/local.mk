@@ -1,7 +1,8 @@
 # Real guests: QEMU's monitor as truth for pgstub (see tests/realguest/README.md).
 TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/test_realguest_x86mig.sh \
-	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh
+	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
+	tests/realguest/test_vmcoreinfo.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -10,7 +11,10 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_realguest_x86mig.sh tests/realguest/record_x86mig.py \
 	tests/realguest/check_x86mig.py \
 	tests/realguest/test_registers_ppc64.sh tests/common/gdbsession.py \
-	tests/realguest/test_bench_prepare.sh
+	tests/realguest/test_bench_prepare.sh \
+	tests/realguest/test_vmcoreinfo.sh tests/realguest/check_vmcoreinfo.py \
+	tests/realguest/record_vmci.py tests/realguest/init-vmci.sh \
+	tests/tools/strip_notes.py
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.

@@ -1,7 +1,9 @@
 #!/bin/sh
-# mkinitramfs.sh ARCH [INIT NAME] - build the tiny busybox initramfs for the
-# real-guest truth harness.  ARCH is x86_64 (amd64 busybox) or i386; INIT is
-# another /init script (default init.sh here), saved as NAME.
+# mkinitramfs.sh ARCH [INIT NAME [SPEC...]] - build the tiny busybox
+# initramfs for the real-guest truth harness.  ARCH is x86_64 (amd64 busybox)
+# or i386; INIT is another /init script (default init.sh here), saved as
+# NAME; each SPEC is one more mkcpio.py entry (a kernel module, a second
+# script).
 #
 # Output: ${PGSTUB_CACHE:-/var/cache/pgstub}/initramfs/ARCH.cpio.gz, or
 # NAME.cpio.gz (path is printed on stdout).  The archive is reproducible (mkcpio.py); the file is
@@ -23,6 +25,8 @@ busybox=$CACHE/busybox/$bbarch/busybox
 [ -x "$busybox" ] || { echo "mkinitramfs: $busybox missing; run fetch.sh" >&2; exit 1; }
 
 out=$CACHE/initramfs/${3:-$arch}.cpio.gz
+# What is left of "$@" are the extra entries.
+if [ $# -ge 3 ]; then shift 3; else set --; fi
 mkdir -p "$CACHE/initramfs"
 tmp=$out.tmp.$$
 trap 'rm -f "$tmp"' EXIT
@@ -33,7 +37,7 @@ python3 "$here/mkcpio.py" "$tmp" \
     chr:dev/console:600:5:1 chr:dev/null:666:1:3 chr:dev/ttyS0:600:4:64 \
     "file:bin/busybox:755:$(readlink -f "$busybox")" \
     symlink:bin/sh:busybox \
-    "file:init:755:$init"
+    "file:init:755:$init" "$@"
 
 if [ -f "$out" ] && cmp -s "$tmp" "$out"; then
     rm -f "$tmp"

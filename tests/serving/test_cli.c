@@ -70,7 +70,7 @@ static void test_options_join(void **state)
 		n++;
 	assert_int_equal(n, want);
 	assert_string_equal(all[0].name, "paging");
-	assert_string_equal(all[n - 1].name, "maxphyaddr");
+	assert_string_equal(all[n - 1].name, "vmcoreinfo");
 	assert_int_equal(all[n].val, 0);
 	assert_null(all[n].flag);
 	free(all);

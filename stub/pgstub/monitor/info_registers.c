@@ -408,6 +408,7 @@ static int origins(guest *g, int cpu, regs_write_fn write, void *payload)
 	int pc = guest_reg_id(g, guest_arch(g) == GUEST_ARCH_PPC64 ? "pc" :
 			      guest_arch(g) == GUEST_ARCH_I386 ? "eip" : "rip");
 	int supplied = 0;
+	const char *why;
 	uint64_t v;
 
 	for (int id = 0; id < guest_reg_count(g); id++) {
@@ -415,7 +416,13 @@ static int origins(guest *g, int cpu, regs_write_fn write, void *payload)
 
 		supplied |= o == GUEST_REG_GIVEN || o == GUEST_REG_MODE;
 	}
-	if (!supplied && guest_reg_read(g, cpu, pc, &v) != GUEST_REG_ZERO)
+	/* How this vCPU translates, when its registers do not say. */
+	if (guest_cpu_root(g, cpu, &why), why &&
+	    (say(write, payload, "pgstub: paging: ") ||
+	     write(why, strlen(why), payload) || write("\n", 1, payload)))
+		return -1;
+	if (!supplied && !why &&
+	    guest_reg_read(g, cpu, pc, &v) != GUEST_REG_ZERO)
 		return 0;
 	if (origin_line(g, cpu, GUEST_REG_GIVEN, "pgstub: given (--reg, "
 			"--cr0/--cr3/--cr4/--efer), not read:", write, payload) ||
@@ -432,8 +439,18 @@ static int dump_cpu(guest *g, int cpu, regs_write_fn write, void *payload)
 {
 	const struct guest_x86_cpu *r = guest_x86_cpu(g, cpu);
 	const struct guest_ppc64_cpu *p = guest_ppc64_cpu(g, cpu);
+	struct guest_x86_cpu lm;
 	int rc;
 
+	/* A vmcore holds NT_PRSTATUS but no control registers: an x86_64
+	 * guest's registers are still 64-bit, so use the long-mode layout
+	 * rather than cut them to 32 bits. */
+	if (r && guest_arch(g) == GUEST_ARCH_X86_64 &&
+	    !(r->valid & (GUEST_X86_HAS_CRS | GUEST_X86_HAS_EFER))) {
+		lm = *r;
+		lm.efer |= EFER_LMA;
+		r = &lm;
+	}
 	if (!r && !p)
 		return say(write, payload, "CPU#%d: no registers\n", cpu) ? -1 : 1;
 	if ((rc = say(write, payload, "\nCPU#%d\n", cpu)))

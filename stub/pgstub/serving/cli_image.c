@@ -98,6 +98,7 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 	case PGSTUB_O_CR4: o->have_cr4 = 1; return pgstub_parse_num("--cr4", arg, &o->cr4);
 	case PGSTUB_O_EFER: o->have_efer = 1; return pgstub_parse_num("--efer", arg, &o->efer);
 	case PGSTUB_O_REG: return reg_option(arg, o);
+	case PGSTUB_O_VMCOREINFO: o->vmcoreinfo_path = arg; return 0;
 	case PGSTUB_O_MAXPHYADDR:
 		if (pgstub_parse_num("--maxphyaddr", arg, &v))
 			return -1;

@@ -67,6 +67,7 @@ static const struct option image_options[] = {
 	{ "efer", required_argument, NULL, PGSTUB_O_EFER },
 	{ "reg", required_argument, NULL, PGSTUB_O_REG },
 	{ "maxphyaddr", required_argument, NULL, PGSTUB_O_MAXPHYADDR },
+	{ "vmcoreinfo", required_argument, NULL, PGSTUB_O_VMCOREINFO },
 	END,
 };
 

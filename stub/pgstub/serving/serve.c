@@ -24,7 +24,7 @@ static void usage(FILE *f)
 "              [--raw [--raw-base PADDR]] [--arch x86_64|i386]\n"
 "              [--mode 32|pae|4level|5level] [--cr0 N] [--cr3 N] [--cr4 N]\n"
 "              [--efer N] [--reg NAME=VALUE]... [--maxphyaddr N] [LIMITS]\n"
-"              IMAGE\n"
+"              [--vmcoreinfo FILE] IMAGE\n"
 "\n"
 "Serve a guest snapshot (QEMU ELF dump, kdump-compressed, raw image) to GDB:\n"
 "  gdb -ex 'target remote | pgstub --stdio IMAGE'\n"
@@ -37,6 +37,9 @@ static void usage(FILE *f)
 "Registers the image does not hold read as 0 in GDB unless --reg sets them\n"
 "(any register of GDB's target description: rip, rsp, eflags, cr3, efer;\n"
 "ppc64: pc, msr, r1, …; every vCPU); --reg cr3=N is --cr3 N.\n"
+"A vCPU whose CR3 the image lacks (a kdump vmcore) translates kernel\n"
+"addresses through the kernel's page tables that VMCOREINFO names (the\n"
+"dump's note, or --vmcoreinfo FILE); without either, none at all.\n"
 "LIMITS:\n"
 "%s"
 "Live QEMU: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE] [--qmp PATH]\n"
@@ -161,6 +164,7 @@ int serve_main(int argc, char **argv)
 	pgstub_limits_apply(&c.lim, &s, srv);
 	if (!c.stdio)
 		fprintf(stderr, "pgstub: %s\n", guest_describe(g));
+	session_say_roots(g, stderr);
 	rc = serve(&c, srv, &conn);
 out:
 	gdbr_server_free(srv);

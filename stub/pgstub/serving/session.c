@@ -59,6 +59,28 @@ pgw_ctx *session_ctx(struct session *s, gdbr_out *out)
 	return c;
 }
 
+void session_say_roots(guest *g, FILE *f)
+{
+	int n = guest_ncpus(g);
+
+	for (int i = 0; i < n;) {
+		const char *why, *next;
+		int j = i + 1;
+
+		guest_cpu_root(g, i, &why);
+		while (j < n && (guest_cpu_root(g, j, &next), why && next &&
+				 !strcmp(why, next)))
+			j++;
+		if (why && j > i + 1)
+			fprintf(f, "pgstub: vCPUs %d-%d: %s\n", i, j - 1, why);
+		else if (why)
+			fprintf(f, "pgstub: vCPU %d: %s\n", i, why);
+		i = j;
+	}
+	if (guest_notice(g))
+		fprintf(f, "pgstub: %s\n", guest_notice(g));
+}
+
 int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 		 int physical)
 {

@@ -12,6 +12,8 @@
 #include "guest.h"
 #include "pgwalk.h"
 
+#include <stdio.h>
+
 /* What GDB's memory map says (--memory-map; memory_map.c says why). */
 enum session_map_policy {
 	SESSION_MAP_CANONICAL = 0,  /* the spans the paging modes translate */
@@ -33,6 +35,7 @@ struct session {
 	size_t map_n;
 	uint64_t map_told_gap;   /* coarsening last logged (once per change) */
 	unsigned map_told_limit; /* vCPUs whose map walk limit was logged */
+	unsigned read_told_root; /* vCPUs whose refused reads were logged */
 };
 
 int session_init(struct session *s, guest *g);
@@ -40,6 +43,10 @@ void session_fini(struct session *s);
 
 /* The current vCPU's context; NULL with a message written to @out. */
 pgw_ctx *session_ctx(struct session *s, gdbr_out *out);
+
+/* Say on @f how each vCPU translates when its own registers do not tell
+ * (a root from VMCOREINFO, or none): one line per run of vCPUs alike. */
+void session_say_roots(guest *g, FILE *f);
 
 /* Read guest memory: virtual through the current vCPU, or physical. */
 int session_read(struct session *s, uint64_t addr, void *buf, size_t len,

@@ -6,6 +6,7 @@
  */
 #include "cli_limits.h"
 #include "session.h"
+#include "transport.h"
 #include "monitor/monitor.h"
 
 /*
@@ -41,11 +42,30 @@ static int read_register(int tid, int regno, void *buf, size_t size,
 	return (int)size;
 }
 
+/* GDB shows a refused read as "Cannot access memory": say why on the
+ * server's side, once per vCPU. */
+static void tell_refused(struct session *s)
+{
+	const char *why;
+
+	if (s->cpu >= 32 || s->read_told_root & 1u << s->cpu ||
+	    guest_cpu_root(s->g, s->cpu, &why) != GUEST_ROOT_UNKNOWN)
+		return;
+	s->read_told_root |= 1u << s->cpu;
+	gdbr_transport_log(stderr, "pgstub: vCPU %d: virtual reads refused: "
+			   "%s\n", s->cpu, why);
+}
+
 static int read_memory(uint64_t addr, void *buf, size_t len, unsigned flags,
 		       void *payload)
 {
+	int rc;
+
 	pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
-	return session_read(payload, addr, buf, len, flags & GDBR_MEM_PHYS);
+	rc = session_read(payload, addr, buf, len, flags & GDBR_MEM_PHYS);
+	if (rc < 0 && !(flags & GDBR_MEM_PHYS))
+		tell_refused(payload);
+	return rc;
 }
 
 static int thread_count(void *payload)

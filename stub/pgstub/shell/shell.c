@@ -477,7 +477,7 @@ static void shell_usage(FILE *f)
 "                    [--raw [--raw-base PADDR]] [--arch x86_64|i386]\n"
 "                    [--mode 32|pae|4level|5level] [--cr0 N] [--cr3 N]\n"
 "                    [--cr4 N] [--efer N] [--reg NAME=VALUE]...\n"
-"                    [--maxphyaddr N] IMAGE\n"
+"                    [--maxphyaddr N] [--vmcoreinfo FILE] IMAGE\n"
 "\n"
 "An interactive console on the monitor commands (type 'help'), with\n"
 "'disas ADDR [N]' and 'x /Ni ADDR'.  With -c, runs each CMD in order and\n"
