@@ -52,7 +52,7 @@ static void tell_refused(struct session *s)
 	    guest_cpu_root(s->g, s->cpu, &why) != GUEST_ROOT_UNKNOWN)
 		return;
 	s->read_told_root |= 1u << s->cpu;
-	gdbr_transport_log(stderr, "pgstub: vCPU %d: virtual reads refused: "
+	pgstub_transport_log(stderr, "pgstub: vCPU %d: virtual reads refused: "
 			   "%s\n", s->cpu, why);
 }
 
