@@ -57,25 +57,35 @@ struct pgw_format {
  *                 the core fills both for PGW_LEAF_NEVER/ALWAYS levels);
  *  - reserved     where e & (leaf ? rsvd_leaf : rsvd_table), plus what
  *                 arch->rsvd says when hook_rsvd is set;
- *  - pointing to  e & addr (next table, or a leaf's frame below its page
- *                 offset), or arch->leaf_base when hook_addr is set;
- *  - granting     PGW_PERM bit k (R, W, X, U = bits 0..3) iff perm_always
- *                 has it or (e ^ perm_flip) & perm_mask[k]: a bit set in
- *                 perm_flip grants while clear (x86 NX, arm64 AP[2]).
+ *  - pointing to  (e & addr) << addr_shift (next table, or a leaf's frame
+ *                 above its page offset; RISC-V keeps PA bits 55:12 in
+ *                 entry bits 53:10), or arch->leaf_base when hook_addr;
+ *  - granting     PGW_PERM bit k (R, W, X, U = bits 0..3), with p =
+ *                 perm[leaf], iff p.always has it or (e ^ p.flip) &
+ *                 p.mask[k]: a bit set in flip grants while clear (x86
+ *                 NX, arm64 AP[2]). Table and leaf entries of one level
+ *                 may grant by different bits (arm64 APTable/XNTable
+ *                 against AP/UXN) or not at all (a RISC-V pointer).
  * Permissions combine across levels and stages by AND: an arch expresses
  * a table entry's restrictions (arm64 APTable, x86 U/S on a PDE) as the
  * permissions of that entry, and gives entries that restrict nothing
- * perm_always = PGW_PERM_ALL.
+ * always = PGW_PERM_ALL.
  */
+struct pgw_perm_decode {
+	uint64_t mask[4];
+	uint64_t flip;
+	unsigned always;
+};
+
 struct pgw_decode {
 	uint64_t present;
 	uint64_t leaf, leaf_xor;
 	uint64_t rsvd_table, rsvd_leaf;
 	uint64_t addr;
+	unsigned addr_shift;
 	uint64_t load_rsvd;       /* reserved only when the root register is
 				   * loaded (x86 PAE PDPTEs): a note in vtop */
-	uint64_t perm_mask[4], perm_flip;
-	unsigned perm_always;
+	struct pgw_perm_decode perm[2];  /* [0] table entries, [1] leaves */
 	bool hook_rsvd;
 	bool hook_addr;
 };

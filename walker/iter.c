@@ -177,7 +177,7 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 		};
 		return report_fault(w, idx, idx + span - 1, &f);
 	}
-	p = perms & pgw__entry_perms(m, e);
+	p = perms & pgw__entry_perms(m, e, leaf);
 	/* Permissions only narrow downwards: a subtree missing a needed
 	 * permission cannot hold a matching page. */
 	if ((p & w->need) != w->need)
@@ -246,13 +246,16 @@ walk_ptes(struct walk *w, int level, const void *tbl, uint64_t table,
 	const uint64_t rsvd = m->rsvd_leaf, present = m->present;
 	/* The bits permissions depend on: entries of a table mostly share
 	 * them, so the last answer is kept (cheaper than decoding each). */
-	const uint64_t pbits = m->perm_mask[0] | m->perm_mask[1] |
-			       m->perm_mask[2] | m->perm_mask[3];
+	const uint64_t pbits = m->perm[1].mask[0] | m->perm[1].mask[1] |
+			       m->perm[1].mask[2] | m->perm[1].mask[3];
 	uint64_t last_pb = ~0ULL;
 	unsigned last_p = 0;
 	const unsigned shift = lv->shift;
 	const uint64_t span = 1ULL << shift;
-	const uint64_t amask = c->m[level].addr & ~(span - 1);
+	/* The frame in entry bits, and one page's step there. */
+	const unsigned ash = m->addr_shift;
+	const uint64_t espan = span >> ash;
+	const uint64_t amask = m->addr & ~(espan - 1);
 	const uint64_t vbase = canon(w, base);
 	const int pkey_shift = c->pkey_shift;
 	const bool runs = w->ops->leaves != NULL;
@@ -282,7 +285,7 @@ walk_ptes(struct walk *w, int level, const void *tbl, uint64_t table,
 		if (e == next && n && !(e & rsvd) &&
 		    !((e ^ l.entry) & ~amask)) {
 			n++;
-			next += span;
+			next += espan;
 			continue;
 		}
 		if (!(e & present)) {
@@ -311,20 +314,20 @@ walk_ptes(struct walk *w, int level, const void *tbl, uint64_t table,
 		}
 		if ((e & pbits) != last_pb) {
 			last_pb = e & pbits;
-			last_p = perms & pgw__entry_perms(m, e);
+			last_p = perms & pgw__entry_perms(m, e, true);
 		}
 		p = last_p;
 		if ((p & need) != need || (p & deny))
 			continue;
 		l.va = vbase + (i << shift);
-		l.pa = l.gpa = e & amask;
+		l.pa = l.gpa = (e & amask) << ash;
 		l.perms = p;
 		l.entry = e;
 		l.index = (unsigned)i;
 		l.pkey = pkey_shift >= 0 ? (int)((e >> pkey_shift) & 0xf) : -1;
 		if (runs) {
 			n = 1;
-			next = e + span;
+			next = e + espan;
 		} else if (w->ops->leaf) {
 			rc = w->ops->leaf(&l, w->payload);
 			if (rc)

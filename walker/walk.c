@@ -371,10 +371,10 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		leaf = pgw__is_leaf(m, e);
 		if (e & (leaf ? m->rsvd_leaf : m->rsvd_table))
 			return 1;
-		perms &= pgw__entry_perms(m, e);
+		perms &= pgw__entry_perms(m, e, leaf);
 		if (leaf)
 			break;
-		table = e & m->addr;
+		table = (e & m->addr) << m->addr_shift;
 		tbl = NULL;
 		up = NULL;
 		if (c->caches & PGW__CACHE_PSC) {
@@ -388,7 +388,8 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		}
 	}
 	size = 1ULL << shift;
-	out->out_pa = out->out_gpa = (e & c->m[level].addr & ~(size - 1)) |
+	out->out_pa = out->out_gpa = (((e & c->m[level].addr) <<
+				       c->m[level].addr_shift) & ~(size - 1)) |
 				     (idx & (size - 1));
 	out->out_page_size = size;
 	out->out_perms = perms;
@@ -502,9 +503,9 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			fault->out_rsvd = rsvd;
 			return PGW_ERSVD;
 		}
-		perms &= pgw__entry_perms(m, e);
+		perms &= pgw__entry_perms(m, e, leaf);
 		if (!leaf) {
-			table = e & m->addr;
+			table = (e & m->addr) << m->addr_shift;
 			if (psc && !(table & 4095)) {
 				uint64_t key = idx >> lv->shift;
 				struct pgw_psc_entry *p = psc_slot(c, level, key);

@@ -141,21 +141,22 @@ static inline bool pgw__is_leaf(const struct pgw_decode *m, uint64_t e)
 }
 
 static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
-					uint64_t e)
+					uint64_t e, bool leaf)
 {
-	uint64_t x = e ^ m->perm_flip;
+	const struct pgw_perm_decode *p = &m->perm[leaf];
+	uint64_t x = e ^ p->flip;
 
-	return m->perm_always |
-	       ((x & m->perm_mask[0]) ? PGW_PERM_R : 0) |
-	       ((x & m->perm_mask[1]) ? PGW_PERM_W : 0) |
-	       ((x & m->perm_mask[2]) ? PGW_PERM_X : 0) |
-	       ((x & m->perm_mask[3]) ? PGW_PERM_U : 0);
+	return p->always |
+	       ((x & p->mask[0]) ? PGW_PERM_R : 0) |
+	       ((x & p->mask[1]) ? PGW_PERM_W : 0) |
+	       ((x & p->mask[2]) ? PGW_PERM_X : 0) |
+	       ((x & p->mask[3]) ? PGW_PERM_U : 0);
 }
 
 /* Physical address of the table (or 4K page) an entry points to. */
 static inline uint64_t pgw__next_table(const pgw_ctx *c, int level, uint64_t e)
 {
-	return e & c->m[level].addr;
+	return (e & c->m[level].addr) << c->m[level].addr_shift;
 }
 
 /* Physical base of the page a leaf entry at @level maps. */
@@ -165,7 +166,8 @@ static inline uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e)
 
 	if (m->hook_addr)
 		return c->fmt->arch->leaf_base(c, level, e);
-	return e & m->addr & ~((1ULL << c->fmt->lv[level].shift) - 1);
+	return ((e & m->addr) << m->addr_shift) &
+	       ~((1ULL << c->fmt->lv[level].shift) - 1);
 }
 
 /* Reserved bits set in @e (0 if none), the arch's own checks included. */

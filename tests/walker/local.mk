@@ -8,6 +8,7 @@ walker_test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common -I$(top_srcdi
 walker_test_ldadd = tests/common/libptbuilder.la walker/libpgwalk-internal.la $(CMOCKA_LIBS)
 
 walker_tests = \
+	tests/walker/test_arch \
 	tests/walker/test_views \
 	tests/walker/test_invalid \
 	tests/walker/test_leaves \
@@ -15,6 +16,11 @@ walker_tests = \
 
 check_PROGRAMS += $(walker_tests)
 TESTS += $(walker_tests)
+
+tests_walker_test_arch_SOURCES = tests/walker/test_arch.c
+tests_walker_test_arch_CFLAGS = $(walker_test_cflags)
+tests_walker_test_arch_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_test_arch_LDADD = $(walker_test_ldadd)
 
 tests_walker_test_views_SOURCES = tests/walker/test_views.c
 tests_walker_test_views_CFLAGS = $(walker_test_cflags)

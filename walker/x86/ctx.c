@@ -8,25 +8,23 @@
 
 #include <stdlib.h>
 
-/* Permission k (PGW_PERM_R/W/X/U = bit k) granted when @bit is set. */
-static void perm_if_set(struct pgw_decode *k, unsigned perm, uint64_t bit)
-{
-	unsigned i = perm == PGW_PERM_R ? 0 : perm == PGW_PERM_W ? 1 :
-		     perm == PGW_PERM_X ? 2 : 3;
-
-	k->perm_mask[i] = bit;
-}
-
-/* x86 entries: R always, W with R/W, U with U/S, X unless NX applies. */
+/* x86 entries grant alike as tables and leaves: R always, W with R/W, U
+ * with U/S, X unless NX applies (@nx: EFER.NXE in a format with NX). */
 static void x86_perms(struct pgw_decode *k, bool nx)
 {
-	k->perm_always = PGW_PERM_R | (nx ? 0 : PGW_PERM_X);
-	perm_if_set(k, PGW_PERM_W, X86_RW);
-	perm_if_set(k, PGW_PERM_U, X86_US);
-	if (nx) {
-		k->perm_mask[2] = X86_NX;
-		k->perm_flip = X86_NX;  /* granted while NX is clear */
-	}
+	struct pgw_perm_decode p = {
+		.always = PGW_PERM_R | (nx ? 0 : PGW_PERM_X),
+		.mask = { 0, X86_RW, nx ? X86_NX : 0, X86_US },
+		.flip = nx ? X86_NX : 0,  /* X granted while NX is clear */
+	};
+
+	k->perm[0] = k->perm[1] = p;
+}
+
+/* Permissions granted outright, whatever the entry says. */
+static void all_perms(struct pgw_decode *k, unsigned always)
+{
+	k->perm[0] = k->perm[1] = (struct pgw_perm_decode){ .always = always };
 }
 
 static void derive_level(const pgw_ctx *c, const struct pgw_level *lv,
@@ -63,7 +61,7 @@ static void derive_level(const pgw_ctx *c, const struct pgw_level *lv,
 		k->rsvd_table = pgw__bits(63, m);
 		k->rsvd_leaf = k->rsvd_table;
 		k->load_rsvd = X86_PAE_PDPTE_LOAD_RSVD;
-		k->perm_always = PGW_PERM_ALL;
+		all_perms(k, PGW_PERM_ALL);
 		break;
 	case X86_KIND_PAE:
 	case X86_KIND_64:
@@ -91,10 +89,10 @@ static void derive_level(const pgw_ctx *c, const struct pgw_level *lv,
 				     pgw__bits(lv->shift - 1, 12) : 0);
 		k->hook_rsvd = true;  /* misconfigurations (entry.c) */
 		/* EPT has no user bit: leave the guest stage's U alone. */
-		k->perm_always = PGW_PERM_U;
-		perm_if_set(k, PGW_PERM_R, EPT_R);
-		perm_if_set(k, PGW_PERM_W, EPT_W);
-		perm_if_set(k, PGW_PERM_X, EPT_X);
+		all_perms(k, PGW_PERM_U);
+		k->perm[0].mask[0] = k->perm[1].mask[0] = EPT_R;
+		k->perm[0].mask[1] = k->perm[1].mask[1] = EPT_W;
+		k->perm[0].mask[2] = k->perm[1].mask[2] = EPT_X;
 		break;
 	}
 }
