@@ -248,6 +248,26 @@ static inline struct pgw_psc_entry *psc_slot(pgw_ctx *c, unsigned level,
 		       ((key ^ (key >> 9)) & (PGW_PSC_SLOTS - 1))];
 }
 
+/* SDM 3A 4.10.3.2: a walk starts below the deepest cached entry on its
+ * address's path: that entry and, in *@level, the level below it; NULL
+ * (and *@level untouched) when none is cached. */
+static inline struct pgw_psc_entry *psc_deepest(pgw_ctx *c, uint64_t idx,
+						unsigned *level)
+{
+	const struct pgw_format *f = c->fmt;
+
+	for (unsigned l = f->nlevels - 1; l-- > 0;) {
+		uint64_t key = idx >> f->lv[l].shift;
+		struct pgw_psc_entry *p = psc_slot(c, l, key);
+
+		if (p->tag == key + 1) {
+			*level = l + 1;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static inline void tlb_store(pgw_ctx *c, uint64_t va,
 			     const struct pgw_result *out, unsigned gperms)
 {
@@ -326,18 +346,11 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	struct pgw_psc_entry *up = NULL;  /* entry whose next table is tbl */
 
 	if (c->caches & PGW__CACHE_PSC) {
-		for (unsigned l = f->nlevels - 1; l-- > 0;) {
-			uint64_t key = idx >> f->lv[l].shift;
-			struct pgw_psc_entry *p = psc_slot(c, l, key);
-
-			if (p->tag == key + 1) {
-				table = p->table & ~4095ULL;
-				perms = (unsigned)(p->table & 4095);
-				level = l + 1;
-				up = p;
-				tbl = mapc ? p->host : NULL;
-				break;
-			}
+		up = psc_deepest(c, idx, &level);
+		if (up) {
+			table = up->table & ~4095ULL;
+			perms = (unsigned)(up->table & 4095);
+			tbl = mapc ? up->host : NULL;
 		}
 	}
 	for (;; level++) {
@@ -400,6 +413,60 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	return 0;
 }
 
+/* Paging disabled: linear is physical, within the physical address width
+ * (as QEMU's gva2gpa answers too). */
+static int translate_identity(const pgw_ctx *c, uint64_t va,
+			      struct pgw_result *out, unsigned *guest_perms)
+{
+	va &= pgw__bits(c->maxphyaddr - 1, 0);
+	out->out_pa = out->out_gpa = va;
+	out->out_page_size = 4096;
+	out->out_perms = PGW_PERM_ALL;
+	out->out_entry = 0;
+	out->out_level = -1;
+	out->out_pkey = -1;
+	if (guest_perms)
+		*guest_perms = PGW_PERM_ALL;
+	return 0;
+}
+
+/* The result of a walk that reached leaf @e at @level with @perms (this
+ * stage's): the page, composed through the nested stage when one is
+ * attached, and kept in the TLB when @use_tlb. */
+static int leaf_result(pgw_ctx *c, uint64_t va, uint64_t idx, int level,
+		       uint64_t e, unsigned perms, struct pgw_result *out,
+		       struct pgw_fault *fault, struct pgw_trace *trace,
+		       bool use_tlb)
+{
+	uint64_t size = 1ULL << c->fmt->lv[level].shift;
+	uint64_t gpa = pgw__leaf_base(c, level, e) | (idx & (size - 1));
+	unsigned gperms = perms;
+
+	out->out_gpa = gpa;
+	out->out_pa = gpa;
+	out->out_page_size = size;
+	out->out_entry = e;
+	out->out_level = level;
+	out->out_pkey = pgw__pkey(c, e);
+	if (c->nested) {
+		struct pgw_result h;
+		int rc = nested_gpa(c, gpa, &h, fault, trace);
+
+		if (rc < 0) {
+			fault->out_addr = gpa;
+			return rc;
+		}
+		out->out_pa = h.out_pa;
+		if (h.out_page_size < size)
+			out->out_page_size = h.out_page_size;
+		perms &= h.out_perms;
+	}
+	out->out_perms = perms;
+	if (use_tlb)
+		tlb_store(c, va, out, gperms);
+	return 0;
+}
+
 /* @guest_perms (optional) receives this stage's own permissions, before
  * the intersection with the nested stage, so that access faults can be
  * attributed to the stage that refuses them. A @trace asks for a complete
@@ -414,20 +481,8 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 	unsigned perms = PGW_PERM_ALL, gperms, level = 0;
 	bool psc = !trace && (c->caches & PGW__CACHE_PSC), use_tlb;
 
-	if (!f) {
-		/* Paging disabled: linear is physical, within the physical
-		 * address width (as QEMU's gva2gpa answers too). */
-		va &= pgw__bits(c->maxphyaddr - 1, 0);
-		out->out_pa = out->out_gpa = va;
-		out->out_page_size = 4096;
-		out->out_perms = PGW_PERM_ALL;
-		out->out_entry = 0;
-		out->out_level = -1;
-		out->out_pkey = -1;
-		if (guest_perms)
-			*guest_perms = PGW_PERM_ALL;
-		return 0;
-	}
+	if (!f)
+		return translate_identity(c, va, out, guest_perms);
 	if (!input_index(c, va, &idx)) {
 		fault_set(fault, PGW_FAULT_NONCANONICAL, c, -1, 0, 0, 0, va);
 		return PGW_ENOTMAPPED;
@@ -454,18 +509,11 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		return 0;
 	}
 	if (psc) {
-		/* SDM 3A 4.10.3.2: start below the deepest cached entry
-		 * on this address's path. */
-		for (unsigned l = f->nlevels - 1; l-- > 0;) {
-			uint64_t key = idx >> f->lv[l].shift;
-			const struct pgw_psc_entry *p = psc_slot(c, l, key);
+		const struct pgw_psc_entry *p = psc_deepest(c, idx, &level);
 
-			if (p->tag == key + 1) {
-				table = p->table & ~4095ULL;
-				perms = (unsigned)(p->table & 4095);
-				level = l + 1;
-				break;
-			}
+		if (p) {
+			table = p->table & ~4095ULL;
+			perms = (unsigned)(p->table & 4095);
 		}
 	}
 	for (; level < f->nlevels; level++) {
@@ -473,7 +521,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		const struct pgw_decode *m = &c->m[level];
 		unsigned i = (idx >> lv->shift) & ((1u << lv->bits) - 1);
 		const void *tbl;
-		uint64_t host, e, rsvd, size, gpa;
+		uint64_t host, e, rsvd;
 		bool leaf;
 
 		tbl = level_table(c, (int)level, table, fault, trace, &host);
@@ -517,34 +565,10 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			}
 			continue;
 		}
-		size = 1ULL << lv->shift;
-		gpa = pgw__leaf_base(c, (int)level, e) | (idx & (size - 1));
-		out->out_gpa = gpa;
-		out->out_pa = gpa;
-		out->out_page_size = size;
-		out->out_entry = e;
-		out->out_level = (int)level;
-		out->out_pkey = pgw__pkey(c, e);
-		gperms = perms;
 		if (guest_perms)
 			*guest_perms = perms;
-		if (c->nested) {
-			struct pgw_result h;
-			int rc = nested_gpa(c, gpa, &h, fault, trace);
-
-			if (rc < 0) {
-				fault->out_addr = gpa;
-				return rc;
-			}
-			out->out_pa = h.out_pa;
-			if (h.out_page_size < size)
-				out->out_page_size = h.out_page_size;
-			perms &= h.out_perms;
-		}
-		out->out_perms = perms;
-		if (use_tlb)
-			tlb_store(c, va, out, gperms);
-		return 0;
+		return leaf_result(c, va, idx, (int)level, e, perms, out,
+				   fault, trace, use_tlb);
 	}
 	/* Unreachable: the last level of every format is a leaf. */
 	fault_set(fault, PGW_FAULT_NOT_PRESENT, c, -1, 0, 0, 0, va);
