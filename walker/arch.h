@@ -36,7 +36,8 @@ struct pgw_format {
 	enum pgw_mode mode;
 	const char *name;
 	const struct pgw_arch *arch;
-	unsigned nlevels;         /* 0: not a radix table (ppc64 hash) */
+	unsigned nlevels;         /* levels; a whole-method arch names one
+				   * pseudo-level (ppc64 hash: HPTE) */
 	unsigned entry_size;      /* 4 or 8 */
 	unsigned va_bits;         /* width of the input address */
 	bool canonical;           /* sign-extended input (IA-32e, arm64) */

@@ -3,7 +3,7 @@
  * registered format, every arch supplies what the core calls, and the
  * core's decode masks carry a format unlike x86 (RISC-V Sv39: leaves by
  * R|W|X, frames shifted in the entry, pointers that grant nothing), in
- * either byte order, through translation and the range walk.
+ * either byte order, through translation, the range walk and info tlb.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -223,8 +223,21 @@ static int on_leaf(const struct pgw_leaf *l, void *payload)
 	return 0;
 }
 
+static int collect(const char *buf, size_t n, void *payload)
+{
+	char *out = payload;
+	size_t have = strlen(out);
+
+	if (have + n < 256) {
+		memcpy(out + have, buf, n);
+		out[have + n] = 0;
+	}
+	return 0;
+}
+
 static void sv39_checks(bool be)
 {
+	char text[256] = "";
 	struct pgw_walk_ops ops = { .leaf = on_leaf };
 	struct leaves v = { 0 };
 	struct pgw_result r;
@@ -276,6 +289,9 @@ static void sv39_checks(bool be)
 	assert_int_equal(v.l[1].pa, 0x200000);
 	assert_int_equal(v.l[1].size, 2u << 20);
 	assert_int_equal(v.l[1].perms, PGW_PERM_R | PGW_PERM_X);
+	/* No tlb_flags: info tlb says so instead of guessing letters. */
+	assert_int_equal(pgw_view_tlb(fx.c, collect, text), PGW_EINVAL);
+	assert_string_equal(text, "info tlb: not available for unknown\n");
 	sv_free(&fx);
 }
 
