@@ -3,3 +3,6 @@
 man_MANS = docs/pgstub.1
 dist_bashcompletion_DATA = completion/pgstub
 EXTRA_DIST += docs/pgstub.1.in
+
+# For contributors: how an MMU family joins libpgwalk.
+EXTRA_DIST += docs/adding-an-architecture.md

@@ -1,7 +1,8 @@
 /*
- * Translation contexts: choosing the paging mode from control registers the
- * way the CPU does, refusing impossible states, and deriving the per-level
- * reserved-bit and address masks once so the walk loop only tests bits.
+ * Translation contexts, arch-neutral: allocation, deriving the decode masks
+ * once through the arch (so the walk loop only tests bits), stage-2
+ * contexts and nesting, and the getters. Each arch's constructor
+ * (pgw_ctx_new_x86, ...) lives in its folder.
  */
 #include "walker_priv.h"
 
@@ -21,69 +22,31 @@ int pgw__fail(char *err, size_t errlen, const char *fmt, ...)
 	return PGW_EINVAL;
 }
 
-static void derive_masks(pgw_ctx *c)
+void pgw__derive(pgw_ctx *c)
 {
 	const struct pgw_format *f = c->fmt;
-	unsigned m = c->maxphyaddr;
+	bool fast = f->entry_size == 8 && !f->big_endian && !c->root_loaded;
 
+	f->arch->derive(c);
 	for (unsigned i = 0; i < f->nlevels; i++) {
-		const struct pgw_level *lv = &f->lv[i];
-		struct pgw_level_masks *k = &c->m[i];
-		uint64_t hi;
+		struct pgw_decode *m = &c->m[i];
 
-		switch (lv->kind) {
-		case PGW_KIND_X86_32:
-			k->addr = 0xfffff000ULL;
-			k->rsvd_table = 0;
-			k->rsvd_leaf = 0;
-			if (lv->leaf == PGW_LEAF_PSE) {
-				/* SDM 3A table 4-4: bit 21 reserved; PA bits
-				 * above MAXPHYADDR (at most 40) reserved. */
-				unsigned pa = m < 40 ? m : 40;
-
-				k->rsvd_leaf = (1ULL << 21) |
-					       pgw__bits(20, 13 + (pa - 32));
-			}
-			break;
-		case PGW_KIND_PAE_PDPT:
-			/* SDM 3A table 4-8 also reserves bits 8:5 and 2:1,
-			 * but checks them when MOV to CR3 loads the PDPTE
-			 * registers (4.4.1), not while translating; Linux's
-			 * PTI user PDPT carries A (bit 5) and QEMU walks it.
-			 * Those bits are reported in the trace instead. */
-			k->addr = pgw__bits(m - 1, 12);
-			k->rsvd_table = pgw__bits(63, m);
-			k->rsvd_leaf = k->rsvd_table;
-			break;
-		case PGW_KIND_X86_64:
-			k->addr = pgw__bits(m - 1, 12);
-			hi = f->wide_rsvd ? pgw__bits(62, m) : pgw__bits(51, m);
-			if (!c->nxe)
-				hi |= X86_NX;
-			k->rsvd_table = hi;
-			if (lv->leaf == PGW_LEAF_NEVER)
-				k->rsvd_table |= X86_PS;
-			/* Large pages: bits between PAT (12) and the page
-			 * offset must be zero. */
-			k->rsvd_leaf = hi | (lv->shift > 12 ?
-					     pgw__bits(lv->shift - 1, 13) : 0);
-			break;
-		case PGW_KIND_EPT:
-			k->addr = pgw__bits(m - 1, 12);
-			hi = pgw__bits(51, m);
-			k->rsvd_table = hi | pgw__bits(7, 3);
-			k->rsvd_leaf = hi | (lv->shift > 12 ?
-					     pgw__bits(lv->shift - 1, 12) : 0);
-			break;
-		case PGW_KIND_PPC64_HPTE:
-			break;  /* no radix levels: ppc64_hash.c decodes HPTEs */
-		}
+		/* A present entry is not 0, so ~0 makes every one a leaf. */
+		if (f->lv[i].leaf == PGW_LEAF_NEVER)
+			m->leaf = 0;
+		else if (f->lv[i].leaf == PGW_LEAF_ALWAYS)
+			m->leaf = ~0ULL;
+		if (f->lv[i].leaf != PGW_LEAF_MAYBE)
+			m->leaf_xor = 0;
+		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr)
+			fast = false;
 	}
+	c->fast = fast;
 }
 
-static int ctx_alloc(pgw_ctx **out, const struct pgw_mem_ops *mem,
-		     void *payload, unsigned maxphyaddr, char *err,
-		     size_t errlen)
+int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,
+		   const struct pgw_mem_ops *mem, void *payload,
+		   unsigned maxphyaddr, char *err, size_t errlen)
 {
 	pgw_ctx *c;
 
@@ -98,96 +61,15 @@ static int ctx_alloc(pgw_ctx **out, const struct pgw_mem_ops *mem,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return PGW_ENOMEM;
+	c->arch = arch;
 	c->mem = mem;
 	c->mem_payload = payload;
 	c->maxphyaddr = maxphyaddr;
+	c->pkey_shift = -1;
 	c->walk_budget = PGW_DEFAULT_WALK_BUDGET;
 	if (pgw__cache_init(c) < 0) {
 		free(c);
 		return PGW_ENOMEM;
-	}
-	*out = c;
-	return 0;
-}
-
-/* SDM 3A 4.1.1: the mode follows from CR0.PG, CR4.PAE, EFER.LMA, CR4.LA57. */
-static int pick_x86_mode(const struct pgw_x86_regs *r, enum pgw_mode *mode,
-			 char *err, size_t errlen)
-{
-	bool pg = r->cr0 & PGW_CR0_PG;
-	bool pae = r->cr4 & PGW_CR4_PAE;
-	bool la57 = r->cr4 & PGW_CR4_LA57;
-	bool lma = (r->efer & PGW_EFER_LMA) ||
-		   (pg && (r->efer & PGW_EFER_LME));
-
-	if (!pg) {
-		if (r->efer & PGW_EFER_LMA)
-			return pgw__fail(err, errlen,
-					 "EFER.LMA set with paging disabled (CR0.PG=0)");
-		*mode = PGW_MODE_NONE;
-		return 0;
-	}
-	if (!pae) {
-		if (lma)
-			return pgw__fail(err, errlen,
-					 "long mode (EFER.LMA) requires CR4.PAE");
-		if (la57)
-			return pgw__fail(err, errlen,
-					 "CR4.LA57 set without CR4.PAE");
-		*mode = PGW_MODE_X86_32;
-		return 0;
-	}
-	if (!lma) {
-		if (la57)
-			return pgw__fail(err, errlen,
-					 "CR4.LA57 set outside long mode (EFER.LMA=0)");
-		*mode = PGW_MODE_X86_PAE;
-		return 0;
-	}
-	*mode = la57 ? PGW_MODE_X86_5L : PGW_MODE_X86_4L;
-	return 0;
-}
-
-int pgw_ctx_new_x86(pgw_ctx **out, const struct pgw_x86_regs *r,
-		    const struct pgw_mem_ops *mem, void *mem_payload,
-		    char *err, size_t errlen)
-{
-	enum pgw_mode mode = PGW_MODE_NONE;
-	pgw_ctx *c;
-	int rc;
-
-	if (!out || !r || r->version != PGW_X86_REGS_VERSION)
-		return pgw__fail(err, errlen, "bad arguments");
-	*out = NULL;
-	rc = pick_x86_mode(r, &mode, err, errlen);
-	if (rc < 0)
-		return rc;
-	rc = ctx_alloc(&c, mem, mem_payload, r->maxphyaddr, err, errlen);
-	if (rc < 0)
-		return rc;
-	c->fmt = pgw__format(mode);
-	c->pse = r->cr4 & PGW_CR4_PSE;
-	c->nxe = r->efer & PGW_EFER_NXE;
-	c->wp = r->cr0 & PGW_CR0_WP;
-	c->smep = r->cr4 & PGW_CR4_SMEP;
-	c->smap = r->cr4 & PGW_CR4_SMAP;
-	c->pke = r->cr4 & PGW_CR4_PKE;
-	c->pks = r->cr4 & PGW_CR4_PKS;
-	c->ac = r->rflags & PGW_RFLAGS_AC;
-	c->pkru = r->pkru;
-	c->pkrs = r->pkrs;
-	if (mode == PGW_MODE_X86_PAE && r->pdptes_valid) {
-		c->pdptes_valid = true;
-		for (int i = 0; i < 4; i++)
-			c->pdpte[i] = htole64(r->pdpte[i]);
-	}
-	if (c->fmt) {
-		/* CR3 holds no bits above MAXPHYADDR that matter to us;
-		 * PCID and PWT/PCD sit below bit 12. */
-		c->root = r->cr3 & c->fmt->root_mask &
-			  (mode == PGW_MODE_X86_32 || mode == PGW_MODE_X86_PAE ?
-			   ~0ULL : pgw__bits(c->maxphyaddr - 1, 0));
-		derive_masks(c);
 	}
 	*out = c;
 	return 0;
@@ -198,48 +80,39 @@ int pgw_ctx_new_nested(pgw_ctx **out, enum pgw_mode mode, uint64_t root,
 		       const struct pgw_mem_ops *mem, void *mem_payload,
 		       char *err, size_t errlen)
 {
+	const struct pgw_format *f = pgw__format(mode);
 	pgw_ctx *c;
 	int rc;
 
 	if (!out)
 		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
-	if (mode != PGW_MODE_EPT4 && mode != PGW_MODE_EPT5 &&
-	    mode != PGW_MODE_NPT4 && mode != PGW_MODE_NPT5)
+	if (!f || !f->stage2 || !f->arch->new_stage2)
 		return pgw__fail(err, errlen, "not a nested paging mode");
-	if (mode == PGW_MODE_EPT4 || mode == PGW_MODE_EPT5) {
-		/* SDM 3C 25.6.11: EPTP bits 5:3 are the walk length - 1;
-		 * accept 0 for a bare table address. */
-		unsigned len = (root >> 3) & 7;
-		unsigned want = mode == PGW_MODE_EPT4 ? 3 : 4;
-
-		if (len != 0 && len != want)
-			return pgw__fail(err, errlen,
-					 "EPTP walk length %u does not match %s",
-					 len + 1, pgw_mode_name(mode));
-	}
-	rc = ctx_alloc(&c, mem, mem_payload, maxphyaddr, err, errlen);
+	rc = pgw__ctx_alloc(&c, f->arch, mem, mem_payload, maxphyaddr, err,
+			    errlen);
 	if (rc < 0)
 		return rc;
-	c->fmt = pgw__format(mode);
-	c->nxe = (mode == PGW_MODE_EPT4 || mode == PGW_MODE_EPT5) ? true : nxe;
-	c->wp = true;
-	c->root = root & c->fmt->root_mask & pgw__bits(c->maxphyaddr - 1, 0);
-	derive_masks(c);
+	c->fmt = f;
+	rc = f->arch->new_stage2(c, root, nxe, err, errlen);
+	if (rc < 0) {
+		pgw_ctx_free(c);
+		return rc;
+	}
+	pgw__derive(c);
 	*out = c;
 	return 0;
 }
 
 int pgw_ctx_set_nested(pgw_ctx *guest, pgw_ctx *host)
 {
-	if (!guest || guest == host || guest->hash || (host && host->hash))
+	/* Whole-method arches (ppc64 hash) have no tables to nest. */
+	if (!guest || guest == host || guest->arch->translate ||
+	    (host && host->arch->translate))
 		return PGW_EINVAL;
 	if (host && host->nested)
 		return PGW_EINVAL;  /* one level of nesting, as hardware */
-	if (host && (!host->fmt || (host->fmt->mode != PGW_MODE_EPT4 &&
-				     host->fmt->mode != PGW_MODE_EPT5 &&
-				     host->fmt->mode != PGW_MODE_NPT4 &&
-				     host->fmt->mode != PGW_MODE_NPT5)))
+	if (host && (!host->fmt || !host->fmt->stage2))
 		return PGW_EINVAL;
 	guest->nested = host;
 	pgw_ctx_invalidate(guest);
@@ -251,7 +124,7 @@ void pgw_ctx_free(pgw_ctx *c)
 	if (!c)
 		return;
 	pgw__cache_free(c);
-	free(c->hash);
+	free(c->priv);
 	free(c);
 }
 

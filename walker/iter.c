@@ -2,9 +2,11 @@
  * Range walks (pgw_walk): visit every mapping of a context in VA order with
  * the leaf/table/hole/fault callbacks, applying the filter while descending
  * so that subtrees which cannot match are never loaded. Work is bounded by
- * the context's table budget, whatever the tables contain.
+ * the context's table budget, whatever the tables contain. Entries decode
+ * through the arch's masks (arch.h); arches that are not a radix walk
+ * range-walk with their own hook.
  */
-#include "ppc64_priv.h"
+#include "walker_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -160,8 +162,9 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 {
 	pgw_ctx *c = w->c;
 	const struct pgw_level *lv = &c->fmt->lv[level];
+	const struct pgw_decode *m = &c->m[level];
 	uint64_t span = 1ULL << lv->shift;
-	bool leaf = pgw__is_leaf(c, lv, e);
+	bool leaf = pgw__is_leaf(m, e);
 	uint64_t rsvd = pgw__rsvd(c, level, e, leaf);
 	unsigned p;
 
@@ -174,7 +177,7 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 		};
 		return report_fault(w, idx, idx + span - 1, &f);
 	}
-	p = perms & pgw__entry_perms(c, lv, e);
+	p = perms & pgw__entry_perms(m, e, leaf);
 	/* Permissions only narrow downwards: a subtree missing a needed
 	 * permission cannot hold a matching page. */
 	if ((p & w->need) != w->need)
@@ -184,7 +187,7 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 			.va = canon(w, idx), .size = span,
 			.pa = pgw__leaf_base(c, level, e), .perms = p,
 			.entry = e, .level = level, .index = i,
-			.pkey = pgw__pkey(c, e, p),
+			.pkey = pgw__pkey(c, e),
 		};
 
 		l.gpa = l.pa;
@@ -220,44 +223,52 @@ static int report_hole(struct walk *w, uint64_t first, uint64_t last,
 }
 
 /*
- * The last level of an x86 (non-EPT, non-nested) table, where nearly all
- * of a big walk's time goes. Per present entry: one reserved-bit mask test
- * and, when the entry continues the open run (same bits, next frame), one
- * compare; otherwise a table lookup for the permissions. With ops->leaves
+ * The last level of a table without decode hooks, not nested, where nearly
+ * all of a big walk's time goes. Per present entry: one reserved-bit mask
+ * test and, when the entry continues the open run (same bits, next frame),
+ * one compare; otherwise the permissions from the decode masks. With ops->leaves
  * a run of such entries is one call; with ops->leaf each page is. Entries
  * with reserved bits go through visit() to be reported as elsewhere. A
  * table never straddles the canonical hole, so VAs advance by page size.
+ * A template: walk_ptes_of() instantiates it per entry form (@four, @be
+ * constant), which keeps the loop's state in registers (walk_synth: 20%
+ * fewer PTEs/s when the form was tested per entry).
  */
-static int walk_ptes(struct walk *w, int level, const void *tbl,
-		     uint64_t table, uint64_t base, uint64_t first,
-		     uint64_t last, unsigned perms)
+static inline __attribute__((always_inline)) int
+walk_ptes(struct walk *w, int level, const void *tbl, uint64_t table,
+	  uint64_t base, uint64_t first, uint64_t last, unsigned perms,
+	  const bool four, const bool be)
 {
 	pgw_ctx *c = w->c;
 	const struct pgw_format *f = c->fmt;
 	const struct pgw_level *lv = &f->lv[level];
-	const uint64_t rsvd = c->m[level].rsvd_leaf;
+	const struct pgw_decode *m = &c->m[level];
+	const uint64_t rsvd = m->rsvd_leaf, present = m->present;
+	/* The bits permissions depend on: entries of a table mostly share
+	 * them, so the last answer is kept (cheaper than decoding each). */
+	const uint64_t pbits = m->perm[1].mask[0] | m->perm[1].mask[1] |
+			       m->perm[1].mask[2] | m->perm[1].mask[3];
+	uint64_t last_pb = ~0ULL;
+	unsigned last_p = 0;
 	const unsigned shift = lv->shift;
 	const uint64_t span = 1ULL << shift;
-	const uint64_t amask = c->m[level].addr & ~(span - 1);
+	/* The frame in entry bits, and one page's step there. */
+	const unsigned ash = m->addr_shift;
+	const uint64_t espan = span >> ash;
+	const uint64_t amask = m->addr & ~(espan - 1);
 	const uint64_t vbase = canon(w, base);
-	const bool keys = pgw__pkey(c, 0, 0) >= 0;
+	const int pkey_shift = c->pkey_shift;
 	const bool runs = w->ops->leaves != NULL;
 	const unsigned need = w->need, deny = w->deny;
 	struct pgw_leaf l = { .size = span, .level = level };
 	uint64_t n = 0;               /* pages in the open run at l */
 	uint64_t next = 0;            /* entry that would continue it */
-	unsigned ptab[8];
 	uint64_t hole = 0;
 	bool in_hole = false;
 	int rc = 0;
 
 	if (!runs && !w->ops->leaf && !w->ops->hole && !w->ops->fault)
 		return 0;
-	/* Permissions by (NX, U/S, R/W), already narrowed by the parents. */
-	for (unsigned k = 0; k < 8; k++)
-		ptab[k] = perms & pgw__entry_perms(c, lv,
-			X86_P | ((k & 4) ? X86_NX : 0) |
-			((k & 2) ? X86_US : 0) | ((k & 1) ? X86_RW : 0));
 #define PGW_CLOSE_RUN()                                                  \
 	do {                                                             \
 		if (n) {                                                 \
@@ -268,16 +279,16 @@ static int walk_ptes(struct walk *w, int level, const void *tbl,
 		}                                                        \
 	} while (0)
 	for (uint64_t i = first; i <= last; i++) {
-		uint64_t e = pgw__read_entry(f, tbl, (unsigned)i);
+		uint64_t e = pgw__entry_at(tbl, (unsigned)i, four, be);
 		unsigned p;
 
 		if (e == next && n && !(e & rsvd) &&
 		    !((e ^ l.entry) & ~amask)) {
 			n++;
-			next += span;
+			next += espan;
 			continue;
 		}
-		if (!(e & X86_P)) {
+		if (!(e & present)) {
 			PGW_CLOSE_RUN();
 			if (!in_hole) {
 				hole = base + (i << shift);
@@ -301,18 +312,22 @@ static int walk_ptes(struct walk *w, int level, const void *tbl,
 				return rc;
 			continue;
 		}
-		p = ptab[((e >> 61) & 4) | ((e >> 1) & 3)];
+		if ((e & pbits) != last_pb) {
+			last_pb = e & pbits;
+			last_p = perms & pgw__entry_perms(m, e, true);
+		}
+		p = last_p;
 		if ((p & need) != need || (p & deny))
 			continue;
 		l.va = vbase + (i << shift);
-		l.pa = l.gpa = e & amask;
+		l.pa = l.gpa = (e & amask) << ash;
 		l.perms = p;
 		l.entry = e;
 		l.index = (unsigned)i;
-		l.pkey = keys ? (int)((e >> 59) & 0xf) : -1;
+		l.pkey = pkey_shift >= 0 ? (int)((e >> pkey_shift) & 0xf) : -1;
 		if (runs) {
 			n = 1;
-			next = e + span;
+			next = e + espan;
 		} else if (w->ops->leaf) {
 			rc = w->ops->leaf(&l, w->payload);
 			if (rc)
@@ -325,6 +340,23 @@ static int walk_ptes(struct walk *w, int level, const void *tbl,
 		rc = report_hole(w, hole, base + ((last + 1) << shift) - 1,
 				 level);
 	return rc;
+}
+
+static __attribute__((noinline)) int
+walk_ptes_of(struct walk *w, int level, const void *tbl,
+			uint64_t table, uint64_t base, uint64_t first,
+			uint64_t last, unsigned perms)
+{
+	const struct pgw_format *f = w->c->fmt;
+
+	if (f->entry_size == 4)
+		return walk_ptes(w, level, tbl, table, base, first, last,
+				 perms, true, false);
+	if (f->big_endian)
+		return walk_ptes(w, level, tbl, table, base, first, last,
+				 perms, false, true);
+	return walk_ptes(w, level, tbl, table, base, first, last, perms,
+			 false, false);
 }
 
 static int walk_level(struct walk *w, int level, uint64_t table,
@@ -357,8 +389,8 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 	}
 	w->budget--;
 
-	if (level == 0 && c->pdptes_valid)
-		tbl = c->pdpte;  /* the CPU's PDPTE registers, not memory */
+	if (level == 0 && c->root_loaded)
+		tbl = c->root_regs;  /* the CPU's registers, not memory */
 	else
 		tbl = pgw__load_table(c, table, pgw__table_bytes(f, lv),
 				      w->scratch[level], &fault, NULL, &host);
@@ -380,14 +412,14 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 	}
 
 	if (lv->leaf == PGW_LEAF_ALWAYS && !c->nested &&
-	    (lv->kind == PGW_KIND_X86_64 || lv->kind == PGW_KIND_X86_32))
-		return walk_ptes(w, level, tbl, table, base, first, last,
-				 perms);
+	    !c->m[level].hook_rsvd && !c->m[level].hook_addr)
+		return walk_ptes_of(w, level, tbl, table, base, first, last,
+				    perms);
 	for (uint64_t i = first; i <= last; i++) {
 		uint64_t idx = base + i * span;
 		uint64_t e = pgw__read_entry(f, tbl, (unsigned)i);
 
-		if (!pgw__present(lv, e)) {
+		if (!pgw__present(&c->m[level], e)) {
 			if (!in_hole) {
 				hole = idx;
 				in_hole = true;
@@ -452,8 +484,8 @@ int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
 		filter = &all;
 	if (filter->version != PGW_WALK_FILTER_VERSION)
 		return PGW_EINVAL;
-	if (c->hash)
-		return pgw__hash_walk(c, filter, ops, payload);
+	if (c->arch->walk)
+		return c->arch->walk(c, filter, ops, payload);
 	if (!c->fmt)
 		return 0;  /* paging disabled: no tables to walk */
 	w = malloc(sizeof(*w));

@@ -2,18 +2,22 @@
 # every symbol for the tests; the installed library exports only pgw_*.
 noinst_LTLIBRARIES += walker/libpgwalk-internal.la
 walker_libpgwalk_internal_la_SOURCES = \
+	walker/arch.h \
+	walker/arch.c \
 	walker/walker_priv.h \
-	walker/formats.c \
 	walker/ctx.c \
 	walker/fault.c \
-	walker/entry.c \
 	walker/cache.c \
 	walker/walk.c \
 	walker/iter.c \
-	walker/ppc64_priv.h \
-	walker/ppc64_hash.c \
-	walker/htab_stream.c \
-	$(walker_view_sources)
+	$(walker_view_sources) \
+	$(walker_arch_sources)
+walker_libpgwalk_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/walker
+
+# One folder per MMU family behind arch.h (docs/adding-an-architecture.md).
+walker_arch_sources =
+include walker/x86/local.mk
+include walker/ppc64/local.mk
 
 walker_view_sources =
 

@@ -1,7 +1,7 @@
 /*
  * Output plumbing of the views: a 64 KiB buffer flushed through the caller's
- * write callback, hand-written number formatting for the per-line hot path,
- * and the flag letters shared by info pg and vtop.
+ * write callback, and hand-written number formatting for the per-line hot
+ * path.
  */
 #include "view_priv.h"
 
@@ -139,42 +139,4 @@ void pgw__out_printf(struct pgw_out *o, const char *fmt, ...)
 	if (n >= 1024)
 		n = 1023;  /* lines are short; never split one across flushes */
 	o->n += (size_t)n;
-}
-
-static const uint64_t x86_flag_bits[10] = {
-	X86_NX, X86_G, X86_PS, X86_D, X86_A, X86_PCD, X86_PWT, X86_US,
-	X86_RW, X86_P,
-};
-
-uint64_t pgw__flag_key(const struct pgw_level *lv, uint64_t e)
-{
-	if (lv->kind == PGW_KIND_EPT)
-		return e & ((1ULL << 10) | (1ULL << 9) | (1ULL << 8) | X86_PS |
-			    EPT_X | EPT_W | EPT_R);
-	if (lv->leaf == PGW_LEAF_ALWAYS)
-		e &= ~X86_PS;  /* bit 7 of a last-level entry is PAT */
-	return e & (X86_NX | X86_G | X86_PS | X86_D | X86_A | X86_PCD |
-		    X86_PWT | X86_US | X86_RW | X86_P);
-}
-
-void pgw__flag_letters(const struct pgw_level *lv, uint64_t e, char out[11])
-{
-	if (lv->kind == PGW_KIND_EPT) {
-		/* SDM 3C 29.3.2: bit 10 user-mode execute, 9 dirty,
-		 * 8 accessed, 7 page size; no present bit. */
-		out[0] = (e & (1ULL << 10)) ? 'U' : '-';
-		out[1] = (e & (1ULL << 9)) ? 'D' : '-';
-		out[2] = (e & (1ULL << 8)) ? 'A' : '-';
-		out[3] = (e & X86_PS) ? 'S' : '-';
-		out[4] = (e & EPT_X) ? 'X' : '-';
-		out[5] = (e & EPT_W) ? 'W' : '-';
-		out[6] = (e & EPT_R) ? 'R' : '-';
-		memset(out + 7, ' ', 3);
-		out[10] = 0;
-		return;
-	}
-	e = pgw__flag_key(lv, e);
-	for (unsigned i = 0; i < 10; i++)
-		out[i] = (e & x86_flag_bits[i]) ? "XGSDACTUWP"[i] : '-';
-	out[10] = 0;
 }

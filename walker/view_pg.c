@@ -4,7 +4,6 @@
  * callbacks in one pass with O(levels) state.
  */
 #include "view_priv.h"
-#include "ppc64_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +98,7 @@ static void print_json(struct pg_state *s, int level, const struct pg_run *r)
 
 	pgw__out_json_end_line(s->o, *s->json_first);
 	p = pgw__out_reserve(s->o, 512);
-	pgw__flag_letters(lv, r->entry, flags);
+	pgw__flag_letters(s->c, level, r->entry, flags);
 	for (int i = 9; i > 0 && flags[i] == ' '; i--)
 		flags[i] = 0;
 	p = pgw__put_str(p, "  {");
@@ -165,7 +164,7 @@ static void print_run(struct pg_state *s, int level, const struct pg_run *r)
 		*p++ = ']';
 	}
 	*p++ = ' ';
-	pgw__flag_letters(lv, r->entry, flags);
+	pgw__flag_letters(s->c, level, r->entry, flags);
 	if (r->leaf) {
 		p = pgw__put_str(p, flags);
 		p = put_pfns(s, p, r, false);
@@ -387,7 +386,7 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 	s->vdig = (c->fmt->va_bits - 12 + 3) / 4;
 	s->pdig = c->fmt->entry_size == 4 ? 5 : 10;
 	for (unsigned i = 0; i < c->fmt->nlevels; i++) {
-		s->keymask[i] = pgw__flag_key(&c->fmt->lv[i], ~0ULL);
+		s->keymask[i] = pgw__flag_key(c, (int)i, ~0ULL);
 		s->spanmask[i] = ~((1ULL << c->fmt->lv[i].shift) - 1);
 	}
 	s->top = -1;
@@ -413,8 +412,8 @@ int pgw_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 	if (opt->version != PGW_PG_OPTS_VERSION ||
 	    opt->filter.version != PGW_WALK_FILTER_VERSION)
 		return PGW_EINVAL;
-	if (c->hash)
-		return pgw__hash_view_pg(c, opt, write, payload);
+	if (c->arch->view_pg)
+		return c->arch->view_pg(c, opt, write, payload);
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return PGW_ENOMEM;

@@ -1,7 +1,7 @@
 /*
  * Shared helpers of the text views (view_*.c): a buffered output sink that
  * formats numbers by hand, so that printing one line costs a few stores and
- * nothing is allocated per line, and the decoding of entry flag letters.
+ * nothing is allocated per line, and the arch's flag letters.
  */
 #ifndef PGW_VIEW_PRIV_H
 #define PGW_VIEW_PRIV_H
@@ -79,15 +79,18 @@ char *pgw__put_udec(char *p, uint64_t v);
 void pgw__out_printf(struct pgw_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/*
- * Flag letters of an entry, 10 characters plus NUL. x86: "XGSDACTUWP"
- * (NX, global, page size, dirty, accessed, PCD, PWT, user, write,
- * present); S is omitted on last-level entries, where bit 7 is PAT.
- * EPT: "UDAS" (user-exec, dirty, accessed, page size), then "XWR".
- */
-void pgw__flag_letters(const struct pgw_level *lv, uint64_t e, char out[11]);
-/* The bits those letters show, as a comparison key. */
-uint64_t pgw__flag_key(const struct pgw_level *lv, uint64_t e);
+/* Flag letters of an entry, 10 characters plus NUL, and the bits they
+ * show as a comparison key: the arch's (struct pgw_arch.flag_letters). */
+static inline void pgw__flag_letters(const pgw_ctx *c, int level, uint64_t e,
+				     char out[11])
+{
+	c->fmt->arch->flag_letters(&c->fmt->lv[level], e, out);
+}
+
+static inline uint64_t pgw__flag_key(const pgw_ctx *c, int level, uint64_t e)
+{
+	return c->fmt->arch->flag_key(&c->fmt->lv[level], e);
+}
 
 /* QEMU's addr_canonical(): sign-extend from bit va_bits-1, never clear. */
 static inline uint64_t pgw__qemu_canon(unsigned va_bits, uint64_t a)

@@ -1,6 +1,7 @@
 /*
  * `info tlb` (QEMU 7.2 target/i386/monitor.c print_pte format) built on the
- * range walk: one line per present leaf, "%016llx: %016llx XGPDACTUW".
+ * range walk: one line per present leaf, "%016llx: %016llx FLAGS", the
+ * flag letters the arch writes (x86: "XGPDACTUW").
  */
 #include "view_priv.h"
 
@@ -58,30 +59,18 @@ static int tlb_leaf(const struct pgw_leaf *l, void *payload)
 	const struct pgw_level *lv = &s->c->fmt->lv[l->level];
 	uint64_t span = 1ULL << lv->shift;
 	uint64_t eva = l->va & ~(span - 1);
-	uint64_t e = l->entry;
 	char *p;
 
 	if (eva == s->last_entry_va)
 		return 0;
 	s->last_entry_va = eva;
-	/* QEMU clears bit 7 of 4K entries: there it is PAT, not PS. */
-	if (lv->leaf == PGW_LEAF_ALWAYS)
-		e &= ~X86_PS;
 	p = pgw__out_reserve(s->o, 64);
 	p = put_hex16(p, eva);
 	*p++ = ':';
 	*p++ = ' ';
 	p = put_hex16(p, pgw__leaf_base(s->c, l->level, l->entry));
 	*p++ = ' ';
-	*p++ = (e & X86_NX) ? 'X' : '-';
-	*p++ = (e & X86_G) ? 'G' : '-';
-	*p++ = (e & X86_PS) ? 'P' : '-';
-	*p++ = (e & X86_D) ? 'D' : '-';
-	*p++ = (e & X86_A) ? 'A' : '-';
-	*p++ = (e & X86_PCD) ? 'C' : '-';
-	*p++ = (e & X86_PWT) ? 'T' : '-';
-	*p++ = (e & X86_US) ? 'U' : '-';
-	*p++ = (e & X86_RW) ? 'W' : '-';
+	p = s->c->arch->tlb_flags(lv, l->entry, p);
 	*p++ = '\n';
 	pgw__out_commit(s->o, p);
 	return s->o->err;
@@ -95,14 +84,19 @@ int pgw_view_tlb(pgw_ctx *c, pgw_write_fn write, void *payload)
 
 	if (!c)
 		return PGW_EINVAL;
-	if (c->hash)  /* QEMU's ppc `info tlb` is dump_slb() */
-		return pgw_view_slb(c, write, payload);
+	if (c->arch->view_tlb)  /* ppc64 hash: QEMU's dump_slb() */
+		return c->arch->view_tlb(c, write, payload);
 	s.o = pgw__out_new(write, payload);
 	if (!s.o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;
 	if (!c->fmt) {
 		pgw__out_printf(s.o, "PG disabled\n");
 		return pgw__out_done(s.o, 0);
+	}
+	if (!c->arch->tlb_flags) {
+		pgw__out_printf(s.o, "info tlb: not available for %s\n",
+				pgw_mode_name(pgw_ctx_mode(c)));
+		return pgw__out_done(s.o, PGW_EINVAL);
 	}
 	rc = pgw_walk(c, NULL, &ops, &s);
 	return pgw__out_done(s.o, rc);

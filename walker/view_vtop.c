@@ -3,7 +3,6 @@
  * fault) and QEMU's `gva2gpa ADDR`, both from pgw_translate() with a trace.
  */
 #include "view_priv.h"
-#include "ppc64_priv.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -22,7 +21,7 @@ static void print_step(struct pgw_out *o, const pgw_ctx *c,
 	char flags[11];
 	char sz[24], *end;
 
-	pgw__flag_letters(lv, s->entry, flags);
+	pgw__flag_letters(sc, s->level, s->entry, flags);
 	for (int i = 9; i > 0 && flags[i] == ' '; i--)
 		flags[i] = 0;  /* EPT letters are padded for info pg */
 	sz[0] = 0;
@@ -39,8 +38,8 @@ static void print_step(struct pgw_out *o, const pgw_ctx *c,
 			(int)sc->fmt->entry_size * 2, s->entry, flags, sz);
 	if (s->load_rsvd)
 		pgw__out_printf(o, "         note: reserved bits 0x%" PRIx64
-				" set; the CPU checks them only when CR3 is "
-				"loaded\n", s->load_rsvd);
+				" set; the CPU checks them only when %s is "
+				"loaded\n", s->load_rsvd, sc->arch->root_reg);
 }
 
 static void print_fault(struct pgw_out *o, const pgw_ctx *c,
@@ -80,8 +79,8 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 
 	if (!c)
 		return PGW_EINVAL;
-	if (c->hash)
-		return pgw__hash_view_vtop(c, va, write, payload);
+	if (c->arch->view_vtop)
+		return c->arch->view_vtop(c, va, write, payload);
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;

@@ -7,5 +7,4 @@ walker_view_sources += \
 	walker/view_mem.c \
 	walker/view_pg.c \
 	walker/view_vtop.c \
-	walker/view_map.c \
-	walker/view_hash.c
+	walker/view_map.c

@@ -2,11 +2,12 @@
  * Single translations, table-driven by struct pgw_format: the per-address
  * walk loop (with an optional per-level trace for vtop), its software TLB
  * and paging-structure cache, table loads (pgw__load_table), and composing
- * through a nested stage when one is attached. Range walks are iter.c's,
- * ppc64 hash translation is ppc64_hash.c's. Nothing here writes memory or
+ * through a nested stage when one is attached, for every arch through its
+ * decode masks (arch.h); arches that are not a radix walk translate with
+ * their own hook. Range walks are iter.c's. Nothing here writes memory or
  * sets Accessed/Dirty bits.
  */
-#include "ppc64_priv.h"
+#include "walker_priv.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -45,8 +46,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
  * accesses are user accesses, so a supervisor-only NPT page is unusable). */
 static unsigned stage2_perms(const pgw_ctx *host, unsigned p)
 {
-	if ((host->fmt->mode == PGW_MODE_NPT4 ||
-	     host->fmt->mode == PGW_MODE_NPT5) && !(p & PGW_PERM_U))
+	if (host->fmt->stage2_user && !(p & PGW_PERM_U))
 		p = 0;
 	return p | PGW_PERM_U;
 }
@@ -144,9 +144,9 @@ static inline const void *level_table(pgw_ctx *c, int level, uint64_t table,
 	const struct pgw_format *f = c->fmt;
 	size_t size = pgw__table_bytes(f, &f->lv[level]);
 
-	if (level == 0 && c->pdptes_valid) {
+	if (level == 0 && c->root_loaded) {
 		*host_addr = table;
-		return c->pdpte;
+		return c->root_regs;
 	}
 	if (!c->nested && (table & 4095) + size <= 4096) {
 		const struct pgw_mapc_entry *m =
@@ -248,6 +248,26 @@ static inline struct pgw_psc_entry *psc_slot(pgw_ctx *c, unsigned level,
 		       ((key ^ (key >> 9)) & (PGW_PSC_SLOTS - 1))];
 }
 
+/* SDM 3A 4.10.3.2: a walk starts below the deepest cached entry on its
+ * address's path: that entry and, in *@level, the level below it; NULL
+ * (and *@level untouched) when none is cached. */
+static inline struct pgw_psc_entry *psc_deepest(pgw_ctx *c, uint64_t idx,
+						unsigned *level)
+{
+	const struct pgw_format *f = c->fmt;
+
+	for (unsigned l = f->nlevels - 1; l-- > 0;) {
+		uint64_t key = idx >> f->lv[l].shift;
+		struct pgw_psc_entry *p = psc_slot(c, l, key);
+
+		if (p->tag == key + 1) {
+			*level = l + 1;
+			return p;
+		}
+	}
+	return NULL;
+}
+
 static inline void tlb_store(pgw_ctx *c, uint64_t va,
 			     const struct pgw_result *out, unsigned gperms)
 {
@@ -301,17 +321,16 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
 	s->entry_addr = entry_addr;
 	s->entry = entry;
 	s->leaf = leaf;
-	s->load_rsvd = c->fmt->lv[level].kind == PGW_KIND_PAE_PDPT ?
-		       entry & PGW_PAE_PDPTE_LOAD_RSVD : 0;
+	s->load_rsvd = entry & c->m[level].load_rsvd;
 }
 
 /*
- * The common case of translate_at() with nothing to report: 8-byte IA-32e
- * entries at every level (4-level, 5-level, NPT), no nested stage, no
- * trace, every table mapped (already in the map cache when that is on),
- * every entry present and
- * free of reserved bits. Same tables and masks as the loop below, without
- * its per-kind switches. Returns 1 whenever anything else happens; the
+ * The common case of translate_at() with nothing to report: a plain format
+ * (c->fast: 8-byte little-endian entries, 512 a table, no decode hooks;
+ * x86 4-level, 5-level, NPT), no nested stage, no trace, every table
+ * mapped (already in the map cache when that is on), every entry present
+ * and free of reserved bits. Same tables and masks as the loop below,
+ * without its hooks and table-size arithmetic. Returns 1 whenever anything else happens; the
  * caller then walks again the general way, which is what reports faults,
  * so results and faults are the general loop's by construction.
  */
@@ -322,29 +341,21 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	const struct pgw_format *f = c->fmt;
 	uint64_t table = c->root, e = 0, size;
 	unsigned perms = PGW_PERM_ALL, level = 0, shift = 0;
-	uint64_t nx = c->nxe ? X86_NX : 0;
 	const bool mapc = c->caches & PGW__CACHE_MAP;
 	const unsigned char *tbl = NULL;
 	struct pgw_psc_entry *up = NULL;  /* entry whose next table is tbl */
 
 	if (c->caches & PGW__CACHE_PSC) {
-		for (unsigned l = f->nlevels - 1; l-- > 0;) {
-			uint64_t key = idx >> f->lv[l].shift;
-			struct pgw_psc_entry *p = psc_slot(c, l, key);
-
-			if (p->tag == key + 1) {
-				table = p->table & ~4095ULL;
-				perms = (unsigned)(p->table & 4095);
-				level = l + 1;
-				up = p;
-				tbl = mapc ? p->host : NULL;
-				break;
-			}
+		up = psc_deepest(c, idx, &level);
+		if (up) {
+			table = up->table & ~4095ULL;
+			perms = (unsigned)(up->table & 4095);
+			tbl = mapc ? up->host : NULL;
 		}
 	}
 	for (;; level++) {
 		const struct pgw_level *lv = &f->lv[level];
-		const struct pgw_level_masks *m = &c->m[level];
+		const struct pgw_decode *m = &c->m[level];
 		bool leaf;
 
 		if (tbl) {
@@ -368,19 +379,15 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		shift = lv->shift;
 		e = le64toh(((const uint64_t *)(const void *)tbl)
 			    [(idx >> shift) & 511]);
-		if (!(e & X86_P))
+		if (!pgw__present(m, e))
 			return 1;
-		leaf = lv->leaf == PGW_LEAF_ALWAYS ||
-		       (lv->leaf == PGW_LEAF_PS && (e & X86_PS));
+		leaf = pgw__is_leaf(m, e);
 		if (e & (leaf ? m->rsvd_leaf : m->rsvd_table))
 			return 1;
-		/* pgw__entry_perms() for PGW_KIND_X86_64 */
-		perms &= PGW_PERM_R | ((e & nx) ? 0 : PGW_PERM_X) |
-			 ((e & X86_RW) ? PGW_PERM_W : 0) |
-			 ((e & X86_US) ? PGW_PERM_U : 0);
+		perms &= pgw__entry_perms(m, e, leaf);
 		if (leaf)
 			break;
-		table = e & m->addr;
+		table = (e & m->addr) << m->addr_shift;
 		tbl = NULL;
 		up = NULL;
 		if (c->caches & PGW__CACHE_PSC) {
@@ -394,14 +401,69 @@ translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		}
 	}
 	size = 1ULL << shift;
-	out->out_pa = out->out_gpa = (e & c->m[level].addr & ~(size - 1)) |
+	out->out_pa = out->out_gpa = (((e & c->m[level].addr) <<
+				       c->m[level].addr_shift) & ~(size - 1)) |
 				     (idx & (size - 1));
 	out->out_page_size = size;
 	out->out_perms = perms;
 	out->out_entry = e;
 	out->out_level = (int)level;
-	out->out_pkey = (c->pke || c->pks) ? pgw__pkey(c, e, perms) : -1;
+	out->out_pkey = pgw__pkey(c, e);
 	*gperms = perms;
+	return 0;
+}
+
+/* Paging disabled: linear is physical, within the physical address width
+ * (as QEMU's gva2gpa answers too). */
+static int translate_identity(const pgw_ctx *c, uint64_t va,
+			      struct pgw_result *out, unsigned *guest_perms)
+{
+	va &= pgw__bits(c->maxphyaddr - 1, 0);
+	out->out_pa = out->out_gpa = va;
+	out->out_page_size = 4096;
+	out->out_perms = PGW_PERM_ALL;
+	out->out_entry = 0;
+	out->out_level = -1;
+	out->out_pkey = -1;
+	if (guest_perms)
+		*guest_perms = PGW_PERM_ALL;
+	return 0;
+}
+
+/* The result of a walk that reached leaf @e at @level with @perms (this
+ * stage's): the page, composed through the nested stage when one is
+ * attached, and kept in the TLB when @use_tlb. */
+static int leaf_result(pgw_ctx *c, uint64_t va, uint64_t idx, int level,
+		       uint64_t e, unsigned perms, struct pgw_result *out,
+		       struct pgw_fault *fault, struct pgw_trace *trace,
+		       bool use_tlb)
+{
+	uint64_t size = 1ULL << c->fmt->lv[level].shift;
+	uint64_t gpa = pgw__leaf_base(c, level, e) | (idx & (size - 1));
+	unsigned gperms = perms;
+
+	out->out_gpa = gpa;
+	out->out_pa = gpa;
+	out->out_page_size = size;
+	out->out_entry = e;
+	out->out_level = level;
+	out->out_pkey = pgw__pkey(c, e);
+	if (c->nested) {
+		struct pgw_result h;
+		int rc = nested_gpa(c, gpa, &h, fault, trace);
+
+		if (rc < 0) {
+			fault->out_addr = gpa;
+			return rc;
+		}
+		out->out_pa = h.out_pa;
+		if (h.out_page_size < size)
+			out->out_page_size = h.out_page_size;
+		perms &= h.out_perms;
+	}
+	out->out_perms = perms;
+	if (use_tlb)
+		tlb_store(c, va, out, gperms);
 	return 0;
 }
 
@@ -419,20 +481,8 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 	unsigned perms = PGW_PERM_ALL, gperms, level = 0;
 	bool psc = !trace && (c->caches & PGW__CACHE_PSC), use_tlb;
 
-	if (!f) {
-		/* Paging disabled: linear is physical, within the physical
-		 * address width (as QEMU's gva2gpa answers too). */
-		va &= pgw__bits(c->maxphyaddr - 1, 0);
-		out->out_pa = out->out_gpa = va;
-		out->out_page_size = 4096;
-		out->out_perms = PGW_PERM_ALL;
-		out->out_entry = 0;
-		out->out_level = -1;
-		out->out_pkey = -1;
-		if (guest_perms)
-			*guest_perms = PGW_PERM_ALL;
-		return 0;
-	}
+	if (!f)
+		return translate_identity(c, va, out, guest_perms);
 	if (!input_index(c, va, &idx)) {
 		fault_set(fault, PGW_FAULT_NONCANONICAL, c, -1, 0, 0, 0, va);
 		return PGW_ENOTMAPPED;
@@ -450,8 +500,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		}
 		use_tlb = u == TLB_MISS;
 	}
-	if (!trace && !c->nested && c->mem->map &&
-	    f->lv[0].kind == PGW_KIND_X86_64 &&
+	if (!trace && !c->nested && c->mem->map && c->fast &&
 	    translate_fast(c, idx, out, &gperms) == 0) {
 		if (guest_perms)
 			*guest_perms = gperms;
@@ -460,26 +509,19 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		return 0;
 	}
 	if (psc) {
-		/* SDM 3A 4.10.3.2: start below the deepest cached entry
-		 * on this address's path. */
-		for (unsigned l = f->nlevels - 1; l-- > 0;) {
-			uint64_t key = idx >> f->lv[l].shift;
-			const struct pgw_psc_entry *p = psc_slot(c, l, key);
+		const struct pgw_psc_entry *p = psc_deepest(c, idx, &level);
 
-			if (p->tag == key + 1) {
-				table = p->table & ~4095ULL;
-				perms = (unsigned)(p->table & 4095);
-				level = l + 1;
-				break;
-			}
+		if (p) {
+			table = p->table & ~4095ULL;
+			perms = (unsigned)(p->table & 4095);
 		}
 	}
 	for (; level < f->nlevels; level++) {
 		const struct pgw_level *lv = &f->lv[level];
-		const struct pgw_level_masks *m = &c->m[level];
+		const struct pgw_decode *m = &c->m[level];
 		unsigned i = (idx >> lv->shift) & ((1u << lv->bits) - 1);
 		const void *tbl;
-		uint64_t host, e, rsvd, size, gpa;
+		uint64_t host, e, rsvd;
 		bool leaf;
 
 		tbl = level_table(c, (int)level, table, fault, trace, &host);
@@ -492,29 +534,26 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			return fault_code(fault->out_reason);
 		}
 		e = pgw__read_entry(f, tbl, i);
-		if (!pgw__present(lv, e)) {
+		if (!pgw__present(m, e)) {
 			trace_add(trace, stage, c, (int)level, i, table,
 				  host + i * f->entry_size, e, false);
 			fault_set(fault, PGW_FAULT_NOT_PRESENT, c, (int)level,
 				  i, table, e, va);
 			return PGW_ENOTMAPPED;
 		}
-		leaf = pgw__is_leaf(c, lv, e);
+		leaf = pgw__is_leaf(m, e);
 		trace_add(trace, stage, c, (int)level, i, table,
 			  host + i * f->entry_size, e, leaf);
-		/* Same as pgw__rsvd(), without the call for non-EPT. */
-		rsvd = e & (leaf ? m->rsvd_leaf : m->rsvd_table);
-		if (lv->kind == PGW_KIND_EPT)
-			rsvd = pgw__rsvd(c, (int)level, e, leaf);
+		rsvd = pgw__rsvd(c, (int)level, e, leaf);
 		if (rsvd) {
 			fault_set(fault, PGW_FAULT_RESERVED, c, (int)level, i,
 				  table, e, va);
 			fault->out_rsvd = rsvd;
 			return PGW_ERSVD;
 		}
-		perms &= pgw__entry_perms(c, lv, e);
+		perms &= pgw__entry_perms(m, e, leaf);
 		if (!leaf) {
-			table = e & m->addr;
+			table = (e & m->addr) << m->addr_shift;
 			if (psc && !(table & 4095)) {
 				uint64_t key = idx >> lv->shift;
 				struct pgw_psc_entry *p = psc_slot(c, level, key);
@@ -526,38 +565,10 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 			}
 			continue;
 		}
-		size = 1ULL << lv->shift;
-		if (lv->kind == PGW_KIND_X86_32)
-			gpa = pgw__leaf_base(c, (int)level, e);
-		else
-			gpa = e & m->addr & ~(size - 1);
-		gpa |= idx & (size - 1);
-		out->out_gpa = gpa;
-		out->out_pa = gpa;
-		out->out_page_size = size;
-		out->out_entry = e;
-		out->out_level = (int)level;
-		out->out_pkey = (c->pke || c->pks) ? pgw__pkey(c, e, perms) : -1;
-		gperms = perms;
 		if (guest_perms)
 			*guest_perms = perms;
-		if (c->nested) {
-			struct pgw_result h;
-			int rc = nested_gpa(c, gpa, &h, fault, trace);
-
-			if (rc < 0) {
-				fault->out_addr = gpa;
-				return rc;
-			}
-			out->out_pa = h.out_pa;
-			if (h.out_page_size < size)
-				out->out_page_size = h.out_page_size;
-			perms &= h.out_perms;
-		}
-		out->out_perms = perms;
-		if (use_tlb)
-			tlb_store(c, va, out, gperms);
-		return 0;
+		return leaf_result(c, va, idx, (int)level, e, perms, out,
+				   fault, trace, use_tlb);
 	}
 	/* Unreachable: the last level of every format is a leaf. */
 	fault_set(fault, PGW_FAULT_NOT_PRESENT, c, -1, 0, 0, 0, va);
@@ -576,12 +587,12 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 	unsigned gperms = 0;
 	int rc;
 
-	if (c->hash)
-		return pgw__hash_translate(c, va, access, out, fault, trace);
+	if (c->arch->translate)
+		return c->arch->translate(c, va, access, out, fault, trace);
 	if (!access && !trace && c->fmt) {
 		/* The debugger's view, inline: a TLB hit needs no canonical
 		 * check (tags are whole VA pages, filled only by walks that
-		 * passed it); a clean IA-32e walk needs no fault record. */
+		 * passed it); a clean plain walk needs no fault record. */
 		const struct pgw_tlb_entry *t;
 		enum tlb_use u = tlb_probe(c, va, &t);
 		uint64_t idx;
@@ -590,8 +601,7 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 			tlb_fill(out, t, va);
 			return 0;
 		}
-		if (!c->nested && c->mem->map &&
-		    c->fmt->lv[0].kind == PGW_KIND_X86_64 &&
+		if (!c->nested && c->mem->map && c->fast &&
 		    input_index(c, va, &idx) &&
 		    translate_fast(c, idx, out, &gperms) == 0) {
 			if (u == TLB_MISS)
@@ -612,7 +622,7 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 		goto out;
 	/* The guest's own checks come first: a guest #PF wins over a fault
 	 * on the final GPA access. */
-	if (!pgw__access_ok(c, gperms, r.out_pkey, access)) {
+	if (!c->arch->access_ok(c, gperms, r.out_pkey, access)) {
 		fault_set(fault, PGW_FAULT_ACCESS, c, r.out_level, 0, 0,
 			  r.out_entry, va);
 		return PGW_EACCES;
@@ -655,7 +665,7 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 		return PGW_EINVAL;
 	if (!access && !trace && (c->caches & PGW__CACHE_TLB) &&
 	    !c->tlb_sparse) {
-		/* The debugger's commonest question, first: only x86 walks
+		/* The debugger's commonest question, first: only radix walks
 		 * fill the TLB, so a hit needs no look at the format. This is
 		 * tlb_probe()'s dense hit written out: calling it here (with
 		 * its sparse branch) gave this function a frame again and

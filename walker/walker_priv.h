@@ -1,88 +1,18 @@
 /*
- * Private definitions of libpgwalk: paging formats as data, the translation
- * context, and the helpers shared by walk.c, cache.c and the views.
+ * Private definitions of libpgwalk's arch-neutral core: the translation
+ * context, its caches, the descriptor decode every walk applies (from the
+ * masks an arch derives, arch.h), and the helpers shared by the core files
+ * and the views.
  */
 #ifndef PGW_WALKER_PRIV_H
 #define PGW_WALKER_PRIV_H
 
-#include "pgwalk.h"
+#include "arch.h"
 
 #include <endian.h>
 #include <stdbool.h>
 
-#define PGW_MAX_LEVELS 5
-
-/* When an entry at a level may map a page instead of a table. */
-enum pgw_leaf_rule {
-	PGW_LEAF_NEVER,  /* always a table pointer (PS is reserved) */
-	PGW_LEAF_PS,     /* a page when PS (bit 7) is set */
-	PGW_LEAF_PSE,    /* a page when PS is set and CR4.PSE (32-bit PDE) */
-	PGW_LEAF_ALWAYS, /* last level */
-};
-
-/* How entries of a format encode presence, permissions and addresses. */
-enum pgw_entry_kind {
-	PGW_KIND_X86_32,   /* 4-byte legacy entries */
-	PGW_KIND_PAE_PDPT, /* the four PAE PDPTEs: no permission bits */
-	PGW_KIND_X86_64,   /* 8-byte PAE / IA-32e / NPT entries */
-	PGW_KIND_EPT,      /* 8-byte EPT entries: R/W/X, memory type */
-	PGW_KIND_PPC64_HPTE, /* 16-byte HPTEs: decoded by ppc64_hash.c only,
-			      * never by the radix walk or its views */
-};
-
-struct pgw_level {
-	const char *name;
-	uint8_t shift;            /* first VA bit this level's index covers */
-	uint8_t bits;             /* index width */
-	enum pgw_leaf_rule leaf;
-	enum pgw_entry_kind kind;
-};
-
-struct pgw_format {
-	enum pgw_mode mode;
-	const char *name;
-	unsigned nlevels;
-	unsigned entry_size;      /* 4 or 8 */
-	unsigned va_bits;         /* width of the input address */
-	bool canonical;           /* sign-extended input (IA-32e) */
-	bool wide_rsvd;           /* PAE: bits 62:MAXPHYADDR reserved, not 51:M */
-	uint64_t root_mask;       /* table address bits of the root register */
-	struct pgw_level lv[PGW_MAX_LEVELS];
-};
-
-extern const struct pgw_format pgw__fmt_x86_32, pgw__fmt_pae, pgw__fmt_4l,
-	pgw__fmt_5l, pgw__fmt_ept4, pgw__fmt_ept5, pgw__fmt_npt4, pgw__fmt_npt5,
-	pgw__fmt_ppc64_hash;
-
-const struct pgw_format *pgw__format(enum pgw_mode mode);
-
-/* Bits common to x86 entries (SDM 3A 4.3, 4.4, 4.5). */
-#define X86_P    (1ULL << 0)
-#define X86_RW   (1ULL << 1)
-#define X86_US   (1ULL << 2)
-#define X86_PWT  (1ULL << 3)
-#define X86_PCD  (1ULL << 4)
-#define X86_A    (1ULL << 5)
-#define X86_D    (1ULL << 6)
-#define X86_PS   (1ULL << 7)
-#define X86_G    (1ULL << 8)
-#define X86_NX   (1ULL << 63)
-/* EPT entries (SDM 3C 29.3.2). */
-#define EPT_R    (1ULL << 0)
-#define EPT_W    (1ULL << 1)
-#define EPT_X    (1ULL << 2)
-#define EPT_MT_SHIFT 3
-/* PAE PDPTE bits reserved at CR3 load time only (SDM 3A table 4-8). */
-#define PGW_PAE_PDPTE_LOAD_RSVD 0x1e6ULL
-
 #define PGW_PERM_ALL (PGW_PERM_R | PGW_PERM_W | PGW_PERM_X | PGW_PERM_U)
-
-/* Per-level masks derived from the format and the context's control bits. */
-struct pgw_level_masks {
-	uint64_t rsvd_table;      /* reserved bits when the entry is a table */
-	uint64_t rsvd_leaf;       /* reserved bits when the entry is a page */
-	uint64_t addr;            /* physical address bits (table or 4K page) */
-};
 
 /* Direct-mapped software TLB (one per context, keyed by 4K VA page). */
 #define PGW_TLB_SIZE 1024
@@ -153,14 +83,18 @@ struct pgw_pcache_slot {
 };
 
 struct pgw_ctx {
-	const struct pgw_format *fmt;
-	struct pgw_level_masks m[PGW_MAX_LEVELS];
+	const struct pgw_arch *arch;
+	const struct pgw_format *fmt; /* NULL: paging disabled */
+	struct pgw_decode m[PGW_MAX_LEVELS];
 	uint64_t root;            /* table address of the top level */
-	bool pse, nxe, wp, smep, smap, pke, pks, ac;
-	uint32_t pkru, pkrs;
 	unsigned maxphyaddr;
-	bool pdptes_valid;        /* PAE: use the loaded PDPTE registers */
-	uint64_t pdpte[4];
+	signed char pkey_shift;   /* leaves hold a protection key in bits
+				   * [shift+3:shift]; -1: keys do not apply */
+	bool fast;                /* every level plain (8-byte little-endian
+				   * entries, 512 a table, no decode hooks):
+				   * walk.c's translate_fast() serves it */
+	bool root_loaded;         /* the root table is held in registers */
+	uint64_t root_regs[4];    /* (x86 PAE PDPTEs), as in memory */
 
 	const struct pgw_mem_ops *mem;
 	void *mem_payload;
@@ -178,7 +112,8 @@ struct pgw_ctx {
 	struct pgw_mapc_entry *mapc;
 	unsigned caches;          /* PGW__CACHE_* in use */
 	bool cache_filled;        /* an entry was stored since the last clear */
-	struct pgw_hash *hash;    /* ppc64 hash method (ppc64_hash.c), or NULL */
+	void *priv;               /* the arch's own state (x86 control bits,
+				   * ppc64 SLB and HTAB); freed with free() */
 };
 
 /* Default bound on the tables one range walk may load (aliasing tables). */
@@ -194,73 +129,75 @@ static inline uint64_t pgw__bits(unsigned hi, unsigned lo)
 	return (hi == 63 ? ~0ULL : ((1ULL << (hi + 1)) - 1)) & ~((1ULL << lo) - 1);
 }
 
-/* Entry decoding, inline for the walk's inner loop. */
-static inline bool pgw__present(const struct pgw_level *lv, uint64_t e)
+/* Descriptor decoding (struct pgw_decode), inline for the walk loops. */
+static inline bool pgw__present(const struct pgw_decode *m, uint64_t e)
 {
-	if (lv->kind == PGW_KIND_EPT)
-		return (e & (EPT_R | EPT_W | EPT_X)) != 0;
-	return (e & X86_P) != 0;
+	return (e & m->present) != 0;
 }
 
-static inline bool pgw__is_leaf(const pgw_ctx *c, const struct pgw_level *lv,
-				uint64_t e)
+static inline bool pgw__is_leaf(const struct pgw_decode *m, uint64_t e)
 {
-	switch (lv->leaf) {
-	case PGW_LEAF_ALWAYS: return true;
-	case PGW_LEAF_PS:     return (e & X86_PS) != 0;
-	case PGW_LEAF_PSE:    return (e & X86_PS) && c->pse;
-	default:              return false;
-	}
+	return ((e ^ m->leaf_xor) & m->leaf) != 0;
 }
 
-static inline unsigned pgw__entry_perms(const pgw_ctx *c,
-					const struct pgw_level *lv, uint64_t e)
+static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
+					uint64_t e, bool leaf)
 {
-	unsigned p = PGW_PERM_R;
+	const struct pgw_perm_decode *p = &m->perm[leaf];
+	uint64_t x = e ^ p->flip;
 
-	/* An int switch: hash HPTEs (PGW_KIND_PPC64_HPTE) never come here,
-	 * and a case for them changes the walk loop's code (objdump). */
-	switch ((int)lv->kind) {
-	case PGW_KIND_PAE_PDPT:
-		return PGW_PERM_ALL;
-	case PGW_KIND_EPT:
-		/* EPT has no user bit: leave the guest stage's U alone. */
-		return ((e & EPT_R) ? PGW_PERM_R : 0) |
-		       ((e & EPT_W) ? PGW_PERM_W : 0) |
-		       ((e & EPT_X) ? PGW_PERM_X : 0) | PGW_PERM_U;
-	case PGW_KIND_X86_32:
-		p |= PGW_PERM_X;
-		break;
-	case PGW_KIND_X86_64:
-		if (!(c->nxe && (e & X86_NX)))
-			p |= PGW_PERM_X;
-		break;
-	}
-	if (e & X86_RW)
-		p |= PGW_PERM_W;
-	if (e & X86_US)
-		p |= PGW_PERM_U;
-	return p;
+	return p->always |
+	       ((x & p->mask[0]) ? PGW_PERM_R : 0) |
+	       ((x & p->mask[1]) ? PGW_PERM_W : 0) |
+	       ((x & p->mask[2]) ? PGW_PERM_X : 0) |
+	       ((x & p->mask[3]) ? PGW_PERM_U : 0);
 }
 
 /* Physical address of the table (or 4K page) an entry points to. */
 static inline uint64_t pgw__next_table(const pgw_ctx *c, int level, uint64_t e)
 {
-	return e & c->m[level].addr;
+	return (e & c->m[level].addr) << c->m[level].addr_shift;
 }
 
 /* Physical base of the page a leaf entry at @level maps. */
-uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e);
+static inline uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e)
+{
+	const struct pgw_decode *m = &c->m[level];
 
-/* Reserved bits set in @e (0 if none); EPT misconfigurations included. */
-uint64_t pgw__rsvd(const pgw_ctx *c, int level, uint64_t e, bool leaf);
+	if (m->hook_addr)
+		return c->fmt->arch->leaf_base(c, level, e);
+	return ((e & m->addr) << m->addr_shift) &
+	       ~((1ULL << c->fmt->lv[level].shift) - 1);
+}
+
+/* Reserved bits set in @e (0 if none), the arch's own checks included. */
+static inline uint64_t pgw__rsvd(const pgw_ctx *c, int level, uint64_t e,
+				 bool leaf)
+{
+	const struct pgw_decode *m = &c->m[level];
+	uint64_t r = e & (leaf ? m->rsvd_leaf : m->rsvd_table);
+
+	if (m->hook_rsvd)
+		r |= c->fmt->arch->rsvd(c, level, e, leaf);
+	return r;
+}
 
 /* Protection key of a leaf, or -1 when keys do not apply. */
-int pgw__pkey(const pgw_ctx *c, uint64_t leaf_entry, unsigned perms);
+static inline int pgw__pkey(const pgw_ctx *c, uint64_t leaf_entry)
+{
+	if (c->pkey_shift < 0)
+		return -1;
+	return (int)((leaf_entry >> c->pkey_shift) & 0xf);
+}
 
-/* SDM 3A 4.6: may @access touch a page with @perms and @pkey? */
-bool pgw__access_ok(const pgw_ctx *c, unsigned perms, int pkey,
-		    unsigned access);
+/* Fill c->m[] for c->fmt through its arch, then what follows from the
+ * masks for every arch: leaf masks of NEVER/ALWAYS levels, c->fast. */
+void pgw__derive(pgw_ctx *c);
+
+/* A context of @arch with its caches, or NULL with the error set. */
+int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,
+		   const struct pgw_mem_ops *mem, void *payload,
+		   unsigned maxphyaddr, char *err, size_t errlen);
 
 /*
  * Load the table of @size bytes at @addr (in this context's input space,
@@ -299,13 +236,22 @@ static inline uint64_t pgw__table_bytes(const struct pgw_format *f,
 	return (uint64_t)f->entry_size << lv->bits;
 }
 
+/* Entry @i of a table of 4-byte (@four) or 8-byte entries, in the guest's
+ * byte order (@be: big-endian) whatever the host's is. */
+static inline uint64_t pgw__entry_at(const void *table, unsigned i, bool four,
+				     bool be)
+{
+	if (four)
+		return le32toh(((const uint32_t *)table)[i]);
+	if (be)
+		return be64toh(((const uint64_t *)table)[i]);
+	return le64toh(((const uint64_t *)table)[i]);
+}
+
 static inline uint64_t pgw__read_entry(const struct pgw_format *f,
 				       const void *table, unsigned i)
 {
-	/* x86 paging structures are little-endian whatever the host is. */
-	if (f->entry_size == 4)
-		return le32toh(((const uint32_t *)table)[i]);
-	return le64toh(((const uint64_t *)table)[i]);
+	return pgw__entry_at(table, i, f->entry_size == 4, f->big_endian);
 }
 
 #endif /* PGW_WALKER_PRIV_H */

@@ -1,8 +1,9 @@
 /*
- * libFuzzer target: the HTAB chunk stream decoder (walker/htab_stream.c) on
- * arbitrary record sequences fed in arbitrary pieces, checked against an
- * independent model of the records: return codes, consumed counts, stream
- * offsets, error stickiness, and the HPTEs read back from the table.
+ * libFuzzer target: the HTAB chunk stream decoder
+ * (walker/ppc64/htab_stream.c) on arbitrary record sequences fed in
+ * arbitrary pieces, checked against an independent model of the records:
+ * return codes, consumed counts, stream offsets, error stickiness, and the
+ * HPTEs read back from the table.
  */
 #include "pgwalk.h"
 

@@ -11,12 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct pgw_format pgw__fmt_ppc64_hash = {
-	.mode = PGW_MODE_PPC64_HASH, .name = "ppc64 hash", .nlevels = 1,
-	.entry_size = 8, .va_bits = 64,
-	.lv = { { "HPTE", 12, 0, PGW_LEAF_ALWAYS, PGW_KIND_PPC64_HPTE } },
-};
-
 #define SEG_SHIFT_256M 28
 #define SEG_SHIFT_1T   40
 /* pte0 bits compared against the search key: B, AVPN, H, V (ISA 5.7.7.2). */
@@ -133,12 +127,14 @@ int pgw_ctx_new_ppc64_hash(pgw_ctx **out, const struct pgw_ppc64_regs *r,
 	h->nslb = r->nslb;
 	if (r->nslb)
 		memcpy(h->slb, r->slb, (size_t)r->nslb * sizeof(h->slb[0]));
-	c->fmt = &pgw__fmt_ppc64_hash;
+	c->fmt = pgw__format(PGW_MODE_PPC64_HASH);
 	c->mem = mem;
 	c->mem_payload = mem_payload;
 	c->maxphyaddr = 60;
+	c->pkey_shift = -1;
 	c->walk_budget = PGW_DEFAULT_WALK_BUDGET;
-	c->hash = h;
+	c->arch = &pgw__arch_ppc64;
+	c->priv = h;
 	*out = c;
 	return 0;
 }
@@ -146,7 +142,7 @@ int pgw_ctx_new_ppc64_hash(pgw_ctx **out, const struct pgw_ppc64_regs *r,
 const unsigned char *pgw__hash_read(pgw_ctx *c, uint64_t index, unsigned n,
 				    void *buf)
 {
-	struct pgw_hash *h = c->hash;
+	struct pgw_hash *h = pgw__hash(c);
 	size_t len = (size_t)n * PGW_HPTE_SIZE;
 	uint64_t pa;
 
@@ -179,7 +175,7 @@ void pgw__hpte_decode(const pgw_ctx *c, const unsigned char *raw,
 {
 	uint64_t v = be64_at(raw), r = be64_at(raw + 8);
 
-	if (c->hash->flags & PGW_PPC64_HPTE_V3) {
+	if (pgw__hash(c)->flags & PGW_PPC64_HPTE_V3) {
 		v = (v & HPTE0_V3_KEEP) | ((r & HPTE1_V3_B) << 4);
 		r &= ~HPTE1_V3_B;
 	}
@@ -306,7 +302,7 @@ static int slb_find(const struct pgw_hash *h, uint64_t ea, unsigned *slot,
 int pgw__hash_lookup(pgw_ctx *c, uint64_t ea, struct pgw_hash_hit *hit,
 		     struct pgw_fault *f, struct pgw_trace *t)
 {
-	struct pgw_hash *h = c->hash;
+	struct pgw_hash *h = pgw__hash(c);
 	unsigned char buf[PGW_HPTES_PER_GROUP * PGW_HPTE_SIZE];
 	uint64_t slbv, vsid, epn, hash, ptem;
 	unsigned slot, base, seg;
@@ -418,9 +414,10 @@ int pgw__hash_translate(pgw_ctx *c, uint64_t va, unsigned access,
 	if (rc < 0)
 		return rc;
 	if (access) {
-		bool pr = (access & PGW_ACC_USER) || (c->hash->msr & PGW_MSR_PR);
-		unsigned p = hpte_perms(c->hash, c->hash->slb[hit.slot].vsid,
-					hit.pte1, pr);
+		const struct pgw_hash *h = pgw__hash(c);
+		bool pr = (access & PGW_ACC_USER) || (h->msr & PGW_MSR_PR);
+		unsigned p = hpte_perms(h, h->slb[hit.slot].vsid, hit.pte1,
+					pr);
 		unsigned need = ((access & PGW_ACC_READ) ? PGW_PERM_R : 0) |
 				((access & PGW_ACC_WRITE) ? PGW_PERM_W : 0) |
 				((access & PGW_ACC_EXEC) ? PGW_PERM_X : 0);
@@ -525,7 +522,7 @@ static bool reverse_ea(const struct pgw_hash *h, const struct pgw_ppc64_slbe *s,
 static int hpte_leaves(pgw_ctx *c, const struct pgw_walk_filter *flt,
 		       uint64_t idx, uint64_t pte0, struct rleaves *out)
 {
-	struct pgw_hash *h = c->hash;
+	struct pgw_hash *h = pgw__hash(c);
 
 	for (unsigned i = 0; i < h->nslb; i++) {
 		const struct pgw_ppc64_slbe *s = &h->slb[i];
@@ -570,7 +567,7 @@ static int hpte_leaves(pgw_ctx *c, const struct pgw_walk_filter *flt,
 static int collect(pgw_ctx *c, const struct pgw_walk_filter *flt,
 		   struct rleaves *out)
 {
-	struct pgw_hash *h = c->hash;
+	struct pgw_hash *h = pgw__hash(c);
 	unsigned char *buf = malloc(SCAN_CHUNK * PGW_HPTE_SIZE);
 	uint64_t budget = c->walk_budget, idx = 0;
 	int rc = 0;

@@ -1,19 +1,18 @@
 /*
- * Meaning of individual entries: reserved bits per level, page frames,
- * protection keys, and the access rules of SDM 3A 4.6.
+ * What x86 entries say beyond their decode masks: the PSE-36 frame of a
+ * 4M page, EPT misconfigurations, and the access rules of SDM 3A 4.6
+ * (WP, SMEP, SMAP, protection keys).
  */
-#include "walker_priv.h"
+#include "x86_priv.h"
 
-uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e)
+uint64_t pgw__x86_leaf_base(const pgw_ctx *c, int level, uint64_t e)
 {
-	const struct pgw_level *lv = &c->fmt->lv[level];
-
-	if (lv->kind == PGW_KIND_X86_32 && lv->leaf == PGW_LEAF_PSE) {
-		/* SDM 3A 4.3: 4M page; PDE bits 20:13 hold PA bits 39:32
-		 * (PSE-36), clipped to MAXPHYADDR by the reserved check. */
-		return (e & 0xffc00000ULL) | (((e >> 13) & 0xffULL) << 32);
-	}
-	return e & c->m[level].addr & ~((1ULL << lv->shift) - 1);
+	/* Set only for the 32-bit PD (derive_level): SDM 3A 4.3: a 4M page;
+	 * PDE bits 20:13 hold PA bits 39:32 (PSE-36), clipped to MAXPHYADDR
+	 * by the reserved check. */
+	(void)c;
+	(void)level;
+	return (e & 0xffc00000ULL) | (((e >> 13) & 0xffULL) << 32);
 }
 
 /* SDM 3C 29.3.3.1: EPT misconfigurations, reported like reserved bits. */
@@ -30,25 +29,12 @@ static uint64_t ept_misconfig(uint64_t e, bool leaf)
 	return 0;
 }
 
-uint64_t pgw__rsvd(const pgw_ctx *c, int level, uint64_t e, bool leaf)
+/* Set only for EPT levels (derive_level). */
+uint64_t pgw__x86_rsvd(const pgw_ctx *c, int level, uint64_t e, bool leaf)
 {
-	const struct pgw_level_masks *m = &c->m[level];
-	uint64_t r = e & (leaf ? m->rsvd_leaf : m->rsvd_table);
-
-	if (c->fmt->lv[level].kind == PGW_KIND_EPT)
-		r |= ept_misconfig(e, leaf);
-	return r;
-}
-
-int pgw__pkey(const pgw_ctx *c, uint64_t leaf_entry, unsigned perms)
-{
-	/* SDM 3A 4.6.2: keys exist only in IA-32e paging, bits 62:59. */
-	if (c->fmt->mode != PGW_MODE_X86_4L && c->fmt->mode != PGW_MODE_X86_5L)
-		return -1;
-	if (!c->pke && !c->pks)
-		return -1;
-	(void)perms;
-	return (int)((leaf_entry >> 59) & 0xf);
+	(void)c;
+	(void)level;
+	return ept_misconfig(e, leaf);
 }
 
 /* SDM 3A 4.6.2: AD forbids data access, WD forbids writes. */
@@ -62,9 +48,10 @@ static bool pkey_ok(uint32_t keys, int pkey, bool write, bool enforce_wd)
 	return !(write && wd && enforce_wd);
 }
 
-bool pgw__access_ok(const pgw_ctx *c, unsigned perms, int pkey,
-		    unsigned access)
+bool pgw__x86_access_ok(const pgw_ctx *ctx, unsigned perms, int pkey,
+			unsigned access)
 {
+	const struct pgw_x86_state *c = pgw__x86(ctx);
 	bool write = access & PGW_ACC_WRITE;
 	bool data = access & (PGW_ACC_READ | PGW_ACC_WRITE);
 	bool user_page = perms & PGW_PERM_U;

@@ -16,15 +16,15 @@ int pgw_view_slb(pgw_ctx *c, pgw_write_fn write, void *payload)
 {
 	struct pgw_out *o;
 
-	if (!c || !c->hash)
+	if (!c || !pgw__hash(c))
 		return PGW_EINVAL;
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;
 	/* QEMU 7.2 target/ppc/mmu-hash64.c dump_slb(). */
 	pgw__out_printf(o, "SLB\tESID\t\t\tVSID\n");
-	for (unsigned i = 0; i < c->hash->nslb; i++) {
-		const struct pgw_ppc64_slbe *s = &c->hash->slb[i];
+	for (unsigned i = 0; i < pgw__hash(c)->nslb; i++) {
+		const struct pgw_ppc64_slbe *s = &pgw__hash(c)->slb[i];
 
 		if (s->esid == 0 && s->vsid == 0)
 			continue;
@@ -69,9 +69,9 @@ int pgw_view_hpt(pgw_ctx *c, pgw_write_fn write, void *payload)
 	uint64_t budget;
 	int rc = 0;
 
-	if (!c || !c->hash)
+	if (!c || !pgw__hash(c))
 		return PGW_EINVAL;
-	h = c->hash;
+	h = pgw__hash(c);
 	/* The walk budget bounds the 4096-HPTE chunks read, as in pgw_walk():
 	 * HTABSIZE allows 2^42 HPTEs, which a scan must not take on blindly
 	 * (a corrupt SDR1 over memory that reads, or a source that answers
@@ -246,7 +246,7 @@ static void run_print(struct hpg *s)
 
 static void segment_line(struct hpg *s, unsigned slot)
 {
-	const struct pgw_ppc64_slbe *e = &s->c->hash->slb[slot];
+	const struct pgw_ppc64_slbe *e = &pgw__hash(s->c)->slb[slot];
 	unsigned seg, b = pgw__slb_base_shift(e->vsid, &seg);
 
 	s->slot = (int)slot;
@@ -257,7 +257,7 @@ static void segment_line(struct hpg *s, unsigned slot)
 	pgw__out_printf(s->o, "SLB[%u] ESID 0x%016" PRIx64 " VSID 0x%016" PRIx64
 			" %s base %s%s%s%s\n", slot, e->esid, e->vsid,
 			seg == 40 ? "1T" : "256M",
-			size_name(s->c->hash->lpcr & PGW_LPCR_ISL ? 12 : b),
+			size_name(pgw__hash(s->c)->lpcr & PGW_LPCR_ISL ? 12 : b),
 			(e->vsid & PGW_SLB_VSID_KS) ? " Ks" : "",
 			(e->vsid & PGW_SLB_VSID_KP) ? " Kp" : "",
 			(e->vsid & PGW_SLB_VSID_N) ? " N" : "");
@@ -286,7 +286,7 @@ static int hpg_leaf(const struct pgw_leaf *l, void *payload)
 
 	if (s->slot < 0 || l->va < s->seg_lo || l->va > s->seg_hi) {
 		run_print(s);
-		segment_line(s, slot_of(s->c->hash, l->va));
+		segment_line(s, slot_of(pgw__hash(s->c), l->va));
 	}
 	if (r->on && l->va == r->end && l->perms == r->perms &&
 	    l->size == r->size) {
@@ -341,7 +341,7 @@ int pgw__hash_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 		pgw__out_printf(s->o, "Info pg, ppc64 hash (HTAB 2^%u bytes, "
 				"%u SLB entries)\nVPN range                     "
 				"Entries     Flags Size Physical page(s)\n",
-				c->hash->htab_shift, c->hash->nslb);
+				pgw__hash(c)->htab_shift, pgw__hash(c)->nslb);
 	rc = pgw_walk(c, &opt->filter, &ops, s);
 	run_print(s);
 	if (s->json) {
@@ -384,7 +384,7 @@ static void print_hash_step(struct pgw_out *o, const pgw_ctx *c,
 				PRIx64 " (%s, base %s%s%s%s)\n", st->index,
 				st->entry, st->entry2,
 				b ? (seg == 40 ? "1T" : "256M") : "reserved B",
-				b ? size_name((c->hash->lpcr & PGW_LPCR_ISL) ?
+				b ? size_name((pgw__hash(c)->lpcr & PGW_LPCR_ISL) ?
 					      12 : b) : "reserved",
 				(st->entry2 & PGW_SLB_VSID_KS) ? ", Ks" : "",
 				(st->entry2 & PGW_SLB_VSID_KP) ? ", Kp" : "",
@@ -435,7 +435,7 @@ int pgw__hash_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write,
 		return pgw__out_done(o, PGW_ENOMEM);
 	rc = pgw_translate(c, va, 0, &r, &f, t);
 	pgw__out_printf(o, "vtop 0x%016" PRIx64 " (ppc64 hash, MSR[PR]=%d)\n",
-			va, (c->hash->msr & PGW_MSR_PR) ? 1 : 0);
+			va, (pgw__hash(c)->msr & PGW_MSR_PR) ? 1 : 0);
 	for (unsigned i = 0; i < t->n; i++)
 		print_hash_step(o, c, &t->step[i]);
 	if (rc < 0) {

@@ -1,7 +1,8 @@
 /*
- * Private definitions of the ppc64 hash method: the context's hash state
- * (SLB copy, HTAB geometry, HPTE source), one lookup's result, and the
- * entry points walk.c, iter.c, ctx.c and the views dispatch to.
+ * Private definitions of the ppc64 family (walker/ppc64/), today its hash
+ * method: the context's hash state (SLB copy, HTAB geometry, HPTE source),
+ * one lookup's result, and the whole-method hooks its arch entry
+ * (formats.c) gives the core.
  */
 #ifndef PGW_PPC64_PRIV_H
 #define PGW_PPC64_PRIV_H
@@ -67,7 +68,15 @@ void pgw__hpte_decode(const pgw_ctx *c, const unsigned char *raw,
 int pgw__hash_lookup(pgw_ctx *c, uint64_t ea, struct pgw_hash_hit *hit,
 		     struct pgw_fault *f, struct pgw_trace *t);
 
-/* Entry points the generic code dispatches to when c->hash is set. */
+extern const struct pgw_arch pgw__arch_ppc64;
+
+/* The hash state of a ppc64 hash context, NULL for any other context. */
+static inline struct pgw_hash *pgw__hash(const pgw_ctx *c)
+{
+	return c->arch == &pgw__arch_ppc64 ? c->priv : NULL;
+}
+
+/* Hooks of pgw__arch_ppc64 (hash.c, view_hash.c). */
 int pgw__hash_translate(pgw_ctx *c, uint64_t va, unsigned access,
 			struct pgw_result *out, struct pgw_fault *fault,
 			struct pgw_trace *trace);
@@ -77,5 +86,6 @@ int pgw__hash_view_pg(pgw_ctx *c, const struct pgw_pg_opts *o,
 		      pgw_write_fn write, void *payload);
 int pgw__hash_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write,
 			void *payload);
+/* QEMU's ppc `info tlb` is dump_slb(): pgw_view_slb(). */
 
 #endif /* PGW_PPC64_PRIV_H */

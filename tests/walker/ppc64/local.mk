@@ -1,0 +1,14 @@
+# ppc64 walker tests: the hashed page table and the HTAB stream decoder.
+walker_tests += \
+	tests/walker/ppc64/test_ppc64_hash \
+	tests/walker/ppc64/test_htab_stream
+
+tests_walker_ppc64_test_ppc64_hash_SOURCES = tests/walker/ppc64/test_ppc64_hash.c
+tests_walker_ppc64_test_ppc64_hash_CFLAGS = $(walker_test_cflags)
+tests_walker_ppc64_test_ppc64_hash_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_ppc64_test_ppc64_hash_LDADD = $(walker_test_ldadd)
+
+tests_walker_ppc64_test_htab_stream_SOURCES = tests/walker/ppc64/test_htab_stream.c
+tests_walker_ppc64_test_htab_stream_CFLAGS = $(walker_test_cflags)
+tests_walker_ppc64_test_htab_stream_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_ppc64_test_htab_stream_LDADD = $(walker_test_ldadd)

@@ -1,0 +1,8 @@
+# The ppc64 family: the hashed page table (SLB + HTAB), its HTAB stream
+# decoder and its views.
+walker_arch_sources += \
+	walker/ppc64/ppc64_priv.h \
+	walker/ppc64/formats.c \
+	walker/ppc64/hash.c \
+	walker/ppc64/htab_stream.c \
+	walker/ppc64/view_hash.c
