@@ -22,6 +22,19 @@ int pgw__fail(char *err, size_t errlen, const char *fmt, ...)
 	return PGW_EINVAL;
 }
 
+/* @a and @b decode alike, each permission from one bit at most. */
+static bool same_perm(const struct pgw_perm_decode *a,
+		      const struct pgw_perm_decode *b)
+{
+	/* Single bits too: ANDing entries then testing a bit is ANDing the
+	 * levels' permissions only when one bit grants each of them. */
+	for (unsigned k = 0; k < 4; k++)
+		if (a->mask[k] != b->mask[k] ||
+		    (a->mask[k] & (a->mask[k] - 1)))
+			return false;
+	return a->flip == b->flip && a->always == b->always;
+}
+
 void pgw__derive(pgw_ctx *c)
 {
 	const struct pgw_format *f = c->fmt;
@@ -42,6 +55,15 @@ void pgw__derive(pgw_ctx *c)
 			fast = false;
 	}
 	c->fast = fast;
+	c->uniform = fast;
+	for (unsigned i = 0; i < f->nlevels; i++) {
+		const struct pgw_decode *m = &c->m[i], *m0 = &c->m[0];
+
+		if (m->present != m0->present || m->addr_shift ||
+		    !same_perm(&m->perm[0], &m0->perm[0]) ||
+		    !same_perm(&m->perm[1], &m0->perm[0]))
+			c->uniform = false;
+	}
 }
 
 int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,

@@ -93,6 +93,11 @@ struct pgw_ctx {
 	bool fast;                /* every level plain (8-byte little-endian
 				   * entries, 512 a table, no decode hooks):
 				   * walk.c's translate_fast() serves it */
+	bool uniform;             /* every level decodes presence and
+				   * permissions alike, tables and leaves,
+				   * one bit a permission, addresses
+				   * unshifted (x86, EPT, NPT):
+				   * translate_fast() decodes once */
 	bool root_loaded;         /* the root table is held in registers */
 	uint64_t root_regs[4];    /* (x86 PAE PDPTEs), as in memory */
 
