@@ -127,6 +127,21 @@ def listening(port):
     return probe
 
 
+def unix_listening(path):
+    """A connect, not the file: a socket left by an earlier run is there
+    before pgstub replaces it."""
+    def probe():
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(path)
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return probe
+
+
 def raw_image(path):
     """4-level tables at 0x1234000 mapping 0xffffffff81000000 (2M) to
     0x1400000, which holds the demo's greeting."""
@@ -160,7 +175,7 @@ def run_line(line):
         ok(line, rc == 0 and HELLO in out, out)
     elif "--unix" in line:
         path = line.split("--unix")[1].split()[0]
-        bg = Background(line, lambda: os.path.exists(path))
+        bg = Background(line, unix_listening(path))
         out = gdb("target remote " + path, "x/s 0xffffffff81000000")
         mode = os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0
         log = bg.stop()
