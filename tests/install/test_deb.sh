@@ -44,7 +44,8 @@ src=$work/pgstub-$version
 t0=$(date +%s)
 check "README's tree install (DESTDIR=$work/tree)" env DESTDIR="$work/tree" \
 	MAKEFLAGS=-j"$jobs" sh -c "cd '$src' && $tree_line"
-out=$("$work/tree/usr/bin/pgstub" --version 2>&1)
+# A DESTDIR install is not where the loader looks for pgstub's libraries.
+out=$(LD_LIBRARY_PATH="$work/tree/usr/lib" "$work/tree/usr/bin/pgstub" --version 2>&1)
 [ -f "$work/tree/usr/share/gdb/python/pgstub/__init__.py" ] &&
 	[ -f "$work/tree/usr/share/gdb/python/gdb/command/pgstub_autoload.py" ] &&
 	[ "$out" = "pgstub $version" ]
