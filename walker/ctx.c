@@ -39,10 +39,12 @@ void pgw__derive(pgw_ctx *c)
 {
 	const struct pgw_format *f = c->fmt;
 	bool fast = f->entry_size == 8 && !f->big_endian && !c->root_loaded;
+	bool uniform = true;
 
 	f->arch->derive(c);
 	for (unsigned i = 0; i < f->nlevels; i++) {
 		struct pgw_decode *m = &c->m[i];
+		const struct pgw_perm_decode *p0 = &c->m[0].perm[0];
 
 		/* A present entry is not 0, so ~0 makes every one a leaf. */
 		if (f->lv[i].leaf == PGW_LEAF_NEVER)
@@ -53,17 +55,12 @@ void pgw__derive(pgw_ctx *c)
 			m->leaf_xor = 0;
 		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr)
 			fast = false;
+		if (m->present != c->m[0].present || m->addr_shift ||
+		    !same_perm(&m->perm[0], p0) || !same_perm(&m->perm[1], p0))
+			uniform = false;
 	}
 	c->fast = fast;
-	c->uniform = fast;
-	for (unsigned i = 0; i < f->nlevels; i++) {
-		const struct pgw_decode *m = &c->m[i], *m0 = &c->m[0];
-
-		if (m->present != m0->present || m->addr_shift ||
-		    !same_perm(&m->perm[0], &m0->perm[0]) ||
-		    !same_perm(&m->perm[1], &m0->perm[0]))
-			c->uniform = false;
-	}
+	c->uniform = fast && uniform;
 }
 
 int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,
