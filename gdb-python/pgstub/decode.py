@@ -1,19 +1,25 @@
 # Decoders for raw paging entries: x86 (32-bit, PAE, IA-32e 4/5-level, AMD
-# NPT), Intel EPT, ppc64 hashed page-table entries and SLB entries.  Pure
-# Python with no gdb import, so the tests can run it under plain python3.
+# NPT), Intel EPT, arm64 VMSAv8-64 descriptors (stage 1 and 2), ppc64 hashed
+# page-table entries and SLB entries.  Pure Python with no gdb import, so
+# the tests can run it under plain python3.
 """Decode raw page-table entries into flags, page frame and page size.
 
 Levels are numbered as Linux does, from the leaf table up: 1 = PT (pte_t),
 2 = PD (pmd_t), 3 = PDPT (pud_t), 4 = PML4 (p4d_t), 5 = PML5 (pgd_t under
 5-level paging).  Bit positions follow the Intel SDM volume 3A section 4
-(x86), 3C section 29.3 (EPT) and the Power ISA book III (HPTE, SLB).
+(x86), 3C section 29.3 (EPT), the Arm ARM section D8.3 (VMSAv8-64
+descriptors: level 1 here is Arm's level 3, 2 is level 2, 3 is level 1,
+4 is level 0 and 5 is the level -1 of FEAT_LPA2) and the Power ISA book III
+(HPTE, SLB).
 """
 
 X86_64 = "x86-64"   # IA-32e 4- and 5-level paging, AMD NPT
 PAE = "pae"
 X86_32 = "x86-32"
 EPT = "ept"
-FORMATS = (X86_64, PAE, X86_32, EPT)
+ARM64 = "arm64"        # VMSAv8-64 stage 1
+ARM64_S2 = "arm64-s2"  # VMSAv8-64 stage 2
+FORMATS = (X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2)
 
 M64 = (1 << 64) - 1
 ADDR_MASK = 0x000FFFFFFFFFF000   # bits 51:12, MAXPHYADDR taken as 52
@@ -27,6 +33,8 @@ LEVEL_NAMES = {
     X86_32: {1: "PTE", 2: "PDE"},
     EPT: {1: "EPT PTE", 2: "EPT PDE", 3: "EPT PDPTE", 4: "EPT PML4E",
           5: "EPT PML5E"},
+    ARM64: {1: "L3", 2: "L2", 3: "L1", 4: "L0", 5: "L-1"},
+    ARM64_S2: {1: "S2 L3", 2: "S2 L2", 3: "S2 L1", 4: "S2 L0", 5: "S2 L-1"},
 }
 
 # Aliases accepted for --level (Linux type names and table names).
@@ -38,8 +46,8 @@ LEVEL_ALIASES = {
 
 
 def size_text(size):
-    """4096 -> '4K', 2 MiB -> '2M', 1 GiB -> '1G', 16 GiB -> '16G'."""
-    for unit, suffix in ((GB, "G"), (MB, "M"), (KB, "K")):
+    """4096 -> '4K', 2 MiB -> '2M', 1 GiB -> '1G', 4 TiB -> '4T'."""
+    for unit, suffix in ((GB << 10, "T"), (GB, "G"), (MB, "M"), (KB, "K")):
         if size >= unit and size % unit == 0:
             return "%d%s" % (size // unit, suffix)
     return "%d" % size
@@ -82,6 +90,7 @@ class Decoded:
         self.pa = None
         self.rsvd = 0
         self.extra = []
+        self.pfn_shift = 12   # Linux's pfn: the granule's page number
 
     def raw_text(self):
         if isinstance(self.value, tuple):
@@ -97,7 +106,7 @@ class Decoded:
             if self.leaf:
                 if self.size is not None and self.size != 4096:
                     words.append(size_text(self.size))
-                words.append("pfn 0x%x" % (self.pa >> 12))
+                words.append("pfn 0x%x" % (self.pa >> self.pfn_shift))
             else:
                 words.append("table 0x%x" % self.pa)
         if self.rsvd:
@@ -107,7 +116,7 @@ class Decoded:
 
     def flags_text(self):
         if not self.present:
-            return "[invalid]" if self.kind in ("hpte", "slb") \
+            return "[invalid]" if self.kind in INVALID_KINDS \
                 else "[not present]"
         return "[" + " ".join(self.flags) + "]"
 
@@ -118,6 +127,10 @@ class Decoded:
 
     def __str__(self):
         return self.text()
+
+
+# Kinds whose manuals call an entry without its valid bit "invalid".
+INVALID_KINDS = ("hpte", "slb", ARM64, ARM64_S2)
 
 
 def _bits(hi, lo):
@@ -295,6 +308,156 @@ def decode_ept(value, level=1):
     return d
 
 
+# ------------------------------------------------------------------ arm64
+
+GRANULES = {4096: 12, 16384: 14, 65536: 16}
+SHAREABILITY = {1: "SH=1", 2: "OSH", 3: "ISH"}   # 0 (non-shareable): none
+
+
+def arm64_block_ok(arm_level, shift, pa52):
+    """May a descriptor at Arm level ARM_LEVEL be a block (Arm ARM D8.3)?
+    4K: levels 1 and 2, and 0 with TCR.DS; 16K: level 2, and 1 with DS;
+    64K: level 2, and 1 with FEAT_LPA (52-bit output)."""
+    if arm_level == 2:
+        return True
+    if arm_level == 1:
+        return shift == 12 or pa52
+    return arm_level == 0 and shift == 12 and pa52
+
+
+def _arm64_oa(value, lo, shift, pa52):
+    """Output (or next-table) address: bits 47:LO, and with 52-bit output
+    either bits 51:48 from descriptor bits 15:12 (64K, FEAT_LPA) or bits
+    49:48 in place and 51:50 from bits 9:8 (4K/16K, TCR.DS)."""
+    pa = value & _bits(47, lo)
+    if pa52 and shift == 16:
+        pa |= (value >> 12 & 0xF) << 48
+    elif pa52:
+        pa |= value & _bits(49, 48)
+        pa |= (value >> 8 & 3) << 50
+    return pa
+
+
+def _arm64_res0(value, lo, shift, pa52, block):
+    """RES0 bits of a descriptor's address field below LO and above 47
+    (bit 16 of a block is nT, FEAT_BBM; the 52-bit fields are address)."""
+    low = _bits(lo - 1, 12) if lo > 12 else 0
+    if block:
+        low &= ~(1 << 16)
+    if pa52 and shift == 16:
+        low &= ~_bits(15, 12)
+    high = 0 if pa52 and shift != 16 else _bits(49, 48)
+    return value & (low | high)
+
+
+def decode_arm64(value, level=1, granule=4096, stage2=False, pa52=False):
+    """Decode a VMSAv8-64 descriptor (Arm ARM D8.3).
+
+    level as in the module docstring (1 = Arm level 3 ... 5 = level -1);
+    granule 4096, 16384 or 65536; stage2 for a stage-2 (VTTBR) table;
+    pa52 for 52-bit output addresses (TCR.DS with 4K/16K, FEAT_LPA
+    with 64K).
+    """
+    if granule not in GRANULES:
+        raise ValueError("bad granule %r (4096, 16384 or 65536)"
+                         % (granule,))
+    shift = GRANULES[granule]
+    value &= M64
+    d = Decoded(value, kind=ARM64_S2 if stage2 else ARM64)
+    d.pfn_shift = shift
+    if not value & 1:
+        return d
+    d.present = True
+    d.flags.append("V")
+    arm_level = 4 - level
+    table = bool(value & 2)
+    if level == 1 and not table:
+        d.flags.append("RSVD")
+        d.extra.append("reserved type 0b01 at level 3")
+        return d
+    if not table and not arm64_block_ok(arm_level, shift, pa52):
+        d.flags.append("RSVD")
+        d.extra.append("no block at level %d with a %s granule"
+                       % (arm_level, size_text(granule)))
+        return d
+
+    if table and level > 1:
+        if not stage2:
+            for bit, name in ((63, "NSTable"), (60, "UXNTable"),
+                              (59, "PXNTable")):
+                if value >> bit & 1:
+                    d.flags.append(name)
+            ap = value >> 61 & 3
+            if ap:
+                d.flags.append("APTable=%d" % ap)
+        d.pa = _arm64_oa(value, shift, shift, pa52)
+        d.rsvd = _arm64_res0(value, shift, shift, pa52, False)
+        d.rsvd |= value & (1 << 50)
+        if pa52 and shift != 16:
+            d.rsvd |= value & _bits(51, 50)
+        sw = value & _bits(58, 51) & ~d.rsvd
+        sw |= value & _bits(11, 2) & ~(_bits(9, 8) if pa52 and shift != 16
+                                       else 0)
+        if stage2:
+            sw |= value & _bits(63, 59)
+        if d.rsvd:
+            d.flags.append("RSVD")
+        if sw:
+            d.extra.append("sw 0x%x" % sw)
+        return d
+
+    d.leaf = True
+    size_shift = shift + (3 - arm_level) * (shift - 3)
+    d.size = 1 << size_shift
+    if stage2:
+        d.flags.append("MA%x" % (value >> 2 & 0xF))
+        for bit, name in ((6, "R"), (7, "W")):
+            if value >> bit & 1:
+                d.flags.append(name)
+    else:
+        d.flags.append("ATTR%d" % (value >> 2 & 7))
+        if value >> 5 & 1:
+            d.flags.append("NS")
+        d.flags.append("RO" if value >> 7 & 1 else "RW")
+        if value >> 6 & 1:
+            d.flags.append("EL0")
+    if not (pa52 and shift != 16):
+        sh = value >> 8 & 3
+        if sh:
+            d.flags.append(SHAREABILITY[sh])
+    if value >> 10 & 1:
+        d.flags.append("AF")
+    if value >> 11 & 1:
+        d.flags.append("FnXS" if stage2 else "nG")
+    if level > 1 and value >> 16 & 1:
+        d.flags.append("nT")
+    if stage2:
+        upper = ((51, "DBM"), (52, "CONT"))
+    else:
+        upper = ((50, "GP"), (51, "DBM"), (52, "CONT"), (53, "PXN"),
+                 (54, "UXN"))
+    for bit, name in upper:
+        if value >> bit & 1:
+            d.flags.append(name)
+    if stage2:
+        xn = value >> 53 & 3
+        if xn:
+            d.flags.append("XN=%d" % xn)
+    d.pa = _arm64_oa(value, size_shift, shift, pa52)
+    d.rsvd = _arm64_res0(value, size_shift, shift, pa52, level > 1)
+    if d.rsvd:
+        d.flags.append("RSVD")
+    pbha = value >> 59 & 0xF
+    if pbha:
+        d.extra.append("pbha %d" % pbha)
+    sw = value & (_bits(58, 55) | (1 << 63))
+    if stage2:
+        sw |= value & (1 << 50)
+    if sw:
+        d.extra.append("sw 0x%x" % sw)
+    return d
+
+
 # ------------------------------------------------------------------ ppc64
 
 # Power ISA v3.0B book III 5.7.7.1 (HPTE) with the low bits Linux gives
@@ -417,10 +580,13 @@ def decode_slb(esid, vsid):
 
 # ------------------------------------------------------------------ facade
 
-def decode(value, kind=X86_64, level=1):
-    """Decode by kind: X86_64, PAE, X86_32, EPT."""
+def decode(value, kind=X86_64, level=1, granule=4096, pa52=False):
+    """Decode by kind: X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2 (granule
+    and pa52 apply to the arm64 kinds only)."""
     if kind == EPT:
         return decode_ept(value, level)
+    if kind in (ARM64, ARM64_S2):
+        return decode_arm64(value, level, granule, kind == ARM64_S2, pa52)
     if kind not in (X86_64, PAE, X86_32):
         raise ValueError("unknown entry kind %r" % (kind,))
     return decode_x86(value, level, kind)
@@ -431,5 +597,6 @@ def describe(label, d):
     return "%s %s" % (label, d.text()) if label else d.text()
 
 
+arm64 = decode_arm64
 hpte = decode_hpte
 slb = decode_slb

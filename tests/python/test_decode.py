@@ -107,6 +107,81 @@ GOLDEN = [
 ]
 
 
+# arm64 descriptors (Arm ARM D8.3), worked out by hand:
+# (label, level, granule, stage2, pa52, value, expected line).
+ARM64_GOLDEN = [
+    # kernel text page, PAGE_KERNEL_ROX: AP[2] read-only, ISH, AF, UXN
+    ("pte_t", 1, 4096, False, False, 0x0040000041234783,
+     "pte_t 0x0040000041234783 [V ATTR0 RO ISH AF UXN] pfn 0x41234"),
+    # user data page: AP[1] EL0, nG, DBM, PXN, UXN; bit 55 is Linux's
+    # software dirty bit
+    ("pte_t", 1, 4096, False, False, 0x00e8000041234f43,
+     "pte_t 0x00e8000041234f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN] "
+     "pfn 0x41234 sw 0x80000000000000"),
+    # level 3 with bits[1:0] = 01: reserved, not a page
+    ("pte_t", 1, 4096, False, False, 0x0068000041234f41,
+     "pte_t 0x0068000041234f41 [V RSVD] reserved type 0b01 at level 3"),
+    ("pte_t", 1, 4096, False, False, 0x0000000041234f42,
+     "pte_t 0x0000000041234f42 [invalid]"),
+    # 2M block; bit 13 is RES0 in a 2M block, bit 16 is nT
+    ("pmd_t", 2, 4096, False, False, 0x0060000040002f01,
+     "pmd_t 0x0060000040002f01 [V ATTR0 RW ISH AF nG PXN UXN RSVD] 2M "
+     "pfn 0x40000 rsvd 0x2000"),
+    ("pmd_t", 2, 4096, False, False, 0x0060000040010f01,
+     "pmd_t 0x0060000040010f01 [V ATTR0 RW ISH AF nG nT PXN UXN] 2M "
+     "pfn 0x40000"),
+    # 1G block at level 1
+    ("pud_t", 3, 4096, False, False, 0x0040000080000f01,
+     "pud_t 0x0040000080000f01 [V ATTR0 RW ISH AF nG UXN] 1G pfn 0x80000"),
+    # table with APTable[1] (no write), UXNTable and PXNTable
+    ("pmd_t", 2, 4096, False, False, 0x5800000040001003,
+     "pmd_t 0x5800000040001003 [V UXNTable PXNTable APTable=2] "
+     "table 0x40001000"),
+    # no block at level 0 with 4K unless TCR.DS; with DS a 512G block,
+    # OA[51:50] from bits 9:8 (so no shareability field)
+    ("pgd_t", 4, 4096, False, False, 0x0000008000000701,
+     "pgd_t 0x0000008000000701 [V RSVD] no block at level 0 with a 4K "
+     "granule"),
+    ("pgd_t", 4, 4096, False, True, 0x0000008000000701,
+     "pgd_t 0x0000008000000701 [V ATTR0 RW AF] 512G pfn 0xc008000000"),
+    # TCR.DS page: OA[49:48] in place, OA[51:50] in bits 9:8; without DS
+    # bits 49:48 are RES0 and bits 9:8 shareability
+    ("pte_t", 1, 4096, False, True, 0x0003000040001703,
+     "pte_t 0x0003000040001703 [V ATTR0 RW AF] pfn 0xf000040001"),
+    ("pte_t", 1, 4096, False, False, 0x0003000040001703,
+     "pte_t 0x0003000040001703 [V ATTR0 RW ISH AF RSVD] pfn 0x40001 "
+     "rsvd 0x3000000000000"),
+    # 16K: a page's pfn counts 16K frames; 32M block at level 2; no block
+    # at level 1 without DS
+    ("pte_t", 1, 16384, False, False, 0x0068000040004f43,
+     "pte_t 0x0068000040004f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN] "
+     "16K pfn 0x10001"),
+    ("pmd_t", 2, 16384, False, False, 0x0000000042000701,
+     "pmd_t 0x0000000042000701 [V ATTR0 RW ISH AF] 32M pfn 0x10800"),
+    ("pud_t", 3, 16384, False, False, 0x0000000040000701,
+     "pud_t 0x0000000040000701 [V RSVD] no block at level 1 with a 16K "
+     "granule"),
+    # 64K: bits 15:12 are RES0, or OA[51:48] with FEAT_LPA; 512M block;
+    # a 4T block at level 1 only with LPA
+    ("pte_t", 1, 65536, False, False, 0x0068000040013f43,
+     "pte_t 0x0068000040013f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN RSVD] "
+     "64K pfn 0x4001 rsvd 0x3000"),
+    ("pte_t", 1, 65536, False, True, 0x0068000040013f43,
+     "pte_t 0x0068000040013f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN] "
+     "64K pfn 0x300004001"),
+    ("pmd_t", 2, 65536, False, False, 0x0000000060000701,
+     "pmd_t 0x0000000060000701 [V ATTR0 RW ISH AF] 512M pfn 0x6000"),
+    ("pud_t", 3, 65536, False, True, 0x0000000000011701,
+     "pud_t 0x0000000000011701 [V ATTR0 RW ISH AF nT] 4T pfn 0x100000000"),
+    # stage 2: MemAttr 0xf, S2AP read and write, XN[1:0] = 2; a stage-2
+    # table has no attributes
+    ("", 1, 4096, True, False, 0x00400000400004ff,
+     "0x00400000400004ff [V MAf R W AF XN=2] pfn 0x40000"),
+    ("", 2, 4096, True, False, 0x0000000040001003,
+     "0x0000000040001003 [V] table 0x40001000"),
+]
+
+
 def hpte(v, r, base=None):
     return D.describe("hash_pte", D.decode_hpte(v, r, base))
 
@@ -116,6 +191,18 @@ def main():
         check("golden %s %s level %d 0x%x" % (label or "ept", fmt, level,
                                               value),
               D.describe(label, D.decode(value, fmt, level)), want)
+
+    for label, level, gran, s2, pa52, value, want in ARM64_GOLDEN:
+        check("arm64 %s level %d %s%s%s 0x%x" % (
+            label or "s2", level, D.size_text(gran), " s2" if s2 else "",
+            " pa52" if pa52 else "", value),
+            D.describe(label, D.decode_arm64(value, level, gran, s2, pa52)),
+            want)
+    try:
+        D.decode_arm64(3, 1, 8192)
+        ok("arm64 granule 8K refused", False, "accepted")
+    except ValueError:
+        ok("arm64 granule 8K refused", True)
 
     # ppc64 HPTEs: 4K (L=0), 64K (LP 0001 in a 64K segment), 16M (LP 0,
     # 16M segment), 16M in a 64K segment (LP 0x08), 16G (LP 3), secondary
