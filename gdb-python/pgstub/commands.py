@@ -313,8 +313,12 @@ through pgstub's `monitor ptov` and prints one virtual address a line."""
 
 # ------------------------------------------------------------------ pte
 
-PTE_OPTIONS = ["--level", "--ept", "--pae", "--32", "--hpte", "--base",
-               "--slb", "--color", "--no-color"]
+PTE_OPTIONS = ["--level", "--ept", "--pae", "--32", "--arm64", "--arm64-s2",
+               "--granule", "--pa52", "--hpte", "--base", "--slb", "--color",
+               "--no-color"]
+KIND_OPTIONS = {"--ept": D.EPT, "--pae": D.PAE, "--32": D.X86_32,
+                "--arm64": D.ARM64, "--arm64-s2": D.ARM64_S2}
+GRANULE_SIZES = {"4K": 4096, "16K": 16384, "64K": 65536}
 LEVEL_WORDS = ["1", "2", "3", "4", "5", "pte", "pmd", "pud", "p4d", "pgd"]
 BASE_SIZES = {"4K": 12, "64K": 16, "16M": 24, "16G": 34}
 
@@ -332,6 +336,8 @@ def _typed_entry(expr):
 class PteCommand(gdb.Command):
     """Decode a raw page-table entry.
 Usage: pte VALUE [--level N] [--ept | --pae | --32]
+       pte VALUE [--level N] --arm64 | --arm64-s2 [--granule 4K|16K|64K]
+           [--pa52]
        pte --hpte V R [--base 4K|64K|16M|16G]
        pte --slb ESID VSID
 
@@ -339,7 +345,11 @@ VALUE, V, R, ESID and VSID are expressions.  --level is 1 (PT, pte_t, the
 default), 2 (PD, pmd_t), 3 (PDPT, pud_t), 4 (PML4, p4d_t) or 5 (PML5,
 pgd_t); names pte/pmd/pud/p4d/pgd work too.  The entry is x86 IA-32e
 (4/5-level, also AMD NPT) unless --ept (Intel EPT), --pae or --32 says
-otherwise.  --hpte decodes a ppc64 hashed page-table entry from its two
+otherwise, or the architecture is aarch64.  --arm64 and --arm64-s2 decode
+VMSAv8-64 stage-1 and stage-2 descriptors, level 1 being Arm's level 3
+and 5 its level -1, with the granule of `set pgstub arm64-granule` unless
+--granule gives it; --pa52 for 52-bit output addresses (TCR.DS, or
+FEAT_LPA with 64K).  --hpte decodes a ppc64 hashed page-table entry from its two
 doublewords (--base gives the segment's base page size when the large-page
 encoding is ambiguous); --slb an SLB entry.  A VALUE whose type has a pgstub
 pretty-printer (pte_t, pmd_t, ...) is decoded as that type when no option
@@ -354,6 +364,8 @@ is given.  Works without a target."""
             return _complete_words(LEVEL_WORDS, text, word)
         if last == "--base":
             return _complete_words(list(BASE_SIZES), text, word)
+        if last == "--granule":
+            return _complete_words(list(GRANULE_SIZES), text, word)
         if _current_token(text).startswith("-"):
             return _complete_words(PTE_OPTIONS, text, word)
         return gdb.COMPLETE_EXPRESSION
@@ -362,6 +374,7 @@ is given.  Works without a target."""
         argv, force = _take_color(_argv(arg))
         paint = color.Painter(color.enabled(force))
         level, kind, base = None, None, None
+        granule, pa52 = None, False
         pair, values = None, []
         i = 0
         while i < len(argv):
@@ -374,12 +387,20 @@ is given.  Works without a target."""
                 except ValueError as e:
                     raise gdb.GdbError("pte: %s" % e) from None
                 i += 1
-            elif a in ("--ept", "--pae", "--32"):
-                new = {"--ept": D.EPT, "--pae": D.PAE, "--32": D.X86_32}[a]
+            elif a in KIND_OPTIONS:
+                new = KIND_OPTIONS[a]
                 if kind not in (None, new):
                     raise gdb.GdbError("pte: choose one of --ept, --pae, "
-                                       "--32")
+                                       "--32, --arm64, --arm64-s2")
                 kind = new
+            elif a == "--granule":
+                if i + 1 >= len(argv) or \
+                        argv[i + 1].upper() not in GRANULE_SIZES:
+                    raise gdb.GdbError("pte: --granule needs 4K, 16K or 64K")
+                granule = GRANULE_SIZES[argv[i + 1].upper()]
+                i += 1
+            elif a == "--pa52":
+                pa52 = True
             elif a in ("--hpte", "--slb"):
                 if i + 2 >= len(argv):
                     raise gdb.GdbError("pte: %s needs two values" % a)
@@ -395,13 +416,18 @@ is given.  Works without a target."""
                 i += 1
             elif a.startswith("--"):
                 raise gdb.GdbError("pte: unknown option '%s' (use --level N, "
-                                   "--ept, --pae, --32, --hpte V R, --slb E V)"
-                                   % a)
+                                   "--ept, --pae, --32, --arm64, --arm64-s2, "
+                                   "--hpte V R, --slb E V)" % a)
             else:
                 values.append(a)
             i += 1
+        if (granule is not None or pa52) and \
+                kind not in (None, D.ARM64, D.ARM64_S2):
+            raise gdb.GdbError("pte: --granule and --pa52 go with arm64 "
+                               "entries")
         if pair:
-            if values or level is not None or kind is not None:
+            if values or level is not None or kind is not None or \
+                    granule is not None or pa52:
                 raise gdb.GdbError("pte: %s takes no VALUE, --level or "
                                    "format option" % pair[0])
             if pair[0] == "--hpte":
@@ -418,13 +444,16 @@ is given.  Works without a target."""
             if len(values) != 1:
                 raise gdb.GdbError("pte: usage: pte VALUE [--level N] "
                                    "[--ept | --pae | --32] (see help pte)")
-            if level is None and kind is None:
+            if level is None and kind is None and granule is None and \
+                    not pa52:
                 typed = _typed_entry(values[0])
                 if typed is not None:
                     _write(typed + "\n")
                     return
             value = eval_int("pte", values[0], "value")
-            kind = kind or D.X86_64
+            if kind is None:
+                arm = printers.is_arm64() or granule is not None or pa52
+                kind = D.ARM64 if arm else D.X86_64
             level = level or 1
             if level not in D.LEVEL_NAMES[kind]:
                 raise gdb.GdbError("pte: %s entries have levels 1-%d"
@@ -433,7 +462,11 @@ is given.  Works without a target."""
             if kind == D.X86_32 and value >> 32:
                 raise gdb.GdbError("pte: 0x%x does not fit a 32-bit entry"
                                    % value)
-            d = D.decode(value, kind, level)
+            if kind in (D.ARM64, D.ARM64_S2):
+                d = D.decode(value, kind, level,
+                             granule or printers.arm64_granule(), pa52)
+            else:
+                d = D.decode(value, kind, level)
             label = D.LEVEL_NAMES[kind][level]
         flags = paint.flags(d.flags) if d.present else d.flags_text()
         _write(" ".join([label, d.raw_text(), flags] + d.tail_words()) + "\n")

@@ -1,6 +1,7 @@
 # Pretty-printers (gdb.printing) for the Linux kernel's page-table types:
-# x86 pte_t/pmd_t/pud_t/p4d_t/pgd_t, ppc64 struct hash_pte and SLB entries,
-# and EPT entry types; each prints one decoded line (see decode.py).
+# pte_t/pmd_t/pud_t/p4d_t/pgd_t on x86 and arm64, ppc64 struct hash_pte and
+# SLB entries, and EPT entry types; each prints one decoded line (see
+# decode.py).
 """Pretty-printers for page-table entry types.
 
 `info pretty-printer` lists them as the `pgstub` collection with one
@@ -33,7 +34,9 @@ _types.update({
 
 def register_type(name, kind, level=1):
     """Print values of type NAME as entries of KIND ('x86', 'ept', 'pae',
-    'x86-32', 'x86-64', 'hpte', 'slb') at LEVEL (1 = leaf table)."""
+    'x86-32', 'x86-64', 'arm64', 'arm64-s2', 'hpte', 'slb') at LEVEL
+    (1 = leaf table; arm64 entries take the granule of
+    `set pgstub arm64-granule`)."""
     if kind not in ("x86", "hpte", "slb") + D.FORMATS:
         raise ValueError("unknown kind %r" % (kind,))
     _types[name] = (kind, level)
@@ -102,6 +105,55 @@ def _be64(val, field):
     return v
 
 
+class GranuleParameter(gdb.Parameter):
+    """The translation granule arm64 entries are decoded with.
+auto (the default) takes the kernel's page size from its symbols
+(sizeof(empty_zero_page), one page) and 4K without them; 4K, 16K and 64K
+force it."""
+
+    set_doc = "Set the granule of arm64 page-table entries."
+    show_doc = "Show the granule of arm64 page-table entries."
+
+    def __init__(self):
+        super().__init__("pgstub arm64-granule", gdb.COMMAND_DATA,
+                         gdb.PARAM_ENUM, ["auto", "4K", "16K", "64K"])
+        self.value = "auto"
+
+    def get_set_string(self):
+        return ""
+
+    def get_show_string(self, svalue):
+        return "The granule of arm64 page-table entries is %s." % svalue
+
+
+_granule_param = None
+
+
+def arm64_granule():
+    """The granule in bytes: the parameter, else the kernel's page size."""
+    value = _granule_param.value if _granule_param is not None else "auto"
+    if value != "auto":
+        return {"4K": 4096, "16K": 16384, "64K": 65536}[value]
+    try:
+        size = int(gdb.parse_and_eval("sizeof(empty_zero_page)"))
+    except gdb.error:
+        return 4096
+    return size if size in D.GRANULES else 4096
+
+
+# Linux type -> level on arm64: pgd_t is the top level, level 0 under the
+# 4K and 16K granules' usual 4-level layouts and level 1 under 64K's
+# 3 levels (a block there needs FEAT_LPA).
+def arm64_level(level, granule):
+    if level >= 4:
+        return 3 if granule == 65536 else 4
+    return level
+
+
+def is_arm64():
+    return arch_name().startswith("aarch64")
+
+
 def x86_format(size, level):
     """(format, level) for an x86 type of SIZE bytes named for LEVEL."""
     if size == 4:
@@ -121,6 +173,13 @@ def decode_value(val, kind, level):
         return D.decode_slb(_be64(val, "esid"), _be64(val, "vsid"))
     raw = raw_value(val)
     size = val.type.strip_typedefs().sizeof
+    if kind in (D.ARM64, D.ARM64_S2) or (kind == "x86" and is_arm64()):
+        if size != 8:
+            return None
+        gran = arm64_granule()
+        stage2 = kind == D.ARM64_S2
+        return D.decode_arm64(raw, arm64_level(level, gran) if kind == "x86"
+                              else level, gran, stage2)
     if kind == "x86":
         arch = arch_name()
         if arch.startswith("powerpc") or arch.startswith("rs6000"):
@@ -205,4 +264,7 @@ _printer = PgstubPrinter()
 
 def register(objfile=None):
     """Register the collection (globally by default); safe to repeat."""
+    global _granule_param
+    if _granule_param is None:
+        _granule_param = GranuleParameter()
     gdb.printing.register_pretty_printer(objfile, _printer, replace=True)

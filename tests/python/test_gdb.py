@@ -12,6 +12,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 top_srcdir = os.environ.get("top_srcdir") or os.path.join(here, "..", "..")
 top_builddir = os.environ.get("top_builddir") or "."
 GDB = os.environ.get("GDB") or "gdb"
+GDB_MULTIARCH = os.environ.get("GDB_MULTIARCH") or "gdb-multiarch"
 PGSTUB = os.environ.get("PGSTUB") or os.path.join(top_builddir, "pgstub")
 PYTHON3 = os.environ.get("PYTHON3") or sys.executable
 DEMO = os.path.join(top_builddir, "demo.elf")
@@ -55,7 +56,8 @@ class Session:
     """One GDB run: each check's commands are bracketed by markers, and its
     output (stdout and stderr together) compared exactly."""
 
-    def __init__(self, target=None, pre=(), env=None):
+    def __init__(self, target=None, pre=(), env=None, gdb=None):
+        self.gdb = gdb or GDB
         self.target = target
         self.pre = list(pre)
         self.checks = []
@@ -68,7 +70,7 @@ class Session:
         self.checks.append((name, cmds, want))
 
     def run(self):
-        args = [GDB, "-q", "-batch", "-nx", "-iex", "set pagination off",
+        args = [self.gdb, "-q", "-batch", "-nx", "-iex", "set pagination off",
                 "-iex", "set width 0", "-iex", "set confirm off",
                 "-ex", "source " + LOADER]
         for c in self.pre:
@@ -214,6 +216,66 @@ def printers():
 
 
 _nprinters = None
+
+
+def arm64_printers():
+    """pte_t and friends decoded as VMSAv8-64 descriptors when GDB's
+    architecture is aarch64 (gdb-multiarch), with the granule parameter,
+    and the pte command's arm64 options."""
+    try:
+        subprocess.run([GDB_MULTIARCH, "-nx", "-batch", "-ex",
+                        "set architecture aarch64"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError):
+        skip("arm64 printers", "%s with aarch64 not available"
+             % GDB_MULTIARCH)
+        return
+    s = Session(pre=["file " + PGTYPES, "set architecture aarch64"],
+                gdb=GDB_MULTIARCH)
+    # pte_user = 0x8000000001234067: bits 1:0 = 11 a page, AttrIndx 1,
+    # NS, AP[1] (EL0), no AF; bit 63 is ignored by the MMU
+    s.check("arm64 pte_t", "print pte_user",
+            "$1 = pte_t 0x8000000001234067 [V ATTR1 NS RW EL0] pfn 0x1234 "
+            "sw 0x8000000000000000\n")
+    # pmd_2m = 0x80000000002001e3: bits 1:0 = 11 at level 2, a table;
+    # bit 63 NSTable; bits 8:5 are ignored in a table descriptor
+    s.check("arm64 pmd_t is a table", "print pmd_2m",
+            "$2 = pmd_t 0x80000000002001e3 [V NSTable] table 0x200000 "
+            "sw 0x1e0\n")
+    # pud_1g = 0x80000000c00000e3 with a 64K granule: 4T block needs LPA,
+    # so a table at level 1; pgd_t is level 1 under 64K
+    s.check("granule parameter", ["show pgstub arm64-granule",
+                                   "set pgstub arm64-granule 64K",
+                                   "print pte_user",
+                                   "print pgd_table"],
+            "The granule of arm64 page-table entries is auto.\n"
+            "$3 = pte_t 0x8000000001234067 [V ATTR1 NS RW EL0 RSVD] 64K "
+            "pfn 0x123 rsvd 0x4000 sw 0x8000000000000000\n"
+            "$4 = pgd_t 0x0000000000101067 [V RSVD] table 0x100000 "
+            "rsvd 0x1000 sw 0x64\n")
+    s.check("pte follows the architecture and the granule",
+            ["pte 0x0068000040013f43", "set pgstub arm64-granule auto",
+             "pte 0x00e8000041234f43"],
+            "L3 0x0068000040013f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN "
+            "RSVD] 64K pfn 0x4001 rsvd 0x3000\n"
+            "L3 0x00e8000041234f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN] "
+            "pfn 0x41234 sw 0x80000000000000\n")
+    s.check("pte --arm64 options",
+            ["pte 0x0068000040013f43 --granule 64K --pa52",
+             "pte 0x0060000040010f01 --arm64 --level pmd",
+             "pte 0x00400000400004ff --arm64-s2"],
+            "L3 0x0068000040013f43 [V ATTR0 RW EL0 ISH AF nG DBM PXN UXN] "
+            "64K pfn 0x300004001\n"
+            "L2 0x0060000040010f01 [V ATTR0 RW ISH AF nG nT PXN UXN] 2M "
+            "pfn 0x40000\n"
+            "S2 L3 0x00400000400004ff [V MAf R W AF XN=2] pfn 0x40000\n")
+    s.check("register_type arm64-s2",
+            ["python import pgstub.printers as p; "
+             "p.register_type('pteval_t', 'arm64-s2', 2)",
+             "print pte_user.pte"],
+            "$5 = pteval_t 0x8000000001234067 [V] table 0x1234000 "
+            "sw 0x8000000000000064\n")
+    s.run()
 
 
 def count_printers():
@@ -398,9 +460,13 @@ def demo_commands():
          "pte: bad level '9' (1-5, or pte/pmd/pud/p4d/pgd)"),
         ("pte: unknown option", "pte 1 --frob",
          "pte: unknown option '--frob' (use --level N, --ept, --pae, --32, "
-         "--hpte V R, --slb E V)"),
+         "--arm64, --arm64-s2, --hpte V R, --slb E V)"),
         ("pte: two formats", "pte 1 --ept --pae",
-         "pte: choose one of --ept, --pae, --32"),
+         "pte: choose one of --ept, --pae, --32, --arm64, --arm64-s2"),
+        ("pte: --granule with an x86 format", "pte 1 --pae --granule 16K",
+         "pte: --granule and --pa52 go with arm64 entries"),
+        ("pte: bad granule", "pte 1 --arm64 --granule 8K",
+         "pte: --granule needs 4K, 16K or 64K"),
         ("pte: PAE has 3 levels", "pte 1 --pae --level 4",
          "pte: PAE entries have levels 1-3"),
         ("pte: 32-bit value too wide", "pte 0x100000000 --32",
@@ -675,6 +741,7 @@ def main():
         print("1..0 # SKIP %s with Python not available" % GDB)
         return 0
     printers()
+    arm64_printers()
     demo_commands()
     help_and_completion()
     vtop_rendering()
