@@ -314,10 +314,11 @@ through pgstub's `monitor ptov` and prints one virtual address a line."""
 # ------------------------------------------------------------------ pte
 
 PTE_OPTIONS = ["--level", "--ept", "--pae", "--32", "--arm64", "--arm64-s2",
-               "--granule", "--pa52", "--hpte", "--base", "--slb", "--color",
+               "--granule", "--pa52", "--riscv", "--sv32", "--hpte", "--base", "--slb", "--color",
                "--no-color"]
 KIND_OPTIONS = {"--ept": D.EPT, "--pae": D.PAE, "--32": D.X86_32,
-                "--arm64": D.ARM64, "--arm64-s2": D.ARM64_S2}
+                "--arm64": D.ARM64, "--arm64-s2": D.ARM64_S2,
+                "--riscv": D.RISCV, "--sv32": D.RISCV32}
 GRANULE_SIZES = {"4K": 4096, "16K": 16384, "64K": 65536}
 LEVEL_WORDS = ["1", "2", "3", "4", "5", "pte", "pmd", "pud", "p4d", "pgd"]
 BASE_SIZES = {"4K": 12, "64K": 16, "16M": 24, "16G": 34}
@@ -338,6 +339,7 @@ class PteCommand(gdb.Command):
 Usage: pte VALUE [--level N] [--ept | --pae | --32]
        pte VALUE [--level N] --arm64 | --arm64-s2 [--granule 4K|16K|64K]
            [--pa52]
+       pte VALUE [--level N] --riscv | --sv32
        pte --hpte V R [--base 4K|64K|16M|16G]
        pte --slb ESID VSID
 
@@ -349,7 +351,9 @@ otherwise, or the architecture is aarch64.  --arm64 and --arm64-s2 decode
 VMSAv8-64 stage-1 and stage-2 descriptors, level 1 being Arm's level 3
 and 5 its level -1, with the granule of `set pgstub arm64-granule` unless
 --granule gives it; --pa52 for 52-bit output addresses (TCR.DS, or
-FEAT_LPA with 64K).  --hpte decodes a ppc64 hashed page-table entry from its two
+FEAT_LPA with 64K).  --riscv decodes a Sv39/Sv48/Sv57 PTE, --sv32 a Sv32
+one, level 1 being the spec's level 0 (the default on a RISC-V
+architecture).  --hpte decodes a ppc64 hashed page-table entry from its two
 doublewords (--base gives the segment's base page size when the large-page
 encoding is ambiguous); --slb an SLB entry.  A VALUE whose type has a pgstub
 pretty-printer (pte_t, pmd_t, ...) is decoded as that type when no option
@@ -391,7 +395,8 @@ is given.  Works without a target."""
                 new = KIND_OPTIONS[a]
                 if kind not in (None, new):
                     raise gdb.GdbError("pte: choose one of --ept, --pae, "
-                                       "--32, --arm64, --arm64-s2")
+                                       "--32, --arm64, --arm64-s2, --riscv, "
+                                       "--sv32")
                 kind = new
             elif a == "--granule":
                 if i + 1 >= len(argv) or \
@@ -417,7 +422,8 @@ is given.  Works without a target."""
             elif a.startswith("--"):
                 raise gdb.GdbError("pte: unknown option '%s' (use --level N, "
                                    "--ept, --pae, --32, --arm64, --arm64-s2, "
-                                   "--hpte V R, --slb E V)" % a)
+                                   "--riscv, --sv32, --hpte V R, --slb E V)"
+                                   % a)
             else:
                 values.append(a)
             i += 1
@@ -453,13 +459,16 @@ is given.  Works without a target."""
             value = eval_int("pte", values[0], "value")
             if kind is None:
                 arm = printers.is_arm64() or granule is not None or pa52
-                kind = D.ARM64 if arm else D.X86_64
+                xlen = printers.riscv_xlen()
+                kind = D.ARM64 if arm else D.RISCV32 if xlen == 32 else \
+                    D.RISCV if xlen else D.X86_64
             level = level or 1
             if level not in D.LEVEL_NAMES[kind]:
                 raise gdb.GdbError("pte: %s entries have levels 1-%d"
-                                   % ({D.PAE: "PAE", D.X86_32: "32-bit"}
-                                      [kind], len(D.LEVEL_NAMES[kind])))
-            if kind == D.X86_32 and value >> 32:
+                                   % ({D.PAE: "PAE", D.X86_32: "32-bit",
+                                       D.RISCV32: "Sv32"}[kind],
+                                      len(D.LEVEL_NAMES[kind])))
+            if kind in (D.X86_32, D.RISCV32) and value >> 32:
                 raise gdb.GdbError("pte: 0x%x does not fit a 32-bit entry"
                                    % value)
             if kind in (D.ARM64, D.ARM64_S2):

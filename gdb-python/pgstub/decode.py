@@ -1,6 +1,6 @@
 # Decoders for raw paging entries: x86 (32-bit, PAE, IA-32e 4/5-level, AMD
-# NPT), Intel EPT, arm64 VMSAv8-64 descriptors (stage 1 and 2), ppc64 hashed
-# page-table entries and SLB entries.  Pure Python with no gdb import, so
+# NPT), Intel EPT, arm64 VMSAv8-64 descriptors (stage 1 and 2), RISC-V
+# Sv32/Sv39/Sv48/Sv57 PTEs, ppc64 hashed page-table entries and SLB entries.  Pure Python with no gdb import, so
 # the tests can run it under plain python3.
 """Decode raw page-table entries into flags, page frame and page size.
 
@@ -9,8 +9,9 @@ Levels are numbered as Linux does, from the leaf table up: 1 = PT (pte_t),
 5-level paging).  Bit positions follow the Intel SDM volume 3A section 4
 (x86), 3C section 29.3 (EPT), the Arm ARM section D8.3 (VMSAv8-64
 descriptors: level 1 here is Arm's level 3, 2 is level 2, 3 is level 1,
-4 is level 0 and 5 is the level -1 of FEAT_LPA2) and the Power ISA book III
-(HPTE, SLB).
+4 is level 0 and 5 is the level -1 of FEAT_LPA2), the RISC-V privileged
+spec (Sv32..Sv57, Svpbmt, Svnapot: level 1 is the spec's level 0) and the
+Power ISA book III (HPTE, SLB).
 """
 
 X86_64 = "x86-64"   # IA-32e 4- and 5-level paging, AMD NPT
@@ -19,7 +20,9 @@ X86_32 = "x86-32"
 EPT = "ept"
 ARM64 = "arm64"        # VMSAv8-64 stage 1
 ARM64_S2 = "arm64-s2"  # VMSAv8-64 stage 2
-FORMATS = (X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2)
+RISCV = "riscv"        # Sv39, Sv48, Sv57 (and their G-stage x4 forms)
+RISCV32 = "riscv32"    # Sv32
+FORMATS = (X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2, RISCV, RISCV32)
 
 M64 = (1 << 64) - 1
 ADDR_MASK = 0x000FFFFFFFFFF000   # bits 51:12, MAXPHYADDR taken as 52
@@ -35,6 +38,8 @@ LEVEL_NAMES = {
           5: "EPT PML5E"},
     ARM64: {1: "L3", 2: "L2", 3: "L1", 4: "L0", 5: "L-1"},
     ARM64_S2: {1: "S2 L3", 2: "S2 L2", 3: "S2 L1", 4: "S2 L0", 5: "S2 L-1"},
+    RISCV: {1: "L0", 2: "L1", 3: "L2", 4: "L3", 5: "L4"},
+    RISCV32: {1: "L0", 2: "L1"},
 }
 
 # Aliases accepted for --level (Linux type names and table names).
@@ -130,7 +135,7 @@ class Decoded:
 
 
 # Kinds whose manuals call an entry without its valid bit "invalid".
-INVALID_KINDS = ("hpte", "slb", ARM64, ARM64_S2)
+INVALID_KINDS = ("hpte", "slb", ARM64, ARM64_S2, RISCV, RISCV32)
 
 
 def _bits(hi, lo):
@@ -458,6 +463,67 @@ def decode_arm64(value, level=1, granule=4096, stage2=False, pa52=False):
     return d
 
 
+# ------------------------------------------------------------------ RISC-V
+
+RISCV_PBMT = {1: "NC", 2: "IO", 3: "PBMT3"}   # Svpbmt; 3 is reserved
+
+
+def decode_riscv(value, level=1, rv32=False):
+    """Decode a RISC-V PTE (privileged spec: Sv32 4-byte PTEs, Sv39/48/57
+    8-byte ones with Svpbmt and Svnapot).  level 1 is the spec's level 0
+    (4K pages); a leaf at level n maps 4K << 9(n-1) (Sv32: 4M at 2)."""
+    if rv32:
+        level = min(level, 2)
+        value &= 0xFFFFFFFF
+        d = Decoded(value, 8, kind=RISCV32)
+    else:
+        value &= M64
+        d = Decoded(value, kind=RISCV)
+    if not value & 1:
+        return d
+    d.present = True
+    for bit, name in enumerate(("V", "R", "W", "X", "U", "G", "A", "D")):
+        if value >> bit & 1:
+            d.flags.append(name)
+    rwx = value >> 1 & 7
+    d.leaf = rwx != 0
+    ppn_bits = _bits(31, 10) if rv32 else _bits(53, 10)
+    ppn = (value & ppn_bits) >> 10
+    rsvd = 0
+    if not rv32:
+        rsvd |= value & _bits(60, 54)
+        pbmt = value >> 61 & 3
+        if pbmt:
+            d.flags.append(RISCV_PBMT[pbmt])
+            if pbmt == 3 or not d.leaf:
+                rsvd |= value & _bits(62, 61)
+    if not d.leaf:
+        # Reserved for future standard use in a pointer: D, A, U
+        rsvd |= value & 0xD0
+        d.pa = ppn << 12
+    else:
+        if rwx == 2 or rwx == 6:
+            d.extra.append("reserved W without R")
+        shift = 12 + (level - 1) * (10 if rv32 else 9)
+        d.size = 1 << shift
+        # A superpage's low PPN fields must be zero (misaligned otherwise)
+        low = (1 << (shift - 12)) - 1
+        rsvd |= (ppn & low) << 10
+        d.pa = (ppn & ~low) << 12
+    if not rv32 and value >> 63 & 1:
+        d.flags.append("N")
+        if d.leaf and level == 1 and ppn & 0xF == 0x8:
+            d.size = 64 * KB   # Svnapot: 16 PTEs map one 64K page
+            d.pa = (ppn & ~0xF) << 12
+        else:
+            rsvd |= 1 << 63
+    d.rsvd = rsvd
+    if rsvd or rwx in (2, 6):
+        d.flags.append("RSVD")
+    d.extra += _soft_bits(value, _bits(9, 8))
+    return d
+
+
 # ------------------------------------------------------------------ ppc64
 
 # Power ISA v3.0B book III 5.7.7.1 (HPTE) with the low bits Linux gives
@@ -581,12 +647,14 @@ def decode_slb(esid, vsid):
 # ------------------------------------------------------------------ facade
 
 def decode(value, kind=X86_64, level=1, granule=4096, pa52=False):
-    """Decode by kind: X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2 (granule
-    and pa52 apply to the arm64 kinds only)."""
+    """Decode by kind: X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2, RISCV,
+    RISCV32 (granule and pa52 apply to the arm64 kinds only)."""
     if kind == EPT:
         return decode_ept(value, level)
     if kind in (ARM64, ARM64_S2):
         return decode_arm64(value, level, granule, kind == ARM64_S2, pa52)
+    if kind in (RISCV, RISCV32):
+        return decode_riscv(value, level, kind == RISCV32)
     if kind not in (X86_64, PAE, X86_32):
         raise ValueError("unknown entry kind %r" % (kind,))
     return decode_x86(value, level, kind)
@@ -598,5 +666,6 @@ def describe(label, d):
 
 
 arm64 = decode_arm64
+riscv = decode_riscv
 hpte = decode_hpte
 slb = decode_slb

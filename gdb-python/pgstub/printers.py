@@ -1,5 +1,5 @@
 # Pretty-printers (gdb.printing) for the Linux kernel's page-table types:
-# pte_t/pmd_t/pud_t/p4d_t/pgd_t on x86 and arm64, ppc64 struct hash_pte and
+# pte_t/pmd_t/pud_t/p4d_t/pgd_t on x86, arm64 and RISC-V, ppc64 struct hash_pte and
 # SLB entries, and EPT entry types; each prints one decoded line (see
 # decode.py).
 """Pretty-printers for page-table entry types.
@@ -34,7 +34,8 @@ _types.update({
 
 def register_type(name, kind, level=1):
     """Print values of type NAME as entries of KIND ('x86', 'ept', 'pae',
-    'x86-32', 'x86-64', 'arm64', 'arm64-s2', 'hpte', 'slb') at LEVEL
+    'x86-32', 'x86-64', 'arm64', 'arm64-s2', 'riscv', 'riscv32', 'hpte',
+    'slb') at LEVEL
     (1 = leaf table; arm64 entries take the granule of
     `set pgstub arm64-granule`)."""
     if kind not in ("x86", "hpte", "slb") + D.FORMATS:
@@ -154,6 +155,60 @@ def is_arm64():
     return arch_name().startswith("aarch64")
 
 
+def riscv_xlen():
+    """32 or 64 when GDB's architecture is RISC-V, else 0."""
+    arch = arch_name()
+    if not arch.startswith("riscv"):
+        return 0
+    return 32 if arch.endswith("rv32") else 64
+
+
+class RiscvModeParameter(gdb.Parameter):
+    """The RISC-V paging mode whose top level pgd_t is.
+auto (the default) reads the kernel's satp_mode variable when GDB can, and
+takes Sv39 otherwise; sv39, sv48 and sv57 force it (rv32 is always Sv32).
+Only pgd_t depends on it: the other types name fixed levels."""
+
+    set_doc = "Set the RISC-V paging mode of pgd_t."
+    show_doc = "Show the RISC-V paging mode of pgd_t."
+
+    def __init__(self):
+        super().__init__("pgstub riscv-mode", gdb.COMMAND_DATA,
+                         gdb.PARAM_ENUM, ["auto", "sv39", "sv48", "sv57"])
+        self.value = "auto"
+
+    def get_set_string(self):
+        return ""
+
+    def get_show_string(self, svalue):
+        return "The RISC-V paging mode of pgd_t is %s." % svalue
+
+
+_riscv_mode_param = None
+# satp.MODE (bits 63:60) -> number of levels
+SATP_LEVELS = {8: 3, 9: 4, 10: 5}
+
+
+def riscv_levels():
+    """Levels of the kernel's Sv39/48/57 tables (3, 4 or 5)."""
+    value = _riscv_mode_param.value if _riscv_mode_param is not None \
+        else "auto"
+    if value != "auto":
+        return {"sv39": 3, "sv48": 4, "sv57": 5}[value]
+    try:
+        mode = int(gdb.parse_and_eval("satp_mode")) >> 60 & 0xF
+    except (gdb.error, gdb.MemoryError):
+        return 3
+    return SATP_LEVELS.get(mode, 3)
+
+
+def riscv_level(level, xlen):
+    """A Linux type's level: pgd_t (5) is the top one."""
+    if xlen == 32:
+        return min(level, 2)
+    return riscv_levels() if level == 5 else level
+
+
 def x86_format(size, level):
     """(format, level) for an x86 type of SIZE bytes named for LEVEL."""
     if size == 4:
@@ -180,6 +235,13 @@ def decode_value(val, kind, level):
         stage2 = kind == D.ARM64_S2
         return D.decode_arm64(raw, arm64_level(level, gran) if kind == "x86"
                               else level, gran, stage2)
+    if kind in (D.RISCV, D.RISCV32):
+        return D.decode_riscv(raw, level, kind == D.RISCV32)
+    xlen = riscv_xlen() if kind == "x86" else 0
+    if xlen:
+        if size != xlen // 8:
+            return None
+        return D.decode_riscv(raw, riscv_level(level, xlen), xlen == 32)
     if kind == "x86":
         arch = arch_name()
         if arch.startswith("powerpc") or arch.startswith("rs6000"):
@@ -264,7 +326,8 @@ _printer = PgstubPrinter()
 
 def register(objfile=None):
     """Register the collection (globally by default); safe to repeat."""
-    global _granule_param
+    global _granule_param, _riscv_mode_param
     if _granule_param is None:
         _granule_param = GranuleParameter()
+        _riscv_mode_param = RiscvModeParameter()
     gdb.printing.register_pretty_printer(objfile, _printer, replace=True)

@@ -182,6 +182,59 @@ ARM64_GOLDEN = [
 ]
 
 
+# RISC-V PTEs (privileged spec, Svpbmt, Svnapot), worked out by hand:
+# (label, level, rv32, value, expected line).
+RISCV_GOLDEN = [
+    # kernel data page: V R W G A D, PPN 0x80000 (PA 0x80000000)
+    ("pte_t", 1, False, 0x00000000200000e7,
+     "pte_t 0x00000000200000e7 [V R W G A D] pfn 0x80000"),
+    ("pte_t", 1, False, 0x00000000200000e6,
+     "pte_t 0x00000000200000e6 [invalid]"),
+    # a pointer (no R/W/X) at level 1, and one with D, A and U set:
+    # reserved in a pointer
+    ("pmd_t", 2, False, 0x0000000020000001,
+     "pmd_t 0x0000000020000001 [V] table 0x80000000"),
+    ("pmd_t", 2, False, 0x00000000200000d1,
+     "pmd_t 0x00000000200000d1 [V U A D RSVD] table 0x80000000 rsvd 0xd0"),
+    # 2M megapage; PPN[0] nonzero makes it misaligned
+    ("pmd_t", 2, False, 0x00000000200000cf,
+     "pmd_t 0x00000000200000cf [V R W X A D] 2M pfn 0x80000"),
+    ("pmd_t", 2, False, 0x00000000200004cf,
+     "pmd_t 0x00000000200004cf [V R W X A D RSVD] 2M pfn 0x80000 "
+     "rsvd 0x400"),
+    # 1G gigapage with PPN[1] nonzero: misaligned
+    ("pud_t", 3, False, 0x00000000200400cf,
+     "pud_t 0x00000000200400cf [V R W X A D RSVD] 1G pfn 0x80000 "
+     "rsvd 0x40000"),
+    # Svnapot: N with PPN[3:0] = 1000 is a 64K page; 0100 is reserved
+    ("pte_t", 1, False, 0x80000000200020ff,
+     "pte_t 0x80000000200020ff [V R W X U G A D N] 64K pfn 0x80000"),
+    ("pte_t", 1, False, 0x80000000200010ff,
+     "pte_t 0x80000000200010ff [V R W X U G A D N RSVD] pfn 0x80004 "
+     "rsvd 0x8000000000000000"),
+    # Svpbmt: IO; the reserved value 3
+    ("pte_t", 1, False, 0x40000000200000f7,
+     "pte_t 0x40000000200000f7 [V R W U G A D IO] pfn 0x80000"),
+    ("pte_t", 1, False, 0x60000000200000cf,
+     "pte_t 0x60000000200000cf [V R W X A D PBMT3 RSVD] pfn 0x80000 "
+     "rsvd 0x6000000000000000"),
+    # bits 60:54 reserved; W without R reserved; RSW bits are software
+    ("pte_t", 1, False, 0x0040000020000007,
+     "pte_t 0x0040000020000007 [V R W RSVD] pfn 0x80000 "
+     "rsvd 0x40000000000000"),
+    ("pte_t", 1, False, 0x00000000200000c5,
+     "pte_t 0x00000000200000c5 [V W A D RSVD] pfn 0x80000 "
+     "reserved W without R"),
+    ("pgd_t", 3, False, 0x0000000020000301,
+     "pgd_t 0x0000000020000301 [V] table 0x80000000 sw 0x300"),
+    # Sv32: a 4M megapage above 4 GiB (34-bit PA), and misaligned
+    ("pgd_t", 2, True, 0xfff000cf,
+     "pgd_t 0xfff000cf [V R W X A D] 4M pfn 0x3ffc00"),
+    ("pgd_t", 2, True, 0xfff004cf,
+     "pgd_t 0xfff004cf [V R W X A D RSVD] 4M pfn 0x3ffc00 rsvd 0x400"),
+]
+
+
 def hpte(v, r, base=None):
     return D.describe("hash_pte", D.decode_hpte(v, r, base))
 
@@ -198,6 +251,11 @@ def main():
             " pa52" if pa52 else "", value),
             D.describe(label, D.decode_arm64(value, level, gran, s2, pa52)),
             want)
+    for label, level, rv32, value, want in RISCV_GOLDEN:
+        check("riscv %s level %d%s 0x%x" % (label, level,
+                                            " sv32" if rv32 else "", value),
+              D.describe(label, D.decode(value, D.RISCV32 if rv32
+                                         else D.RISCV, level)), want)
     try:
         D.decode_arm64(3, 1, 8192)
         ok("arm64 granule 8K refused", False, "accepted")

@@ -218,16 +218,17 @@ def printers():
 _nprinters = None
 
 
-def arm64_printers():
+def multiarch_printers():
     """pte_t and friends decoded as VMSAv8-64 descriptors when GDB's
-    architecture is aarch64 (gdb-multiarch), with the granule parameter,
-    and the pte command's arm64 options."""
+    architecture is aarch64 and as RISC-V PTEs on riscv (gdb-multiarch),
+    with the granule and riscv-mode parameters, and the pte command's
+    arm64 and RISC-V options."""
     try:
         subprocess.run([GDB_MULTIARCH, "-nx", "-batch", "-ex",
                         "set architecture aarch64"], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.CalledProcessError):
-        skip("arm64 printers", "%s with aarch64 not available"
+        skip("arm64 and riscv printers", "%s with aarch64 not available"
              % GDB_MULTIARCH)
         return
     s = Session(pre=["file " + PGTYPES, "set architecture aarch64"],
@@ -269,11 +270,43 @@ def arm64_printers():
             "L2 0x0060000040010f01 [V ATTR0 RW ISH AF nG nT PXN UXN] 2M "
             "pfn 0x40000\n"
             "S2 L3 0x00400000400004ff [V MAf R W AF XN=2] pfn 0x40000\n")
+    s.check("riscv64 pte_t: N without NAPOT alignment is reserved",
+            ["set architecture riscv:rv64", "print pte_user"],
+            'The target architecture is set to "riscv:rv64".\n'
+            "$5 = pte_t 0x8000000001234067 [V R W G A N RSVD] pfn 0x48d0 "
+            "rsvd 0x8000000000000000\n")
+    # pgd_table = 0x101067: R|W make it a leaf; without satp_mode pgd_t
+    # is Sv39's top level (1G), with sv48 a 512G page; misaligned either way
+    s.check("riscv pgd_t follows riscv-mode",
+            ["print pgd_table", "show pgstub riscv-mode",
+             "set pgstub riscv-mode sv48", "print pgd_table",
+             "set pgstub riscv-mode auto"],
+            "$6 = pgd_t 0x0000000000101067 [V R W G A RSVD] 1G pfn 0x0 "
+            "rsvd 0x101000\n"
+            "The RISC-V paging mode of pgd_t is auto.\n"
+            "$7 = pgd_t 0x0000000000101067 [V R W G A RSVD] 512G pfn 0x0 "
+            "rsvd 0x101000\n")
+    s.check("pte on riscv: Svnapot 64K page",
+            "pte 0x80000000200020ff",
+            "L0 0x80000000200020ff [V R W X U G A D N] 64K pfn 0x80000\n")
+    # pgd32_4m = 0x004021e3 under Sv32: a 4M megapage whose PPN[0] is 8
+    s.check("riscv32 pgd_t is a Sv32 megapage",
+            ["set architecture riscv:rv32", "print pgd32_4m",
+             "pte 0xfff000cf --level 2", "pte 0xfff000cf --level 3"],
+            'The target architecture is set to "riscv:rv32".\n'
+            "$8 = pgd_t 0x004021e3 [V R G A D RSVD] 4M pfn 0x1000 "
+            "rsvd 0x2000 sw 0x100\n"
+            "L1 0xfff000cf [V R W X A D] 4M pfn 0x3ffc00\n"
+            "pte: Sv32 entries have levels 1-2\n")
+    s.check("pte --riscv on another architecture",
+            ["set architecture aarch64", "pte 0xfff000cf --riscv --level 2"],
+            'The target architecture is set to "aarch64".\n'
+            "L1 0x00000000fff000cf [V R W X A D] 2M pfn 0x3ffc00\n")
     s.check("register_type arm64-s2",
             ["python import pgstub.printers as p; "
              "p.register_type('pteval_t', 'arm64-s2', 2)",
              "print pte_user.pte"],
-            "$5 = pteval_t 0x8000000001234067 [V] table 0x1234000 "
+            "$9 = pteval_t 0x8000000001234067 [V] table 0x1234000 "
             "sw 0x8000000000000064\n")
     s.run()
 
@@ -460,9 +493,10 @@ def demo_commands():
          "pte: bad level '9' (1-5, or pte/pmd/pud/p4d/pgd)"),
         ("pte: unknown option", "pte 1 --frob",
          "pte: unknown option '--frob' (use --level N, --ept, --pae, --32, "
-         "--arm64, --arm64-s2, --hpte V R, --slb E V)"),
+         "--arm64, --arm64-s2, --riscv, --sv32, --hpte V R, --slb E V)"),
         ("pte: two formats", "pte 1 --ept --pae",
-         "pte: choose one of --ept, --pae, --32, --arm64, --arm64-s2"),
+         "pte: choose one of --ept, --pae, --32, --arm64, --arm64-s2, "
+         "--riscv, --sv32"),
         ("pte: --granule with an x86 format", "pte 1 --pae --granule 16K",
          "pte: --granule and --pa52 go with arm64 entries"),
         ("pte: bad granule", "pte 1 --arm64 --granule 8K",
@@ -741,7 +775,7 @@ def main():
         print("1..0 # SKIP %s with Python not available" % GDB)
         return 0
     printers()
-    arm64_printers()
+    multiarch_printers()
     demo_commands()
     help_and_completion()
     vtop_rendering()
