@@ -1,7 +1,9 @@
 /*
- * QEMU dump-guest-memory ELF (paging off): PT_LOADs are guest-physical
- * (p_paddr), PT_NOTE holds the per-vCPU notes. Parsed with libelf over the
- * read-only file mapping; memory is served zero-copy from that mapping.
+ * ELF memory dumps: QEMU's dump-guest-memory (paging off) and the vmcores
+ * of a crashed Linux (/proc/vmcore, makedumpfile -E). PT_LOADs are
+ * guest-physical (p_paddr), PT_NOTE holds the per-vCPU notes. Parsed with
+ * libelf over the read-only file mapping; memory is served zero-copy from
+ * that mapping.
  */
 #include "guest_priv.h"
 
@@ -134,8 +136,9 @@ static int load_segment(guest *g, size_t i, const GElf_Phdr *ph,
 				   (unsigned long long)g->size);
 	/*
 	 * Only the file-backed part is memory we know. The p_memsz tail
-	 * (QEMU writes one when a mapping is larger than what it dumped) is
-	 * a hole, not zeros: reads there return short.
+	 * (makedumpfile -E -d N leaves filtered pages out that way; QEMU
+	 * writes one when a mapping is larger than what it dumped) is RAM
+	 * not in the dump, not zeros: reads there return short and say so.
 	 */
 	/* A vmcore's PT_LOADs say where the kernel maps them: keep a few to
 	 * check the paging root against (root.c). */
@@ -146,6 +149,12 @@ static int load_segment(guest *g, size_t i, const GElf_Phdr *ph,
 		g->vload[g->nvload].len = ph->p_filesz;
 		g->vload[g->nvload++].phdr = (int)i;
 	}
+	if (ph->p_memsz > ph->p_filesz && ph->p_paddr + ph->p_filesz >=
+	    ph->p_paddr && guest__physmap_add_absent(g, ph->p_paddr +
+						     ph->p_filesz, ph->p_memsz -
+						     ph->p_filesz, (int)i, err,
+						     errlen))
+		return -1;
 	return guest__physmap_add(g, ph->p_paddr, ph->p_filesz,
 				  g->map + ph->p_offset, ph->p_offset, (int)i,
 				  err, errlen);
@@ -190,7 +199,7 @@ static int walk_phdrs(guest *g, Elf *e, size_t phnum, char *err,
 				   "holds no memory");
 	/* PT_LOADs with p_filesz 0 add no range: refused here, also because
 	 * sorting an empty (NULL) table is undefined (fuzz_elf found it). */
-	if (g->pm.n == 0)
+	if (guest__physmap_bytes(g) == 0)
 		return guest__fail(err, errlen, "every PT_LOAD has p_filesz 0: "
 				   "the dump holds no memory");
 	return guest__physmap_finish(g, "PT_LOAD", err, errlen);
@@ -199,6 +208,7 @@ static int walk_phdrs(guest *g, Elf *e, size_t phnum, char *err,
 int guest__elf_open(guest *g, char *err, size_t errlen)
 {
 	size_t ehsize, phnum;
+	char left_out[64];
 	GElf_Ehdr eh;
 	Elf *e;
 	int cls, rc = -1;
@@ -245,12 +255,15 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 	/* QEMU picks EM_X86_64 exactly when the first vCPU is in long mode. */
 	if (eh.e_machine == EM_X86_64)
 		g->long_mode = 1;
-	snprintf(g->desc, sizeof(g->desc), "QEMU ELF dump (%s, ELF%d, %d "
-		 "vCPU%s, %zu memory ranges, %llu MiB)",
+	/* Without QEMU's notes it is a crashed kernel's vmcore. */
+	snprintf(g->desc, sizeof(g->desc), "%s (%s, ELF%d, %d vCPU%s, %zu "
+		 "memory ranges, %llu MiB%s)",
+		 g->nqemu ? "QEMU ELF dump" : "ELF vmcore",
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
 		 cls == ELFCLASS64 ? 64 : 32, g->ncpus,
-		 g->ncpus == 1 ? "" : "s", g->pm.n,
-		 (unsigned long long)(guest__physmap_bytes(g) >> 20));
+		 g->ncpus == 1 ? "" : "s", guest__physmap_data_ranges(g),
+		 (unsigned long long)(guest__physmap_bytes(g) >> 20),
+		 guest__physmap_filtered_text(g, left_out, sizeof(left_out)));
 	rc = 0;
 out:
 	elf_end(e);

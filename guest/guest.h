@@ -160,18 +160,41 @@ const char *guest_describe(const guest *g);
 /**
  * Read guest-physical memory. Returns the number of bytes read before the
  * first unbacked byte (0 .. len); never invents data for holes.
+ * guest_phys_state() of the first byte not read tells why it stopped.
  */
 size_t guest_phys_read(guest *g, uint64_t pa, void *buf, size_t len);
 
-/** Physical memory for the walker (payload: the guest itself). */
+/** What the snapshot holds at one physical address. */
+enum guest_phys_state {
+	GUEST_PHYS_DATA = 0,     /**< bytes the snapshot holds */
+	GUEST_PHYS_NOT_DUMPED,   /**< guest RAM the dump left out (makedumpfile
+				      -d filtering, a PT_LOAD's p_memsz past
+				      its p_filesz) */
+	GUEST_PHYS_NO_RAM,       /**< no RAM there (a hole, I/O, beyond RAM) */
+};
+
+/** What the snapshot holds at @p pa. */
+enum guest_phys_state guest_phys_state(const guest *g, uint64_t pa);
+
+/** Bytes of [pa, pa+size) that are RAM the dump left out (size 0: none). */
+uint64_t guest_phys_not_dumped(const guest *g, uint64_t pa, uint64_t size);
+
+/** Name of a state for messages: "in the dump", "not in the dump",
+ *  "outside RAM". Static. */
+const char *guest_phys_state_name(enum guest_phys_state st);
+
+/** Physical memory for the walker (payload: the guest itself); its read
+ *  gives PGW_ENODATA for RAM the dump left out. */
 const struct pgw_mem_ops *guest_mem_ops(const guest *g);
 
-/** Visit every backed physical range in ascending order; stop on nonzero. */
+/** Visit every physical range with data in ascending order (RAM the dump
+ *  left out is not visited); stop on nonzero. */
 int guest_phys_ranges(const guest *g,
 		      int (*fn)(uint64_t pa, uint64_t size, void *payload),
 		      void *payload);
 
-/** Nonzero when [pa, pa+size) is entirely backed by guest RAM. */
+/** Nonzero when [pa, pa+size) is entirely guest RAM, held by the snapshot
+ *  or left out of it (not I/O). */
 int guest_phys_is_ram(const guest *g, uint64_t pa, uint64_t size);
 
 int guest_ncpus(const guest *g);

@@ -22,6 +22,9 @@ struct guest_range {
 	const uint8_t *host;
 	uint64_t file_off;      /**< where the range starts in the file */
 	int tag;                /**< source's index (program header number) */
+	/** Guest RAM the snapshot does not hold (pages a filtered dump left
+	 *  out): host is NULL and reads stop here with "not in the dump". */
+	int absent;
 };
 
 /** How one x86 vCPU translates (root.c); see guest_cpu_root(). */
@@ -136,14 +139,29 @@ struct guest_x86_cpu *guest__cpu_at(guest *g, int i);
 int guest__physmap_add(guest *g, uint64_t pa, uint64_t len,
 		       const uint8_t *host, uint64_t file_off, int tag,
 		       char *err, size_t errlen);
-/** Sort the table and refuse overlaps; merges nothing. */
+/**
+ * Add [pa, pa+len) as RAM the snapshot does not hold (guest_range.absent).
+ * Where it overlaps a range with data, that range wins (physmap_finish).
+ */
+int guest__physmap_add_absent(guest *g, uint64_t pa, uint64_t len, int tag,
+			      char *err, size_t errlen);
+/** Sort the table and refuse overlaps between ranges with data (absent
+ *  ones are cut back where data overlaps them); merges nothing. */
 int guest__physmap_finish(guest *g, const char *what, char *err,
 			  size_t errlen);
 /** The range holding @p pa, or NULL. */
 const struct guest_range *guest__physmap_find(const guest *g, uint64_t pa);
 void guest__physmap_free(guest *g);
-/** Total bytes backed. */
+/** Total bytes backed (with data). */
 uint64_t guest__physmap_bytes(const guest *g);
+/** Total bytes of RAM the snapshot left out (absent ranges). */
+uint64_t guest__physmap_absent_bytes(const guest *g);
+/** Ranges with data, touching ones counted once (as guest_phys_ranges). */
+size_t guest__physmap_data_ranges(const guest *g);
+/** "; N MiB of RAM not in the dump" for a description into @p buf, or ""
+ *  when the snapshot left nothing out. @return buf */
+const char *guest__physmap_filtered_text(const guest *g, char *buf,
+					 size_t len);
 
 /* vmcoreinfo.c */
 /** Keep a copy of the VMCOREINFO text (trailing NULs dropped); @p from

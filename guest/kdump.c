@@ -340,33 +340,61 @@ static int check_layout(const struct kd *k, const struct kd_hdr *h,
 	return 0;
 }
 
-/* Backed ranges: runs of set bits in libkdumpfile's file.pagemap. */
+static int bit(const uint8_t *b, uint64_t i)
+{
+	return b[i / 8] >> (i % 8) & 1;
+}
+
+/* A page's kind: 2 dumped, 1 RAM left out (makedumpfile's -d filtering
+ * clears it in the second bitmap only), 0 no RAM. */
+static int page_kind(const uint8_t *ram, const uint8_t *dumped, uint64_t pfn)
+{
+	return bit(dumped, pfn) ? 2 : bit(ram, pfn);
+}
+
+/*
+ * Ranges from the two bitmaps (RAM; dumped), checked by check_layout():
+ * runs of dumped pages are read through libkdumpfile, runs of RAM that is
+ * not dumped are "not in the dump". Whole bytes of one kind are skipped a
+ * byte at a time.
+ */
 static int add_ranges(guest *g, struct kd *k, const struct kd_hdr *h,
 		      char *err, size_t errlen)
 {
-	kdump_attr_t a;
-	kdump_addr_t pfn = 0, next;
 	uint64_t bs = h->block_size;
+	uint64_t bm_off = (1 + (uint64_t)h->sub_hdr_size) * bs;
+	uint64_t half = (uint64_t)h->bitmap_blocks * bs / 2;
+	const uint8_t *ram = k->img + bm_off, *dumped = ram + half;
+	uint64_t pfn = 0;
 
-	if (kdump_get_attr(k->ctx, KDUMP_ATTR_FILE_PAGEMAP, &a) != KDUMP_OK ||
-	    a.type != KDUMP_BITMAP)
-		return guest__fail(err, errlen, "libkdumpfile: no page map: %s",
-				   kdump_get_err(k->ctx));
-	while (pfn < h->max_mapnr &&
-	       kdump_bmp_find_set(a.val.bitmap, &pfn) == KDUMP_OK &&
-	       pfn < h->max_mapnr) {
-		next = pfn;
-		if (kdump_bmp_find_clear(a.val.bitmap, &next) != KDUMP_OK ||
-		    next > h->max_mapnr)
-			next = h->max_mapnr;
-		if (guest__physmap_add(g, pfn * bs, (next - pfn) * bs, NULL,
-				       0, (int)g->pm.n, err, errlen))
+	while (pfn < h->max_mapnr) {
+		uint64_t start = pfn;
+		int kind = page_kind(ram, dumped, pfn);
+
+		for (pfn++; pfn < h->max_mapnr; ) {
+			if (pfn % 8 == 0 && pfn + 8 <= h->max_mapnr &&
+			    dumped[pfn / 8] == (kind == 2 ? 0xff : 0) &&
+			    (kind == 2 || ram[pfn / 8] == (kind ? 0xff : 0))) {
+				pfn += 8;
+				continue;
+			}
+			if (page_kind(ram, dumped, pfn) != kind)
+				break;
+			pfn++;
+		}
+		if (kind == 2 && guest__physmap_add(g, start * bs,
+						    (pfn - start) * bs, NULL, 0,
+						    (int)g->pm.n, err, errlen))
 			return -1;
-		pfn = next;
+		if (kind == 1 && guest__physmap_add_absent(g, start * bs,
+							   (pfn - start) * bs,
+							   (int)g->pm.n, err,
+							   errlen))
+			return -1;
 	}
 	/* Nothing dumped: refused, also because sorting an empty (NULL)
 	 * table is undefined (fuzz_kdump found it). */
-	if (g->pm.n == 0)
+	if (guest__physmap_bytes(g) == 0)
 		return guest__fail(err, errlen, "the dump bitmap marks no page "
 				   "below max_mapnr 0x%llx as dumped: the dump "
 				   "holds no memory",
@@ -386,6 +414,7 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	struct kd *k = calloc(1, sizeof(*k));
 	struct kd_hdr h = { 0 };
 	int flattened = g->map[0] == 'm';
+	char left_out[64];
 	kdump_status st;
 
 	if (!k)
@@ -439,10 +468,11 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	if (!g->nprstatus && !strcmp(h.machine, "x86_64"))
 		g->long_mode = 1;
 	snprintf(g->desc, sizeof(g->desc), "kdump-compressed dump (%s%s, %s, "
-		 "%d vCPU%s, %zu memory ranges, %llu MiB)",
+		 "%d vCPU%s, %zu memory ranges, %llu MiB%s)",
 		 flattened ? "flattened, " : "", compression(h.status),
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386", g->ncpus,
-		 g->ncpus == 1 ? "" : "s", g->pm.n,
-		 (unsigned long long)(guest__physmap_bytes(g) >> 20));
+		 g->ncpus == 1 ? "" : "s", guest__physmap_data_ranges(g),
+		 (unsigned long long)(guest__physmap_bytes(g) >> 20),
+		 guest__physmap_filtered_text(g, left_out, sizeof(left_out)));
 	return 0;
 }

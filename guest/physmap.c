@@ -1,7 +1,8 @@
 /*
  * Guest-physical memory: the sorted table of backed ranges every source
- * fills, its binary search, and the reads built on it (guest_phys_read, the
- * walker's memory ops with zero-copy map, range enumeration).
+ * fills (with data, or RAM the dump left out), its binary search, and the
+ * reads built on it (guest_phys_read, the walker's memory ops with
+ * zero-copy map, range enumeration).
  */
 #include "guest_priv.h"
 
@@ -37,34 +38,79 @@ int guest__physmap_add(guest *g, uint64_t pa, uint64_t len,
 	return 0;
 }
 
+int guest__physmap_add_absent(guest *g, uint64_t pa, uint64_t len, int tag,
+			      char *err, size_t errlen)
+{
+	if (guest__physmap_add(g, pa, len, NULL, 0, tag, err, errlen))
+		return -1;
+	if (len)
+		g->pm.r[g->pm.n - 1].absent = 1;
+	return 0;
+}
+
+/* By address; at one address, data before RAM left out. */
 static int cmp_range(const void *a, const void *b)
 {
 	const struct guest_range *x = a, *y = b;
 
-	return x->pa < y->pa ? -1 : x->pa > y->pa;
+	if (x->pa != y->pa)
+		return x->pa < y->pa ? -1 : 1;
+	return x->absent - y->absent;
+}
+
+/*
+ * @p cur overlaps the last kept range @p prev, one of them absent: cut the
+ * absent one back so that data wins. An absent range reaching past the data
+ * range that follows it loses that remainder (a source that declares it so
+ * is malformed; no real dump does). @return 0 when cur is to be dropped.
+ */
+static int trim_absent(struct guest_range *prev, struct guest_range *cur)
+{
+	uint64_t pend = prev->pa + prev->len, end = cur->pa + cur->len;
+
+	if (cur->absent) {
+		if (end <= pend)
+			return 0;
+		cur->len = end - pend;
+		cur->pa = pend;
+		return 1;
+	}
+	prev->len = cur->pa - prev->pa;
+	return 1;
 }
 
 int guest__physmap_finish(guest *g, const char *what, char *err,
 			  size_t errlen)
 {
 	struct guest_physmap *m = &g->pm;
+	size_t out = 0;
 
 	/* An empty map has no array: qsort must not see its NULL. */
 	if (m->n)
 		qsort(m->r, m->n, sizeof(*m->r), cmp_range);
-	for (size_t i = 1; i < m->n; i++) {
-		const struct guest_range *a = &m->r[i - 1], *b = &m->r[i];
+	for (size_t i = 0; i < m->n; i++) {
+		struct guest_range cur = m->r[i];
+		struct guest_range *a = out ? &m->r[out - 1] : NULL;
 
-		if (a->pa + a->len > b->pa)
-			return guest__fail(err, errlen,
-					   "%s %d at file offset 0x%llx overlaps "
-					   "%s %d (physical 0x%llx-0x%llx)",
-					   what, b->tag,
-					   (unsigned long long)b->file_off,
-					   what, a->tag,
-					   (unsigned long long)a->pa,
-					   (unsigned long long)(a->pa + a->len - 1));
+		if (a && a->pa + a->len > cur.pa) {
+			unsigned long long last = a->pa + a->len - 1;
+
+			if (!a->absent && !cur.absent)
+				return guest__fail(err, errlen, "%s %d at file "
+						   "offset 0x%llx overlaps %s %d "
+						   "(physical 0x%llx-0x%llx)",
+						   what, cur.tag, (unsigned long
+						   long)cur.file_off, what,
+						   a->tag, (unsigned long
+						   long)a->pa, last);
+			if (!trim_absent(a, &cur))
+				continue;
+			if (a->len == 0)
+				out--;
+		}
+		m->r[out++] = cur;
 	}
+	m->n = out;
 	return 0;
 }
 
@@ -100,8 +146,99 @@ uint64_t guest__physmap_bytes(const guest *g)
 	uint64_t sum = 0;
 
 	for (size_t i = 0; i < g->pm.n; i++)
-		sum += g->pm.r[i].len;
+		sum += g->pm.r[i].absent ? 0 : g->pm.r[i].len;
 	return sum;
+}
+
+uint64_t guest__physmap_absent_bytes(const guest *g)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < g->pm.n; i++)
+		sum += g->pm.r[i].absent ? g->pm.r[i].len : 0;
+	return sum;
+}
+
+static int count_range(uint64_t pa, uint64_t size, void *payload)
+{
+	(void)pa;
+	(void)size;
+	++*(size_t *)payload;
+	return 0;
+}
+
+size_t guest__physmap_data_ranges(const guest *g)
+{
+	size_t n = 0;
+
+	guest_phys_ranges(g, count_range, &n);
+	return n;
+}
+
+const char *guest__physmap_filtered_text(const guest *g, char *buf,
+					 size_t len)
+{
+	uint64_t kib = guest__physmap_absent_bytes(g) >> 10;
+
+	buf[0] = 0;
+	if (kib >= 1024)
+		snprintf(buf, len, "; %llu MiB of RAM not in the dump",
+			 (unsigned long long)(kib >> 10));
+	else if (kib)
+		snprintf(buf, len, "; %llu KiB of RAM not in the dump",
+			 (unsigned long long)kib);
+	return buf;
+}
+
+enum guest_phys_state guest_phys_state(const guest *g, uint64_t pa)
+{
+	const struct guest_range *r = guest__physmap_find(g, pa);
+
+	if (!r)
+		return GUEST_PHYS_NO_RAM;
+	return r->absent ? GUEST_PHYS_NOT_DUMPED : GUEST_PHYS_DATA;
+}
+
+uint64_t guest_phys_not_dumped(const guest *g, uint64_t pa, uint64_t size)
+{
+	const struct guest_physmap *m = &g->pm;
+	uint64_t last = size ? pa + size - 1 : pa, sum = 0;
+	size_t lo = 0, hi = m->n;
+
+	if (!size)
+		return 0;
+	if (last < pa)
+		last = UINT64_MAX;
+	/* The first range ending at or after pa, then on while they start
+	 * at or before last. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->r[mid].pa + (m->r[mid].len - 1) < pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->n && m->r[lo].pa <= last; lo++) {
+		const struct guest_range *r = &m->r[lo];
+		uint64_t a = r->pa > pa ? r->pa : pa;
+		uint64_t b = r->pa + (r->len - 1) < last ? r->pa + (r->len - 1)
+							  : last;
+
+		if (r->absent)
+			sum += b - a + 1;
+	}
+	return sum;
+}
+
+const char *guest_phys_state_name(enum guest_phys_state st)
+{
+	switch (st) {
+	case GUEST_PHYS_DATA: return "in the dump";
+	case GUEST_PHYS_NOT_DUMPED: return "not in the dump";
+	case GUEST_PHYS_NO_RAM: return "outside RAM";
+	}
+	return "outside RAM";
 }
 
 size_t guest_phys_read(guest *g, uint64_t pa, void *buf, size_t len)
@@ -114,7 +251,7 @@ size_t guest_phys_read(guest *g, uint64_t pa, void *buf, size_t len)
 		uint64_t off, chunk;
 		size_t got;
 
-		if (!r)
+		if (!r || r->absent)
 			break;
 		off = pa - r->pa;
 		chunk = r->len - off;
@@ -137,7 +274,13 @@ size_t guest_phys_read(guest *g, uint64_t pa, void *buf, size_t len)
 
 static int mem_read(uint64_t pa, void *buf, size_t len, void *payload)
 {
-	return guest_phys_read(payload, pa, buf, len) == len ? 0 : -1;
+	size_t got = guest_phys_read(payload, pa, buf, len);
+
+	if (got == len)
+		return 0;
+	/* The walker tells a table the dump left out from one outside RAM. */
+	return guest_phys_state(payload, pa + got) == GUEST_PHYS_NOT_DUMPED ?
+	       PGW_ENODATA : -1;
 }
 
 static const void *mem_map(uint64_t pa, size_t len, void *payload)
@@ -171,8 +314,13 @@ int guest_phys_ranges(const guest *g,
 		uint64_t pa = m->r[i].pa, size = m->r[i].len;
 		int rc;
 
+		if (m->r[i].absent) {
+			i++;
+			continue;
+		}
 		/* Report touching ranges (RAM split by the source) as one. */
-		for (i++; i < m->n && m->r[i].pa == pa + size; i++)
+		for (i++; i < m->n && !m->r[i].absent &&
+		     m->r[i].pa == pa + size; i++)
 			size += m->r[i].len;
 		rc = fn(pa, size, payload);
 		if (rc)

@@ -151,15 +151,18 @@ void guest__root_crosscheck(guest *g)
 	if (got == UINT64_MAX)
 		snprintf(g->notice, sizeof(g->notice), "warning: PT_LOAD %d "
 			 "says 0x%" PRIx64 " is at physical 0x%" PRIx64 ", but "
-			 "vCPU 0's page tables do not map it: the paging root "
-			 "may be wrong", g->vload[bad].phdr, at,
-			 g->vload[bad].pa + (at - g->vload[bad].va));
+			 "vCPU 0's page tables (root 0x%" PRIx64 ") do not map "
+			 "it: the paging root may be wrong", g->vload[bad].phdr,
+			 at, g->vload[bad].pa + (at - g->vload[bad].va),
+			 g->root[0].cr3);
 	else
 		snprintf(g->notice, sizeof(g->notice), "warning: PT_LOAD %d "
 			 "says 0x%" PRIx64 " is at physical 0x%" PRIx64 ", but "
-			 "vCPU 0's page tables map it to 0x%" PRIx64 ": the "
-			 "paging root may be wrong", g->vload[bad].phdr, at,
-			 g->vload[bad].pa + (at - g->vload[bad].va), got);
+			 "vCPU 0's page tables (root 0x%" PRIx64 ") map it to "
+			 "0x%" PRIx64 ": the paging root may be wrong",
+			 g->vload[bad].phdr, at,
+			 g->vload[bad].pa + (at - g->vload[bad].va),
+			 g->root[0].cr3, got);
 }
 
 const char *guest_notice(const guest *g)

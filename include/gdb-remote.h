@@ -43,7 +43,11 @@ enum gdbr_error {
 	GDBR_EDISCONNECTED = -103,  /**< the session ended (D, k, fatal) */
 	GDBR_EIO = -104,            /**< the connection writer failed */
 	GDBR_EFATAL = -105,         /**< from a target op: drop the session */
-	GDBR_ELIMIT = -106          /**< an output stream reached its limit */
+	GDBR_ELIMIT = -106,         /**< an output stream reached its limit */
+	/** From read_memory: the memory exists but the target does not hold
+	 *  its bytes (pages a filtered crash dump left out); the reply is E61
+	 *  (ENODATA) instead of E14. */
+	GDBR_ENODATA = -107
 };
 
 /** Memory access flag: addresses are guest-physical (Qqemu.PhyMemMode:1). */
@@ -114,7 +118,8 @@ struct gdbr_target_ops {
 	 * Required.  Read up to @p len bytes at @p addr.  @p flags holds
 	 * GDBR_MEM_PHYS when GDB selected physical mode.
 	 * @return bytes read (> 0; may be short, the reply is then short),
-	 *         or negative (the reply is E14).  0 counts as an error.
+	 *         GDBR_ENODATA (the reply is E61), or another negative value
+	 *         (the reply is E14).  0 counts as an error.
 	 */
 	int (*read_memory)(uint64_t addr, void *buf, size_t len,
 	                   unsigned flags, void *payload);

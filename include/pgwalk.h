@@ -38,6 +38,9 @@ extern "C" {
 #define PGW_EACCES     (-5)  /**< the requested access is not permitted */
 #define PGW_ENOMEM     (-6)  /**< allocation failed */
 #define PGW_ELIMIT     (-7)  /**< a range walk exceeded its work budget */
+/** From pgw_mem_ops.read only: the bytes are guest RAM, but the snapshot
+ *  does not hold them (pages a filtered crash dump left out). */
+#define PGW_ENODATA    (-8)
 /**@}*/
 
 /**
@@ -48,7 +51,9 @@ extern "C" {
 struct pgw_mem_ops {
 	/**
 	 * Required. Read @p len bytes at physical address @p pa into @p buf.
-	 * @return 0, or a negative value if any byte is not backed.
+	 * @return 0; PGW_ENODATA if a byte is RAM the snapshot left out (a
+	 *         table there faults as PGW_FAULT_NOT_DUMPED); another
+	 *         negative value if a byte is not backed at all.
 	 */
 	int (*read)(uint64_t pa, void *buf, size_t len, void *payload);
 	/**
@@ -138,6 +143,8 @@ enum pgw_fault_reason {
 	PGW_FAULT_BAD_SLB,       /**< ppc64: the matching SLB entry has a
 				  *   reserved B or L||LP encoding (not used) */
 	PGW_FAULT_NO_HPTE,       /**< ppc64: no matching HPTE in either PTEG */
+	PGW_FAULT_NOT_DUMPED,    /**< table in RAM the snapshot left out
+				  *   (mem read gave PGW_ENODATA); PGW_EIO */
 };
 
 /**

@@ -35,7 +35,8 @@ static long read_target(gdbr_server *s, uint64_t addr, size_t n)
 			return -1;
 		gdbr__set_error(s, "read of %zu bytes at 0x%llx failed (%d)",
 		                n, (unsigned long long)addr, rc);
-		gdbr__reply_err(s, GDBR_RSP_EFAULT);
+		gdbr__reply_err(s, rc == GDBR_ENODATA ? GDBR_RSP_ENODATA
+		                                      : GDBR_RSP_EFAULT);
 		return -1;
 	}
 	/* A target claiming more than asked is clamped, not trusted. */

@@ -23,6 +23,7 @@
 #define GDBR_RSP_EFAULT   14    /* memory not readable/writable */
 #define GDBR_RSP_EINVAL   22    /* malformed arguments */
 #define GDBR_RSP_EROFS    30    /* write refused: read-only target */
+#define GDBR_RSP_ENODATA  61    /* memory exists, its bytes are not held */
 
 /* QEMU's default qqemu.sstep bits under TCG: ENABLE|NOIRQ|NOTIMER. */
 #define GDBR__SSTEP_DEFAULT 0x7u

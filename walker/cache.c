@@ -77,10 +77,10 @@ void pgw__cache_set(pgw_ctx *c, unsigned caches)
 	c->caches = caches & PGW__CACHE_ALL;
 }
 
-/* Returns the 4K page at @page_pa, reading it on a miss; NULL if unbacked.
- * The cache is allocated on first use: sources that map memory never need
- * it. */
-const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa)
+/* Returns the 4K page at @page_pa, reading it on a miss; NULL if unbacked,
+ * with the read's error in @p rc. The cache is allocated on first use:
+ * sources that map memory never need it. */
+const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa, int *rc)
 {
 	uint64_t pfn = page_pa >> 12;
 	struct pgw_pcache_slot *s;
@@ -95,7 +95,8 @@ const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa)
 	if (s->pa == page_pa + 1)
 		return s->data;
 	s->pa = 0;
-	if (c->mem->read(page_pa, s->data, sizeof(s->data), c->mem_payload) < 0)
+	*rc = c->mem->read(page_pa, s->data, sizeof(s->data), c->mem_payload);
+	if (*rc < 0)
 		return NULL;
 	s->pa = page_pa + 1;
 	c->cache_filled = true;

@@ -17,6 +17,7 @@ const char *pgw_fault_reason_name(int reason)
 	case PGW_FAULT_NO_SLB: return "no SLB entry for the segment";
 	case PGW_FAULT_BAD_SLB: return "reserved SLB encoding";
 	case PGW_FAULT_NO_HPTE: return "no matching HPTE";
+	case PGW_FAULT_NOT_DUMPED: return "table not in the dump";
 	default: return "unknown";
 	}
 }

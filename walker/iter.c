@@ -396,7 +396,7 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 				      w->scratch[level], &fault, NULL, &host);
 	if (!tbl) {
 		if (fault.out_stage == PGW_STAGE_GUEST) {
-			fault.out_reason = PGW_FAULT_BAD_TABLE;
+			/* load_table set BAD_TABLE or NOT_DUMPED */
 			fault.out_level = level;
 			fault.out_level_name = lv->name;
 			fault.out_table = table;

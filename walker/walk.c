@@ -32,6 +32,7 @@ static int fault_code(enum pgw_fault_reason why)
 	switch (why) {
 	case PGW_FAULT_RESERVED: return PGW_ERSVD;
 	case PGW_FAULT_BAD_TABLE: return PGW_EIO;
+	case PGW_FAULT_NOT_DUMPED: return PGW_EIO;
 	case PGW_FAULT_ACCESS: return PGW_EACCES;
 	case PGW_FAULT_LOOP: return PGW_ELIMIT;
 	default: return PGW_ENOTMAPPED;
@@ -102,6 +103,7 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
 {
 	uint64_t pa = addr;
 	const void *p;
+	int rc = -1;
 
 	if (c->nested) {
 		struct pgw_result r;
@@ -117,18 +119,24 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
 			return p;
 	}
 	if (scratch) {
-		if (c->mem->read(pa, scratch, size, c->mem_payload) == 0)
+		rc = c->mem->read(pa, scratch, size, c->mem_payload);
+		if (rc == 0)
 			return scratch;
 	} else if ((pa & 4095) + size <= 4096) {
-		p = pgw__pcache_get(c, pa & ~4095ULL);
+		p = pgw__pcache_get(c, pa & ~4095ULL, &rc);
 		if (p)
 			return (const unsigned char *)p + (pa & 4095);
 		/* A short table (PAE PDPT) may end where memory ends. */
-		if (size <= sizeof(c->small_table) &&
-		    c->mem->read(pa, c->small_table, size, c->mem_payload) == 0)
-			return c->small_table;
+		if (size <= sizeof(c->small_table) && rc != PGW_ENODATA) {
+			rc = c->mem->read(pa, c->small_table, size,
+					  c->mem_payload);
+			if (rc == 0)
+				return c->small_table;
+		}
 	}
-	fault->out_reason = PGW_FAULT_BAD_TABLE;
+	/* RAM a filtered dump left out is not "outside memory": say so. */
+	fault->out_reason = rc == PGW_ENODATA ? PGW_FAULT_NOT_DUMPED
+					      : PGW_FAULT_BAD_TABLE;
 	fault->out_stage = PGW_STAGE_GUEST;
 	fault->out_table = addr;
 	return NULL;
@@ -563,7 +571,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		tbl = level_table(c, (int)level, table, fault, trace, &host);
 		if (!tbl) {
 			if (fault->out_stage == PGW_STAGE_GUEST)
-				fault_set(fault, PGW_FAULT_BAD_TABLE, c,
+				fault_set(fault, fault->out_reason, c,
 					  (int)level, i, table, 0, va);
 			else
 				fault->out_addr = table;

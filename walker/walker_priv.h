@@ -230,7 +230,7 @@ int pgw__fail(char *err, size_t errlen, const char *fmt, ...)
 /* Cache helpers (cache.c). */
 int pgw__cache_init(pgw_ctx *c);
 void pgw__cache_free(pgw_ctx *c);
-const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa);
+const void *pgw__pcache_get(pgw_ctx *c, uint64_t page_pa, int *rc);
 /* Choose the caches (PGW__CACHE_*) a context uses, dropping their contents;
  * benchmarks turn them off to measure bare walks. */
 void pgw__cache_set(pgw_ctx *c, unsigned caches);

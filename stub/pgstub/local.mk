@@ -33,6 +33,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/info_registers.h \
 	stub/pgstub/monitor/info_registers.c \
 	stub/pgstub/monitor/memdump.c \
+	stub/pgstub/monitor/dump_notes.c \
 	stub/pgstub/live/proxy.h \
 	stub/pgstub/live/proxy_priv.h \
 	stub/pgstub/live/proxy_conn.c \

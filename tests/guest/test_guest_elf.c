@@ -22,7 +22,8 @@
 #define CR0_PE 0x1ULL
 
 /* LOAD 0: 64 KiB at PA 0 holding the 4-level tables; LOAD 1: 8 KiB of
- * data at PA 0x100000, with p_memsz 16 KiB (the tail is a hole). */
+ * data at PA 0x100000, with p_memsz 16 KiB (the tail is RAM the dump left
+ * out, as makedumpfile -E -d N writes it). */
 static uint8_t low[0x10000], high[0x2000];
 
 struct fx {
@@ -47,6 +48,10 @@ static void build_tables(void)
 	set64(low, 0x3000 + 8 * 1, 0x0 | P | W | PS); /* ...PD[1] 2M -> PA 0 */
 	set64(low, 0x4000 + 8 * 0x10, 0x100000 | P);  /* ...PT[16] -> 0x100000 */
 	set64(low, 0x4000 + 8 * 0x11, 0x101000 | P | (1ULL << 63)); /* NX */
+	/* Into the p_memsz tail: a page, and a page table. */
+	set64(low, 0x4000 + 8 * 0x12, 0x102000 | P);  /* ...PT[18] -> 0x102000 */
+	set64(low, 0x3000 + 8 * 2, 0x103000 | P | W); /* ...PD[2] -> PT there */
+	set64(low, 0x3000 + 8 * 3, 0x200000 | P | W); /* ...PD[3] -> no RAM */
 }
 
 static void std_dump(struct mk_dump *d)
@@ -149,9 +154,22 @@ static void test_guest_elf__reads_and_holes(void **state)
 
 	assert_int_equal(guest_phys_read(f->g, 0x100000, buf, 0x2000), 0x2000);
 	assert_memory_equal(buf, high, 0x2000);
-	/* the p_memsz tail is a hole: short, not zeros */
+	/* the p_memsz tail is not in the dump: short, not zeros */
 	assert_int_equal(guest_phys_read(f->g, 0x101ff0, buf, 0x20), 0x10);
 	assert_int_equal(guest_phys_read(f->g, 0x102000, buf, 0x10), 0);
+	assert_int_equal(guest_phys_state(f->g, 0x101fff), GUEST_PHYS_DATA);
+	assert_int_equal(guest_phys_state(f->g, 0x102000),
+			 GUEST_PHYS_NOT_DUMPED);
+	assert_int_equal(guest_phys_state(f->g, 0x103fff),
+			 GUEST_PHYS_NOT_DUMPED);
+	assert_int_equal(guest_phys_state(f->g, 0x104000), GUEST_PHYS_NO_RAM);
+	assert_int_equal(guest_phys_state(f->g, 0x50000), GUEST_PHYS_NO_RAM);
+	assert_int_equal(guest_phys_not_dumped(f->g, 0, UINT64_MAX), 0x2000);
+	assert_int_equal(guest_phys_not_dumped(f->g, 0x101000, 0x2000),
+			 0x1000);
+	assert_int_equal(guest_phys_not_dumped(f->g, 0x103800, 0x10000),
+			 0x800);
+	assert_int_equal(guest_phys_not_dumped(f->g, 0, 0x100000), 0);
 	/* end of LOAD 0, then nothing until 0x100000 */
 	assert_int_equal(guest_phys_read(f->g, 0xfff8, buf, 0x10), 8);
 	assert_int_equal(guest_phys_read(f->g, 0x50000, buf, 1), 0);
@@ -161,8 +179,9 @@ static void test_guest_elf__reads_and_holes(void **state)
 	assert_int_equal(r[2], 0x10000);
 	assert_int_equal(r[3], 0x100000);
 	assert_int_equal(r[4], 0x2000);
-	assert_true(guest_phys_is_ram(f->g, 0x100000, 0x2000));
-	assert_false(guest_phys_is_ram(f->g, 0x100000, 0x2001));
+	/* RAM the dump left out is RAM all the same (not I/O) */
+	assert_true(guest_phys_is_ram(f->g, 0x100000, 0x4000));
+	assert_false(guest_phys_is_ram(f->g, 0x100000, 0x4001));
 	assert_false(guest_phys_is_ram(f->g, 0x20000, 1));
 }
 
@@ -181,7 +200,39 @@ static void test_guest_elf__map_is_zero_copy(void **state)
 	assert_null(ops->map(0xf000, 0x2000, f->g));  /* runs off LOAD 0 */
 	assert_null(ops->map(0x102000, 8, f->g));     /* hole */
 	assert_int_equal(ops->read(0x100000, buf, 16, f->g), 0);
-	assert_int_not_equal(ops->read(0x101ff8, buf, 16, f->g), 0);
+	/* the walker is told "not in the dump" apart from "no RAM" */
+	assert_int_equal(ops->read(0x101ff8, buf, 16, f->g), PGW_ENODATA);
+	assert_int_not_equal(ops->read(0x103ff8, buf, 16, f->g), 0);
+	assert_int_not_equal(ops->read(0xfff8, buf, 16, f->g), 0);
+	assert_int_not_equal(ops->read(0xfff8, buf, 16, f->g), PGW_ENODATA);
+}
+
+/* A page, or a page table, the dump left out: the translation of the
+ * first stands, the walk through the second faults "table not in the
+ * dump" (not "outside memory", not "not present"). */
+static void test_guest_elf__not_dumped_faults(void **state)
+{
+	struct fx *f = *state;
+	struct pgw_result res;
+	struct pgw_fault flt;
+	pgw_ctx *ctx;
+	char err[256];
+
+	assert_int_equal(guest_cpu_ctx(f->g, 0, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_translate(ctx, 0x12010, 0, &res, &flt, NULL), 0);
+	assert_int_equal(res.out_pa, 0x102010);
+	assert_int_equal(guest_phys_state(f->g, res.out_pa),
+			 GUEST_PHYS_NOT_DUMPED);
+	assert_int_equal(pgw_translate(ctx, 0x400000, 0, &res, &flt, NULL),
+			 PGW_EIO);
+	assert_int_equal(flt.out_reason, PGW_FAULT_NOT_DUMPED);
+	assert_int_equal(flt.out_table, 0x103000);
+	assert_string_equal(pgw_fault_reason_name(flt.out_reason),
+			    "table not in the dump");
+	/* a table past the tail is outside RAM: that fault stays */
+	assert_int_equal(pgw_translate(ctx, 0x600000, 0, &res, &flt, NULL),
+			 PGW_EIO);
+	assert_int_equal(flt.out_reason, PGW_FAULT_BAD_TABLE);
 }
 
 static void test_guest_elf__ctx_translates(void **state)
@@ -353,6 +404,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_elf__map_is_zero_copy,
 						open_std, close_std),
 		cmocka_unit_test_setup_teardown(test_guest_elf__ctx_translates,
+						open_std, close_std),
+		cmocka_unit_test_setup_teardown(test_guest_elf__not_dumped_faults,
 						open_std, close_std),
 		cmocka_unit_test_setup_teardown(
 			test_guest_elf__overrides_apply_to_every_cpu,

@@ -2,7 +2,7 @@
 TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/test_realguest_x86mig.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
-	tests/realguest/test_vmcoreinfo.sh
+	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -14,7 +14,8 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_bench_prepare.sh \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/check_vmcoreinfo.py \
 	tests/realguest/record_vmci.py tests/realguest/init-vmci.sh \
-	tests/tools/strip_notes.py
+	tests/tools/strip_notes.py \
+	tests/realguest/test_kdump_formats.sh tests/realguest/check_kdump_formats.py
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.
@@ -28,5 +29,8 @@ realguest_x86_readers = \
 	tests/live/test_live.sh.log \
 	tests/live/test_spawn.sh.log
 $(realguest_x86_readers): tests/realguest/test_realguest.sh.log
+# The same recording as test_vmcoreinfo.sh: one recorder at a time.
+realguest_vmci_readers = tests/realguest/test_kdump_formats.sh.log
+$(realguest_vmci_readers): tests/realguest/test_vmcoreinfo.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log

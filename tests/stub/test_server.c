@@ -402,6 +402,28 @@ static void test_server__walker_errors_are_not_fatal(void **state)
 	h_free(h);
 }
 
+/* Memory a dump left out is E61 (ENODATA) for m and x alike, not E14, and
+ * the session goes on. */
+static void test_server__nodata_is_E61(void **state)
+{
+	struct gdbr_target_ops ops = fixture_ops_readonly;
+	struct harness *h;
+
+	(void)state;
+	ops.read_memory = walker_error_read;
+	h = h_new(&ops, 4096, 1);
+	walker_error = GDBR_ENODATA;
+	assert_int_equal(h_send(h, "m1000,4"), 0);
+	assert_string_equal(h_payload(h_take(h)), "E61");
+	assert_int_equal(h_send(h, "x1000,4"), 0);
+	assert_string_equal(h_payload(h_take(h)), "E61");
+	assert_int_equal(gdbr_server_state(h->s), GDBR_STATE_IDLE);
+	walker_error = -1;
+	assert_int_equal(h_send(h, "m1000,4"), 0);
+	assert_string_equal(h_payload(h_take(h)), "E14");
+	h_free(h);
+}
+
 static int nop_write(const void *b, size_t n, void *p)
 {
 	(void)b; (void)n; (void)p;
@@ -462,6 +484,7 @@ int main(void)
 		RO(test_server__kill_has_no_reply),
 		cmocka_unit_test(test_server__fatal_target_error_drops_session),
 		cmocka_unit_test(test_server__walker_errors_are_not_fatal),
+		cmocka_unit_test(test_server__nodata_is_E61),
 		cmocka_unit_test(test_server__config_validation),
 #undef RO
 #undef RW

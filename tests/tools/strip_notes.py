@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""strip_notes.py [--drop NAME]... [--vaddr-base N] IN OUT - copy a QEMU dump
+"""strip_notes.py [--drop NAME]... [--vaddr-base N] [--vmcore-layout] IN OUT -
+copy a QEMU dump
 without some notes.
 
 Stands a QEMU dump-guest-memory file in for a vmcore that a crashing Linux
@@ -9,6 +10,9 @@ one of NAME (default: QEMU) and writes the rest to OUT, a new file; IN is only
 read. `--list IN` prints the notes (name, type, size) and the VMCOREINFO text.
 `--vaddr-base N` (ELF) sets the p_vaddr of every RAM PT_LOAD (below 3 GiB) to
 N + p_paddr, as /proc/vmcore names RAM by its direct-map address.
+`--vmcore-layout` (ELF64) moves the program headers right after the ELF header
+and drops the section headers, as /proc/vmcore lays them out: makedumpfile
+1.7.2 reads the program headers there, whatever e_phoff says.
 
 Formats: an ELF core (the PT_NOTE segment is rewritten in place and its
 p_filesz shrunk; PT_LOADs keep their offsets), and a kdump-compressed file,
@@ -17,6 +21,7 @@ makedumpfile -c without -F would; the note block is rewritten in place and
 the sub-header's note and vmcoreinfo fields follow it).
 Python 3 standard library only.
 """
+import shutil
 import struct
 import sys
 
@@ -91,6 +96,49 @@ def set_vaddrs(img, base):
             struct.pack_into("<Q", img, p + 16, base + paddr)
 
 
+def vmcore_layout(img):
+    """Program headers at offset 64, right after the ELF64 header, and no
+    section headers; the segments keep their offsets."""
+    phoff, = struct.unpack_from("<Q", img, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", img, 0x36)
+    phdrs = bytes(img[phoff:phoff + phentsize * phnum])
+    first = min(struct.unpack_from("<Q", phdrs, i * phentsize + 8)[0]
+                for i in range(phnum))
+    if 64 + len(phdrs) > first:
+        raise ValueError("no room for the program headers before 0x%x" % first)
+    img[64:first] = phdrs + b"\0" * (first - 64 - len(phdrs))
+    struct.pack_into("<QQ", img, 0x20, 64, 0)       # e_phoff, e_shoff
+    struct.pack_into("<H", img, 0x34, 64)           # e_ehsize
+    struct.pack_into("<HHH", img, 0x3a, 0, 0, 0)    # e_shentsize/num/strndx
+
+
+HEAD = 1 << 20
+
+
+def elf_head(data):
+    """For an ELF64 whose headers and notes all lie before its first
+    PT_LOAD, inside data: that PT_LOAD's offset. Else None."""
+    if not data.startswith(b"\177ELF") or data[4] != 2 or len(data) < 64:
+        return None
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    if phoff + phentsize * phnum > len(data):
+        return None
+    first, ends = None, phoff + phentsize * phnum
+    for i in range(phnum):
+        p = phoff + i * phentsize
+        ptype, = struct.unpack_from("<I", data, p)
+        off, = struct.unpack_from("<Q", data, p + 8)
+        filesz, = struct.unpack_from("<Q", data, p + 32)
+        if ptype == 1:
+            first = off if first is None else min(first, off)
+        else:
+            ends = max(ends, off + filesz)
+    if first is None or ends > first or first > len(data):
+        return None
+    return first
+
+
 def unflatten(data):
     if not data.startswith(b"makedumpfile"):
         return bytearray(data)
@@ -144,7 +192,13 @@ def main(argv):
                 sys.stdout.write(desc.rstrip(b"\0").decode("latin-1"))
         return 0
     vbase = None
-    while len(args) > 2 and args[0] in ("--drop", "--vaddr-base"):
+    layout = False
+    while len(args) > 2 and args[0] in ("--drop", "--vaddr-base",
+                                        "--vmcore-layout"):
+        if args[0] == "--vmcore-layout":
+            layout = True
+            args = args[1:]
+            continue
         if args[0] == "--drop":
             drop.append(args[1])
         else:
@@ -155,7 +209,27 @@ def main(argv):
         return 2
     drop = drop or ["QEMU"]
     with open(args[0], "rb") as f:
-        data = f.read()
+        data = f.read(HEAD)
+        head = elf_head(data)
+        if head is None:
+            data += f.read()
+    if head is not None:
+        # Notes and headers lie before the first PT_LOAD: rewrite that
+        # much, copy the memory as it is (a 512 MiB dump in a second).
+        img = bytearray(data[:head])
+        _, off, size, fsz, msz = elf_note_segment(img)
+        n, _, _ = rewrite(img, off, size, drop)
+        struct.pack_into(fsz[0], img, fsz[1], n)
+        struct.pack_into(msz[0], img, msz[1], n)
+        if vbase is not None:
+            set_vaddrs(img, vbase)
+        if layout:
+            vmcore_layout(img)
+        with open(args[0], "rb") as src, open(args[1], "xb") as dst:
+            dst.write(img)
+            src.seek(head)
+            shutil.copyfileobj(src, dst, 1 << 24)
+        return 0
     if data.startswith(b"\177ELF"):
         img = bytearray(data)
         _, off, size, fsz, msz = elf_note_segment(img)
@@ -164,6 +238,8 @@ def main(argv):
         struct.pack_into(msz[0], img, msz[1], n)
         if vbase is not None:
             set_vaddrs(img, vbase)
+        if layout:
+            vmcore_layout(img)
     elif data.startswith(b"KDUMP   ") or data.startswith(b"makedumpfile"):
         img = unflatten(data)
         f = kdump_fields(img)

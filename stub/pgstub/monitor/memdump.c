@@ -151,14 +151,25 @@ int memdump_run(struct session *s, const char *args, int physical,
 	wide = physical || guest_arch(s->g) != GUEST_ARCH_I386;
 	while (len > 0) {
 		unsigned char buf[16];
+		int got;
 		int l = len < (unsigned long long)line ? (int)len : line;
 
 		if (wide)
 			gdbr_out_printf(out, "%016" PRIx64 ":", addr);
 		else
 			gdbr_out_printf(out, "%08" PRIx64 ":", addr & 0xffffffffu);
-		if (session_read(s, addr, buf, (size_t)l, physical) != l) {
-			gdbr_out_printf(out, " Cannot access memory\n");
+		got = session_read(s, addr, buf, (size_t)l, physical);
+		if (got != l) {
+			char text[160] = "";
+			uint64_t at = addr + (got > 0 ? (uint64_t)got : 0), pa;
+			int why = session_not_dumped(s, at, physical, &pa);
+
+			/* QEMU's words, and why when the dump left it out. */
+			if (why)
+				session_not_dumped_text(why, pa, text,
+							sizeof(text));
+			gdbr_out_printf(out, " Cannot access memory%s%s\n",
+					why ? ": " : "", text);
 			break;
 		}
 		for (int i = 0; i < l; i += f.size)

@@ -91,14 +91,21 @@ static int cmd_info_hpt(struct session *s, int argc, char **argv, gdbr_out *out)
 static int cmd_info_mem(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	pgw_ctx *c = session_ctx(s, out);
+	int rc;
 
-	return c ? view_done(s, pgw_view_mem(c, to_out, out), out) : 1;
+	if (!c)
+		return 1;
+	rc = view_done(s, pgw_view_mem(c, to_out, out), out);
+	if (!rc)
+		monitor_count_not_dumped(s, c, NULL, out);
+	return rc;
 }
 
 static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	struct pgw_pg_opts o = PGW_PG_OPTS_INIT;
 	pgw_ctx *c;
+	int rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-w")) {
@@ -130,7 +137,12 @@ static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
 		return 1;
 	}
 	c = session_ctx(s, out);
-	return c ? view_done(s, pgw_view_pg(c, &o, to_out, out), out) : 1;
+	if (!c)
+		return 1;
+	rc = view_done(s, pgw_view_pg(c, &o, to_out, out), out);
+	if (!rc && !o.json)
+		monitor_count_not_dumped(s, c, &o.filter, out);
+	return rc;
 }
 
 static int regs_to_out(const char *buf, size_t len, void *payload)
@@ -157,7 +169,10 @@ static int cmd_gva2gpa(struct session *s, int argc, char **argv, gdbr_out *out)
 	if (need_addr(argv[1], &va, out))
 		return 1;
 	c = session_ctx(s, out);
-	return c ? pgw_view_gva2gpa(c, va, to_out, out) < 0 : 1;
+	if (!c || pgw_view_gva2gpa(c, va, to_out, out) < 0)
+		return 1;
+	monitor_note_not_dumped(s, va, out);
+	return 0;
 }
 
 static int cmd_vtop(struct session *s, int argc, char **argv, gdbr_out *out)
@@ -172,7 +187,10 @@ static int cmd_vtop(struct session *s, int argc, char **argv, gdbr_out *out)
 	if (need_addr(argv[1], &va, out))
 		return 1;
 	c = session_ctx(s, out);
-	return c ? pgw_view_vtop(c, va, to_out, out) < 0 : 1;
+	if (!c || pgw_view_vtop(c, va, to_out, out) < 0)
+		return 1;
+	monitor_note_not_dumped(s, va, out);
+	return 0;
 }
 
 struct ptov {
@@ -311,6 +329,8 @@ static const struct cmd commands[] = {
 	  cmd_info_registers },
 	{ "info version", "", "show pgstub's version, as QEMU's shows QEMU's",
 	  monitor_cmd_info_version },
+	{ "info dump", "", "show the snapshot's format, compression and what "
+	  "it left out", monitor_cmd_info_dump },
 	{ "gva2gpa", "ADDR", "print the guest physical address of a guest virtual address",
 	  cmd_gva2gpa },
 	{ "vtop", "ADDR", "walk the page tables for ADDR, level by level", cmd_vtop },

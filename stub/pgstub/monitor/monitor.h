@@ -14,4 +14,16 @@ int monitor_run(struct session *s, const char *line, gdbr_out *out);
 int memdump_run(struct session *s, const char *args, int physical,
 		gdbr_out *out);
 
+/* What a dump left out (dump_notes.c). `info dump`: */
+int monitor_cmd_info_dump(struct session *s, int argc, char **argv,
+			  gdbr_out *out);
+/* A "note:" line when @p va's data, or a table its walk needs, is not in
+ * the dump (after vtop and gva2gpa). */
+void monitor_note_not_dumped(struct session *s, uint64_t va, gdbr_out *out);
+/* A line counting the bytes the mappings @p filter selects reach that are
+ * not in the dump; nothing when the dump left nothing out. */
+void monitor_count_not_dumped(struct session *s, pgw_ctx *c,
+			      const struct pgw_walk_filter *filter,
+			      gdbr_out *out);
+
 #endif

@@ -5,6 +5,9 @@
  */
 #include "session.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +90,7 @@ int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 	unsigned char *p = buf;
 	size_t done = 0;
 	pgw_ctx *c = NULL;
+	uint64_t where;
 
 	if (!physical && !(c = session_ctx(s, NULL)))
 		return -1;
@@ -113,5 +117,43 @@ int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 		if (got < chunk)
 			break;
 	}
-	return done ? (int)done : -1;
+	if (done)
+		return (int)done;
+	return session_not_dumped(s, addr, physical, &where) ? GDBR_ENODATA
+							     : -1;
+}
+
+int session_not_dumped(struct session *s, uint64_t addr, int physical,
+		       uint64_t *pa)
+{
+	pgw_ctx *c;
+
+	*pa = addr;
+	if (!physical) {
+		struct pgw_result r;
+		struct pgw_fault f;
+
+		if (!(c = session_ctx(s, NULL)))
+			return 0;
+		if (pgw_translate(c, addr, 0, &r, &f, NULL) < 0) {
+			*pa = f.out_table;
+			return f.out_reason == PGW_FAULT_NOT_DUMPED ?
+			       SESSION_TABLE_NOT_DUMPED : 0;
+		}
+		*pa = r.out_pa;
+	}
+	return guest_phys_state(s->g, *pa) == GUEST_PHYS_NOT_DUMPED ?
+	       SESSION_PAGE_NOT_DUMPED : 0;
+}
+
+const char *session_not_dumped_text(int why, uint64_t pa, char *buf,
+				    size_t len)
+{
+	if (why == SESSION_TABLE_NOT_DUMPED)
+		snprintf(buf, len, "not in the dump (the page table at physical "
+			 "0x%" PRIx64 " was left out of it)", pa);
+	else
+		snprintf(buf, len, "not in the dump (physical 0x%" PRIx64 " was "
+			 "left out of it)", pa);
+	return buf;
 }

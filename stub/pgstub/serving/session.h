@@ -36,6 +36,7 @@ struct session {
 	uint64_t map_told_gap;   /* coarsening last logged (once per change) */
 	unsigned map_told_limit; /* vCPUs whose map walk limit was logged */
 	unsigned read_told_root; /* vCPUs whose refused reads were logged */
+	unsigned read_told_nodata; /* reads of pages not in the dump logged */
 };
 
 int session_init(struct session *s, guest *g);
@@ -48,9 +49,22 @@ pgw_ctx *session_ctx(struct session *s, gdbr_out *out);
  * (a root from VMCOREINFO, or none): one line per run of vCPUs alike. */
 void session_say_roots(guest *g, FILE *f);
 
-/* Read guest memory: virtual through the current vCPU, or physical. */
+/* Read guest memory: virtual through the current vCPU, or physical.
+ * Returns the bytes read; when none, GDBR_ENODATA if the dump left the
+ * first byte out (session_not_dumped), else -1. */
 int session_read(struct session *s, uint64_t addr, void *buf, size_t len,
 		 int physical);
+
+/* Why the byte at @p addr cannot be read, when the dump left it out:
+ * SESSION_PAGE_NOT_DUMPED (its page; @p pa gets its physical address) or
+ * SESSION_TABLE_NOT_DUMPED (a page table its translation needs; @p pa gets
+ * the table's). 0 otherwise: unmapped, outside RAM, or readable. */
+enum { SESSION_PAGE_NOT_DUMPED = 1, SESSION_TABLE_NOT_DUMPED = 2 };
+int session_not_dumped(struct session *s, uint64_t addr, int physical,
+		       uint64_t *pa);
+/* A sentence for a read session_not_dumped() explains, into @p buf. */
+const char *session_not_dumped_text(int why, uint64_t pa, char *buf,
+				    size_t len);
 
 extern const struct gdbr_target_ops session_target_ops;
 

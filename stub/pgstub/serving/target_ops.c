@@ -9,6 +9,8 @@
 #include "transport.h"
 #include "monitor/monitor.h"
 
+#include <inttypes.h>
+
 /*
  * Every register gets a value, so that GDB attaches to any snapshot: what
  * the source holds, what an option supplied, or 0 when nobody knows it (a
@@ -56,6 +58,30 @@ static void tell_refused(struct session *s)
 			   "%s\n", s->cpu, why);
 }
 
+/* GDB shows E61 as "Cannot access memory" too: say which page the dump
+ * left out, for the first reads (GDB retries, and scans). */
+#define NODATA_TOLD_MAX 16
+
+static void tell_not_dumped(struct session *s, uint64_t addr, int physical)
+{
+	char text[160];
+	uint64_t pa;
+	int why;
+
+	if (s->read_told_nodata > NODATA_TOLD_MAX)
+		return;
+	if (s->read_told_nodata++ == NODATA_TOLD_MAX) {
+		pgstub_transport_log(stderr, "pgstub: more reads of memory not "
+				     "in the dump: not shown\n");
+		return;
+	}
+	why = session_not_dumped(s, addr, physical, &pa);
+	pgstub_transport_log(stderr, "pgstub: read at %s0x%" PRIx64 ": %s\n",
+			     physical ? "physical " : "", addr,
+			     session_not_dumped_text(why, pa, text,
+						     sizeof(text)));
+}
+
 static int read_memory(uint64_t addr, void *buf, size_t len, unsigned flags,
 		       void *payload)
 {
@@ -63,7 +89,9 @@ static int read_memory(uint64_t addr, void *buf, size_t len, unsigned flags,
 
 	pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
 	rc = session_read(payload, addr, buf, len, flags & GDBR_MEM_PHYS);
-	if (rc < 0 && !(flags & GDBR_MEM_PHYS))
+	if (rc == GDBR_ENODATA)
+		tell_not_dumped(payload, addr, flags & GDBR_MEM_PHYS);
+	else if (rc < 0 && !(flags & GDBR_MEM_PHYS))
 		tell_refused(payload);
 	return rc;
 }
