@@ -2,8 +2,9 @@
 """Check pgstub on the vmcores of a real Linux crash (record_crash.py).
 
 The x86_64-crash recording holds /proc/vmcore as the crash kernel saved it
-(vmcore.elf), makedumpfile -c -d 31 of it (vmcore-c-d31.kdump) and
-makedumpfile -E -d 31 (vmcore-E-d31.elf), with the truth taken before the
+(vmcore.elf), makedumpfile -c -d 31 of it (vmcore-c-d31.kdump),
+makedumpfile -E -d 31 (vmcore-E-d31.elf) and -l -d 0 (vmcore-l.kdump: lzo,
+every page), with the truth taken before the
 crash: what the first kernel printed (kallsyms, module symbols, vmalloc
 areas, /proc/version, its process list) and QEMU's own info registers,
 gva2gpa and xp of those addresses (truth.json). Through a real GDB on
@@ -26,7 +27,8 @@ gva2gpa and xp of those addresses (truth.json). Through a real GDB on
   --reg cr3= (QEMU's CR3 before the crash) it translates as QEMU said;
 - every PT_LOAD's p_vaddr translates to its p_paddr (vmcore.elf, -E);
 - in the -d 31 files a filtered-out page says "not in the dump" (monitor
-  xp, and monitor x through the direct map: GDB's own x has one message).
+  xp, and monitor x through the direct map: GDB's own x has one message);
+  in the others it reads as vmcore.elf has it.
 
 Known gaps of pgstub are TAP TODO (an automake XFAIL; XPASS once fixed,
 which fails the run until the entry in KNOWN_GAPS goes).
@@ -47,7 +49,7 @@ from gdbsession import QUIET, Tap, run_gdb, run_jobs  # noqa: E402
 
 GDB = os.environ.get("GDB", "gdb")
 VMCORES = [("vmcore.elf", "elf", False), ("vmcore-c-d31.kdump", "kdump", True),
-           ("vmcore-E-d31.elf", "elf", True)]
+           ("vmcore-E-d31.elf", "elf", True), ("vmcore-l.kdump", "kdump", False)]
 # What pgstub gets wrong today, by check; TAP TODO while listed.
 KNOWN_GAPS = {
     "overlap": "pgstub refuses /proc/vmcore's layout: the kernel-text PT_LOAD "
@@ -350,6 +352,8 @@ def check_vmcore(tap, pgstub, d, meta, truth, notes, work, name, kind, filtered)
         check_ptloads(ok, pgstub, image, os.path.join(d, name))
     if filtered:
         check_filtered(ok, pgstub, image, d, truth)
+    else:
+        check_unfiltered(ok, pgstub, image, d)
 
 
 def check_tasks(ok, pgstub, image, meta, k, comm_off, crasher):
@@ -416,6 +420,31 @@ def check_ptloads(ok, pgstub, image, original):
            for va, pa in want if first(got, (0, "p%x" % va)) != "gpa: %#x" % pa]
     ok("%d PT_LOAD p_vaddr (start, middle, last page) translate to their p_paddr"
        % len(want), want and not bad, "\n".join(bad))
+
+
+def page_bytes(d, gpa, n):
+    """n bytes at physical gpa, read from vmcore.elf's direct-map PT_LOADs."""
+    path = os.path.join(d, "vmcore.elf")
+    for t, off, va, pa, fsz, _, _ in elf_headers(path):
+        if t == PT_LOAD and va < 0xffffffff80000000 and pa <= gpa < pa + fsz:
+            with open(path, "rb") as f:
+                f.seek(off + gpa - pa)
+                return f.read(n)
+    return None
+
+
+def check_unfiltered(ok, pgstub, image, d):
+    """The page the -d 31 files leave out is here, as vmcore.elf has it."""
+    gpa = filtered_page(d)
+    if gpa is None:
+        ok("vmcore.elf has a non-zero page the -d 31 files leave out", False)
+        return
+    data = page_bytes(d, gpa, 16)
+    want = "%016x: 0x%016x 0x%016x" % ((gpa,) + struct.unpack("<QQ", data))
+    got, _ = session(pgstub, image, [(0, [("xp", "cli", "monitor xp /2gx %#x" % gpa)])])
+    have = first(got, (0, "xp"))
+    ok("monitor xp of %#x (a page -d 31 leaves out) reads vmcore.elf's bytes" % gpa,
+       have == want, "want %r\nhave %r" % (want, have))
 
 
 def filtered_page(d):

@@ -1,8 +1,9 @@
 #!/bin/busybox sh
 # /init of the x86_64-crash guest's crash kernel (record_crash.py): saves
 # /proc/vmcore onto the virtio disks as the plain ELF (serial "elf"), as
-# makedumpfile -c -d 31 (serial "kdump") and -E -d 31 (serial "elfd31"),
-# the last two flattened (-F) since a disk has no file size, then powers off.
+# makedumpfile -c -d 31 (serial "kdump"), -E -d 31 (serial "elfd31") and
+# -l -d 0 (serial "lzo": every page), makedumpfile's output flattened
+# (-F) since a disk has no file size; then powers off.
 /bin/busybox --install -s
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu
 
@@ -29,11 +30,11 @@ if [ -n "$d" ] && dd if=/proc/vmcore of="$d" bs=1M 2>/dev/null; then
 else
 	echo "PGSTUB-FAIL elf (disk '$d')"
 fi
-for spec in "kdump -c" "elfd31 -E"; do
+for spec in "kdump -c 31" "elfd31 -E 31" "lzo -l 0"; do
 	set -- $spec
 	t=$(now)
 	d=$(disk "$1")
-	if [ -n "$d" ] && makedumpfile -F "$2" -d 31 /proc/vmcore 2>/tmp/err | dd of="$d" bs=1M 2>/dev/null &&
+	if [ -n "$d" ] && makedumpfile -F "$2" -d "$3" /proc/vmcore 2>/tmp/err | dd of="$d" bs=1M 2>/dev/null &&
 	   grep -q 'makedumpfile Completed' /tmp/err; then
 		echo "PGSTUB-SAVED $1 $t $(now)"
 	else

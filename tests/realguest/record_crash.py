@@ -10,13 +10,14 @@ stops the guest with both vCPUs in user mode, takes QEMU's own info
 registers, gva2gpa and xp of those addresses (truth.json), continues, and
 sends "crash" on ttyS1: the guest writes c to /proc/sysrq-trigger. The
 crash kernel saves /proc/vmcore onto three virtio disks: the plain ELF, and
-makedumpfile -c -d 31 and -E -d 31 (flattened, -F), then powers off. The
+makedumpfile -c -d 31, -E -d 31 and -l -d 0 (flattened, -F), then powers off. The
 recorder cuts the ELF to its size and reassembles the flattened streams
 into the files makedumpfile writes without -F:
 
   OUTDIR/vmcore.elf         /proc/vmcore as the crash kernel gave it
   OUTDIR/vmcore-c-d31.kdump makedumpfile -c -d 31 (kdump-compressed, zlib)
   OUTDIR/vmcore-E-d31.elf   makedumpfile -E -d 31 (ELF, filtered)
+  OUTDIR/vmcore-l.kdump     makedumpfile -l -d 0 (kdump-compressed, lzo, every page)
   OUTDIR/truth.json         the truth (below); OUTDIR/meta.json last
   OUTDIR/serial.log         both kernels' consoles; OUTDIR/hmp.jsonl
 
@@ -44,7 +45,7 @@ BOOT_TIMEOUT = 240.0
 CRASH_TIMEOUT = 600.0
 # The virtio disks the crash kernel writes, by serial, and what they become.
 DISKS = [("elf", "vmcore.elf", "elf"), ("kdump", "vmcore-c-d31.kdump", "flat"),
-         ("elfd31", "vmcore-E-d31.elf", "flat")]
+         ("elfd31", "vmcore-E-d31.elf", "flat"), ("lzo", "vmcore-l.kdump", "flat")]
 MODULES = ["virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev",
            "virtio_pci", "virtio_blk"]
 # Bytes of QEMU's xp per address: most 64, the banner 256, init_task 12 KiB
