@@ -17,7 +17,7 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/tools/strip_notes.py \
 	tests/realguest/test_realguest_crash.sh tests/realguest/check_crash.py \
 	tests/realguest/record_crash.py tests/realguest/init-crash.sh \
-	tests/realguest/init-crash-kdump.sh
+	tests/realguest/init-crash-kdump.sh tests/realguest/fetch-crash-dbg.sh
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.
