@@ -9,6 +9,8 @@
 #                              version (package name + version), flavour in
 #                              {amd64, 686, 686-pae}
 #   busybox/<arch>/busybox     -> symlink into pkgs/, arch in {amd64, i386}
+#   kdump/amd64/{kexec,makedumpfile} -> symlinks into pkgs/ (kexec-tools,
+#                              makedumpfile: the x86_64-crash guest)
 #   fetch.manifest             key=value lines; its presence (with every path
 #                              above present) makes a re-run a no-op
 #
@@ -26,7 +28,8 @@ die() { printf 'fetch: error: %s\n' "$*" >&2; exit 1; }
 cache_complete() {
     [ -f "$MANIFEST" ] || return 1
     for f in kernels/amd64/vmlinuz kernels/686/vmlinuz kernels/686-pae/vmlinuz \
-             busybox/amd64/busybox busybox/i386/busybox; do
+             busybox/amd64/busybox busybox/i386/busybox \
+             kdump/amd64/kexec kdump/amd64/makedumpfile; do
         [ -e "$CACHE/$f" ] || return 1
     done
     return 0
@@ -135,6 +138,19 @@ for arch in amd64 i386; do
     ln -sfn "$dir/bin/busybox" "$CACHE/busybox/$arch/busybox"
     printf 'busybox.%s.version=%s\nbusybox.%s.deb=%s\n' \
         "$arch" "$(dpkg-deb -f "$deb" Version)" "$arch" "$deb" >>"$tmpman"
+done
+
+# The x86_64-crash guest (record_crash.py) loads its crash kernel with
+# kexec-tools' kexec and saves the vmcore with makedumpfile: Debian's own
+# binaries; their shared libraries are the host's (scripts/setup-deps).
+mkdir -p "$CACHE/kdump/amd64"
+for p in kexec-tools:sbin/kexec makedumpfile:usr/bin/makedumpfile; do
+    deb=$(download "${p%%:*}:amd64")
+    dir=$(extract "$deb")
+    [ -x "$dir/${p#*:}" ] || die "no ${p#*:} in $dir"
+    ln -sfn "$dir/${p#*:}" "$CACHE/kdump/amd64/${p##*/}"
+    printf 'kdump.%s.version=%s\nkdump.%s.deb=%s\n' \
+        "${p%%:*}" "$(dpkg-deb -f "$deb" Version)" "${p%%:*}" "$deb" >>"$tmpman"
 done
 
 mv "$tmpman" "$MANIFEST"

@@ -2,7 +2,8 @@
 TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/test_realguest_x86mig.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
-	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh
+	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh \
+	tests/realguest/test_realguest_crash.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -15,7 +16,10 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/check_vmcoreinfo.py \
 	tests/realguest/record_vmci.py tests/realguest/init-vmci.sh \
 	tests/tools/strip_notes.py \
-	tests/realguest/test_kdump_formats.sh tests/realguest/check_kdump_formats.py
+	tests/realguest/test_kdump_formats.sh tests/realguest/check_kdump_formats.py \
+	tests/realguest/test_realguest_crash.sh tests/realguest/check_crash.py \
+	tests/realguest/record_crash.py tests/realguest/init-crash.sh \
+	tests/realguest/init-crash-kdump.sh tests/realguest/fetch-crash-dbg.sh
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.

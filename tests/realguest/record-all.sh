@@ -8,6 +8,7 @@
 # input older than meta.json or unchanged by sha256) is skipped; set
 # PGSTUB_FORCE=1 to re-record anyway.  Prints each config's timing; exits
 # non-zero if any config failed (the others are still recorded).
+# x86_64-crash (a real kdump, record_crash.py) is recorded only when named.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +34,20 @@ if [ $# -eq 0 ]; then
     set -- $(python3 "$here/record.py" --list)
 fi
 
+# record_crash.py records x86_64-crash and takes no CONFIG.
+is_current() {
+    case $1 in
+        x86_64-crash) python3 "$here/record_crash.py" --is-current "$2" ;;
+        *) python3 "$here/record.py" --is-current "$1" "$2" ;;
+    esac
+}
+record() {
+    case $1 in
+        x86_64-crash) python3 "$here/record_crash.py" "$2" ;;
+        *) python3 "$here/record.py" "$1" "$2" ;;
+    esac
+}
+
 mkdir -p "$GUESTS"
 failed=""
 summary=""
@@ -40,12 +55,12 @@ for cfg in "$@"; do
     out=$GUESTS/$cfg
     t=$(now)
     if [ "${PGSTUB_FORCE:-0}" != 1 ] &&
-       why=$(python3 "$here/record.py" --is-current "$cfg" "$out"); then
+       why=$(is_current "$cfg" "$out"); then
         status="cached"
     else
         [ "${PGSTUB_FORCE:-0}" = 1 ] && why="forced"
         echo "record-all: $cfg: recording ($why)"
-        if python3 "$here/record.py" "$cfg" "$out"; then
+        if record "$cfg" "$out"; then
             status="recorded"
         else
             status="FAILED"
