@@ -79,6 +79,40 @@ static int trim_absent(struct guest_range *prev, struct guest_range *cur)
 	return 1;
 }
 
+/*
+ * @p cur overlaps the last kept range @p prev, both with data. Linux's
+ * /proc/vmcore (and makedumpfile -E) describes the kernel image twice: at
+ * its text mapping and inside the direct map's segment, with the same
+ * bytes. Overlapping data is one memory only when it agrees; then cur keeps
+ * just what lies past prev. @return 1 to keep cur, 0 to drop it, -1 when
+ * the bytes differ (at *@p at) or cannot be compared (compressed data).
+ */
+static int merge_same(const struct guest_range *prev, struct guest_range *cur,
+		      uint64_t *at)
+{
+	uint64_t pend = prev->pa + prev->len, end = cur->pa + cur->len;
+	uint64_t n = (end < pend ? end : pend) - cur->pa;
+	const uint8_t *p, *c;
+
+	*at = cur->pa;
+	if (!prev->host || !cur->host)
+		return -1;
+	p = prev->host + (cur->pa - prev->pa);
+	c = cur->host;
+	if (memcmp(p, c, n)) {
+		while (*p == *c)
+			p++, c++, (*at)++;
+		return -1;
+	}
+	if (end <= pend)
+		return 0;
+	cur->host += n;
+	cur->file_off += n;
+	cur->pa += n;
+	cur->len -= n;
+	return 1;
+}
+
 int guest__physmap_finish(guest *g, const char *what, char *err,
 			  size_t errlen)
 {
@@ -94,15 +128,26 @@ int guest__physmap_finish(guest *g, const char *what, char *err,
 
 		if (a && a->pa + a->len > cur.pa) {
 			unsigned long long last = a->pa + a->len - 1;
+			uint64_t at;
+			int keep;
 
-			if (!a->absent && !cur.absent)
-				return guest__fail(err, errlen, "%s %d at file "
-						   "offset 0x%llx overlaps %s %d "
-						   "(physical 0x%llx-0x%llx)",
-						   what, cur.tag, (unsigned long
-						   long)cur.file_off, what,
-						   a->tag, (unsigned long
-						   long)a->pa, last);
+			if (!a->absent && !cur.absent) {
+				keep = merge_same(a, &cur, &at);
+				if (keep < 0)
+					return guest__fail(err, errlen, "%s %d "
+						"at file offset 0x%llx overlaps "
+						"%s %d (physical 0x%llx-0x%llx) "
+						"and %s at physical 0x%llx",
+						what, cur.tag, (unsigned long
+						long)cur.file_off, what, a->tag,
+						(unsigned long long)a->pa, last,
+						a->host && cur.host ? "differs"
+						: "cannot be compared",
+						(unsigned long long)at);
+				if (keep)
+					m->r[out++] = cur;
+				continue;
+			}
 			if (!trim_absent(a, &cur))
 				continue;
 			if (a->len == 0)

@@ -322,6 +322,50 @@ static void test_guest_elf__i386_elf32_pae(void **state)
 	unlink(path);
 }
 
+/*
+ * /proc/vmcore's layout: the kernel image described twice, at its text
+ * mapping and inside the direct map's segment, with the same bytes. Here
+ * LOAD 2 repeats 0x1000 bytes inside LOAD 0, LOAD 3 starts inside LOAD 0
+ * and runs past it: one memory, read as the bytes say.
+ */
+static void test_guest_elf__overlap_with_the_same_bytes(void **state)
+{
+	size_t n = sizeof(low);
+	uint8_t *tail = malloc(0x2000), got[0x2000];
+	struct mk_dump d;
+	struct mk_layout lay;
+	char path[64], err[256];
+	guest *g;
+
+	(void)state;
+	assert_true(n >= 0x3000);
+	build_tables();
+	std_dump(&d);
+	memcpy(tail, low + n - 0x1000, 0x1000);
+	memset(tail + 0x1000, 0x5a, 0x1000);
+	d.nload = 4;
+	d.load[2] = (struct mk_load){ 0x1000, 0x1000, 0x1000, low + 0x1000 };
+	d.load[3] = (struct mk_load){ n - 0x1000, 0x2000, 0x2000, tail };
+	assert_int_equal(mk_dump_write(&d, path, &lay), 0);
+	if (guest_open(&g, path, NULL, err, sizeof(err)))
+		fail_msg("refused: %s", err);
+	assert_int_equal(guest_phys_read(g, n - 0x1000, got, 0x2000), 0x2000);
+	assert_memory_equal(got, tail, 0x2000);
+	assert_int_equal(guest_phys_read(g, 0, got, 0x2000), 0x2000);
+	assert_memory_equal(got, low, 0x2000);
+	guest_close(g);
+	unlink(path);
+
+	/* One byte different: two memories at one address, refused. */
+	tail[0x10] ^= 1;
+	assert_int_equal(mk_dump_write(&d, path, &lay), 0);
+	assert_int_not_equal(guest_open(&g, path, NULL, err, sizeof(err)), 0);
+	if (!strstr(err, "differs at physical"))
+		fail_msg("expected \"differs at physical\" in \"%s\"", err);
+	unlink(path);
+	free(tail);
+}
+
 static void expect_refused(const uint8_t *img, size_t len, const char *what)
 {
 	char path[64], err[512];
@@ -411,6 +455,7 @@ int main(void)
 			test_guest_elf__overrides_apply_to_every_cpu,
 			open_std, close_std),
 		cmocka_unit_test(test_guest_elf__i386_elf32_pae),
+		cmocka_unit_test(test_guest_elf__overlap_with_the_same_bytes),
 		cmocka_unit_test_setup_teardown(
 			test_guest_elf__invalid_truncated, open_std, close_std),
 		cmocka_unit_test_setup_teardown(
