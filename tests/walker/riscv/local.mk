@@ -1,0 +1,8 @@
+# RISC-V walker tests: Sv32, Sv39, Sv48/Sv57, the G-stage, contexts.
+walker_tests += \
+	tests/walker/riscv/test_sv39
+
+tests_walker_riscv_test_sv39_SOURCES = tests/walker/riscv/test_sv39.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_sv39_CFLAGS = $(walker_test_cflags)
+tests_walker_riscv_test_sv39_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_riscv_test_sv39_LDADD = $(walker_test_ldadd)
