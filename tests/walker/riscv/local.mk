@@ -6,3 +6,9 @@ tests_walker_riscv_test_sv39_SOURCES = tests/walker/riscv/test_sv39.c tests/walk
 tests_walker_riscv_test_sv39_CFLAGS = $(walker_test_cflags)
 tests_walker_riscv_test_sv39_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_riscv_test_sv39_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/riscv/test_gstage
+tests_walker_riscv_test_gstage_SOURCES = tests/walker/riscv/test_gstage.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_gstage_CFLAGS = $(walker_test_cflags)
+tests_walker_riscv_test_gstage_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_riscv_test_gstage_LDADD = $(walker_test_ldadd)
