@@ -12,3 +12,15 @@ tests_walker_riscv_test_gstage_SOURCES = tests/walker/riscv/test_gstage.c tests/
 tests_walker_riscv_test_gstage_CFLAGS = $(walker_test_cflags)
 tests_walker_riscv_test_gstage_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_riscv_test_gstage_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/riscv/test_sv32
+tests_walker_riscv_test_sv32_SOURCES = tests/walker/riscv/test_sv32.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_sv32_CFLAGS = $(walker_test_cflags)
+tests_walker_riscv_test_sv32_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_riscv_test_sv32_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/riscv/test_sv48_57
+tests_walker_riscv_test_sv48_57_SOURCES = tests/walker/riscv/test_sv48_57.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_sv48_57_CFLAGS = $(walker_test_cflags)
+tests_walker_riscv_test_sv48_57_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_riscv_test_sv48_57_LDADD = $(walker_test_ldadd)
