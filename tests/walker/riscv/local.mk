@@ -24,3 +24,9 @@ tests_walker_riscv_test_sv48_57_SOURCES = tests/walker/riscv/test_sv48_57.c test
 tests_walker_riscv_test_sv48_57_CFLAGS = $(walker_test_cflags)
 tests_walker_riscv_test_sv48_57_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_riscv_test_sv48_57_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/riscv/test_riscv_ctx
+tests_walker_riscv_test_riscv_ctx_SOURCES = tests/walker/riscv/test_riscv_ctx.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_riscv_ctx_CFLAGS = $(walker_test_cflags)
+tests_walker_riscv_test_riscv_ctx_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_riscv_test_riscv_ctx_LDADD = $(walker_test_ldadd)
