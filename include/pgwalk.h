@@ -1,6 +1,7 @@
 /*
  * libpgwalk: guest virtual address translation for x86 (32-bit, PAE, 4- and
- * 5-level, nested EPT/NPT) and the ppc64 hashed page table. Pure
+ * 5-level, nested EPT/NPT), the ppc64 hashed page table and RISC-V (Sv32,
+ * Sv39, Sv48, Sv57, the G-stage Sv39x4..Sv57x4). Pure
  * translation: physical memory is reached only through caller-supplied
  * callbacks, and nothing is ever written.
  */
