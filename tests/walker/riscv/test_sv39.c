@@ -218,7 +218,8 @@ static void test_sv39__misaligned_superpages_fault(void **state)
 	/* 4.3.2 step 6: L1[2]'s PPN[0] = 1 (entry bit 10). */
 	expect_fault(f->c, 0x400000, PGW_ERSVD, PGW_FAULT_RESERVED, 1,
 		     1ULL << 10);
-	/* L2[2]: PPN = 0x80200, PPN[1:0] = 0x200 << 9 … entry bit 19. */
+	/* L2[2]: PPN 0x80200 has PPN[0] = 0x000 but PPN[1] = 1: PPN
+	 * bit 9, entry bit 19. */
 	expect_fault(f->c, 0x80000000, PGW_ERSVD, PGW_FAULT_RESERVED, 0,
 		     1ULL << 19);
 }
