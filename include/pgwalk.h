@@ -1,6 +1,7 @@
 /*
  * libpgwalk: guest virtual address translation for x86 (32-bit, PAE, 4- and
- * 5-level, nested EPT/NPT) and the ppc64 hashed page table. Pure
+ * 5-level, nested EPT/NPT), the ppc64 hashed page table and RISC-V (Sv32,
+ * Sv39, Sv48, Sv57, the G-stage Sv39x4..Sv57x4). Pure
  * translation: physical memory is reached only through caller-supplied
  * callbacks, and nothing is ever written.
  */
@@ -76,6 +77,16 @@ enum pgw_mode {
 	PGW_MODE_NPT4,      /**< AMD NPT (long-mode format), 4-level */
 	PGW_MODE_NPT5,      /**< AMD NPT, 5-level */
 	PGW_MODE_PPC64_HASH, /**< ppc64 hashed page table (SLB + HTAB) */
+
+	/* RISC-V (walker/riscv/): satp stage 1, hgatp G-stage. */
+	PGW_MODE_RISCV_SV32,   /**< Sv32: 2 levels, 4-byte PTEs, 34-bit PA */
+	PGW_MODE_RISCV_SV39,   /**< Sv39: 3 levels (4K, 2M, 1G) */
+	PGW_MODE_RISCV_SV48,   /**< Sv48: 4 levels (… 512G) */
+	PGW_MODE_RISCV_SV57,   /**< Sv57: 5 levels (… 256T) */
+	PGW_MODE_RISCV_SV39X4, /**< G-stage Sv39x4: 41-bit GPA, 16 KiB root */
+	PGW_MODE_RISCV_SV48X4, /**< G-stage Sv48x4: 50-bit GPA */
+	PGW_MODE_RISCV_SV57X4, /**< G-stage Sv57x4: 59-bit GPA */
+
 	PGW_MODE_COUNT
 };
 
@@ -769,6 +780,97 @@ PGW_API const char *pgw_htab_errmsg(const pgw_htab *h);
  * outlive the context).
  */
 PGW_API extern const struct pgw_hpte_ops pgw_htab_hpte_ops;
+
+/* ------------------------------------------------------------------ */
+/* RISC-V: Sv32/Sv39/Sv48/Sv57 and the H extension's G-stage            */
+/* (RISC-V Privileged ISA 20211203: 4.1.11 satp, 4.3-4.6, Svnapot,      */
+/* Svpbmt; 8.2.18 hgatp, 8.5 two-stage address translation)             */
+
+/** @name RISC-V CSR fields the walker reads */
+/**@{*/
+#define PGW_RISCV_MSTATUS_SUM  (1ULL << 18) /**< S-mode may touch U pages */
+#define PGW_RISCV_MSTATUS_MXR  (1ULL << 19) /**< X-only pages readable */
+#define PGW_RISCV_MSTATUS_MPRV (1ULL << 17) /**< M-mode loads/stores as MPP */
+#define PGW_RISCV_MSTATUS_MPP_SHIFT 11      /**< MPP, bits 12:11 */
+#define PGW_RISCV_SATP64_MODE_SHIFT 60      /**< rv64 satp/hgatp MODE 63:60 */
+#define PGW_RISCV_SATP64_PPN   0x00000fffffffffffULL /**< rv64 PPN 43:0 */
+#define PGW_RISCV_SATP32_MODE  0x80000000ULL /**< rv32 satp MODE (Sv32) */
+#define PGW_RISCV_SATP32_PPN   0x003fffffULL /**< rv32 PPN 21:0 */
+#define PGW_RISCV_SATP_BARE 0   /**< MODE values (rv64 satp and hgatp) */
+#define PGW_RISCV_SATP_SV39 8   /**< hgatp: Sv39x4 */
+#define PGW_RISCV_SATP_SV48 9   /**< hgatp: Sv48x4 */
+#define PGW_RISCV_SATP_SV57 10  /**< hgatp: Sv57x4 */
+/**@}*/
+
+/** @name RISC-V privilege levels (struct pgw_riscv_regs.priv) */
+/**@{*/
+#define PGW_RISCV_PRIV_U 0
+#define PGW_RISCV_PRIV_S 1
+#define PGW_RISCV_PRIV_M 3
+/**@}*/
+
+/** RISC-V hart state that selects and shapes a stage-1 walk. */
+struct pgw_riscv_regs {
+	unsigned version;     /**< PGW_RISCV_REGS_VERSION */
+	uint64_t satp;        /**< rv32: only bits 31:0 exist */
+	uint64_t mstatus;     /**< SUM (bit 18), MXR (bit 19), MPRV (17),
+			       *   MPP (12:11); sstatus gives SUM/MXR too */
+	unsigned priv;        /**< PGW_RISCV_PRIV_U, _S or _M */
+	unsigned xlen;        /**< 32 or 64 */
+};
+#define PGW_RISCV_REGS_VERSION 1
+#define PGW_RISCV_REGS_INIT \
+	{ .version = PGW_RISCV_REGS_VERSION, .priv = PGW_RISCV_PRIV_S, \
+	  .xlen = 64 }
+
+/**
+ * Create a RISC-V stage-1 context from satp. satp.MODE picks the format:
+ * rv32 MODE (bit 31) 0 Bare, 1 Sv32 (PPN 21:0, physical addresses of 34
+ * bits); rv64 MODE (63:60) 0 Bare, 8 Sv39, 9 Sv48, 10 Sv57 (PPN 43:0,
+ * 56-bit physical addresses). Bare means no translation: the context's
+ * mode is PGW_MODE_NONE and every view says paging is disabled.
+ *
+ * Entries decode as the Privileged ISA says: V, then R|W|X make a leaf at
+ * any level; W without R, bits 60:54, PBMT 3, N outside a level-0 leaf or
+ * with PPN[3:0] other than 1000 (Svnapot 64 KiB), and D/A/U/N/PBMT in a
+ * pointer are reserved (PGW_ERSVD, out_rsvd naming the bits; a pointer at
+ * level 0 reports V); a superpage whose low PPN fields are not zero is
+ * misaligned, reported as reserved with those PPN bits in out_rsvd.
+ * A NAPOT PTE maps its 4 KiB page at PPN[43:4] | VPN[0][3:0].
+ * out_perms: the leaf's R, W, X, U. Access checks (pgw_translate() with
+ * PGW_ACC_*): U-mode (priv 0, or PGW_ACC_USER) needs U; S-mode may load and
+ * store U pages only with SUM and never executes them; M-mode with MPRV
+ * checks loads and stores as MPP, without MPRV as S-mode (the hart would
+ * not translate at all; the walk answers for satp's tables); MXR lets
+ * loads read X pages; A clear, or D clear on a store, faults as with
+ * Svade (the walker never sets them). The debugger's view (access 0)
+ * ignores A and D.
+ * @param out  caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (bad version, xlen, priv, a MODE that is not one
+ *         of the above, satp bits above 31 on rv32; message in @p err),
+ *         PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_riscv(pgw_ctx **out, const struct pgw_riscv_regs *regs,
+			      const struct pgw_mem_ops *mem, void *mem_payload,
+			      char *err, size_t errlen);
+
+/**
+ * Create a RISC-V G-stage (stage 2) context from hgatp, for
+ * pgw_ctx_set_nested(): MODE (63:60) 8 Sv39x4, 9 Sv48x4, 10 Sv57x4; the
+ * root table is 16 KiB (2 more GPA bits at the top level), at PPN with
+ * PPN[1:0] read as zero. Every G-stage access counts as a U-mode access
+ * (Privileged ISA 8.5.1): a leaf without U grants nothing to the guest.
+ * Equivalent: pgw_ctx_new_nested() with PGW_MODE_RISCV_SV39X4/48X4/57X4
+ * and root = hgatp (MODE matching, or 0 for a plain 16 KiB-aligned table
+ * address).
+ * @param out  caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (MODE Bare or not a G-stage mode; message in
+ *         @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_riscv_gstage(pgw_ctx **out, uint64_t hgatp,
+				     const struct pgw_mem_ops *mem,
+				     void *mem_payload, char *err,
+				     size_t errlen);
 
 #ifdef __cplusplus
 }

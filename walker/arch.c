@@ -6,10 +6,12 @@
 #include "walker_priv.h"
 
 extern const struct pgw_arch pgw__arch_x86, pgw__arch_ppc64;
+extern const struct pgw_arch pgw__arch_riscv;
 
 const struct pgw_arch *const pgw__arches[] = {
 	&pgw__arch_x86,
 	&pgw__arch_ppc64,
+	&pgw__arch_riscv,
 	NULL,
 };
 

@@ -14,6 +14,9 @@
 #include <stddef.h>
 
 #define PGW_MAX_LEVELS 5
+/* The largest table of any level: RISC-V's G-stage roots (Sv39x4 ...) are
+ * 16 KiB, 2048 entries (Privileged ISA 8.5.1). */
+#define PGW_MAX_TABLE_BYTES 16384
 
 /* When an entry at a level may map a page instead of a table. */
 enum pgw_leaf_rule {
@@ -111,8 +114,12 @@ struct pgw_arch {
 	 * mask cannot say (EPT misconfigurations), as a bit set or 0. */
 	uint64_t (*rsvd)(const pgw_ctx *c, int level, uint64_t e, bool leaf);
 	/* Optional (if NULL, no level sets hook_addr): a leaf's frame where
-	 * its address bits are not contiguous (x86 PSE-36). */
-	uint64_t (*leaf_base)(const pgw_ctx *c, int level, uint64_t e);
+	 * its address bits are not contiguous (x86 PSE-36), or where it
+	 * depends on the input index @idx (any index inside the entry's
+	 * span): a RISC-V Svnapot PTE maps each of its 16 pages to
+	 * PPN[43:4] | VPN[0][3:0]. */
+	uint64_t (*leaf_base)(const pgw_ctx *c, int level, uint64_t e,
+			      uint64_t idx);
 	/* Required: may @access touch a page with @perms and @pkey? (the
 	 * arch's own rules: x86 WP, SMEP, SMAP, protection keys). */
 	bool (*access_ok)(const pgw_ctx *c, unsigned perms, int pkey,
@@ -126,6 +133,11 @@ struct pgw_arch {
 	void (*flag_letters)(const struct pgw_level *lv, uint64_t e,
 			     char out[11]);
 	uint64_t (*flag_key)(const struct pgw_level *lv, uint64_t e);
+	/* Optional (if NULL, access_ok alone decides): what the leaf entry
+	 * itself says about @access once access_ok has allowed it (RISC-V
+	 * Svade: A clear, or D clear on a store, faults). */
+	bool (*leaf_access_ok)(const pgw_ctx *c, uint64_t leaf,
+			       unsigned access);
 	/* Optional: `info tlb` flag letters of a leaf, written at @p; returns
 	 * the end. If NULL (and no view_tlb), info tlb is refused. */
 	char *(*tlb_flags)(const struct pgw_level *lv, uint64_t e, char *p);

@@ -21,7 +21,8 @@ struct walk {
 	uint64_t pieces;          /* nested pieces emitted (budget: 512 each) */
 	bool descend;             /* some callback wants to see below tables */
 	/* Tables read by copy are parsed as 8-byte entries: keep them aligned. */
-	_Alignas(uint64_t) unsigned char scratch[PGW_MAX_LEVELS][4096];
+	_Alignas(uint64_t) unsigned char
+		scratch[PGW_MAX_LEVELS][PGW_MAX_TABLE_BYTES];
 };
 
 static uint64_t canon(const struct walk *w, uint64_t idx)
@@ -185,7 +186,7 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 	if (leaf) {
 		struct pgw_leaf l = {
 			.va = canon(w, idx), .size = span,
-			.pa = pgw__leaf_base(c, level, e), .perms = p,
+			.pa = pgw__leaf_base(c, level, e, idx), .perms = p,
 			.entry = e, .level = level, .index = i,
 			.pkey = pgw__pkey(c, e),
 		};

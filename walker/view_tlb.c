@@ -68,7 +68,7 @@ static int tlb_leaf(const struct pgw_leaf *l, void *payload)
 	p = put_hex16(p, eva);
 	*p++ = ':';
 	*p++ = ' ';
-	p = put_hex16(p, pgw__leaf_base(s->c, l->level, l->entry));
+	p = put_hex16(p, pgw__leaf_base(s->c, l->level, l->entry, l->va));
 	*p++ = ' ';
 	p = s->c->arch->tlb_flags(lv, l->entry, p);
 	*p++ = '\n';

@@ -142,8 +142,10 @@ const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size,
 	return NULL;
 }
 
-/* Table of @level at @table, honouring the loaded PAE PDPTE registers.
- * The common case (no nesting, a mapped page already seen) is inline. */
+/* Table of @level at @table, honouring the loaded PAE PDPTE registers;
+ * of a table larger than a page, the page at @table (translate_at picks
+ * the one holding its entry). The common case (no nesting, a mapped page
+ * already seen) is inline. */
 static inline const void *level_table(pgw_ctx *c, int level, uint64_t table,
 				      struct pgw_fault *fault,
 				      struct pgw_trace *trace,
@@ -151,6 +153,9 @@ static inline const void *level_table(pgw_ctx *c, int level, uint64_t table,
 {
 	const struct pgw_format *f = c->fmt;
 	size_t size = pgw__table_bytes(f, &f->lv[level]);
+
+	if (size > 4096)
+		size = 4096;
 
 	if (level == 0 && c->root_loaded) {
 		*host_addr = table;
@@ -483,7 +488,7 @@ static int leaf_result(pgw_ctx *c, uint64_t va, uint64_t idx, int level,
 		       bool use_tlb)
 {
 	uint64_t size = 1ULL << c->fmt->lv[level].shift;
-	uint64_t gpa = pgw__leaf_base(c, level, e) | (idx & (size - 1));
+	uint64_t gpa = pgw__leaf_base(c, level, e, idx) | (idx & (size - 1));
 	unsigned gperms = perms;
 
 	out->out_gpa = gpa;
@@ -564,11 +569,22 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		const struct pgw_level *lv = &f->lv[level];
 		const struct pgw_decode *m = &c->m[level];
 		unsigned i = (idx >> lv->shift) & ((1u << lv->bits) - 1);
+		unsigned ti = i;          /* entry i's index in what is loaded */
+		uint64_t tpage = table;
 		const void *tbl;
 		uint64_t host, e, rsvd;
 		bool leaf;
 
-		tbl = level_table(c, (int)level, table, fault, trace, &host);
+		if (pgw__table_bytes(f, lv) > 4096) {
+			/* A table larger than a page (RISC-V's 16 KiB
+			 * G-stage roots) is read a page at a time, the one
+			 * holding entry i, like every other table. */
+			uint64_t off = (uint64_t)i * f->entry_size;
+
+			tpage = table + (off & ~4095ULL);
+			ti = (unsigned)((off & 4095) / f->entry_size);
+		}
+		tbl = level_table(c, (int)level, tpage, fault, trace, &host);
 		if (!tbl) {
 			if (fault->out_stage == PGW_STAGE_GUEST)
 				fault_set(fault, fault->out_reason, c,
@@ -577,17 +593,17 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 				fault->out_addr = table;
 			return fault_code(fault->out_reason);
 		}
-		e = pgw__read_entry(f, tbl, i);
+		e = pgw__read_entry(f, tbl, ti);
 		if (!pgw__present(m, e)) {
 			trace_add(trace, stage, c, (int)level, i, table,
-				  host + i * f->entry_size, e, false);
+				  host + ti * f->entry_size, e, false);
 			fault_set(fault, PGW_FAULT_NOT_PRESENT, c, (int)level,
 				  i, table, e, va);
 			return PGW_ENOTMAPPED;
 		}
 		leaf = pgw__is_leaf(m, e);
 		trace_add(trace, stage, c, (int)level, i, table,
-			  host + i * f->entry_size, e, leaf);
+			  host + ti * f->entry_size, e, leaf);
 		rsvd = pgw__rsvd(c, (int)level, e, leaf);
 		if (rsvd) {
 			fault_set(fault, PGW_FAULT_RESERVED, c, (int)level, i,
@@ -666,7 +682,9 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 		goto out;
 	/* The guest's own checks come first: a guest #PF wins over a fault
 	 * on the final GPA access. */
-	if (!c->arch->access_ok(c, gperms, r.out_pkey, access)) {
+	if (!c->arch->access_ok(c, gperms, r.out_pkey, access) ||
+	    (c->arch->leaf_access_ok &&
+	     !c->arch->leaf_access_ok(c, r.out_entry, access))) {
 		fault_set(fault, PGW_FAULT_ACCESS, c, r.out_level, 0, 0,
 			  r.out_entry, va);
 		return PGW_EACCES;

@@ -164,13 +164,15 @@ static inline uint64_t pgw__next_table(const pgw_ctx *c, int level, uint64_t e)
 	return (e & c->m[level].addr) << c->m[level].addr_shift;
 }
 
-/* Physical base of the page a leaf entry at @level maps. */
-static inline uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e)
+/* Physical base of the page a leaf entry at @level maps at input index
+ * @idx (any index inside the entry's span). */
+static inline uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e,
+				      uint64_t idx)
 {
 	const struct pgw_decode *m = &c->m[level];
 
 	if (m->hook_addr)
-		return c->fmt->arch->leaf_base(c, level, e);
+		return c->fmt->arch->leaf_base(c, level, e, idx);
 	return ((e & m->addr) << m->addr_shift) &
 	       ~((1ULL << c->fmt->lv[level].shift) - 1);
 }

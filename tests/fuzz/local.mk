@@ -18,6 +18,7 @@ include tests/fuzz/rsp.mk
 include tests/fuzz/decode.mk
 include tests/fuzz/guest.mk
 include tests/fuzz/walker.mk
+include tests/fuzz/riscv.mk
 include tests/fuzz/live.mk
 
 CLEANFILES += $(fuzz_programs)

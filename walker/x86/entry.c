@@ -5,13 +5,15 @@
  */
 #include "x86_priv.h"
 
-uint64_t pgw__x86_leaf_base(const pgw_ctx *c, int level, uint64_t e)
+uint64_t pgw__x86_leaf_base(const pgw_ctx *c, int level, uint64_t e,
+			    uint64_t idx)
 {
 	/* Set only for the 32-bit PD (derive_level): SDM 3A 4.3: a 4M page;
 	 * PDE bits 20:13 hold PA bits 39:32 (PSE-36), clipped to MAXPHYADDR
 	 * by the reserved check. */
 	(void)c;
 	(void)level;
+	(void)idx;
 	return (e & 0xffc00000ULL) | (((e >> 13) & 0xffULL) << 32);
 }
 

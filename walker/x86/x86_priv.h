@@ -57,7 +57,8 @@ void pgw__x86_derive(pgw_ctx *c);
 int pgw__x86_new_stage2(pgw_ctx *c, uint64_t root, int nxe, char *err,
 			size_t errlen);
 uint64_t pgw__x86_rsvd(const pgw_ctx *c, int level, uint64_t e, bool leaf);
-uint64_t pgw__x86_leaf_base(const pgw_ctx *c, int level, uint64_t e);
+uint64_t pgw__x86_leaf_base(const pgw_ctx *c, int level, uint64_t e,
+			    uint64_t idx);
 bool pgw__x86_access_ok(const pgw_ctx *c, unsigned perms, int pkey,
 			unsigned access);
 void pgw__x86_flag_letters(const struct pgw_level *lv, uint64_t e,

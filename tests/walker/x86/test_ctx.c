@@ -259,13 +259,14 @@ static void test_ctx__paging_disabled_is_identity(void **state)
 
 static void test_ctx__mode_names(void **state)
 {
-	static const char *names[PGW_MODE_COUNT] = {
+	static const char *names[] = {
 		"paging disabled", "32-bit", "PAE", "4-level", "5-level",
 		"EPT 4-level", "EPT 5-level", "NPT 4-level", "NPT 5-level",
 		"ppc64 hash",
 	};
 
-	for (int m = 0; m < PGW_MODE_COUNT; m++)
+	/* The x86 and ppc64 modes; other families test their own names. */
+	for (int m = 0; m < (int)(sizeof(names) / sizeof(names[0])); m++)
 		assert_string_equal(pgw_mode_name((enum pgw_mode)m), names[m]);
 	assert_string_equal(pgw_mode_name(PGW_MODE_COUNT), "unknown");
 	assert_string_equal(pgw_mode_name((enum pgw_mode)-1), "unknown");
