@@ -162,6 +162,11 @@ unsigned pgw_ctx_va_bits(const pgw_ctx *c)
 	return c->fmt ? c->fmt->va_bits : 64;
 }
 
+int pgw_ctx_va_spans(const pgw_ctx *c, uint64_t spans[2][2])
+{
+	return c->fmt ? pgw_mode_va_spans(c->fmt->mode, spans) : 0;
+}
+
 int pgw_ctx_levels(const pgw_ctx *c)
 {
 	return c->fmt ? (int)c->fmt->nlevels : 0;

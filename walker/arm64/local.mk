@@ -1,0 +1,3 @@
+# The arm64 family: VMSAv8-64 stage 1 (EL1&0) and stage 2.
+walker_arch_sources += \
+	walker/arm64/ctx.c
