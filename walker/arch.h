@@ -96,6 +96,7 @@ struct pgw_decode {
 	bool hook_rsvd;
 	bool hook_addr;
 	bool hook_check;
+	bool hooked;              /* any of the three (set by the core) */
 };
 
 /*

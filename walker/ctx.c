@@ -53,6 +53,7 @@ void pgw__derive(pgw_ctx *c)
 			m->leaf = ~0ULL;
 		if (f->lv[i].leaf != PGW_LEAF_MAYBE)
 			m->leaf_xor = 0;
+		m->hooked = m->hook_rsvd || m->hook_addr || m->hook_check;
 		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr ||
 		    m->hook_check)
 			fast = false;
