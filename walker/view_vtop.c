@@ -74,7 +74,7 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 	struct pgw_result r;
 	struct pgw_fault f;
 	struct pgw_out *o;
-	char perms[5], size[24];
+	char perms[6], size[24];
 	int rc;
 
 	if (!c)

@@ -203,7 +203,8 @@ static unsigned out_bits(unsigned enc, unsigned parange, unsigned pgshift,
 
 /* The TxSZ the walk uses: D8.2's bounds for the granule (16, or 12 with
  * 52-bit VAs; 48 for 4K/16K and 47 for 64K with FEAT_TTST), a value out
- * of them acting as the nearest bound. */
+ * of them acting as the nearest bound. 52-bit VAs with 64K (FEAT_LVA) are
+ * assumed: ID_AA64MMFR2.VARange is not among the registers we get. */
 static unsigned clamp_txsz(unsigned txsz, unsigned pgshift, bool va52)
 {
 	unsigned lo = va52 ? 12 : 16, hi = pgshift == 16 ? 47 : 48;

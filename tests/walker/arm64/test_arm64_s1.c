@@ -470,6 +470,9 @@ static void test_arm64_s1__info_pg_folds_contiguous_runs(void **state)
 		a64_map(t, &g, r0, i << 12, 3,
 			(0x100000 + (i << 12)) | D_AF | D_PAGE | D_CONT |
 			D_UXN | D_NG);
+	/* TTBR0: L0[0]→L1[0]→L2[0]→L3[64] = EL0 RW page, PXN (EL0 code) */
+	a64_map(t, &g, r0, 0x40000, 3,
+		0x200000 | D_AF | D_PAGE | D_AP1 | D_PXN);
 	/* TTBR1: L0[511]→L1[511]→L2[511] = 2M block, EL1 read-only */
 	a64_map(t, &g, r1, 0xffffffffffe00000ULL, 2,
 		0x400000 | D_AF | D_BLOCK | D_AP2 | D_PXN | D_UXN);
@@ -485,7 +488,13 @@ static void test_arm64_s1__info_pg_folds_contiguous_runs(void **state)
 				       out), 0);
 	assert_non_null(strstr(out, "L0"));
 	assert_non_null(strstr(out, "L2"));
-	assert_non_null(strstr(out, "0x0000000000401234"));
+	assert_non_null(strstr(out, "0x0000000000401234 size 2M perms r---\n"));
+	out[0] = 0;
+	assert_int_equal(pgw_view_vtop(t->ctx, 0x10000, sink, out), 0);
+	assert_non_null(strstr(out, "size 4K perms rwx-\n"));
+	out[0] = 0;
+	assert_int_equal(pgw_view_vtop(t->ctx, 0x40000, sink, out), 0);
+	assert_non_null(strstr(out, "size 4K perms rw-uX\n"));
 	out[0] = 0;
 	assert_int_equal(pgw_view_tlb(t->ctx, sink, out), 0);
 	assert_non_null(strstr(out, "0000000000010000: 0000000000110000 X-C-NA---V"));
