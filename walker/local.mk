@@ -19,6 +19,7 @@ walker_arch_sources =
 include walker/x86/local.mk
 include walker/ppc64/local.mk
 include walker/riscv/local.mk
+include walker/arm64/local.mk
 
 walker_view_sources =
 
