@@ -259,15 +259,35 @@ static void test_ctx__paging_disabled_is_identity(void **state)
 
 static void test_ctx__mode_names(void **state)
 {
-	static const char *names[] = {
-		"paging disabled", "32-bit", "PAE", "4-level", "5-level",
-		"EPT 4-level", "EPT 5-level", "NPT 4-level", "NPT 5-level",
-		"ppc64 hash", "VMSAv8-64", "VMSAv8-64 stage 2",
+	/* Indexed by mode, so that a mode added anywhere in enum pgw_mode
+	 * without a name here fails below instead of shifting the rest. */
+	static const char *const names[PGW_MODE_COUNT] = {
+		[PGW_MODE_NONE] = "paging disabled",
+		[PGW_MODE_X86_32] = "32-bit",
+		[PGW_MODE_X86_PAE] = "PAE",
+		[PGW_MODE_X86_4L] = "4-level",
+		[PGW_MODE_X86_5L] = "5-level",
+		[PGW_MODE_EPT4] = "EPT 4-level",
+		[PGW_MODE_EPT5] = "EPT 5-level",
+		[PGW_MODE_NPT4] = "NPT 4-level",
+		[PGW_MODE_NPT5] = "NPT 5-level",
+		[PGW_MODE_PPC64_HASH] = "ppc64 hash",
+		[PGW_MODE_RISCV_SV32] = "Sv32",
+		[PGW_MODE_RISCV_SV39] = "Sv39",
+		[PGW_MODE_RISCV_SV48] = "Sv48",
+		[PGW_MODE_RISCV_SV57] = "Sv57",
+		[PGW_MODE_RISCV_SV39X4] = "Sv39x4",
+		[PGW_MODE_RISCV_SV48X4] = "Sv48x4",
+		[PGW_MODE_RISCV_SV57X4] = "Sv57x4",
+		[PGW_MODE_ARM64] = "VMSAv8-64",
+		[PGW_MODE_ARM64_S2] = "VMSAv8-64 stage 2",
 	};
 
-	/* The x86 and ppc64 modes; other families test their own names. */
-	for (int m = 0; m < (int)(sizeof(names) / sizeof(names[0])); m++)
+	(void)state;
+	for (int m = 0; m < PGW_MODE_COUNT; m++) {
+		assert_non_null(names[m]);
 		assert_string_equal(pgw_mode_name((enum pgw_mode)m), names[m]);
+	}
 	assert_string_equal(pgw_mode_name(PGW_MODE_COUNT), "unknown");
 	assert_string_equal(pgw_mode_name((enum pgw_mode)-1), "unknown");
 }
