@@ -386,6 +386,10 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 		r.cr3 = rt->cr3;
 		r.cr4 = rt->cr4;
 		r.efer = rt->efer;
+		/* The kernel's own root maps no task's user space: the lower
+		 * half then says so instead of reading as unmapped. */
+		r.kernel_half_only = rt->src == GUEST_ROOT_VMCOREINFO &&
+				     rt->efer & (PGW_EFER_LMA | PGW_EFER_LME);
 	} else if (c->valid & GUEST_X86_HAS_CRS) {
 		/* Live: QEMU always answers with the control registers. */
 		r.cr0 = c->cr0;

@@ -109,8 +109,15 @@ struct pgw_x86_regs {
 	 */
 	int pdptes_valid;
 	uint64_t pdpte[4];
+	/**
+	 * Version 2. IA-32e only: nonzero when CR3 is the kernel's own root
+	 * (a crash dump's VMCOREINFO names it), which says nothing of any
+	 * task's user space: addresses of the lower canonical half fault with
+	 * PGW_FAULT_NO_ROOT, and walks report that half as one such fault.
+	 */
+	int kernel_half_only;
 };
-#define PGW_X86_REGS_VERSION 1
+#define PGW_X86_REGS_VERSION 2
 #define PGW_X86_REGS_INIT { .version = PGW_X86_REGS_VERSION }
 
 /** @name x86 control bits used by the walker */

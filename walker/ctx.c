@@ -182,6 +182,12 @@ int pgw_ctx_va_spans(const pgw_ctx *c, uint64_t spans[2][2])
 	if (!c->region)
 		return pgw_mode_va_spans(c->fmt->mode, spans);
 	for (const pgw_ctx *r = c; r && n < 2; r = r->upper, n++) {
+		if (r->upper_half) {
+			/* The canonical upper half, to the top. */
+			spans[n][0] = ~((1ULL << (r->fmt->va_bits - 1)) - 1);
+			spans[n][1] = 0;
+			continue;
+		}
 		spans[n][0] = r->va_fill;
 		spans[n][1] = r->va_fill + (1ULL << r->fmt->va_bits);
 	}

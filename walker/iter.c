@@ -537,6 +537,8 @@ static bool index_range(const pgw_ctx *c, uint64_t start, uint64_t last,
 	uint64_t half = 1ULL << (f->va_bits - 1);
 	uint64_t upper = ~(half - 1);     /* first upper-half address */
 
+	if (c->upper_half && start < upper)
+		start = upper;
 	if (start >= half && start < upper)
 		start = upper;
 	if (last >= half && last < upper)

@@ -55,6 +55,13 @@ static void print_fault(struct pgw_out *o, const pgw_ctx *c,
 							f->out_stage))));
 		return;
 	}
+	if (f->out_level < 0) {
+		/* Before any table: the address's region has no root. */
+		pgw__out_printf(o, "%s translating 0x%016" PRIx64 ": %s\n",
+				stage, f->out_addr,
+				pgw_fault_reason_name(f->out_reason));
+		return;
+	}
 	pgw__out_printf(o, "%s at %s[%03x] (table 0x%" PRIx64 ") translating "
 			"0x%016" PRIx64 ": %s", stage,
 			f->out_level_name ? f->out_level_name : "?",

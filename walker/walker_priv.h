@@ -118,6 +118,10 @@ struct pgw_ctx {
 	uint64_t upper_sel;
 	uint64_t va_fill, va_ignore;
 	bool region;
+	/* A canonical context serving only its upper half, as the upper
+	 * region of one whose lower half has no root (x86 kernel_half_only):
+	 * walks start at the first upper-half address. */
+	bool upper_half;
 	/* Nonzero: every translation in this context's region faults so
 	 * (arm64: EPDn, PGW_FAULT_NOT_PRESENT; unknown root, NO_ROOT; a root
 	 * above the PA size, ADDR_SIZE), at level -1 for NO_ROOT, else 0. */

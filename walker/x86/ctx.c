@@ -6,6 +6,7 @@
  */
 #include "x86_priv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* x86 entries grant alike as tables and leaves: R always, W with R/W, U
@@ -166,6 +167,42 @@ static int x86_alloc(pgw_ctx **out, const struct pgw_mem_ops *mem,
 	return 0;
 }
 
+/*
+ * The kernel's own root (kernel_half_only): @c translates the upper
+ * canonical half; wrap it as the upper region of a context whose own
+ * region, the lower half, has no root. Both keep c's control bits.
+ */
+static int split_kernel_half(pgw_ctx **c, const struct pgw_mem_ops *mem,
+			     void *mem_payload, char *err, size_t errlen)
+{
+	const struct pgw_format *f = (*c)->fmt;
+	struct pgw_x86_state *st;
+	pgw_ctx *lo;
+	int rc = x86_alloc(&lo, mem, mem_payload, (*c)->maxphyaddr, err,
+			   errlen);
+
+	if (rc < 0)
+		return rc;
+	st = lo->priv;
+	*st = *pgw__x86(*c);
+	st->half_fmt = *f;
+	st->half_fmt.va_bits = f->va_bits - 1;
+	st->half_fmt.canonical = false;
+	lo->fmt = &st->half_fmt;
+	lo->region = true;
+	lo->va_fill = 0;
+	lo->region_name = "user half";
+	snprintf(lo->region_desc, sizeof(lo->region_desc),
+		 "CR3 unknown: give --reg cr3=");
+	lo->off_reason = PGW_FAULT_NO_ROOT;
+	pgw__derive(lo);
+	(*c)->upper_half = true;
+	lo->upper = *c;
+	lo->upper_sel = 1ULL << 63;
+	*c = lo;
+	return 0;
+}
+
 int pgw_ctx_new_x86(pgw_ctx **out, const struct pgw_x86_regs *r,
 		    const struct pgw_mem_ops *mem, void *mem_payload,
 		    char *err, size_t errlen)
@@ -175,7 +212,8 @@ int pgw_ctx_new_x86(pgw_ctx **out, const struct pgw_x86_regs *r,
 	pgw_ctx *c;
 	int rc;
 
-	if (!out || !r || r->version != PGW_X86_REGS_VERSION)
+	/* Version 1 ends before kernel_half_only. */
+	if (!out || !r || r->version < 1 || r->version > PGW_X86_REGS_VERSION)
 		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	rc = pick_x86_mode(r, &mode, err, errlen);
@@ -208,6 +246,19 @@ int pgw_ctx_new_x86(pgw_ctx **out, const struct pgw_x86_regs *r,
 			  (mode == PGW_MODE_X86_32 || mode == PGW_MODE_X86_PAE ?
 			   ~0ULL : pgw__bits(c->maxphyaddr - 1, 0));
 		pgw__derive(c);
+	}
+	if (r->version >= 2 && r->kernel_half_only) {
+		if (mode != PGW_MODE_X86_4L && mode != PGW_MODE_X86_5L) {
+			pgw_ctx_free(c);
+			return pgw__fail(err, errlen, "a root for the kernel "
+					 "half only needs IA-32e paging, not "
+					 "%s", pgw_mode_name(mode));
+		}
+		rc = split_kernel_half(&c, mem, mem_payload, err, errlen);
+		if (rc < 0) {
+			pgw_ctx_free(c);
+			return rc;
+		}
 	}
 	*out = c;
 	return 0;

@@ -43,6 +43,9 @@ enum pgw_x86_kind {
 struct pgw_x86_state {
 	bool pse, nxe, wp, smep, smap, pke, pks, ac;
 	uint32_t pkru, pkrs;
+	/* The lower half's region when its root is unknown: the IA-32e
+	 * format narrowed to that half (kernel_half_only). */
+	struct pgw_format half_fmt;
 };
 
 static inline const struct pgw_x86_state *pgw__x86(const pgw_ctx *c)

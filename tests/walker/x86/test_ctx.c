@@ -376,6 +376,114 @@ static void test_ctx__cr3_flag_bits_ignored(void **state)
 	assert_int_equal(res.out_pa, 0x9234);
 }
 
+static int count_leaf(const struct pgw_leaf *l, void *payload)
+{
+	(void)l;
+	++*(int *)payload;
+	return 0;
+}
+
+struct faults {
+	int n;
+	uint64_t start, end;
+	int reason;
+};
+
+static int note_fault(uint64_t start, uint64_t end, const struct pgw_fault *f,
+		      void *payload)
+{
+	struct faults *x = payload;
+
+	x->n++;
+	x->start = start;
+	x->end = end;
+	x->reason = f->out_reason;
+	return 0;
+}
+
+/* A crash dump's VMCOREINFO root maps the kernel half only: its lower half
+ * (here a user page the kernel's own table happens to hold) is "root
+ * unknown", never a translation; the upper half translates as usual. */
+static void test_ctx__kernel_half_only(void **state)
+{
+	struct fx *f = *state;
+	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
+	const uint64_t lma = PGW_EFER_LME | PGW_EFER_LMA;
+	struct pgw_walk_ops ops = { .fault = note_fault };
+	struct pgw_walk_ops leaves = { .leaf = count_leaf };
+	struct faults x = { 0 };
+	struct pgw_result res;
+	struct pgw_fault fault;
+	uint64_t spans[2][2];
+	int n = 0;
+
+	/* PML4[0] -> user 4K page at 0x400000; PML4[511] -> kernel page */
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x400000, 3,
+		0x5000 | P | W | 4, P | W | 4);
+	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0xffffffff81000000ULL, 3,
+		0x6000 | P, P | W);
+	r.cr0 = PGW_CR0_PG | PGW_CR0_WP;
+	r.cr3 = f->root;
+	r.cr4 = PGW_CR4_PAE;
+	r.efer = lma;
+	r.kernel_half_only = 1;
+	assert_int_equal(pgw_ctx_new_x86(&f->ctx, &r, &ptb_mem_ops, &f->b,
+					 f->err, sizeof(f->err)), 0);
+	assert_int_equal(pgw_ctx_mode(f->ctx), PGW_MODE_X86_4L);
+	assert_int_equal(pgw_translate(f->ctx, 0x400000, 0, &res, &fault, NULL),
+			 PGW_ENOTMAPPED);
+	assert_int_equal(fault.out_reason, PGW_FAULT_NO_ROOT);
+	assert_int_equal(fault.out_level, -1);
+	assert_int_equal(pgw_translate(f->ctx, 0xffffffff81000123ULL, 0, &res,
+				       &fault, NULL), 0);
+	assert_int_equal(res.out_pa, 0x6123);
+	/* non-canonical stays non-canonical, in either half's bit 63 */
+	assert_int_equal(pgw_translate(f->ctx, 0x0000900000000000ULL, 0, &res,
+				       &fault, NULL), PGW_ENOTMAPPED);
+	assert_int_equal(fault.out_reason, PGW_FAULT_NONCANONICAL);
+	assert_int_equal(pgw_translate(f->ctx, 0xffff000000000000ULL, 0, &res,
+				       &fault, NULL), PGW_ENOTMAPPED);
+	assert_int_equal(fault.out_reason, PGW_FAULT_NONCANONICAL);
+	/* A walk: one fault over the lower half, the kernel page only. */
+	assert_int_equal(pgw_walk(f->ctx, NULL, &ops, &x), 0);
+	assert_int_equal(x.n, 1);
+	assert_int_equal(x.reason, PGW_FAULT_NO_ROOT);
+	assert_int_equal(x.start, 0);
+	assert_int_equal(x.end, 1ULL << 47);
+	assert_int_equal(pgw_walk(f->ctx, NULL, &leaves, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(pgw_ctx_va_spans(f->ctx, spans), 2);
+	assert_int_equal(spans[0][0], 0);
+	assert_int_equal(spans[0][1], 1ULL << 47);
+	assert_int_equal(spans[1][0], 0xffff800000000000ULL);
+	assert_int_equal(spans[1][1], 0);
+	assert_int_equal(pgw_ctx_va_bits(f->ctx), 48);
+	pgw_ctx_free(f->ctx);
+
+	/* Without it, the same table maps the user page. */
+	r.kernel_half_only = 0;
+	assert_int_equal(pgw_ctx_new_x86(&f->ctx, &r, &ptb_mem_ops, &f->b,
+					 f->err, sizeof(f->err)), 0);
+	assert_int_equal(pgw_translate(f->ctx, 0x400000, 0, &res, &fault, NULL),
+			 0);
+	pgw_ctx_free(f->ctx);
+	/* Version 1 callers end before the field: it is not read. */
+	r.version = 1;
+	r.kernel_half_only = 1;
+	assert_int_equal(pgw_ctx_new_x86(&f->ctx, &r, &ptb_mem_ops, &f->b,
+					 f->err, sizeof(f->err)), 0);
+	assert_int_equal(pgw_translate(f->ctx, 0x400000, 0, &res, &fault, NULL),
+			 0);
+	pgw_ctx_free(f->ctx);
+	f->ctx = NULL;
+	/* Only IA-32e has halves to tell apart. */
+	r.version = PGW_X86_REGS_VERSION;
+	r.efer = 0;
+	assert_int_equal(pgw_ctx_new_x86(&f->ctx, &r, &ptb_mem_ops, &f->b,
+					 f->err, sizeof(f->err)), PGW_EINVAL);
+	assert_non_null(strstr(f->err, "IA-32e"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +500,7 @@ int main(void)
 		T(test_ctx__canonical_forms),
 		T(test_ctx__cr3_flag_bits_ignored),
 		T(test_ctx__mode_va_spans),
+		T(test_ctx__kernel_half_only),
 	};
 
 	return cmocka_run_group_tests_name("ctx", tests, NULL, NULL);
