@@ -221,7 +221,8 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 				   "plausible block size", k->where);
 	if (pick & 1)
 		return guest__fail(err, errlen, "diskdump header at %s 0x0 is "
-				   "big-endian (x86 dumps are little-endian)",
+				   "big-endian (only little-endian dumps are "
+				   "read)",
 				   k->where);
 	l = pick < 2;  /* lay[]: 0 is the 64-bit layout */
 	bs = guest__le32(p + lay[l].status + 4);
@@ -401,6 +402,13 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	if (parse_header(k, &h, err, errlen) ||
 	    check_layout(k, &h, err, errlen))
 		return -1;
+	/* The notes' layout follows the machine (x86: told by the
+	 * NT_PRSTATUS size below). makedumpfile names it; QEMU 7.2 writes
+	 * "Unknown" for aarch64, whose NT_PRSTATUS size tells instead. */
+	if (!strcmp(h.machine, "aarch64") ||
+	    (h.note_size && guest__arm64_notes_sniff(k->img + h.offset_note,
+						     h.note_size)))
+		g->arch = GUEST_ARCH_AARCH64;
 	if (h.note_size &&
 	    guest__notes_parse(g, k->img + h.offset_note, h.note_size,
 			       h.offset_note, k->where, err, errlen))
@@ -431,9 +439,9 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 
 	/* The prstatus layout tells long mode (see x86_notes.c); without
 	 * notes, fall back to the machine name of the header. */
-	if (g->nprstatus)
+	if (g->arch != GUEST_ARCH_AARCH64 && g->nprstatus)
 		g->arch = g->long_mode ? GUEST_ARCH_X86_64 : GUEST_ARCH_I386;
-	else
+	else if (g->arch != GUEST_ARCH_AARCH64)
 		g->arch = !strcmp(h.machine, "x86_64") ? GUEST_ARCH_X86_64
 						       : GUEST_ARCH_I386;
 	if (!g->nprstatus && !strcmp(h.machine, "x86_64"))
@@ -441,6 +449,7 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	snprintf(g->desc, sizeof(g->desc), "kdump-compressed dump (%s%s, %s, "
 		 "%d vCPU%s, %zu memory ranges, %llu MiB)",
 		 flattened ? "flattened, " : "", compression(h.status),
+		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386", g->ncpus,
 		 g->ncpus == 1 ? "" : "s", g->pm.n,
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20));
