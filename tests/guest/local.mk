@@ -13,7 +13,8 @@ guest_tests = \
 	tests/guest/test_guest_elf \
 	tests/guest/test_guest_raw \
 	tests/guest/test_guest_migration \
-	tests/guest/test_guest_vmcoreinfo
+	tests/guest/test_guest_vmcoreinfo \
+	tests/guest/test_guest_arm64
 
 check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo
 TESTS += $(guest_tests) tests/guest/qemu_dumps.sh
@@ -28,6 +29,11 @@ tests_guest_test_guest_vmcoreinfo_SOURCES = tests/guest/test_guest_vmcoreinfo.c
 tests_guest_test_guest_vmcoreinfo_CFLAGS = $(guest_test_cflags)
 tests_guest_test_guest_vmcoreinfo_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_test_guest_vmcoreinfo_LDADD = $(guest_test_ldadd)
+
+tests_guest_test_guest_arm64_SOURCES = tests/guest/test_guest_arm64.c
+tests_guest_test_guest_arm64_CFLAGS = $(guest_test_cflags)
+tests_guest_test_guest_arm64_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_test_guest_arm64_LDADD = $(guest_test_ldadd)
 
 tests_guest_test_guest_raw_SOURCES = tests/guest/test_guest_raw.c
 tests_guest_test_guest_raw_CFLAGS = $(guest_test_cflags)
