@@ -375,6 +375,33 @@ static int add_ranges(guest *g, struct kd *k, const struct kd_hdr *h,
 	return guest__physmap_finish(g, "page run", err, errlen);
 }
 
+/*
+ * Pages are the header's blocks. libkdumpfile 0.5.1 takes its page size
+ * from the VMCOREINFO's PAGESIZE instead when there is one; QEMU 7.2
+ * writes aarch64 kdumps in 64 KiB blocks whatever the guest's page size
+ * (measured: a 4K-page Debian guest's dump has block_size 65536 and
+ * PAGESIZE=4096), and libkdumpfile then finds every page past
+ * max_mapnr 4K pages "out of bounds". Its page size is settable after
+ * opening: make it the block size.
+ */
+static int fit_page_size(struct kd *k, const struct kd_hdr *h, char *err,
+			 size_t errlen)
+{
+	kdump_num_t ps;
+	kdump_attr_t a;
+
+	if (kdump_get_number_attr(k->ctx, "arch.page_size", &ps) == KDUMP_OK &&
+	    ps == h->block_size)
+		return 0;
+	a.type = KDUMP_NUMBER;
+	a.val.number = h->block_size;
+	if (kdump_set_attr(k->ctx, "arch.page_size", &a) != KDUMP_OK)
+		return guest__fail(err, errlen, "libkdumpfile: cannot read the "
+				   "dump's 0x%x-byte blocks as pages: %s",
+				   h->block_size, kdump_get_err(k->ctx));
+	return 0;
+}
+
 static const char *compression(uint32_t status)
 {
 	/* DUMP_DH_COMPRESSED_* in the header's status word */
@@ -434,7 +461,8 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	if (st != KDUMP_OK)
 		return guest__fail(err, errlen, "libkdumpfile: %s",
 				   kdump_get_err(k->ctx));
-	if (add_ranges(g, k, &h, err, errlen))
+	if (fit_page_size(k, &h, err, errlen) ||
+	    add_ranges(g, k, &h, err, errlen))
 		return -1;
 
 	/* The prstatus layout tells long mode (see x86_notes.c); without
