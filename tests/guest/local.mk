@@ -17,8 +17,10 @@ guest_tests = \
 	tests/guest/test_guest_arm64
 
 check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo
-TESTS += $(guest_tests) tests/guest/qemu_dumps.sh
-dist_noinst_SCRIPTS += tests/guest/qemu_dumps.sh
+TESTS += $(guest_tests) tests/guest/qemu_dumps.sh \
+	tests/guest/qemu_dumps_aarch64.sh
+dist_noinst_SCRIPTS += tests/guest/qemu_dumps.sh \
+	tests/guest/qemu_dumps_aarch64.sh
 
 tests_guest_test_guest_elf_SOURCES = tests/guest/test_guest_elf.c
 tests_guest_test_guest_elf_CFLAGS = $(guest_test_cflags)

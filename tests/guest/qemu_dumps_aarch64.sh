@@ -1,0 +1,66 @@
+#!/bin/sh
+# Real aarch64 guests recorded under /var/cache/pgstub/guests/aarch64-*
+# (by tests/realguest's recorder): their QEMU 7.2 ELF and kdump dumps, read
+# through pgstub, give QEMU's own answers — `xp` at every address the
+# recording asked QEMU about (RAM start, the last bytes of RAM, past it,
+# kernel pages) and each vCPU's general registers as QEMU's `info
+# registers` printed them. The kdump files are QEMU's 64 KiB blocks around
+# a guest with 4K or 16K pages. TAP output.
+
+pgstub=${top_builddir:-.}/pgstub
+guests=${PGSTUB_GUESTS:-/var/cache/pgstub/guests}
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
+
+set -- "$guests"/aarch64-*/xp.txt
+if [ ! -f "$1" ]; then
+	echo "1..0 # SKIP no recorded aarch64 guest under $guests"
+	exit 0
+fi
+tmp=$(mktemp -d /tmp/pgstub-a64-dumps.XXXXXX) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+for xp in "$@"; do
+	dir=${xp%/xp.txt}
+	name=${dir##*/}
+	# One -c per "### xp …" line of the truth; the truth without them.
+	# (QEMU's monitor ends its lines with CR LF.)
+	tr -d '\r' <"$xp" | sed -n 's/^### //p' >"$tmp/cmds"
+	tr -d '\r' <"$xp" | grep -v '^### ' >"$tmp/want"
+	for fmt in elf kdump; do
+		img=$dir/dump.$fmt
+		[ -f "$img" ] || continue
+		set --
+		while read -r line; do set -- "$@" -c "$line"; done <"$tmp/cmds"
+		"$pgstub" shell "$@" "$img" >"$tmp/got" 2>"$tmp/err"
+		if cmp -s "$tmp/want" "$tmp/got"; then
+			ok "$name $fmt: xp at $(wc -l <"$tmp/cmds") addresses as QEMU"
+		else
+			notok "$name $fmt: xp differs from QEMU's"
+			diff "$tmp/want" "$tmp/got" | head -10 | sed 's/^/# /'
+			sed "s/^/# /" "$tmp/err" | head -5
+		fi
+		for regs in "$dir"/cpu*/info_registers.txt; do
+			[ -f "$regs" ] || continue
+			cpu=${regs%/info_registers.txt}
+			cpu=${cpu##*/cpu}
+			# CPU#N, PC/X00-X30/SP: the lines every QEMU CPU model
+			# prints alike (PSTATE's line shows SVE/BTI fields).
+			tr -d '\r' <"$regs" | sed -n '2,13p' >"$tmp/want_regs"
+			"$pgstub" shell -c "cpu $cpu" -c "info registers" "$img" \
+				2>/dev/null | grep -v '^$' | sed -n '1,12p' \
+				>"$tmp/got_regs"
+			if cmp -s "$tmp/want_regs" "$tmp/got_regs"; then
+				ok "$name $fmt: vCPU $cpu registers as QEMU's info registers"
+			else
+				notok "$name $fmt: vCPU $cpu registers differ"
+				diff "$tmp/want_regs" "$tmp/got_regs" | head -6 |
+					sed 's/^/# /'
+			fi
+		done
+	done
+done
+echo "1..$n"
+[ "$fails" -eq 0 ]
