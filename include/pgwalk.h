@@ -118,7 +118,10 @@ struct pgw_x86_regs {
 #define PGW_PERM_R 0x1u  /**< readable (any present x86 page) */
 #define PGW_PERM_W 0x2u  /**< writable */
 #define PGW_PERM_X 0x4u  /**< executable */
-#define PGW_PERM_U 0x8u  /**< user-accessible (x86 U/S) */
+#define PGW_PERM_U 0x8u  /**< user-accessible (x86 U/S, arm64 AP[1]) */
+/** arm64 only: executable at EL0 (UXN clear); there PGW_PERM_X is
+ *  execution at EL1 (PXN clear). Other arches never set it. */
+#define PGW_PERM_UX 0x10u
 /**@}*/
 
 /** @name Access kinds for checked translations */

@@ -81,6 +81,7 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 		return PGW_EINVAL;
 	if (c->arch->view_vtop)
 		return c->arch->view_vtop(c, va, write, payload);
+	c = pgw__region(c, va);  /* steps name levels of its format */
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;
