@@ -24,6 +24,9 @@
 #define TCR_TG1_SHIFT  30
 #define TCR_IPS_SHIFT  32
 #define TCR_TBI0       (1ULL << 37)
+#define TCR_TBI1       (1ULL << 38)
+#define TCR_HA         (1ULL << 39)
+#define TCR_DS         (1ULL << 59)
 
 /* What VMCOREINFO gives an arm64 kernel's translation. */
 struct a64_vmci {
@@ -67,7 +70,7 @@ static int from_vmcoreinfo(const guest *g, struct a64_vmci *v, char *err,
 			   size_t errlen)
 {
 	const char *t = g->vmci;
-	uint64_t sym, voff, phys_off, pa_bits = 48, tg0, tg1;
+	uint64_t sym, voff, phys_off, pa_bits = 48, tg0, tg1, ds = 0;
 
 	memset(v, 0, sizeof(*v));
 	if (!t)
@@ -102,6 +105,14 @@ static int from_vmcoreinfo(const guest *g, struct a64_vmci *v, char *err,
 				   "kimage_voffset 0x%" PRIx64 " is no page-"
 				   "aligned physical address", g->vmci_from,
 				   sym, voff);
+	/* 4K and 16K granules reach past 48 bits only with LPA2 (TCR.DS,
+	 * D8.3): a kernel running with T1SZ below 16 has turned it on (Linux
+	 * 6.9+; the recorded 16K guest's TCR_EL1 has DS), and without it
+	 * the output size stops at 48 bits. */
+	if (v->page_size != 65536 && v->t1sz < 16)
+		ds = TCR_DS;
+	else if (v->page_size != 65536 && pa_bits > 48)
+		pa_bits = 48;
 	v->ttbr1 = sym - voff;
 	/* The kernel image lies in RAM, above the start of RAM. */
 	if (guest__vmcoreinfo_lookup(t, "NUMBER(PHYS_OFFSET)", 16, &phys_off) &&
@@ -111,11 +122,17 @@ static int from_vmcoreinfo(const guest *g, struct a64_vmci *v, char *err,
 				   "PHYS_OFFSET 0x%" PRIx64 ": kimage_voffset "
 				   "and the symbol disagree", g->vmci_from,
 				   v->ttbr1, phys_off);
-	/* Both halves as wide as the kernel's; user space top-byte-ignore,
-	 * as Linux sets TBI0. */
+	/* Both halves as wide as the kernel's; top-byte-ignore as Linux
+	 * sets it: TBI0 always, TBI1 with CONFIG_ARM64_MTE (Debian's; the
+	 * recorded 6.1 guests' TCR_EL1 has it). A tagged kernel pointer
+	 * then reads as the hardware would on such a kernel. HA: Linux
+	 * turns on the hardware access flag wherever the CPU has it
+	 * (ARMv8.1 on; QEMU's max); a page whose AF is still 0 is then
+	 * mapped, as QEMU's gva2gpa says on the recorded guests. */
 	v->tcr = v->t1sz << TCR_T0SZ_SHIFT | tg0 << TCR_TG0_SHIFT |
 		 v->t1sz << TCR_T1SZ_SHIFT | tg1 << TCR_TG1_SHIFT |
-		 ips_of(pa_bits) << TCR_IPS_SHIFT | TCR_TBI0;
+		 ips_of(pa_bits) << TCR_IPS_SHIFT | TCR_TBI0 | TCR_TBI1 |
+		 TCR_HA | ds;
 	snprintf(v->say, sizeof(v->say), "swapper_pg_dir at physical 0x%"
 		 PRIx64 ", %" PRIu64 "-bit VA, %" PRIu64 "K pages: TCR_EL1 "
 		 "0x%" PRIx64, v->ttbr1, 64 - v->t1sz, v->page_size >> 10,

@@ -215,10 +215,10 @@ static void test_guest_arm64__vmcoreinfo_root(void **state)
 		assert_int_equal(guest_cpu_root(g, cpu, &why),
 				 GUEST_ROOT_VMCOREINFO);
 		/* PA = VA - kimage_voffset; T0SZ = T1SZ = 16, TG0 4K (0),
-		 * TG1 4K (2), IPS 48-bit (5), TBI0 */
+		 * TG1 4K (2), IPS 48-bit (5), TBI0, TBI1, HA */
 		assert_non_null(strstr(why, "swapper_pg_dir at physical "
 				       "0x40002000, 48-bit VA, 4K pages: "
-				       "TCR_EL1 0x2580100010"));
+				       "TCR_EL1 0xe580100010"));
 		assert_non_null(strstr(why, "--reg ttbr0_el1="));
 		/* kernel half known, user half refused by name */
 		assert_null(guest_cpu_refusal(g, cpu, 0xffff800008000000ULL));
@@ -251,7 +251,50 @@ static void test_guest_arm64__vmcoreinfo_64k_52bit(void **state)
 	assert_int_equal(guest_cpu_root(g, 0, &why), GUEST_ROOT_VMCOREINFO);
 	/* T0SZ = T1SZ = 12, TG0 64K (1), TG1 64K (3), IPS 52-bit (6) */
 	assert_non_null(strstr(why, "0x40020000, 52-bit VA, 64K pages: "
-			       "TCR_EL1 0x26c00c400c"));
+			       "TCR_EL1 0xe6c00c400c"));
+	guest_close(g);
+}
+
+/* 16K pages with a 52-bit VA are LPA2 (TCR.DS), as the recorded 16K
+ * guest's TCR_EL1 says; a 48-bit 16K kernel's IPS stops at 48 bits. */
+static void test_guest_arm64__vmcoreinfo_16k_lpa2(void **state)
+{
+	static const char vmci52[] =
+		"PAGESIZE=16384\n"
+		"SYMBOL(swapper_pg_dir)=ffff800008004000\n"
+		"NUMBER(VA_BITS)=52\n"
+		"NUMBER(kimage_voffset)=0xffff7fffc8000000\n"
+		"NUMBER(TCR_EL1_T1SZ)=0xc\n"
+		"NUMBER(MAX_PHYSMEM_BITS)=52\n";
+	static const char vmci48[] =
+		"PAGESIZE=16384\n"
+		"SYMBOL(swapper_pg_dir)=ffff800008004000\n"
+		"NUMBER(VA_BITS)=52\n"
+		"NUMBER(kimage_voffset)=0xffff7fffc8000000\n"
+		"NUMBER(TCR_EL1_T1SZ)=0x10\n"
+		"NUMBER(MAX_PHYSMEM_BITS)=52\n";
+	struct mk_dump d;
+	char err[512];
+	const char *why;
+	guest *g;
+
+	(void)state;
+	build(&d, vmci52);
+	g = open_dump(&d, NULL, err, sizeof(err));
+	assert_non_null(g);
+	assert_int_equal(guest_cpu_root(g, 0, &why), GUEST_ROOT_VMCOREINFO);
+	/* DS, HA, TBI1, TBI0, IPS 52 (6), TG1 16K (1), T1SZ 12, TG0 16K
+	 * (2), T0SZ 12 */
+	assert_non_null(strstr(why, "0x40004000, 52-bit VA, 16K pages: "
+			       "TCR_EL1 0x80000e6400c800c"));
+	guest_close(g);
+	build(&d, vmci48);
+	g = open_dump(&d, NULL, err, sizeof(err));
+	assert_non_null(g);
+	assert_int_equal(guest_cpu_root(g, 0, &why), GUEST_ROOT_VMCOREINFO);
+	/* no DS, IPS 48 (5), T1SZ = T0SZ = 16 */
+	assert_non_null(strstr(why, "48-bit VA, 16K pages: TCR_EL1 "
+			       "0xe540108010"));
 	guest_close(g);
 }
 
@@ -412,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_guest_arm64__no_root_no_translation),
 		cmocka_unit_test(test_guest_arm64__vmcoreinfo_root),
 		cmocka_unit_test(test_guest_arm64__vmcoreinfo_64k_52bit),
+		cmocka_unit_test(test_guest_arm64__vmcoreinfo_16k_lpa2),
 		cmocka_unit_test(test_guest_arm64__vmcoreinfo_invalid),
 		cmocka_unit_test(test_guest_arm64__options_win),
 		cmocka_unit_test(test_guest_arm64__invalid_notes_and_options),
