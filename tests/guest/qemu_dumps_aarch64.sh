@@ -3,9 +3,13 @@
 # (by tests/realguest's recorder): their QEMU 7.2 ELF and kdump dumps, read
 # through pgstub, give QEMU's own answers — `xp` at every address the
 # recording asked QEMU about (RAM start, the last bytes of RAM, past it,
-# kernel pages) and each vCPU's general registers as QEMU's `info
-# registers` printed them. The kdump files are QEMU's 64 KiB blocks around
-# a guest with 4K or 16K pages. TAP output.
+# kernel pages), each vCPU's general registers as QEMU's `info registers`
+# printed them, and `gva2gpa` as QEMU answered in the EL1 view: kernel
+# addresses through the tables VMCOREINFO names (the dumps hold no system
+# register), user addresses with that vCPU's TTBR0_EL1 given as --reg,
+# and, without it, a refusal that names TTBR0_EL1 — never an answer. The
+# kdump files are QEMU's 64 KiB blocks around a guest with 4K or 16K pages
+# (16K: a 52-bit LPA2 kernel). TAP output.
 
 pgstub=${top_builddir:-.}/pgstub
 guests=${PGSTUB_GUESTS:-/var/cache/pgstub/guests}
@@ -42,6 +46,40 @@ for xp in "$@"; do
 			diff "$tmp/want" "$tmp/got" | head -10 | sed 's/^/# /'
 			sed "s/^/# /" "$tmp/err" | head -5
 		fi
+		for tsv in "$dir"/cpu*/gva2gpa.tsv; do
+			[ -f "$tsv" ] || continue
+			cpudir=${tsv%/gva2gpa.tsv}
+			cpu=${cpudir##*/cpu}
+			ttbr0=$("${PYTHON3:-python3}" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["TTBR0_EL1"])' "$cpudir/gdbstub_registers.json")
+			{ echo "cpu $cpu"; cut -f1 "$tsv" | sed 's/^/gva2gpa /'; } \
+				>"$tmp/gva"
+			cut -f1,2 "$tsv" | tr -d '\r' >"$tmp/want_gva"
+			# Without TTBR0_EL1: the kernel half as QEMU, every
+			# user (bit 55 clear) address refused by name.
+			"$pgstub" shell "$img" <"$tmp/gva" 2>&1 |
+				paste "$tmp/want_gva" - >"$tmp/got_k"
+			# VA bit 55 picks the half: hex digit 13 from the right.
+			bad=$(awk -F'\t' '{ d = substr($1, 3); n = length(d)
+				hi = n >= 14 && substr(d, n - 13, 1) ~ /[89a-f]/ }
+				!hi && $3 !~ /TTBR0_EL1 is unknown: .*--reg ttbr0_el1=/ { print; next }
+				hi && $2 != $3 { print }' "$tmp/got_k" | head -3)
+			if [ -z "$bad" ]; then
+				ok "$name $fmt: vCPU $cpu kernel half from VMCOREINFO as QEMU's gva2gpa, user half refused"
+			else
+				notok "$name $fmt: vCPU $cpu gva2gpa without TTBR0_EL1"
+				echo "$bad" | sed 's/^/# /'
+			fi
+			"$pgstub" shell --reg "ttbr0_el1=$ttbr0" "$img" \
+				<"$tmp/gva" 2>&1 | paste "$tmp/want_gva" - |
+				awk -F'\t' '$2 != $3' >"$tmp/bad_u"
+			if [ ! -s "$tmp/bad_u" ]; then
+				ok "$name $fmt: vCPU $cpu gva2gpa at $(wc -l <"$tsv") addresses as QEMU with --reg ttbr0_el1=$ttbr0"
+			else
+				notok "$name $fmt: vCPU $cpu gva2gpa differs with --reg ttbr0_el1=$ttbr0"
+				head -3 "$tmp/bad_u" | sed 's/^/# /'
+			fi
+		done
 		for regs in "$dir"/cpu*/info_registers.txt; do
 			[ -f "$regs" ] || continue
 			cpu=${regs%/info_registers.txt}
