@@ -16,7 +16,8 @@ guest_tests = \
 	tests/guest/test_guest_vmcoreinfo \
 	tests/guest/test_guest_arm64
 
-check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo
+check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo \
+	tests/guest/mkarm64
 TESTS += $(guest_tests) tests/guest/qemu_dumps.sh \
 	tests/guest/qemu_dumps_aarch64.sh
 dist_noinst_SCRIPTS += tests/guest/qemu_dumps.sh \
@@ -50,3 +51,9 @@ tests_guest_test_guest_migration_LDADD = $(guest_test_ldadd)
 tests_guest_guest_dumpinfo_SOURCES = tests/guest/guest_dumpinfo.c
 tests_guest_guest_dumpinfo_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_guest_dumpinfo_LDADD = guest/libguest.la
+
+# A synthetic aarch64 dump with hand-built tables, for the GDB test
+# (tests/stub/test_gdb_arm64.sh).
+tests_guest_mkarm64_SOURCES = tests/guest/mkarm64.c
+tests_guest_mkarm64_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_mkarm64_LDADD = tests/guest/libmkdump.la
