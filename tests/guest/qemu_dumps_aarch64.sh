@@ -4,7 +4,7 @@
 # through pgstub, give QEMU's own answers — `xp` at every address the
 # recording asked QEMU about (RAM start, the last bytes of RAM, past it,
 # kernel pages), each vCPU's general registers as QEMU's `info registers`
-# printed them, and `gva2gpa` as QEMU answered in the EL1 view: kernel
+# printed them, `gva2gpa` and `x` as QEMU answered in the EL1 view: kernel
 # addresses through the tables VMCOREINFO names (the dumps hold no system
 # register), user addresses with that vCPU's TTBR0_EL1 given as --reg,
 # and, without it, a refusal that names TTBR0_EL1 — never an answer. The
@@ -78,6 +78,20 @@ print(json.load(open(sys.argv[1]))["TTBR0_EL1"])' "$cpudir/gdbstub_registers.jso
 			else
 				notok "$name $fmt: vCPU $cpu gva2gpa differs with --reg ttbr0_el1=$ttbr0"
 				head -3 "$tmp/bad_u" | sed 's/^/# /'
+			fi
+			# QEMU's `x` at the recorded addresses, as printed.
+			[ -f "$cpudir/x.txt" ] || continue
+			tr -d '\r' <"$cpudir/x.txt" | grep -v '^### ' >"$tmp/want_x"
+			{ echo "cpu $cpu"; tr -d '\r' <"$cpudir/x.txt" |
+				sed -n 's/^### //p'; } |
+				"$pgstub" shell --reg "ttbr0_el1=$ttbr0" "$img" \
+				>"$tmp/got_x" 2>&1
+			if cmp -s "$tmp/want_x" "$tmp/got_x"; then
+				ok "$name $fmt: vCPU $cpu x as QEMU's ($(wc -l <"$tmp/want_x") lines)"
+			else
+				notok "$name $fmt: vCPU $cpu x differs from QEMU's"
+				diff "$tmp/want_x" "$tmp/got_x" | head -5 |
+					sed 's/^/# /'
 			fi
 		done
 		for regs in "$dir"/cpu*/info_registers.txt; do
