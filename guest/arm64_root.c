@@ -162,9 +162,13 @@ static void resolve_cpu(guest *g, int cpu, const struct a64_vmci *vm,
 		return;  /* stage 1 off: VA == IPA, and the registers say it */
 	if (!have_tcr || (rt->no_ttbr0 && rt->no_ttbr1)) {
 		rt->src = GUEST_ROOT_UNKNOWN;
-		snprintf(rt->why, sizeof(rt->why), "no paging root: the "
-			 "snapshot holds no TTBR0_EL1/TTBR1_EL1/TCR_EL1 (QEMU's "
-			 "aarch64 dumps never do)%s%s; " HOW_TO,
+		/* Name what is missing: a TTBR0 given alone lacks TCR_EL1. */
+		snprintf(rt->why, sizeof(rt->why), "no paging root: %s%s%s "
+			 "unknown (QEMU's aarch64 dumps hold no system "
+			 "register)%s%s; " HOW_TO,
+			 rt->no_ttbr0 && rt->no_ttbr1 ? "TTBR0_EL1/TTBR1_EL1" :
+			 "", rt->no_ttbr0 && rt->no_ttbr1 && !have_tcr ?
+			 " and " : "", have_tcr ? "" : "TCR_EL1",
 			 vm_err[0] ? " and " : " and no VMCOREINFO",
 			 vm_err);
 		return;

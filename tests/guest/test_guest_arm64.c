@@ -200,6 +200,28 @@ static void test_guest_arm64__no_root_no_translation(void **state)
 	guest_close(g);
 }
 
+/* TTBR0_EL1 alone is no root either: the message names TCR_EL1. */
+static void test_guest_arm64__ttbr0_alone_names_tcr(void **state)
+{
+	struct guest_reg_value r = { "ttbr0_el1", 0x40006000 };
+	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
+	struct mk_dump d;
+	char err[512];
+	const char *why;
+	guest *g;
+
+	(void)state;
+	build(&d, NULL);
+	o.regs = &r;
+	o.nregs = 1;
+	g = open_dump(&d, &o, err, sizeof(err));
+	assert_non_null(g);
+	assert_int_equal(guest_cpu_root(g, 0, &why), GUEST_ROOT_UNKNOWN);
+	assert_non_null(strstr(why, "no paging root: TCR_EL1 unknown"));
+	assert_non_null(guest_cpu_refusal(g, 0, 0x400000));
+	guest_close(g);
+}
+
 static void test_guest_arm64__vmcoreinfo_root(void **state)
 {
 	struct mk_dump d;
@@ -453,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_guest_arm64__notes_give_registers),
 		cmocka_unit_test(test_guest_arm64__reg_names_any_case),
 		cmocka_unit_test(test_guest_arm64__no_root_no_translation),
+		cmocka_unit_test(test_guest_arm64__ttbr0_alone_names_tcr),
 		cmocka_unit_test(test_guest_arm64__vmcoreinfo_root),
 		cmocka_unit_test(test_guest_arm64__vmcoreinfo_64k_52bit),
 		cmocka_unit_test(test_guest_arm64__vmcoreinfo_16k_lpa2),
