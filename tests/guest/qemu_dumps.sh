@@ -139,6 +139,8 @@ done
 found=0
 for dir in "$guests"/*/; do
 	cfg=$(basename "$dir")
+	# x86 guests only: aarch64 ones have qemu_dumps_aarch64.sh.
+	case $cfg in aarch64-*) continue ;; esac
 	for f in "$dir"dump.elf "$dir"dump.kdump; do
 		test -r "$f" || continue
 		found=1
