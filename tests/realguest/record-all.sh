@@ -1,7 +1,7 @@
 #!/bin/sh
 # record-all.sh [CONFIG...] - fetch kernels/busybox, build the initramfs
-# images and record QEMU truth for every real-guest configuration (or the
-# ones named), one after the other (TCG is CPU-bound; the machine is shared).
+# images and record QEMU truth for every real-guest configuration of
+# record.py and record_aarch64.py (or the ones named), one after the other (TCG is CPU-bound; the machine is shared).
 #
 # OUTDIR of each config: ${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}/CONFIG
 # A config whose OUTDIR is complete and current (record.py --is-current: every
@@ -30,7 +30,7 @@ done
 echo "record-all: initramfs: $(elapsed "$t") s"
 
 if [ $# -eq 0 ]; then
-    set -- $(python3 "$here/record.py" --list)
+    set -- $(python3 "$here/record.py" --list) $(python3 "$here/record_aarch64.py" --list)
 fi
 
 mkdir -p "$GUESTS"
@@ -39,13 +39,24 @@ summary=""
 for cfg in "$@"; do
     out=$GUESTS/$cfg
     t=$(now)
+    # arm64 guests: their own fetch (kernel flavour per config) and recorder.
+    rec=$here/record.py
+    case $cfg in
+    aarch64-*)
+        rec=$here/record_aarch64.py
+        flavour=arm64
+        [ "$cfg" = aarch64-virt-16k ] && flavour=arm64-16k
+        "$here/fetch-aarch64.sh" "$flavour" ||
+            { echo "record-all: fetch-aarch64.sh $flavour failed" >&2; failed="$failed $cfg"; continue; }
+        ;;
+    esac
     if [ "${PGSTUB_FORCE:-0}" != 1 ] &&
-       why=$(python3 "$here/record.py" --is-current "$cfg" "$out"); then
+       why=$(python3 "$rec" --is-current "$cfg" "$out"); then
         status="cached"
     else
         [ "${PGSTUB_FORCE:-0}" = 1 ] && why="forced"
         echo "record-all: $cfg: recording ($why)"
-        if python3 "$here/record.py" "$cfg" "$out"; then
+        if python3 "$rec" "$cfg" "$out"; then
             status="recorded"
         else
             status="FAILED"
