@@ -2,7 +2,7 @@
 TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/test_realguest_x86mig.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
-	tests/realguest/test_vmcoreinfo.sh
+	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_realguest_aarch64.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -14,7 +14,11 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_bench_prepare.sh \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/check_vmcoreinfo.py \
 	tests/realguest/record_vmci.py tests/realguest/init-vmci.sh \
-	tests/tools/strip_notes.py
+	tests/tools/strip_notes.py \
+	tests/realguest/test_realguest_aarch64.sh tests/realguest/check_aarch64.py \
+	tests/realguest/record_aarch64.py tests/realguest/fetch-aarch64.sh \
+	tests/realguest/init-aarch64.sh tests/realguest/probe_aarch64.py \
+	tests/realguest/README-aarch64.md
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.
