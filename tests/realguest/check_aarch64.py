@@ -7,7 +7,9 @@ of the same stopped guest, and compares with what QEMU said (the EL1 view
 with PAN clear, see record_aarch64.py):
 
   dump.elf, dump.kdump   (no system registers; kernel root from VMCOREINFO)
-      pc/sp/cpsr as QEMU's gdbstub read them; `monitor gva2gpa` of every
+      pc/sp/cpsr as QEMU's gdbstub read them (and any other register pgstub
+      has: the same value); `monitor info registers` PC/X/SP/PSTATE lines
+      as QEMU printed them; `monitor gva2gpa` of every
       sampled kernel address (TTBR1 half) line-identical to QEMU's; GDB
       memory reads equal the bytes of QEMU's `x` there; `monitor x` text
       identical; `monitor vtop` ends at QEMU's physical address;
@@ -17,7 +19,8 @@ with PAN clear, see record_aarch64.py):
   guest.mig              (every system register in the stream)
       kernel and user addresses on every vCPU, and `info registers`
       TTBR0_EL1 TTBR1_EL1 TCR_EL1 SCTLR MAIR_EL1 pc sp cpsr equal to
-      QEMU's gdbstub, names as QEMU 7.2 gives them
+      QEMU's gdbstub, names as QEMU 7.2 gives them; the register checks of
+      the dumps too
 
 Output is TAP. usage: check_aarch64.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
 Environment: GDB_MULTIARCH (default gdb-multiarch), PGSTUB_AARCH64_OPTS
@@ -36,6 +39,10 @@ from gdbsession import QUIET, Tap, run_jobs  # noqa: E402
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 SYSREGS = ["TTBR0_EL1", "TTBR1_EL1", "TCR_EL1", "SCTLR", "MAIR_EL1"]
 CORE = ["pc", "sp", "cpsr"]
+# Read one by one: a stream may hold them or not, but never another value.
+OPTIONAL = ["SP_EL0", "SP_EL1", "TPIDR_EL1", "VBAR", "ESR_EL1", "FAR_EL1",
+            "CONTEXTIDR_EL1", "ELR_EL1", "SPSR_EL1", "ID_AA64MMFR0_EL1",
+            "ID_AA64MMFR1_EL1", "ID_AA64MMFR2_EL1", "x0", "x29", "x30"]
 MASK = (1 << 64) - 1
 
 
@@ -180,6 +187,45 @@ def check_regs(tap, label, got, t, cpu, names):
            not bad, "\n".join(bad + got.get((cpu, "regs"), [])[:20]))
 
 
+def gpr_block(lines):
+    """QEMU 7.2's `info registers` from ' PC=' to the ' SP=' line, and the
+    PSTATE value, flags and EL: the part every snapshot holds."""
+    out, on = [], False
+    for line in lines:
+        if line.startswith(" PC="):
+            on = True
+        if on:
+            out.append(line.rstrip())
+            if " SP=" in line:
+                break
+    for line in lines:
+        if line.startswith("PSTATE="):
+            out.append(" ".join(line.split()[:3]))
+            break
+    return out
+
+
+def check_optional(tap, label, got, t, cpu):
+    bad, seen = [], []
+    for k in OPTIONAL:
+        for line in got.get((cpu, "o" + k), []):
+            f = line.split()
+            if len(f) >= 2 and f[0] == k and f[1].startswith("0x"):
+                seen.append(k)
+                if t["regs"].get(k) is None or int(f[1], 16) != int(t["regs"][k], 16):
+                    bad.append("%s: pgstub %s QEMU %s" % (k, f[1], t["regs"].get(k)))
+    tap.ok("%s cpu%d: the other registers pgstub has equal QEMU's (%s)"
+           % (label, cpu, " ".join(seen) or "none"), not bad, "\n".join(bad))
+
+
+def check_monitor_regs(tap, label, got, d, cpu):
+    want = gpr_block(read_text(os.path.join(d, "cpu%d" % cpu, "info_registers.txt")).split("\n"))
+    mine = gpr_block(got.get((cpu, "mregs"), []))
+    tap.ok("%s cpu%d: monitor info registers: PC, X00-X30, SP and PSTATE as QEMU prints them"
+           % (label, cpu), mine == want and len(want) == 12,
+           "pgstub:\n%s\nQEMU:\n%s" % ("\n".join(mine), "\n".join(want)))
+
+
 def check_config(tap, pgstub, d, name):
     with open(os.path.join(d, "meta.json")) as f:
         meta = json.load(f)
@@ -198,7 +244,9 @@ def check_config(tap, pgstub, d, name):
         label = "%s %s" % (name, image)
         jobs = []
         for c in cpus:
-            cmds = [("regs", "cli", "info registers " + " ".join(CORE))]
+            cmds = [("regs", "cli", "info registers " + " ".join(CORE)),
+                    ("mregs", "cli", "monitor info registers")]
+            cmds += [("o" + k, "cli", "info registers " + k) for k in OPTIONAL]
             cmds += translation_jobs(truth[c], is_kernel)
             if c == cpus[0] and image == "dump.elf":
                 cmds += [("xp%d" % i, "cli", "monitor " + cmd) for i, (cmd, _) in enumerate(xp)]
@@ -211,6 +259,8 @@ def check_config(tap, pgstub, d, name):
         tap.note("%s: %.1f s" % (label, time.monotonic() - t0))
         for c in cpus:
             check_regs(tap, label, got, truth[c], c, CORE)
+            check_optional(tap, label, got, truth[c], c)
+            check_monitor_regs(tap, label, got, d, c)
             check_translations(tap, label, got, truth[c], c, is_kernel)
         if image == "dump.elf":
             bad = []
@@ -236,7 +286,9 @@ def check_config(tap, pgstub, d, name):
     label = "%s guest.mig" % name
     jobs = []
     for c in cpus:
-        cmds = [("regs", "cli", "info registers " + " ".join(SYSREGS + CORE))]
+        cmds = [("regs", "cli", "info registers " + " ".join(SYSREGS + CORE)),
+                ("mregs", "cli", "monitor info registers")]
+        cmds += [("o" + k, "cli", "info registers " + k) for k in OPTIONAL]
         cmds += translation_jobs(truth[c], lambda a: True)
         jobs.append((c, cmds))
     t0 = time.monotonic()
@@ -246,6 +298,8 @@ def check_config(tap, pgstub, d, name):
         tap.note("%s: %.1f s" % (label, time.monotonic() - t0))
         for c in cpus:
             check_regs(tap, label, got, truth[c], c, SYSREGS + CORE)
+            check_optional(tap, label, got, truth[c], c)
+            check_monitor_regs(tap, label, got, d, c)
             check_translations(tap, label, got, truth[c], c, lambda a: True)
 
 
