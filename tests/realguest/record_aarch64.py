@@ -821,10 +821,22 @@ class Recorder:
             el = per[c]["stopped"]["el"]
             with open(self.path("cpu%d" % c, "gva2gpa_stopped.tsv")) as f:
                 st = [line.rstrip("\n").split("\t") for line in f]
-            kt = [o for _, o, k in st if k == "ktext"]
-            if el == 0 and any(o.startswith("gpa:") for o in kt):
-                raise Fail("cpu%d at EL0: QEMU translated kernel text" % c)
-            checks["cpu%d" % c] = "EL%d as stopped; %d kinds mapped in the EL1 view" % (el, len(need))
+            with open(self.path("cpu%d" % c, "gva2gpa.tsv")) as f:
+                view = [line.rstrip("\n").split("\t")[1] for line in f]
+            # The regime as stopped sees one half exactly as the EL1 view
+            # does and nothing of the other: EL0 no kernel page, EL1 with
+            # PAN no user page.
+            pan = per[c]["stopped"]["pan"]
+            for (a, o, k), v in zip(st, view):
+                kern = int(a, 16) >> 55 & 1
+                hidden = (el == 0 and kern) or (el == 1 and pan and not kern)
+                if (o.startswith("gpa:") if hidden else o != v):
+                    raise Fail("cpu%d at EL%d%s: %s (%s) is %r as stopped, %r in the EL1 view"
+                               % (c, el, " PAN" if pan else "", a, k, o, v))
+            checks["cpu%d" % c] = ("EL%d%s as stopped: the %s half as in the EL1 view, the other "
+                                   "unmapped; %d kinds mapped in the EL1 view"
+                                   % (el, " PAN" if pan else "", "user" if el == 0 else "kernel",
+                                      len(need)))
         self.meta["checks"] = checks
 
     def quit(self):
