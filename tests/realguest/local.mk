@@ -34,3 +34,5 @@ realguest_x86_readers = \
 $(realguest_x86_readers): tests/realguest/test_realguest.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
+realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log
+$(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log
