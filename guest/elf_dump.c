@@ -1,6 +1,6 @@
 /*
  * QEMU dump-guest-memory ELF (paging off): PT_LOADs are guest-physical
- * (p_paddr), PT_NOTE holds the per-vCPU notes. Parsed with libelf over the
+ * (p_paddr), PT_NOTE holds the per-vCPU notes; x86 and aarch64. Parsed with libelf over the
  * read-only file mapping; memory is served zero-copy from that mapping.
  */
 #include "guest_priv.h"
@@ -35,9 +35,10 @@ static int check_headers(guest *g, const GElf_Ehdr *eh, size_t phnum,
 	if (eh->e_type != ET_CORE)
 		return guest__fail(err, errlen, "ELF e_type %u is not ET_CORE: "
 				   "not a memory dump", eh->e_type);
-	if (eh->e_machine != EM_X86_64 && eh->e_machine != EM_386)
+	if (eh->e_machine != EM_X86_64 && eh->e_machine != EM_386 &&
+	    eh->e_machine != EM_AARCH64)
 		return guest__fail(err, errlen, "unsupported ELF machine %u "
-				   "(expected EM_X86_64 or EM_386)",
+				   "(expected EM_X86_64, EM_386 or EM_AARCH64)",
 				   eh->e_machine);
 	if (phnum == 0)
 		return guest__fail(err, errlen, "no program headers: not a "
@@ -213,7 +214,8 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 				   "offset 0x%x", cls, EI_CLASS);
 	if (g->map[EI_DATA] != ELFDATA2LSB)
 		return guest__fail(err, errlen, "ELF data encoding %d at file "
-				   "offset 0x%x: x86 dumps are little-endian",
+				   "offset 0x%x: only little-endian dumps are "
+				   "read (x86, aarch64 with SCTLR.EE clear)",
 				   g->map[EI_DATA], EI_DATA);
 	ehsize = cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	if (g->size < ehsize)
@@ -233,20 +235,26 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 	}
 	if (declared_counts(g, e, &eh, &phnum, err, errlen))
 		goto out;
-	/* Segments first: their messages say which memory is missing. */
-	if (check_headers(g, &eh, phnum, err, errlen) ||
-	    walk_phdrs(g, e, phnum, err, errlen) ||
+	/* Segments first: their messages say which memory is missing. The
+	 * notes' layout follows the machine: decide it before them. */
+	if (check_headers(g, &eh, phnum, err, errlen))
+		goto out;
+	if (eh.e_machine == EM_AARCH64)
+		g->arch = GUEST_ARCH_AARCH64;
+	if (walk_phdrs(g, e, phnum, err, errlen) ||
 	    check_sections(g, e, &eh, err, errlen))
 		goto out;
 
 	g->src = &elf_source;
-	g->arch = eh.e_machine == EM_X86_64 ? GUEST_ARCH_X86_64
-					    : GUEST_ARCH_I386;
+	if (eh.e_machine != EM_AARCH64)
+		g->arch = eh.e_machine == EM_X86_64 ? GUEST_ARCH_X86_64
+						    : GUEST_ARCH_I386;
 	/* QEMU picks EM_X86_64 exactly when the first vCPU is in long mode. */
 	if (eh.e_machine == EM_X86_64)
 		g->long_mode = 1;
 	snprintf(g->desc, sizeof(g->desc), "QEMU ELF dump (%s, ELF%d, %d "
 		 "vCPU%s, %zu memory ranges, %llu MiB)",
+		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
 		 cls == ELFCLASS64 ? 64 : 32, g->ncpus,
 		 g->ncpus == 1 ? "" : "s", g->pm.n,

@@ -144,6 +144,16 @@ static int apply_overrides(guest *g, const struct guest_open_opts *o,
 	/* A raw image without CR3 has nothing to walk: paging stays off. */
 	int use_mode = o->mode && (g->fmt != GUEST_FMT_RAW || o->have_cr3);
 
+	if (g->arch == GUEST_ARCH_AARCH64 &&
+	    (o->mode || o->have_cr0 || o->have_cr3 || o->have_cr4 ||
+	     o->have_efer))
+		return guest__fail(err, errlen, "--mode and --cr0/--cr3/--cr4/"
+				   "--efer are x86 registers; an aarch64 guest "
+				   "takes --reg ttbr0_el1=, ttbr1_el1=, "
+				   "tcr_el1=, sctlr_el1= …");
+	if (g->arch == GUEST_ARCH_AARCH64)
+		return 0;
+
 	/* Say where the values come from (monitor info registers). */
 	if (use_mode) {
 		guest__regs_mark(g, "cr0", GUEST_REG_MODE);
@@ -280,6 +290,16 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 	}
 	/* Dumps record the vCPU's mode, not which QEMU wrote them: one taken
 	 * at the reset vector says EM_386 even from qemu-system-x86_64. */
+	/* An aarch64 snapshot's registers are no x86 ones, nor the reverse. */
+	if (o->have_arch && g->fmt != GUEST_FMT_RAW &&
+	    (o->arch == GUEST_ARCH_AARCH64) != (g->arch == GUEST_ARCH_AARCH64)) {
+		rc = guest__fail(err, errlen, "%s: --arch %s does not fit a "
+				 "dump of %s vCPUs", path, o->arch ==
+				 GUEST_ARCH_AARCH64 ? "aarch64" : "x86",
+				 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+				 "non-aarch64");
+		goto out;
+	}
 	if (o->have_arch)
 		g->arch = o->arch;
 	rc = guest__regs_remember_held(g, err, errlen);
@@ -321,6 +341,8 @@ void guest_close(guest *g)
 	if (g->fd >= 0)
 		close(g->fd);
 	free(g->cpu);
+	free(g->a64);
+	free(g->a64root);
 	free(g->held);
 	free(g->root);
 	free(g->vmci);
@@ -366,6 +388,8 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 	*ctx = NULL;
 	if (g->arch == GUEST_ARCH_PPC64)
 		return guest__ppc64_ctx(g, cpu, ctx, err, errlen);
+	if (g->arch == GUEST_ARCH_AARCH64)
+		return guest__arm64_ctx(g, cpu, ctx, err, errlen);
 	c = guest_x86_cpu(g, cpu);
 	if (!c)
 		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",

@@ -20,6 +20,7 @@ enum guest_arch {
 	GUEST_ARCH_X86_64,
 	GUEST_ARCH_I386,
 	GUEST_ARCH_PPC64,    /**< 64-bit Power (hash MMU: pseries, powernv) */
+	GUEST_ARCH_AARCH64,  /**< 64-bit Arm (VMSAv8-64, EL1&0 regime) */
 };
 
 enum guest_format {
@@ -102,6 +103,49 @@ struct guest_ppc64_cpu {
 	struct guest_ppc64_slbe slb[GUEST_PPC64_SLB_MAX];
 };
 
+/** The arm64 system registers pgstub knows, by their place in
+ *  guest_arm64_cpu.sys[] (names as QEMU 7.2's gdbstub gives them:
+ *  guest/regs.c). */
+enum guest_arm64_sysreg {
+	GUEST_A64_SCTLR,         /**< SCTLR_EL1 (QEMU: "SCTLR") */
+	GUEST_A64_TTBR0,         /**< TTBR0_EL1 */
+	GUEST_A64_TTBR1,         /**< TTBR1_EL1 */
+	GUEST_A64_TCR,           /**< TCR_EL1 */
+	GUEST_A64_MAIR,          /**< MAIR_EL1 */
+	GUEST_A64_ID_AA64MMFR0,  /**< ID_AA64MMFR0_EL1 */
+	GUEST_A64_ESR,           /**< ESR_EL1 */
+	GUEST_A64_FAR,           /**< FAR_EL1 */
+	GUEST_A64_VBAR,          /**< VBAR_EL1 (QEMU: "VBAR") */
+	GUEST_A64_ELR,           /**< ELR_EL1 */
+	GUEST_A64_SPSR,          /**< SPSR_EL1 */
+	GUEST_A64_SP_EL0,
+	GUEST_A64_SP_EL1,
+	GUEST_A64_TPIDR_EL0,
+	GUEST_A64_TPIDR_EL1,
+	GUEST_A64_CONTEXTIDR,    /**< CONTEXTIDR_EL1 */
+	GUEST_A64_PAR,           /**< PAR_EL1 */
+	GUEST_A64_NSYS
+};
+
+/** @name guest_arm64_cpu.valid: which fields are known (as for x86) */
+/**@{*/
+#define GUEST_ARM64_HAS_GPRS 0x01u   /**< x[], sp, pc, pstate (NT_PRSTATUS) */
+#define GUEST_ARM64_HAS_FPU  0x02u   /**< v[], fpsr, fpcr (NT_PRFPREG) */
+/** sys[@p r] is known (a migration stream, a live QEMU, an option) */
+#define GUEST_ARM64_HAS_SYS(r) (0x100u << (r))
+/**@}*/
+
+/** Registers of one aarch64 vCPU. */
+struct guest_arm64_cpu {
+	unsigned valid;              /**< GUEST_ARM64_HAS_* */
+	uint64_t x[31];              /**< x0 … x30 */
+	uint64_t sp, pc;
+	uint64_t pstate;             /**< CPSR: NZCV, DAIF, EL in 3:2, SP in 0 */
+	uint64_t v[32][2];           /**< SIMD&FP v0-v31: [0] the low half */
+	uint32_t fpsr, fpcr;
+	uint64_t sys[GUEST_A64_NSYS];  /**< by enum guest_arm64_sysreg */
+};
+
 /** One register value given on the command line (--reg NAME=VALUE). */
 struct guest_reg_value {
 	const char *name;            /**< as GDB's target description names it */
@@ -126,7 +170,9 @@ struct guest_open_opts {
 	int have_arch;
 	enum guest_arch arch;
 	/** Register values for every vCPU, by target-description name
-	 *  (rip, rsp, eflags, pc, msr, r1, …), applied after --mode and the
+	 *  (rip, rsp, eflags, pc, msr, r1, TTBR0_EL1 — aarch64 names match
+	 *  in any case, and sctlr_el1 and vbar_el1 name QEMU's SCTLR and
+	 *  VBAR), applied after --mode and the
 	 *  --cr* overrides; an unknown name fails guest_open(). Borrowed for
 	 *  the call only. */
 	const struct guest_reg_value *regs;
@@ -190,7 +236,9 @@ enum guest_reg_origin {
 
 /** @name Registers by target-description name (guest/regs.c)
  * Ids are the GDB register numbers of the guest's description (QEMU 7.2's
- * gdbstub numbering: x86_64, i386 or powerpc:common64). */
+ * gdbstub numbering: x86_64, i386, powerpc:common64 or aarch64 — whose
+ * system registers QEMU numbers in hash-table order: pgstub keeps QEMU's
+ * names in a fixed order after fpcr). */
 /**@{*/
 /** @return the number of registers of the guest's architecture */
 int guest_reg_count(const guest *g);
@@ -204,6 +252,12 @@ int guest_reg_id(const guest *g, const char *name);
  */
 enum guest_reg_origin guest_reg_read(const guest *g, int cpu, int id,
 				     uint64_t *v);
+/**
+ * guest_reg_read() for registers wider than 64 bits (aarch64 v0-v31):
+ * @p v[0] the low 64 bits, @p v[1] the high ones (0 for the others).
+ */
+enum guest_reg_origin guest_reg_read_wide(const guest *g, int cpu, int id,
+					  uint64_t v[2]);
 /**@}*/
 
 /**
@@ -218,6 +272,12 @@ const struct guest_ppc64_cpu *guest_ppc64_cpu(const guest *g, int cpu);
  * in guest RAM at SDR1's HTABORG). Borrowed.
  */
 const pgw_htab *guest_ppc64_htab(const guest *g);
+
+/**
+ * Registers of aarch64 vCPU @p cpu (0-based). Borrowed; NULL if out of
+ * range or when the guest is not aarch64.
+ */
+const struct guest_arm64_cpu *guest_arm64_cpu(const guest *g, int cpu);
 
 /** Where a vCPU's paging root and mode come from (guest_cpu_root()). */
 enum guest_root_src {
@@ -236,6 +296,15 @@ enum guest_root_src {
  *             registers say it all
  */
 enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why);
+
+/**
+ * Why vCPU @p cpu cannot translate @p va, when it is for want of a root:
+ * no root at all (guest_cpu_root() is GUEST_ROOT_UNKNOWN), or, on
+ * aarch64, none for the VA's half (a user address without TTBR0_EL1).
+ * @return a sentence naming what is missing and the option that supplies
+ *         it (borrowed, valid until guest_close()), or NULL
+ */
+const char *guest_cpu_refusal(const guest *g, int cpu, uint64_t va);
 
 /**
  * What opening found worth saying beyond guest_describe(), e.g. whether a

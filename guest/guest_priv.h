@@ -10,8 +10,9 @@
 
 #include <stdarg.h>
 
-/** Register ids past this never get options (the largest table has 71). */
-#define GUEST_REG_MAX 80
+/** Register ids past this never get options (the largest table, aarch64's,
+ *  has 85). */
+#define GUEST_REG_MAX 96
 
 /** One backed physical range. Ranges never overlap; sorted by @ref pa. */
 struct guest_range {
@@ -29,6 +30,14 @@ struct guest_root {
 	enum guest_root_src src;
 	uint64_t cr0, cr3, cr4, efer;  /* what the walker gets */
 	char why[384];                 /* "" when nothing needs saying */
+};
+
+/** How one aarch64 vCPU translates (arm64_root.c); see guest_cpu_root(). */
+struct guest_arm64_root {
+	enum guest_root_src src;
+	uint64_t ttbr0, ttbr1, tcr, sctlr;  /* what the walker gets */
+	int no_ttbr0, no_ttbr1;             /* that half has no known root */
+	char why[384];                      /* "" when nothing needs saying */
 };
 
 /** What VMCOREINFO says about the kernel's page tables (vmcoreinfo.c). */
@@ -82,6 +91,10 @@ struct guest {
 	int ncpus;
 	struct guest_x86_cpu *cpu;
 	struct guest_ppc64_cpu *ppc;  /* ppc64 vCPUs (ncpus), or NULL */
+	struct guest_arm64_cpu *a64;  /* aarch64 vCPUs (ncpus), or NULL */
+	int nfpreg;                 /* aarch64 NT_PRFPREG notes seen */
+	/* Each aarch64 vCPU's translation registers (arm64_root.c), or NULL. */
+	struct guest_arm64_root *a64root;
 	/* pseries HPT outside guest RAM (migration stream), or NULL;
 	 * owned by the source. */
 	pgw_htab *htab;
@@ -158,6 +171,12 @@ int guest__vmcoreinfo_file(guest *g, const char *path, char *err,
 int guest__vmcoreinfo_paging(const guest *g, struct guest_vmci_paging *p,
 			     char *err, size_t errlen);
 
+/** The number after @p key= in the VMCOREINFO text (hex with or without
+ *  0x when @p base is 16 — the kernel prints both —, decimal, signed, when
+ *  10; 0 takes either, as C does). @return 1 and *v, or 0 when absent. */
+int guest__vmcoreinfo_lookup(const char *text, const char *key, int base,
+			     uint64_t *v);
+
 /* root.c */
 /** Decide every x86 vCPU's root (after the options are applied). */
 int guest__root_resolve(guest *g, const struct guest_open_opts *o,
@@ -185,6 +204,32 @@ int guest__kdump_open(guest *g, char *err, size_t errlen);
 int guest__raw_open(guest *g, const struct guest_open_opts *o,
 		    char *err, size_t errlen);
 int guest__migration_open(guest *g, char *err, size_t errlen);
+
+/* arm64_notes.c */
+/** vCPU @p i's aarch64 registers, growing the tables (g->cpu too) as
+ *  needed; NULL when out of memory. */
+struct guest_arm64_cpu *guest__arm64_cpu_at(guest *g, int i);
+/**
+ * Decode one "CORE" note of an aarch64 dump: NT_PRSTATUS (x0-x30, sp, pc,
+ * pstate) or NT_PRFPREG (v0-v31, fpsr, fpcr); the n-th of each belongs to
+ * vCPU n. Other types are skipped.
+ * @return 0, or -1 with a message naming the note's offset
+ */
+int guest__arm64_note(guest *g, uint32_t type, const uint8_t *desc,
+		      size_t descsz, uint64_t off, const char *where,
+		      char *err, size_t errlen);
+
+/** Nonzero when the first NT_PRSTATUS of the notes has arm64's size
+ *  (392 bytes; x86_64's is 336, i386's 144): QEMU 7.2's aarch64 kdump
+ *  header names the machine "Unknown". */
+int guest__arm64_notes_sniff(const uint8_t *p, size_t len);
+
+/* arm64_root.c */
+/** Decide every aarch64 vCPU's translation registers (after options). */
+int guest__arm64_root_resolve(guest *g, char *err, size_t errlen);
+/** The VMSAv8-64 context of aarch64 vCPU @p cpu (guest_cpu_ctx). */
+int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+		     size_t errlen);
 
 /* ppc64_cpu.c */
 /** The hash-MMU context of ppc64 vCPU @p cpu (guest_cpu_ctx for ppc64). */

@@ -221,7 +221,8 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 				   "plausible block size", k->where);
 	if (pick & 1)
 		return guest__fail(err, errlen, "diskdump header at %s 0x0 is "
-				   "big-endian (x86 dumps are little-endian)",
+				   "big-endian (only little-endian dumps are "
+				   "read)",
 				   k->where);
 	l = pick < 2;  /* lay[]: 0 is the 64-bit layout */
 	bs = guest__le32(p + lay[l].status + 4);
@@ -374,6 +375,33 @@ static int add_ranges(guest *g, struct kd *k, const struct kd_hdr *h,
 	return guest__physmap_finish(g, "page run", err, errlen);
 }
 
+/*
+ * Pages are the header's blocks. libkdumpfile 0.5.1 takes its page size
+ * from the VMCOREINFO's PAGESIZE instead when there is one; QEMU 7.2
+ * writes aarch64 kdumps in 64 KiB blocks whatever the guest's page size
+ * (measured: a 4K-page Debian guest's dump has block_size 65536 and
+ * PAGESIZE=4096), and libkdumpfile then finds every page past
+ * max_mapnr 4K pages "out of bounds". Its page size is settable after
+ * opening: make it the block size.
+ */
+static int fit_page_size(struct kd *k, const struct kd_hdr *h, char *err,
+			 size_t errlen)
+{
+	kdump_num_t ps;
+	kdump_attr_t a;
+
+	if (kdump_get_number_attr(k->ctx, "arch.page_size", &ps) == KDUMP_OK &&
+	    ps == h->block_size)
+		return 0;
+	a.type = KDUMP_NUMBER;
+	a.val.number = h->block_size;
+	if (kdump_set_attr(k->ctx, "arch.page_size", &a) != KDUMP_OK)
+		return guest__fail(err, errlen, "libkdumpfile: cannot read the "
+				   "dump's 0x%x-byte blocks as pages: %s",
+				   h->block_size, kdump_get_err(k->ctx));
+	return 0;
+}
+
 static const char *compression(uint32_t status)
 {
 	/* DUMP_DH_COMPRESSED_* in the header's status word */
@@ -401,6 +429,13 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	if (parse_header(k, &h, err, errlen) ||
 	    check_layout(k, &h, err, errlen))
 		return -1;
+	/* The notes' layout follows the machine (x86: told by the
+	 * NT_PRSTATUS size below). makedumpfile names it; QEMU 7.2 writes
+	 * "Unknown" for aarch64, whose NT_PRSTATUS size tells instead. */
+	if (!strcmp(h.machine, "aarch64") ||
+	    (h.note_size && guest__arm64_notes_sniff(k->img + h.offset_note,
+						     h.note_size)))
+		g->arch = GUEST_ARCH_AARCH64;
 	if (h.note_size &&
 	    guest__notes_parse(g, k->img + h.offset_note, h.note_size,
 			       h.offset_note, k->where, err, errlen))
@@ -426,14 +461,15 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	if (st != KDUMP_OK)
 		return guest__fail(err, errlen, "libkdumpfile: %s",
 				   kdump_get_err(k->ctx));
-	if (add_ranges(g, k, &h, err, errlen))
+	if (fit_page_size(k, &h, err, errlen) ||
+	    add_ranges(g, k, &h, err, errlen))
 		return -1;
 
 	/* The prstatus layout tells long mode (see x86_notes.c); without
 	 * notes, fall back to the machine name of the header. */
-	if (g->nprstatus)
+	if (g->arch != GUEST_ARCH_AARCH64 && g->nprstatus)
 		g->arch = g->long_mode ? GUEST_ARCH_X86_64 : GUEST_ARCH_I386;
-	else
+	else if (g->arch != GUEST_ARCH_AARCH64)
 		g->arch = !strcmp(h.machine, "x86_64") ? GUEST_ARCH_X86_64
 						       : GUEST_ARCH_I386;
 	if (!g->nprstatus && !strcmp(h.machine, "x86_64"))
@@ -441,6 +477,7 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	snprintf(g->desc, sizeof(g->desc), "kdump-compressed dump (%s%s, %s, "
 		 "%d vCPU%s, %zu memory ranges, %llu MiB)",
 		 flattened ? "flattened, " : "", compression(h.status),
+		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386", g->ncpus,
 		 g->ncpus == 1 ? "" : "s", g->pm.n,
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20));

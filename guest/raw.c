@@ -1,7 +1,8 @@
 /*
  * Raw physical image: the file's bytes are guest-physical memory from
  * raw_base on, read zero-copy from the mapping; one vCPU whose control
- * registers come only from the options (guest.c applies --mode/--cr*).
+ * registers come only from the options (guest.c applies --mode/--cr*;
+ * aarch64: --reg, or --vmcoreinfo for the kernel's tables).
  */
 #include "guest_priv.h"
 
@@ -16,7 +17,8 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 {
 	struct guest_x86_cpu *c;
 
-	if (o->raw_arch != GUEST_ARCH_X86_64 && o->raw_arch != GUEST_ARCH_I386)
+	if (o->raw_arch != GUEST_ARCH_X86_64 && o->raw_arch != GUEST_ARCH_I386 &&
+	    o->raw_arch != GUEST_ARCH_AARCH64)
 		return guest__fail(err, errlen, "unsupported raw architecture "
 				   "%d", (int)o->raw_arch);
 	if (o->raw_base + g->size <= o->raw_base)
@@ -32,13 +34,14 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 	    guest__physmap_finish(g, "raw image", err, errlen))
 		return -1;
 	c = guest__cpu_at(g, 0);
-	if (!c)
+	if (!c || (g->arch == GUEST_ARCH_AARCH64 && !guest__arm64_cpu_at(g, 0)))
 		return guest__fail(err, errlen, "out of memory");
 	/* The image holds no registers: everything is zero (real mode,
 	 * paging off) until the options say otherwise; EFER is "known". */
 	c->valid = GUEST_X86_HAS_EFER;
 	snprintf(g->desc, sizeof(g->desc), "raw physical image (%s, 0x%llx "
 		 "bytes at 0x%llx)",
+		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
 		 (unsigned long long)g->size,
 		 (unsigned long long)o->raw_base);

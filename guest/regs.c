@@ -1,14 +1,16 @@
 /*
  * Registers by the name GDB's target description gives them (QEMU 7.2's
- * numbering: x86_64, i386, powerpc:common64): where each one lives in a
+ * numbering: x86_64, i386, powerpc:common64, aarch64): where each one lives in a
  * vCPU, whether the source held it, and the values supplied by options
  * (--reg NAME=VALUE, --cr0/--cr3/--cr4/--efer, --mode). A register nobody
- * knows reads as 0, so GDB always gets a defined PC and attaches.
+ * knows reads as 0 and says so (GUEST_REG_ZERO): the program decides
+ * whether GDB sees 0 or "unavailable".
  */
 #include "guest_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Where a register lives in struct guest_x86_cpu / guest_ppc64_cpu. */
 enum kind {
@@ -17,6 +19,8 @@ enum kind {
 	K_CR0, K_CR2, K_CR3, K_CR4, K_CR8, K_EFER,
 	K_PPC_GPR, K_PPC_FPR, K_PPC_PC, K_PPC_MSR, K_PPC_CR, K_PPC_LR,
 	K_PPC_CTR, K_PPC_XER, K_PPC_FPSCR,
+	K_A64_X, K_A64_SP, K_A64_PC, K_A64_CPSR, K_A64_V, K_A64_FPSR,
+	K_A64_FPCR, K_A64_SYS,
 };
 
 struct reg {
@@ -114,9 +118,51 @@ static const struct reg ppc64_regs[] = {
 	{ "fpscr", K_PPC_FPSCR, 0 },
 };
 
+#define A64_X(n) { "x" #n, K_A64_X, n }
+#define A64_V(n) { "v" #n, K_A64_V, n }
+#define A64_SYS(name, r) { name, K_A64_SYS, GUEST_A64_##r }
+
+/* Index = GDB register number of gdbr_tdesc_aarch64(): QEMU 7.2's core and
+ * fpu numbering (x0-x30 0-30, sp 31, pc 32, cpsr 33, v0-v31 34-65, fpsr
+ * 66, fpcr 67); then the system registers under QEMU's names, which QEMU
+ * numbers from 68 in its hash table's order and pgstub in this one. */
+static const struct reg aarch64_regs[] = {
+	A64_X(0), A64_X(1), A64_X(2), A64_X(3), A64_X(4), A64_X(5), A64_X(6),
+	A64_X(7), A64_X(8), A64_X(9), A64_X(10), A64_X(11), A64_X(12),
+	A64_X(13), A64_X(14), A64_X(15), A64_X(16), A64_X(17), A64_X(18),
+	A64_X(19), A64_X(20), A64_X(21), A64_X(22), A64_X(23), A64_X(24),
+	A64_X(25), A64_X(26), A64_X(27), A64_X(28), A64_X(29), A64_X(30),
+	{ "sp", K_A64_SP, 0 }, { "pc", K_A64_PC, 0 }, { "cpsr", K_A64_CPSR, 0 },
+	A64_V(0), A64_V(1), A64_V(2), A64_V(3), A64_V(4), A64_V(5), A64_V(6),
+	A64_V(7), A64_V(8), A64_V(9), A64_V(10), A64_V(11), A64_V(12),
+	A64_V(13), A64_V(14), A64_V(15), A64_V(16), A64_V(17), A64_V(18),
+	A64_V(19), A64_V(20), A64_V(21), A64_V(22), A64_V(23), A64_V(24),
+	A64_V(25), A64_V(26), A64_V(27), A64_V(28), A64_V(29), A64_V(30),
+	A64_V(31),
+	{ "fpsr", K_A64_FPSR, 0 }, { "fpcr", K_A64_FPCR, 0 },
+	A64_SYS("SCTLR", SCTLR), A64_SYS("TTBR0_EL1", TTBR0),
+	A64_SYS("TTBR1_EL1", TTBR1), A64_SYS("TCR_EL1", TCR),
+	A64_SYS("MAIR_EL1", MAIR), A64_SYS("ID_AA64MMFR0_EL1", ID_AA64MMFR0),
+	A64_SYS("ESR_EL1", ESR), A64_SYS("FAR_EL1", FAR),
+	A64_SYS("VBAR", VBAR), A64_SYS("ELR_EL1", ELR),
+	A64_SYS("SPSR_EL1", SPSR), A64_SYS("SP_EL0", SP_EL0),
+	A64_SYS("SP_EL1", SP_EL1), A64_SYS("TPIDR_EL0", TPIDR_EL0),
+	A64_SYS("TPIDR_EL1", TPIDR_EL1),
+	A64_SYS("CONTEXTIDR_EL1", CONTEXTIDR), A64_SYS("PAR_EL1", PAR),
+};
+
+/* The architectural names QEMU shortens (SCTLR_EL1 is "SCTLR"), and the
+ * AArch64 name of cpsr: accepted by guest_reg_id() for --reg. */
+static const char *const aarch64_alias[][2] = {
+	{ "sctlr_el1", "SCTLR" }, { "vbar_el1", "VBAR" }, { "pstate", "cpsr" },
+};
+
 static const struct reg *table(enum guest_arch a, int *n)
 {
 	switch (a) {
+	case GUEST_ARCH_AARCH64:
+		*n = (int)(sizeof(aarch64_regs) / sizeof(*aarch64_regs));
+		return aarch64_regs;
 	case GUEST_ARCH_I386:
 		*n = (int)(sizeof(i386_regs) / sizeof(*i386_regs));
 		return i386_regs;
@@ -154,13 +200,25 @@ int guest_reg_id(const guest *g, const char *name)
 	for (int i = 0; name && i < n; i++)
 		if (!strcmp(t[i].name, name))
 			return i;
+	if (!name || g->arch != GUEST_ARCH_AARCH64)
+		return -1;
+	/* aarch64: QEMU's system register names are upper case, the
+	 * architecture's manuals and most people's fingers are not. */
+	for (size_t i = 0; i < sizeof(aarch64_alias) / sizeof(*aarch64_alias);
+	     i++)
+		if (!strcasecmp(aarch64_alias[i][0], name))
+			name = aarch64_alias[i][1];
+	for (int i = 0; i < n; i++)
+		if (!strcasecmp(t[i].name, name))
+			return i;
 	return -1;
 }
 
-/* The GUEST_X86_HAS_* / GUEST_PPC64_HAS_* bit a source sets for @k. */
-static unsigned group_of(enum kind k)
+/* The GUEST_X86_HAS_* / GUEST_PPC64_HAS_* / GUEST_ARM64_HAS_* bit a
+ * source sets for @p r. */
+static unsigned group_of(const struct reg *r)
 {
-	switch (k) {
+	switch ((enum kind)r->kind) {
 	case K_GPR: case K_RIP: case K_RFLAGS: return GUEST_X86_HAS_GPRS;
 	case K_SEG: return GUEST_X86_HAS_SEGS;
 	case K_FS_BASE: case K_GS_BASE: return GUEST_X86_HAS_BASES;
@@ -172,6 +230,11 @@ static unsigned group_of(enum kind k)
 	case K_PPC_LR: case K_PPC_CTR: case K_PPC_XER:
 		return GUEST_PPC64_HAS_GPRS;
 	case K_PPC_FPR: case K_PPC_FPSCR: return GUEST_PPC64_HAS_FPU;
+	case K_A64_X: case K_A64_SP: case K_A64_PC: case K_A64_CPSR:
+		return GUEST_ARM64_HAS_GPRS;
+	case K_A64_V: case K_A64_FPSR: case K_A64_FPCR:
+		return GUEST_ARM64_HAS_FPU;
+	case K_A64_SYS: return GUEST_ARM64_HAS_SYS(r->idx);
 	case K_NONE: break;
 	}
 	return 0;
@@ -212,12 +275,39 @@ static uint64_t *ppc_field(struct guest_ppc64_cpu *c, const struct reg *r)
 	}
 }
 
-/* Value of @p r in vCPU @p cpu as the vCPU structure holds it. */
-static uint64_t field_value(const guest *g, int cpu, const struct reg *r)
+/* The field of @p r (fpsr and fpcr are 32-bit: not here). */
+static uint64_t *a64_field(struct guest_arm64_cpu *c, const struct reg *r)
+{
+	switch ((enum kind)r->kind) {
+	case K_A64_X: return &c->x[r->idx];
+	case K_A64_SP: return &c->sp;
+	case K_A64_PC: return &c->pc;
+	case K_A64_CPSR: return &c->pstate;
+	case K_A64_V: return c->v[r->idx];
+	case K_A64_SYS: return &c->sys[r->idx];
+	default: return NULL;
+	}
+}
+
+/* Value of @p r in vCPU @p cpu as the vCPU structure holds it; @p hi gets
+ * the high half of a 128-bit register (aarch64 v0-v31), else 0. */
+static uint64_t field_value(const guest *g, int cpu, const struct reg *r,
+			    uint64_t *hi)
 {
 	const uint64_t *p;
 
-	if (g->arch == GUEST_ARCH_PPC64) {
+	*hi = 0;
+	if (g->arch == GUEST_ARCH_AARCH64) {
+		if (!g->a64)
+			return 0;
+		if (r->kind == K_A64_FPSR)
+			return g->a64[cpu].fpsr;
+		if (r->kind == K_A64_FPCR)
+			return g->a64[cpu].fpcr;
+		if (r->kind == K_A64_V)
+			*hi = g->a64[cpu].v[r->idx][1];
+		p = a64_field(&g->a64[cpu], r);
+	} else if (g->arch == GUEST_ARCH_PPC64) {
 		if (!g->ppc)
 			return 0;
 		if (r->kind == K_PPC_CR)
@@ -238,6 +328,21 @@ static void field_store(guest *g, const struct reg *r, uint64_t v)
 	for (int i = 0; i < g->ncpus; i++) {
 		uint64_t *p;
 
+		if (g->arch == GUEST_ARCH_AARCH64) {
+			if (!g->a64)
+				return;
+			if (r->kind == K_A64_FPSR)
+				g->a64[i].fpsr = (uint32_t)v;
+			else if (r->kind == K_A64_FPCR)
+				g->a64[i].fpcr = (uint32_t)v;
+			else if ((p = a64_field(&g->a64[i], r)))
+				*p = v;
+			/* v0-v31: an option gives the low half only */
+			if (r->kind == K_A64_V)
+				g->a64[i].v[r->idx][1] = 0;
+			g->a64[i].valid |= group_of(r);
+			continue;
+		}
 		if (g->arch == GUEST_ARCH_PPC64) {
 			if (!g->ppc)
 				return;
@@ -245,14 +350,14 @@ static void field_store(guest *g, const struct reg *r, uint64_t v)
 				g->ppc[i].cr = (uint32_t)v;
 			else if ((p = ppc_field(&g->ppc[i], r)))
 				*p = v;
-			g->ppc[i].valid |= group_of(r->kind);
+			g->ppc[i].valid |= group_of(r);
 			continue;
 		}
 		if (r->kind == K_SEG)
 			g->cpu[i].seg[r->idx].selector = (uint32_t)v;
 		else if ((p = x86_field(&g->cpu[i], r)))
 			*p = v;
-		g->cpu[i].valid |= group_of(r->kind);
+		g->cpu[i].valid |= group_of(r);
 	}
 }
 
@@ -264,6 +369,8 @@ int guest__regs_remember_held(guest *g, char *err, size_t errlen)
 	for (int i = 0; i < g->ncpus; i++)
 		g->held[i] = g->arch == GUEST_ARCH_PPC64 ?
 			     (g->ppc ? g->ppc[i].valid : 0) :
+			     g->arch == GUEST_ARCH_AARCH64 ?
+			     (g->a64 ? g->a64[i].valid : 0) :
 			     /* A raw image holds no register at all. */
 			     g->fmt == GUEST_FMT_RAW ? 0 : g->cpu[i].valid;
 	return 0;
@@ -292,10 +399,15 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 					   "description spells them: %s)",
 					   o->regs[i].name,
 					   g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
+					   g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 					   g->arch == GUEST_ARCH_I386 ? "i386" :
 					   "x86_64",
 					   g->arch == GUEST_ARCH_PPC64 ?
 					   "r0-r31, pc, msr, cr, lr, ctr, xer…" :
+					   g->arch == GUEST_ARCH_AARCH64 ?
+					   "x0-x30, sp, pc, cpsr, SCTLR (or "
+					   "sctlr_el1), TTBR0_EL1, TTBR1_EL1, "
+					   "TCR_EL1, MAIR_EL1…; any case" :
 					   g->arch == GUEST_ARCH_I386 ?
 					   "eax…edi, eip, eflags, cs…, cr0…cr4, efer…" :
 					   "rax…r15, rip, eflags, cs…, cr0…cr4, efer…");
@@ -306,35 +418,48 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 	return 0;
 }
 
-enum guest_reg_origin guest_reg_read(const guest *g, int cpu, int id,
-				     uint64_t *v)
+enum guest_reg_origin guest_reg_read_wide(const guest *g, int cpu, int id,
+					  uint64_t v[2])
 {
 	int n;
 	const struct reg *t = table(g->arch, &n);
 	unsigned held, grp;
 
-	*v = 0;
+	v[0] = v[1] = 0;
 	if (id < 0 || id >= n || cpu < 0 || cpu >= g->ncpus)
 		return GUEST_REG_ZERO;
-	grp = group_of(t[id].kind);
+	grp = group_of(&t[id]);
 	if (id < GUEST_REG_MAX && g->reg_origin[id] != GUEST_REG_READ) {
 		/* Supplied by an option: the same for every vCPU. */
-		*v = grp ? field_value(g, cpu, &t[id]) : g->reg_value[id];
+		v[0] = grp ? field_value(g, cpu, &t[id], &v[1])
+			   : g->reg_value[id];
 		return (enum guest_reg_origin)g->reg_origin[id];
 	}
 	/* Live guests refresh registers as they run: their valid bits are
 	 * what QEMU answered. */
 	held = g->held ? g->held[cpu] :
 	       g->arch == GUEST_ARCH_PPC64 ? (g->ppc ? g->ppc[cpu].valid : 0) :
+	       g->arch == GUEST_ARCH_AARCH64 ?
+	       (g->a64 ? g->a64[cpu].valid : 0) :
 	       g->cpu[cpu].valid;
 	if (grp && (held & grp)) {
-		*v = field_value(g, cpu, &t[id]);
+		v[0] = field_value(g, cpu, &t[id], &v[1]);
 		return GUEST_REG_READ;
 	}
 	/* QEMU's notes carry no EFER: guest.c infers it from the CRs. */
 	if (t[id].kind == K_EFER && (held & GUEST_X86_HAS_CRS)) {
-		*v = g->cpu[cpu].efer;
+		v[0] = g->cpu[cpu].efer;
 		return GUEST_REG_INFERRED;
 	}
 	return GUEST_REG_ZERO;
+}
+
+enum guest_reg_origin guest_reg_read(const guest *g, int cpu, int id,
+				     uint64_t *v)
+{
+	uint64_t w[2];
+	enum guest_reg_origin o = guest_reg_read_wide(g, cpu, id, w);
+
+	*v = w[0];
+	return o;
 }

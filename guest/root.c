@@ -72,6 +72,8 @@ int guest__root_resolve(guest *g, const struct guest_open_opts *o,
 
 	if (g->arch == GUEST_ARCH_PPC64)
 		return 0;
+	if (g->arch == GUEST_ARCH_AARCH64)
+		return guest__arm64_root_resolve(g, err, errlen);
 	g->root = calloc((size_t)g->ncpus, sizeof(*g->root));
 	if (!g->root)
 		return guest__fail(err, errlen, "out of memory");
@@ -97,6 +99,13 @@ enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why)
 
 	if (why)
 		*why = NULL;
+	if (g->a64root && cpu >= 0 && cpu < g->ncpus) {
+		const struct guest_arm64_root *a = &g->a64root[cpu];
+
+		if (why && a->why[0])
+			*why = a->why;
+		return a->src;
+	}
 	if (!g->root || cpu < 0 || cpu >= g->ncpus)
 		return GUEST_ROOT_REGS;
 	rt = &g->root[cpu];

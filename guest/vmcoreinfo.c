@@ -28,9 +28,11 @@
  * The value of @p key ("SYMBOL(init_top_pgt)") in the text, as the kernel
  * prints it: SYMBOL and KERNELOFFSET in hex without 0x ("%lx"), NUMBER in
  * signed decimal ("%ld": phys_base below the kernel map reads negative),
- * CONFIG_* as "y". @return 1 and *v, or 0 when absent or unparsable.
+ * CONFIG_* as "y"; arm64's NUMBER(kimage_voffset) and others in hex with
+ * 0x ("0x%llx"). @return 1 and *v, or 0 when absent or unparsable.
  */
-static int lookup(const char *text, const char *key, int base, uint64_t *v)
+int guest__vmcoreinfo_lookup(const char *text, const char *key, int base,
+			     uint64_t *v)
 {
 	size_t kl = strlen(key);
 
@@ -42,13 +44,18 @@ static int lookup(const char *text, const char *key, int base, uint64_t *v)
 		errno = 0;
 		if (base == 10)
 			*v = (uint64_t)strtoll(p + kl + 1, &end, 10);
-		else
-			*v = strtoull(p + kl + 1, &end, 16);
+		else  /* strtoull's base 16 takes an optional 0x too */
+			*v = strtoull(p + kl + 1, &end, base);
 		if (errno || end == p + kl + 1 || (*end && *end != '\n'))
 			return 0;
 		return 1;
 	}
 	return 0;
+}
+
+static int lookup(const char *text, const char *key, int base, uint64_t *v)
+{
+	return guest__vmcoreinfo_lookup(text, key, base, v);
 }
 
 static int has_line(const char *text, const char *line)

@@ -1,7 +1,9 @@
 /*
  * x86 vCPU registers from ELF notes, as QEMU's dump-guest-memory writes them
  * (target/i386/arch_dump.c) into both its ELF and its kdump output: the
- * "CORE" NT_PRSTATUS (i386 or x86_64 layout) and the "QEMU" QEMUCPUState.
+ * "CORE" NT_PRSTATUS (i386 or x86_64 layout) and the "QEMU" QEMUCPUState;
+ * and the walk over a block of notes, which hands an aarch64 dump's CORE
+ * notes to arm64_notes.c and the VMCOREINFO note to vmcoreinfo.c.
  */
 #include "guest_priv.h"
 
@@ -184,7 +186,14 @@ int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 		if (pos > len)
 			pos = len;
 
-		if (namesz == 5 && !memcmp(name, "CORE", 5) &&
+		if (g->arch == GUEST_ARCH_AARCH64 && namesz == 5 &&
+		    !memcmp(name, "CORE", 5)) {
+			/* The source set the architecture first (ELF
+			 * e_machine, the kdump header's machine). */
+			if (guest__arm64_note(g, type, desc, descsz, off, where,
+					      err, errlen))
+				return -1;
+		} else if (namesz == 5 && !memcmp(name, "CORE", 5) &&
 		    type == NT_PRSTATUS_TYPE &&
 		    (descsz == PRS64_SIZE || descsz == PRS32_SIZE)) {
 			c = guest__cpu_at(g, g->nprstatus++);

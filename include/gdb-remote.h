@@ -587,6 +587,27 @@ GDBR_API const gdbr_tdesc *gdbr_tdesc_i386(void);
  */
 GDBR_API const gdbr_tdesc *gdbr_tdesc_ppc64(void);
 
+/**
+ * aarch64 description with QEMU 7.2's gdbstub numbering: x0-x30 0-30, sp
+ * 31, pc 32, cpsr 33 (32-bit), v0-v31 34-65 (128-bit), fpsr 66, fpcr 67
+ * (32-bit); then, from 68, the EL1 system registers under QEMU's names
+ * (feature org.qemu.gdb.arm.sys.regs): SCTLR, TTBR0_EL1, TTBR1_EL1,
+ * TCR_EL1, MAIR_EL1, ID_AA64MMFR0_EL1, ESR_EL1, FAR_EL1, VBAR, ELR_EL1,
+ * SPSR_EL1, SP_EL0, SP_EL1, TPIDR_EL0, TPIDR_EL1, CONTEXTIDR_EL1, PAR_EL1
+ * (QEMU numbers these in hash-table order: tools find them by name).
+ * @return a static description (borrowed, never freed).
+ */
+GDBR_API const gdbr_tdesc *gdbr_tdesc_aarch64(void);
+
+/** aarch64 register numbers of gdbr_tdesc_aarch64(). */
+enum gdbr_aarch64_reg {
+	GDBR_AARCH64_X0 = 0, GDBR_AARCH64_SP = 31, GDBR_AARCH64_PC = 32,
+	GDBR_AARCH64_CPSR = 33, GDBR_AARCH64_V0 = 34, GDBR_AARCH64_FPSR = 66,
+	GDBR_AARCH64_FPCR = 67, GDBR_AARCH64_SCTLR = 68,
+	GDBR_AARCH64_TTBR0_EL1 = 69, GDBR_AARCH64_TTBR1_EL1 = 70,
+	GDBR_AARCH64_TCR_EL1 = 71, GDBR_AARCH64_NREGS = 85
+};
+
 /** ppc64 register numbers of gdbr_tdesc_ppc64(). */
 enum gdbr_ppc64_reg {
 	GDBR_PPC64_R0 = 0, GDBR_PPC64_R1 = 1, GDBR_PPC64_F0 = 32,

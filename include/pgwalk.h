@@ -1,6 +1,7 @@
 /*
  * libpgwalk: guest virtual address translation for x86 (32-bit, PAE, 4- and
- * 5-level, nested EPT/NPT) and the ppc64 hashed page table. Pure
+ * 5-level, nested EPT/NPT), arm64 (VMSAv8-64 stage 1 and 2) and the ppc64
+ * hashed page table. Pure
  * translation: physical memory is reached only through caller-supplied
  * callbacks, and nothing is ever written.
  */
@@ -71,6 +72,9 @@ enum pgw_mode {
 	PGW_MODE_NPT4,      /**< AMD NPT (long-mode format), 4-level */
 	PGW_MODE_NPT5,      /**< AMD NPT, 5-level */
 	PGW_MODE_PPC64_HASH, /**< ppc64 hashed page table (SLB + HTAB) */
+	PGW_MODE_ARM64,     /**< VMSAv8-64 stage 1, EL1&0 regime (TTBR0_EL1 and
+			     *   TTBR1_EL1; 4K/16K/64K granules, LPA/LPA2) */
+	PGW_MODE_ARM64_S2,  /**< VMSAv8-64 stage 2 (VTTBR_EL2, VTCR_EL2) */
 	PGW_MODE_COUNT
 };
 
@@ -114,7 +118,10 @@ struct pgw_x86_regs {
 #define PGW_PERM_R 0x1u  /**< readable (any present x86 page) */
 #define PGW_PERM_W 0x2u  /**< writable */
 #define PGW_PERM_X 0x4u  /**< executable */
-#define PGW_PERM_U 0x8u  /**< user-accessible (x86 U/S) */
+#define PGW_PERM_U 0x8u  /**< user-accessible (x86 U/S, arm64 AP[1]) */
+/** arm64 only: executable at EL0 (UXN clear); there PGW_PERM_X is
+ *  execution at EL1 (PXN clear). Other arches never set it. */
+#define PGW_PERM_UX 0x10u
 /**@}*/
 
 /** @name Access kinds for checked translations */
@@ -138,6 +145,14 @@ enum pgw_fault_reason {
 	PGW_FAULT_BAD_SLB,       /**< ppc64: the matching SLB entry has a
 				  *   reserved B or L||LP encoding (not used) */
 	PGW_FAULT_NO_HPTE,       /**< ppc64: no matching HPTE in either PTEG */
+	PGW_FAULT_NO_ROOT,       /**< the root of the address's half is not
+				  *   known (arm64 PGW_ARM64_NO_TTBR0/1): no
+				  *   translation is made up */
+	PGW_FAULT_ADDR_SIZE,     /**< arm64 Address size fault: a table or
+				  *   output address beyond the PA size
+				  *   (TCR.IPS, VTCR.PS, ID_AA64MMFR0.PARange) */
+	PGW_FAULT_ACCESS_FLAG,   /**< arm64 Access flag fault: AF (bit 10) of
+				  *   the block or page descriptor is 0 */
 };
 
 /**
@@ -263,10 +278,22 @@ PGW_API const char *pgw_mode_name(enum pgw_mode mode);
  */
 PGW_API int pgw_mode_va_spans(enum pgw_mode mode, uint64_t spans[2][2]);
 
-/** Virtual address width of the context's mode (32, 48, 57, 64). */
+/** Virtual address width of the context's mode (32, 48, 57, 64; arm64:
+ *  the wider of its two halves, 64 - min(T0SZ, T1SZ)). */
 PGW_API unsigned pgw_ctx_va_bits(const pgw_ctx *ctx);
 
-/** Sign-extend @p va as the mode's canonical form (identity for 32-bit). */
+/**
+ * The input-address spans this context translates, as pgw_mode_va_spans()
+ * gives them for a mode, but from the context's own registers: arm64's
+ * halves [0, 2^(64-T0SZ)) and [2^64 - 2^(64-T1SZ), 0) (with the top byte
+ * 0x00 / 0xff; under TBI other top bytes alias them). A half whose walks
+ * are disabled (EPD) or whose root is unknown is still listed.
+ * @return the number of spans (0..2), 0 when paging is off
+ */
+PGW_API int pgw_ctx_va_spans(const pgw_ctx *ctx, uint64_t spans[2][2]);
+
+/** Sign-extend @p va as the mode's canonical form (identity for 32-bit;
+ *  arm64: the half's form, top byte 0x00 or 0xff, as VA bit 55 says). */
 PGW_API uint64_t pgw_ctx_canonical(const pgw_ctx *ctx, uint64_t va);
 
 /**
@@ -482,6 +509,76 @@ typedef int (*pgw_mapping_fn)(const struct pgw_mapping *m, void *payload);
 PGW_API int pgw_mappings(pgw_ctx *ctx, const struct pgw_walk_filter *filter,
 			 pgw_is_io_fn is_io, void *io_payload,
 			 pgw_mapping_fn emit, void *payload);
+
+/* ------------------------------------------------------------------ */
+/* arm64 (VMSAv8-64)                                                    */
+
+/** arm64 translation state of the EL1&0 regime (stage 1). */
+struct pgw_arm64_regs {
+	unsigned version;          /**< PGW_ARM64_REGS_VERSION */
+	uint64_t ttbr0, ttbr1;     /**< TTBR0_EL1 / TTBR1_EL1 (BADDR, ASID; CnP ignored) */
+	uint64_t tcr;              /**< TCR_EL1 */
+	uint64_t sctlr;            /**< SCTLR_EL1: M=0 means stage 1 off (VA==IPA); WXN */
+	uint64_t pstate;           /**< PSTATE/CPSR as QEMU's gdbstub "cpsr": EL in
+				    *   bits 3:2, PAN bit 22 */
+	uint64_t id_aa64mmfr0;     /**< 0 = unknown: assume PARange 52-bit capable
+				    *   and all granules */
+	unsigned unknown_roots;    /**< PGW_ARM64_NO_TTBR0 | PGW_ARM64_NO_TTBR1: a
+				    *   half whose root is not known */
+};
+#define PGW_ARM64_REGS_VERSION 1
+#define PGW_ARM64_REGS_INIT { .version = PGW_ARM64_REGS_VERSION }
+
+/** @name pgw_arm64_regs.unknown_roots */
+/**@{*/
+#define PGW_ARM64_NO_TTBR0 0x1u  /**< TTBR0_EL1 unknown: the lower half faults */
+#define PGW_ARM64_NO_TTBR1 0x2u  /**< TTBR1_EL1 unknown: the upper half faults */
+/**@}*/
+
+/** @name arm64 register bits the walker reads (Arm ARM D17/D19) */
+/**@{*/
+#define PGW_ARM64_SCTLR_M      (1ULL << 0)   /**< stage 1 enabled */
+#define PGW_ARM64_SCTLR_WXN    (1ULL << 19)  /**< writable implies XN */
+#define PGW_ARM64_PSTATE_PAN   (1ULL << 22)  /**< privileged access never */
+#define PGW_ARM64_PSTATE_EL_SHIFT 2          /**< EL in PSTATE bits 3:2 */
+/**@}*/
+
+/**
+ * Create an arm64 stage-1 context of the EL1&0 regime
+ * (pgw_ctx_mode() == PGW_MODE_ARM64, or PGW_MODE_NONE when SCTLR_EL1.M is
+ * 0: VA == IPA). VA bit 55 picks the half: TTBR0 (lower) or TTBR1
+ * (upper), each with its own granule (TG0/TG1), size (T0SZ/T1SZ),
+ * top-byte-ignore (TBI0/TBI1), walk disable (EPD0/EPD1) and hierarchical
+ * permission disable (HPD0/HPD1). A half whose root is unknown
+ * (@ref pgw_arm64_regs.unknown_roots) fails every translation with
+ * PGW_FAULT_NO_ROOT; an address outside both halves with
+ * PGW_FAULT_NONCANONICAL (the Arm ARM's level 0 Translation fault).
+ * Access checks: PGW_ACC_USER is an EL0 access (else EL1), with PAN from
+ * @ref pgw_arm64_regs.pstate and WXN from SCTLR_EL1.
+ * @param out   caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (bad version, reserved TCR encodings, a granule
+ *         ID_AA64MMFR0 says is absent; message in @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_arm64(pgw_ctx **out, const struct pgw_arm64_regs *regs,
+			      const struct pgw_mem_ops *mem, void *mem_payload,
+			      char *err, size_t errlen);
+
+/**
+ * Create an arm64 stage-2 context (PGW_MODE_ARM64_S2) translating IPAs
+ * through VTTBR_EL2 with VTCR_EL2's T0SZ, SL0 (SL2 with DS), TG0, PS and
+ * DS; concatenated first-level tables as the Arm ARM allows. Attach it to
+ * a stage-1 context with pgw_ctx_set_nested(), as EPT/NPT.
+ * @param vttbr          VTTBR_EL2 (BADDR; VMID and CnP ignored)
+ * @param vtcr           VTCR_EL2
+ * @param id_aa64mmfr0   0 = unknown (52-bit PA capable, all granules)
+ * @param out            caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (inconsistent T0SZ/SL0/granule; message in
+ *         @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_arm64_s2(pgw_ctx **out, uint64_t vttbr, uint64_t vtcr,
+				 uint64_t id_aa64mmfr0,
+				 const struct pgw_mem_ops *mem,
+				 void *mem_payload, char *err, size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* ppc64 hashed page table (Power ISA 3.0B Book III 5.7.7)             */

@@ -13,6 +13,7 @@ stub_libgdbr_core_la_SOURCES = \
 	stub/out.c \
 	stub/tdesc_x86.c \
 	stub/tdesc_ppc64.c \
+	stub/tdesc_aarch64.c \
 	stub/cmd_query.c \
 	stub/cmd_mem.c \
 	stub/cmd_regs.c \

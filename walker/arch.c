@@ -5,11 +5,12 @@
  */
 #include "walker_priv.h"
 
-extern const struct pgw_arch pgw__arch_x86, pgw__arch_ppc64;
+extern const struct pgw_arch pgw__arch_x86, pgw__arch_ppc64, pgw__arch_arm64;
 
 const struct pgw_arch *const pgw__arches[] = {
 	&pgw__arch_x86,
 	&pgw__arch_ppc64,
+	&pgw__arch_arm64,
 	NULL,
 };
 
@@ -41,6 +42,14 @@ int pgw_mode_va_spans(enum pgw_mode mode, uint64_t spans[2][2])
 	if (f->va_bits >= 64) {
 		spans[0][0] = spans[0][1] = 0;  /* the whole space */
 		return 1;
+	}
+	if (f->halves) {
+		/* Two regions of va_bits each (arm64 TTBR0 and TTBR1). */
+		spans[0][0] = 0;
+		spans[0][1] = 1ULL << f->va_bits;
+		spans[1][0] = -(1ULL << f->va_bits);
+		spans[1][1] = 0;
+		return 2;
 	}
 	if (!f->canonical) {
 		spans[0][0] = 0;

@@ -45,6 +45,9 @@ struct pgw_format {
 	bool stage2;              /* a nested (second) stage: EPT, NPT */
 	bool stage2_user;         /* as a stage 2, a page without U is
 				   * unusable (AMD APM 15.25.5: NPT) */
+	bool halves;              /* two input regions of va_bits each, at
+				   * the bottom and the top of the space
+				   * (arm64 TTBR0/TTBR1): the mode's spans */
 	uint64_t root_mask;       /* table address bits of the root register */
 	struct pgw_level lv[PGW_MAX_LEVELS];
 };
@@ -60,8 +63,11 @@ struct pgw_format {
  *                 arch->rsvd says when hook_rsvd is set;
  *  - pointing to  (e & addr) << addr_shift (next table, or a leaf's frame
  *                 above its page offset; RISC-V keeps PA bits 55:12 in
- *                 entry bits 53:10), or arch->leaf_base when hook_addr;
- *  - granting     PGW_PERM bit k (R, W, X, U = bits 0..3), with p =
+ *                 entry bits 53:10), or arch->leaf_base (leaves) and
+ *                 arch->table_base (tables) when hook_addr;
+ *  - refused      for the reason arch->check gives when hook_check (arm64:
+ *                 an invalid encoding, address size, access flag);
+ *  - granting     PGW_PERM bit k (R, W, X, U, UX = bits 0..4), with p =
  *                 perm[leaf], iff p.always has it or (e ^ p.flip) &
  *                 p.mask[k]: a bit set in flip grants while clear (x86
  *                 NX, arm64 AP[2]). Table and leaf entries of one level
@@ -73,7 +79,7 @@ struct pgw_format {
  * always = PGW_PERM_ALL.
  */
 struct pgw_perm_decode {
-	uint64_t mask[4];
+	uint64_t mask[5];         /* R, W, X, U, UX (arm64 EL0 execute) */
 	uint64_t flip;
 	unsigned always;
 };
@@ -89,6 +95,8 @@ struct pgw_decode {
 	struct pgw_perm_decode perm[2];  /* [0] table entries, [1] leaves */
 	bool hook_rsvd;
 	bool hook_addr;
+	bool hook_check;
+	bool hooked;              /* any of the three (set by the core) */
 };
 
 /*
@@ -113,6 +121,16 @@ struct pgw_arch {
 	/* Optional (if NULL, no level sets hook_addr): a leaf's frame where
 	 * its address bits are not contiguous (x86 PSE-36). */
 	uint64_t (*leaf_base)(const pgw_ctx *c, int level, uint64_t e);
+	/* Optional (if NULL, no level sets hook_addr): the table a table
+	 * entry points to where its address bits are not contiguous (arm64
+	 * 52-bit LPA/LPA2). */
+	uint64_t (*table_base)(const pgw_ctx *c, int level, uint64_t e);
+	/* Optional (if NULL, no level sets hook_check): a fault reason for
+	 * an entry that is present and free of reserved bits but still
+	 * refused (arm64: a block where none may be, address size, access
+	 * flag), or PGW_FAULT_NONE. */
+	enum pgw_fault_reason (*check)(const pgw_ctx *c, int level, uint64_t e,
+				       bool leaf);
 	/* Required: may @access touch a page with @perms and @pkey? (the
 	 * arch's own rules: x86 WP, SMEP, SMAP, protection keys). */
 	bool (*access_ok)(const pgw_ctx *c, unsigned perms, int pkey,

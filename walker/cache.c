@@ -67,6 +67,8 @@ void pgw_ctx_invalidate(pgw_ctx *c)
 	}
 	if (c->nested)
 		pgw_ctx_invalidate(c->nested);
+	if (c->upper)
+		pgw_ctx_invalidate(c->upper);
 }
 
 void pgw__cache_set(pgw_ctx *c, unsigned caches)

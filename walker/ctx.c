@@ -28,7 +28,7 @@ static bool same_perm(const struct pgw_perm_decode *a,
 {
 	/* Single bits too: ANDing entries then testing a bit is ANDing the
 	 * levels' permissions only when one bit grants each of them. */
-	for (unsigned k = 0; k < 4; k++)
+	for (unsigned k = 0; k < 5; k++)
 		if (a->mask[k] != b->mask[k] ||
 		    (a->mask[k] & (a->mask[k] - 1)))
 			return false;
@@ -53,12 +53,16 @@ void pgw__derive(pgw_ctx *c)
 			m->leaf = ~0ULL;
 		if (f->lv[i].leaf != PGW_LEAF_MAYBE)
 			m->leaf_xor = 0;
-		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr)
+		m->hooked = m->hook_rsvd || m->hook_addr || m->hook_check;
+		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr ||
+		    m->hook_check)
 			fast = false;
 		if (m->present != c->m[0].present || m->addr_shift ||
 		    !same_perm(&m->perm[0], p0) || !same_perm(&m->perm[1], p0))
 			uniform = false;
 	}
+	if (c->off_reason)
+		fast = false;  /* translate_at() reports it */
 	c->fast = fast;
 	c->uniform = fast && uniform;
 }
@@ -134,6 +138,8 @@ int pgw_ctx_set_nested(pgw_ctx *guest, pgw_ctx *host)
 	if (host && (!host->fmt || !host->fmt->stage2))
 		return PGW_EINVAL;
 	guest->nested = host;
+	if (guest->upper)
+		guest->upper->nested = host;
 	pgw_ctx_invalidate(guest);
 	return 0;
 }
@@ -142,6 +148,7 @@ void pgw_ctx_free(pgw_ctx *c)
 {
 	if (!c)
 		return;
+	pgw_ctx_free(c->upper);
 	pgw__cache_free(c);
 	free(c->priv);
 	free(c);
@@ -159,7 +166,26 @@ pgw_ctx *pgw_ctx_nested(const pgw_ctx *c)
 
 unsigned pgw_ctx_va_bits(const pgw_ctx *c)
 {
-	return c->fmt ? c->fmt->va_bits : 64;
+	if (!c->fmt)
+		return 64;
+	if (c->upper && c->upper->fmt && c->upper->fmt->va_bits > c->fmt->va_bits)
+		return c->upper->fmt->va_bits;
+	return c->fmt->va_bits;
+}
+
+int pgw_ctx_va_spans(const pgw_ctx *c, uint64_t spans[2][2])
+{
+	int n = 0;
+
+	if (!c->fmt)
+		return 0;
+	if (!c->region)
+		return pgw_mode_va_spans(c->fmt->mode, spans);
+	for (const pgw_ctx *r = c; r && n < 2; r = r->upper, n++) {
+		spans[n][0] = r->va_fill;
+		spans[n][1] = r->va_fill + (1ULL << r->fmt->va_bits);
+	}
+	return n;
 }
 
 int pgw_ctx_levels(const pgw_ctx *c)
@@ -178,7 +204,12 @@ uint64_t pgw_ctx_canonical(const pgw_ctx *c, uint64_t va)
 {
 	unsigned b;
 
-	if (!c->fmt || !c->fmt->canonical)
+	if (!c->fmt)
+		return va;
+	c = pgw__region((pgw_ctx *)c, va);
+	if (c->region)
+		return (va & pgw__bits(c->fmt->va_bits - 1, 0)) | c->va_fill;
+	if (!c->fmt->canonical)
 		return va;
 	b = c->fmt->va_bits;
 	if (va & (1ULL << (b - 1)))
@@ -189,4 +220,6 @@ uint64_t pgw_ctx_canonical(const pgw_ctx *c, uint64_t va)
 void pgw_ctx_set_walk_budget(pgw_ctx *c, uint64_t tables)
 {
 	c->walk_budget = tables ? tables : PGW_DEFAULT_WALK_BUDGET;
+	if (c->upper)
+		pgw_ctx_set_walk_budget(c->upper, tables);
 }

@@ -17,6 +17,9 @@ const char *pgw_fault_reason_name(int reason)
 	case PGW_FAULT_NO_SLB: return "no SLB entry for the segment";
 	case PGW_FAULT_BAD_SLB: return "reserved SLB encoding";
 	case PGW_FAULT_NO_HPTE: return "no matching HPTE";
+	case PGW_FAULT_NO_ROOT: return "root unknown";
+	case PGW_FAULT_ADDR_SIZE: return "address size";
+	case PGW_FAULT_ACCESS_FLAG: return "access flag";
 	default: return "unknown";
 	}
 }

@@ -155,6 +155,8 @@ static int emit_leaf(struct walk *w, struct pgw_leaf *l, uint64_t idx)
 
 static int walk_level(struct walk *w, int level, uint64_t table,
 		      uint64_t base, unsigned perms);
+static int report_hole(struct walk *w, uint64_t first, uint64_t last,
+		       int level);
 
 /* Visit entry @i of a loaded table; @idx is the first input index it maps. */
 static int visit(struct walk *w, int level, unsigned i, uint64_t e,
@@ -166,11 +168,15 @@ static int visit(struct walk *w, int level, unsigned i, uint64_t e,
 	uint64_t span = 1ULL << lv->shift;
 	bool leaf = pgw__is_leaf(m, e);
 	uint64_t rsvd = pgw__rsvd(c, level, e, leaf);
+	enum pgw_fault_reason why = rsvd ? PGW_FAULT_RESERVED :
+				    pgw__check(c, level, e, leaf);
 	unsigned p;
 
-	if (rsvd) {
+	if (why == PGW_FAULT_NOT_PRESENT)
+		return report_hole(w, idx, idx + span - 1, level);
+	if (why) {
 		struct pgw_fault f = {
-			.out_reason = PGW_FAULT_RESERVED, .out_level = level,
+			.out_reason = why, .out_level = level,
 			.out_level_name = lv->name, .out_index = i,
 			.out_table = table, .out_entry = e, .out_rsvd = rsvd,
 			.out_addr = canon(w, idx),
@@ -359,6 +365,11 @@ walk_ptes_of(struct walk *w, int level, const void *tbl,
 			 false, false);
 }
 
+static int walk_chunk(struct walk *w, int level, uint64_t table,
+		      uint64_t base, uint64_t first, uint64_t last,
+		      unsigned perms, uint64_t off, bool whole,
+		      bool *in_hole, uint64_t *hole);
+
 static int walk_level(struct walk *w, int level, uint64_t table,
 		      uint64_t base, unsigned perms)
 {
@@ -368,10 +379,13 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 	uint64_t span = 1ULL << lv->shift;
 	uint64_t n = 1ULL << lv->bits;
 	uint64_t top = base + n * span - 1;
-	uint64_t first, last, hole = 0, host;
+	uint64_t first, last, hole = 0;
 	bool in_hole = false;
 	struct pgw_fault fault = { .out_level = -1 };
-	const void *tbl;
+	/* Entries per load: whole tables up to 4K, 4K pages of bigger ones
+	 * (arm64 16K/64K granules, concatenated stage-2 tables). */
+	uint64_t per = pgw__table_bytes(f, lv) > PGW_CHUNK ?
+		       PGW_CHUNK / f->entry_size : n;
 	int rc = 0;
 
 	first = w->lo > base ? (w->lo - base) >> lv->shift : 0;
@@ -389,12 +403,60 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 	}
 	w->budget--;
 
+	if (per == n)
+		return walk_chunk(w, level, table, base, first, last, perms,
+				  0, true, &in_hole, &hole);
+	for (uint64_t i = first; i <= last;) {
+		uint64_t off = i / per * per, end = off + per - 1;
+
+		if (end > last)
+			end = last;
+		rc = walk_chunk(w, level, table, base, i, end, perms, off,
+				false, &in_hole, &hole);
+		if (rc)
+			return rc;
+		i = end + 1;
+	}
+	if (in_hole)
+		rc = report_hole(w, hole, base + (last + 1) * span - 1, level);
+	return rc;
+}
+
+/*
+ * Entries [first, last] of the table of @level at @table, from the piece
+ * of it loaded at entry @off: the @whole table, or one 4K page of a bigger
+ * one. A hole still open at the end is reported for a whole table, and
+ * left open in *@in_hole / *@hole for the next piece otherwise.
+ */
+static int walk_chunk(struct walk *w, int level, uint64_t table,
+		      uint64_t base, uint64_t first, uint64_t last,
+		      unsigned perms, uint64_t off, bool whole,
+		      bool *in_hole, uint64_t *hole)
+{
+	pgw_ctx *c = w->c;
+	const struct pgw_format *f = c->fmt;
+	const struct pgw_level *lv = &f->lv[level];
+	uint64_t span = 1ULL << lv->shift;
+	uint64_t size = pgw__table_bytes(f, lv), host;
+	struct pgw_fault fault = { .out_level = -1 };
+	const void *tbl;
+	int rc = 0;
+
+	if (size > PGW_CHUNK)
+		size = PGW_CHUNK;
 	if (level == 0 && c->root_loaded)
 		tbl = c->root_regs;  /* the CPU's registers, not memory */
 	else
-		tbl = pgw__load_table(c, table, pgw__table_bytes(f, lv),
+		tbl = pgw__load_table(c, table + off * f->entry_size, size,
 				      w->scratch[level], &fault, NULL, &host);
 	if (!tbl) {
+		if (*in_hole) {
+			*in_hole = false;
+			rc = report_hole(w, *hole, base + first * span - 1,
+					 level);
+			if (rc)
+				return rc;
+		}
 		if (fault.out_stage == PGW_STAGE_GUEST) {
 			fault.out_reason = PGW_FAULT_BAD_TABLE;
 			fault.out_level = level;
@@ -411,24 +473,25 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 				    base + (last + 1) * span - 1, &fault);
 	}
 
-	if (lv->leaf == PGW_LEAF_ALWAYS && !c->nested &&
-	    !c->m[level].hook_rsvd && !c->m[level].hook_addr)
+	if (whole && lv->leaf == PGW_LEAF_ALWAYS && !c->nested &&
+	    !c->m[level].hook_rsvd && !c->m[level].hook_addr &&
+	    !c->m[level].hook_check)
 		return walk_ptes_of(w, level, tbl, table, base, first, last,
 				    perms);
 	for (uint64_t i = first; i <= last; i++) {
 		uint64_t idx = base + i * span;
-		uint64_t e = pgw__read_entry(f, tbl, (unsigned)i);
+		uint64_t e = pgw__read_entry(f, tbl, (unsigned)(i - off));
 
 		if (!pgw__present(&c->m[level], e)) {
-			if (!in_hole) {
-				hole = idx;
-				in_hole = true;
+			if (!*in_hole) {
+				*hole = idx;
+				*in_hole = true;
 			}
 			continue;
 		}
-		if (in_hole) {
-			in_hole = false;
-			rc = report_hole(w, hole, idx - 1, level);
+		if (*in_hole) {
+			*in_hole = false;
+			rc = report_hole(w, *hole, idx - 1, level);
 			if (rc)
 				return rc;
 		}
@@ -436,8 +499,8 @@ static int walk_level(struct walk *w, int level, uint64_t table,
 		if (rc)
 			return rc;
 	}
-	if (in_hole)
-		rc = report_hole(w, hole, base + (last + 1) * span - 1, level);
+	if (whole && *in_hole)
+		rc = report_hole(w, *hole, base + (last + 1) * span - 1, level);
 	return rc;
 }
 
@@ -448,6 +511,20 @@ static bool index_range(const pgw_ctx *c, uint64_t start, uint64_t last,
 	const struct pgw_format *f = c->fmt;
 	uint64_t mask = (1ULL << f->va_bits) - 1;
 
+	if (c->region) {
+		/* [va_fill, va_fill | mask]: the region's canonical VAs. */
+		uint64_t top = c->va_fill | mask;
+
+		if (start < c->va_fill)
+			start = c->va_fill;
+		if (last > top)
+			last = top;
+		if (start > last)
+			return false;
+		*lo = start & mask;
+		*hi = last & mask;
+		return true;
+	}
 	if (!f->canonical) {
 		if (start > mask)
 			return false;
@@ -470,24 +547,36 @@ static bool index_range(const pgw_ctx *c, uint64_t start, uint64_t last,
 	return *lo <= *hi;
 }
 
-int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
-	     const struct pgw_walk_ops *ops, void *payload)
+/* A region whose tables are not walked (c->off_reason): one hole (walks
+ * disabled) or one fault (no root, root beyond the PA size) over the
+ * filter's part of it. */
+static int walk_off(pgw_ctx *c, const struct pgw_walk_ops *ops,
+		    void *payload, uint64_t lo, uint64_t hi)
+{
+	uint64_t start = pgw_ctx_canonical(c, lo);
+	uint64_t end = pgw_ctx_canonical(c, hi) + 1;
+	struct pgw_fault f = {
+		.out_reason = c->off_reason, .out_level = -1,
+		.out_table = c->root, .out_addr = start,
+	};
+
+	if (c->off_reason == PGW_FAULT_NOT_PRESENT)
+		return ops && ops->hole ? ops->hole(start, end, 0, payload) : 0;
+	return ops && ops->fault ? ops->fault(start, end, &f, payload) : 0;
+}
+
+int pgw__walk_region(pgw_ctx *c, const struct pgw_walk_filter *filter,
+		     const struct pgw_walk_ops *ops, void *payload)
 {
 	static const struct pgw_walk_ops none;
-	struct pgw_walk_filter all = PGW_WALK_FILTER_INIT;
 	struct walk *w;
+	uint64_t lo, hi;
 	int rc;
 
-	if (!c)
-		return PGW_EINVAL;
-	if (!filter)
-		filter = &all;
-	if (filter->version != PGW_WALK_FILTER_VERSION)
-		return PGW_EINVAL;
-	if (c->arch->walk)
-		return c->arch->walk(c, filter, ops, payload);
-	if (!c->fmt)
-		return 0;  /* paging disabled: no tables to walk */
+	if (!index_range(c, filter->start, filter->last, &lo, &hi))
+		return 0;
+	if (c->off_reason)
+		return walk_off(c, ops, payload, lo, hi);
 	w = malloc(sizeof(*w));
 	if (!w)
 		return PGW_ENOMEM;
@@ -500,9 +589,32 @@ int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
 	w->pieces = 0;
 	w->descend = w->ops->leaf || w->ops->leaves || w->ops->hole ||
 		     w->ops->fault || w->ops->table;
-	rc = 0;
-	if (index_range(c, filter->start, filter->last, &w->lo, &w->hi))
-		rc = walk_level(w, 0, c->root, 0, PGW_PERM_ALL);
+	w->lo = lo;
+	w->hi = hi;
+	rc = walk_level(w, 0, c->root, 0, PGW_PERM_ALL);
 	free(w);
+	return rc;
+}
+
+int pgw_walk(pgw_ctx *c, const struct pgw_walk_filter *filter,
+	     const struct pgw_walk_ops *ops, void *payload)
+{
+	struct pgw_walk_filter all = PGW_WALK_FILTER_INIT;
+	int rc;
+
+	if (!c)
+		return PGW_EINVAL;
+	if (!filter)
+		filter = &all;
+	if (filter->version != PGW_WALK_FILTER_VERSION)
+		return PGW_EINVAL;
+	if (c->arch->walk)
+		return c->arch->walk(c, filter, ops, payload);
+	if (!c->fmt)
+		return 0;  /* paging disabled: no tables to walk */
+	/* Regions in VA order: the context's own, then its upper one. */
+	rc = pgw__walk_region(c, filter, ops, payload);
+	if (rc == 0 && c->upper)
+		rc = pgw__walk_region(c->upper, filter, ops, payload);
 	return rc;
 }

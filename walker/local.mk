@@ -18,6 +18,7 @@ walker_libpgwalk_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/walker
 walker_arch_sources =
 include walker/x86/local.mk
 include walker/ppc64/local.mk
+include walker/arm64/local.mk
 
 walker_view_sources =
 

@@ -88,6 +88,11 @@ int pgw_view_mem(pgw_ctx *c, pgw_write_fn write, void *payload)
 	}
 	s.va_bits = c->fmt->va_bits;
 	s.mask = pgw__index_mask(c->fmt);
+	if (c->region) {
+		/* Regions (arm64) have no QEMU layout to mimic: whole VAs. */
+		s.va_bits = 64;
+		s.mask = ~0ULL;
+	}
 	rc = pgw_walk(c, NULL, &ops, &s);
 	if (s.open)  /* also after a walk error: what was seen */
 		mem_print(&s);

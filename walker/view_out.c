@@ -98,13 +98,16 @@ char *pgw__put_udec(char *p, uint64_t v)
 	return p;
 }
 
-void pgw__perm_letters(char out[5], unsigned perms)
+void pgw__perm_letters(char out[6], unsigned perms)
 {
 	out[0] = (perms & PGW_PERM_R) ? 'r' : '-';
 	out[1] = (perms & PGW_PERM_W) ? 'w' : '-';
 	out[2] = (perms & PGW_PERM_X) ? 'x' : '-';
 	out[3] = (perms & PGW_PERM_U) ? 'u' : '-';
-	out[4] = 0;
+	/* arm64's second execute right (EL0): only where it is granted, so
+	 * that the other arches keep their four letters. */
+	out[4] = (perms & PGW_PERM_UX) ? 'X' : 0;
+	out[5] = 0;
 }
 
 char *pgw__put_size(char *p, uint64_t size)

@@ -368,12 +368,15 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 		   const char *stage, const struct pgw_pg_opts *opt,
 		   const struct pgw_walk_filter *filter, bool *json_first)
 {
+	static const struct pgw_walk_filter all = PGW_WALK_FILTER_INIT;
 	struct pgw_walk_ops ops = { .table = pg_table, .leaves = pg_leaves };
 	struct pg_state *s = calloc(1, sizeof(*s));
 	int rc;
 
 	if (!s)
 		return PGW_ENOMEM;
+	if (!filter)
+		filter = &all;
 	s->o = o;
 	s->c = c;
 	s->f = c->fmt;
@@ -381,7 +384,7 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 	s->stage = stage;
 	s->json = opt->json;
 	s->json_first = json_first;
-	s->defer = filter && (filter->need || filter->deny);
+	s->defer = filter->need || filter->deny;
 	s->nested_guest = nested_guest;
 	s->vdig = (c->fmt->va_bits - 12 + 3) / 4;
 	s->pdig = c->fmt->entry_size == 4 ? 5 : 10;
@@ -390,8 +393,11 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 		s->spanmask[i] = ~((1ULL << c->fmt->lv[i].shift) - 1);
 	}
 	s->top = -1;
+	if (c->region_name && !s->json)
+		pgw__out_printf(o, "%s (%s)\n", c->region_name,
+				c->region_desc);
 	header(s);
-	rc = pgw_walk(c, filter, &ops, s);
+	rc = pgw__walk_region(c, filter, &ops, s);
 	flush(s);
 	free(s);
 	return rc;
@@ -427,8 +433,12 @@ int pgw_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 	if (c->nested && !opt->json)
 		pgw__out_printf(o, "Info pg, guest mode (%s)\n",
 				pgw_mode_name(pgw_ctx_mode(c)));
-	rc = section(o, c, c->nested != NULL, c->nested ? "guest" : NULL,
-		     opt, &opt->filter, &json_first);
+	/* One section per input region (arm64 TTBR0 then TTBR1), each
+	 * with its own format. */
+	for (pgw_ctx *r = c; r && rc >= 0; r = r->upper)
+		rc = section(o, r, c->nested != NULL,
+			     c->nested ? "guest" : NULL, opt, &opt->filter,
+			     &json_first);
 	if (rc >= 0 && c->nested) {
 		/* The host tables on their own: GPA -> HPA, unfiltered (the
 		 * filter speaks of guest virtual addresses). */

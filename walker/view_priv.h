@@ -106,9 +106,10 @@ static inline uint64_t pgw__index_mask(const struct pgw_format *f)
 	return f->va_bits >= 64 ? ~0ULL : (1ULL << f->va_bits) - 1;
 }
 
-/* Effective permissions as "rwxu" ('-' where a right is missing), NUL
- * terminated: vtop's result (x86 and ppc64 hash) and hash `info pg` rows. */
-void pgw__perm_letters(char out[5], unsigned perms);
+/* Effective permissions as "rwxu" ('-' where a right is missing), then 'X'
+ * when arm64 grants EL0 execution (PGW_PERM_UX), NUL terminated: vtop's
+ * result and hash `info pg` rows. */
+void pgw__perm_letters(char out[6], unsigned perms);
 
 /* Size as "4K", "2M", "1G" … or hex bytes. */
 char *pgw__put_size(char *p, uint64_t size);

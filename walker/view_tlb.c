@@ -98,6 +98,13 @@ int pgw_view_tlb(pgw_ctx *c, pgw_write_fn write, void *payload)
 				pgw_mode_name(pgw_ctx_mode(c)));
 		return pgw__out_done(s.o, PGW_EINVAL);
 	}
-	rc = pgw_walk(c, NULL, &ops, &s);
+	/* Region by region: a leaf's level names a row of its own format. */
+	rc = 0;
+	for (pgw_ctx *r = c; r && rc == 0; r = r->upper) {
+		static const struct pgw_walk_filter all = PGW_WALK_FILTER_INIT;
+
+		s.c = r;
+		rc = pgw__walk_region(r, &all, &ops, &s);
+	}
 	return pgw__out_done(s.o, rc);
 }

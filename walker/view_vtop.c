@@ -74,13 +74,14 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 	struct pgw_result r;
 	struct pgw_fault f;
 	struct pgw_out *o;
-	char perms[5], size[24];
+	char perms[6], size[24];
 	int rc;
 
 	if (!c)
 		return PGW_EINVAL;
 	if (c->arch->view_vtop)
 		return c->arch->view_vtop(c, va, write, payload);
+	c = pgw__region(c, va);  /* steps name levels of its format */
 	o = pgw__out_new(write, payload);
 	if (!o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;

@@ -12,7 +12,10 @@
 #include <endian.h>
 #include <stdbool.h>
 
-#define PGW_PERM_ALL (PGW_PERM_R | PGW_PERM_W | PGW_PERM_X | PGW_PERM_U)
+#define PGW_PERM_ALL (PGW_PERM_R | PGW_PERM_W | PGW_PERM_X | PGW_PERM_U | \
+		      PGW_PERM_UX)
+/* What paging disabled grants (no arch decides there). */
+#define PGW_PERM_RWXU (PGW_PERM_R | PGW_PERM_W | PGW_PERM_X | PGW_PERM_U)
 
 /* Direct-mapped software TLB (one per context, keyed by 4K VA page). */
 #define PGW_TLB_SIZE 1024
@@ -99,6 +102,26 @@ struct pgw_ctx {
 				   * unshifted (x86, EPT, NPT):
 				   * translate_fast() decodes once */
 	bool root_loaded;         /* the root table is held in registers */
+	/*
+	 * Input regions. A context translates one region of input addresses
+	 * with its format and root; a second one (arm64 TTBR1, ppc64 radix
+	 * quadrant 3) is a context of its own in @upper, serving the VAs with
+	 * a bit of @upper_sel set. A region context (@region) holds the VAs
+	 * idx | va_fill for every index idx < 2^va_bits, ignoring the bits of
+	 * va_ignore (arm64 top-byte-ignore); other contexts are sign-extended
+	 * (fmt->canonical) or start at 0.
+	 */
+	pgw_ctx *upper;           /* owned; NULL: one region */
+	const char *region_name;  /* `info pg` heads the region's section
+				   * with it ("TTBR1_EL1"); NULL: none */
+	char region_desc[48];     /* and its geometry ("4K granule, 48-bit") */
+	uint64_t upper_sel;
+	uint64_t va_fill, va_ignore;
+	bool region;
+	/* Nonzero: every translation in this context's region faults so
+	 * (arm64: EPDn, PGW_FAULT_NOT_PRESENT; unknown root, NO_ROOT; a root
+	 * above the PA size, ADDR_SIZE), at level -1 for NO_ROOT, else 0. */
+	enum pgw_fault_reason off_reason;
 	uint64_t root_regs[4];    /* (x86 PAE PDPTEs), as in memory */
 
 	const struct pgw_mem_ops *mem;
@@ -155,14 +178,40 @@ static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
 	       ((x & p->mask[0]) ? PGW_PERM_R : 0) |
 	       ((x & p->mask[1]) ? PGW_PERM_W : 0) |
 	       ((x & p->mask[2]) ? PGW_PERM_X : 0) |
-	       ((x & p->mask[3]) ? PGW_PERM_U : 0);
+	       ((x & p->mask[3]) ? PGW_PERM_U : 0) |
+	       ((x & p->mask[4]) ? PGW_PERM_UX : 0);
 }
 
 /* Physical address of the table (or 4K page) an entry points to. */
 static inline uint64_t pgw__next_table(const pgw_ctx *c, int level, uint64_t e)
 {
+	/* hook_addr: leaf frames through the hook; tables too when the
+	 * arch has a table_base hook (x86 PSE-36 tables are plain). */
+	if (c->m[level].hook_addr && c->fmt->arch->table_base)
+		return c->fmt->arch->table_base(c, level, e);
 	return (e & c->m[level].addr) << c->m[level].addr_shift;
 }
+
+/* Why the arch refuses entry @e beyond presence and reserved bits
+ * (PGW_FAULT_NONE if it does not): arm64 invalid encodings, address size,
+ * access flag. */
+static inline enum pgw_fault_reason pgw__check(const pgw_ctx *c, int level,
+					       uint64_t e, bool leaf)
+{
+	if (!c->m[level].hook_check)
+		return PGW_FAULT_NONE;
+	return c->fmt->arch->check(c, level, e, leaf);
+}
+
+/* The region of @c that translates @va (c itself or its upper region). */
+static inline pgw_ctx *pgw__region(pgw_ctx *c, uint64_t va)
+{
+	return c->upper && (va & c->upper_sel) ? c->upper : c;
+}
+
+/* Size of the chunks tables are loaded in: a 16K or 64K granule's table
+ * (or concatenated stage-2 tables) is read a 4K page at a time. */
+#define PGW_CHUNK 4096u
 
 /* Physical base of the page a leaf entry at @level maps. */
 static inline uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e)
@@ -214,6 +263,11 @@ int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,
 const void *pgw__load_table(pgw_ctx *c, uint64_t addr, size_t size, void *scratch,
 			    struct pgw_fault *fault, struct pgw_trace *trace,
 			    uint64_t *host_addr);
+
+/* pgw_walk() over @c's own region only, not its upper one (iter.c); the
+ * views walk region by region, each with its own format. */
+int pgw__walk_region(pgw_ctx *c, const struct pgw_walk_filter *filter,
+		     const struct pgw_walk_ops *ops, void *payload);
 
 /* Translate a GPA of @c's guest through its nested stage (walk.c). */
 int pgw__nested_gpa(pgw_ctx *c, uint64_t gpa, struct pgw_result *r,

@@ -32,6 +32,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/monitor_script.c \
 	stub/pgstub/monitor/info_registers.h \
 	stub/pgstub/monitor/info_registers.c \
+	stub/pgstub/monitor/info_registers_arm64.c \
 	stub/pgstub/monitor/memdump.c \
 	stub/pgstub/live/proxy.h \
 	stub/pgstub/live/proxy_priv.h \

@@ -44,3 +44,15 @@ check_PROGRAMS += tests/fuzz/mkwalkseeds
 tests_fuzz_mkwalkseeds_SOURCES = tests/fuzz/mkwalkseeds.c
 tests_fuzz_mkwalkseeds_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_mkwalkseeds_LDADD = tests/common/libptbuilder.la $(walker_fuzz_ldadd)
+
+# arm64 (VMSAv8-64) stage 1 and 2 from any register values.
+check_PROGRAMS += tests/fuzz/replay_arm64
+tests_fuzz_replay_arm64_SOURCES = tests/fuzz/fuzz_arm64.c tests/fuzz/replay_main.c
+tests_fuzz_replay_arm64_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_replay_arm64_LDADD = $(walker_fuzz_ldadd)
+EXTRA_PROGRAMS += tests/fuzz/fuzz_arm64
+fuzz_programs += tests/fuzz/fuzz_arm64
+tests_fuzz_fuzz_arm64_SOURCES = tests/fuzz/fuzz_arm64.c
+tests_fuzz_fuzz_arm64_CPPFLAGS = $(fuzz_cppflags)
+tests_fuzz_fuzz_arm64_LDADD = $(walker_fuzz_ldadd)
+tests_fuzz_fuzz_arm64_LDFLAGS = $(fuzz_ldflags)

@@ -1,7 +1,8 @@
 /*
  * guest_dumpinfo: print what guest/ makes of a snapshot (format, vCPU
- * registers, physical ranges, hashes of sampled physical reads) so the
- * dump tests can compare the ELF and kdump dumps of one QEMU instance.
+ * registers — x86 or aarch64 —, physical ranges, hashes of sampled
+ * physical reads) so the dump tests can compare the ELF and kdump dumps of
+ * one QEMU instance.
  */
 #include "guest.h"
 
@@ -23,6 +24,30 @@ static void print_seg(const char *name, const struct guest_x86_seg *s)
 	       s->flags, s->base);
 }
 
+/* aarch64: the NT_PRSTATUS and NT_PRFPREG values, then the context. */
+static void print_arm64(guest *g, int i, const struct guest_arm64_cpu *a)
+{
+	const char *why;
+	char err[256];
+	pgw_ctx *ctx;
+
+	printf("cpu%d valid=0x%x pc=0x%" PRIx64 " sp=0x%" PRIx64 " pstate=0x%"
+	       PRIx64, i, a->valid, a->pc, a->sp, a->pstate);
+	for (int r = 0; r < 31; r++)
+		printf(" x%d=%" PRIx64, r, a->x[r]);
+	printf("\ncpu%d fpsr=0x%x fpcr=0x%x", i, a->fpsr, a->fpcr);
+	for (int r = 0; r < 32; r++)
+		printf(" v%d=%016" PRIx64 "%016" PRIx64, r, a->v[r][1],
+		       a->v[r][0]);
+	printf("\n");
+	guest_cpu_root(g, i, &why);
+	printf("cpu%d root %s\n", i, why ? why : "(its registers)");
+	if (guest_cpu_ctx(g, i, &ctx, err, sizeof(err)))
+		printf("cpu%d ctx error: %s\n", i, err);
+	else
+		printf("cpu%d mode %s\n", i, pgw_mode_name(pgw_ctx_mode(ctx)));
+}
+
 static void print_cpu(guest *g, int i)
 {
 	static const char *const segs[] = { "es", "cs", "ss", "ds", "fs", "gs" };
@@ -30,6 +55,10 @@ static void print_cpu(guest *g, int i)
 	char err[256];
 	pgw_ctx *ctx;
 
+	if (guest_arm64_cpu(g, i)) {
+		print_arm64(g, i, guest_arm64_cpu(g, i));
+		return;
+	}
 	printf("cpu%d valid=0x%x rip=0x%" PRIx64 " rflags=0x%" PRIx64, i,
 	       c->valid, c->rip, c->rflags);
 	for (int r = 0; r < 16; r++)

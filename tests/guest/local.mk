@@ -13,11 +13,15 @@ guest_tests = \
 	tests/guest/test_guest_elf \
 	tests/guest/test_guest_raw \
 	tests/guest/test_guest_migration \
-	tests/guest/test_guest_vmcoreinfo
+	tests/guest/test_guest_vmcoreinfo \
+	tests/guest/test_guest_arm64
 
-check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo
-TESTS += $(guest_tests) tests/guest/qemu_dumps.sh
-dist_noinst_SCRIPTS += tests/guest/qemu_dumps.sh
+check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo \
+	tests/guest/mkarm64
+TESTS += $(guest_tests) tests/guest/qemu_dumps.sh \
+	tests/guest/qemu_dumps_aarch64.sh
+dist_noinst_SCRIPTS += tests/guest/qemu_dumps.sh \
+	tests/guest/qemu_dumps_aarch64.sh
 
 tests_guest_test_guest_elf_SOURCES = tests/guest/test_guest_elf.c
 tests_guest_test_guest_elf_CFLAGS = $(guest_test_cflags)
@@ -28,6 +32,11 @@ tests_guest_test_guest_vmcoreinfo_SOURCES = tests/guest/test_guest_vmcoreinfo.c
 tests_guest_test_guest_vmcoreinfo_CFLAGS = $(guest_test_cflags)
 tests_guest_test_guest_vmcoreinfo_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_test_guest_vmcoreinfo_LDADD = $(guest_test_ldadd)
+
+tests_guest_test_guest_arm64_SOURCES = tests/guest/test_guest_arm64.c
+tests_guest_test_guest_arm64_CFLAGS = $(guest_test_cflags)
+tests_guest_test_guest_arm64_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_test_guest_arm64_LDADD = $(guest_test_ldadd)
 
 tests_guest_test_guest_raw_SOURCES = tests/guest/test_guest_raw.c
 tests_guest_test_guest_raw_CFLAGS = $(guest_test_cflags)
@@ -42,3 +51,9 @@ tests_guest_test_guest_migration_LDADD = $(guest_test_ldadd)
 tests_guest_guest_dumpinfo_SOURCES = tests/guest/guest_dumpinfo.c
 tests_guest_guest_dumpinfo_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_guest_dumpinfo_LDADD = guest/libguest.la
+
+# A synthetic aarch64 dump with hand-built tables, for the GDB test
+# (tests/stub/test_gdb_arm64.sh).
+tests_guest_mkarm64_SOURCES = tests/guest/mkarm64.c
+tests_guest_mkarm64_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_mkarm64_LDADD = tests/guest/libmkdump.la

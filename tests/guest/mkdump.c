@@ -84,6 +84,42 @@ static size_t prstatus(const struct mk_dump *d, const struct mk_cpu *c,
 	return n;
 }
 
+/* aarch64 (Linux's layouts, as QEMU 7.2 writes them): elf_prstatus of
+ * 392 bytes with pr_pid at 32 and user_pt_regs at 112; user_fpsimd_state
+ * of 528 bytes. */
+static size_t prstatus_a64(const struct mk_cpu *c, int cpu, uint8_t *desc)
+{
+	struct buf b = { 0 };
+
+	put32(&b, 32, (uint32_t)cpu + 1);
+	for (int i = 0; i < 31; i++)
+		put64(&b, 112 + 8 * i, c->x[i]);
+	put64(&b, 112 + 8 * 31, c->sp);
+	put64(&b, 112 + 8 * 32, c->pc);
+	put64(&b, 112 + 8 * 33, c->pstate);
+	put32(&b, 384, 1);                  /* pr_fpvalid */
+	put(&b, 391, "", 1);
+	memcpy(desc, b.p, 392);
+	free(b.p);
+	return 392;
+}
+
+static size_t fpregs_a64(const struct mk_cpu *c, uint8_t *desc)
+{
+	struct buf b = { 0 };
+
+	for (int i = 0; i < 32; i++) {
+		put64(&b, 16 * i, c->v[i][0]);
+		put64(&b, 16 * i + 8, c->v[i][1]);
+	}
+	put32(&b, 512, c->fpsr);
+	put32(&b, 516, c->fpcr);
+	put(&b, 527, "", 1);
+	memcpy(desc, b.p, 528);
+	free(b.p);
+	return 528;
+}
+
 static size_t qemu_state(const struct mk_cpu *c, uint8_t *desc)
 {
 	static const int qorder[8] = { 0, 1, 2, 3, 4, 5, 7, 6 };
@@ -150,7 +186,7 @@ int mk_dump_write(const struct mk_dump *d, char *path, struct mk_layout *lay)
 	size_t ehsz = d->elf64 ? 64 : 52, phsz = d->elf64 ? 56 : 32;
 	int phnum = 1 + d->nload;
 	struct buf b = { 0 };
-	uint8_t desc[512];
+	uint8_t desc[640];
 	size_t off, noff;
 	int rc;
 
@@ -176,10 +212,18 @@ int mk_dump_write(const struct mk_dump *d, char *path, struct mk_layout *lay)
 
 	/* Notes: every NT_PRSTATUS, then every QEMU note, as QEMU orders them. */
 	noff = off = ehsz + phsz * (size_t)phnum;
-	for (int i = 0; i < d->ncpu; i++)
+	for (int i = 0; i < d->ncpu && d->machine == EM_AARCH64; i++) {
+		off = note(&b, off, "CORE", 1, desc,
+			   (uint32_t)prstatus_a64(&d->cpu[i], i, desc));
+		if (!d->no_fpregs)
+			off = note(&b, off, "CORE", 2, desc,
+				   (uint32_t)fpregs_a64(&d->cpu[i], desc));
+	}
+	for (int i = 0; i < d->ncpu && d->machine != EM_AARCH64; i++)
 		off = note(&b, off, "CORE", 1, desc,
 			   (uint32_t)prstatus(d, &d->cpu[i], desc));
-	for (int i = 0; i < d->ncpu && !d->no_qemu_notes; i++)
+	for (int i = 0; i < d->ncpu && !d->no_qemu_notes &&
+	     d->machine != EM_AARCH64; i++)
 		off = note(&b, off, "QEMU", 0, desc,
 			   (uint32_t)qemu_state(&d->cpu[i], desc));
 	/* The kernel's note, last, as QEMU appends the guest's. */

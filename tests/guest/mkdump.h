@@ -1,6 +1,7 @@
 /*
  * Test-image generator: small QEMU-style ELF dumps (ELF64 or ELF32, two
- * PT_LOADs, NT_PRSTATUS + "QEMU" notes per vCPU, QEMU 7.2's e_ehsize 8;
+ * PT_LOADs, NT_PRSTATUS + "QEMU" notes per vCPU — aarch64: NT_PRSTATUS and
+ * NT_PRFPREG per vCPU, in that order —, QEMU 7.2's e_ehsize 8;
  * optionally without the QEMU notes and with a VMCOREINFO note)
  * written by hand to a temporary file.
  */
@@ -16,6 +17,10 @@ struct mk_cpu {
 	uint64_t cr0, cr2, cr3, cr4;
 	uint64_t cs_base, kgsbase;
 	uint32_t cs_sel, cs_flags;
+	/* EM_AARCH64: NT_PRSTATUS and NT_PRFPREG */
+	uint64_t x[31], sp, pc, pstate;
+	uint64_t v[32][2];           /* [0] the low half */
+	uint32_t fpsr, fpcr;
 };
 
 struct mk_load {
@@ -25,12 +30,14 @@ struct mk_load {
 
 struct mk_dump {
 	int elf64;                   /* ELFCLASS64 (else 32) */
-	int machine;                 /* EM_X86_64 or EM_386 */
+	int machine;                 /* EM_X86_64, EM_386 or EM_AARCH64 */
 	int ncpu;
 	struct mk_cpu cpu[4];
 	int nload;
 	struct mk_load load[4];
-	int no_qemu_notes;           /* NT_PRSTATUS only, as a kdump vmcore */
+	int no_qemu_notes;           /* NT_PRSTATUS only, as a kdump vmcore
+					(aarch64 dumps never have QEMU notes) */
+	int no_fpregs;               /* aarch64: NT_PRSTATUS only */
 	const char *vmcoreinfo;      /* a VMCOREINFO note's text, or NULL */
 };
 

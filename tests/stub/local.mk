@@ -15,8 +15,9 @@ check_PROGRAMS += tests/stub/test_framer tests/stub/test_packet tests/stub/test_
 	tests/stub/test_qemu_packets
 TESTS += tests/stub/test_framer tests/stub/test_packet tests/stub/test_server tests/stub/test_mem \
 	tests/stub/test_xfer tests/stub/test_tdesc tests/stub/test_proto_socket \
-	tests/stub/test_gdb_stdio.sh tests/stub/test_qemu_packets
-EXTRA_DIST += tests/stub/test_gdb_stdio.sh
+	tests/stub/test_gdb_stdio.sh tests/stub/test_qemu_packets \
+	tests/stub/test_gdb_arm64.sh
+EXTRA_DIST += tests/stub/test_gdb_stdio.sh tests/stub/test_gdb_arm64.sh
 
 # The framer through the public API alone, as an installed user sees it.
 tests_stub_test_framer_SOURCES = tests/stub/test_framer.c

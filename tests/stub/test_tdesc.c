@@ -1,7 +1,7 @@
 /*
- * Target description tests (stub/tdesc_x86.c): QEMU 7.2 register numbers,
- * sizes, and that each XML document lists exactly the table's registers,
- * in order, with matching bit sizes and regnums.
+ * Target description tests (stub/tdesc_x86.c, stub/tdesc_aarch64.c): QEMU
+ * 7.2 register numbers, sizes, and that each XML document lists exactly
+ * the table's registers, in order, with matching bit sizes and regnums.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,8 +77,12 @@ static void test_tdesc__i386_qemu_numbering(void **state)
 	assert_int_equal(gdbr_tdesc_regs_size(t), 344);
 }
 
+static const char *const x86_features[3] = {
+	"org.gnu.gdb.i386.core", "org.gnu.gdb.i386.sse", NULL,
+};
+
 /* Walk the <reg .../> elements of xml and compare them with t. */
-static void check_xml(const gdbr_tdesc *t)
+static void check_xml(const gdbr_tdesc *t, const char *const feature[3])
 {
 	size_t len;
 	const char *xml = gdbr_tdesc_xml(t, "target.xml", &len);
@@ -91,8 +95,12 @@ static void check_xml(const gdbr_tdesc *t)
 	snprintf(arch, sizeof(arch), "<architecture>%s</architecture>",
 	         gdbr_tdesc_arch(t));
 	assert_non_null(strstr(xml, arch));
-	assert_non_null(strstr(xml, "<feature name=\"org.gnu.gdb.i386.core\">"));
-	assert_non_null(strstr(xml, "<feature name=\"org.gnu.gdb.i386.sse\">"));
+	for (int f = 0; f < 3 && feature[f]; f++) {
+		char tag[96];
+
+		snprintf(tag, sizeof(tag), "<feature name=\"%s\">", feature[f]);
+		assert_non_null(strstr(xml, tag));
+	}
 	for (p = strstr(xml, "<reg "); p; p = strstr(p + 1, "<reg ")) {
 		char name[32];
 		int bits, regnum;
@@ -116,13 +124,62 @@ static void check_xml(const gdbr_tdesc *t)
 static void test_tdesc__x86_64_xml_matches_table(void **state)
 {
 	(void)state;
-	check_xml(gdbr_tdesc_x86_64());
+	check_xml(gdbr_tdesc_x86_64(), x86_features);
 }
 
 static void test_tdesc__i386_xml_matches_table(void **state)
 {
 	(void)state;
-	check_xml(gdbr_tdesc_i386());
+	check_xml(gdbr_tdesc_i386(), x86_features);
+}
+
+/* QEMU 7.2's numbering (measured: its gdbstub's target.xml with
+ * -M virt -cpu cortex-a57) and the system registers under its names. */
+static void test_tdesc__aarch64_qemu_numbering(void **state)
+{
+	const gdbr_tdesc *t = gdbr_tdesc_aarch64();
+
+	(void)state;
+	assert_string_equal(gdbr_tdesc_arch(t), "aarch64");
+	assert_int_equal(gdbr_tdesc_nregs(t), GDBR_AARCH64_NREGS);
+	assert_string_equal(gdbr_tdesc_reg_name(t, 0), "x0");
+	assert_string_equal(gdbr_tdesc_reg_name(t, 30), "x30");
+	assert_int_equal(gdbr_tdesc_find_reg(t, "sp"), GDBR_AARCH64_SP);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "pc"), GDBR_AARCH64_PC);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "cpsr"), GDBR_AARCH64_CPSR);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "v0"), GDBR_AARCH64_V0);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "v31"), 65);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "fpsr"), GDBR_AARCH64_FPSR);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "fpcr"), GDBR_AARCH64_FPCR);
+	/* QEMU calls SCTLR_EL1 "SCTLR" and VBAR_EL1 "VBAR". */
+	assert_int_equal(gdbr_tdesc_find_reg(t, "SCTLR"), GDBR_AARCH64_SCTLR);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "SCTLR_EL1"), GDBR_EINVAL);
+	assert_true(gdbr_tdesc_find_reg(t, "VBAR") > 0);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "TTBR0_EL1"),
+			 GDBR_AARCH64_TTBR0_EL1);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "TTBR1_EL1"),
+			 GDBR_AARCH64_TTBR1_EL1);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "TCR_EL1"),
+			 GDBR_AARCH64_TCR_EL1);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_AARCH64_CPSR), 4);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_AARCH64_V0), 16);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_AARCH64_FPCR), 4);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_AARCH64_TCR_EL1), 8);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_AARCH64_NREGS),
+			 GDBR_EINVAL);
+	/* 33 * 8 + 4 + 32 * 16 + 2 * 4 + 17 * 8 */
+	assert_int_equal(gdbr_tdesc_regs_size(t), 924);
+}
+
+static void test_tdesc__aarch64_xml_matches_table(void **state)
+{
+	static const char *const f[3] = {
+		"org.gnu.gdb.aarch64.core", "org.gnu.gdb.aarch64.fpu",
+		"org.qemu.gdb.arm.sys.regs",
+	};
+
+	(void)state;
+	check_xml(gdbr_tdesc_aarch64(), f);
 }
 
 int main(void)
@@ -132,6 +189,8 @@ int main(void)
 		cmocka_unit_test(test_tdesc__i386_qemu_numbering),
 		cmocka_unit_test(test_tdesc__x86_64_xml_matches_table),
 		cmocka_unit_test(test_tdesc__i386_xml_matches_table),
+		cmocka_unit_test(test_tdesc__aarch64_qemu_numbering),
+		cmocka_unit_test(test_tdesc__aarch64_xml_matches_table),
 	};
 
 	return cmocka_run_group_tests_name("stub/tdesc", tests, NULL, NULL);

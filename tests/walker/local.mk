@@ -44,3 +44,4 @@ tests_walker_test_cache_LDADD = $(walker_test_ldadd)
 
 include tests/walker/x86/local.mk
 include tests/walker/ppc64/local.mk
+include tests/walker/arm64/local.mk

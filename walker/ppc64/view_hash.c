@@ -204,7 +204,7 @@ static size_t line_add(char *line, size_t n, size_t cap, const char *fmt, ...)
 static void run_print(struct hpg *s)
 {
 	struct hrun *r = &s->r;
-	char perms[5], sz[24], line[768];
+	char perms[6], sz[24], line[768];
 	size_t n = 0;
 
 	if (!r->on)
@@ -424,7 +424,7 @@ int pgw__hash_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write,
 	struct pgw_result r;
 	struct pgw_fault f;
 	struct pgw_out *o;
-	char perms[5], size[24];
+	char perms[6], size[24];
 	int rc;
 
 	o = pgw__out_new(write, payload);

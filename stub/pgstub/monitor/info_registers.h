@@ -1,5 +1,5 @@
 /*
- * `info registers` in QEMU 7.2's layout (x86 now, ppc64 hook): formatters
+ * `info registers` in QEMU 7.2's layout (x86, ppc64, aarch64): formatters
  * that write a vCPU's registers exactly as QEMU's monitor prints them,
  * leaving out every field the snapshot does not hold.
  */
@@ -28,6 +28,15 @@ typedef int (*regs_write_fn)(const char *buf, size_t len, void *payload);
  */
 int regs_dump_x86(const struct guest_x86_cpu *r, regs_write_fn write,
 		  void *payload);
+
+/**
+ * One aarch64 vCPU in the layout of QEMU 7.2's monitor (aarch64 dump with
+ * the FPU: PC, X00-X30, SP, PSTATE, FPCR/FPSR, Q00-Q31), the parts the
+ * snapshot holds, then a line of the system registers known (never in
+ * QEMU's dump). The "CPU#N" header is the caller's.
+ * @return 0, or the writer's nonzero return
+ */
+int regs_dump_arm64(guest *g, int cpu, regs_write_fn write, void *payload);
 
 /**
  * `info registers [-a]` for the monitor: "\nCPU#N\n" then the current

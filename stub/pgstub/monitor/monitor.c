@@ -145,6 +145,18 @@ static int cmd_info_registers(struct session *s, int argc, char **argv,
 	return regs_info_registers(s->g, s->cpu, argc, argv, regs_to_out, out);
 }
 
+/* A VA whose half has no root (an aarch64 user address without
+ * TTBR0_EL1) gets no answer, not "Unmapped": say what is missing. */
+static int refuse_unrooted(struct session *s, uint64_t va, gdbr_out *out)
+{
+	const char *why = guest_cpu_refusal(s->g, s->cpu, va);
+
+	if (!why)
+		return 0;
+	gdbr_out_printf(out, "vCPU %d: 0x%" PRIx64 ": %s\n", s->cpu, va, why);
+	return 1;
+}
+
 static int cmd_gva2gpa(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	uint64_t va;
@@ -154,7 +166,7 @@ static int cmd_gva2gpa(struct session *s, int argc, char **argv, gdbr_out *out)
 		gdbr_out_printf(out, "usage: gva2gpa ADDR\n");
 		return 1;
 	}
-	if (need_addr(argv[1], &va, out))
+	if (need_addr(argv[1], &va, out) || refuse_unrooted(s, va, out))
 		return 1;
 	c = session_ctx(s, out);
 	return c ? pgw_view_gva2gpa(c, va, to_out, out) < 0 : 1;
@@ -169,7 +181,7 @@ static int cmd_vtop(struct session *s, int argc, char **argv, gdbr_out *out)
 		gdbr_out_printf(out, "usage: vtop ADDR\n");
 		return 1;
 	}
-	if (need_addr(argv[1], &va, out))
+	if (need_addr(argv[1], &va, out) || refuse_unrooted(s, va, out))
 		return 1;
 	c = session_ctx(s, out);
 	return c ? pgw_view_vtop(c, va, to_out, out) < 0 : 1;

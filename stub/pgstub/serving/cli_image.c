@@ -18,7 +18,7 @@ static int reg_option(const char *arg, struct guest_open_opts *o)
 {
 	/* One command line per process: the values live as long as it. */
 	static struct guest_reg_value regs[128];
-	static char names[128][16];
+	static char names[128][24];  /* ID_AA64MMFR0_EL1 is 16 */
 	static const char *const ctl[] = { "cr0", "cr3", "cr4", "efer" };
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : 0;
@@ -80,8 +80,11 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 			o->raw_arch = o->arch = GUEST_ARCH_X86_64;
 		} else if (!strcmp(arg, "i386")) {
 			o->raw_arch = o->arch = GUEST_ARCH_I386;
+		} else if (!strcmp(arg, "aarch64")) {
+			o->raw_arch = o->arch = GUEST_ARCH_AARCH64;
 		} else {
-			fprintf(stderr, "pgstub: --arch: x86_64 or i386\n");
+			fprintf(stderr, "pgstub: --arch: x86_64, i386 or "
+				"aarch64\n");
 			return -1;
 		}
 		return 0;

@@ -126,24 +126,24 @@ static int is_io(uint64_t pa, uint64_t size, void *payload)
 	return !guest_phys_is_ram(payload, pa, size);
 }
 
-static void add_spans(struct range_set *rs, enum pgw_mode mode)
+static void add_spans(struct range_set *rs, uint64_t sp[2][2], int n)
 {
-	uint64_t sp[2][2];
-	int n = pgw_mode_va_spans(mode, sp);
-
 	for (int i = 0; i < n; i++)
 		range_add(rs, sp[i][0], sp[i][1]);
 }
 
-/* The mode whose spans hold every other mode's of the architecture. */
-static enum pgw_mode widest_mode(enum guest_arch arch)
+/* The spans that hold every mode's of the architecture. */
+static int widest_spans(enum guest_arch arch, uint64_t sp[2][2])
 {
 	switch (arch) {
-	case GUEST_ARCH_X86_64: return PGW_MODE_X86_5L;
-	case GUEST_ARCH_I386: return PGW_MODE_X86_PAE;
-	case GUEST_ARCH_PPC64: return PGW_MODE_PPC64_HASH;
+	case GUEST_ARCH_X86_64: return pgw_mode_va_spans(PGW_MODE_X86_5L, sp);
+	case GUEST_ARCH_I386: return pgw_mode_va_spans(PGW_MODE_X86_PAE, sp);
+	case GUEST_ARCH_PPC64:
+	case GUEST_ARCH_AARCH64:  /* top-byte-ignore: any top byte */
+		break;
 	}
-	return PGW_MODE_PPC64_HASH;  /* unknown: the whole space */
+	sp[0][0] = sp[0][1] = 0;  /* the whole space */
+	return 1;
 }
 
 /* Every vCPU's translatable spans (the architecture's widest on a live
@@ -152,6 +152,7 @@ static enum pgw_mode widest_mode(enum guest_arch arch)
 static void collect_spans(struct session *s, struct range_set *rs)
 {
 	int wide = guest_format(s->g) == GUEST_FMT_LIVE;
+	uint64_t sp[2][2];
 
 	guest_phys_ranges(s->g, add_ram, rs);
 	for (int cpu = 0; cpu < guest_ncpus(s->g) && !wide; cpu++) {
@@ -160,10 +161,10 @@ static void collect_spans(struct session *s, struct range_set *rs)
 		if (guest_cpu_ctx(s->g, cpu, &c, NULL, 0) < 0)
 			wide = 1;
 		else
-			add_spans(rs, pgw_ctx_mode(c));
+			add_spans(rs, sp, pgw_ctx_va_spans(c, sp));
 	}
 	if (wide)
-		add_spans(rs, widest_mode(guest_arch(s->g)));
+		add_spans(rs, sp, widest_spans(guest_arch(s->g), sp));
 }
 
 /* Every vCPU's mappings of the moment and physical RAM. */

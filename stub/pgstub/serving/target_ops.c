@@ -10,13 +10,17 @@
 #include "monitor/monitor.h"
 
 /*
- * Every register gets a value, so that GDB attaches to any snapshot: what
- * the source holds, what an option supplied, or 0 when nobody knows it (a
- * raw image, a dump without NT_PRSTATUS, the x87/SSE state). GDB gives up
- * on a target whose PC is "unavailable".
- * Values go out in the target's byte order: x86 little-endian; ppc64 as
- * QEMU's gdbstub sends them, little-endian when MSR[LE] is set (ppc64el
- * kernels), else big. Wider registers (st0, xmm0) are zero-extended.
+ * x86 and ppc64: every register gets a value, so that GDB attaches to any
+ * snapshot: what the source holds, what an option supplied, or 0 when
+ * nobody knows it (a raw image, a dump without NT_PRSTATUS, the x87/SSE
+ * state). GDB gives up on a target whose PC is "unavailable".
+ * aarch64: a register nobody knows is "unavailable" (QEMU's dumps carry
+ * no system register: GDB must not show TTBR0_EL1 as 0), except sp and
+ * pc, which GDB needs to attach.
+ * Values go out in the target's byte order: x86 and aarch64 little-endian;
+ * ppc64 as QEMU's gdbstub sends them, little-endian when MSR[LE] is set
+ * (ppc64el kernels), else big. Wider registers (st0, xmm0) are
+ * zero-extended; aarch64's v0-v31 are 128 bits.
  */
 static int read_register(int tid, int regno, void *buf, size_t size,
 			 void *payload)
@@ -25,11 +29,16 @@ static int read_register(int tid, int regno, void *buf, size_t size,
 	unsigned char *out = buf;
 	int id = regno >= 0 && regno < 128 ? s->reg_id[regno] : -1;
 	int big = 0;
-	uint64_t v, msr;
+	uint64_t v, w[2], msr;
+	enum guest_reg_origin o;
 
 	if (tid < 1 || tid > guest_ncpus(s->g))
 		return -1;
-	guest_reg_read(s->g, tid - 1, id, &v);
+	o = guest_reg_read_wide(s->g, tid - 1, id, w);
+	v = w[0];
+	if (guest_arch(s->g) == GUEST_ARCH_AARCH64 && o == GUEST_REG_ZERO &&
+	    regno != GDBR_AARCH64_PC && regno != GDBR_AARCH64_SP)
+		return 0;
 	if (guest_arch(s->g) == GUEST_ARCH_PPC64) {
 		guest_reg_read(s->g, tid - 1, guest_reg_id(s->g, "msr"), &msr);
 		big = !(msr & 1);
@@ -37,19 +46,20 @@ static int read_register(int tid, int regno, void *buf, size_t size,
 	for (size_t i = 0; i < size; i++) {
 		size_t byte = big ? size - 1 - i : i;
 
-		out[i] = byte < 8 ? (unsigned char)(v >> (8 * byte)) : 0;
+		out[i] = byte < 8 ? (unsigned char)(v >> (8 * byte)) :
+			 byte < 16 ? (unsigned char)(w[1] >> (8 * (byte - 8))) :
+			 0;
 	}
 	return (int)size;
 }
 
 /* GDB shows a refused read as "Cannot access memory": say why on the
  * server's side, once per vCPU. */
-static void tell_refused(struct session *s)
+static void tell_refused(struct session *s, uint64_t addr)
 {
-	const char *why;
+	const char *why = guest_cpu_refusal(s->g, s->cpu, addr);
 
-	if (s->cpu >= 32 || s->read_told_root & 1u << s->cpu ||
-	    guest_cpu_root(s->g, s->cpu, &why) != GUEST_ROOT_UNKNOWN)
+	if (s->cpu >= 32 || s->read_told_root & 1u << s->cpu || !why)
 		return;
 	s->read_told_root |= 1u << s->cpu;
 	pgstub_transport_log(stderr, "pgstub: vCPU %d: virtual reads refused: "
@@ -64,7 +74,7 @@ static int read_memory(uint64_t addr, void *buf, size_t len, unsigned flags,
 	pgstub_log_begin();  /* GDB's setup is over (serve_log.c) */
 	rc = session_read(payload, addr, buf, len, flags & GDBR_MEM_PHYS);
 	if (rc < 0 && !(flags & GDBR_MEM_PHYS))
-		tell_refused(payload);
+		tell_refused(payload, addr);
 	return rc;
 }
 

@@ -262,7 +262,7 @@ static void test_ctx__mode_names(void **state)
 	static const char *names[PGW_MODE_COUNT] = {
 		"paging disabled", "32-bit", "PAE", "4-level", "5-level",
 		"EPT 4-level", "EPT 5-level", "NPT 4-level", "NPT 5-level",
-		"ppc64 hash",
+		"ppc64 hash", "VMSAv8-64", "VMSAv8-64 stage 2",
 	};
 
 	for (int m = 0; m < PGW_MODE_COUNT; m++)

@@ -1,0 +1,128 @@
+/*
+ * aarch64 vCPU registers from the "CORE" notes QEMU's dump-guest-memory
+ * writes per vCPU (ELF and kdump alike): NT_PRSTATUS with the general
+ * registers and NT_PRFPREG with the SIMD&FP state, in Linux's layouts.
+ */
+#include "guest_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NT_PRSTATUS_TYPE 1
+#define NT_PRFPREG_TYPE  2
+
+/*
+ * Linux's arm64 struct elf_prstatus is 392 bytes: the generic header
+ * (siginfo, signals, pids, four timevals) puts pr_reg at 112; pr_reg is
+ * struct user_pt_regs, 34 u64s: x0-x30, sp, pc, pstate; then pr_fpvalid.
+ * Measured on QEMU 7.2: the same 392 bytes, pr_pid = vCPU index + 1.
+ */
+#define PRS_SIZE   392
+#define PRS_REGS   112
+
+/*
+ * struct user_fpsimd_state: 32 128-bit vregs (little-endian: low half
+ * first), u32 fpsr, u32 fpcr, two reserved u32s = 528 bytes.
+ */
+#define FPS_SIZE   528
+#define FPS_FPSR   512
+#define FPS_FPCR   516
+
+struct guest_arm64_cpu *guest__arm64_cpu_at(guest *g, int i)
+{
+	int had = g->ncpus;
+	struct guest_arm64_cpu *a;
+
+	if (!guest__cpu_at(g, i))
+		return NULL;
+	if (!g->a64 || g->ncpus > had) {
+		/* g->ncpus grew (or the table is new): follow it. */
+		a = realloc(g->a64, (size_t)g->ncpus * sizeof(*a));
+		if (!a)
+			return NULL;
+		if (!g->a64)
+			had = 0;
+		memset(a + had, 0, (size_t)(g->ncpus - had) * sizeof(*a));
+		g->a64 = a;
+	}
+	return &g->a64[i];
+}
+
+static void prstatus(struct guest_arm64_cpu *c, const uint8_t *d)
+{
+	const uint8_t *r = d + PRS_REGS;
+
+	for (int i = 0; i < 31; i++)
+		c->x[i] = guest__le64(r + 8 * i);
+	c->sp = guest__le64(r + 8 * 31);
+	c->pc = guest__le64(r + 8 * 32);
+	c->pstate = guest__le64(r + 8 * 33);
+	c->valid |= GUEST_ARM64_HAS_GPRS;
+}
+
+static void fpsimd(struct guest_arm64_cpu *c, const uint8_t *d)
+{
+	for (int i = 0; i < 32; i++) {
+		c->v[i][0] = guest__le64(d + 16 * i);
+		c->v[i][1] = guest__le64(d + 16 * i + 8);
+	}
+	c->fpsr = guest__le32(d + FPS_FPSR);
+	c->fpcr = guest__le32(d + FPS_FPCR);
+	c->valid |= GUEST_ARM64_HAS_FPU;
+}
+
+int guest__arm64_note(guest *g, uint32_t type, const uint8_t *desc,
+		      size_t descsz, uint64_t off, const char *where,
+		      char *err, size_t errlen)
+{
+	static const size_t want[3] = { 0, PRS_SIZE, FPS_SIZE };
+	struct guest_arm64_cpu *c;
+
+	if (type != NT_PRSTATUS_TYPE && type != NT_PRFPREG_TYPE)
+		return 0;
+	if (descsz != want[type])
+		return guest__fail(err, errlen, "aarch64 %s note at %s 0x%llx "
+				   "is %zu bytes (Linux's arm64 layout has "
+				   "%zu)", type == NT_PRSTATUS_TYPE ?
+				   "NT_PRSTATUS" : "NT_PRFPREG", where,
+				   (unsigned long long)off, descsz, want[type]);
+	c = guest__arm64_cpu_at(g, type == NT_PRSTATUS_TYPE ?
+				g->nprstatus++ : g->nfpreg++);
+	if (!c)
+		return guest__fail(err, errlen, "out of memory (or more than "
+				   "4096 vCPUs)");
+	if (type == NT_PRSTATUS_TYPE)
+		prstatus(c, desc);
+	else
+		fpsimd(c, desc);
+	return 0;
+}
+
+int guest__arm64_notes_sniff(const uint8_t *p, size_t len)
+{
+	size_t pos = 0;
+
+	while (len - pos >= 12) {
+		uint32_t namesz = guest__le32(p + pos);
+		uint32_t descsz = guest__le32(p + pos + 4);
+		uint32_t type = guest__le32(p + pos + 8);
+		size_t name4 = ((size_t)namesz + 3) & ~(size_t)3;
+
+		if (name4 > len - pos - 12)
+			return 0;
+		if (namesz == 5 && !memcmp(p + pos + 12, "CORE", 5) &&
+		    type == NT_PRSTATUS_TYPE)
+			return descsz == PRS_SIZE;
+		if ((((size_t)descsz + 3) & ~(size_t)3) > len - pos - 12 - name4)
+			return 0;
+		pos += 12 + name4 + (((size_t)descsz + 3) & ~(size_t)3);
+	}
+	return 0;
+}
+
+const struct guest_arm64_cpu *guest_arm64_cpu(const guest *g, int cpu)
+{
+	if (!g->a64 || cpu < 0 || cpu >= g->ncpus)
+		return NULL;
+	return &g->a64[cpu];
+}

@@ -1,0 +1,267 @@
+/*
+ * Each aarch64 vCPU's translation registers, decided once at open: its own
+ * TTBR0/TTBR1/TCR/SCTLR_EL1 (a migration stream, --reg), else the kernel's
+ * tables named by VMCOREINFO (QEMU's aarch64 dumps carry no system
+ * register), else nothing — and then no address of that half translates.
+ */
+#include "guest_priv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOW_TO "give --vmcoreinfo FILE (or run the guest with -device " \
+	       "vmcoreinfo and its qemu_fw_cfg driver loaded), or --reg " \
+	       "ttbr1_el1=ROOT --reg tcr_el1=TCR [--reg ttbr0_el1=ROOT]"
+#define HOW_TO_USER "user addresses need the task's TTBR0_EL1: --reg " \
+		    "ttbr0_el1=ROOT"
+
+/* TCR_EL1 fields (Arm ARM D19.2.139). */
+#define TCR_T0SZ_SHIFT 0
+#define TCR_TG0_SHIFT  14
+#define TCR_T1SZ_SHIFT 16
+#define TCR_TG1_SHIFT  30
+#define TCR_IPS_SHIFT  32
+#define TCR_TBI0       (1ULL << 37)
+#define TCR_TBI1       (1ULL << 38)
+#define TCR_HA         (1ULL << 39)
+#define TCR_DS         (1ULL << 59)
+
+/* What VMCOREINFO gives an arm64 kernel's translation. */
+struct a64_vmci {
+	uint64_t ttbr1, tcr;
+	uint64_t page_size, va_bits, t1sz;
+	char say[160];
+};
+
+/* TG0 and TG1 encode the granules differently (D19.2.139): TG0 4K 0b00,
+ * 64K 0b01, 16K 0b10; TG1 16K 0b01, 4K 0b10, 64K 0b11. */
+static int granule_bits(uint64_t page_size, uint64_t *tg0, uint64_t *tg1)
+{
+	switch (page_size) {
+	case 4096: *tg0 = 0; *tg1 = 2; return 0;
+	case 16384: *tg0 = 2; *tg1 = 1; return 0;
+	case 65536: *tg0 = 1; *tg1 = 3; return 0;
+	}
+	return -1;
+}
+
+/* TCR.IPS from a physical address width (D19.2.139: 32, 36, 40, 42, 44,
+ * 48, 52 bits are 0b000 … 0b110). */
+static uint64_t ips_of(uint64_t pa_bits)
+{
+	static const unsigned w[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+	for (unsigned i = 0; i < sizeof(w) / sizeof(*w); i++)
+		if (pa_bits <= w[i])
+			return i;
+	return 6;
+}
+
+/*
+ * The kernel's half from VMCOREINFO (Linux's arm64 crash_core.c and the
+ * generic one): SYMBOL(swapper_pg_dir) is a kernel-image address, so its
+ * physical address is VA - kimage_voffset (__pa_symbol); TCR from
+ * VA_BITS, TCR_EL1_T1SZ (the size actually in use, which a 52-bit kernel
+ * on a 48-bit CPU lowers), PAGESIZE and MAX_PHYSMEM_BITS.
+ */
+static int from_vmcoreinfo(const guest *g, struct a64_vmci *v, char *err,
+			   size_t errlen)
+{
+	const char *t = g->vmci;
+	uint64_t sym, voff, phys_off, pa_bits = 48, tg0, tg1, ds = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (!t)
+		return guest__fail(err, errlen, "no VMCOREINFO");
+	if (!guest__vmcoreinfo_lookup(t, "SYMBOL(swapper_pg_dir)", 16, &sym))
+		return guest__fail(err, errlen, "VMCOREINFO (%s) has no "
+				   "SYMBOL(swapper_pg_dir)", g->vmci_from);
+	if (!guest__vmcoreinfo_lookup(t, "NUMBER(kimage_voffset)", 16, &voff))
+		return guest__fail(err, errlen, "VMCOREINFO (%s) has no "
+				   "NUMBER(kimage_voffset)", g->vmci_from);
+	if (!guest__vmcoreinfo_lookup(t, "NUMBER(VA_BITS)", 10, &v->va_bits) ||
+	    v->va_bits < 36 || v->va_bits > 52)
+		return guest__fail(err, errlen, "VMCOREINFO (%s) has no "
+				   "NUMBER(VA_BITS) from 36 to 52",
+				   g->vmci_from);
+	if (!guest__vmcoreinfo_lookup(t, "PAGESIZE", 10, &v->page_size))
+		v->page_size = 4096;
+	if (granule_bits(v->page_size, &tg0, &tg1))
+		return guest__fail(err, errlen, "VMCOREINFO (%s): PAGESIZE=%"
+				   PRIu64 " is not an arm64 granule (4096, "
+				   "16384, 65536)", g->vmci_from, v->page_size);
+	if (!guest__vmcoreinfo_lookup(t, "NUMBER(TCR_EL1_T1SZ)", 16, &v->t1sz))
+		v->t1sz = 64 - v->va_bits;
+	if (v->t1sz < 12 || v->t1sz > 39)
+		return guest__fail(err, errlen, "VMCOREINFO (%s): T1SZ %" PRIu64
+				   " is out of range", g->vmci_from, v->t1sz);
+	guest__vmcoreinfo_lookup(t, "NUMBER(MAX_PHYSMEM_BITS)", 10, &pa_bits);
+	if (sym < voff || ((sym - voff) & (v->page_size - 1) &&
+			   (sym - voff) & 0xfff))
+		return guest__fail(err, errlen, "VMCOREINFO (%s): "
+				   "SYMBOL(swapper_pg_dir)=%" PRIx64 " minus "
+				   "kimage_voffset 0x%" PRIx64 " is no page-"
+				   "aligned physical address", g->vmci_from,
+				   sym, voff);
+	/* 4K and 16K granules reach past 48 bits only with LPA2 (TCR.DS,
+	 * D8.3): a kernel running with T1SZ below 16 has turned it on (Linux
+	 * 6.9+; the recorded 16K guest's TCR_EL1 has DS), and without it
+	 * the output size stops at 48 bits. */
+	if (v->page_size != 65536 && v->t1sz < 16)
+		ds = TCR_DS;
+	else if (v->page_size != 65536 && pa_bits > 48)
+		pa_bits = 48;
+	v->ttbr1 = sym - voff;
+	/* The kernel image lies in RAM, above the start of RAM. */
+	if (guest__vmcoreinfo_lookup(t, "NUMBER(PHYS_OFFSET)", 16, &phys_off) &&
+	    v->ttbr1 < phys_off)
+		return guest__fail(err, errlen, "VMCOREINFO (%s): swapper_pg_dir "
+				   "at physical 0x%" PRIx64 " lies below "
+				   "PHYS_OFFSET 0x%" PRIx64 ": kimage_voffset "
+				   "and the symbol disagree", g->vmci_from,
+				   v->ttbr1, phys_off);
+	/* Both halves as wide as the kernel's; top-byte-ignore as Linux
+	 * sets it: TBI0 always, TBI1 with CONFIG_ARM64_MTE (Debian's; the
+	 * recorded 6.1 guests' TCR_EL1 has it). A tagged kernel pointer
+	 * then reads as the hardware would on such a kernel. HA: Linux
+	 * turns on the hardware access flag wherever the CPU has it
+	 * (ARMv8.1 on; QEMU's max); a page whose AF is still 0 is then
+	 * mapped, as QEMU's gva2gpa says on the recorded guests. */
+	v->tcr = v->t1sz << TCR_T0SZ_SHIFT | tg0 << TCR_TG0_SHIFT |
+		 v->t1sz << TCR_T1SZ_SHIFT | tg1 << TCR_TG1_SHIFT |
+		 ips_of(pa_bits) << TCR_IPS_SHIFT | TCR_TBI0 | TCR_TBI1 |
+		 TCR_HA | ds;
+	snprintf(v->say, sizeof(v->say), "swapper_pg_dir at physical 0x%"
+		 PRIx64 ", %" PRIu64 "-bit VA, %" PRIu64 "K pages: TCR_EL1 "
+		 "0x%" PRIx64, v->ttbr1, 64 - v->t1sz, v->page_size >> 10,
+		 v->tcr);
+	return 0;
+}
+
+static void resolve_cpu(guest *g, int cpu, const struct a64_vmci *vm,
+			const char *vm_err)
+{
+	const struct guest_arm64_cpu *a = &g->a64[cpu];
+	struct guest_arm64_root *rt = &g->a64root[cpu];
+#define HAVE(r) (a->valid & GUEST_ARM64_HAS_SYS(GUEST_A64_##r))
+	int have_tcr = HAVE(TCR) || vm, from_vm = 0;
+
+	rt->no_ttbr0 = !HAVE(TTBR0);
+	rt->no_ttbr1 = !HAVE(TTBR1) && !vm;
+	rt->ttbr0 = a->sys[GUEST_A64_TTBR0];
+	rt->ttbr1 = HAVE(TTBR1) ? a->sys[GUEST_A64_TTBR1] : vm ? vm->ttbr1 : 0;
+	rt->tcr = HAVE(TCR) ? a->sys[GUEST_A64_TCR] : vm ? vm->tcr : 0;
+	from_vm = vm && (!HAVE(TTBR1) || !HAVE(TCR));
+	/* A kernel that left tables in VMCOREINFO runs with its MMU on. */
+	rt->sctlr = HAVE(SCTLR) ? a->sys[GUEST_A64_SCTLR] :
+		    PGW_ARM64_SCTLR_M;
+	rt->src = from_vm ? GUEST_ROOT_VMCOREINFO : GUEST_ROOT_REGS;
+	if (HAVE(SCTLR) && !(rt->sctlr & PGW_ARM64_SCTLR_M))
+		return;  /* stage 1 off: VA == IPA, and the registers say it */
+	if (!have_tcr || (rt->no_ttbr0 && rt->no_ttbr1)) {
+		rt->src = GUEST_ROOT_UNKNOWN;
+		snprintf(rt->why, sizeof(rt->why), "no paging root: the "
+			 "snapshot holds no TTBR0_EL1/TTBR1_EL1/TCR_EL1 (QEMU's "
+			 "aarch64 dumps never do)%s%s; " HOW_TO,
+			 vm_err[0] ? " and " : " and no VMCOREINFO",
+			 vm_err);
+		return;
+	}
+	if (from_vm)
+		snprintf(rt->why, sizeof(rt->why), "kernel page tables from "
+			 "VMCOREINFO (%s)%s", vm->say, rt->no_ttbr0 ?
+			 "; " HOW_TO_USER : "; TTBR0_EL1 as given");
+	else if (rt->no_ttbr0)
+		snprintf(rt->why, sizeof(rt->why), "TTBR0_EL1 unknown: %s",
+			 HOW_TO_USER);
+	else if (rt->no_ttbr1)
+		snprintf(rt->why, sizeof(rt->why), "TTBR1_EL1 unknown: kernel "
+			 "addresses need --reg ttbr1_el1=ROOT or --vmcoreinfo "
+			 "FILE");
+#undef HAVE
+}
+
+int guest__arm64_root_resolve(guest *g, char *err, size_t errlen)
+{
+	struct a64_vmci vm;
+	char vm_err[256] = "";
+	int have_vm;
+
+	if (g->arch != GUEST_ARCH_AARCH64)
+		return 0;
+	/* A raw image or a dump without notes: registers all unknown. */
+	for (int i = 0; i < g->ncpus; i++)
+		if (!guest__arm64_cpu_at(g, i))
+			return guest__fail(err, errlen, "out of memory");
+	g->a64root = calloc((size_t)g->ncpus, sizeof(*g->a64root));
+	if (!g->a64root)
+		return guest__fail(err, errlen, "out of memory");
+	have_vm = g->vmci && !from_vmcoreinfo(g, &vm, vm_err, sizeof(vm_err));
+	for (int i = 0; i < g->ncpus; i++)
+		resolve_cpu(g, i, have_vm ? &vm : NULL, vm_err);
+	return 0;
+}
+
+int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+		     size_t errlen)
+{
+	struct pgw_arm64_regs r = PGW_ARM64_REGS_INIT;
+	const struct guest_arm64_root *rt;
+	char msg[256] = "";
+
+	if (!g->a64root || cpu < 0 || cpu >= g->ncpus)
+		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",
+				   cpu, g->ncpus);
+	if (g->ctx[cpu]) {
+		*ctx = g->ctx[cpu];
+		return 0;
+	}
+	rt = &g->a64root[cpu];
+	/* Never a guess: no root, no translation. */
+	if (rt->src == GUEST_ROOT_UNKNOWN)
+		return guest__fail(err, errlen, "%s", rt->why);
+	r.ttbr0 = rt->ttbr0;
+	r.ttbr1 = rt->ttbr1;
+	r.tcr = rt->tcr;
+	r.sctlr = rt->sctlr;
+	r.pstate = g->a64[cpu].pstate;
+	if (g->a64[cpu].valid & GUEST_ARM64_HAS_SYS(GUEST_A64_ID_AA64MMFR0))
+		r.id_aa64mmfr0 = g->a64[cpu].sys[GUEST_A64_ID_AA64MMFR0];
+	r.unknown_roots = (rt->no_ttbr0 ? PGW_ARM64_NO_TTBR0 : 0) |
+			  (rt->no_ttbr1 ? PGW_ARM64_NO_TTBR1 : 0);
+	if (pgw_ctx_new_arm64(&g->ctx[cpu], &r, guest_mem_ops(g), g, msg,
+			      sizeof(msg)))
+		return guest__fail(err, errlen, "vCPU %d: %s", cpu,
+				   msg[0] ? msg : "cannot build its VMSAv8-64 "
+				   "context");
+	*ctx = g->ctx[cpu];
+	return 0;
+}
+
+const char *guest_cpu_refusal(const guest *g, int cpu, uint64_t va)
+{
+	const struct guest_arm64_root *rt;
+
+	if (cpu < 0 || cpu >= g->ncpus)
+		return NULL;
+	if (g->arch != GUEST_ARCH_AARCH64 || !g->a64root) {
+		const char *why;
+
+		return guest_cpu_root(g, cpu, &why) == GUEST_ROOT_UNKNOWN ?
+		       why : NULL;
+	}
+	rt = &g->a64root[cpu];
+	if (rt->src == GUEST_ROOT_UNKNOWN)
+		return rt->why;
+	/* VA bit 55 selects the half (D8.2.3), whatever TBI does. */
+	if (!(va >> 55 & 1) && rt->no_ttbr0)
+		return "a user (TTBR0_EL1) address, and TTBR0_EL1 is unknown: "
+		       HOW_TO_USER;
+	if ((va >> 55 & 1) && rt->no_ttbr1)
+		return "a kernel (TTBR1_EL1) address, and TTBR1_EL1 is "
+		       "unknown: give --vmcoreinfo FILE or --reg "
+		       "ttbr1_el1=ROOT";
+	return NULL;
+}

@@ -1,0 +1,21 @@
+# arm64 walker tests: VMSAv8-64 stage 1 (every granule, size, block level,
+# fault, permission rule), 52-bit LPA/LPA2, stage 2 and composed walks.
+walker_tests += \
+	tests/walker/arm64/test_arm64_s1 \
+	tests/walker/arm64/test_arm64_s2
+
+tests_walker_arm64_test_arm64_s1_SOURCES = tests/walker/arm64/test_arm64_s1.c tests/walker/arm64/a64_tables.h
+tests_walker_arm64_test_arm64_s1_CFLAGS = $(walker_test_cflags)
+tests_walker_arm64_test_arm64_s1_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_arm64_test_arm64_s1_LDADD = $(walker_test_ldadd)
+
+tests_walker_arm64_test_arm64_s2_SOURCES = tests/walker/arm64/test_arm64_s2.c tests/walker/arm64/a64_tables.h
+tests_walker_arm64_test_arm64_s2_CFLAGS = $(walker_test_cflags)
+tests_walker_arm64_test_arm64_s2_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_arm64_test_arm64_s2_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/arm64/test_arm64_lpa
+tests_walker_arm64_test_arm64_lpa_SOURCES = tests/walker/arm64/test_arm64_lpa.c tests/walker/arm64/a64_tables.h
+tests_walker_arm64_test_arm64_lpa_CFLAGS = $(walker_test_cflags)
+tests_walker_arm64_test_arm64_lpa_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_arm64_test_arm64_lpa_LDADD = $(walker_test_ldadd)
