@@ -35,6 +35,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 from gdbsession import QUIET, Tap, run_jobs  # noqa: E402
+sys.path.insert(0, HERE)
+from probe_aarch64 import refusal  # noqa: E402
 
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 SYSREGS = ["TTBR0_EL1", "TTBR1_EL1", "TCR_EL1", "SCTLR", "MAIR_EL1"]
@@ -282,8 +284,14 @@ def check_config(tap, pgstub, d, name):
         if got:
             check_translations(tap, label, got, truth[c], c, lambda a: not is_kernel(a))
 
-    # The migration stream: every register QEMU had, both halves.
+    # The migration stream: every register QEMU had, both halves. Skipped,
+    # saying why, while pgstub refuses arm64 streams for want of support.
     label = "%s guest.mig" % name
+    why = refusal(pgstub, os.path.join(d, "guest.mig"))
+    if why:
+        tap.ok("%s # SKIP pgstub does not read arm64 migration streams yet: %s"
+               % (label, why), True)
+        return
     jobs = []
     for c in cpus:
         cmds = [("regs", "cli", "info registers " + " ".join(SYSREGS + CORE)),
