@@ -3,7 +3,7 @@ TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/test_realguest_x86mig.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh \
-	tests/realguest/test_realguest_crash.sh
+	tests/realguest/test_realguest_crash.sh tests/realguest/test_realguest_aarch64.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -19,7 +19,11 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_kdump_formats.sh tests/realguest/check_kdump_formats.py \
 	tests/realguest/test_realguest_crash.sh tests/realguest/check_crash.py \
 	tests/realguest/record_crash.py tests/realguest/init-crash.sh \
-	tests/realguest/init-crash-kdump.sh tests/realguest/fetch-crash-dbg.sh
+	tests/realguest/init-crash-kdump.sh tests/realguest/fetch-crash-dbg.sh \
+	tests/realguest/test_realguest_aarch64.sh tests/realguest/check_aarch64.py \
+	tests/realguest/record_aarch64.py tests/realguest/fetch-aarch64.sh \
+	tests/realguest/init-aarch64.sh tests/realguest/probe_aarch64.py \
+	tests/realguest/README-aarch64.md
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.
@@ -38,3 +42,5 @@ realguest_vmci_readers = tests/realguest/test_kdump_formats.sh.log
 $(realguest_vmci_readers): tests/realguest/test_vmcoreinfo.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
+realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log
+$(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log

@@ -1,7 +1,7 @@
 #!/bin/sh
 # mkinitramfs.sh ARCH [INIT NAME [SPEC...]] - build the tiny busybox
-# initramfs for the real-guest truth harness.  ARCH is x86_64 (amd64 busybox)
-# or i386; INIT is another /init script (default init.sh here), saved as
+# initramfs for the real-guest truth harness.  ARCH is x86_64 (amd64 busybox),
+# i386 or aarch64 (arm64 busybox, fetch-aarch64.sh); INIT is another /init script (default init.sh here), saved as
 # NAME; each SPEC is one more mkcpio.py entry (a kernel module, a second
 # script).
 #
@@ -13,16 +13,17 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${PGSTUB_CACHE:-/var/cache/pgstub}
-arch=${1:?usage: mkinitramfs.sh x86_64|i386 [INIT NAME]}
+arch=${1:?usage: mkinitramfs.sh x86_64|i386|aarch64 [INIT NAME]}
 init=${2:-$here/init.sh}
 case $arch in
     x86_64|amd64) arch=x86_64; bbarch=amd64 ;;
     i386|i686)    arch=i386;   bbarch=i386 ;;
-    *) echo "mkinitramfs: unknown ARCH '$arch' (x86_64 or i386)" >&2; exit 2 ;;
+    aarch64|arm64) arch=aarch64; bbarch=arm64 ;;
+    *) echo "mkinitramfs: unknown ARCH '$arch' (x86_64, i386 or aarch64)" >&2; exit 2 ;;
 esac
 
 busybox=$CACHE/busybox/$bbarch/busybox
-[ -x "$busybox" ] || { echo "mkinitramfs: $busybox missing; run fetch.sh" >&2; exit 1; }
+[ -x "$busybox" ] || { echo "mkinitramfs: $busybox missing; run fetch.sh (fetch-aarch64.sh for aarch64)" >&2; exit 1; }
 
 out=$CACHE/initramfs/${3:-$arch}.cpio.gz
 # What is left of "$@" are the extra entries.
