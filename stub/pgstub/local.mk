@@ -42,6 +42,9 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/lint/check.c \
 	stub/pgstub/lint/check_alias.c \
 	stub/pgstub/lint/check_tables.c \
+	stub/pgstub/lint/diff.h \
+	stub/pgstub/lint/diff.c \
+	stub/pgstub/lint/diff_cli.c \
 	stub/pgstub/live/proxy.h \
 	stub/pgstub/live/proxy_priv.h \
 	stub/pgstub/live/proxy_conn.c \
