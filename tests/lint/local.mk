@@ -7,5 +7,5 @@ check_PROGRAMS += tests/lint/mkbad
 tests_lint_mkbad_SOURCES = tests/lint/mkbad.c
 tests_lint_mkbad_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/guest
 tests_lint_mkbad_LDADD = tests/guest/libmkdump.la
-TESTS += tests/lint/test_check.sh
-EXTRA_DIST += tests/lint/test_check.sh
+TESTS += tests/lint/test_check.sh tests/lint/test_diff.sh
+EXTRA_DIST += tests/lint/test_check.sh tests/lint/test_diff.sh
