@@ -7,5 +7,7 @@ check_PROGRAMS += tests/lint/mkbad
 tests_lint_mkbad_SOURCES = tests/lint/mkbad.c
 tests_lint_mkbad_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/guest
 tests_lint_mkbad_LDADD = tests/guest/libmkdump.la
-TESTS += tests/lint/test_check.sh tests/lint/test_diff.sh
-EXTRA_DIST += tests/lint/test_check.sh tests/lint/test_diff.sh
+TESTS += tests/lint/test_check.sh tests/lint/test_diff.sh \
+	tests/lint/test_lint_gdb.sh
+EXTRA_DIST += tests/lint/test_check.sh tests/lint/test_diff.sh \
+	tests/lint/test_lint_gdb.sh tests/lint/test_lint_gdb.py
