@@ -4,7 +4,8 @@
 # else, with the path of entries; --text, --range, --cpu, --json (parsed,
 # versioned); the shell runs it too; bad options get one clear line and
 # the session goes on. Then the recorded real guests: the W+X verdict on
-# the kernel half agrees with the kernel's CONFIG_DEBUG_WX line.
+# the kernel half agrees with the kernel's CONFIG_DEBUG_WX line, and every
+# architecture's tables lint clean of structural errors.
 . "$top_srcdir/tests/gdb/lib.sh"
 [ -x "$(command -v "${GDB:-gdb}")" ] || skip_all "gdb not found"
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
@@ -12,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 img=$tmp/lint.elf
 "$top_builddir/tests/lint/mkbad" lint "$img" || { echo "Bail out! mkbad"; exit 1; }
-plan 19
+plan 26
 
 out=$(gdb_run "$img" -ex 'monitor check --text 0xffffffff81000000 0xffffffff81400000')
 # Each rule's one finding: rule, VA range, PA/size/perms and reason.
@@ -111,5 +112,44 @@ print("# %s: kernel says %r; check finds %d W+X kernel pages" % (sys.argv[3], li
 sys.exit(0 if pages == want and j["complete"] else 1)
 ' "$kstart" "$line" "$cfg"
 	ok "$cfg: W+X verdict agrees with the kernel's CONFIG_DEBUG_WX line" $?
+done
+
+# The text rule on a real kernel: _stext.._etext from the recording's
+# kallsyms (meta.json) is read-only after boot (mark_rodata_ro).
+d=$guests/x86_64-4l
+text=$("${PYTHON3:-python3}" -c '
+import json, sys
+k = {l.split()[2]: l.split()[0] for l in json.load(open(sys.argv[1]))["guest"]["kallsyms"]}
+print("0x%s 0x%s" % (k["_stext"], k["_etext"]))' "$d/meta.json" 2>/dev/null)
+if [ -f "$d/dump.elf" ] && [ -n "$text" ]; then
+	out=$("$PGSTUB" shell "$d/dump.elf" -c "check --text $text" 2>&1)
+	expect_has "x86_64-4l: the kernel text ($text) is not writable" \
+		"text-writable 0, reserved 0" "$out"
+else
+	echo "ok $((n += 1)) - # SKIP no recorded x86_64-4l guest with kallsyms in $d"
+fi
+
+# Every recorded guest, each architecture and mode: the lint completes and
+# finds nothing wrong with the structure of real kernels' tables (no
+# reserved bits, tables outside memory, loops, misaligned or faulting
+# entries); the user-kernel rule runs where the mode has a kernel half.
+for cfg in x86_64-4l x86_64-5l i386-nopae i386-pae ppc64-pseries-64k ppc64-powernv8; do
+	img=$guests/$cfg/dump.elf
+	[ -f "$img" ] || img=$guests/$cfg/guest.mig
+	if [ ! -f "$img" ]; then
+		echo "ok $((n += 1)) - # SKIP $cfg: no recorded guest in $guests/$cfg"
+		continue
+	fi
+	"$PGSTUB" shell "$img" -c 'check --json' 2>&1 | "${PYTHON3:-python3}" -c '
+import json, sys
+j = json.load(sys.stdin)
+bad = {r: j["summary"][r] for r in ("reserved", "bad-table", "table-loop",
+                                    "misaligned", "fault") if j["summary"][r]}
+halves = j["mode"] in ("4-level", "5-level")
+assert ("user-kernel" in j["skipped"]) != halves, j["skipped"]
+print("# %s (%s): %s" % (sys.argv[1], j["mode"], j["summary"]))
+sys.exit(1 if bad or not j["complete"] else 0)
+' "$cfg"
+	ok "$cfg: check completes, real tables structurally sound" $?
 done
 [ $failed -eq 0 ]
