@@ -121,7 +121,8 @@ static int on_writable(const struct pgw_leaf *l, size_t n, void *payload)
 		if (add_hit(a, s, e - s, xva))
 			return PGW_ENOMEM;
 	}
-	qsort(a->h, a->n, sizeof(*a->h), by_hit_pa);
+	if (a->n > 1)
+		qsort(a->h, a->n, sizeof(*a->h), by_hit_pa);
 	for (size_t i = 0; i < a->n; i++) {
 		uint64_t va = l->va + (a->h[i].pa - l->pa);
 		struct finding f = {
