@@ -16,7 +16,9 @@ raw number goes to a JSON file (--json) for comparing runs.
      pgstub (TCP, and `target remote | pgstub --stdio`), pgstub's m and x
      packets from a raw client, the dump file;
   4. synthetic 1 TiB of 4K pages: info pg rate and memory (bench/walk_synth);
-  5. pgstub start to first reply on a 16 GiB sparse dump.
+  5. pgstub start to first reply on a 16 GiB sparse dump;
+  6. `check --all` (the page-table lint: two walks, findings with their
+     paths) vs `info pg` on the recorded x86_64-4l dump, both over RSP.
 """
 import argparse
 import json
@@ -491,6 +493,36 @@ def m_startup(a, res):
 
 
 # ------------------------------------------------------------ report
+def m_check(a, res):
+    dump = os.path.join(CACHE, "x86_64-4l", "dump.elf")
+    if not os.path.exists(dump):
+        raise RuntimeError("no recorded x86_64-4l guest in " + CACHE)
+    st = Pgstub(a.pgstub, dump)
+    try:
+        r = None
+        for _ in range(50):
+            try:
+                r = RSP(st.port)
+                break
+            except OSError:
+                time.sleep(0.1)
+        if r is None:
+            raise RuntimeError("pgstub did not listen")
+        out = {}
+        for name, cmd in (("info_pg", "info pg"), ("check", "check --all")):
+            ts = []
+            for _ in range(max(a.reps, 5)):
+                t0 = time.monotonic()
+                txt = r.rcmd(cmd)
+                ts.append(time.monotonic() - t0)
+            out[name + "_s"] = ts
+            out[name + "_bytes"] = len(txt)
+        r.close()
+    finally:
+        st.stop()
+    res["check"] = out
+
+
 def table(res):
     rows = []
 
@@ -557,6 +589,11 @@ def table(res):
     if st:
         row("5 16 GiB sparse: first reply", med(st["first_reply_s"]) * 1e3, 50, "ms", 1, "lower")
 
+    c = res.get("check")
+    if c:
+        row("6 check --all vs info pg (4-level)", med(c["check_s"]) * 1e3,
+            med(c["info_pg_s"]) * 1e3, "ms", 2, "lower")
+
     print("%-34s %12s %12s %-8s %8s %8s  %s" % ("measurement (median)", "pgstub", "anchor",
                                               "unit", "ratio", "target", "met"))
     for name, ours, anchor, unit, ratio, target, better, ok in rows:
@@ -578,7 +615,7 @@ def main():
     ap.add_argument("--dump-mib", type=int, default=64)
     ap.add_argument("--gib", type=int, default=1024, help="synthetic size (4)")
     ap.add_argument("--lookups", type=int, default=1000000)
-    ap.add_argument("--only", default="1,2,3,4,5")
+    ap.add_argument("--only", default="1,2,3,4,5,6")
     ap.add_argument("--json", default="bench-results.json")
     a = ap.parse_args()
     only = set(a.only.split(","))
@@ -591,6 +628,8 @@ def main():
         steps.append(("synthetic 1 TiB (4)", m_synth))
     if "5" in only:
         steps.append(("startup (5)", m_startup))
+    if "6" in only:
+        steps.append(("check vs info pg (6)", m_check))
     for name, fn in steps:
         log(name)
         t0 = time.monotonic()

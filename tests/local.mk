@@ -9,6 +9,7 @@ include tests/python/local.mk
 include tests/monitor/local.mk
 include tests/shell/local.mk
 include tests/export/local.mk
+include tests/lint/local.mk
 include tests/live/local.mk
 include tests/serving/local.mk
 include tests/scripts/local.mk

@@ -1,6 +1,7 @@
 # The GDB commands of the pgstub package: pg (the folded page-table tree),
-# vtop (one walk, level by level), ptov (physical to virtual), pte (decode
-# a raw entry) and pgstub (is the remote pgstub?), with colour and completion.
+# pg-check (the page-table lint), pg-mark and pg-diff (what changed), vtop
+# (one walk, level by level), ptov (physical to virtual), pte (decode a raw
+# entry) and pgstub (is the remote pgstub?), with colour and completion.
 """GDB commands built on pgstub's monitor commands and on decode.py."""
 
 import re
@@ -481,6 +482,128 @@ is given.  Works without a target."""
         _write(" ".join([label, d.raw_text(), flags] + d.tail_words()) + "\n")
 
 
+# ------------------------------------------------------------------ lint
+
+_CHECK_LINE = re.compile(r"^([a-z-]+)(\s+)([0-9a-f]{16}-[0-9a-f]{16})(.*)$")
+
+
+def _range_args(cmd, opt, argv, i):
+    """OPT START END at argv[i]: (["OPT", "0x..", "0x.."], next index)."""
+    if i + 2 >= len(argv):
+        raise gdb.GdbError("%s: %s needs START and END" % (cmd, opt))
+    start = eval_int(cmd, argv[i + 1])
+    end = eval_int(cmd, argv[i + 2])
+    if end <= start:
+        raise gdb.GdbError("%s: empty range 0x%x-0x%x (END must be above "
+                           "START)" % (cmd, start, end))
+    return [opt, "0x%x" % start, "0x%x" % end], i + 3
+
+
+class PgCheckCommand(gdb.Command):
+    """Lint the page tables of the selected thread's vCPU.
+Usage: pg-check [--json] [--all] [--range START END] [--text START END]
+                [--color|--no-color]
+
+Runs pgstub's `monitor check` on the vCPU of GDB's selected thread: one
+finding per run of pages (rule, VA range, PA, page size, permissions,
+reason, and the entries on the way down), then a count per rule.  Rules:
+wx (writable and executable), wx-alias (writable here, executable at
+another VA), user-kernel (user page in the kernel half), text-writable,
+reserved (reserved bits set), bad-table (table outside memory),
+outside-ram, table-loop (a table used at two levels), misaligned, fault.
+  --json              the versioned JSON object instead of text
+  --all               every finding (else 20 per rule)
+  --range START END   only VAs in [START, END)
+  --text START END    the kernel text, when VMCOREINFO does not give it
+START and END are expressions, e.g. --text &_stext &_etext."""
+
+    def __init__(self):
+        super().__init__("pg-check", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        words = text.split()
+        if not _current_token(text):
+            words.append("")
+        if "--range" in words[-3:-1] or "--text" in words[-3:-1]:
+            return gdb.COMPLETE_EXPRESSION
+        return _complete_words(["--json", "--all", "--range", "--text",
+                                "--color", "--no-color"], text, word)
+
+    def invoke(self, arg, from_tty):
+        argv, force = _take_color(_argv(arg))
+        opts, i = [], 0
+        while i < len(argv):
+            a = argv[i]
+            if a in ("--json", "--all"):
+                opts.append(a)
+                i += 1
+            elif a in ("--range", "--text"):
+                more, i = _range_args("pg-check", a, argv, i)
+                opts += more
+            else:
+                raise gdb.GdbError("pg-check: unknown option '%s' (use "
+                                   "--json, --all, --range START END, "
+                                   "--text START END)" % a)
+        out = remote.monitor("pg-check", " ".join(["check"] + opts))
+        paint = color.Painter(color.enabled(force))
+        if paint.on and "--json" not in opts:
+            lines = []
+            for line in out.splitlines():
+                m = _CHECK_LINE.match(line)
+                if m:
+                    line = (paint("fault", m.group(1)) + m.group(2) +
+                            paint("va", m.group(3)) + m.group(4))
+                lines.append(line)
+            out = "".join(l + "\n" for l in lines)
+        _write(out)
+
+
+class PgMarkCommand(gdb.Command):
+    """Remember the selected thread's vCPU mappings, for pg-diff.
+Usage: pg-mark [--range START END]
+
+Runs pgstub's `monitor pg-mark`: on a live guest, at this stop; a later
+pg-diff lists what changed since.  START and END are expressions."""
+
+    def __init__(self):
+        super().__init__("pg-mark", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        argv = _argv(arg)
+        opts = []
+        if argv:
+            if argv[0] != "--range" or len(argv) != 3:
+                raise gdb.GdbError("pg-mark: usage: pg-mark "
+                                   "[--range START END]")
+            opts, _ = _range_args("pg-mark", "--range", argv, 0)
+        _write(remote.monitor("pg-mark", " ".join(["pg-mark"] + opts)))
+
+
+class PgDiffCommand(gdb.Command):
+    """List the mappings added, removed or changed since pg-mark.
+Usage: pg-diff [--json]
+
+Runs pgstub's `monitor pg-diff` against the vCPU of GDB's selected thread:
+"added", "removed" or "changed" (physical address, page size,
+permissions, entry bits such as accessed/dirty) per VA range."""
+
+    def __init__(self):
+        super().__init__("pg-diff", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        return _complete_words(["--json"], text, word)
+
+    def invoke(self, arg, from_tty):
+        argv = _argv(arg)
+        if argv not in ([], ["--json"]):
+            raise gdb.GdbError("pg-diff: usage: pg-diff [--json]")
+        cpu = remote.selected_cpu()
+        line = ["pg-diff"] + argv
+        if cpu is not None:
+            line += ["--cpu", str(cpu)]
+        _write(remote.monitor("pg-diff", " ".join(line)))
+
+
 # ------------------------------------------------------------------ pgstub
 
 class PgstubCommand(gdb.Command):
@@ -552,6 +675,9 @@ stub's memory map, which lists virtual ranges; `off` undoes both."""
 
 def register():
     PgCommand()
+    PgCheckCommand()
+    PgMarkCommand()
+    PgDiffCommand()
     VtopCommand()
     PtovCommand()
     PteCommand()

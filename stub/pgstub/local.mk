@@ -5,6 +5,7 @@
 #   live/     the proxy in front of a live QEMU
 #   shell/    `pgstub shell` and its disassembler
 #   export/   `pgstub export --paging`
+#   lint/     `check` (the page-table lint) and `diff` (mappings that changed)
 # main.c picks the subsystem. Everything but main() is a convenience
 # library, so fuzz targets and tests drive the parts as the program does.
 # The program uses libpgwalk and libgdb-remote only through their public
@@ -35,6 +36,17 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/info_registers_arm64.c \
 	stub/pgstub/monitor/memdump.c \
 	stub/pgstub/monitor/dump_notes.c \
+	stub/pgstub/monitor/monitor_lint.c \
+	stub/pgstub/lint/lint_out.h \
+	stub/pgstub/lint/lint_out.c \
+	stub/pgstub/lint/check.h \
+	stub/pgstub/lint/check_priv.h \
+	stub/pgstub/lint/check.c \
+	stub/pgstub/lint/check_alias.c \
+	stub/pgstub/lint/check_tables.c \
+	stub/pgstub/lint/diff.h \
+	stub/pgstub/lint/diff.c \
+	stub/pgstub/lint/diff_cli.c \
 	stub/pgstub/live/proxy.h \
 	stub/pgstub/live/proxy_priv.h \
 	stub/pgstub/live/proxy_conn.c \

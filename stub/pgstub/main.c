@@ -1,9 +1,10 @@
 /*
  * The pgstub program's entry: which subsystem a command line is for. A live
- * QEMU (--qemu), `shell`, `export`, --version, or else a snapshot to serve.
+ * QEMU (--qemu), `shell`, `export`, `diff`, --version, or else a snapshot to serve.
  */
 #include "config.h"
 #include "export/export.h"
+#include "lint/diff.h"
 #include "live/proxy.h"
 #include "serving/serve.h"
 #include "shell/shell.h"
@@ -23,5 +24,7 @@ int main(int argc, char **argv)
 		return shell_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "export"))
 		return export_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "diff"))
+		return diff_main(argc - 1, argv + 1);
 	return serve_main(argc, argv);
 }

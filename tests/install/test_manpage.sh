@@ -1,12 +1,13 @@
 #!/bin/sh
 # pgstub(1) stays true to the program: every option that `pgstub --help`,
-# `pgstub --qemu --help`, `pgstub shell --help` and `pgstub export --help`
-# print, and every command `monitor help` lists, is in the manual page.
+# `pgstub --qemu --help`, `pgstub shell --help`, `pgstub export --help` and
+# `pgstub diff --help` print, and every command `monitor help` lists, is in
+# the manual page.
 . "$top_srcdir/tests/install/lib.sh"
 command -v man >/dev/null || skip_all "man not found"
 man=$(MANWIDTH=1000 man -l "$top_builddir/docs/pgstub.1" 2>&1)
 helps=$("$PGSTUB" --help; "$PGSTUB" --qemu x --help; "$PGSTUB" shell --help
-	"$PGSTUB" export --help)
+	"$PGSTUB" export --help; "$PGSTUB" diff --help)
 opts=$(printf '%s\n' "$helps" | grep -o -- '--\?-[a-z][a-z0-9-]*' | sort -u)
 # `help` lines are "NAME ARGS -- WHAT"; info subcommands are two words.
 cmds=$("$PGSTUB" shell -c help "$top_builddir/demo.elf" |

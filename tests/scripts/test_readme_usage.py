@@ -3,7 +3,8 @@
 written (sh -c LINE) in a directory whose files have the names the lines
 use: vmcore.elf (the demo guest), memory.img (a raw image with its PML4 at
 0x1234000), guest.mig (the recorded x86_64 migration stream), virt.elf,
-gdb-python/ (the tree's). Servers are reached with a real GDB, then
+gdb-python/ (the tree's), before.elf and after.elf (tests/lint/mkbad's two
+dumps that differ in known ways). Servers are reached with a real GDB, then
 stopped; lines GDB runs get their commands on standard input, as a user
 typing them. `pgstub --qemu localhost:1234` stands in front of a real QEMU
 started with -s (stopped at reset, no guest needed).
@@ -167,6 +168,15 @@ def run_line(line):
     elif line.startswith("gdb -ex 'source gdb-python/"):
         rc, out = sh(line, "vtop 0xffffffff81000000\n")
         ok(line, "0xffffffff81000000 -> 0x200000" in out, out)
+    elif first == ["pgstub", "shell"] and "-c 'check" in line:
+        # The demo: user pages whose frames its kernel maps writable.
+        rc, out = sh(line)
+        ok(line, rc == 0 and "summary: 3 findings: wx 0, wx-alias 2," in out
+           and "pg-mark: vCPU 0, 29 runs" in out and "3 changed" in out, out)
+    elif first == ["pgstub", "diff"]:
+        rc, out = sh(line)
+        ok(line, rc == 1 and "added   0000000000050000-0000000000051000 "
+           "pa 0x104000 4K r--u" in out, out)
     elif first == ["pgstub", "shell"]:
         rc, out = sh(line)
         ok(line, rc == 0 and "PML4" in out and "nop" in out, out)
@@ -228,6 +238,9 @@ def main():
     os.environ["PATH"] = BUILD + os.pathsep + os.environ["PATH"]
     shutil.copy(os.path.join(BUILD, "demo.elf"), "vmcore.elf")
     raw_image("memory.img")
+    mkbad = os.path.join(BUILD, "tests", "lint", "mkbad")
+    for kind, name in (("lint", "before.elf"), ("lint2", "after.elf")):
+        subprocess.run([mkbad, kind, name], check=True)
     os.symlink(os.path.join(SRC, "gdb-python"), "gdb-python")
     mig = os.path.join(CACHE, "guests", "x86_64-4l-mig", "guest.mig")
     have_mig = os.path.exists(mig)

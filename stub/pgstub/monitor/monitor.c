@@ -328,6 +328,10 @@ int monitor_cmd_info_version(struct session *s, int argc, char **argv,
 			     gdbr_out *out);
 int monitor_cmd_vtop_json(struct session *s, int argc, char **argv, gdbr_out *out);
 int monitor_cmd_rc(struct session *s, int argc, char **argv, gdbr_out *out);
+/* The page-table lint and diff (monitor_lint.c). */
+int monitor_cmd_check(struct session *s, int argc, char **argv, gdbr_out *out);
+int monitor_cmd_pg_mark(struct session *s, int argc, char **argv, gdbr_out *out);
+int monitor_cmd_pg_diff(struct session *s, int argc, char **argv, gdbr_out *out);
 
 static const struct cmd commands[] = {
 	{ "info pg", "[--range A B] [-w] [-x] [-u] [-s] [--json]",
@@ -349,6 +353,14 @@ static const struct cmd commands[] = {
 	{ "ptov", "PADDR", "list every virtual address mapping PADDR", cmd_ptov },
 	{ "x", "/fmt ADDR", "virtual memory dump starting at ADDR", cmd_x },
 	{ "xp", "/fmt ADDR", "physical memory dump starting at ADDR", cmd_xp },
+	{ "check", "[--json] [--all] [--cpu N] [--range A B] [--text START END]",
+	  "lint the page tables: W+X, W^X by alias, user pages in the kernel "
+	  "half, writable kernel text, reserved bits, tables outside memory "
+	  "or looping, pages outside RAM, misaligned pages", monitor_cmd_check },
+	{ "pg-mark", "[--cpu N] [--range A B]",
+	  "remember the vCPU's mappings now, for pg-diff", monitor_cmd_pg_mark },
+	{ "pg-diff", "[--cpu N] [--json]",
+	  "mappings added, removed or changed since pg-mark", monitor_cmd_pg_diff },
 	{ "cpu", "N", "select the vCPU (0-based; GDB's thread N+1 too)", cmd_cpu },
 	{ "nested", "ept|npt ROOT [--5level] | off",
 	  "translate through nested (stage 2) tables", cmd_nested },

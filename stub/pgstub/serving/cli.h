@@ -36,6 +36,8 @@ enum pgstub_opt {
 	PGSTUB_O_COLOR,
 	/* pgstub export (export/export.c). */
 	PGSTUB_O_PAGING, PGSTUB_O_CPU, PGSTUB_O_PROGRESS, PGSTUB_O_NO_PROGRESS,
+	/* pgstub diff (lint/diff_cli.c). */
+	PGSTUB_O_JSON, PGSTUB_O_RANGE, PGSTUB_O_WINDOW,
 };
 
 /*
@@ -47,6 +49,7 @@ extern const struct option *const pgstub_serve_cmdline[];
 extern const struct option *const pgstub_live_cmdline[];
 extern const struct option *const pgstub_shell_cmdline[];
 extern const struct option *const pgstub_export_cmdline[];
+extern const struct option *const pgstub_diff_cmdline[];
 
 /* One getopt_long table of @cmdline's tables; the caller frees it. NULL
  * with "pgstub: out of memory" said. */

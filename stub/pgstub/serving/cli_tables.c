@@ -55,6 +55,16 @@ static const struct option export_options[] = {
 	END,
 };
 
+/* pgstub diff (lint/diff_cli.c). */
+static const struct option diff_options[] = {
+	{ "cpu", required_argument, NULL, PGSTUB_O_CPU },
+	{ "json", no_argument, NULL, PGSTUB_O_JSON },
+	{ "range", required_argument, NULL, PGSTUB_O_RANGE },
+	{ "window", required_argument, NULL, PGSTUB_O_WINDOW },
+	{ "help", no_argument, NULL, PGSTUB_O_HELP },
+	END,
+};
+
 /* How to open an image (cli_image.c): every subcommand but the live one. */
 static const struct option image_options[] = {
 	{ "raw", no_argument, NULL, PGSTUB_O_RAW },
@@ -91,3 +101,5 @@ const struct option *const pgstub_shell_cmdline[] = {
 	shell_options, image_options, NULL };
 const struct option *const pgstub_export_cmdline[] = {
 	export_options, image_options, NULL };
+const struct option *const pgstub_diff_cmdline[] = {
+	diff_options, image_options, NULL };

@@ -50,7 +50,9 @@ static void usage(FILE *f)
 "\n"
 "       pgstub shell [-c CMD]... [IMAGE OPTIONS] IMAGE\n"
 "       pgstub export --paging [--cpu N] [IMAGE OPTIONS] IMAGE OUT.elf\n"
-"  (pgstub shell --help, pgstub export --help)\n"
+"       pgstub diff [--cpu N] [--json] [--range START END] [--window RUNS]\n"
+"                   [IMAGE OPTIONS] A B\n"
+"  (pgstub shell --help, pgstub export --help, pgstub diff --help)\n"
 "       pgstub --version\n", pgstub_limits_usage);
 }
 

@@ -4,6 +4,7 @@
  * (translated page by page, as a debugger sees it) or physical.
  */
 #include "session.h"
+#include "lint/diff.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,6 +44,8 @@ void session_fini(struct session *s)
 	}
 	pgw_ctx_free(s->nested);
 	s->nested = NULL;
+	diff_mark_free(s->mark);
+	s->mark = NULL;
 	free(s->map);
 	s->map = NULL;
 	s->map_n = 0;

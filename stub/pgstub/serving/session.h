@@ -14,6 +14,8 @@
 
 #include <stdio.h>
 
+struct diff_mark;
+
 /* What GDB's memory map says (--memory-map; memory_map.c says why). */
 enum session_map_policy {
 	SESSION_MAP_CANONICAL = 0,  /* the spans the paging modes translate */
@@ -37,6 +39,8 @@ struct session {
 	unsigned map_told_limit; /* vCPUs whose map walk limit was logged */
 	unsigned read_told_root; /* vCPUs whose refused reads were logged */
 	unsigned read_told_nodata; /* reads of pages not in the dump logged */
+	struct diff_mark *mark;  /* pg-mark's mappings, or NULL (lint/diff.h) */
+	int mark_cpu;            /* the vCPU they are of */
 };
 
 int session_init(struct session *s, guest *g);
