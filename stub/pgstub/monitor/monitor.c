@@ -158,7 +158,8 @@ static int cmd_info_registers(struct session *s, int argc, char **argv,
 }
 
 /* A VA whose half has no root (an aarch64 user address without
- * TTBR0_EL1) gets no answer, not "Unmapped": say what is missing. */
+ * TTBR0_EL1, an x86_64 one under the kernel's own root) is answered with
+ * what is missing, not "Unmapped". */
 static int refuse_unrooted(struct session *s, uint64_t va, gdbr_out *out)
 {
 	const char *why = guest_cpu_refusal(s->g, s->cpu, va);
@@ -178,8 +179,10 @@ static int cmd_gva2gpa(struct session *s, int argc, char **argv, gdbr_out *out)
 		gdbr_out_printf(out, "usage: gva2gpa ADDR\n");
 		return 1;
 	}
-	if (need_addr(argv[1], &va, out) || refuse_unrooted(s, va, out))
+	if (need_addr(argv[1], &va, out))
 		return 1;
+	if (refuse_unrooted(s, va, out))
+		return 0;  /* an answer, as QEMU's "Unmapped" is */
 	c = session_ctx(s, out);
 	if (!c || pgw_view_gva2gpa(c, va, to_out, out) < 0)
 		return 1;
@@ -196,8 +199,10 @@ static int cmd_vtop(struct session *s, int argc, char **argv, gdbr_out *out)
 		gdbr_out_printf(out, "usage: vtop ADDR\n");
 		return 1;
 	}
-	if (need_addr(argv[1], &va, out) || refuse_unrooted(s, va, out))
+	if (need_addr(argv[1], &va, out))
 		return 1;
+	if (refuse_unrooted(s, va, out))
+		return 0;  /* an answer, as QEMU's "Unmapped" is */
 	c = session_ctx(s, out);
 	if (!c || pgw_view_vtop(c, va, to_out, out) < 0)
 		return 1;
