@@ -396,6 +396,13 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 	if (c->region_name && !s->json)
 		pgw__out_printf(o, "%s (%s)\n", c->region_name,
 				c->region_desc);
+	if (c->off_reason && !s->json) {
+		/* A region with no tables to show says why, not nothing. */
+		pgw__out_printf(o, "  not walked: %s\n",
+				pgw_fault_reason_name(c->off_reason));
+		free(s);
+		return 0;
+	}
 	header(s);
 	rc = pgw__walk_region(c, filter, &ops, s);
 	flush(s);
