@@ -21,4 +21,7 @@ if ! "${PYTHON3:-python3}" "$here/record_crash.py" --is-current "$out" >/dev/nul
 	}
 	echo "# recorded x86_64-crash in $(( $(date +%s) - start )) s" >&2
 fi
+# The sanitizer build checks the plain ELF and the filtered compressed one.
+[ "${PGSTUB_SANITIZED:-no}" = yes ] &&
+	export PGSTUB_VMCORES="vmcore.elf vmcore-c-d31.kdump"
 exec "${PYTHON3:-python3}" "$here/check_crash.py" "$PGSTUB" "$out"
