@@ -44,6 +44,7 @@ static void build(struct mk_dump *d, int machine, const char *vmci)
 	memset(low, 0, sizeof(low));
 	memset(high, 0xab, sizeof(high));
 	set64(low, 0x1000, 0x2000 | P | W);          /* PML4[0] -> PDPT */
+	set64(low, 0x1ff8, 0x2000 | P | W);          /* PML4[511] -> PDPT */
 	set64(low, 0x2000, 0x3000 | P | W);          /* PML4[0]->PDPT[0] -> PD */
 	set64(low, 0x3000, 0x4000 | P | W);          /* ...PD[0] -> PT */
 	set64(low, 0x4000 + 8 * 0x10, 0x100000 | P); /* ...PT[16] -> 0x100000 */
@@ -80,6 +81,7 @@ static guest *open_dump(const struct mk_dump *d, const struct guest_open_opts *o
 static void test_guest_vmcoreinfo__x86_64_root_from_note(void **state)
 {
 	struct mk_dump d;
+	struct pgw_fault f;
 	struct pgw_result r;
 	char err[512];
 	const char *why;
@@ -98,9 +100,18 @@ static void test_guest_vmcoreinfo__x86_64_root_from_note(void **state)
 				       "4-level"));
 		assert_int_equal(guest_cpu_ctx(g, cpu, &c, err, sizeof(err)), 0);
 		assert_int_equal(pgw_ctx_mode(c), PGW_MODE_X86_4L);
-		/* PML4[0]->PDPT[0]->PD[0]->PT[16] */
-		assert_int_equal(pgw_translate(c, 0x10008, 0, &r, NULL, NULL), 0);
+		/* PML4[511]->PDPT[0]->PD[0]->PT[16] */
+		assert_int_equal(pgw_translate(c, 0xffffff8000010008ULL, 0, &r,
+					       NULL, NULL), 0);
 		assert_int_equal(r.out_pa, 0x100008);
+		/* The kernel's own root says nothing of user space: PML4[0]'s
+		 * mapping is not an answer, and the refusal names the option. */
+		assert_int_equal(pgw_translate(c, 0x10008, 0, &r, &f, NULL),
+				 PGW_ENOTMAPPED);
+		assert_int_equal(f.out_reason, PGW_FAULT_NO_ROOT);
+		assert_non_null(strstr(guest_cpu_refusal(g, cpu, 0x10008),
+				       "--reg cr3="));
+		assert_null(guest_cpu_refusal(g, cpu, 0xffffff8000010008ULL));
 	}
 	/* GDB still reads the CR3 the dump lacks as 0. */
 	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "cr3"), &v),
