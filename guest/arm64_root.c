@@ -244,28 +244,10 @@ int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	return 0;
 }
 
-const char *guest_cpu_refusal(const guest *g, int cpu, uint64_t va)
+const char *guest__arm64_refusal(const guest *g, int cpu, uint64_t va)
 {
-	const struct guest_arm64_root *rt;
+	const struct guest_arm64_root *rt = &g->a64root[cpu];
 
-	if (cpu < 0 || cpu >= g->ncpus)
-		return NULL;
-	if (g->arch != GUEST_ARCH_AARCH64 || !g->a64root) {
-		const char *why;
-		enum guest_root_src src = guest_cpu_root(g, cpu, &why);
-
-		if (src == GUEST_ROOT_UNKNOWN)
-			return why;
-		/* An x86_64 kernel's own root maps no task's user space
-		 * (the walker's kernel_half_only): say what would. */
-		if (src == GUEST_ROOT_VMCOREINFO &&
-		    g->arch == GUEST_ARCH_X86_64 && !(va >> 63))
-			return "a user address, and the crashing task's CR3 "
-			       "is unknown (the VMCOREINFO root maps the "
-			       "kernel half only): give --reg cr3=ROOT";
-		return NULL;
-	}
-	rt = &g->a64root[cpu];
 	if (rt->src == GUEST_ROOT_UNKNOWN)
 		return rt->why;
 	/* VA bit 55 selects the half (D8.2.3), whatever TBI does. */

@@ -114,6 +114,28 @@ enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why)
 	return rt->src;
 }
 
+const char *guest_cpu_refusal(const guest *g, int cpu, uint64_t va)
+{
+	const char *why;
+	enum guest_root_src src;
+
+	if (cpu < 0 || cpu >= g->ncpus)
+		return NULL;
+	if (g->a64root)
+		return guest__arm64_refusal(g, cpu, va);
+	src = guest_cpu_root(g, cpu, &why);
+	if (src == GUEST_ROOT_UNKNOWN)
+		return why;
+	/* An x86_64 kernel's own root maps no task's user space (the
+	 * walker's kernel_half_only): say what would. */
+	if (src == GUEST_ROOT_VMCOREINFO && g->arch == GUEST_ARCH_X86_64 &&
+	    !(va >> 63))
+		return "a user address, and the crashing task's CR3 is unknown "
+		       "(the VMCOREINFO root maps the kernel half only): give "
+		       "--reg cr3=ROOT";
+	return NULL;
+}
+
 /* Nonzero, with where, when the tables put @p va elsewhere than @p pa:
  * the segment's first and middle page (not its last: a segment that is a
  * whole RAM block may end in firmware-reserved pages the kernel never
