@@ -97,6 +97,14 @@ struct pgw_decode {
 	bool hook_addr;
 	bool hook_check;
 	bool hooked;              /* any of the three (set by the core) */
+	/* check() said as masks, for walk.c's fast path: entries with a
+	 * bail bit, and leaves lacking a need_leaf bit, go the general way
+	 * (which reports the fault). check_masked: these say all check()
+	 * would refuse at this level, so hook_check does not keep the fast
+	 * path away. */
+	uint64_t bail_table, bail_leaf, need_leaf;
+	bool check_masked;
+	uint64_t fast_rsvd_table, fast_rsvd_leaf;  /* rsvd | bail (core) */
 };
 
 /*

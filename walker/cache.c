@@ -77,6 +77,7 @@ void pgw__cache_set(pgw_ctx *c, unsigned caches)
 		return;
 	pgw_ctx_invalidate(c);
 	c->caches = caches & PGW__CACHE_ALL;
+	pgw__cache_set(c->upper, caches);  /* a region context's other half */
 }
 
 /* Returns the 4K page at @page_pa, reading it on a miss; NULL if unbacked,

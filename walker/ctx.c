@@ -54,8 +54,10 @@ void pgw__derive(pgw_ctx *c)
 		if (f->lv[i].leaf != PGW_LEAF_MAYBE)
 			m->leaf_xor = 0;
 		m->hooked = m->hook_rsvd || m->hook_addr || m->hook_check;
+		m->fast_rsvd_table = m->rsvd_table | m->bail_table;
+		m->fast_rsvd_leaf = m->rsvd_leaf | m->bail_leaf;
 		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr ||
-		    m->hook_check)
+		    (m->hook_check && !m->check_masked))
 			fast = false;
 		if (m->present != c->m[0].present || m->addr_shift ||
 		    !same_perm(&m->perm[0], p0) || !same_perm(&m->perm[1], p0))

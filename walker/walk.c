@@ -403,7 +403,7 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		if (uniform ? !(e & u_present) : !pgw__present(m, e))
 			return 1;
 		leaf = pgw__is_leaf(m, e);
-		if (e & (leaf ? m->rsvd_leaf : m->rsvd_table))
+		if (e & (leaf ? m->fast_rsvd_leaf : m->fast_rsvd_table))
 			return 1;
 		if (uniform) {
 			acc &= e ^ u_flip;  /* decoded once, below */
@@ -426,6 +426,8 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 			c->cache_filled = true;
 		}
 	}
+	if ((e & c->m[level].need_leaf) != c->m[level].need_leaf)
+		return 1;
 	size = 1ULL << shift;
 	out->out_pa = out->out_gpa = (((e & c->m[level].addr) <<
 				       c->m[level].addr_shift) & ~(size - 1)) |
@@ -682,10 +684,6 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 			return 0;
 		}
 	}
-	/* The region of @va (arm64 TTBR1), after the inline paths: neither
-	 * serves another region's address (its TLB tags are this region's
-	 * VAs, and input_index() refuses the others). */
-	c = pgw__region(c, va);
 	if (!fault)
 		fault = &scratch;
 	memset(fault, 0, sizeof(*fault));
@@ -742,6 +740,10 @@ int pgw_translate(pgw_ctx *c, uint64_t va, unsigned access,
 {
 	if (!c || !out)
 		return PGW_EINVAL;
+	/* The region of @va (arm64 TTBR1) before anything: its TLB, fast
+	 * path and walk serve it; another region's would miss every time
+	 * (TLB tags are the region's VAs, input_index() refuses the rest). */
+	c = pgw__region(c, va);
 	if (!access && !trace && (c->caches & PGW__CACHE_TLB) &&
 	    !c->tlb_sparse) {
 		/* The debugger's commonest question, first: only radix walks

@@ -65,6 +65,27 @@ static uint64_t baddr(uint64_t ttbr, bool pa52, uint64_t table_bytes)
 	return root;
 }
 
+/* pgw__arm64_check() as masks for the core's fast path (48-bit output
+ * only: with LPA/LPA2 the address hooks keep it away anyway). */
+static void fast_masks(const pgw_ctx *c, unsigned i, struct pgw_decode *k)
+{
+	const struct pgw_arm64_state *st = pgw__arm64(c);
+	const struct pgw_level *lv = &c->fmt->lv[i];
+	uint64_t beyond = st->pa_bits < 48 ? pgw__bits(47, st->pa_bits) : 0;
+
+	if (k->hook_addr)
+		return;
+	k->bail_table = beyond;
+	k->bail_leaf = beyond;
+	if (lv->leaf == PGW_LEAF_ALWAYS)
+		k->need_leaf = A64_TABLE;      /* bits[1:0] = 01: reserved */
+	else if (!(lv->kind & A64_KIND_BLOCK))
+		k->bail_leaf = ~0ULL;          /* no block at this level */
+	if (!st->ha)
+		k->need_leaf |= A64_AF;
+	k->check_masked = true;
+}
+
 static void derive_level(const pgw_ctx *c, unsigned i, struct pgw_decode *k)
 {
 	const struct pgw_arm64_state *st = pgw__arm64(c);
@@ -79,7 +100,7 @@ static void derive_level(const pgw_ctx *c, unsigned i, struct pgw_decode *k)
 		.hook_addr = st->ds || st->lpa,
 		.hook_check = true,
 	};
-	(void)i;
+	fast_masks(c, i, k);
 	if (st->s2) {
 		/* D8.4.2: S2AP[0] (bit 6) read, S2AP[1] (bit 7) write, XN[1]
 		 * (bit 54) no execution (FEAT_XNX's split by EL is not
