@@ -1,7 +1,9 @@
 /*
  * xlat_cmp: random virtual-to-physical translations per second through
  * libpgwalk and through libkdumpfile's libaddrxlat, on the same QEMU ELF
- * dump (mmap'd, both zero-copy), with the same CR3 and the same addresses.
+ * dump (mmap'd, both zero-copy), with the same roots and the same
+ * addresses: an x86_64 4-level guest's CR3, or an aarch64 guest's TTBR0
+ * and TTBR1 under its TCR (every granule, 48- and 52-bit, LPA2).
  */
 #include "walker_priv.h"  /* pgw__cache_set: libpgwalk without its caches */
 
@@ -114,6 +116,8 @@ static addrxlat_status ax_get_page(const addrxlat_cb_t *cb,
 	uint64_t page = buf->addr.addr & ~4095ULL;
 	const unsigned char *p = phys(cb->priv, page, 4096);
 
+	/* 4 KiB at a time whatever the granule: a 64K table is read a
+	 * page at a time, as libpgwalk reads big tables (PGW_CHUNK). */
 	if (!p)
 		return ADDRXLAT_ERR_NODATA;
 	buf->addr.addr = page;
@@ -181,44 +185,140 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The guest as both libraries see it: libpgwalk's context, and a
+ * libaddrxlat page-table method per half of the address space (x86_64:
+ * one; aarch64: TTBR0 below, TTBR1 above, chosen by VA bit 55). */
+struct guest {
+	pgw_ctx *c;
+	addrxlat_meth_t meth[2];
+	int split;
+	char what[96];
+};
+
+/* A libaddrxlat page-table method: the page offset, then one index field
+ * per level of (page shift - 3) bits, the top one what is left of va_bits. */
+static void ax_pgt(addrxlat_meth_t *m, uint64_t root,
+		   addrxlat_pte_format_t fmt, unsigned page_shift,
+		   unsigned va_bits)
+{
+	unsigned stride = page_shift - 3, n = 1;
+
+	memset(m, 0, sizeof(*m));
+	m->kind = ADDRXLAT_PGT;
+	m->target_as = ADDRXLAT_MACHPHYSADDR;
+	m->param.pgt.root.addr = root;
+	m->param.pgt.root.as = ADDRXLAT_MACHPHYSADDR;
+	m->param.pgt.pf.pte_format = fmt;
+	m->param.pgt.pf.fieldsz[0] = (unsigned short)page_shift;
+	for (unsigned bits = page_shift; bits < va_bits &&
+	     n < ADDRXLAT_FIELDS_MAX; bits += stride)
+		m->param.pgt.pf.fieldsz[n++] = (unsigned short)
+			(va_bits - bits < stride ? va_bits - bits : stride);
+	m->param.pgt.pf.nfields = (unsigned short)n;
+}
+
+static int setup_x86(struct guest *g, char **arg, struct dump *d,
+		     char *err, size_t errlen)
+{
+	struct pgw_x86_regs regs = PGW_X86_REGS_INIT;
+
+	regs.cr0 = strtoull(arg[0], NULL, 0);
+	regs.cr3 = strtoull(arg[1], NULL, 0);
+	regs.cr4 = strtoull(arg[2], NULL, 0);
+	regs.efer = strtoull(arg[3], NULL, 0);
+	if (pgw_ctx_new_x86(&g->c, &regs, &pg_ops, d, err, errlen) < 0)
+		return -1;
+	if (pgw_ctx_mode(g->c) != PGW_MODE_X86_4L) {
+		snprintf(err, errlen, "needs a 4-level guest");
+		return -1;
+	}
+	ax_pgt(&g->meth[0], regs.cr3 & 0x000ffffffffff000ULL,
+	       ADDRXLAT_PTE_X86_64, 12, 48);
+	snprintf(g->what, sizeof(g->what), "x86_64 CR3 %#" PRIx64, regs.cr3);
+	return 0;
+}
+
+/* One half of the aarch64 EL1&0 regime as TCR_EL1 shapes it (Arm ARM
+ * D19.2.139): TxSZ, the granule (TG0 and TG1 encode it differently), and
+ * with DS or 64K LPA the table address bits 51:48 from TTBR bits 5:2. */
+static void ax_arm64_half(addrxlat_meth_t *m, uint64_t ttbr, uint64_t tcr,
+			  int upper)
+{
+	static const unsigned tg0_shift[4] = { 12, 16, 14, 12 };
+	static const unsigned tg1_shift[4] = { 12, 14, 12, 16 };
+	unsigned tsz = (unsigned)(upper ? tcr >> 16 : tcr) & 63;
+	unsigned tg = (unsigned)(upper ? tcr >> 30 : tcr >> 14) & 3;
+	unsigned shift = upper ? tg1_shift[tg] : tg0_shift[tg];
+	int ds = (int)(tcr >> 59) & 1, pa52 = ((tcr >> 32) & 7) == 6;
+	addrxlat_pte_format_t fmt = ADDRXLAT_PTE_AARCH64;
+	uint64_t root = ttbr & 0x0000fffffffffffeULL;
+
+	if (ds) {
+		fmt = ADDRXLAT_PTE_AARCH64_LPA2;
+	} else if (shift == 16 && pa52) {
+		fmt = ADDRXLAT_PTE_AARCH64_LPA;
+	}
+	if (ds || (shift == 16 && pa52))
+		root = (ttbr & 0x0000ffffffffffc0ULL) | ((ttbr >> 2) & 0xf) << 48;
+	ax_pgt(m, root, fmt, shift, 64 - tsz);
+}
+
+static int setup_arm64(struct guest *g, char **arg, struct dump *d,
+		       char *err, size_t errlen)
+{
+	struct pgw_arm64_regs regs = PGW_ARM64_REGS_INIT;
+
+	regs.ttbr0 = strtoull(arg[0], NULL, 0);
+	regs.ttbr1 = strtoull(arg[1], NULL, 0);
+	regs.tcr = strtoull(arg[2], NULL, 0);
+	regs.sctlr = strtoull(arg[3], NULL, 0);
+	regs.pstate = 1 << PGW_ARM64_PSTATE_EL_SHIFT;   /* EL1, no PAN */
+	if (pgw_ctx_new_arm64(&g->c, &regs, &pg_ops, d, err, errlen) < 0)
+		return -1;
+	ax_arm64_half(&g->meth[0], regs.ttbr0, regs.tcr, 0);
+	ax_arm64_half(&g->meth[1], regs.ttbr1, regs.tcr, 1);
+	g->split = 1;
+	snprintf(g->what, sizeof(g->what), "aarch64 TTBR1 %#" PRIx64
+		 " TCR %#" PRIx64, regs.ttbr1, regs.tcr);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dump d = { 0 };
-	struct pgw_x86_regs regs = PGW_X86_REGS_INIT;
+	struct guest g = { 0 };
 	struct pgw_walk_ops wops = { .leaf = add_leaf };
 	struct pages pg = { 0 };
 	uint64_t n = 1000000, seed = 0x9e3779b97f4a7c15ULL, bad = 0;
-	int reps = 5;
-	pgw_ctx *c = NULL;
+	int reps = 5, arm64 = argc > 1 && !strcmp(argv[1], "--aarch64");
+	char **arg = argv + 1 + arm64;
+	int nargs = argc - 1 - arm64;
 	char err[128];
 
-	if (argc < 6) {
+	if (nargs < 5) {
 		fprintf(stderr, "usage: xlat_cmp DUMP.elf CR0 CR3 CR4 EFER "
-			"[N [REPS]]\n");
+			"[N [REPS]]\n"
+			"       xlat_cmp --aarch64 DUMP.elf TTBR0 TTBR1 TCR "
+			"SCTLR [N [REPS]]\n");
 		return 2;
 	}
-	regs.cr0 = strtoull(argv[2], NULL, 0);
-	regs.cr3 = strtoull(argv[3], NULL, 0);
-	regs.cr4 = strtoull(argv[4], NULL, 0);
-	regs.efer = strtoull(argv[5], NULL, 0);
-	if (argc > 6)
-		n = strtoull(argv[6], NULL, 0);
-	if (argc > 7)
-		reps = atoi(argv[7]);
+	if (nargs > 5)
+		n = strtoull(arg[5], NULL, 0);
+	if (nargs > 6)
+		reps = atoi(arg[6]);
 	if (n < 1 || n > 100000000 || reps < 1 || reps > 99) {
 		fprintf(stderr, "xlat_cmp: bad N or REPS\n");
 		return 2;
 	}
-	if (open_dump(&d, argv[1]) < 0)
+	if (open_dump(&d, arg[0]) < 0)
 		return 1;
-	if (pgw_ctx_new_x86(&c, &regs, &pg_ops, &d, err, sizeof(err)) < 0) {
+	if ((arm64 ? setup_arm64 : setup_x86)(&g, arg + 1, &d, err,
+					      sizeof(err)) < 0) {
 		fprintf(stderr, "xlat_cmp: %s\n", err);
 		return 1;
 	}
-	if (pgw_ctx_mode(c) != PGW_MODE_X86_4L) {
-		fprintf(stderr, "xlat_cmp: needs a 4-level guest\n");
-		return 1;
-	}
+	pgw_ctx *c = g.c;
+
 	if (pgw_walk(c, NULL, &wops, &pg) != 0 || pg.n == 0) {
 		fprintf(stderr, "xlat_cmp: no mappings\n");
 		return 1;
@@ -244,27 +344,14 @@ int main(int argc, char **argv)
 		want[i] = pg.l[k].pa + off;
 	}
 
-	/* libaddrxlat: a page-table method for x86_64 rooted at CR3. */
 	addrxlat_ctx_t *ax = addrxlat_ctx_new();
 	addrxlat_cb_t *cb = ax ? addrxlat_ctx_add_cb(ax) : NULL;
-	addrxlat_meth_t meth;
 
 	if (!cb)
 		return 1;
 	cb->priv = &d;
 	cb->get_page = ax_get_page;
 	cb->read_caps = ax_read_caps;
-	memset(&meth, 0, sizeof(meth));
-	meth.kind = ADDRXLAT_PGT;
-	meth.target_as = ADDRXLAT_MACHPHYSADDR;
-	meth.param.pgt.root.addr = regs.cr3 & 0x000ffffffffff000ULL;
-	meth.param.pgt.root.as = ADDRXLAT_MACHPHYSADDR;
-	meth.param.pgt.pte_mask = 0;
-	meth.param.pgt.pf.pte_format = ADDRXLAT_PTE_X86_64;
-	meth.param.pgt.pf.nfields = 5;
-	meth.param.pgt.pf.fieldsz[0] = 12;
-	for (int i = 1; i < 5; i++)
-		meth.param.pgt.pf.fieldsz[i] = 9;
 
 	/* The ways of translating, each over the same addresses. libpgwalk
 	 * "uncached": no TLB, no paging-structure cache (PSC), no cache of
@@ -314,7 +401,8 @@ int main(int argc, char **argv)
 
 						memset(&st, 0, sizeof(st));
 						st.ctx = ax;
-						st.meth = &meth;
+						st.meth = &g.meth[g.split &
+							 (int)(v[i] >> 55) & 1];
 						st.base.addr = v[i];
 						st.base.as = ADDRXLAT_KVADDR;
 						got[i] = addrxlat_walk(&st) ==
@@ -341,16 +429,17 @@ int main(int argc, char **argv)
 			bad);
 		return 1;
 	}
-	printf("xlat_cmp: %s, CR3 %#" PRIx64 ", %zu mapped pages, %" PRIu64
+	printf("xlat_cmp: %s, %s, %zu mapped pages, %" PRIu64
 	       " addresses per set, median of %d, caches cold each rep, "
 	       "CPU time\n",
-	       argv[1], regs.cr3, pg.n, n, reps);
+	       arg[0], g.what, pg.n, n, reps);
 	printf("  %-22s %16s %16s\n", "", "random (M/s)", "local (M/s)");
 	for (int k = 0; k < NWAY; k++)
 		printf("  %-22s %16.2f %16.2f\n", way[k].name,
 		       rate[k][0] / 1e6, rate[k][1] / 1e6);
-	printf("{\"bench\":\"xlat_cmp\",\"n\":%" PRIu64 ",\"reps\":%d",
-	       n, reps);
+	printf("{\"bench\":\"xlat_cmp\",\"arch\":\"%s\",\"n\":%" PRIu64
+	       ",\"reps\":%d,\"pages\":%zu", arm64 ? "aarch64" : "x86_64", n,
+	       reps, pg.n);
 	for (int k = 0; k < NWAY; k++)
 		printf(",\"%s_random\":%.0f,\"%s_local\":%.0f", way[k].key,
 		       rate[k][0], way[k].key, rate[k][1]);
