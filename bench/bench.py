@@ -18,7 +18,10 @@ raw number goes to a JSON file (--json) for comparing runs.
   4. synthetic 1 TiB of 4K pages: info pg rate and memory (bench/walk_synth);
   5. pgstub start to first reply on a 16 GiB sparse dump;
   6. `check --all` (the page-table lint: two walks, findings with their
-     paths) vs `info pg` on the recorded x86_64-4l dump, both over RSP.
+     paths) vs `info pg` on the recorded x86_64-4l dump, both over RSP;
+  7. random VA->PA translations on the recorded aarch64 guests' ELF dumps
+     (4K/48-bit and 16K/52-bit LPA2) vs libaddrxlat, under the TTBR0,
+     TTBR1 and TCR QEMU reported (bench/xlat_cmp --aarch64).
 """
 import argparse
 import json
@@ -434,6 +437,39 @@ def m_xlat(a, res, dump, regs):
     res["xlat"] = last_json(r.stdout, "xlat_cmp")
 
 
+def qemu_regs(path):
+    """Registers as QEMU's gdbstub printed them (`info registers`)."""
+    regs = {}
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 2 and w[1].startswith("0x"):
+                regs[w[0]] = w[1]
+    return regs
+
+
+def m_xlat_arm64(a, res):
+    done = 0
+    for name in ("aarch64-virt-4k", "aarch64-virt-16k"):
+        g = os.path.join(CACHE, name)
+        if not os.path.exists(os.path.join(g, "meta.json")):
+            log("%s is not recorded (tests/realguest/record_aarch64.py): "
+                "left out" % name)
+            continue
+        r = qemu_regs(os.path.join(g, "cpu0", "gdb_info_registers.txt"))
+        argv = [os.path.join(a.bin, "xlat_cmp"), "--aarch64",
+                os.path.join(g, "dump.elf"), r["TTBR0_EL1"], r["TTBR1_EL1"],
+                r["TCR_EL1"], r["SCTLR"], str(a.lookups), str(a.reps)]
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+        sys.stderr.write(p.stdout)
+        if p.returncode:
+            raise RuntimeError("xlat_cmp --aarch64 failed: " + p.stderr)
+        res.setdefault("xlat_arm64", {})[name] = last_json(p.stdout, "xlat_cmp")
+        done += 1
+    if not done:
+        raise RuntimeError("no aarch64 guest recorded")
+
+
 def m_synth(a, res):
     argv = [os.path.join(a.bin, "walk_synth"), "--gib", str(a.gib),
             "--lookups", "200000", "--reps", str(a.reps)]
@@ -594,6 +630,15 @@ def table(res):
         row("6 check --all vs info pg (4-level)", med(c["check_s"]) * 1e3,
             med(c["info_pg_s"]) * 1e3, "ms", 2, "lower")
 
+    for name, x in sorted(res.get("xlat_arm64", {}).items()):
+        short = name.replace("aarch64-virt-", "arm64 ")
+        for s_ in ("random", "local"):
+            ax = x["addrxlat_%s" % s_] / 1e6
+            row("7 %s xlat %s, uncached" % (short, s_),
+                x["pgwalk_uncached_%s" % s_] / 1e6, ax, "M/s", None, "higher")
+            row("7 %s xlat %s, TLB+PSC" % (short, s_),
+                x["pgwalk_tlb_%s" % s_] / 1e6, ax, "M/s", 5, "higher")
+
     print("%-34s %12s %12s %-8s %8s %8s  %s" % ("measurement (median)", "pgstub", "anchor",
                                               "unit", "ratio", "target", "met"))
     for name, ours, anchor, unit, ratio, target, better, ok in rows:
@@ -615,7 +660,7 @@ def main():
     ap.add_argument("--dump-mib", type=int, default=64)
     ap.add_argument("--gib", type=int, default=1024, help="synthetic size (4)")
     ap.add_argument("--lookups", type=int, default=1000000)
-    ap.add_argument("--only", default="1,2,3,4,5,6")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7")
     ap.add_argument("--json", default="bench-results.json")
     a = ap.parse_args()
     only = set(a.only.split(","))
@@ -630,6 +675,8 @@ def main():
         steps.append(("startup (5)", m_startup))
     if "6" in only:
         steps.append(("check vs info pg (6)", m_check))
+    if "7" in only:
+        steps.append(("arm64 translations (7)", m_xlat_arm64))
     for name, fn in steps:
         log(name)
         t0 = time.monotonic()
