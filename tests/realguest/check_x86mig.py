@@ -13,6 +13,7 @@ import json
 import os
 import random
 import re
+import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -31,6 +32,23 @@ def session(pgstub, image, jobs):
                          "set mem inaccessible-by-default off"]
         got, _ = run_jobs(GDB, setup, jobs, finish=["kill"])
     return got or None
+
+
+def ram_ranges(dump):
+    """The ELF dump's PT_LOADs as (start, end) physical ranges: what RAM is."""
+    with open(dump, "rb") as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        f.seek(phoff)
+        ph = f.read(phentsize * phnum)
+    out = []
+    for i in range(phnum):
+        typ, = struct.unpack_from("<I", ph, i * phentsize)
+        paddr, filesz = struct.unpack_from("<QQ", ph, i * phentsize + 24)
+        if typ == 1:
+            out.append((paddr, paddr + filesz))
+    return out
 
 
 def main(argv):
@@ -52,7 +70,11 @@ def main(argv):
         with open(os.path.join(cd, "info_tlb.txt"), "rb") as f:
             tlb = f.read().decode("latin-1").replace("\r\n", "\n").splitlines()
         truth[cpu] = (regs, tlb)
-        leaves = [int(l.split(":")[0], 16) for l in tlb if ":" in l]
+        # Pages backed by RAM: a fixmap page of the local APIC is mapped
+        # too, but neither snapshot holds device memory to read.
+        ram = ram_ranges(os.path.join(d, "dump.elf"))
+        leaves = [int(l.split(":")[0], 16) for l in tlb if ":" in l and
+                  any(a <= int(l.split()[1], 16) < b for a, b in ram)]
         cmds = [("regs", "cli", "info registers rip rsp eflags cr0 cr3 cr4 efer fs_base k_gs_base"),
                 ("tlb", "cli", "monitor info tlb")]
         for i, va in enumerate(rng.sample(leaves, min(300, len(leaves)))):
