@@ -18,3 +18,9 @@ tests_walker_ppc64_test_ppc64_radix_SOURCES = tests/walker/ppc64/test_ppc64_radi
 tests_walker_ppc64_test_ppc64_radix_CFLAGS = $(walker_test_cflags)
 tests_walker_ppc64_test_ppc64_radix_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_ppc64_test_ppc64_radix_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/ppc64/test_radix_nested
+tests_walker_ppc64_test_radix_nested_SOURCES = tests/walker/ppc64/test_radix_nested.c tests/walker/ppc64/rxmem.h
+tests_walker_ppc64_test_radix_nested_CFLAGS = $(walker_test_cflags)
+tests_walker_ppc64_test_radix_nested_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_ppc64_test_radix_nested_LDADD = $(walker_test_ldadd)
