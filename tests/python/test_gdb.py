@@ -315,6 +315,18 @@ def multiarch_printers():
              "print pte_user.pte"],
             "$9 = pteval_t 0x8000000001234067 [V] table 0x1234000 "
             "sw 0x8000000000000064\n")
+    # On ppc64 Linux's page tables are radix entries (the book3s64 layout
+    # for hash and radix alike): pte_user 0x8000000001234067 is V without
+    # L, a PDE whose bits 7:5 are reserved; pmd_2m likewise.
+    s.check("ppc64 pte_t and pmd_t are radix entries",
+            ["set architecture powerpc:common64", "print pte_user",
+             "print pmd_2m", "pte 0xc000000002340186"],
+            'The target architecture is set to "powerpc:common64".\n'
+            "$10 = pte_t 0x8000000001234067 [V RSVD] table 0x1234000 "
+            "rsvd 0x60 nls 7\n"
+            "$11 = pmd_t 0x80000000002001e3 [V RSVD] table 0x200100 "
+            "rsvd 0xe0 nls 3\n"
+            "L4 0xc000000002340186 [V L R C READ WRITE] 64K pfn 0x234\n")
     s.run()
 
 
