@@ -11,3 +11,4 @@ tests_fuzz_fuzz_radix_SOURCES = tests/fuzz/fuzz_radix.c
 tests_fuzz_fuzz_radix_CPPFLAGS = $(fuzz_cppflags)
 tests_fuzz_fuzz_radix_LDADD = $(walker_fuzz_ldadd)
 tests_fuzz_fuzz_radix_LDFLAGS = $(fuzz_ldflags)
+EXTRA_DIST += tests/fuzz/mkradixseeds.py
