@@ -92,6 +92,12 @@ enum pgw_mode {
 			     *   TTBR1_EL1; 4K/16K/64K granules, LPA/LPA2) */
 	PGW_MODE_ARM64_S2,  /**< VMSAv8-64 stage 2 (VTTBR_EL2, VTCR_EL2) */
 
+	/* ppc64 radix (walker/ppc64/radix_*.c): Power ISA 3.0B/3.1. */
+	PGW_MODE_PPC64_RADIX,      /**< process-scoped radix tree: quadrant 0
+				    *   (PIDR) and quadrant 3 (PID 0) */
+	PGW_MODE_PPC64_RADIX_PART, /**< partition-scoped radix tree of an
+				    *   LPID: guest real -> host real (stage 2) */
+
 	PGW_MODE_COUNT
 };
 
@@ -179,6 +185,9 @@ enum pgw_fault_reason {
 				  *   (TCR.IPS, VTCR.PS, ID_AA64MMFR0.PARange) */
 	PGW_FAULT_ACCESS_FLAG,   /**< arm64 Access flag fault: AF (bit 10) of
 				  *   the block or page descriptor is 0 */
+	PGW_FAULT_BAD_PRTE,      /**< ppc64 radix: the process-table entry of
+				  *   the address's PID is unusable (PID beyond
+				  *   the table, an RTS/RPDS no tree has) */
 };
 
 /**
@@ -885,6 +894,117 @@ PGW_API const char *pgw_htab_errmsg(const pgw_htab *h);
  * outlive the context).
  */
 PGW_API extern const struct pgw_hpte_ops pgw_htab_hpte_ops;
+
+/* ------------------------------------------------------------------ */
+/* ppc64 radix (Power ISA 3.0B/3.1 Book III, "Radix Tree Translation")  */
+
+/** ppc64 state that selects a radix translation. Big-endian ISA bit
+ *  numbers (bit 0 = MSB) are given as the value's bits (1ULL << 63 - n). */
+struct pgw_ppc64_radix_regs {
+	unsigned version;     /**< PGW_PPC64_RADIX_REGS_VERSION */
+	unsigned flags;       /**< PGW_PPC64_RADIX_* */
+	/** Partition Table Control Register: PATB (bits 59:12), PATS
+	 *  (4:0, table of 2^(12+PATS) bytes). Unused with
+	 *  PGW_PPC64_RADIX_PATE1. */
+	uint64_t ptcr;
+	/** With PGW_PPC64_RADIX_PATE1: doubleword 1 of the partition's
+	 *  table entry as the guest registered it (pseries
+	 *  H_REGISTER_PROC_TBL; QEMU's spapr_patb_entry): GR (bit 63), PRTB
+	 *  (59:12), PRTS (4:0, table of 2^(12+PRTS) bytes). */
+	uint64_t pate1;
+	uint64_t pidr;        /**< PID of quadrant 0 (PIDR, 20 bits used) */
+	uint64_t lpidr;       /**< LPID whose PATE is used when MSR[HV] = 0 */
+	uint64_t lpcr;        /**< 0 = unknown; else LPCR[HR] must be set */
+	uint64_t msr;         /**< MSR[HV] (bit 60), MSR[PR] (bit 14) */
+	/** Base page size of the trees, 12 (4K) or 16 (64K), which fixes
+	 *  the last level's NLS (9 or 5); 0 = from the first page-table
+	 *  pointer found in each tree. */
+	unsigned page_shift;
+};
+#define PGW_PPC64_RADIX_REGS_VERSION 1
+#define PGW_PPC64_RADIX_REGS_INIT { .version = PGW_PPC64_RADIX_REGS_VERSION }
+
+/** @name pgw_ppc64_radix_regs.flags */
+/**@{*/
+/** The process table comes from @ref pgw_ppc64_radix_regs.pate1, not from
+ *  PTCR (a pseries guest: its partition table is the hypervisor's). */
+#define PGW_PPC64_RADIX_PATE1 0x1u
+/**@}*/
+
+/** @name ppc64 register bits the radix walker reads */
+/**@{*/
+#define PGW_PPC64_MSR_HV   (1ULL << 60)
+#define PGW_PPC64_MSR_PR   (1ULL << 14)
+#define PGW_PPC64_LPCR_HR  (1ULL << 20)
+#define PGW_PPC64_PATE_HR  (1ULL << 63)  /**< dword 0: host radix */
+#define PGW_PPC64_PATE_GR  (1ULL << 63)  /**< dword 1: guest radix */
+/**@}*/
+
+/**
+ * Create a ppc64 radix context (PGW_MODE_PPC64_RADIX). The process table
+ * is PATE[LPID] doubleword 1 from PTCR (LPID 0 when MSR[HV] = 1, else
+ * LPIDR; PATE doubleword 0 must have HR), or
+ * @ref pgw_ppc64_radix_regs.pate1 with PGW_PPC64_RADIX_PATE1 (GR set).
+ * EA bits 63:62 pick the quadrant: 0 translates with PRTE[PIDR], 3 with
+ * PRTE[0], each a region with its own tree (RTS: 2^(RTS+31)-byte EA
+ * space, RPDB root of 2^RPDS entries); quadrants 1 and 2 (a hypervisor's
+ * view of a guest) fault as PGW_FAULT_NONCANONICAL, as do EA bits between
+ * the tree's size and bit 61. Levels are "L1" (the root) down; every PDE's
+ * NLS must match the tree's next level and its NLB be aligned, else
+ * PGW_FAULT_RESERVED (out_rsvd = the NLS or NLB bits); leaves may sit
+ * below the root: 1G, 2M, and 4K or 64K pages. A PTE's reserved bit 6
+ * (ISA bit 57), or RPN bits below its page size, are PGW_FAULT_RESERVED.
+ * out_perms: EAA read, write, execute, and PGW_PERM_U unless privileged.
+ * Access checks: MSR[PR] or PGW_ACC_USER needs a non-privileged page;
+ * R and C are set by hardware and never fault (the walker never writes).
+ * A PID beyond the process table faults PGW_FAULT_BAD_PRTE (out_level -1).
+ * A guest partition (MSR[HV] = 0, LPIDR != 0) needs its partition-scoped
+ * tree: use pgw_ctx_new_ppc64_radix_nested().
+ * @param out  caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (bad version, hash selected by LPCR[HR], the PATE's
+ *         HR or pate1's GR, a table that cannot be read; message in
+ *         @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_ppc64_radix(pgw_ctx **out,
+				    const struct pgw_ppc64_radix_regs *regs,
+				    const struct pgw_mem_ops *mem,
+				    void *mem_payload, char *err,
+				    size_t errlen);
+
+/**
+ * Create the partition-scoped tree of @p lpid (PATE[lpid] doubleword 0 from
+ * @p ptcr, HR set) as a stage-2 context (PGW_MODE_PPC64_RADIX_PART): guest
+ * real addresses to host real addresses, levels "P L1" down. Equivalent:
+ * pgw_ctx_new_nested() with PGW_MODE_PPC64_RADIX_PART and root = PATE
+ * doubleword 0.
+ * @param page_shift  12, 16, or 0 (from the tree), as in the regs
+ * @param out         caller frees with pgw_ctx_free()
+ * @return 0, PGW_EINVAL (LPID beyond the table, HR clear, an unsupported
+ *         RTS/RPDS; message in @p err), PGW_ENOMEM
+ */
+PGW_API int pgw_ctx_new_ppc64_radix_part(pgw_ctx **out, uint64_t ptcr,
+					 uint64_t lpid, unsigned page_shift,
+					 const struct pgw_mem_ops *mem,
+					 void *mem_payload, char *err,
+					 size_t errlen);
+
+/**
+ * Create the process-scoped context of a guest partition (nested radix):
+ * as pgw_ctx_new_ppc64_radix() for regs->lpidr (PTCR's PATE[LPIDR]
+ * doubleword 1, or pate1), but the process table, the PRTEs and every
+ * table of the guest's trees are at guest real addresses, fetched through
+ * @p partition (from pgw_ctx_new_ppc64_radix_part(); borrowed, it must
+ * outlive the context), and the result is attached to it with
+ * pgw_ctx_set_nested(): translations go EA -> guest real -> host real.
+ * @return as pgw_ctx_new_ppc64_radix(); PGW_EINVAL if @p partition is not
+ *         a partition-scoped radix context
+ */
+PGW_API int pgw_ctx_new_ppc64_radix_nested(pgw_ctx **out,
+					   const struct pgw_ppc64_radix_regs *regs,
+					   pgw_ctx *partition,
+					   const struct pgw_mem_ops *mem,
+					   void *mem_payload, char *err,
+					   size_t errlen);
 
 /* ------------------------------------------------------------------ */
 /* RISC-V: Sv32/Sv39/Sv48/Sv57 and the H extension's G-stage            */

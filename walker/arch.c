@@ -6,13 +6,14 @@
 #include "walker_priv.h"
 
 extern const struct pgw_arch pgw__arch_x86, pgw__arch_ppc64, pgw__arch_arm64;
-extern const struct pgw_arch pgw__arch_riscv;
+extern const struct pgw_arch pgw__arch_riscv, pgw__arch_ppc64_radix;
 
 const struct pgw_arch *const pgw__arches[] = {
 	&pgw__arch_x86,
 	&pgw__arch_ppc64,
 	&pgw__arch_riscv,
 	&pgw__arch_arm64,
+	&pgw__arch_ppc64_radix,
 	NULL,
 };
 

@@ -21,6 +21,7 @@ const char *pgw_fault_reason_name(int reason)
 	case PGW_FAULT_NO_ROOT: return "root unknown";
 	case PGW_FAULT_ADDR_SIZE: return "address size";
 	case PGW_FAULT_ACCESS_FLAG: return "access flag";
+	case PGW_FAULT_BAD_PRTE: return "process-table entry unusable";
 	default: return "unknown";
 	}
 }

@@ -106,6 +106,11 @@ int pgw_view_vtop(pgw_ctx *c, uint64_t va, pgw_write_fn write, void *payload)
 			pgw_mode_name(pgw_ctx_mode(c)),
 			c->nested ? ", nested " : "",
 			c->nested ? pgw_mode_name(pgw_ctx_mode(c->nested)) : "");
+	if (c->region_name)
+		/* Which of the context's regions translates it (arm64
+		 * TTBR0/1, ppc64 radix quadrant and PID). */
+		pgw__out_printf(o, "  region %s (%s)\n", c->region_name,
+				c->region_desc);
 	for (unsigned i = 0; i < t->n; i++)
 		print_step(o, c, &t->step[i]);
 	if (rc < 0) {

@@ -537,7 +537,8 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 	if (c->off_reason) {
 		/* Nothing of this region is walked (arm64 EPD, no root). */
 		fault_set(fault, c->off_reason, c,
-			  c->off_reason == PGW_FAULT_NO_ROOT ? -1 : 0, 0,
+			  c->off_reason == PGW_FAULT_NO_ROOT ||
+			  c->off_reason == PGW_FAULT_BAD_PRTE ? -1 : 0, 0,
 			  c->root, 0, va);
 		return fault_code(c->off_reason);
 	}

@@ -315,11 +315,11 @@ through pgstub's `monitor ptov` and prints one virtual address a line."""
 # ------------------------------------------------------------------ pte
 
 PTE_OPTIONS = ["--level", "--ept", "--pae", "--32", "--arm64", "--arm64-s2",
-               "--granule", "--pa52", "--riscv", "--sv32", "--hpte", "--base", "--slb", "--color",
-               "--no-color"]
+               "--granule", "--pa52", "--riscv", "--sv32", "--radix", "--hpte",
+               "--base", "--slb", "--pate", "--prte", "--color", "--no-color"]
 KIND_OPTIONS = {"--ept": D.EPT, "--pae": D.PAE, "--32": D.X86_32,
                 "--arm64": D.ARM64, "--arm64-s2": D.ARM64_S2,
-                "--riscv": D.RISCV, "--sv32": D.RISCV32}
+                "--riscv": D.RISCV, "--sv32": D.RISCV32, "--radix": D.RADIX}
 GRANULE_SIZES = {"4K": 4096, "16K": 16384, "64K": 65536}
 LEVEL_WORDS = ["1", "2", "3", "4", "5", "pte", "pmd", "pud", "p4d", "pgd"]
 BASE_SIZES = {"4K": 12, "64K": 16, "16M": 24, "16G": 34}
@@ -341,8 +341,11 @@ Usage: pte VALUE [--level N] [--ept | --pae | --32]
        pte VALUE [--level N] --arm64 | --arm64-s2 [--granule 4K|16K|64K]
            [--pa52]
        pte VALUE [--level N] --riscv | --sv32
+       pte VALUE [--level N] --radix [--base 4K|64K]
        pte --hpte V R [--base 4K|64K|16M|16G]
        pte --slb ESID VSID
+       pte --pate DW0 DW1
+       pte --prte DW0 DW1
 
 VALUE, V, R, ESID and VSID are expressions.  --level is 1 (PT, pte_t, the
 default), 2 (PD, pmd_t), 3 (PDPT, pud_t), 4 (PML4, p4d_t) or 5 (PML5,
@@ -356,7 +359,11 @@ FEAT_LPA with 64K).  --riscv decodes a Sv39/Sv48/Sv57 PTE, --sv32 a Sv32
 one, level 1 being the spec's level 0 (the default on a RISC-V
 architecture).  --hpte decodes a ppc64 hashed page-table entry from its two
 doublewords (--base gives the segment's base page size when the large-page
-encoding is ambiguous); --slb an SLB entry.  A VALUE whose type has a pgstub
+encoding is ambiguous); --slb an SLB entry.  --radix decodes a ppc64
+radix PTE or PDE (Linux's book3s64 pte_t, in host order), level 1 being
+the page table of --base pages (64K unless given), 2 a PMD (2M), 3 a PUD
+(1G), 4 the root; --pate a partition-table entry and --prte a
+process-table entry from their two doublewords.  A VALUE whose type has a pgstub
 pretty-printer (pte_t, pmd_t, ...) is decoded as that type when no option
 is given.  Works without a target."""
 
@@ -407,7 +414,7 @@ is given.  Works without a target."""
                 i += 1
             elif a == "--pa52":
                 pa52 = True
-            elif a in ("--hpte", "--slb"):
+            elif a in ("--hpte", "--slb", "--pate", "--prte"):
                 if i + 2 >= len(argv):
                     raise gdb.GdbError("pte: %s needs two values" % a)
                 what = "doubleword"
@@ -423,7 +430,8 @@ is given.  Works without a target."""
             elif a.startswith("--"):
                 raise gdb.GdbError("pte: unknown option '%s' (use --level N, "
                                    "--ept, --pae, --32, --arm64, --arm64-s2, "
-                                   "--riscv, --sv32, --hpte V R, --slb E V)"
+                                   "--riscv, --sv32, --radix, --hpte V R, "
+                                   "--slb E V, --pate D0 D1, --prte D0 D1)"
                                    % a)
             else:
                 values.append(a)
@@ -440,14 +448,24 @@ is given.  Works without a target."""
             if pair[0] == "--hpte":
                 d = D.decode_hpte(pair[1], pair[2], base)
                 label = "HPTE"
+            elif pair[0] in ("--pate", "--prte"):
+                if base is not None:
+                    raise gdb.GdbError("pte: --base goes with --hpte or "
+                                       "--radix")
+                d = (D.decode_pate if pair[0] == "--pate" else
+                     D.decode_prte)(pair[1], pair[2])
+                label = pair[0][2:].upper()
             else:
                 if base is not None:
                     raise gdb.GdbError("pte: --base goes with --hpte")
                 d = D.decode_slb(pair[1], pair[2])
                 label = "SLB"
         else:
-            if base is not None:
-                raise gdb.GdbError("pte: --base goes with --hpte")
+            if base is not None and kind != D.RADIX:
+                raise gdb.GdbError("pte: --base goes with --hpte or "
+                                   "--radix")
+            if kind == D.RADIX and base not in (None, 12, 16):
+                raise gdb.GdbError("pte: --radix pages are 4K or 64K")
             if len(values) != 1:
                 raise gdb.GdbError("pte: usage: pte VALUE [--level N] "
                                    "[--ept | --pae | --32] (see help pte)")
@@ -462,12 +480,14 @@ is given.  Works without a target."""
                 arm = printers.is_arm64() or granule is not None or pa52
                 xlen = printers.riscv_xlen()
                 kind = D.ARM64 if arm else D.RISCV32 if xlen == 32 else \
-                    D.RISCV if xlen else D.X86_64
+                    D.RISCV if xlen else \
+                    D.RADIX if printers.is_ppc64() else D.X86_64
             level = level or 1
             if level not in D.LEVEL_NAMES[kind]:
                 raise gdb.GdbError("pte: %s entries have levels 1-%d"
                                    % ({D.PAE: "PAE", D.X86_32: "32-bit",
-                                       D.RISCV32: "Sv32"}[kind],
+                                       D.RISCV32: "Sv32",
+                                       D.RADIX: "radix"}[kind],
                                       len(D.LEVEL_NAMES[kind])))
             if kind in (D.X86_32, D.RISCV32) and value >> 32:
                 raise gdb.GdbError("pte: 0x%x does not fit a 32-bit entry"
@@ -475,6 +495,8 @@ is given.  Works without a target."""
             if kind in (D.ARM64, D.ARM64_S2):
                 d = D.decode(value, kind, level,
                              granule or printers.arm64_granule(), pa52)
+            elif kind == D.RADIX:
+                d = D.decode_radix(value, level, 1 << (base or 16))
             else:
                 d = D.decode(value, kind, level)
             label = D.LEVEL_NAMES[kind][level]

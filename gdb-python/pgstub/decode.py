@@ -1,6 +1,7 @@
 # Decoders for raw paging entries: x86 (32-bit, PAE, IA-32e 4/5-level, AMD
 # NPT), Intel EPT, arm64 VMSAv8-64 descriptors (stage 1 and 2), RISC-V
-# Sv32/Sv39/Sv48/Sv57 PTEs, ppc64 hashed page-table entries and SLB entries.  Pure Python with no gdb import, so
+# Sv32/Sv39/Sv48/Sv57 PTEs, ppc64 radix PTEs/PDEs, partition- and
+# process-table entries, ppc64 hashed page-table entries and SLB entries.  Pure Python with no gdb import, so
 # the tests can run it under plain python3.
 """Decode raw page-table entries into flags, page frame and page size.
 
@@ -11,7 +12,8 @@ Levels are numbered as Linux does, from the leaf table up: 1 = PT (pte_t),
 descriptors: level 1 here is Arm's level 3, 2 is level 2, 3 is level 1,
 4 is level 0 and 5 is the level -1 of FEAT_LPA2), the RISC-V privileged
 spec (Sv32..Sv57, Svpbmt, Svnapot: level 1 is the spec's level 0) and the
-Power ISA book III (HPTE, SLB).
+Power ISA book III (HPTE, SLB; radix PTE/PDE, PATE, PRTE: level 1 is the
+page table, L4 of a 52-bit tree, 4 its root L1).
 """
 
 X86_64 = "x86-64"   # IA-32e 4- and 5-level paging, AMD NPT
@@ -22,7 +24,8 @@ ARM64 = "arm64"        # VMSAv8-64 stage 1
 ARM64_S2 = "arm64-s2"  # VMSAv8-64 stage 2
 RISCV = "riscv"        # Sv39, Sv48, Sv57 (and their G-stage x4 forms)
 RISCV32 = "riscv32"    # Sv32
-FORMATS = (X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2, RISCV, RISCV32)
+RADIX = "radix"        # ppc64 radix tree entries (Linux's book3s64 pte_t)
+FORMATS = (X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2, RISCV, RISCV32, RADIX)
 
 M64 = (1 << 64) - 1
 ADDR_MASK = 0x000FFFFFFFFFF000   # bits 51:12, MAXPHYADDR taken as 52
@@ -40,6 +43,7 @@ LEVEL_NAMES = {
     ARM64_S2: {1: "S2 L3", 2: "S2 L2", 3: "S2 L1", 4: "S2 L0", 5: "S2 L-1"},
     RISCV: {1: "L0", 2: "L1", 3: "L2", 4: "L3", 5: "L4"},
     RISCV32: {1: "L0", 2: "L1"},
+    RADIX: {1: "L4", 2: "L3", 3: "L2", 4: "L1"},
 }
 
 # Aliases accepted for --level (Linux type names and table names).
@@ -104,7 +108,7 @@ class Decoded:
 
     def tail_words(self):
         """What follows the flags: size, pfn/table, reserved, extras."""
-        if self.kind in ("hpte", "slb"):
+        if self.kind in ("hpte", "slb", "pate", "prte"):
             return list(self.extra) if self.present else []
         words = []
         if self.present and self.pa is not None:
@@ -135,7 +139,8 @@ class Decoded:
 
 
 # Kinds whose manuals call an entry without its valid bit "invalid".
-INVALID_KINDS = ("hpte", "slb", ARM64, ARM64_S2, RISCV, RISCV32)
+INVALID_KINDS = ("hpte", "slb", "pate", "prte", ARM64, ARM64_S2, RISCV,
+                 RISCV32, RADIX)
 
 
 def _bits(hi, lo):
@@ -644,17 +649,129 @@ def decode_slb(esid, vsid):
     return d
 
 
+# Power ISA v3.0B book III, radix tree translation: PTE and PDE formats.
+# ISA bit n is value bit 63 - n.  Linux's book3s64 pte_t uses this layout
+# for hash and radix alike (_PAGE_PRESENT, _PAGE_PTE, _PAGE_PRIVILEGED ...).
+RADIX_V = 1 << 63             # ISA 0
+RADIX_L = 1 << 62             # ISA 1: leaf
+RADIX_RPN = _bits(55, 12)     # ISA 8:51
+RADIX_NLB = _bits(59, 8)      # ISA 4:55
+RADIX_PDE_RSVD = _bits(61, 60) | _bits(7, 5)   # ISA 2:3, 56:58
+RADIX_PTE_RSVD = 1 << 6       # ISA 57
+RADIX_ATT = {1: "SAO", 2: "NON-IDEM", 3: "TOLERANT"}
+RADIX_EAA = ((8, "PRIV"), (4, "READ"), (2, "WRITE"), (1, "EXEC"))
+RADIX_LEAF_SIZES = {2: 2 * MB, 3: GB}
+
+
+def decode_radix(value, level=1, page_size=64 * KB):
+    """Decode a ppc64 radix PTE or PDE.  level 1 is the page table (pages
+    of page_size: 4K or 64K), 2 a PMD (2M leaves), 3 a PUD (1G), 4 the
+    root, which maps no pages."""
+    value &= M64
+    d = Decoded(value, kind=RADIX)
+    if not value & RADIX_V:
+        return d
+    d.present = True
+    d.flags.append("V")
+    d.leaf = bool(value & RADIX_L)
+    if not d.leaf:
+        d.pa = value & RADIX_NLB
+        rsvd = value & RADIX_PDE_RSVD
+        d.extra.append("nls %d" % (value & 0x1F))
+    else:
+        d.flags.append("L")
+        for mask, name in ((1 << 8, "R"), (1 << 7, "C")):
+            if value & mask:
+                d.flags.append(name)
+        att = value >> 4 & 3
+        if att:
+            d.flags.append(RADIX_ATT[att])
+        for mask, name in RADIX_EAA:
+            if value & mask:
+                d.flags.append(name)
+        size = page_size if level == 1 else RADIX_LEAF_SIZES.get(level)
+        rpn = value & RADIX_RPN
+        rsvd = value & RADIX_PTE_RSVD
+        if size is None:
+            rsvd |= RADIX_L      # no leaf at the root
+        else:
+            d.size = size
+            d.pfn_shift = page_size.bit_length() - 1
+            d.pa = rpn & ~(size - 1)
+            rsvd |= rpn & (size - 1) & ~0xFFF
+        key = value >> 56 & 0x1F
+        if key:
+            d.extra.append("key %d" % key)
+        d.extra += _soft_bits(value, _bits(11, 9) | 1 << 61)
+    d.rsvd = rsvd
+    if rsvd:
+        d.flags.append("RSVD")
+    return d
+
+
+def _radix_tree(d0):
+    """'52-bit root 0x... 8192 entries' of a PATE/PRTE doubleword 0."""
+    rts = (d0 >> 61 & 3) << 3 | (d0 >> 5 & 7)
+    rpds = d0 & 0x1F
+    return "tree %d-bit root 0x%x %d entries" % (rts + 31, d0 & RADIX_NLB,
+                                                 1 << rpds)
+
+
+def _table(d, what):
+    """'prtb 0x... 4K' of a PATE doubleword 1 or PTCR-style word."""
+    return "%s 0x%x %s" % (what, d & _bits(59, 12),
+                           size_text(1 << (12 + (d & 0x1F))))
+
+
+def decode_pate(d0, d1):
+    """Decode a partition-table entry (its two doublewords, host order):
+    HR = 1 a partition-scoped radix tree, else the HTAB; GR and the
+    process table in doubleword 1."""
+    d0 &= M64
+    d1 &= M64
+    d = Decoded((d0, d1), kind="pate")
+    if not d0 and not d1:
+        return d
+    d.present = True
+    if d0 >> 63:
+        d.flags.append("HR")
+        d.extra.append(_radix_tree(d0))
+    else:
+        d.extra.append("htab 0x%x htabsize %d" % (d0 & _bits(59, 18),
+                                                  d0 & 0x1F))
+    if d1 >> 63:
+        d.flags.append("GR")
+    d.extra.append(_table(d1, "prtb"))
+    return d
+
+
+def decode_prte(d0, d1=0):
+    """Decode a process-table entry (radix: doubleword 0 names the tree;
+    0 means the PID has none)."""
+    d0 &= M64
+    d1 &= M64
+    d = Decoded((d0, d1), kind="prte")
+    if not d0:
+        return d
+    d.present = True
+    d.extra.append(_radix_tree(d0))
+    return d
+
+
 # ------------------------------------------------------------------ facade
 
 def decode(value, kind=X86_64, level=1, granule=4096, pa52=False):
     """Decode by kind: X86_64, PAE, X86_32, EPT, ARM64, ARM64_S2, RISCV,
-    RISCV32 (granule and pa52 apply to the arm64 kinds only)."""
+    RISCV32, RADIX (granule: the arm64 granule, or the radix base page
+    size; pa52 applies to the arm64 kinds only)."""
     if kind == EPT:
         return decode_ept(value, level)
     if kind in (ARM64, ARM64_S2):
         return decode_arm64(value, level, granule, kind == ARM64_S2, pa52)
     if kind in (RISCV, RISCV32):
         return decode_riscv(value, level, kind == RISCV32)
+    if kind == RADIX:
+        return decode_radix(value, level, granule)
     if kind not in (X86_64, PAE, X86_32):
         raise ValueError("unknown entry kind %r" % (kind,))
     return decode_x86(value, level, kind)
@@ -669,3 +786,6 @@ arm64 = decode_arm64
 riscv = decode_riscv
 hpte = decode_hpte
 slb = decode_slb
+radix = decode_radix
+pate = decode_pate
+prte = decode_prte

@@ -1,7 +1,8 @@
 # Pretty-printers (gdb.printing) for the Linux kernel's page-table types:
-# pte_t/pmd_t/pud_t/p4d_t/pgd_t on x86, arm64 and RISC-V, ppc64 struct hash_pte and
-# SLB entries, and EPT entry types; each prints one decoded line (see
-# decode.py).
+# pte_t/pmd_t/pud_t/p4d_t/pgd_t on x86, arm64, RISC-V and ppc64 (radix
+# layout), ppc64 struct hash_pte, SLB entries, struct patb_entry and
+# prtb_entry (partition- and process-table entries), and EPT entry types;
+# each prints one decoded line (see decode.py).
 """Pretty-printers for page-table entry types.
 
 `info pretty-printer` lists them as the `pgstub` collection with one
@@ -19,10 +20,12 @@ from . import decode as D
 X86_TYPES = {"pte_t": 1, "pmd_t": 2, "pud_t": 3, "p4d_t": 4, "pgd_t": 5}
 
 # Type name -> (kind, level); kinds: "x86" (by size and architecture),
-# D.EPT, "hpte", "slb".
+# D.EPT, "hpte", "slb", "pate", "prte".
 _types = {name: ("x86", lvl) for name, lvl in X86_TYPES.items()}
 _types.update({
     "hash_pte": ("hpte", 0),
+    "patb_entry": ("pate", 0),
+    "prtb_entry": ("prte", 0),
     "epte_t": (D.EPT, 1),
     "ept_pte_t": (D.EPT, 1),
     "ept_pde_t": (D.EPT, 2),
@@ -34,11 +37,11 @@ _types.update({
 
 def register_type(name, kind, level=1):
     """Print values of type NAME as entries of KIND ('x86', 'ept', 'pae',
-    'x86-32', 'x86-64', 'arm64', 'arm64-s2', 'riscv', 'riscv32', 'hpte',
-    'slb') at LEVEL
+    'x86-32', 'x86-64', 'arm64', 'arm64-s2', 'riscv', 'riscv32', 'radix',
+    'hpte', 'slb', 'pate', 'prte') at LEVEL
     (1 = leaf table; arm64 entries take the granule of
     `set pgstub arm64-granule`)."""
-    if kind not in ("x86", "hpte", "slb") + D.FORMATS:
+    if kind not in ("x86", "hpte", "slb", "pate", "prte") + D.FORMATS:
         raise ValueError("unknown kind %r" % (kind,))
     _types[name] = (kind, level)
     _printer.add_subprinter(name)
@@ -98,6 +101,29 @@ def _be64(val, field):
     ftype = val[field].type
     names = []
     t = ftype
+    while t.code == gdb.TYPE_CODE_TYPEDEF:
+        names.append(t.name)
+        t = t.target()
+    if "__be64" in names and target_little_endian():
+        v = int.from_bytes(v.to_bytes(8, "little"), "big")
+    return v
+
+
+def is_ppc64():
+    """The current architecture is 64-bit POWER."""
+    arch = arch_name()
+    return arch.startswith("powerpc:common64") or \
+        arch.startswith("rs6000:") and "64" in arch
+
+
+def _ppc64_entry(val):
+    """A book3s64 entry's value: pte_t is struct { __be64 pte; }."""
+    t = val.type.strip_typedefs()
+    if t.code == gdb.TYPE_CODE_STRUCT:
+        return _be64(val, t.fields()[0].name)
+    v = int(val) & D.M64
+    names = []
+    t = val.type
     while t.code == gdb.TYPE_CODE_TYPEDEF:
         names.append(t.name)
         t = t.target()
@@ -226,6 +252,16 @@ def decode_value(val, kind, level):
         return D.decode_hpte(_be64(val, "v"), _be64(val, "r"))
     if kind == "slb":
         return D.decode_slb(_be64(val, "esid"), _be64(val, "vsid"))
+    if kind == "pate":
+        return D.decode_pate(_be64(val, "patb0"), _be64(val, "patb1"))
+    if kind == "prte":
+        return D.decode_prte(_be64(val, "prtb0"), _be64(val, "prtb1"))
+    if kind == D.RADIX or (kind == "x86" and is_ppc64()):
+        if val.type.strip_typedefs().sizeof != 8:
+            return None
+        # Linux's book3s64 page tables: the radix layout, big-endian, 64K
+        # base pages (Debian's ppc64el kernels); pgd_t is the root.
+        return D.decode_radix(_ppc64_entry(val), min(level, 4), 64 * 1024)
     raw = raw_value(val)
     size = val.type.strip_typedefs().sizeof
     if kind in (D.ARM64, D.ARM64_S2) or (kind == "x86" and is_arm64()):
@@ -243,9 +279,6 @@ def decode_value(val, kind, level):
             return None
         return D.decode_riscv(raw, riscv_level(level, xlen), xlen == 32)
     if kind == "x86":
-        arch = arch_name()
-        if arch.startswith("powerpc") or arch.startswith("rs6000"):
-            return None   # ppc64's pte_t is Linux's own format
         fmt, level = x86_format(size, level)
         return D.decode_x86(raw, level, fmt)
     if kind == D.EPT:

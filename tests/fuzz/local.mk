@@ -19,6 +19,7 @@ include tests/fuzz/decode.mk
 include tests/fuzz/guest.mk
 include tests/fuzz/walker.mk
 include tests/fuzz/riscv.mk
+include tests/fuzz/radix.mk
 include tests/fuzz/live.mk
 
 CLEANFILES += $(fuzz_programs)

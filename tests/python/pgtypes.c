@@ -1,6 +1,7 @@
 /*
  * Page-table entry types shaped like the Linux kernel's (x86_64, ppc64's
- * hash_pte and SLB shadow entries, and an EPT typedef), with known values
+ * hash_pte, SLB shadow entries, partition- and process-table entries, and
+ * an EPT typedef), with known values
  * in .data, so that GDB's `print` exercises the pgstub pretty-printers.
  */
 typedef unsigned long pteval_t;
@@ -20,6 +21,16 @@ typedef struct { pgdval_t pgd; } pgd_t;
 struct hash_pte {
 	__be64 v;
 	__be64 r;
+};
+
+/* ISA 3.0 partition- and process-table entries (book3s/64/mmu.h). */
+struct patb_entry {
+	__be64 patb0;
+	__be64 patb1;
+};
+struct prtb_entry {
+	__be64 prtb0;
+	__be64 prtb1;
 };
 
 /* Kernel memory holds these big-endian (__be64). */
@@ -44,6 +55,14 @@ USED struct {
 	__be64 vsid;
 } slb_save[2] = {
 	{ BE(0xc000000008000000ULL), BE(0x0000408f7c5e6590ULL) },
+	{ 0, 0 },
+};
+/* PATE: HR, 52-bit tree at 0x100000 (RPDS 13); GR, process table
+ * 0x20000 of 4K.  PRTE: the same tree; then a PID with none. */
+USED struct patb_entry pate_radix = { BE(0xc0000000001000adULL),
+				      BE(0x8000000000020000ULL) };
+USED struct prtb_entry prtb_two[2] = {
+	{ BE(0x40000000001000adULL), 0 },
 	{ 0, 0 },
 };
 USED epte_t ept_leaf = 0x0000000001234077ULL;

@@ -294,6 +294,55 @@ def main():
     check("hpte invalid", hpte(0x4000000000001a14, 0x1),
           "hash_pte 0x4000000000001a14 0x0000000000000001 [invalid]")
 
+    # ppc64 radix (Power ISA 3.0B radix PTE/PDE; Linux's book3s64 pte_t):
+    # 64K and 4K pages, 2M and 1G leaves, a PDE, ATT I/O, a reserved bit
+    # 57, RPN below a 1G leaf, a leaf at the root, keys, software bits.
+    def radix(value, level, page):
+        return D.describe("pte_t", D.decode_radix(value, level, page))
+    check("radix 64K", radix(0xc000000002340186, 1, 65536),
+          "pte_t 0xc000000002340186 [V L R C READ WRITE] 64K pfn 0x234")
+    check("radix 4K non-idempotent I/O", radix(0xc0000000123451ae, 1, 4096),
+          "pte_t 0xc0000000123451ae [V L R C NON-IDEM PRIV READ WRITE] "
+          "pfn 0x12345")
+    check("radix 2M kernel text", radix(0xc00000008020010d, 2, 65536),
+          "pte_t 0xc00000008020010d [V L R PRIV READ EXEC] 2M pfn 0x8020")
+    check("radix 1G", radix(0xc00000004000018e, 3, 65536),
+          "pte_t 0xc00000004000018e [V L R C PRIV READ WRITE] 1G pfn 0x4000")
+    check("radix 1G with RPN below 1G", radix(0xc00000004020000c, 3, 65536),
+          "pte_t 0xc00000004020000c [V L PRIV READ RSVD] 1G pfn 0x4000 "
+          "rsvd 0x200000")
+    check("radix PDE", radix(0x8000000000122005, 2, 65536),
+          "pte_t 0x8000000000122005 [V] table 0x122000 nls 5")
+    check("radix PDE reserved bits", radix(0xb0000000001220e9, 3, 65536),
+          "pte_t 0xb0000000001220e9 [V RSVD] table 0x122000 rsvd "
+          "0x30000000000000e0 nls 9")
+    check("radix reserved bit 57", radix(0xc000000000001048, 1, 4096),
+          "pte_t 0xc000000000001048 [V L PRIV RSVD] pfn 0x1 rsvd 0x40")
+    check("radix leaf at the root", radix(0xc00000000000000c, 4, 65536),
+          "pte_t 0xc00000000000000c [V L PRIV READ RSVD] rsvd "
+          "0x4000000000000000")
+    check("radix key and software bits", radix(0xff00000002340f86, 1, 65536),
+          "pte_t 0xff00000002340f86 [V L R C READ WRITE] 64K pfn 0x234 "
+          "key 31 sw 0x2000000000000e00")
+    check("radix invalid", radix(0x4000000002340186, 1, 65536),
+          "pte_t 0x4000000002340186 [invalid]")
+    check("pate radix", D.describe("pate", D.decode_pate(
+        0xc0000000001000ad, 0x8000000000020000)),
+        "pate 0xc0000000001000ad 0x8000000000020000 [HR GR] tree 52-bit "
+        "root 0x100000 8192 entries prtb 0x20000 4K")
+    check("pate hash", D.describe("pate", D.decode_pate(
+        0x00000000000c0011, 0x0000000000020001)),
+        "pate 0x00000000000c0011 0x0000000000020001 [] htab 0xc0000 "
+        "htabsize 17 prtb 0x20000 8K")
+    check("pate invalid", D.describe("pate", D.decode_pate(0, 0)),
+          "pate 0x0000000000000000 0x0000000000000000 [invalid]")
+    check("prte 40-bit tree", D.describe("prte", D.decode_prte(
+        0x2000000000200021, 0)),
+        "prte 0x2000000000200021 0x0000000000000000 [] tree 40-bit root "
+        "0x200000 2 entries")
+    check("prte none", D.describe("prte", D.decode_prte(0, 0)),
+          "prte 0x0000000000000000 0x0000000000000000 [invalid]")
+
     # SLB entries: 256M kernel segment with a 64K base page size, 1T
     # segment with 16M, Ks/Kp/N/C, and an invalid one.
     check("slb 256M 64K", D.describe("slb", D.decode_slb(

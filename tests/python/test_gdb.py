@@ -188,6 +188,13 @@ def printers():
              "p.register_type('pteval_t', 'x86-64', 1)",
              "print pte_user.pte"],
             "$24 = pteval_t 0x8000000001234067 [P W U A D NX] pfn 0x1234\n")
+    s.check("struct patb_entry (big-endian in memory)", "print pate_radix",
+            "$25 = patb_entry 0xc0000000001000ad 0x8000000000020000 [HR GR] "
+            "tree 52-bit root 0x100000 8192 entries prtb 0x20000 4K\n")
+    s.check("struct prtb_entry array", "print prtb_two",
+            "$26 = {prtb_entry 0x40000000001000ad 0x0000000000000000 [] tree "
+            "52-bit root 0x100000 8192 entries, prtb_entry 0x0000000000000000 "
+            "0x0000000000000000 [invalid]}\n")
     groups = [("x86-64", ["pte_t", "pmd_t", "pud_t", "p4d_t", "pgd_t"],
                2048),
               ("x86-32", ["pgd_t", "pmd_t"], 1024),
@@ -308,6 +315,18 @@ def multiarch_printers():
              "print pte_user.pte"],
             "$9 = pteval_t 0x8000000001234067 [V] table 0x1234000 "
             "sw 0x8000000000000064\n")
+    # On ppc64 Linux's page tables are radix entries (the book3s64 layout
+    # for hash and radix alike): pte_user 0x8000000001234067 is V without
+    # L, a PDE whose bits 7:5 are reserved; pmd_2m likewise.
+    s.check("ppc64 pte_t and pmd_t are radix entries",
+            ["set architecture powerpc:common64", "print pte_user",
+             "print pmd_2m", "pte 0xc000000002340186"],
+            'The target architecture is set to "powerpc:common64".\n'
+            "$10 = pte_t 0x8000000001234067 [V RSVD] table 0x1234000 "
+            "rsvd 0x60 nls 7\n"
+            "$11 = pmd_t 0x80000000002001e3 [V RSVD] table 0x200100 "
+            "rsvd 0xe0 nls 3\n"
+            "L4 0xc000000002340186 [V L R C READ WRITE] 64K pfn 0x234\n")
     s.run()
 
 
@@ -444,6 +463,24 @@ def demo_commands():
     s.check("pte: --slb", "pte --slb 0xc000000008000000 0x408f7c5e6590",
             "SLB 0xc000000008000000 0x0000408f7c5e6590 [V Kp L C] 256M "
             "esid 0xc00000000 vsid 0x408f7c5e6 64K slot 0\n")
+    s.check("pte: --radix 64K page", "pte 0xc000000002340186 --radix",
+            "L4 0xc000000002340186 [V L R C READ WRITE] 64K pfn 0x234\n")
+    s.check("pte: --radix 4K page, I/O", "pte 0xc0000000123451ae --radix "
+            "--base 4K",
+            "L4 0xc0000000123451ae [V L R C NON-IDEM PRIV READ WRITE] "
+            "pfn 0x12345\n")
+    s.check("pte: --radix PDE", "pte 0x8000000000122005 --radix --level 2",
+            "L3 0x8000000000122005 [V] table 0x122000 nls 5\n")
+    s.check("pte: --radix misaligned 1G", "pte 0xc00000004020000c --radix "
+            "--level pud",
+            "L2 0xc00000004020000c [V L PRIV READ RSVD] 1G pfn 0x4000 "
+            "rsvd 0x200000\n")
+    s.check("pte: --pate", "pte --pate 0xc0000000001000ad 0x8000000000020000",
+            "PATE 0xc0000000001000ad 0x8000000000020000 [HR GR] tree 52-bit "
+            "root 0x100000 8192 entries prtb 0x20000 4K\n")
+    s.check("pte: --prte", "pte --prte 0x40000000001000ad 0",
+            "PRTE 0x40000000001000ad 0x0000000000000000 [] tree 52-bit root "
+            "0x100000 8192 entries\n")
     s.check("colour: pte", ["set pgstub color on", "show pgstub color",
                             "pte 0x8000000001234067"],
             "Colour in the pgstub commands is on.\n"
@@ -493,7 +530,8 @@ def demo_commands():
          "pte: bad level '9' (1-5, or pte/pmd/pud/p4d/pgd)"),
         ("pte: unknown option", "pte 1 --frob",
          "pte: unknown option '--frob' (use --level N, --ept, --pae, --32, "
-         "--arm64, --arm64-s2, --riscv, --sv32, --hpte V R, --slb E V)"),
+         "--arm64, --arm64-s2, --riscv, --sv32, --radix, --hpte V R, "
+         "--slb E V, --pate D0 D1, --prte D0 D1)"),
         ("pte: two formats", "pte 1 --ept --pae",
          "pte: choose one of --ept, --pae, --32, --arm64, --arm64-s2, "
          "--riscv, --sv32"),
@@ -511,6 +549,12 @@ def demo_commands():
          "pte: --hpte takes no VALUE, --level or format option"),
         ("pte: bad --base", "pte --hpte 1 2 --base 8K",
          "pte: --base needs 4K, 64K, 16M or 16G"),
+        ("pte: --radix pages", "pte 1 --radix --base 16M",
+         "pte: --radix pages are 4K or 64K"),
+        ("pte: --base with --pate", "pte --pate 1 2 --base 4K",
+         "pte: --base goes with --hpte or --radix"),
+        ("pte: radix has 4 levels", "pte 1 --radix --level 5",
+         "pte: radix entries have levels 1-4"),
         ("$pa: unmapped", "print $pa(0x1000)",
          "$pa: fault at PD[000] translating 0x1000: not present "
          "(entry 0x0000000000000000)"),

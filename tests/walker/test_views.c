@@ -730,7 +730,7 @@ static void test_views__fault_reason_names(void **state)
 	struct fx *f = *state;
 	char want[160];
 
-	for (int a = PGW_FAULT_NOT_PRESENT; a <= PGW_FAULT_ACCESS_FLAG; a++) {
+	for (int a = PGW_FAULT_NOT_PRESENT; a <= PGW_FAULT_BAD_PRTE; a++) {
 		assert_string_not_equal(pgw_fault_reason_name(a), "unknown");
 		for (int b = PGW_FAULT_NOT_PRESENT; b < a; b++)
 			assert_string_not_equal(pgw_fault_reason_name(a),
@@ -738,7 +738,7 @@ static void test_views__fault_reason_names(void **state)
 	}
 	assert_string_equal(pgw_fault_reason_name(PGW_FAULT_NONE), "unknown");
 	assert_string_equal(pgw_fault_reason_name(-1), "unknown");
-	assert_string_equal(pgw_fault_reason_name(PGW_FAULT_ACCESS_FLAG + 1),
+	assert_string_equal(pgw_fault_reason_name(PGW_FAULT_BAD_PRTE + 1),
 			    "unknown");
 	guest_4l(f);
 	snprintf(want, sizeof(want), ": %s (entry 0x0000000000000000)\n",

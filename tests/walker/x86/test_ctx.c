@@ -281,6 +281,8 @@ static void test_ctx__mode_names(void **state)
 		[PGW_MODE_RISCV_SV57X4] = "Sv57x4",
 		[PGW_MODE_ARM64] = "VMSAv8-64",
 		[PGW_MODE_ARM64_S2] = "VMSAv8-64 stage 2",
+		[PGW_MODE_PPC64_RADIX] = "ppc64 radix",
+		[PGW_MODE_PPC64_RADIX_PART] = "ppc64 radix partition-scoped",
 	};
 
 	(void)state;
