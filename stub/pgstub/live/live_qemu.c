@@ -246,10 +246,11 @@ static int learn_target(struct qemu_conn *q)
 		   strstr(rep, "<architecture>")) {
 		const char *a = strstr(rep, "<architecture>") + 14;
 
-		snprintf(err, sizeof(err), "QEMU's gdbstub serves a '%.*s' "
-			 "guest; pgstub --qemu serves x86_64, i386 and aarch64 "
-			 "guests (use a snapshot for others: dump-guest-memory "
-			 "or a migration stream)", (int)strcspn(a, "<"), a);
+		/* q->why holds 160 bytes: say it in fewer. */
+		snprintf(err, sizeof(err), "QEMU serves a '%.*s' guest; "
+			 "pgstub --qemu serves x86_64, i386 and aarch64 (for "
+			 "others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
+			 40 : (int)strcspn(a, "<"), a);
 		qemu_close(q, err);
 		rc = -1;
 	}
