@@ -16,6 +16,13 @@ tests_live_test_layout_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub/pgstub \
 	-I$(top_srcdir)/guest $(CMOCKA_CFLAGS)
 tests_live_test_layout_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
 
+# QEMU's target description as the proxy reads it (no QEMU needed).
+check_PROGRAMS += tests/live/test_tdesc
+TESTS += tests/live/test_tdesc
+tests_live_test_tdesc_SOURCES = tests/live/test_tdesc.c
+tests_live_test_tdesc_CPPFLAGS = $(tests_live_test_layout_CPPFLAGS)
+tests_live_test_tdesc_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
+
 # The live proxy's routing and reply cache as units (no QEMU): GDB's and
 # QEMU's descriptors are temporary files.
 check_PROGRAMS += tests/live/test_proxy_route tests/live/test_proxy_cache
