@@ -90,7 +90,11 @@ class Guest:
         for f in (os.path.join(CACHE, "kernels", kernel, "vmlinuz"),
                   os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")):
             if not os.path.isfile(f):
-                return "missing %s (tests/realguest/fetch.sh, mkinitramfs.sh)" % f
+                return "missing %s (%s)" % (f, (
+                    "tests/realguest/fetch-aarch64.sh arm64, then "
+                    "record_aarch64.py builds the initramfs"
+                    if arch == "aarch64" else
+                    "tests/realguest/fetch.sh, mkinitramfs.sh"))
         if not shutil.which(qemu):
             return "no " + qemu
         if not shutil.which("gdb"):
