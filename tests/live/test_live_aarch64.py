@@ -29,6 +29,7 @@ from live_guest import Guest, free_port  # noqa: E402
 PGSTUB = os.environ.get("PGSTUB", "pgstub")
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 results = []
+logs = []
 
 
 def ok(name, good, detail=""):
@@ -43,6 +44,7 @@ def start_pgstub(args):
     log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
     p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
                          stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    logs.append(log)
     for _ in range(200):
         if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
             break
@@ -137,6 +139,10 @@ def main():
     finally:
         g.quit()
     ppc64_refused()
+    # The sanitizer build: UBSan reports and goes on.
+    bad = [l for log in logs for l in open(log.name, errors="replace")
+           if "Sanitizer" in l or "runtime error" in l]
+    ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
     print("1..%d" % len(results))
     print("# %.1f s (boot %.1f s)" % (time.monotonic() - t0,
                                       getattr(g, "boot_secs", 0)))
