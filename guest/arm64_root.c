@@ -208,6 +208,14 @@ int guest__arm64_root_resolve(guest *g, char *err, size_t errlen)
 	return 0;
 }
 
+void guest__arm64_root_update(guest *g, int cpu)
+{
+	/* A live vCPU: its registers, never VMCOREINFO (the kernel's tables
+	 * are the ones TTBR1_EL1 holds). */
+	memset(&g->a64root[cpu], 0, sizeof(g->a64root[cpu]));
+	resolve_cpu(g, cpu, NULL, "");
+}
+
 int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		     size_t errlen)
 {

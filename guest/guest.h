@@ -269,6 +269,9 @@ int guest_reg_count(const guest *g);
 const char *guest_reg_name(const guest *g, int id);
 /** @return the id of register @p name, or -1 */
 int guest_reg_id(const guest *g, const char *name);
+/** @return aarch64 system register @p r's name as QEMU 7.2's gdbstub
+ *  gives it ("SCTLR", "TTBR0_EL1"; static), or NULL when out of range */
+const char *guest_arm64_sysreg_name(enum guest_arm64_sysreg r);
 /**
  * The value of register @p id of vCPU @p cpu and where it comes from:
  * read, supplied by an option, inferred, or 0 when nothing knows it.
@@ -361,10 +364,16 @@ struct guest_live_ops {
 	/** Required. Read guest-physical memory.
 	 *  @return bytes read before the first unreadable one (0 .. len) */
 	size_t (*phys_read)(uint64_t pa, void *buf, size_t len, void *payload);
-	/** Required. Fill @p out (valid flags included) with vCPU @p cpu's
-	 *  registers. @return 0, or -1 with a message in @p err */
+	/** Required for x86 guests (else unused). Fill @p out (valid flags
+	 *  included) with vCPU @p cpu's registers.
+	 *  @return 0, or -1 with a message in @p err */
 	int (*cpu_regs)(int cpu, struct guest_x86_cpu *out, char *err,
 			size_t errlen, void *payload);
+	/** Required for aarch64 guests (else unused). Fill @p out (valid
+	 *  flags included: TTBR0/TTBR1/TCR_EL1 and SCTLR at least) with vCPU
+	 *  @p cpu's registers. @return 0, or -1 with a message in @p err */
+	int (*arm64_regs)(int cpu, struct guest_arm64_cpu *out, char *err,
+			  size_t errlen, void *payload);
 };
 
 /** One guest-physical range of a live guest. */
@@ -376,8 +385,8 @@ struct guest_live_range {
 };
 
 /**
- * Open a live guest of @p ncpus vCPUs of @p arch (GUEST_ARCH_X86_64 or
- * GUEST_ARCH_I386). Until guest_live_set_ranges() every physical address
+ * Open a live guest of @p ncpus vCPUs of @p arch (GUEST_ARCH_X86_64,
+ * GUEST_ARCH_I386 or GUEST_ARCH_AARCH64). Until guest_live_set_ranges() every physical address
  * goes through @p ops->phys_read.
  * @param out  caller frees with guest_close()
  * @return 0, or -1 with a message in @p err

@@ -245,9 +245,13 @@ int guest__arm64_notes_sniff(const uint8_t *p, size_t len);
 /* arm64_root.c */
 /** Decide every aarch64 vCPU's translation registers (after options). */
 int guest__arm64_root_resolve(guest *g, char *err, size_t errlen);
-/** The VMSAv8-64 context of aarch64 vCPU @p cpu (guest_cpu_ctx). */
-/* guest_cpu_refusal() of an aarch64 vCPU (@p cpu in range). */
+/** Decide aarch64 vCPU @p cpu's translation registers again from
+ *  g->a64[cpu] alone (a live guest after its registers were fetched;
+ *  g->a64root allocated). */
+void guest__arm64_root_update(guest *g, int cpu);
+/** guest_cpu_refusal() of an aarch64 vCPU (@p cpu in range). */
 const char *guest__arm64_refusal(const guest *g, int cpu, uint64_t va);
+/** The VMSAv8-64 context of aarch64 vCPU @p cpu (guest_cpu_ctx). */
 int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		     size_t errlen);
 

@@ -1,8 +1,9 @@
 /*
- * Live guest source: a running machine whose vCPU registers and physical
- * memory come from callbacks (pgstub's QEMU connection), optionally with
- * RAM read directly from QEMU's shared memory-backend-file. Registers are
- * refetched after every invalidation; contexts are flushed or rebuilt.
+ * Live guest source: a running machine (x86 or aarch64) whose vCPU
+ * registers and physical memory come from callbacks (pgstub's QEMU
+ * connection), optionally with RAM read directly from QEMU's shared
+ * memory-backend-file. Registers are refetched after every invalidation;
+ * contexts are flushed or rebuilt.
  */
 #include "guest_priv.h"
 
@@ -40,6 +41,54 @@ static int same_paging(const struct guest_x86_cpu *a,
 	       a->efer == b->efer && a->rflags == b->rflags;
 }
 
+/* What an aarch64 context is built from: the EL1&0 regime's registers,
+ * and of PSTATE the EL and PAN (access checks). */
+static int same_a64_paging(const struct guest_arm64_cpu *a,
+			   const struct guest_arm64_cpu *b)
+{
+	static const enum guest_arm64_sysreg used[] = {
+		GUEST_A64_SCTLR, GUEST_A64_TTBR0, GUEST_A64_TTBR1,
+		GUEST_A64_TCR, GUEST_A64_ID_AA64MMFR0,
+	};
+	const uint64_t pstate_used = PGW_ARM64_PSTATE_PAN |
+				     3ull << PGW_ARM64_PSTATE_EL_SHIFT;
+
+	for (size_t i = 0; i < sizeof(used) / sizeof(*used); i++)
+		if (a->sys[used[i]] != b->sys[used[i]])
+			return 0;
+	return a->valid == b->valid &&
+	       !((a->pstate ^ b->pstate) & pstate_used);
+}
+
+/* live_sync() of an aarch64 vCPU: the same policy as x86's. */
+static int sync_arm64(guest *g, int cpu, char *err, size_t errlen)
+{
+	struct live *l = g->src_priv;
+	struct guest_arm64_cpu now;
+	pgw_ctx *nested = NULL, *c;
+	char msg[256] = "";
+
+	memset(&now, 0, sizeof(now));
+	if (l->ops->arm64_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
+		return guest__fail(err, errlen, "%s", msg[0] ? msg :
+				   "cannot read the vCPU's registers");
+	if (g->ctx[cpu] && !same_a64_paging(&g->a64[cpu], &now)) {
+		nested = pgw_ctx_nested(g->ctx[cpu]);
+		pgw_ctx_free(g->ctx[cpu]);
+		g->ctx[cpu] = NULL;
+	}
+	g->a64[cpu] = now;
+	guest__arm64_root_update(g, cpu);
+	l->fresh[cpu] = 1;
+	if (g->ctx[cpu] || !nested)
+		return 0;
+	/* Rebuild now so that a stage 2 attached by the user survives. */
+	if (guest__arm64_ctx(g, cpu, &c, err, errlen))
+		return -1;
+	pgw_ctx_set_nested(c, nested);
+	return 0;
+}
+
 /*
  * Fetch the registers once per invalidation. A context built from the same
  * paging registers is kept (its caches were flushed when invalidated); a
@@ -55,6 +104,8 @@ static int live_sync(guest *g, int cpu, char *err, size_t errlen)
 
 	if (l->fresh[cpu])
 		return 0;
+	if (g->arch == GUEST_ARCH_AARCH64)
+		return sync_arm64(g, cpu, err, errlen);
 	memset(&now, 0, sizeof(now));
 	if (l->ops->cpu_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
 		return guest__fail(err, errlen, "%s", msg[0] ? msg :
@@ -113,8 +164,9 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	struct live *l;
 	guest *g;
 
-	if (!out || !ops || !ops->phys_read || !ops->cpu_regs ||
-	    (arch != GUEST_ARCH_X86_64 && arch != GUEST_ARCH_I386))
+	if (!out || !ops || !ops->phys_read ||
+	    ((arch == GUEST_ARCH_X86_64 || arch == GUEST_ARCH_I386) ?
+	     !ops->cpu_regs : arch != GUEST_ARCH_AARCH64 || !ops->arm64_regs))
 		return guest__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	if (ncpus < 1 || ncpus > 4096)
@@ -137,12 +189,16 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	l->ram_fd = -1;
 	if (!(g->path = strdup("live")) || !guest__cpu_at(g, ncpus - 1) ||
 	    !(g->ctx = calloc((size_t)ncpus, sizeof(*g->ctx))) ||
-	    !(l->fresh = calloc((size_t)ncpus, 1))) {
+	    !(l->fresh = calloc((size_t)ncpus, 1)) ||
+	    (arch == GUEST_ARCH_AARCH64 &&
+	     (!guest__arm64_cpu_at(g, ncpus - 1) ||
+	      !(g->a64root = calloc((size_t)ncpus, sizeof(*g->a64root)))))) {
 		guest_close(g);
 		return guest__fail(err, errlen, "out of memory");
 	}
 	snprintf(g->desc, sizeof(g->desc), "live QEMU (%s, %d vCPU%s)",
-		 arch == GUEST_ARCH_I386 ? "i386" : "x86_64", ncpus,
+		 arch == GUEST_ARCH_I386 ? "i386" :
+		 arch == GUEST_ARCH_AARCH64 ? "aarch64" : "x86_64", ncpus,
 		 ncpus == 1 ? "" : "s");
 	if (guest_live_set_ranges(g, &all, 1, NULL, err, errlen)) {
 		guest_close(g);

@@ -192,6 +192,16 @@ const char *guest_reg_name(const guest *g, int id)
 	return id >= 0 && id < n ? t[id].name : NULL;
 }
 
+const char *guest_arm64_sysreg_name(enum guest_arm64_sysreg r)
+{
+	for (size_t i = 0; i < sizeof(aarch64_regs) / sizeof(*aarch64_regs);
+	     i++)
+		if (aarch64_regs[i].kind == K_A64_SYS &&
+		    aarch64_regs[i].idx == (unsigned)r)
+			return aarch64_regs[i].name;
+	return NULL;
+}
+
 int guest_reg_id(const guest *g, const char *name)
 {
 	int n;

@@ -21,7 +21,14 @@ CACHE = os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub")
 ARCHES = {
     "x86_64": ("qemu-system-x86_64", "qemu64", "amd64", "x86_64"),
     "i386-pae": ("qemu-system-i386", "qemu32,+nx", "686-pae", "i386"),
+    # As tests/realguest/record_aarch64.py's aarch64-virt-4k (bookworm's
+    # 4K-page kernel; pauth-impdef: QEMU's cheap pointer-authentication
+    # hash, a faster boot under TCG).
+    "aarch64": ("qemu-system-aarch64", "max,pauth-impdef=on", "arm64",
+                "aarch64-arm64"),
 }
+# arch: machine arguments and kernel command line, where not x86's.
+MACHINE = {"aarch64": (["-M", "virt"], "console=ttyAMA0 panic=-1")}
 APPEND = "console=ttyS0 panic=-1 no_timer_check"
 BOOT_TIMEOUT = 120
 
@@ -56,10 +63,12 @@ class Guest:
                 os.unlink(f)
         with open(self.ram, "wb") as f:
             f.truncate(ram_mb << 20)
+        machine, base_append = MACHINE.get(arch, ([], APPEND))
         self.argv = [
-            shutil.which(qemu) or qemu,
+            shutil.which(qemu) or qemu] + machine + [
             "-accel", "tcg", "-smp", str(smp), "-m", mem, "-cpu", cpu,
-            "-display", "none", "-vga", "none", "-monitor", "none",
+            "-display", "none", "-monitor", "none"] + (
+            [] if machine else ["-vga", "none"]) + [
             # Named threads ("CPU 0/TCG"): the bench reads each vCPU's
             # scheduler statistics.
             "-name", "pgstub-live,debug-threads=on",
@@ -70,7 +79,7 @@ class Guest:
             % (ram_mb, self.ram),
             "-machine", "memory-backend=ram0",
             "-kernel", self.kernel, "-initrd", self.initrd,
-            "-append", (APPEND + " " + append).strip()]
+            "-append", (base_append + " " + append).strip()]
         self.proc = None
         self.ksym = {}
         self.uname = None
@@ -81,11 +90,17 @@ class Guest:
         for f in (os.path.join(CACHE, "kernels", kernel, "vmlinuz"),
                   os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")):
             if not os.path.isfile(f):
-                return "missing %s (tests/realguest/fetch.sh, mkinitramfs.sh)" % f
+                return "missing %s (%s)" % (f, (
+                    "tests/realguest/fetch-aarch64.sh arm64, then "
+                    "record_aarch64.py builds the initramfs"
+                    if arch == "aarch64" else
+                    "tests/realguest/fetch.sh, mkinitramfs.sh"))
         if not shutil.which(qemu):
             return "no " + qemu
         if not shutil.which("gdb"):
             return "no gdb"
+        if arch == "aarch64" and not shutil.which("gdb-multiarch"):
+            return "no gdb-multiarch"
         return None
 
     def boot(self):

@@ -1,6 +1,9 @@
 # Live QEMU: pgstub --qemu in front of a real guest's gdbstub (TCG).
-TESTS += tests/live/test_live.sh tests/live/test_spawn.sh
+TESTS += tests/live/test_live.sh tests/live/test_spawn.sh \
+	tests/live/test_live_aarch64.sh
 EXTRA_DIST += tests/live/test_live.sh tests/live/test_live.py \
+	tests/live/test_live_aarch64.sh tests/live/test_live_aarch64.py \
+	tests/live/driver_aarch64.py \
 	tests/live/test_spawn.sh tests/live/test_spawn.py \
 	tests/live/spawn_driver.py tests/live/init-spawn.sh \
 	tests/live/live_guest.py tests/live/driver.py tests/live/qemu_truth.py
@@ -12,6 +15,13 @@ tests_live_test_layout_SOURCES = tests/live/test_layout.c
 tests_live_test_layout_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/stub/pgstub \
 	-I$(top_srcdir)/guest $(CMOCKA_CFLAGS)
 tests_live_test_layout_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
+
+# QEMU's target description as the proxy reads it (no QEMU needed).
+check_PROGRAMS += tests/live/test_tdesc
+TESTS += tests/live/test_tdesc
+tests_live_test_tdesc_SOURCES = tests/live/test_tdesc.c
+tests_live_test_tdesc_CPPFLAGS = $(tests_live_test_layout_CPPFLAGS)
+tests_live_test_tdesc_LDADD = stub/pgstub/libpgstub.la $(CMOCKA_LIBS)
 
 # The live proxy's routing and reply cache as units (no QEMU): GDB's and
 # QEMU's descriptors are temporary files.

@@ -1,8 +1,9 @@
 /*
  * The live guest-physical layout from QEMU's `info mtree -f` text
  * (stub/pgstub/live_layout.c), on trees QEMU 7.2 printed for a pc machine
- * with 256 MiB and a q35 machine with 5 GiB in a shared memory backend,
- * and on trees no QEMU prints.
+ * with 256 MiB, a q35 machine with 5 GiB in a shared memory backend and
+ * an Arm virt machine with RAM above its flash, and on trees no QEMU
+ * prints.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,6 +62,24 @@ static const char q35_tree[] =
 	"\n"
 	"FlatView #3\n"
 	" AS \"cpu-smm-0\", root: memory\n";
+
+/* QEMU 7.2, -M virt -m 512M (qemu-system-aarch64), memory-backend-file
+ * id=ram0 (the virtio-mmio lines left out): flash below RAM at 1 GiB. */
+static const char virt_tree[] =
+	"FlatView #2\n"
+	" AS \"memory\", root: system\n"
+	" AS \"cpu-memory-0\", root: system\n"
+	" AS \"cpu-memory-1\", root: system\n"
+	" Root memory region: system\n"
+	"  0000000000000000-0000000003ffffff (prio 0, romd): virt.flash0\n"
+	"  0000000004000000-0000000007ffffff (prio 0, romd): virt.flash1\n"
+	"  0000000008000000-0000000008000fff (prio 0, i/o): gic_dist\n"
+	"  0000000009000000-0000000009000fff (prio 0, i/o): pl011\n"
+	"  0000000010000000-000000003efeffff (prio 0, i/o): gpex_mmio_window @0000000010000000\n"
+	"  000000003eff0000-000000003effffff (prio 0, i/o): gpex_ioport_window\n"
+	"  0000000040000000-000000005fffffff (prio 0, ram): ram0\n"
+	"  0000004010000000-000000401fffffff (prio 0, i/o): pcie-mmcfg-mmio\n"
+	"  0000008000000000-000000ffffffffff (prio 0, i/o): gpex_mmio_window @0000008000000000\n";
 
 struct want {
 	uint64_t pa, len, off;
@@ -151,6 +170,19 @@ static void test_layout__other_backend_has_no_file_offsets(void **state)
 	check(pc_tree, "ram1", w, 2);
 }
 
+/* No RAM at 0 (Arm virt): the lowest RAM region is the backend. */
+static void test_layout__virt_ram_above_flash_is_the_backend(void **state)
+{
+	const struct want w[] = {
+		{ 0, 0x8000000, NOFILE },
+		{ 0x40000000, 0x20000000, 0 },
+	};
+
+	(void)state;
+	check(virt_tree, NULL, w, 2);
+	check(virt_tree, "ram0", w, 2);
+}
+
 static void expect_error(const char *text, const char *backend,
 			 const char *words)
 {
@@ -173,7 +205,7 @@ static void test_layout__trees_no_qemu_prints_are_refused(void **state)
 		     "no \"memory\" address space");
 	expect_error("FlatView #0\n AS \"memory\", root: system\n"
 		     "  00000000000c0000-00000000000dffff (prio 1, rom): pc.rom\n",
-		     NULL, "no RAM at physical 0");
+		     NULL, "no RAM region");
 	expect_error("FlatView #0\n AS \"memory\", root: system\n"
 		     "  0000000000000000-000000000009ffff (prio 0, ram): r\n"
 		     "  0000000000080000-00000000000fffff (prio 0, ram): r\n",
@@ -199,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_layout__q35_high_ram_and_view_order),
 		cmocka_unit_test(test_layout__qmp_crlf_lines),
 		cmocka_unit_test(test_layout__other_backend_has_no_file_offsets),
+		cmocka_unit_test(test_layout__virt_ram_above_flash_is_the_backend),
 		cmocka_unit_test(test_layout__trees_no_qemu_prints_are_refused),
 	};
 

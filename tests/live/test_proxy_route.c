@@ -50,6 +50,9 @@ static int setup(void **state)
 	rsp_conn_set_noack(&p->q.c, 1);  /* as qemu_connect() leaves it */
 	p->q.alive = 1;
 	p->q.ncpus = 2;
+	p->q.arch = GUEST_ARCH_X86_64;  /* as qemu_connect() learns it */
+	p->q.pc_off = 16 * 8;
+	p->q.pc_size = 8;
 	if (guest_live_open(&p->g, 2, GUEST_ARCH_X86_64, &live_guest_ops, p,
 			    err, sizeof(err)) || session_init(&p->s, p->g))
 		return -1;

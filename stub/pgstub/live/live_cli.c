@@ -22,6 +22,7 @@ static void usage(FILE *f)
 "breakpoints and registers pass through to QEMU; pgstub adds its views\n"
 "(monitor info pg, info tlb, info mem, vtop, ptov, nested, the memory map).\n"
 "Other monitor commands go to QEMU's monitor ('monitor qemu CMD' forces it).\n"
+"QEMU's x86_64, i386 and aarch64 targets are served; others are refused.\n"
 "  --qemu-ram FILE  QEMU's RAM as a shared file (-object memory-backend-file,\n"
 "                   share=on,mem-path=FILE -machine memory-backend=ID):\n"
 "                   memory is read from it directly\n"

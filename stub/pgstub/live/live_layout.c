@@ -247,8 +247,8 @@ int live_layout_parse(const char *text, const char *backend,
 	if (!p)
 		return fail(err, errlen, "QEMU's memory tree has no \"memory\" "
 			    "address space");
-	/* Two passes: the first finds the RAM region at address 0 when no
-	 * backend was named. */
+	/* Two passes: the first finds the lowest RAM region when no backend
+	 * was named (a PC's at 0, Arm virt's at 1 GiB, after its flash). */
 	for (pass = backend ? 1 : 0; pass < 2; pass++) {
 		const char *line = p, *eol;
 
@@ -281,7 +281,7 @@ int live_layout_parse(const char *text, const char *backend,
 				name[at - name] = 0;
 			}
 			if (pass == 0) {
-				if (s == 0 && !strcmp(kind, "ram"))
+				if (!first_ram[0] && !strcmp(kind, "ram"))
 					snprintf(first_ram, sizeof(first_ram),
 						 "%s", name);
 				continue;
@@ -304,8 +304,8 @@ int live_layout_parse(const char *text, const char *backend,
 		}
 		if (pass == 0) {
 			if (!first_ram[0])
-				return fail(err, errlen, "no RAM at physical 0 "
-					    "in QEMU's memory tree");
+				return fail(err, errlen, "no RAM region in "
+					    "QEMU's memory tree");
 			backend = first_ram;
 		}
 	}

@@ -2,7 +2,8 @@
  * pgstub's own connection to QEMU's gdbstub: connecting (TCP_NODELAY, NoAck,
  * vCPU count), pipelined synchronous exchanges while the guest is stopped,
  * and the reads pgstub needs for its views — physical memory through
- * Qqemu.PhyMemMode and vCPU registers through `g` — restoring GDB's modes.
+ * Qqemu.PhyMemMode and x86 vCPU registers through `g` (aarch64's:
+ * live_arm64.c) — restoring GDB's modes.
  */
 #include "proxy.h"
 
@@ -206,20 +207,55 @@ static int count_threads(struct qemu_conn *q)
 	return n;
 }
 
-/* 1 when QEMU's target.xml names the plain "i386" architecture
- * (qemu-system-i386), 0 for anything else (x86-64), -1 if QEMU is gone. */
-static int target_is_i386(struct qemu_conn *q)
+/*
+ * Learn QEMU's target from its target.xml: x86-64 (also when QEMU gives no
+ * description), i386, or aarch64 (then its whole description, for the
+ * register numbers); anything else is refused, saying what it is.
+ */
+static int learn_target(struct qemu_conn *q)
 {
+	struct live_tdesc t;
+	char err[sizeof(q->why)];
 	const char *req[1] = { "qXfer:features:read:target.xml:0,ffb" };
 	char *rep = NULL;
-	int i386;
+	int rc = 0;
 
+	/* A first look at target.xml: includes are read only for aarch64.
+	 * QEMU answers p/P only once a connection has read it. */
 	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
 		return -1;
-	i386 = (rep[0] == 'l' || rep[0] == 'm') &&
-	       strstr(rep, "<architecture>i386</architecture>") != NULL;
+	q->arch = GUEST_ARCH_X86_64;
+	q->pc_off = 16 * 8;  /* rax … r15, then rip (gdbr_tdesc_x86_64) */
+	q->pc_size = 8;
+	if (rep[0] != 'l' && rep[0] != 'm') {
+		free(rep);
+		return 0;
+	}
+	if (strstr(rep, "<architecture>i386</architecture>")) {
+		q->arch = GUEST_ARCH_I386;
+		q->pc_off = 8 * 4;  /* eax … edi, then eip */
+		q->pc_size = 4;
+	} else if (strstr(rep, "<architecture>aarch64</architecture>")) {
+		if (live_tdesc_read(q, &t, 1, err, sizeof(err)) ||
+		    qemu_arm64_layout(q, &t, err, sizeof(err))) {
+			qemu_close(q, err);
+			rc = -1;
+		}
+		live_tdesc_free(&t);
+	} else if (!strstr(rep, "<architecture>i386:x86-64</architecture>") &&
+		   strstr(rep, "<architecture>")) {
+		const char *a = strstr(rep, "<architecture>") + 14;
+
+		/* q->why holds 160 bytes: say it in fewer. */
+		snprintf(err, sizeof(err), "QEMU serves a '%.*s' guest; "
+			 "pgstub --qemu serves x86_64, i386 and aarch64 (for "
+			 "others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
+			 40 : (int)strcspn(a, "<"), a);
+		qemu_close(q, err);
+		rc = -1;
+	}
 	free(rep);
-	return i386;
+	return rc;
 }
 
 int qemu_connect(struct qemu_conn *q, const char *spec)
@@ -274,8 +310,7 @@ int qemu_connect(struct qemu_conn *q, const char *spec)
 			snprintf(q->why, sizeof(q->why), "QEMU lists no vCPU");
 		return -1;
 	}
-	q->i386 = target_is_i386(q);
-	return q->i386 < 0 ? -1 : 0;
+	return learn_target(q);
 }
 
 /*
@@ -470,28 +505,36 @@ static int parse_g_i386(const unsigned char *b, size_t n,
 	return 0;
 }
 
-int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
-		  char *err, size_t errlen)
+int qemu_on_cpu(struct qemu_conn *q, int cpu, const char *const *reqs,
+		size_t n, char **replies, size_t *lens, char *err,
+		size_t errlen)
 {
-	char hg[64], back[64], *rep[3];
-	const char *reqs[3];
-	size_t lens[3], n = 0, gi;
-	unsigned char *bin;
+	char hg[64], back[64], **rep;
+	const char **all;
+	size_t *all_lens, m = 0, first;
 	int rc = -1;
 
 	if (!q->alive) {
 		snprintf(err, errlen, "%s", q->why);
 		return -1;
 	}
+	all = calloc(n + 2, sizeof(*all));
+	rep = calloc(n + 2, sizeof(*rep));
+	all_lens = calloc(n + 2, sizeof(*all_lens));
+	if (!all || !rep || !all_lens) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
 	if (cpu != q->gcpu) {
 		char tid[32];
 
 		qemu_thread_id(tid, sizeof(tid), cpu);
 		snprintf(hg, sizeof(hg), "Hg%s", tid);
-		reqs[n++] = hg;
+		all[m++] = hg;
 	}
-	gi = n;
-	reqs[n++] = "g";
+	first = m;
+	for (size_t i = 0; i < n; i++)
+		all[m++] = reqs[i];
 	if (cpu != q->gcpu) {
 		/* Back to GDB's last Hg, else the vCPU QEMU chose at the stop. */
 		if (q->gdb_hg[0]) {
@@ -502,25 +545,52 @@ int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 			qemu_thread_id(tid, sizeof(tid), q->gcpu < 0 ? 0 : q->gcpu);
 			snprintf(back, sizeof(back), "Hg%s", tid);
 		}
-		reqs[n++] = back;
+		all[m++] = back;
 	}
-	if (qemu_exchange(q, reqs, n, rep, lens, TIMEOUT_MS, NULL, NULL)) {
+	if (qemu_exchange(q, all, m, rep, all_lens, TIMEOUT_MS, NULL, NULL)) {
 		snprintf(err, errlen, "%s", q->why);
-		return -1;
+		goto out;
 	}
-	bin = malloc(lens[gi] / 2 + 1);
-	if (!bin || rep[gi][0] == 'E' ||
-	    gdbr_hex_decode(bin, rep[gi], lens[gi] & ~(size_t)1) < 0 ||
-	    (q->i386 ? parse_g_i386(bin, lens[gi] / 2, out) :
-		       parse_g(bin, lens[gi] / 2, out)) < 0)
+	for (size_t i = 0; i < m; i++) {
+		if (i >= first && i < first + n) {
+			replies[i - first] = rep[i];
+			if (lens)
+				lens[i - first] = all_lens[i];
+		} else {
+			free(rep[i]);
+		}
+	}
+	rc = 0;
+out:
+	free(all);
+	free(rep);
+	free(all_lens);
+	return rc;
+}
+
+int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
+		  char *err, size_t errlen)
+{
+	const char *reqs[1] = { "g" };
+	char *rep = NULL;
+	size_t len = 0;
+	unsigned char *bin;
+	int rc = -1, i386 = q->arch == GUEST_ARCH_I386;
+
+	if (qemu_on_cpu(q, cpu, reqs, 1, &rep, &len, err, errlen))
+		return -1;
+	bin = malloc(len / 2 + 1);
+	if (!bin || rep[0] == 'E' ||
+	    gdbr_hex_decode(bin, rep, len & ~(size_t)1) < 0 ||
+	    (i386 ? parse_g_i386(bin, len / 2, out) :
+		    parse_g(bin, len / 2, out)) < 0)
 		snprintf(err, errlen, "vCPU %d: QEMU's register reply is not "
 			 "%s ('%.20s', %zu bytes)", cpu,
-			 q->i386 ? "QEMU 7.2's i386 layout" : "x86-64",
-			 rep[gi], lens[gi] / 2);
+			 i386 ? "QEMU 7.2's i386 layout" : "x86-64",
+			 rep, len / 2);
 	else
 		rc = 0;
 	free(bin);
-	for (size_t i = 0; i < n; i++)
-		free(rep[i]);
+	free(rep);
 	return rc;
 }

@@ -429,20 +429,21 @@ static int gdb_waiting(struct proxy *p)
 
 /*
  * The second prefetch, once QEMU answered "g": "m<pc>,1" as GDB spells it
- * (lower-case hex, no leading zeros). QEMU's x86-64 `g` starts with the 16
- * general registers, then RIP (gdbr_tdesc_x86_64); its i386 `g` with 8,
- * then EIP; little-endian. When GDB has already sent something (its "g",
+ * (lower-case hex, no leading zeros). The PC's place in `g` is the
+ * target's (qemu_connect: x86-64's RIP after 16 general registers, i386's
+ * EIP after 8, aarch64's pc where its description puts it); little-endian.
+ * When GDB has already sent something (its "g",
  * usually), that is answered first and the prefetch follows
  * (proxy_prefetch_deferred), so that GDB never waits behind it. Not with
  * --qemu-ram, where pgstub reads memory itself.
  */
 static void prefetch_pc(struct proxy *p, const char *g, size_t len)
 {
-	const size_t at = p->q.i386 ? 8 * 8 : 16 * 16, size = p->q.i386 ? 4 : 8;
+	const size_t at = 2 * p->q.pc_off, size = p->q.pc_size;
 	unsigned char pc_le[8];
 	uint64_t pc = 0;
 
-	if (p->fast || len < at + 2 * size || g[0] == 'E' ||
+	if (p->fast || !size || len < at + 2 * size || g[0] == 'E' ||
 	    gdbr_hex_decode(pc_le, g + at, 2 * size) != (int)size)
 		return;
 	for (size_t i = size; i-- > 0;)

@@ -77,13 +77,38 @@ int rsp_is_stop(const char *pkt, size_t len);
 
 /* ------------------------------------------------------- QEMU client */
 
+/** One register of QEMU's target description. */
+struct live_tdesc_reg {
+	char name[48];
+	int regnum;            /* GDB's number: `p`/`P` take it */
+	int bits;
+};
+
+/** QEMU's target description (live_tdesc.c). */
+struct live_tdesc {
+	char arch[48];         /* <architecture>, "" when none */
+	struct live_tdesc_reg *regs;
+	size_t n, cap;
+	int next;              /* the number of a register without regnum= */
+};
+
+/** Where an aarch64 vCPU's registers are in QEMU's gdbstub (learned from
+ *  its target description at connection; -1: QEMU has no such one). */
+struct qemu_a64_layout {
+	int sys[GUEST_A64_NSYS];  /* `p` number of each system register */
+	int cpsr;                 /* `p` number of cpsr */
+	long x0, sp, pc;          /* byte offsets in `g` */
+};
+
 /** The connection to QEMU's gdbstub, plus what pgstub knows of its state. */
 struct qemu_conn {
 	struct rsp_conn c;
 	int alive;
 	char why[160];         /* why not alive */
 	int ncpus;
-	int i386;              /* qemu-system-i386: 32-bit `g` layout */
+	enum guest_arch arch;  /* from target.xml: x86_64, i386 or aarch64 */
+	size_t pc_off, pc_size;  /* the PC's bytes in `g` (the prefetch) */
+	struct qemu_a64_layout a64;
 	int gdb_phys;          /* the PhyMemMode GDB chose */
 	int qemu_phys;         /* QEMU's PhyMemMode now */
 	int gcpu;              /* QEMU's register/memory vCPU (0-based), -1 */
@@ -91,8 +116,8 @@ struct qemu_conn {
 };
 
 /** Connect to "HOST:PORT" or "unix:PATH", switch QEMU to NoAck mode,
- *  count its vCPUs and learn its target (x86-64 or i386).
- *  @return 0, or -1 with q->why set */
+ *  count its vCPUs and learn its target (x86-64, i386 or aarch64; another
+ *  is refused, saying which). @return 0, or -1 with q->why set */
 int qemu_connect(struct qemu_conn *q, const char *spec);
 void qemu_close(struct qemu_conn *q, const char *why);
 /** Wait for the next packet (O packets included). @return 1, 0 on
@@ -120,6 +145,43 @@ size_t qemu_phys_read(struct qemu_conn *q, uint64_t pa, void *buf,
 /** Registers of vCPU @p cpu from a `g` packet (Hg switched and restored). */
 int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 		  char *err, size_t errlen);
+/** Registers of aarch64 vCPU @p cpu: `g` for the core, `p` for cpsr and
+ *  the system registers (Hg switched and restored), in one round trip. */
+int qemu_arm64_regs(struct qemu_conn *q, int cpu,
+		    struct guest_arm64_cpu *out, char *err, size_t errlen);
+/** Run @p reqs (one round trip) on vCPU @p cpu: Hg to it first and back
+ *  to GDB's choice after, when needed. @p replies as qemu_exchange's,
+ *  one per request of @p reqs. @return 0, or -1 with a message */
+int qemu_on_cpu(struct qemu_conn *q, int cpu, const char *const *reqs,
+		size_t n, char **replies, size_t *lens, char *err,
+		size_t errlen);
+
+/** Learn where an aarch64 vCPU's registers are from QEMU's description
+ *  (q->a64, q->arch, the PC's place in `g`). @return 0, or -1 with a
+ *  message naming a missing register */
+int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
+		      char *err, size_t errlen);
+
+/* --------------------------------------------- target description */
+
+/** Parse one document of a target description into @p t, calling
+ *  @p include (if set) for each xi:include in place, so that numbering
+ *  follows document order. @return 0, or -1 with a message */
+int live_tdesc_parse(struct live_tdesc *t, const char *xml,
+		     int (*include)(struct live_tdesc *t, const char *annex,
+				    void *payload),
+		     void *payload, char *err, size_t errlen);
+/** Read QEMU's target.xml (and, with @p includes, what it includes).
+ *  @return 0, or -1 with a message; free @p t with live_tdesc_free() */
+int live_tdesc_read(struct qemu_conn *q, struct live_tdesc *t, int includes,
+		    char *err, size_t errlen);
+void live_tdesc_free(struct live_tdesc *t);
+/** Register @p name, or NULL. Borrowed from @p t. */
+const struct live_tdesc_reg *live_tdesc_find(const struct live_tdesc *t,
+					     const char *name);
+/** Byte offset of register @p regnum in a `g` reply: -1 unless every
+ *  lower number is there once, in whole bytes. */
+long live_tdesc_g_offset(const struct live_tdesc *t, int regnum);
 /** The thread-id syntax QEMU accepts for vCPU @p cpu ("p1.N"). */
 void qemu_thread_id(char *buf, size_t len, int cpu);
 
@@ -139,7 +201,7 @@ int live_layout(struct qemu_conn *q, const char *qmp_path, uint64_t ram_size,
 		struct guest_live_range **out, size_t *n, char *err,
 		size_t errlen);
 /** Parse `info mtree -f` text (exposed for tests). @p backend names the
- *  memory region whose ranges get file offsets (NULL: the one at 0). */
+ *  memory region whose ranges get file offsets (NULL: the lowest RAM). */
 int live_layout_parse(const char *text, const char *backend,
 		      struct guest_live_range **out, size_t *n, char *err,
 		      size_t errlen);

@@ -67,9 +67,8 @@ static int open_qemu(struct proxy *p)
 		fprintf(stderr, "pgstub: %s\n", p->q.why);
 		return 0;
 	}
-	if (guest_live_open(&p->g, p->q.ncpus, p->q.i386 ? GUEST_ARCH_I386 :
-			    GUEST_ARCH_X86_64, &live_guest_ops, p, err,
-			    sizeof(err)))
+	if (guest_live_open(&p->g, p->q.ncpus, p->q.arch, &live_guest_ops, p,
+			    err, sizeof(err)))
 		goto fatal;
 	if (p->o->ram) {
 		if (stat(p->o->ram, &st) || st.st_size <= 0) {

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""pgstub --qemu in front of qemu-system-aarch64 -M virt (TAP): one boot of
+Debian's bookworm arm64 kernel (4K pages, 48-bit VA) on 2 vCPUs under TCG.
+
+1. pgstub --qemu (memory through QEMU's gdbstub) and 2. the same with
+--qemu-ram/--qmp (RAM mapped from QEMU's shared file): driver_aarch64.py,
+inside gdb-multiarch, on each vCPU at two stops (the second after a
+continue and Ctrl-C): system registers read by name, pgstub's gva2gpa and
+vtop of kernel and user addresses = QEMU's gva2gpa on that vCPU, the walk
+rooted at the live TTBR0/TTBR1_EL1, GDB's x and pgstub's x/xp = QEMU's,
+info pg and info tlb served, a page-table entry rewritten through GDB
+seen at once; no memory map (top-byte-ignore: any top byte translates).
+3. qemu-system-ppc64 (not booted): pgstub --qemu refuses it by name.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from live_guest import Guest, free_port  # noqa: E402
+
+PGSTUB = os.environ.get("PGSTUB", "pgstub")
+GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
+results = []
+logs = []
+
+
+def ok(name, good, detail=""):
+    results.append((name, good, detail))
+    print("%s %d - %s%s" % ("ok" if good else "not ok", len(results), name,
+                            "" if good else " # " + str(detail)[:300]),
+          flush=True)
+
+
+def start_pgstub(args):
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
+    p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    logs.append(log)
+    for _ in range(200):
+        if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    return p, port, log
+
+
+def stop(p):
+    p.terminate()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def run_driver(tag, port, g, log, min_results=20):
+    params = dict(tag=tag, target="127.0.0.1:%d" % port, qmp=g.qmp,
+                  _stext=g.ksym["_stext"], _etext=g.ksym["_etext"])
+    env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
+    r = subprocess.run([GDB, "-q", "-batch", "-nx", "-ex", "set pagination off",
+                        "-ex", "set confirm off", "-x",
+                        os.path.join(HERE, "driver_aarch64.py")],
+                       env=env, capture_output=True, text=True, errors="replace",
+                       timeout=600)
+    seen = 0
+    for line in r.stdout.splitlines():
+        m = re.match(r"RESULT (\S+) (ok|fail) ?(.*)", line)
+        if m:
+            seen += 1
+            ok(m.group(1), m.group(2) == "ok", m.group(3))
+    if seen < min_results:
+        ok(tag + "-driver-complete", False,
+           "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
+                                            open(log.name).read()[-800:]))
+
+
+def ppc64_refused():
+    """pgstub --qemu before a ppc64 QEMU's gdbstub (-S: nothing boots)."""
+    qemu = shutil.which("qemu-system-ppc64")
+    if not qemu:
+        ok("ppc64-refused # SKIP no qemu-system-ppc64", True)
+        return
+    qport = free_port()
+    q = subprocess.Popen([qemu, "-M", "pseries", "-S", "-display", "none",
+                          "-monitor", "none", "-serial", "none", "-gdb",
+                          "tcp:127.0.0.1:%d" % qport],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # until the gdbstub listens
+            try:
+                socket.create_connection(("127.0.0.1", qport), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % qport])
+        r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex",
+                            "target remote 127.0.0.1:%d" % port],
+                           capture_output=True, text=True, errors="replace",
+                           timeout=60)
+        stop(p)
+        text = r.stdout + r.stderr
+        want = ("QEMU serves a 'powerpc:common64' guest; pgstub --qemu "
+                "serves x86_64, i386 and aarch64")
+        ok("ppc64-refused", want in text and want in open(log.name).read(),
+           text[-300:])
+    finally:
+        q.kill()
+        q.wait()
+
+
+def main():
+    why = Guest.available("aarch64")
+    if why:
+        print("1..0 # SKIP %s" % why)
+        return 0
+    work = tempfile.mkdtemp(prefix="pgstub-live-a64-")
+    g = Guest(work, arch="aarch64")
+    t0 = time.monotonic()
+    try:
+        g.boot()
+        ok("boot", "_stext" in g.ksym and "_etext" in g.ksym,
+           "%.1f s, %d symbols" % (g.boot_secs, len(g.ksym)))
+        if "_stext" in g.ksym and "_etext" in g.ksym:
+            for tag, extra in (("gdbstub", []),
+                               ("ram", ["--qemu-ram", g.ram, "--qmp", g.qmp])):
+                p, port, log = start_pgstub(
+                    ["--qemu", "127.0.0.1:%d" % g.gdb_port] + extra)
+                run_driver(tag, port, g, log)
+                stop(p)
+    finally:
+        g.quit()
+    ppc64_refused()
+    # The sanitizer build: UBSan reports and goes on.
+    bad = [l for log in logs for l in open(log.name, errors="replace")
+           if "Sanitizer" in l or "runtime error" in l]
+    ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
+    print("1..%d" % len(results))
+    print("# %.1f s (boot %.1f s)" % (time.monotonic() - t0,
+                                      getattr(g, "boot_secs", 0)))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(r[1] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
