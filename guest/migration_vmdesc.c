@@ -413,6 +413,10 @@ static enum cpu_kind kind_of(struct mig_cpu_fields *cf)
 
 int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 {
+	/* Each instance once: a repeat would leave another vCPU without
+	 * registers, which then reads as a vCPU the stream had said nothing
+	 * about. */
+	unsigned char done[4096] = { 0 };
 	int ncpu = 0, seen = -1;
 
 	for (size_t i = 0; i < m->ndev; i++)
@@ -439,6 +443,11 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 					   "%u at offset 0x%llx: only %d 'cpu' "
 					   "sections", d->instance,
 					   (unsigned long long)d->off, ncpu);
+		if (done[d->instance]++)
+			return guest__fail(err, errlen, "section 'cpu' instance "
+					   "%u at offset 0x%llx: a second one",
+					   d->instance,
+					   (unsigned long long)d->off);
 		n = mig__vmdesc_fields(g, d, &fs, err, errlen);
 		if (n < 0)
 			return -1;

@@ -546,14 +546,15 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 		jp(&j, "]}, ");
 		if (!mkmig_last_marks.first_cpu)
 			mkmig_last_marks.first_cpu = b->n;
-		sec_full(b, 4, id, "cpu", (uint32_t)c, o->cpu_version ?
-			 (uint32_t)o->cpu_version : arm ? 22u : x86 ? 12u : 5u);
+		sec_full(b, 4, id, "cpu", (uint32_t)(o->cpu_dup && c ? 0 : c),
+			 o->cpu_version ? (uint32_t)o->cpu_version :
+			 arm ? 22u : x86 ? 12u : 5u);
 		if (arm)
-			arm_cpu(b, &j, c, o);
+			arm_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
 		else if (x86)
-			x86_cpu(b, &j, c, o);
+			x86_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
 		else
-			ppc_cpu(b, &j, c, o);
+			ppc_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
 		footer(b, id++);
 	}
 	jp(&j, "]}");

@@ -34,6 +34,7 @@ struct mkmig_opts {
 	int cpreg_len_skew;      /**< cpreg_vmstate_array_len one too many */
 	int cpreg_negative;      /**< cpreg_vmstate_array_len -1 */
 	int cpreg_unsorted;      /**< two cpreg ids swapped */
+	int cpu_dup;             /**< every "cpu" section is instance 0 */
 };
 
 /** RAM size of the synthetic machines (one block at physical 0). */

@@ -369,6 +369,9 @@ static void test_guest_migration__invalid_aarch64_cpreg(void **state)
 	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_unsorted = 1 };
 	refused(f, &o, "section 'cpu' instance 0: cpreg index 6 at offset 0x");
 	refused(f, &o, "is not above the one before it (0x603000000013c101)");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpu_dup = 1 };
+	refused(f, &o, "section 'cpu' instance 0 at offset 0x");
+	refused(f, &o, ": a second one");
 	o = (struct mkmig_opts){ .arm64 = 1, .cpu_version = 21 };
 	refused(f, &o, "has version 21; pgstub reads version 22 of aarch64 "
 		"vCPUs");
