@@ -35,6 +35,7 @@ struct mkmig_opts {
 	int cpreg_negative;      /**< cpreg_vmstate_array_len -1 */
 	int cpreg_unsorted;      /**< two cpreg ids swapped */
 	int cpu_dup;             /**< every "cpu" section is instance 0 */
+	int a64_mmu_off;         /**< SCTLR_EL1.M clear on every vCPU */
 };
 
 /** RAM size of the synthetic machines (one block at physical 0). */

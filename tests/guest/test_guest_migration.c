@@ -353,6 +353,28 @@ static void test_guest_migration__aarch64_virt_stream(void **state)
 	guest_close(g);
 }
 
+/* SCTLR_EL1.M clear (a vCPU still in firmware): stage 1 is off, VA == PA,
+ * whatever TTBR0/TTBR1 hold, as the stream's registers say. */
+static void test_guest_migration__aarch64_mmu_off(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1, .a64_mmu_off = 1 };
+	guest *g = open_stream(f, &o);
+	struct pgw_result r;
+	pgw_ctx *ctx;
+	char err[256];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_cpu_root(g, 0, NULL), GUEST_ROOT_REGS);
+	assert_int_equal(guest_cpu_ctx(g, 0, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_mode(ctx), PGW_MODE_NONE);
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_PA + 8, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_A64_PA + 8);
+	guest_close(g);
+}
+
 /* A damaged cpreg list is refused, naming the section and the offset. */
 static void test_guest_migration__invalid_aarch64_cpreg(void **state)
 {
@@ -476,6 +498,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_hpt_translates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__x86_64_pc_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_virt_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_mmu_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_aarch64_cpreg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_version_and_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_sections, setup, teardown),
