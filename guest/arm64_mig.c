@@ -77,10 +77,10 @@ static int cpregs(struct mig_cpu_fields *cf, struct guest_arm64_cpu *a)
 				   "%u: cpreg_vmstate_array_len at offset "
 				   "0x%llx is %d", cf->d->instance,
 				   (unsigned long long)len->off, n);
-	if (n == 0)
-		return 0;  /* QEMU describes no empty array: nothing follows */
 	idx = mig__cpu_field(cf, "cpreg_vmstate_indexes", 8, 1);
 	val = mig__cpu_field(cf, "cpreg_vmstate_values", 8, 1);
+	if (n == 0 && !idx && !val)
+		return cf->missing ? -1 : 0;  /* an empty list */
 	if (mig__cpu_need(cf, idx, "cpreg_vmstate_indexes") ||
 	    mig__cpu_need(cf, val, "cpreg_vmstate_values"))
 		return -1;
@@ -108,7 +108,8 @@ static int cpregs(struct mig_cpu_fields *cf, struct guest_arm64_cpu *a)
 					   "above the one before it (0x%016llx)",
 					   cf->d->instance,
 					   (unsigned long long)i,
-					   (unsigned long long)(idx->off + 8 * i),
+					   (unsigned long long)(idx->off +
+								idx->stride * i),
 					   (unsigned long long)id,
 					   (unsigned long long)prev);
 		prev = id;

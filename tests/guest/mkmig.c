@@ -337,7 +337,8 @@ static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 		{ KVM_SYSREG(3, 3, 13, 0, 2), 0x20ab1740 },
 	};
 	int n = (int)(sizeof(cp) / sizeof(*cp));
-	int32_t len = o->cpreg_negative ? -1 : n + (o->cpreg_len_skew ? 1 : 0);
+	int32_t len = o->cpreg_negative ? -1 : o->cpreg_zero ? 0 :
+		      n + (o->cpreg_len_skew ? 1 : 0);
 
 	if (o->cpreg_unsorted) {
 		uint64_t t[2] = { cp[5][0], cp[5][1] };

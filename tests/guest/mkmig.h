@@ -33,6 +33,7 @@ struct mkmig_opts {
 	int arm64;               /**< aarch64 virt machine (overrides x86) */
 	int cpreg_len_skew;      /**< cpreg_vmstate_array_len one too many */
 	int cpreg_negative;      /**< cpreg_vmstate_array_len -1 */
+	int cpreg_zero;          /**< cpreg_vmstate_array_len 0, arrays kept */
 	int cpreg_unsorted;      /**< two cpreg ids swapped */
 	int cpu_dup;             /**< every "cpu" section is instance 0 */
 	int a64_mmu_off;         /**< SCTLR_EL1.M clear on every vCPU */

@@ -388,6 +388,9 @@ static void test_guest_migration__invalid_aarch64_cpreg(void **state)
 	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_negative = 1 };
 	refused(f, &o, "cpreg_vmstate_array_len at offset 0x");
 	refused(f, &o, " is -1");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_zero = 1 };
+	refused(f, &o, "says 0 registers, the JSON description gives the "
+		"index array 15");
 	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_unsorted = 1 };
 	refused(f, &o, "section 'cpu' instance 0: cpreg index 6 at offset 0x");
 	refused(f, &o, "is not above the one before it (0x603000000013c101)");
