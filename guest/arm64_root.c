@@ -164,11 +164,13 @@ static void resolve_cpu(guest *g, int cpu, const struct a64_vmci *vm,
 		rt->src = GUEST_ROOT_UNKNOWN;
 		/* Name what is missing: a TTBR0 given alone lacks TCR_EL1. */
 		snprintf(rt->why, sizeof(rt->why), "no paging root: %s%s%s "
-			 "unknown (QEMU's aarch64 dumps hold no system "
-			 "register)%s%s; " HOW_TO,
+			 "unknown (%s)%s%s; " HOW_TO,
 			 rt->no_ttbr0 && rt->no_ttbr1 ? "TTBR0_EL1/TTBR1_EL1" :
 			 "", rt->no_ttbr0 && rt->no_ttbr1 && !have_tcr ?
 			 " and " : "", have_tcr ? "" : "TCR_EL1",
+			 g->fmt == GUEST_FMT_MIGRATION ? "the stream's cpreg "
+			 "list does not hold it" : "QEMU's aarch64 dumps hold "
+			 "no system register",
 			 vm_err[0] ? " and " : " and no VMCOREINFO",
 			 vm_err);
 		return;

@@ -11,7 +11,7 @@
 #include <stdarg.h>
 
 /** Register ids past this never get options (the largest table, aarch64's,
- *  has 85). */
+ *  has 87). */
 #define GUEST_REG_MAX 96
 
 /** One backed physical range. Ranges never overlap; sorted by @ref pa. */

@@ -8,6 +8,7 @@ guest_libguest_la_SOURCES = \
 	guest/guest.c \
 	guest/physmap.c \
 	guest/x86_notes.c \
+	guest/arm64_mig.c \
 	guest/arm64_notes.c \
 	guest/arm64_root.c \
 	guest/elf_dump.c \

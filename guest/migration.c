@@ -729,9 +729,13 @@ static int place(guest *g, struct mig *m, size_t bi, uint64_t blk_off,
  * Where the machine maps its RAM blocks. x86 pc/q35 split RAM at the
  * 32-bit PCI hole (hw/i386/pc_piix.c, pc_q35.c with the default
  * max-ram-below-4g); the BIOS ROM ends at 4 GiB; pseries and powernv map
- * their RAM at 0. Other blocks (option ROMs, VGA RAM, ACPI tables) are not
- * guest RAM at a fixed address and are left out.
+ * their RAM at 0; Arm's virt machine at 1 GiB (hw/arm/virt.c's memory map:
+ * its flash banks sit below, device memory between). Other blocks (option
+ * ROMs, VGA RAM, ACPI tables, virt's flash) are not guest RAM at a fixed
+ * address, or not RAM, and are left out, as QEMU's own dump leaves them.
  */
+#define VIRT_RAM_BASE 0x40000000ULL
+
 static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < m->nblk; i++) {
@@ -759,14 +763,17 @@ static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 			   !strcmp(b->name, "ppc_pnv.ram")) {
 			b->gpa = 0;
 			rc = place(g, m, i, 0, 0, b->len, err, errlen);
+		} else if (!strcmp(b->name, "mach-virt.ram")) {
+			b->gpa = VIRT_RAM_BASE;
+			rc = place(g, m, i, 0, b->gpa, b->len, err, errlen);
 		}
 		if (rc)
 			return -1;
 	}
 	if (!g->pm.n)
 		return guest__fail(err, errlen, "no RAMBlock of a known machine "
-				   "(pc.ram, ppc_spapr.ram, pnv.ram) in the "
-				   "stream");
+				   "(pc.ram, ppc_spapr.ram, pnv.ram, "
+				   "mach-virt.ram) in the stream");
 	return guest__physmap_finish(g, "RAM range", err, errlen);
 }
 
@@ -866,6 +873,7 @@ int guest__migration_open(guest *g, char *err, size_t errlen)
 		 "%d vCPU%s, %llu MiB RAM%s)", m->machine[0] ? m->machine :
 		 "unknown machine",
 		 g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
+		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_I386 ? "i386" : "x86_64",
 		 g->ncpus, g->ncpus == 1 ? "" : "s",
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20), more);

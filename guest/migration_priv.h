@@ -114,8 +114,43 @@ int mig__vmdesc_skip(struct mig_cur *c, json_t *desc);
  */
 int mig__vmdesc_fields(const guest *g, const struct mig_dev *d,
 		       struct mig_field **out, char *err, size_t errlen);
-/** Decode the "cpu" sections into g->cpu / g->ppc. */
+/** Decode the "cpu" sections into g->cpu / g->ppc / g->a64. */
 int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen);
+
+/* The located fields of one "cpu" section, for the per-architecture
+ * decoders (migration_vmdesc.c, arm64_mig.c). */
+struct mig_cpu_fields {
+	const guest *g;
+	const struct mig_field *f;
+	int n;
+	const struct mig_dev *d;
+	char *err;
+	size_t errlen;
+	int missing;          /* a field had the wrong shape (message set) */
+};
+/**
+ * The field @p name when it has @p size-byte elements and at least
+ * @p min_n of them; NULL when absent, or (message set, cf->missing) when
+ * its shape differs.
+ */
+const struct mig_field *mig__cpu_field(struct mig_cpu_fields *cf,
+				       const char *name, uint64_t size,
+				       uint64_t min_n);
+/** Element @p i of a big-endian integer field. */
+uint64_t mig__cpu_get(const struct mig_cpu_fields *cf,
+		      const struct mig_field *f, uint64_t i);
+/** 0 when @p f is there; else -1, saying the section lacks @p name. */
+int mig__cpu_need(struct mig_cpu_fields *cf, const struct mig_field *f,
+		  const char *name);
+
+/* arm64_mig.c */
+/** vmstate_arm_cpu's version in QEMU 7.2 (target/arm/machine.c). */
+#define MIG_ARM_CPU_VERSION 22u
+/** Nonzero when the located fields are an Arm "cpu" section. */
+int mig__arm64_is_cpu(struct mig_cpu_fields *cf);
+/** Decode an Arm "cpu" section into @p a (core registers and the system
+ *  registers of its cpreg list). @return 0, or -1 (message set) */
+int mig__arm64_cpu(struct mig_cpu_fields *cf, struct guest_arm64_cpu *a);
 
 /* Cursor helpers (migration.c). */
 int mig__fail(struct mig_cur *c, const char *fmt, ...)

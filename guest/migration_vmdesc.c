@@ -2,7 +2,8 @@
  * The JSON description QEMU appends to a migration stream: sizing device
  * sections field by field (with their subsection headers checked), locating
  * named fields, and decoding the "cpu" sections into vCPU registers (ppc64:
- * GPRs, CR, SPRs, MSR, SLB; x86: GPRs, segments, CR0-4, EFER).
+ * GPRs, CR, SPRs, MSR, SLB; x86: GPRs, segments, CR0-4, EFER; aarch64 in
+ * arm64_mig.c).
  */
 #include "migration_priv.h"
 
@@ -198,18 +199,9 @@ int mig__vmdesc_fields(const guest *g, const struct mig_dev *d,
 /* ------------------------------------------------------------------ */
 /* CPU sections                                                         */
 
-struct cpu_fields {
-	const guest *g;
-	const struct mig_field *f;
-	int n;
-	const struct mig_dev *d;
-	char *err;
-	size_t errlen;
-	int missing;
-};
-
-static const struct mig_field *field(struct cpu_fields *cf, const char *name,
-				     uint64_t size, uint64_t min_n)
+const struct mig_field *mig__cpu_field(struct mig_cpu_fields *cf,
+				       const char *name, uint64_t size,
+				       uint64_t min_n)
 {
 	for (int i = 0; i < cf->n; i++) {
 		const struct mig_field *f = &cf->f[i];
@@ -234,9 +226,8 @@ static const struct mig_field *field(struct cpu_fields *cf, const char *name,
 	return NULL;
 }
 
-/* Element @p i of a big-endian integer field. */
-static uint64_t get(const struct cpu_fields *cf, const struct mig_field *f,
-		    uint64_t i)
+uint64_t mig__cpu_get(const struct mig_cpu_fields *cf,
+		      const struct mig_field *f, uint64_t i)
 {
 	const uint8_t *p = cf->g->map + f->off + i * f->stride;
 	uint64_t v = 0;
@@ -246,8 +237,8 @@ static uint64_t get(const struct cpu_fields *cf, const struct mig_field *f,
 	return v;
 }
 
-static int need(struct cpu_fields *cf, const struct mig_field *f,
-		const char *name)
+int mig__cpu_need(struct mig_cpu_fields *cf, const struct mig_field *f,
+		  const char *name)
 {
 	if (f)
 		return 0;
@@ -263,49 +254,49 @@ static int need(struct cpu_fields *cf, const struct mig_field *f,
 enum { SPR_XER = 1, SPR_LR = 8, SPR_CTR = 9, SPR_SDR1 = 25, SPR_AMR = 29,
        SPR_PVR = 287, SPR_LPCR = 318 };
 
-static int ppc64_cpu(struct cpu_fields *cf, struct guest_ppc64_cpu *p)
+static int ppc64_cpu(struct mig_cpu_fields *cf, struct guest_ppc64_cpu *p)
 {
-	const struct mig_field *gpr = field(cf, "env.gpr", 8, 32);
-	const struct mig_field *crf = field(cf, "env.crf", 4, 8);
-	const struct mig_field *nip = field(cf, "env.nip", 8, 1);
-	const struct mig_field *spr = field(cf, "env.spr", 8, 1024);
-	const struct mig_field *msr = field(cf, "env.msr", 8, 1);
-	const struct mig_field *slb = field(cf, "cpu/slb:env.slb", 16, 1);
-	const struct mig_field *fpr = field(cf, "cpu/fpu:env.vsr", 8, 32);
-	const struct mig_field *fpscr = field(cf, "cpu/fpu:env.fpscr", 8, 1);
-	const struct mig_field *res = field(cf, "env.reserve_addr", 8, 1);
+	const struct mig_field *gpr = mig__cpu_field(cf, "env.gpr", 8, 32);
+	const struct mig_field *crf = mig__cpu_field(cf, "env.crf", 4, 8);
+	const struct mig_field *nip = mig__cpu_field(cf, "env.nip", 8, 1);
+	const struct mig_field *spr = mig__cpu_field(cf, "env.spr", 8, 1024);
+	const struct mig_field *msr = mig__cpu_field(cf, "env.msr", 8, 1);
+	const struct mig_field *slb = mig__cpu_field(cf, "cpu/slb:env.slb", 16, 1);
+	const struct mig_field *fpr = mig__cpu_field(cf, "cpu/fpu:env.vsr", 8, 32);
+	const struct mig_field *fpscr = mig__cpu_field(cf, "cpu/fpu:env.fpscr", 8, 1);
+	const struct mig_field *res = mig__cpu_field(cf, "env.reserve_addr", 8, 1);
 
-	if (need(cf, gpr, "env.gpr") || need(cf, crf, "env.crf") ||
-	    need(cf, nip, "env.nip") || need(cf, spr, "env.spr") ||
-	    need(cf, msr, "env.msr"))
+	if (mig__cpu_need(cf, gpr, "env.gpr") || mig__cpu_need(cf, crf, "env.crf") ||
+	    mig__cpu_need(cf, nip, "env.nip") || mig__cpu_need(cf, spr, "env.spr") ||
+	    mig__cpu_need(cf, msr, "env.msr"))
 		return -1;
 	for (int i = 0; i < 32; i++)
-		p->gpr[i] = get(cf, gpr, (uint64_t)i);
+		p->gpr[i] = mig__cpu_get(cf, gpr, (uint64_t)i);
 	p->cr = 0;
 	for (int i = 0; i < 8; i++)
-		p->cr |= (uint32_t)(get(cf, crf, (uint64_t)i) & 0xf) <<
+		p->cr |= (uint32_t)(mig__cpu_get(cf, crf, (uint64_t)i) & 0xf) <<
 			 (4 * (7 - i));
-	p->nip = get(cf, nip, 0);
-	p->msr = get(cf, msr, 0);
+	p->nip = mig__cpu_get(cf, nip, 0);
+	p->msr = mig__cpu_get(cf, msr, 0);
 	/* cpu_pre_save copies LR, CTR and XER into their SPR slots. */
-	p->xer = get(cf, spr, SPR_XER);
-	p->lr = get(cf, spr, SPR_LR);
-	p->ctr = get(cf, spr, SPR_CTR);
-	p->sdr1 = get(cf, spr, SPR_SDR1);
-	p->amr = get(cf, spr, SPR_AMR);
-	p->pvr = get(cf, spr, SPR_PVR);
-	p->lpcr = get(cf, spr, SPR_LPCR);
+	p->xer = mig__cpu_get(cf, spr, SPR_XER);
+	p->lr = mig__cpu_get(cf, spr, SPR_LR);
+	p->ctr = mig__cpu_get(cf, spr, SPR_CTR);
+	p->sdr1 = mig__cpu_get(cf, spr, SPR_SDR1);
+	p->amr = mig__cpu_get(cf, spr, SPR_AMR);
+	p->pvr = mig__cpu_get(cf, spr, SPR_PVR);
+	p->lpcr = mig__cpu_get(cf, spr, SPR_LPCR);
 	p->valid = GUEST_PPC64_HAS_GPRS | GUEST_PPC64_HAS_SPRS;
 	for (int i = 0; i < 1024; i++)
-		p->spr[i] = get(cf, spr, (uint64_t)i);
+		p->spr[i] = mig__cpu_get(cf, spr, (uint64_t)i);
 	if (fpr && fpscr) {
 		for (int i = 0; i < 32; i++)
-			p->fpr[i] = get(cf, fpr, (uint64_t)i);
-		p->fpscr = get(cf, fpscr, 0);
+			p->fpr[i] = mig__cpu_get(cf, fpr, (uint64_t)i);
+		p->fpscr = mig__cpu_get(cf, fpscr, 0);
 		p->valid |= GUEST_PPC64_HAS_FPU;
 	}
 	if (res) {
-		p->reserve = get(cf, res, 0);
+		p->reserve = mig__cpu_get(cf, res, 0);
 		p->valid |= GUEST_PPC64_HAS_RES;
 	}
 	if (slb) {
@@ -327,29 +318,29 @@ static const int x86_gdb_of_qemu[16] = {
 	0, 2, 3, 1, 7, 6, 4, 5, 8, 9, 10, 11, 12, 13, 14, 15,
 };
 
-static void x86_seg(struct cpu_fields *cf, const char *base, uint64_t i,
+static void x86_seg(struct mig_cpu_fields *cf, const char *base, uint64_t i,
 		    struct guest_x86_seg *s)
 {
 	char n[64];
 	const struct mig_field *f;
 
 	snprintf(n, sizeof(n), "%s.selector", base);
-	if ((f = field(cf, n, 4, i + 1)))
-		s->selector = (uint32_t)get(cf, f, i);
+	if ((f = mig__cpu_field(cf, n, 4, i + 1)))
+		s->selector = (uint32_t)mig__cpu_get(cf, f, i);
 	snprintf(n, sizeof(n), "%s.base", base);
-	if ((f = field(cf, n, 8, i + 1)) || (f = field(cf, n, 4, i + 1)))
-		s->base = get(cf, f, i);
+	if ((f = mig__cpu_field(cf, n, 8, i + 1)) || (f = mig__cpu_field(cf, n, 4, i + 1)))
+		s->base = mig__cpu_get(cf, f, i);
 	snprintf(n, sizeof(n), "%s.limit", base);
-	if ((f = field(cf, n, 4, i + 1)))
-		s->limit = (uint32_t)get(cf, f, i);
+	if ((f = mig__cpu_field(cf, n, 4, i + 1)))
+		s->limit = (uint32_t)mig__cpu_get(cf, f, i);
 	snprintf(n, sizeof(n), "%s.flags", base);
-	if ((f = field(cf, n, 4, i + 1)))
-		s->flags = (uint32_t)get(cf, f, i);
+	if ((f = mig__cpu_field(cf, n, 4, i + 1)))
+		s->flags = (uint32_t)mig__cpu_get(cf, f, i);
 }
 
-static int x86_cpu(struct cpu_fields *cf, struct guest_x86_cpu *x, int *is64)
+static int x86_cpu(struct mig_cpu_fields *cf, struct guest_x86_cpu *x, int *is64)
 {
-	const struct mig_field *regs = field(cf, "env.regs", 8, 8);
+	const struct mig_field *regs = mig__cpu_field(cf, "env.regs", 8, 8);
 	const struct mig_field *eip, *efl, *cr[5] = { 0 }, *f;
 	unsigned w;
 	char n[32];
@@ -357,38 +348,38 @@ static int x86_cpu(struct cpu_fields *cf, struct guest_x86_cpu *x, int *is64)
 	*is64 = regs != NULL;
 	w = regs ? 8 : 4;
 	if (!regs)
-		regs = field(cf, "env.regs", 4, 8);
-	eip = field(cf, "env.eip", w, 1);
-	efl = field(cf, "env.eflags", w, 1);
-	if (need(cf, regs, "env.regs") || need(cf, eip, "env.eip") ||
-	    need(cf, efl, "env.eflags"))
+		regs = mig__cpu_field(cf, "env.regs", 4, 8);
+	eip = mig__cpu_field(cf, "env.eip", w, 1);
+	efl = mig__cpu_field(cf, "env.eflags", w, 1);
+	if (mig__cpu_need(cf, regs, "env.regs") || mig__cpu_need(cf, eip, "env.eip") ||
+	    mig__cpu_need(cf, efl, "env.eflags"))
 		return -1;
 	for (unsigned i = 0; i < regs->n && i < 16; i++)
-		x->gpr[x86_gdb_of_qemu[i]] = get(cf, regs, i);
-	x->rip = get(cf, eip, 0);
-	x->rflags = get(cf, efl, 0);
+		x->gpr[x86_gdb_of_qemu[i]] = mig__cpu_get(cf, regs, i);
+	x->rip = mig__cpu_get(cf, eip, 0);
+	x->rflags = mig__cpu_get(cf, efl, 0);
 	x->valid = GUEST_X86_HAS_GPRS;
 	for (int i = 0; i < 5; i++) {
 		snprintf(n, sizeof(n), "env.cr[%d]", i);
-		cr[i] = field(cf, n, w, 1);
+		cr[i] = mig__cpu_field(cf, n, w, 1);
 	}
-	if (need(cf, cr[0], "env.cr[0]") || need(cf, cr[3], "env.cr[3]") ||
-	    need(cf, cr[4], "env.cr[4]"))
+	if (mig__cpu_need(cf, cr[0], "env.cr[0]") || mig__cpu_need(cf, cr[3], "env.cr[3]") ||
+	    mig__cpu_need(cf, cr[4], "env.cr[4]"))
 		return -1;
-	x->cr0 = get(cf, cr[0], 0);
-	x->cr2 = cr[2] ? get(cf, cr[2], 0) : 0;
-	x->cr3 = get(cf, cr[3], 0);
-	x->cr4 = get(cf, cr[4], 0);
+	x->cr0 = mig__cpu_get(cf, cr[0], 0);
+	x->cr2 = cr[2] ? mig__cpu_get(cf, cr[2], 0) : 0;
+	x->cr3 = mig__cpu_get(cf, cr[3], 0);
+	x->cr4 = mig__cpu_get(cf, cr[4], 0);
 	x->valid |= GUEST_X86_HAS_CRS;
-	if ((f = field(cf, "env.efer", 8, 1))) {
-		x->efer = get(cf, f, 0);
+	if ((f = mig__cpu_field(cf, "env.efer", 8, 1))) {
+		x->efer = mig__cpu_get(cf, f, 0);
 		x->valid |= GUEST_X86_HAS_EFER;
 	}
-	if ((f = field(cf, "env.kernelgsbase", 8, 1))) {
-		x->kernel_gs_base = get(cf, f, 0);
+	if ((f = mig__cpu_field(cf, "env.kernelgsbase", 8, 1))) {
+		x->kernel_gs_base = mig__cpu_get(cf, f, 0);
 		x->valid |= GUEST_X86_HAS_KGSBASE;
 	}
-	if (field(cf, "env.segs.selector", 4, GUEST_NSEG)) {
+	if (mig__cpu_field(cf, "env.segs.selector", 4, GUEST_NSEG)) {
 		for (int i = 0; i < GUEST_NSEG; i++)
 			x86_seg(cf, "env.segs", (uint64_t)i, &x->seg[i]);
 		x86_seg(cf, "env.ldt", 0, &x->ldt);
@@ -403,9 +394,30 @@ static int x86_cpu(struct cpu_fields *cf, struct guest_x86_cpu *x, int *is64)
 	return cf->missing ? -1 : 0;
 }
 
+/* Which target wrote a "cpu" section, and the vmstate version pgstub
+ * reads for it: target/ppc vmstate_ppc_cpu is version 5 and target/i386
+ * vmstate_x86_cpu version 12 in QEMU 2.x-9.x; target/arm's see
+ * MIG_ARM_CPU_VERSION. */
+enum cpu_kind { CPU_X86, CPU_PPC, CPU_ARM };
+static const char *const kind_name[] = { "x86", "ppc64", "aarch64" };
+static const uint32_t kind_version[] = { 12u, 5u, MIG_ARM_CPU_VERSION };
+
+static enum cpu_kind kind_of(struct mig_cpu_fields *cf)
+{
+	if (mig__cpu_field(cf, "env.gpr", 8, 32))
+		return CPU_PPC;
+	if (mig__arm64_is_cpu(cf))
+		return CPU_ARM;
+	return CPU_X86;
+}
+
 int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 {
-	int ncpu = 0, ppc = -1;
+	/* Each instance once: a repeat would leave another vCPU without
+	 * registers, which then reads as a vCPU the stream had said nothing
+	 * about. */
+	unsigned char done[4096] = { 0 };
+	int ncpu = 0, seen = -1;
 
 	for (size_t i = 0; i < m->ndev; i++)
 		if (!strcmp(m->dev[i].name, "cpu"))
@@ -417,10 +429,12 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 		return guest__fail(err, errlen, "%d vCPUs", ncpu);
 	for (size_t i = 0; i < m->ndev; i++) {
 		const struct mig_dev *d = &m->dev[i];
-		struct cpu_fields cf = { .g = g, .d = d, .err = err,
+		struct mig_cpu_fields cf = { .g = g, .d = d, .err = err,
 					 .errlen = errlen };
 		struct mig_field *fs;
-		int n, is_ppc, rc, is64 = 0;
+		struct guest_arm64_cpu *a;
+		enum cpu_kind k;
+		int n, rc, is64 = 0;
 
 		if (strcmp(d->name, "cpu"))
 			continue;
@@ -429,45 +443,63 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 					   "%u at offset 0x%llx: only %d 'cpu' "
 					   "sections", d->instance,
 					   (unsigned long long)d->off, ncpu);
+		if (done[d->instance]++)
+			return guest__fail(err, errlen, "section 'cpu' instance "
+					   "%u at offset 0x%llx: a second one",
+					   d->instance,
+					   (unsigned long long)d->off);
 		n = mig__vmdesc_fields(g, d, &fs, err, errlen);
 		if (n < 0)
 			return -1;
 		cf.f = fs;
 		cf.n = n;
-		is_ppc = field(&cf, "env.gpr", 8, 32) != NULL;
-		if (ppc >= 0 && is_ppc != ppc) {
+		k = kind_of(&cf);
+		if (seen >= 0 && (int)k != seen) {
 			free(fs);
 			return guest__fail(err, errlen, "'cpu' sections of two "
-					   "architectures");
+					   "architectures (%s, then %s at offset "
+					   "0x%llx)", kind_name[seen],
+					   kind_name[k],
+					   (unsigned long long)d->off);
 		}
-		ppc = is_ppc;
-		/* target/ppc vmstate_ppc_cpu is version 5, target/i386
-		 * vmstate_x86_cpu version 12 in QEMU 2.x-9.x. */
-		if (d->version != (is_ppc ? 5u : 12u)) {
+		seen = (int)k;
+		if (d->version != kind_version[k]) {
 			free(fs);
 			return guest__fail(err, errlen, "section 'cpu' instance "
 					   "%u at offset 0x%llx has version %u; "
-					   "pgstub reads version %u", d->instance,
+					   "pgstub reads version %u of %s vCPUs",
+					   d->instance,
 					   (unsigned long long)d->off,
-					   d->version, is_ppc ? 5u : 12u);
+					   d->version, kind_version[k],
+					   kind_name[k]);
 		}
 		if (!guest__cpu_at(g, ncpu - 1)) {
 			free(fs);
 			return guest__fail(err, errlen, "out of memory");
 		}
-		if (is_ppc) {
+		switch (k) {
+		case CPU_PPC:
 			if (!g->ppc && !(g->ppc = calloc((size_t)ncpu,
 							 sizeof(*g->ppc)))) {
-				free(fs);
-				return guest__fail(err, errlen, "out of memory");
+				rc = guest__fail(err, errlen, "out of memory");
+				break;
 			}
 			g->arch = GUEST_ARCH_PPC64;
 			rc = ppc64_cpu(&cf, &g->ppc[d->instance]);
-		} else {
+			break;
+		case CPU_ARM:
+			g->arch = GUEST_ARCH_AARCH64;
+			a = guest__arm64_cpu_at(g, (int)d->instance);
+			rc = a ? mig__arm64_cpu(&cf, a) :
+			     guest__fail(err, errlen, "out of memory");
+			break;
+		case CPU_X86:
+		default:
 			rc = x86_cpu(&cf, &g->cpu[d->instance], &is64);
 			g->arch = is64 ? GUEST_ARCH_X86_64 : GUEST_ARCH_I386;
 			if (g->cpu[d->instance].efer & PGW_EFER_LMA)
 				g->long_mode = 1;
+			break;
 		}
 		free(fs);
 		if (rc)

@@ -149,6 +149,8 @@ static const struct reg aarch64_regs[] = {
 	A64_SYS("SP_EL1", SP_EL1), A64_SYS("TPIDR_EL0", TPIDR_EL0),
 	A64_SYS("TPIDR_EL1", TPIDR_EL1),
 	A64_SYS("CONTEXTIDR_EL1", CONTEXTIDR), A64_SYS("PAR_EL1", PAR),
+	A64_SYS("ID_AA64MMFR1_EL1", ID_AA64MMFR1),
+	A64_SYS("ID_AA64MMFR2_EL1", ID_AA64MMFR2),
 };
 
 /* The architectural names QEMU shortens (SCTLR_EL1 is "SCTLR"), and the

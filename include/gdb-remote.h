@@ -598,7 +598,8 @@ GDBR_API const gdbr_tdesc *gdbr_tdesc_ppc64(void);
  * (32-bit); then, from 68, the EL1 system registers under QEMU's names
  * (feature org.qemu.gdb.arm.sys.regs): SCTLR, TTBR0_EL1, TTBR1_EL1,
  * TCR_EL1, MAIR_EL1, ID_AA64MMFR0_EL1, ESR_EL1, FAR_EL1, VBAR, ELR_EL1,
- * SPSR_EL1, SP_EL0, SP_EL1, TPIDR_EL0, TPIDR_EL1, CONTEXTIDR_EL1, PAR_EL1
+ * SPSR_EL1, SP_EL0, SP_EL1, TPIDR_EL0, TPIDR_EL1, CONTEXTIDR_EL1, PAR_EL1,
+ * ID_AA64MMFR1_EL1, ID_AA64MMFR2_EL1
  * (QEMU numbers these in hash-table order: tools find them by name).
  * @return a static description (borrowed, never freed).
  */
@@ -610,7 +611,7 @@ enum gdbr_aarch64_reg {
 	GDBR_AARCH64_CPSR = 33, GDBR_AARCH64_V0 = 34, GDBR_AARCH64_FPSR = 66,
 	GDBR_AARCH64_FPCR = 67, GDBR_AARCH64_SCTLR = 68,
 	GDBR_AARCH64_TTBR0_EL1 = 69, GDBR_AARCH64_TTBR1_EL1 = 70,
-	GDBR_AARCH64_TCR_EL1 = 71, GDBR_AARCH64_NREGS = 85
+	GDBR_AARCH64_TCR_EL1 = 71, GDBR_AARCH64_NREGS = 87
 };
 
 /** ppc64 register numbers of gdbr_tdesc_ppc64(). */

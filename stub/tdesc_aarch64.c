@@ -7,7 +7,7 @@
  */
 #include "gdbr_priv.h"
 
-/* 85 registers: QEMU numbers its system registers from 68 in hash-table
+/* 87 registers: QEMU numbers its system registers from 68 in hash-table
  * order, which no tool can rely on; pgstub keeps this fixed one. */
 static const char *const aarch64_names[] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
@@ -20,6 +20,7 @@ static const char *const aarch64_names[] = {
 	"TTBR1_EL1", "TCR_EL1", "MAIR_EL1", "ID_AA64MMFR0_EL1", "ESR_EL1",
 	"FAR_EL1", "VBAR", "ELR_EL1", "SPSR_EL1", "SP_EL0", "SP_EL1",
 	"TPIDR_EL0", "TPIDR_EL1", "CONTEXTIDR_EL1", "PAR_EL1",
+	"ID_AA64MMFR1_EL1", "ID_AA64MMFR2_EL1",
 };
 
 static const unsigned char aarch64_sizes[] = {
@@ -27,7 +28,7 @@ static const unsigned char aarch64_sizes[] = {
 	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 4, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 	16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 	16, 16, 16, 16, 16, 16, 4, 4, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
-	8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8,
 };
 
 static const char aarch64_xml[] =
@@ -167,6 +168,8 @@ static const char aarch64_xml[] =
 	"<reg name=\"TPIDR_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"82\" group=\"cp_regs\"/>\n"
 	"<reg name=\"CONTEXTIDR_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"83\" group=\"cp_regs\"/>\n"
 	"<reg name=\"PAR_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"84\" group=\"cp_regs\"/>\n"
+	"<reg name=\"ID_AA64MMFR1_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"85\" group=\"cp_regs\"/>\n"
+	"<reg name=\"ID_AA64MMFR2_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"86\" group=\"cp_regs\"/>\n"
 	"</feature>\n"
 	"</target>\n";
 

@@ -318,6 +318,9 @@ static void migration_seeds(void)
 		{ "migration/x86_64-pc-2cpu", { .x86 = 1, .ncpus = 2 } },
 		{ "migration/ppc64-pseries-no-json", { .ncpus = 1, .no_json = 1 } },
 		{ "migration/x86_64-pc-1cpu", { .x86 = 1, .ncpus = 1 } },
+		{ "migration/aarch64-virt-2cpu", { .arm64 = 1, .ncpus = 2 } },
+		{ "migration/aarch64-virt-cpreg-unsorted",
+		  { .arm64 = 1, .ncpus = 1, .cpreg_unsorted = 1 } },
 	};
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {

@@ -264,6 +264,164 @@ static void x86_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 	jp(j, "]}");
 }
 
+/* A page of 64-bit little-endian descriptors: @p n (index, value) pairs. */
+static void table_page(struct mkmig_buf *b, const char *blk, uint64_t off,
+		       const uint64_t (*e)[2], int n)
+{
+	be(b, off | PAGE | (blk ? 0 : CONT), 8);
+	if (blk)
+		name8(b, blk);
+	if (grow(b, 4096) == 0) {
+		memset(b->p + b->n, 0, 4096);
+		for (int i = 0; i < n; i++)
+			for (int k = 0; k < 8; k++)
+				b->p[b->n + 8 * e[i][0] + (uint64_t)k] =
+					(uint8_t)(e[i][1] >> (8 * k));
+		b->n += 4096;
+	}
+}
+
+/* VMSAv8-64 descriptors: table/page 0b11, block 0b01, AF bit 10, AP[1]
+ * (EL0 access) bit 6. */
+#define A64_TABLE 0x3ULL
+#define A64_PAGE  (0x3ULL | 1ULL << 10 | 1ULL << 6)
+#define A64_BLOCK (0x1ULL | 1ULL << 10)
+
+/* The page tables of the aarch64 stream (RAMBlock offsets = PA - 1 GiB). */
+static void arm64_tables(struct mkmig_buf *b)
+{
+	const uint64_t base = MKMIG_A64_RAM_BASE;
+	const uint64_t t0l1[][2] = { { 0, (base + 0x11000) | A64_TABLE } };
+	const uint64_t t0l2[][2] = { { 0, (base + 0x12000) | A64_TABLE } };
+	/* VA 0x10000: L1[0] L2[0] L3[0x10] -> page. */
+	const uint64_t t0l3[][2] = { { 0x10, MKMIG_A64_PA | A64_PAGE } };
+	const uint64_t t1l1[][2] = { { 0, (base + 0x14000) | A64_TABLE } };
+	/* VA 0xffffff8000000000: L1[0] L2[0] -> 2M block at 1 GiB. */
+	const uint64_t t1l2[][2] = { { 0, base | A64_BLOCK } };
+
+	table_page(b, NULL, 0x10000, t0l1, 1);
+	table_page(b, NULL, 0x11000, t0l2, 1);
+	table_page(b, NULL, 0x12000, t0l3, 1);
+	table_page(b, NULL, 0x13000, t1l1, 1);
+	table_page(b, NULL, 0x14000, t1l2, 1);
+	page(b, NULL, MKMIG_A64_PA - base, MKMIG_A64_TEXT);
+}
+
+/* KVM register ids of AArch64 system registers (op0, op1, CRn, CRm, op2),
+ * as QEMU lists them in the cpreg arrays. */
+#define KVM_SYSREG(op0, op1, crn, crm, op2) \
+	(0x6030000000130000ULL | (op0) << 14 | (op1) << 11 | (crn) << 7 | \
+	 (crm) << 3 | (op2))
+
+/* vmstate_arm_cpu (version 22): every field, in QEMU's order. */
+static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
+		    const struct mkmig_opts *o)
+{
+	/* Sorted by id, as QEMU keeps them; one AArch32 view first. */
+	uint64_t cp[][2] = {
+		{ 0x40200000000f6800ULL, 0x1234 },
+		{ KVM_SYSREG(3, 0, 0, 7, 0), MKMIG_A64_MMFR0 },
+		{ KVM_SYSREG(3, 0, 0, 7, 1), 0x11010211122ULL },
+		{ KVM_SYSREG(3, 0, 0, 7, 2), 0x1021011010011011ULL },
+		{ KVM_SYSREG(3, 0, 1, 0, 0), MKMIG_A64_SCTLR &
+		  (o->a64_mmu_off ? ~1ULL : ~0ULL) },
+		{ KVM_SYSREG(3, 0, 2, 0, 0), MKMIG_A64_TTBR0 },
+		{ KVM_SYSREG(3, 0, 2, 0, 1), MKMIG_A64_TTBR1 },
+		{ KVM_SYSREG(3, 0, 2, 0, 2), MKMIG_A64_TCR },
+		{ KVM_SYSREG(3, 0, 5, 2, 0), 0x56000000 },
+		{ KVM_SYSREG(3, 0, 6, 0, 0), 0x57f1bc },
+		{ KVM_SYSREG(3, 0, 10, 2, 0), 0x40044ffffULL },
+		{ KVM_SYSREG(3, 0, 12, 0, 0), 0xffffff8000000800ULL },
+		{ KVM_SYSREG(3, 0, 13, 0, 1), 0x70u + (unsigned)cpu },
+		{ KVM_SYSREG(3, 0, 13, 0, 4), 0xffffff80000f0000ULL },
+		{ KVM_SYSREG(3, 3, 13, 0, 2), 0x20ab1740 },
+	};
+	int n = (int)(sizeof(cp) / sizeof(*cp));
+	int32_t len = o->cpreg_negative ? -1 : o->cpreg_zero ? 0 :
+		      n + (o->cpreg_len_skew ? 1 : 0);
+
+	if (o->cpreg_unsorted) {
+		uint64_t t[2] = { cp[5][0], cp[5][1] };
+
+		cp[5][0] = cp[6][0];
+		cp[5][1] = cp[6][1];
+		cp[6][0] = t[0];
+		cp[6][1] = t[1];
+	}
+	zeros(b, 64);                                  /* env.regs */
+	for (int i = 0; i < 32; i++)                   /* env.xregs */
+		be(b, i == 31 ? 0xffffff80000e0000ULL + (unsigned)cpu :
+		   0xa000u * (unsigned)(cpu + 1) + (unsigned)i, 8);
+	be(b, 0xffffff8000000c80ULL + 4u * (unsigned)cpu, 8); /* env.pc */
+	be(b, cpu ? 0x60001000u : 0x4003c5u, 4);       /* cpsr: EL0t / EL1h */
+	be(b, 0, 4);                                   /* env.spsr */
+	for (int i = 0; i < 8; i++)                    /* env.banked_spsr */
+		be(b, i == 1 ? 0x20001000u : 0, 8);
+	zeros(b, 32 + 32 + 20 + 20);  /* banked_r13, r14, usr_regs, fiq_regs */
+	for (int i = 0; i < 4; i++)                    /* env.elr_el */
+		be(b, i == 1 ? 0x4ffebcu : 0, 8);
+	for (int i = 0; i < 4; i++)                    /* env.sp_el */
+		be(b, i == 0 ? 0xfffff0000000ULL : i == 1 ?
+		   0xffffff80000e0000ULL + (unsigned)cpu : 0, 8);
+	be(b, (uint32_t)len, 4);                       /* cpreg_vmstate_array_len */
+	for (int i = 0; i < n; i++)
+		be(b, cp[i][0], 8);
+	for (int i = 0; i < n; i++)
+		be(b, cp[i][1], 8);
+	zeros(b, 3 * 8 + 8 + 4 + 4 + 8 + 8 + 8);      /* exclusive_*, unused,
+							  exception.*, timers */
+	u8(b, 0);                                      /* power_state */
+	u8(b, 5);
+	name8(b, "cpu/vfp");
+	be(b, 3, 4);
+	for (int i = 0; i < 32; i++) {                 /* zregs[i].d[0..1] */
+		be(b, 0x1111111111111111ULL * (unsigned)(i % 16), 8);
+		be(b, (uint64_t)i << 32, 8);
+	}
+	zeros(b, 4 + 14 * 4);                          /* vfp.xregs */
+	be(b, 0x08000010u | 0x03c00000u, 4);           /* fpscr: QC IXC, RMode
+							  FZ DN */
+	jp(j, "{\"name\": \"cpu\", \"instance_id\": %d, \"vmsd_name\": \"cpu\", "
+	   "\"version\": 22, \"fields\": [", cpu);
+	jfield(j, 1, "env.regs", "uint32", 4, 16);
+	jfield(j, 0, "env.xregs", "uint64", 8, 32);
+	jfield(j, 0, "env.pc", "uint64", 8, 1);
+	jfield(j, 0, "cpsr", "cpsr", 4, 1);
+	jfield(j, 0, "env.spsr", "uint32", 4, 1);
+	jfield(j, 0, "env.banked_spsr", "uint64", 8, 8);
+	jfield(j, 0, "env.banked_r13", "uint32", 4, 8);
+	jfield(j, 0, "env.banked_r14", "uint32", 4, 8);
+	jfield(j, 0, "env.usr_regs", "uint32", 4, 5);
+	jfield(j, 0, "env.fiq_regs", "uint32", 4, 5);
+	jfield(j, 0, "env.elr_el", "uint64", 8, 4);
+	jfield(j, 0, "env.sp_el", "uint64", 8, 4);
+	jfield(j, 0, "cpreg_vmstate_array_len", "int32 le", 4, 1);
+	jfield(j, 0, "cpreg_vmstate_indexes", "uint64", 8, n);
+	jfield(j, 0, "cpreg_vmstate_values", "uint64", 8, n);
+	jfield(j, 0, "env.exclusive_addr", "uint64", 8, 1);
+	jfield(j, 0, "env.exclusive_val", "uint64", 8, 1);
+	jfield(j, 0, "env.exclusive_high", "uint64", 8, 1);
+	jfield(j, 0, "unused", "unused_buffer", 8, 1);
+	jfield(j, 0, "env.exception.syndrome", "uint32", 4, 1);
+	jfield(j, 0, "env.exception.fsr", "uint32", 4, 1);
+	jfield(j, 0, "env.exception.vaddress", "uint64", 8, 1);
+	jfield(j, 0, "gt_timer[0]", "timer", 8, 1);
+	jfield(j, 0, "gt_timer[1]", "timer", 8, 1);
+	jfield(j, 0, "power_state", "powered_off", 1, 1);
+	jp(j, "], \"subsections\": [{\"vmsd_name\": \"cpu/vfp\", \"version\": 3, "
+	   "\"fields\": [");
+	for (int i = 0; i < 32; i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "env.vfp.zregs[%d].d", i);
+		jfield(j, i == 0, name, "uint64", 8, 2);
+	}
+	jfield(j, 0, "env.vfp.xregs[0]", "uint32", 4, 1);
+	jfield(j, 0, "env.vfp.xregs", "uint32", 4, 14);
+	jfield(j, 0, "fpscr", "fpscr", 4, 1);
+	jp(j, "]}]}");
+}
+
 /* One HPTE chunk: {index, n_valid, n_invalid} + n_valid HPTEs. */
 static void hpte_chunk(struct mkmig_buf *b, uint32_t index, uint16_t nv,
 		       uint16_t ni, const uint64_t *hptes)
@@ -277,7 +435,15 @@ static void hpte_chunk(struct mkmig_buf *b, uint32_t index, uint16_t nv,
 
 int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 {
-	const char *blk = o->x86 ? "pc.ram" : "ppc_spapr.ram";
+	int arm = o->arm64, x86 = o->x86 && !arm, ppc = !x86 && !arm;
+	const char *blk = arm ? "mach-virt.ram" : x86 ? "pc.ram" :
+			  "ppc_spapr.ram";
+	const char *machine = arm ? "virt-7.2" : x86 ? "pc-i440fx-7.2" :
+			      "pseries-7.2";
+	/* A second block that is no guest RAM at a fixed place (x86: the
+	 * BIOS, which pgstub places under 4 GiB; virt: a flash bank, which it
+	 * leaves out). */
+	const char *blk2 = arm ? "virt.flash0" : "pc.bios";
 	int ncpus = o->ncpus ? o->ncpus : 2;
 	/* VSID 0x123, page 0 of its 256M segment: hash 0x123, PTEG 0x123,
 	 * slot 0 -> HPTE index 0x918. */
@@ -291,22 +457,21 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	put(b, "QEVM", 4);
 	be(b, o->version ? o->version : 3, 4);
 	u8(b, 0x07);                                   /* configuration */
-	be(b, strlen(o->x86 ? "pc-i440fx-7.2" : "pseries-7.2"), 4);
-	put(b, o->x86 ? "pc-i440fx-7.2" : "pseries-7.2",
-	    strlen(o->x86 ? "pc-i440fx-7.2" : "pseries-7.2"));
+	be(b, strlen(machine), 4);
+	put(b, machine, strlen(machine));
 
 	/* Setup: the RAMBlock list; the HPT size. */
 	sec_full(b, 1, 1, "ram", 0, 4);
-	be(b, (o->x86 ? MKMIG_RAM + 0x10000u : MKMIG_RAM) | MEM_SIZE, 8);
+	be(b, (!ppc ? MKMIG_RAM + 0x10000u : MKMIG_RAM) | MEM_SIZE, 8);
 	name8(b, blk);
 	be(b, MKMIG_RAM, 8);
-	if (o->x86) {
-		name8(b, "pc.bios");
+	if (!ppc) {
+		name8(b, blk2);
 		be(b, 0x10000, 8);
 	}
 	be(b, EOS, 8);
 	footer(b, 1);
-	if (!o->x86) {
+	if (ppc) {
 		sec_full(b, 1, 2, "spapr/htab", 0, 1);
 		be(b, MKMIG_HTAB_SHIFT, 4);
 		footer(b, 2);
@@ -319,13 +484,15 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	for (uint64_t p = 1; p < 100; p++)
 		zpage(b, p << 12);
 	page(b, NULL, MKMIG_PA, "translated through the HPT");  /* resent */
+	if (arm)
+		arm64_tables(b);                           /* resent too */
 	if (o->xbzrle_page)
 		be(b, (6u << 12) | XBZRLE | CONT, 8);
 	if (o->page_past_block)
 		be(b, MKMIG_RAM | ZERO | CONT, 8);
 	be(b, EOS, 8);
 	footer(b, 1);
-	if (!o->x86) {
+	if (ppc) {
 		sec_full(b, 2, 2, NULL, 0, 0);
 		be(b, 0, 4);
 		hpte_chunk(b, 0x918, 1, 0, hpte);
@@ -345,15 +512,15 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	page(b, blk, 7u << 12, "page 7, named again");
 	be(b, EOS, 8);
 	footer(b, 1);
-	if (!o->x86) {
+	if (ppc) {
 		sec_full(b, 3, 2, NULL, 0, 0);
 		be(b, 0, 4);
 		hpte_chunk(b, 0, 0, 0, NULL);
 		footer(b, 2);
 	}
-	if (o->x86) {
+	if (!ppc) {
 		sec_full(b, 2, 1, NULL, 0, 0);
-		page(b, "pc.bios", 0xf000, "BIOS top page");
+		page(b, blk2, 0xf000, arm ? "flash, not RAM" : "BIOS top page");
 		be(b, EOS, 8);
 		footer(b, 1);
 	}
@@ -381,12 +548,15 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 		jp(&j, "]}, ");
 		if (!mkmig_last_marks.first_cpu)
 			mkmig_last_marks.first_cpu = b->n;
-		sec_full(b, 4, id, "cpu", (uint32_t)c, o->cpu_version ?
-			 (uint32_t)o->cpu_version : o->x86 ? 12u : 5u);
-		if (o->x86)
-			x86_cpu(b, &j, c, o);
+		sec_full(b, 4, id, "cpu", (uint32_t)(o->cpu_dup && c ? 0 : c),
+			 o->cpu_version ? (uint32_t)o->cpu_version :
+			 arm ? 22u : x86 ? 12u : 5u);
+		if (arm)
+			arm_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
+		else if (x86)
+			x86_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
 		else
-			ppc_cpu(b, &j, c, o);
+			ppc_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
 		footer(b, id++);
 	}
 	jp(&j, "]}");

@@ -1,8 +1,9 @@
 /*
  * Synthetic QEMU migration streams for the migration source's tests: a
  * ppc64 pseries stream (RAM pages, spapr/htab chunks, cpu sections with the
- * SLB subsection) and an x86_64 pc stream, each with its JSON description,
- * plus knobs that break one thing at a time.
+ * SLB subsection), an x86_64 pc stream and an aarch64 virt stream (cpu
+ * sections with a cpreg list, page tables for TTBR0 and TTBR1), each with
+ * its JSON description, plus knobs that break one thing at a time.
  */
 #ifndef PGSTUB_TESTS_MKMIG_H
 #define PGSTUB_TESTS_MKMIG_H
@@ -28,7 +29,14 @@ struct mkmig_opts {
 	int page_past_block;     /**< a page offset beyond its RAMBlock */
 	int htab_out_of_range;   /**< an HPT chunk past the table's end */
 	int bad_subsection;      /**< name the SLB subsection "cpu/slc" */
-	int cpu_version;         /**< 0: the right one (ppc 5, x86 12) */
+	int cpu_version;         /**< 0: the right one (ppc 5, x86 12, arm 22) */
+	int arm64;               /**< aarch64 virt machine (overrides x86) */
+	int cpreg_len_skew;      /**< cpreg_vmstate_array_len one too many */
+	int cpreg_negative;      /**< cpreg_vmstate_array_len -1 */
+	int cpreg_zero;          /**< cpreg_vmstate_array_len 0, arrays kept */
+	int cpreg_unsorted;      /**< two cpreg ids swapped */
+	int cpu_dup;             /**< every "cpu" section is instance 0 */
+	int a64_mmu_off;         /**< SCTLR_EL1.M clear on every vCPU */
 };
 
 /** RAM size of the synthetic machines (one block at physical 0). */
@@ -39,6 +47,21 @@ struct mkmig_opts {
 #define MKMIG_VSID 0x123u
 #define MKMIG_EA 0xc000000000000000ULL
 #define MKMIG_PA 0x5000u
+
+/** aarch64 virt: RAM (MKMIG_RAM bytes) at 1 GiB; 4K granule, 39-bit VAs
+ *  both halves (T0SZ = T1SZ = 25, 3 levels); TTBR0 maps MKMIG_A64_UVA with
+ *  a page, TTBR1 maps MKMIG_A64_KVA with a 2M block, both to MKMIG_A64_PA,
+ *  which holds MKMIG_A64_TEXT. vCPU n: x[i] = 0xa000 * (n + 1) + i. */
+#define MKMIG_A64_RAM_BASE 0x40000000ULL
+#define MKMIG_A64_UVA 0x10000ULL
+#define MKMIG_A64_KVA 0xffffff8000005000ULL
+#define MKMIG_A64_PA 0x40005000ULL
+#define MKMIG_A64_TEXT "translated through TTBR0 and TTBR1"
+#define MKMIG_A64_TTBR0 (0x0012000040010000ULL)   /* ASID 0x12 */
+#define MKMIG_A64_TTBR1 0x40013000ULL
+#define MKMIG_A64_TCR  (25ULL | 25ULL << 16 | 2ULL << 30 | 2ULL << 32)
+#define MKMIG_A64_SCTLR 0x30d00801ULL             /* M set, WXN clear */
+#define MKMIG_A64_MMFR0 0x32310201126ULL
 
 /** Build a stream. @return 0, or -1 out of memory; caller frees b->p. */
 int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o);

@@ -1,8 +1,10 @@
 /*
  * QEMU migration streams (guest/migration.c): RAM pages (normal, zero,
- * resent, never sent), the pseries HPT from spapr/htab, ppc64 and x86_64
- * CPU sections located through the JSON description, a translation through
- * the HPT, and every kind of bad stream refused with its section and offset.
+ * resent, never sent), the pseries HPT from spapr/htab, ppc64, x86_64 and
+ * aarch64 CPU sections located through the JSON description (aarch64: the
+ * cpreg list, arm64_mig.c), translations through the HPT and through
+ * TTBR0/TTBR1, and every kind of bad stream refused with its section and
+ * offset.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -250,6 +252,156 @@ static void test_guest_migration__x86_64_pc_stream(void **state)
 	guest_close(g);
 }
 
+static void test_guest_migration__aarch64_virt_stream(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1, .ncpus = 2 };
+	guest *g = open_stream(f, &o);
+	const struct guest_arm64_cpu *c;
+	const char *why = "unset";
+	struct pgw_result r;
+	uint8_t buf[40];
+	pgw_ctx *ctx;
+	char err[256];
+	uint64_t v;
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_arch(g), GUEST_ARCH_AARCH64);
+	assert_int_equal(guest_ncpus(g), 2);
+	assert_string_equal(guest_describe(g), "QEMU migration stream "
+			    "(virt-7.2, aarch64, 2 vCPUs, 1 MiB RAM)");
+	/* mach-virt.ram at 1 GiB; the flash bank is left out. */
+	assert_int_equal(guest_phys_read(g, MKMIG_A64_RAM_BASE, buf, 20), 20);
+	assert_memory_equal(buf, "page 0 of the guest", 20);
+	assert_int_equal(guest_phys_read(g, 0xf000, buf, 4), 0);
+	assert_int_equal(guest_phys_read(g, 0, buf, 4), 0);
+	assert_true(guest_phys_is_ram(g, MKMIG_A64_RAM_BASE, MKMIG_RAM));
+	assert_null(guest_ppc64_cpu(g, 0));
+	assert_null(guest_arm64_cpu(g, 2));
+
+	c = guest_arm64_cpu(g, 1);
+	assert_non_null(c);
+	assert_int_equal(c->x[0], 0x14000);
+	assert_int_equal(c->x[30], 0x1401e);
+	/* xregs[31] is the SP in use. */
+	assert_int_equal(c->sp, 0xffffff80000e0001ULL);
+	assert_int_equal(c->pc, 0xffffff8000000c84ULL);
+	assert_int_equal(c->pstate, 0x60001000);
+	/* From the cpreg list, by KVM id. */
+	assert_int_equal(c->sys[GUEST_A64_TTBR0], MKMIG_A64_TTBR0);
+	assert_int_equal(c->sys[GUEST_A64_TTBR1], MKMIG_A64_TTBR1);
+	assert_int_equal(c->sys[GUEST_A64_TCR], MKMIG_A64_TCR);
+	assert_int_equal(c->sys[GUEST_A64_SCTLR], MKMIG_A64_SCTLR);
+	assert_int_equal(c->sys[GUEST_A64_MAIR], 0x40044ffffULL);
+	assert_int_equal(c->sys[GUEST_A64_ID_AA64MMFR0], MKMIG_A64_MMFR0);
+	assert_int_equal(c->sys[GUEST_A64_ID_AA64MMFR1], 0x11010211122ULL);
+	assert_int_equal(c->sys[GUEST_A64_ID_AA64MMFR2],
+			 0x1021011010011011ULL);
+	assert_int_equal(c->sys[GUEST_A64_ESR], 0x56000000);
+	assert_int_equal(c->sys[GUEST_A64_FAR], 0x57f1bc);
+	assert_int_equal(c->sys[GUEST_A64_VBAR], 0xffffff8000000800ULL);
+	assert_int_equal(c->sys[GUEST_A64_CONTEXTIDR], 0x71);
+	assert_int_equal(c->sys[GUEST_A64_TPIDR_EL1], 0xffffff80000f0000ULL);
+	assert_int_equal(c->sys[GUEST_A64_TPIDR_EL0], 0x20ab1740);
+	/* From their own fields: env.sp_el, env.elr_el[1],
+	 * env.banked_spsr[1]. */
+	assert_int_equal(c->sys[GUEST_A64_SP_EL0], 0xfffff0000000ULL);
+	assert_int_equal(c->sys[GUEST_A64_SP_EL1], 0xffffff80000e0001ULL);
+	assert_int_equal(c->sys[GUEST_A64_ELR], 0x4ffebc);
+	assert_int_equal(c->sys[GUEST_A64_SPSR], 0x20001000);
+	/* cpu/vfp: Z[i]'s low 128 bits; FPSCR split into FPSR and FPCR. */
+	assert_int_equal(c->v[3][0], 0x3333333333333333ULL);
+	assert_int_equal(c->v[3][1], 3ULL << 32);
+	assert_int_equal(c->fpsr, 0x08000010);
+	assert_int_equal(c->fpcr, 0x03c00000);
+	assert_true(c->valid & GUEST_ARM64_HAS_GPRS);
+	assert_true(c->valid & GUEST_ARM64_HAS_FPU);
+	/* PAR_EL1 travels only as its AArch32 view: unknown, not 0. */
+	assert_false(c->valid & GUEST_ARM64_HAS_SYS(GUEST_A64_PAR));
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "PAR_EL1"), &v),
+			 GUEST_REG_ZERO);
+	assert_int_equal(guest_reg_read(g, 1, guest_reg_id(g, "ttbr0_el1"),
+					&v), GUEST_REG_READ);
+	assert_int_equal(v, MKMIG_A64_TTBR0);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "cpsr"), &v),
+			 GUEST_REG_READ);
+	assert_int_equal(v, 0x4003c5);
+
+	/* Both halves translate from the stream's own registers, on the
+	 * vCPU at EL0 too: no VMCOREINFO, no option. */
+	assert_int_equal(guest_cpu_root(g, 1, &why), GUEST_ROOT_REGS);
+	assert_null(why);
+	assert_null(guest_cpu_refusal(g, 1, MKMIG_A64_UVA));
+	assert_int_equal(guest_cpu_ctx(g, 1, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_mode(ctx), PGW_MODE_ARM64);
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_UVA + 0x21, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_A64_PA + 0x21);
+	assert_int_equal(r.out_page_size, 4096);
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_KVA + 0x21, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_A64_PA + 0x21);
+	assert_int_equal(r.out_page_size, 2u << 20);
+	assert_int_equal(guest_phys_read(g, r.out_pa - 0x21, buf,
+					 sizeof(MKMIG_A64_TEXT)),
+			 sizeof(MKMIG_A64_TEXT));
+	assert_memory_equal(buf, MKMIG_A64_TEXT, sizeof(MKMIG_A64_TEXT));
+	/* The next user page is not mapped. */
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_UVA + 0x1000, 0, &r,
+				       NULL, NULL), PGW_ENOTMAPPED);
+	guest_close(g);
+}
+
+/* SCTLR_EL1.M clear (a vCPU still in firmware): stage 1 is off, VA == PA,
+ * whatever TTBR0/TTBR1 hold, as the stream's registers say. */
+static void test_guest_migration__aarch64_mmu_off(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1, .a64_mmu_off = 1 };
+	guest *g = open_stream(f, &o);
+	struct pgw_result r;
+	pgw_ctx *ctx;
+	char err[256];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_cpu_root(g, 0, NULL), GUEST_ROOT_REGS);
+	assert_int_equal(guest_cpu_ctx(g, 0, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_mode(ctx), PGW_MODE_NONE);
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_PA + 8, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_A64_PA + 8);
+	guest_close(g);
+}
+
+/* A damaged cpreg list is refused, naming the section and the offset. */
+static void test_guest_migration__invalid_aarch64_cpreg(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1, .cpreg_len_skew = 1 };
+
+	refused(f, &o, "section 'cpu' instance 0: cpreg_vmstate_array_len at "
+		"offset 0x");
+	refused(f, &o, "says 16 registers, the JSON description gives the "
+		"index array 15 and the value array 15");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_negative = 1 };
+	refused(f, &o, "cpreg_vmstate_array_len at offset 0x");
+	refused(f, &o, " is -1");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_zero = 1 };
+	refused(f, &o, "says 0 registers, the JSON description gives the "
+		"index array 15");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpreg_unsorted = 1 };
+	refused(f, &o, "section 'cpu' instance 0: cpreg index 6 at offset 0x");
+	refused(f, &o, "is not above the one before it (0x603000000013c101)");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpu_dup = 1 };
+	refused(f, &o, "section 'cpu' instance 0 at offset 0x");
+	refused(f, &o, ": a second one");
+	o = (struct mkmig_opts){ .arm64 = 1, .cpu_version = 21 };
+	refused(f, &o, "has version 21; pgstub reads version 22 of aarch64 "
+		"vCPUs");
+}
+
 static void test_guest_migration__invalid_version_and_json(void **state)
 {
 	struct fx *f = *state;
@@ -287,11 +439,9 @@ static void test_guest_migration__invalid_sections(void **state)
 }
 
 /* Every prefix of a good stream is refused with a message: no crash. */
-static void test_guest_migration__invalid_every_truncation(void **state)
+static void every_truncation(struct fx *f, const struct mkmig_opts *o)
 {
-	struct fx *f = *state;
-	struct mkmig_opts o = { 0 };
-	guest *g = open_stream(f, &o);
+	guest *g = open_stream(f, o);
 	size_t n = f->b.n, step;
 	int truncated = 0, nojson = 0;
 
@@ -328,6 +478,21 @@ static void test_guest_migration__invalid_every_truncation(void **state)
 		fail_msg("%s", f->err);
 }
 
+static void test_guest_migration__invalid_every_truncation(void **state)
+{
+	struct mkmig_opts o = { 0 };
+
+	every_truncation(*state, &o);
+}
+
+/* The aarch64 stream's cpu sections (cpreg arrays included) cut anywhere. */
+static void test_guest_migration__invalid_every_truncation_aarch64(void **state)
+{
+	struct mkmig_opts o = { .arm64 = 1 };
+
+	every_truncation(*state, &o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,9 +500,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_registers_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_hpt_translates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__x86_64_pc_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_virt_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_mmu_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_aarch64_cpreg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_version_and_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation_aarch64, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("guest_migration", tests, NULL, NULL);

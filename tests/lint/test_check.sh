@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 img=$tmp/lint.elf
 "$top_builddir/tests/lint/mkbad" lint "$img" || { echo "Bail out! mkbad"; exit 1; }
-plan 26
+plan 28
 
 out=$(gdb_run "$img" -ex 'monitor check --text 0xffffffff81000000 0xffffffff81400000')
 # Each rule's one finding: rule, VA range, PA/size/perms and reason.
@@ -133,8 +133,12 @@ fi
 # finds nothing wrong with the structure of real kernels' tables (no
 # reserved bits, tables outside memory, loops, misaligned or faulting
 # entries); the user-kernel rule runs where the mode has a kernel half.
-for cfg in x86_64-4l x86_64-5l i386-nopae i386-pae ppc64-pseries-64k ppc64-powernv8; do
+# The arm64 guests through their migration streams: both halves (their
+# dumps hold no TTBR0_EL1).
+for cfg in x86_64-4l x86_64-5l i386-nopae i386-pae ppc64-pseries-64k ppc64-powernv8 \
+	   aarch64-virt-4k aarch64-virt-16k; do
 	img=$guests/$cfg/dump.elf
+	case $cfg in aarch64-*) img=$guests/$cfg/guest.mig ;; esac
 	[ -f "$img" ] || img=$guests/$cfg/guest.mig
 	if [ ! -f "$img" ]; then
 		echo "ok $((n += 1)) - # SKIP $cfg: no recorded guest in $guests/$cfg"
@@ -145,7 +149,7 @@ import json, sys
 j = json.load(sys.stdin)
 bad = {r: j["summary"][r] for r in ("reserved", "bad-table", "table-loop",
                                     "misaligned", "fault") if j["summary"][r]}
-halves = j["mode"] in ("4-level", "5-level")
+halves = j["mode"] in ("4-level", "5-level", "VMSAv8-64")
 assert ("user-kernel" in j["skipped"]) != halves, j["skipped"]
 print("# %s (%s): %s" % (sys.argv[1], j["mode"], j["summary"]))
 sys.exit(1 if bad or not j["complete"] else 0)

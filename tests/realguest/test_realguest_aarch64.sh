@@ -5,8 +5,8 @@
 # migration stream of each. The truth is recorded by record_aarch64.py
 # (cached outside the repo; one boot per configuration, only when missing or
 # stale). Skipped, with the reason, while pgstub does not serve aarch64
-# snapshots (and the stream's checks while it refuses arm64 streams). The
-# sanitizer build checks the 4K configuration.
+# snapshots; a refused migration stream fails. The sanitizer build checks
+# the 4K configuration.
 set -u
 here=$top_srcdir/tests/realguest
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
