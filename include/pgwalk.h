@@ -551,8 +551,13 @@ struct pgw_arm64_regs {
 				    *   and all granules */
 	unsigned unknown_roots;    /**< PGW_ARM64_NO_TTBR0 | PGW_ARM64_NO_TTBR1: a
 				    *   half whose root is not known */
+	/* Version 2 on. */
+	int has_mair;              /**< nonzero: @ref mair is known */
+	uint64_t mair;             /**< MAIR_EL1: `info mem`/`info tlb` name
+				    *   each page's memory type by it
+				    *   (else AttrIndx only) */
 };
-#define PGW_ARM64_REGS_VERSION 1
+#define PGW_ARM64_REGS_VERSION 2  /**< 1 is accepted too (no MAIR) */
 #define PGW_ARM64_REGS_INIT { .version = PGW_ARM64_REGS_VERSION }
 
 /** @name pgw_arm64_regs.unknown_roots */
