@@ -45,5 +45,6 @@ $(realguest_vmci_readers): tests/realguest/test_vmcoreinfo.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
 realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log \
-	tests/realguest/test_aarch64_views.sh.log
+	tests/realguest/test_aarch64_views.sh.log \
+	tests/export/test_export_aarch64.sh.log
 $(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log
