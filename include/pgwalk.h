@@ -318,6 +318,12 @@ PGW_API unsigned pgw_ctx_va_bits(const pgw_ctx *ctx);
  */
 PGW_API int pgw_ctx_va_spans(const pgw_ctx *ctx, uint64_t spans[2][2]);
 
+/** The input-address bits a translation of @p va ignores: arm64 bits
+ *  63:56 where the half VA bit 55 selects has top-byte-ignore (TCR_EL1
+ *  TBI0/TBI1), so that every top byte aliases the spans of
+ *  pgw_ctx_va_spans(); 0 for every other context. */
+PGW_API uint64_t pgw_ctx_va_ignored(const pgw_ctx *ctx, uint64_t va);
+
 /** Sign-extend @p va as the mode's canonical form (identity for 32-bit;
  *  arm64: the half's form, top byte 0x00 or 0xff, as VA bit 55 says). */
 PGW_API uint64_t pgw_ctx_canonical(const pgw_ctx *ctx, uint64_t va);

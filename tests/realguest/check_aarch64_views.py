@@ -18,6 +18,9 @@ and the guest itself said (never against pgstub's own walk):
              lists that virtual address (tags stripped), and the linear-map
              alias for kernel image addresses; without TTBR0_EL1 a user
              page's physical address says the TTBR0 half was not searched
+  memory map GDB's `info mem` (qXfer:memory-map) is the spans QEMU's
+             TCR_EL1 gives (T0SZ/T1SZ, every top byte under TBI0/TBI1) and
+             RAM; plain GDB reads QEMU's tagged addresses
 
 The dump is dump.elf with the EL0 vCPU's TTBR0_EL1 and MAIR_EL1 as QEMU's
 gdbstub read them (--reg). Output is TAP.
@@ -31,6 +34,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 from gdbsession import QUIET, Tap, run_jobs  # noqa: E402
+sys.path.insert(0, HERE)
+from check_aarch64 import parse_records, x_bytes  # noqa: E402
 
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 MEM = re.compile(r"([0-9a-f]{16})-([0-9a-f]{16}) ([0-9a-f]{16}) "
@@ -206,6 +211,63 @@ def check_config(tap, pgstub, d, name):
            "\n".join(mem[:5]))
 
 
+def expected_map(tcr, ram):
+    """GDB's memory map as QEMU's TCR_EL1 makes it: each half's 2^(64-TnSZ)
+    span, under TBIn with every top byte, plus RAM, merged."""
+    spans = list(ram)
+    for upper in (0, 1):
+        size = 1 << (64 - (tcr >> (16 * upper) & 0x3f))
+        base = (1 << 64) - size if upper else 0
+        tags = range(256) if tcr >> (37 + upper) & 1 else [base >> 56]
+        for t in tags:
+            start = base & ((1 << 56) - 1) | t << 56
+            spans.append((start, start + size))
+    spans.sort()
+    out = []
+    for lo, hi in spans:
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def check_memory_map(tap, pgstub, d, name):
+    """qXfer:memory-map:read through plain GDB (no `set mem
+    inaccessible-by-default off`): the regions QEMU's TCR_EL1 implies, and
+    tagged pointers QEMU read read the same bytes."""
+    with open(os.path.join(d, "meta.json")) as f:
+        meta = json.load(f)
+    cpu = [c for c in meta["cpus"] if meta["per_cpu"]["cpu%d" % c]["stopped"]["el"] == 0][0]
+    with open(os.path.join(d, "cpu%d" % cpu, "gdbstub_registers.json")) as f:
+        regs = json.load(f)
+    xs = parse_records(read_text(os.path.join(d, "cpu%d" % cpu, "x.txt")))
+    tagged = []
+    for i, (cmd, lines) in enumerate(xs):
+        addr, want = x_bytes(cmd, lines)
+        if want and addr >> 56 not in (0, 0xff):
+            tagged.append((i, addr, want))
+    jobs = [(cpu, [("map", "cli", "info mem")] +
+             [("t%d" % i, "mem", [a, len(w)]) for i, a, w in tagged])]
+    setup = QUIET + ["set architecture aarch64", "target remote | %s --stdio --reg ttbr0_el1=%s %s"
+                     % (pgstub, regs["TTBR0_EL1"], os.path.join(d, "dump.elf"))]
+    got, log = run_jobs(GDB, setup, jobs, finish=["kill"], timeout=600)
+    have = []
+    for l in got.get((cpu, "map"), []):
+        m = re.match(r"\d+\s+y\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)", l)
+        if m:
+            have.append((int(m.group(1), 16), int(m.group(2), 16)))
+    want = expected_map(int(regs["TCR_EL1"], 16), [tuple(r) for r in meta["layout"]["ram"]])
+    tap.ok("%s: GDB's memory map is the spans QEMU's TCR_EL1 %s gives (TnSZ, TBI: %d regions)"
+           % (name, regs["TCR_EL1"], len(want)), have == want,
+           "pgstub %s\nwant   %s\n%s" % ([(hex(a), hex(b)) for a, b in have[:6]],
+                                       [(hex(a), hex(b)) for a, b in want[:6]], log[-1500:]))
+    bad = ["0x%x: %s" % (a, got.get((cpu, "t%d" % i))) for i, a, w in tagged
+           if "".join(got.get((cpu, "t%d" % i), [])) != w.hex()]
+    tap.ok("%s: plain GDB reads QEMU's bytes at %d tagged addresses (TBI)" % (name, len(tagged)),
+           tagged and not bad, "\n".join(bad[:10]))
+
+
 def main(argv):
     if len(argv) < 4:
         sys.stderr.write(__doc__)
@@ -218,6 +280,7 @@ def main(argv):
             tap.ok("%s: recording present" % name, False, "no %s/meta.json" % d)
             continue
         check_config(tap, pgstub, d, name)
+        check_memory_map(tap, pgstub, d, name)
     return tap.plan()
 
 
