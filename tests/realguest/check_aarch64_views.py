@@ -20,7 +20,8 @@ and the guest itself said (never against pgstub's own walk):
              page's physical address says the TTBR0 half was not searched
   memory map GDB's `info mem` (qXfer:memory-map) is the spans QEMU's
              TCR_EL1 gives (T0SZ/T1SZ, every top byte under TBI0/TBI1) and
-             RAM; plain GDB reads QEMU's tagged addresses
+             RAM; GDB reads QEMU's tagged addresses (GDB strips the tag
+             itself: that read passes without the map's tagged spans)
 
 The dump is dump.elf with the EL0 vCPU's TTBR0_EL1 and MAIR_EL1 as QEMU's
 gdbstub read them (--reg). Output is TAP.
@@ -262,10 +263,12 @@ def check_memory_map(tap, pgstub, d, name):
            % (name, regs["TCR_EL1"], len(want)), have == want,
            "pgstub %s\nwant   %s\n%s" % ([(hex(a), hex(b)) for a, b in have[:6]],
                                        [(hex(a), hex(b)) for a, b in want[:6]], log[-1500:]))
-    bad = ["0x%x: %s" % (a, got.get((cpu, "t%d" % i))) for i, a, w in tagged
-           if "".join(got.get((cpu, "t%d" % i), [])) != w.hex()]
-    tap.ok("%s: plain GDB reads QEMU's bytes at %d tagged addresses (TBI)" % (name, len(tagged)),
-           tagged and not bad, "\n".join(bad[:10]))
+    # Tagged reads through GDB pass either way: GDB 13's aarch64 target
+    # strips the top byte itself before it consults the map. The map is
+    # checked above for what the stub accepts (other clients).
+    tap.ok("%s: GDB reads QEMU's bytes at %d tagged addresses (TBI)" % (name, len(tagged)),
+           tagged and all("".join(got.get((cpu, "t%d" % i), [])) == w.hex() for i, a, w in tagged),
+           "")
 
 
 def main(argv):
