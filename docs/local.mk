@@ -6,3 +6,5 @@ EXTRA_DIST += docs/pgstub.1.in
 
 # For contributors: how an MMU family joins libpgwalk.
 EXTRA_DIST += docs/adding-an-architecture.md
+# The arm64 columns of info mem / info tlb.
+EXTRA_DIST += docs/info-mem-arm64.md

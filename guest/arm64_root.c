@@ -243,6 +243,10 @@ int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	r.pstate = g->a64[cpu].pstate;
 	if (g->a64[cpu].valid & GUEST_ARM64_HAS_SYS(GUEST_A64_ID_AA64MMFR0))
 		r.id_aa64mmfr0 = g->a64[cpu].sys[GUEST_A64_ID_AA64MMFR0];
+	if (g->a64[cpu].valid & GUEST_ARM64_HAS_SYS(GUEST_A64_MAIR)) {
+		r.has_mair = 1;
+		r.mair = g->a64[cpu].sys[GUEST_A64_MAIR];
+	}
 	r.unknown_roots = (rt->no_ttbr0 ? PGW_ARM64_NO_TTBR0 : 0) |
 			  (rt->no_ttbr1 ? PGW_ARM64_NO_TTBR1 : 0);
 	if (pgw_ctx_new_arm64(&g->ctx[cpu], &r, guest_mem_ops(g), g, msg,

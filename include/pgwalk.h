@@ -327,6 +327,12 @@ PGW_API unsigned pgw_ctx_va_bits(const pgw_ctx *ctx);
  */
 PGW_API int pgw_ctx_va_spans(const pgw_ctx *ctx, uint64_t spans[2][2]);
 
+/** The input-address bits a translation of @p va ignores: arm64 bits
+ *  63:56 where the half VA bit 55 selects has top-byte-ignore (TCR_EL1
+ *  TBI0/TBI1), so that every top byte aliases the spans of
+ *  pgw_ctx_va_spans(); 0 for every other context. */
+PGW_API uint64_t pgw_ctx_va_ignored(const pgw_ctx *ctx, uint64_t va);
+
 /** Sign-extend @p va as the mode's canonical form (identity for 32-bit;
  *  arm64: the half's form, top byte 0x00 or 0xff, as VA bit 55 says). */
 PGW_API uint64_t pgw_ctx_canonical(const pgw_ctx *ctx, uint64_t va);
@@ -560,8 +566,13 @@ struct pgw_arm64_regs {
 				    *   and all granules */
 	unsigned unknown_roots;    /**< PGW_ARM64_NO_TTBR0 | PGW_ARM64_NO_TTBR1: a
 				    *   half whose root is not known */
+	/* Version 2 on. */
+	int has_mair;              /**< nonzero: @ref mair is known */
+	uint64_t mair;             /**< MAIR_EL1: `info mem`/`info tlb` name
+				    *   each page's memory type by it
+				    *   (else AttrIndx only) */
 };
-#define PGW_ARM64_REGS_VERSION 1
+#define PGW_ARM64_REGS_VERSION 2  /**< 1 is accepted too (no MAIR) */
 #define PGW_ARM64_REGS_INIT { .version = PGW_ARM64_REGS_VERSION }
 
 /** @name pgw_arm64_regs.unknown_roots */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #define PGW_MAX_LEVELS 5
+#define PGW_PROT_COLS 48   /* room arch->prot_cols may write */
 
 /* When an entry at a level may map a page instead of a table. */
 enum pgw_leaf_rule {
@@ -164,6 +165,14 @@ struct pgw_arch {
 	/* Optional: `info tlb` flag letters of a leaf, written at @p; returns
 	 * the end. If NULL (and no view_tlb), info tlb is refused. */
 	char *(*tlb_flags)(const struct pgw_level *lv, uint64_t e, char *p);
+	/* Optional, both or neither (if NULL, `info mem` prints QEMU's x86
+	 * "urw" letters of U and W, and `info tlb` the flag letters alone): a
+	 * leaf's protection as `info mem` keys it (runs of equal keys merge),
+	 * and the columns that key prints (arm64: EL1 and EL0 rwx, the memory
+	 * type), written at @p (at most PGW_PROT_COLS bytes); returns the end.
+	 * @c is the context the view was asked of. */
+	uint64_t (*prot_key)(const pgw_ctx *c, const struct pgw_leaf *l);
+	char *(*prot_cols)(const pgw_ctx *c, uint64_t key, char *p);
 
 	/* Whole methods, for families that are not a radix walk (ppc64
 	 * hash). Optional: if NULL, the core's radix walk serves. */

@@ -208,6 +208,13 @@ const char *pgw_ctx_level_name(const pgw_ctx *c, int level)
 	return c->fmt->lv[level].name;
 }
 
+uint64_t pgw_ctx_va_ignored(const pgw_ctx *c, uint64_t va)
+{
+	if (!c || !c->fmt)
+		return 0;
+	return pgw__region((pgw_ctx *)c, va)->va_ignore;
+}
+
 uint64_t pgw_ctx_canonical(const pgw_ctx *c, uint64_t va)
 {
 	unsigned b;

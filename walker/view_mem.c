@@ -1,6 +1,7 @@
 /*
  * `info mem` (QEMU 7.2 target/i386/monitor.c mem_print format) built on the
- * range walk: runs of pages with equal user/write protection.
+ * range walk: runs of pages with equal user/write protection, or with equal
+ * columns where the arch has its own (arm64: docs/info-mem-arm64.md).
  */
 #include "view_priv.h"
 
@@ -25,16 +26,17 @@
 
 struct mem_state {
 	struct pgw_out *o;
+	const pgw_ctx *c;         /* the context asked; its arch's columns */
 	unsigned va_bits;
 	uint64_t mask;
 	bool open;
 	uint64_t start, end;      /* index space, [start, end) */
-	unsigned prot;
+	uint64_t prot;            /* U|W, or the arch's prot_key */
 };
 
 static void mem_print(struct mem_state *s)
 {
-	char *p = pgw__out_reserve(s->o, 64);
+	char *p = pgw__out_reserve(s->o, 56 + PGW_PROT_COLS);
 	uint64_t start = pgw__qemu_canon(s->va_bits, s->start);
 	uint64_t end = pgw__qemu_canon(s->va_bits, s->end);
 	uint64_t size = pgw__qemu_canon(s->va_bits, s->end - s->start);
@@ -45,9 +47,13 @@ static void mem_print(struct mem_state *s)
 	*p++ = ' ';
 	p = pgw__put_hex_fixed(p, size, 16);
 	*p++ = ' ';
-	*p++ = (s->prot & PGW_PERM_U) ? 'u' : '-';
-	*p++ = 'r';
-	*p++ = (s->prot & PGW_PERM_W) ? 'w' : '-';
+	if (s->c->arch->prot_cols) {
+		p = s->c->arch->prot_cols(s->c, s->prot, p);
+	} else {
+		*p++ = (s->prot & PGW_PERM_U) ? 'u' : '-';
+		*p++ = 'r';
+		*p++ = (s->prot & PGW_PERM_W) ? 'w' : '-';
+	}
 	*p++ = '\n';
 	pgw__out_commit(s->o, p);
 }
@@ -56,7 +62,8 @@ static int mem_leaf(const struct pgw_leaf *l, void *payload)
 {
 	struct mem_state *s = payload;
 	uint64_t idx = l->va & s->mask;
-	unsigned prot = l->perms & (PGW_PERM_U | PGW_PERM_W);
+	uint64_t prot = s->c->arch->prot_key ? s->c->arch->prot_key(s->c, l) :
+			l->perms & (PGW_PERM_U | PGW_PERM_W);
 
 	if (s->open && idx == s->end && prot == s->prot) {
 		s->end = idx + l->size;
@@ -74,7 +81,7 @@ static int mem_leaf(const struct pgw_leaf *l, void *payload)
 int pgw_view_mem(pgw_ctx *c, pgw_write_fn write, void *payload)
 {
 	struct pgw_walk_ops ops = { .leaf = mem_leaf };
-	struct mem_state s = { 0 };
+	struct mem_state s = { .c = c };
 	int rc;
 
 	if (!c)

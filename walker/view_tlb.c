@@ -1,7 +1,8 @@
 /*
  * `info tlb` (QEMU 7.2 target/i386/monitor.c print_pte format) built on the
  * range walk: one line per present leaf, "%016llx: %016llx FLAGS", the
- * flag letters the arch writes (x86: "XGPDACTUW").
+ * flag letters the arch writes (x86: "XGPDACTUW"), then the arch's
+ * protection columns where it has them (arm64: docs/info-mem-arm64.md).
  */
 #include "view_priv.h"
 
@@ -64,13 +65,19 @@ static int tlb_leaf(const struct pgw_leaf *l, void *payload)
 	if (eva == s->last_entry_va)
 		return 0;
 	s->last_entry_va = eva;
-	p = pgw__out_reserve(s->o, 64);
+	p = pgw__out_reserve(s->o, 64 + PGW_PROT_COLS);
 	p = put_hex16(p, eva);
 	*p++ = ':';
 	*p++ = ' ';
 	p = put_hex16(p, pgw__leaf_base(s->c, l->level, l->entry, l->va));
 	*p++ = ' ';
 	p = s->c->arch->tlb_flags(lv, l->entry, p);
+	if (s->c->arch->prot_key) {  /* arm64: what the flags mean, as
+				      * info mem says it (table bits too) */
+		*p++ = ' ';
+		p = s->c->arch->prot_cols(s->c, s->c->arch->prot_key(s->c, l),
+					  p);
+	}
 	*p++ = '\n';
 	pgw__out_commit(s->o, p);
 	return s->o->err;

@@ -167,18 +167,46 @@ dirty, accessed, PCD, PWT, user, write, present)."""
 
 # ------------------------------------------------------------------ vtop
 
-# pgstub's mode names -> (decoder kind, number of levels)
+# pgstub's mode names -> (decoder kind, number of levels); None: the
+# level comes from the step's Arm name ("L-1".."L3", "S2 L0"..), since a
+# VMSAv8-64 walk's first level depends on the granule and VA size.
 MODES = {
     "32-bit": (D.X86_32, 2), "PAE": (D.PAE, 3),
     "4-level": (D.X86_64, 4), "5-level": (D.X86_64, 5),
     "EPT 4-level": (D.EPT, 4), "EPT 5-level": (D.EPT, 5),
     "NPT 4-level": (D.X86_64, 4), "NPT 5-level": (D.X86_64, 5),
+    "VMSAv8-64": (D.ARM64, None), "VMSAv8-64 stage 2": (D.ARM64_S2, None),
+    "Sv32": (D.RISCV32, 2), "Sv39": (D.RISCV, 3), "Sv48": (D.RISCV, 4),
+    "Sv57": (D.RISCV, 5), "Sv39x4": (D.RISCV, 3), "Sv48x4": (D.RISCV, 4),
+    "Sv57x4": (D.RISCV, 5),
 }
 
 
-def decode_step(mode, step):
+def _arm_level(name):
+    """Arm level -1..3 of a step named "L2" or "S2 L1"."""
+    m = re.search(r"L(-?[0-3])$", name or "")
+    return int(m.group(1)) if m else 3
+
+
+def arm64_granule(res):
+    """The granule of a VMSAv8-64 walk, from its leaf's level and size (a
+    level-k block spans granule * (granule/8)^(3-k)); 4K when the walk
+    found no leaf (a fault) and says nothing of it."""
+    leaves = [s for s in res.get("steps", []) if s.get("leaf") and s.get("stage") != "nested"]
+    if not res.get("ok") or not leaves or not res.get("size"):
+        return 4096
+    k = _arm_level(leaves[-1]["name"])
+    shift = res["size"].bit_length() - 1
+    g, r = divmod(shift + 3 * (3 - k), 4 - k)
+    return 1 << g if not r and g in (12, 14, 16) else 4096
+
+
+def decode_step(mode, step, granule=4096):
     """Decode one vtop-json step with its stage's format."""
     kind, nlevels = MODES.get(mode, (D.X86_64, 4))
+    if nlevels is None:
+        return D.decode(step["entry"], kind, 4 - _arm_level(step["name"]),
+                        granule=granule)
     return D.decode(step["entry"], kind, nlevels - step["level"])
 
 
@@ -188,6 +216,7 @@ PPC64_HASH = "ppc64 hash"
 def _step_rows(res):
     """(label, style, text after the label) for each step of a walk."""
     guest_mode, nested = res.get("mode"), res.get("nested")
+    granule = arm64_granule(res) if MODES.get(guest_mode, (0, 0))[1] is None else 4096
     rows = []
     base_shift = None
     for s in res.get("steps", []):
@@ -212,7 +241,8 @@ def _step_rows(res):
                 name = "%-6s %s" % (s["stage"], name)
             extra = ["load-rsvd 0x%x" % s["load_rsvd"]] \
                 if s.get("load_rsvd") else []
-            rows.append((name, style, s["addr"], decode_step(mode, s),
+            rows.append((name, style, s["addr"],
+                         decode_step(mode, s, granule if mode == guest_mode else 4096),
                          extra))
     return rows
 

@@ -721,6 +721,36 @@ def vtop_rendering():
             "pfn 0x400 rsvd 0x2000\n"
             "fault at PD[008] translating 0xffffffff81000000: reserved "
             "bits 0x2000 (entry 0x0000000000402083)\n")
+    # arm64: levels by their Arm names (a 16K, 52-bit walk from the
+    # recorded aarch64-virt-16k guest), the granule from the leaf's size.
+    a64 = {"va": 0xffffd6ad02c10800, "cpu": 0, "mode": "VMSAv8-64",
+           "nested": None, "ok": True, "pa": 0x40210800, "gpa": 0x40210800,
+           "size": 0x4000, "perms": "r-x-", "entry": 0x00c0000040210483,
+           "level": 3, "pkey": -1, "steps": [
+               dict(_step("guest", "L0", 0x1f, 0x41f640f8, 0x100000004278c003, False), level=0),
+               dict(_step("guest", "L1", 0x56a, 0x4278eb50, 0x1000000042790003, False), level=1),
+               dict(_step("guest", "L2", 0x681, 0x42793408, 0x1000000042794003, False), level=2),
+               dict(_step("guest", "L3", 0x304, 0x42795820, 0x00c0000040210483, True), level=3)]}
+    s.check("vtop rendering: arm64 (VMSAv8-64, 16K granule)", _render(a64),
+            "vtop 0xffffd6ad02c10800 (VMSAv8-64, vCPU 0)\n"
+            "  L0[01f] @ 0x41f640f8 = 0x100000004278c003 [V UXNTable] table 0x4278c000\n"
+            "  L1[56a] @ 0x4278eb50 = 0x1000000042790003 [V UXNTable] table 0x42790000\n"
+            "  L2[681] @ 0x42793408 = 0x1000000042794003 [V UXNTable] table 0x42794000\n"
+            "  L3[304] @ 0x42795820 = 0x00c0000040210483 [V ATTR0 RO AF UXN] 16K pfn 0x10084 "
+            "sw 0x80000000000000\n"
+            "0xffffd6ad02c10800 -> 0x40210800 (16K page, r-x-)\n")
+    # RISC-V Sv39: a 2M leaf at L1.
+    rv = {"va": 0xffffffff80212345, "cpu": 0, "mode": "Sv39", "nested": None,
+          "ok": True, "pa": 0x80412345, "gpa": 0x80412345, "size": 0x200000,
+          "perms": "rwx-", "entry": (0x80400 << 10) | 0xcf, "level": 1,
+          "pkey": -1, "steps": [
+              dict(_step("guest", "L2", 0x1fe, 0x80001ff0, (0x80200 << 10) | 1, False), level=0),
+              dict(_step("guest", "L1", 1, 0x80200008, (0x80400 << 10) | 0xcf, True), level=1)]}
+    s.check("vtop rendering: RISC-V Sv39", _render(rv),
+            "vtop 0xffffffff80212345 (Sv39, vCPU 0)\n"
+            "  L2[1fe] @ 0x80001ff0 = 0x0000000020080001 [V] table 0x80200000\n"
+            "  L1[001] @ 0x80200008 = 0x00000000201000cf [V R W X A D] 2M pfn 0x80400\n"
+            "0xffffffff80212345 -> 0x80412345 (2M page, rwx-)\n")
     s.run()
 
 

@@ -3,7 +3,8 @@ TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/test_realguest_x86mig.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh \
-	tests/realguest/test_realguest_crash.sh tests/realguest/test_realguest_aarch64.sh
+	tests/realguest/test_realguest_crash.sh tests/realguest/test_realguest_aarch64.sh \
+	tests/realguest/test_aarch64_views.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -23,7 +24,8 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_realguest_aarch64.sh tests/realguest/check_aarch64.py \
 	tests/realguest/record_aarch64.py tests/realguest/fetch-aarch64.sh \
 	tests/realguest/init-aarch64.sh tests/realguest/probe_aarch64.py \
-	tests/realguest/README-aarch64.md
+	tests/realguest/README-aarch64.md \
+	tests/realguest/test_aarch64_views.sh tests/realguest/check_aarch64_views.py
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.
@@ -42,5 +44,7 @@ realguest_vmci_readers = tests/realguest/test_kdump_formats.sh.log
 $(realguest_vmci_readers): tests/realguest/test_vmcoreinfo.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
-realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log
+realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log \
+	tests/realguest/test_aarch64_views.sh.log \
+	tests/export/test_export_aarch64.sh.log
 $(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log

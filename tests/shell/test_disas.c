@@ -61,6 +61,39 @@ static void test_disas__x86_64_known_bytes(void **state)
 	assert_int_equal(n, 4);
 }
 
+/* A64 words from the recorded arm64 guest's kernel entry, little endian;
+ * a word that is no instruction is "bad" and the listing goes on by 4. */
+static void test_disas__arm64_known_words(void **state)
+{
+	static const uint8_t b[] = {
+		0x03, 0x00, 0x00, 0x14,   /* b .+12 */
+		0x7e, 0xd0, 0x3b, 0xd5,   /* mrs x30, tpidrro_el0 */
+		0xff, 0x43, 0x05, 0xd1,   /* sub sp, sp, #0x150 */
+		0x00, 0x00, 0x00, 0x00,   /* udf (capstone 4: none) */
+		0xc0, 0x03, 0x5f, 0xd6,   /* ret */
+	};
+	enum disas_mode m;
+	const char *t;
+	char why[128];
+	int n;
+
+	(void)state;
+	assert_int_equal(disas_mode_parse("arm64", &m), 0);
+	assert_int_equal(m, DISAS_ARM64);
+	assert_int_equal(disas_mode_parse("aarch64", &m), 0);
+	assert_int_equal(m, DISAS_ARM64);
+	assert_int_equal(disas_supported(DISAS_ARM64, why, sizeof(why)), 1);
+	t = run(DISAS_ARM64, 0xffffa093f3610c80ULL, b, sizeof(b), 10, 0, &n);
+	assert_non_null(strstr(t,
+		"ffffa093f3610c80: 03 00 00 14              b #0xffffa093f3610c8c\n"
+		"ffffa093f3610c84: 7e d0 3b d5              mrs x30, tpidrro_el0\n"
+		"ffffa093f3610c88: ff 43 05 d1              sub sp, sp, #0x150\n"
+		"ffffa093f3610c8c: 00 00 00 00"));
+	assert_non_null(strstr(t,
+		"ffffa093f3610c90: c0 03 5f d6              ret\n"));
+	assert_int_equal(n, 5);
+}
+
 static void test_disas__count_limits_the_listing(void **state)
 {
 	static const uint8_t b[] = { 0x90, 0x90, 0x90, 0x90 };
@@ -168,6 +201,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_disas__x86_64_known_bytes),
+		cmocka_unit_test(test_disas__arm64_known_words),
 		cmocka_unit_test(test_disas__count_limits_the_listing),
 		cmocka_unit_test(test_disas__x86_32_and_16_decode_differently),
 		cmocka_unit_test(test_disas__ppc64_both_byte_orders),

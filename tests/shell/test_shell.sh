@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/gdb/lib.sh"
 img=$top_builddir/demo.elf
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
-plan 25
+plan 27
 
 sh_run() { "$PGSTUB" shell "$@" 2>&1; }
 
@@ -48,7 +48,7 @@ out=$(sh_run "$img" -c 'disas -m riscv64 0' -c 'disas -m vax 0' -c 'set disassem
 expect_line "a mode capstone lacks: one line" \
 	'disas: capstone 4.0 cannot disassemble riscv64' "$out"
 expect_line "an unknown mode: one line" \
-	"disas: unknown mode 'vax' (auto 16 32 64 ppc64 ppc64le riscv64)" "$out"
+	"disas: unknown mode 'vax' (auto 16 32 64 ppc64 ppc64le riscv64 arm64)" "$out"
 expect_line "set disassembler ppc64 decodes as big-endian Power" \
 	'ffffffff81000100: 90 90 90 90              stw r4, -0x6f70(r16)' "$out"
 
@@ -101,5 +101,30 @@ for case in x86_64-4l:0 x86_64-4l:1 i386-pae:0; do
 	st=$?
 	[ $st -eq 0 ] || { echo "# capstone:"; echo "$mine" | sed 's/^/#   /'; echo "# gdb:"; echo "$theirs" | sed 's/^/#   /'; }
 	ok "$cfg vCPU $cpu: 12 instructions at \$pc match GDB's" $st
+done
+
+# aarch64: capstone's A64 against gdb-multiarch's on the recorded arm64
+# guest, vCPU 0 in kernel text (EL1) and vCPU 1 in busybox (EL0, its
+# TTBR0_EL1 as QEMU had it). Capstone 4 names the mov alias of movz by the
+# instruction itself: mapped to GDB's spelling.
+a64=$guests/aarch64-virt-4k
+gdbm=${GDB_MULTIARCH:-gdb-multiarch}
+for cpu in 0 1; do
+	if [ ! -r "$a64/dump.elf" ] || ! command -v "$gdbm" >/dev/null; then
+		n=$((n + 1)); echo "ok $n # SKIP no recorded aarch64 guest or gdb-multiarch"
+		continue
+	fi
+	ttbr0=$(sed -n 's/.*"TTBR0_EL1": *"\(0x[0-9a-f]*\)".*/\1/p' "$a64/cpu1/gdbstub_registers.json")
+	mine=$(sh_run --reg "ttbr0_el1=$ttbr0" "$a64/dump.elf" -c "cpu $cpu" -c 'disas $pc 16' |
+		sed -n 's/^0*\([0-9a-f]*\): [0-9a-f ]*  \([a-z0-9.]*\).*/0x\1 \2/p' |
+		sed 's/ movz$/ mov/')
+	theirs=$("$gdbm" -q -batch -nx -ex 'set architecture aarch64' \
+		-ex "target remote | $PGSTUB --stdio --reg ttbr0_el1=$ttbr0 $a64/dump.elf" \
+		-ex "thread $((cpu + 1))" -ex 'x/16i $pc' 2>&1 |
+		sed -n 's/^\(=>\)\{0,1\} *\(0x[0-9a-f]*\)[^:]*:\t\([a-z0-9.]*\).*/\2 \3/p')
+	[ "$(printf '%s\n' "$mine" | wc -l)" -eq 16 ] && [ "$mine" = "$theirs" ]
+	st=$?
+	[ $st -eq 0 ] || { echo "# capstone:"; echo "$mine" | sed 's/^/#   /'; echo "# gdb-multiarch:"; echo "$theirs" | sed 's/^/#   /'; }
+	ok "aarch64-virt-4k vCPU $cpu: 16 A64 instructions at \$pc match gdb-multiarch's" $st
 done
 exit $((failed > 0))

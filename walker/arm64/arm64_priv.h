@@ -15,6 +15,8 @@
 #define A64_TABLE      (1ULL << 1)   /* table (levels < 3) or page (3) */
 #define A64_AP1        (1ULL << 6)   /* stage 1: EL0 access; S2AP[0]: read */
 #define A64_AP2        (1ULL << 7)   /* stage 1: read-only; S2AP[1]: write */
+#define A64_ATTRINDX(e) ((unsigned)(((e) >> 2) & 7))  /* stage 1 */
+#define A64_MEMATTR(e) ((unsigned)(((e) >> 2) & 0xf))  /* stage 2 */
 #define A64_AF         (1ULL << 10)
 #define A64_NG         (1ULL << 11)
 #define A64_DBM        (1ULL << 51)
@@ -64,6 +66,8 @@ struct pgw_arm64_state {
 	bool hpd;                /* hierarchical permissions disabled */
 	bool wxn, pan;
 	bool s2;
+	bool has_mair;           /* MAIR_EL1 known: memory types by name */
+	uint64_t mair;
 };
 
 static inline const struct pgw_arm64_state *pgw__arm64(const pgw_ctx *c)
@@ -97,5 +101,7 @@ void pgw__arm64_flag_letters(const struct pgw_level *lv, uint64_t e,
 			     char out[11]);
 uint64_t pgw__arm64_flag_key(const struct pgw_level *lv, uint64_t e);
 char *pgw__arm64_tlb_flags(const struct pgw_level *lv, uint64_t e, char *p);
+uint64_t pgw__arm64_prot_key(const pgw_ctx *c, const struct pgw_leaf *l);
+char *pgw__arm64_prot_cols(const pgw_ctx *c, uint64_t key, char *p);
 
 #endif /* PGW_ARM64_PRIV_H */

@@ -181,6 +181,9 @@ static int new_region(pgw_ctx **out, const struct region_regs *r,
 	if (regs) {
 		st->wxn = regs->sctlr & PGW_ARM64_SCTLR_WXN;
 		st->pan = regs->pstate & PGW_ARM64_PSTATE_PAN;
+		/* A version-1 caller's struct ends before the MAIR. */
+		st->has_mair = regs->version >= 2 && regs->has_mair;
+		st->mair = st->has_mair ? regs->mair : 0;
 	}
 	pgw__arm64_geometry(st, r->s2 ? &pgw__arm64_fmt_s2 : &pgw__arm64_fmt_s1,
 			    ia, start);
@@ -275,7 +278,8 @@ int pgw_ctx_new_arm64(pgw_ctx **out, const struct pgw_arm64_regs *regs,
 	pgw_ctx *c, *up;
 	int rc;
 
-	if (!out || !regs || regs->version != PGW_ARM64_REGS_VERSION ||
+	if (!out || !regs || regs->version < 1 ||
+	    regs->version > PGW_ARM64_REGS_VERSION ||
 	    (regs->unknown_roots & ~(PGW_ARM64_NO_TTBR0 | PGW_ARM64_NO_TTBR1)))
 		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;

@@ -105,4 +105,6 @@ const struct pgw_arch pgw__arch_arm64 = {
 	.flag_letters = pgw__arm64_flag_letters,
 	.flag_key = pgw__arm64_flag_key,
 	.tlb_flags = pgw__arm64_tlb_flags,
+	.prot_key = pgw__arm64_prot_key,
+	.prot_cols = pgw__arm64_prot_cols,
 };

@@ -4,4 +4,5 @@ walker_arch_sources += \
 	walker/arm64/formats.c \
 	walker/arm64/ctx.c \
 	walker/arm64/entry.c \
-	walker/arm64/letters.c
+	walker/arm64/letters.c \
+	walker/arm64/prot.c

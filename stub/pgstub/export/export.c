@@ -37,6 +37,7 @@ struct seg {
 struct exporter {
 	guest *g;
 	int elf64;
+	uint16_t machine;         /* e_machine: EM_X86_64, EM_386, EM_AARCH64 */
 	struct prange *r;
 	size_t nr, capr;
 	uint64_t data_size;
@@ -149,7 +150,8 @@ static int emit_mapping(const struct pgw_mapping *m, void *payload)
 
 	if (m->perms & PGW_PERM_W)
 		f |= PF_W;
-	if (m->perms & PGW_PERM_X)
+	/* arm64: executable at EL1 (PXN clear) or at EL0 (UXN clear). */
+	if (m->perms & (PGW_PERM_X | PGW_PERM_UX))
 		f |= PF_X;
 	return add_mapping(payload, m->va, m->pa, m->size, f) ? EMIT_NOMEM : 0;
 }
@@ -340,6 +342,25 @@ static int write_data(struct exporter *x, struct writer *w)
 	return 0;
 }
 
+/*
+ * Linux aarch64 elf_prstatus (392 bytes): pr_pid at 32, pr_reg at 112 as
+ * struct user_pt_regs (x0..x30, sp, pc, pstate), then pr_fpvalid.
+ */
+static int add_prstatus_arm64(struct notes *n, int cpu,
+			      const struct guest_arm64_cpu *a)
+{
+	unsigned char b[392];
+
+	memset(b, 0, sizeof(b));
+	put(b, 32, (uint64_t)cpu + 1, 4);
+	for (int i = 0; i < 31; i++)
+		put(b, 112 + 8 * (size_t)i, a->x[i], 8);
+	put(b, 112 + 8 * 31, a->sp, 8);
+	put(b, 112 + 8 * 32, a->pc, 8);
+	put(b, 112 + 8 * 33, a->pstate, 8);
+	return note_add(n, "CORE", NT_PRSTATUS, b, sizeof(b));
+}
+
 static void put_phdr(unsigned char *p, int elf64, uint32_t type,
 		     uint32_t flags, uint64_t off, uint64_t va, uint64_t pa,
 		     uint64_t filesz, uint64_t memsz, uint64_t align)
@@ -393,7 +414,7 @@ static int write_core(struct exporter *x, const struct notes *nt,
 		return -1;
 	}
 	if (x->elf64) {
-		Elf64_Ehdr e = { .e_type = ET_CORE, .e_machine = EM_X86_64,
+		Elf64_Ehdr e = { .e_type = ET_CORE, .e_machine = x->machine,
 				 .e_version = EV_CURRENT, .e_phoff = phoff,
 				 .e_ehsize = sizeof(Elf64_Ehdr),
 				 .e_phentsize = sizeof(Elf64_Phdr),
@@ -500,7 +521,16 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 	}
 	for (int i = 0; i < guest_ncpus(x->g); i++) {
 		const struct guest_x86_cpu *r = guest_x86_cpu(x->g, i);
+		const struct guest_arm64_cpu *a = guest_arm64_cpu(x->g, i);
 
+		if (x->machine == EM_AARCH64) {
+			if (a && (a->valid & GUEST_ARM64_HAS_GPRS) &&
+			    add_prstatus_arm64(nt, i, a)) {
+				fprintf(stderr, "pgstub export: out of memory\n");
+				return -1;
+			}
+			continue;
+		}
 		if (r && add_prstatus(nt, x->elf64, i, r)) {
 			fprintf(stderr, "pgstub export: out of memory\n");
 			return -1;
@@ -640,7 +670,7 @@ fail:
 int export_main(int argc, char **argv)
 {
 	struct export_args a = { .o = GUEST_OPEN_OPTS_INIT, .want_progress = -1 };
-	struct exporter x = { NULL, 0, NULL, 0, 0, 0, NULL, 0, 0, 0, 0 };
+	struct exporter x = { .g = NULL };
 	struct notes nt = { 0 };
 	struct writer w = { .fd = -1, .last_pct = -1 };
 	int rc;
@@ -660,13 +690,16 @@ int export_main(int argc, char **argv)
 			a.image, guest_ncpus(x.g) - 1);
 		goto out;
 	}
-	if (guest_arch(x.g) != GUEST_ARCH_X86_64 &&
-	    guest_arch(x.g) != GUEST_ARCH_I386) {
-		fprintf(stderr, "pgstub export: %s: only x86 guests can be "
-			"exported so far\n", a.image);
+	switch (guest_arch(x.g)) {
+	case GUEST_ARCH_X86_64: x.machine = EM_X86_64; break;
+	case GUEST_ARCH_I386: x.machine = EM_386; break;
+	case GUEST_ARCH_AARCH64: x.machine = EM_AARCH64; break;
+	default:
+		fprintf(stderr, "pgstub export: %s: only x86 and aarch64 "
+			"guests can be exported so far\n", a.image);
 		goto out;
 	}
-	x.elf64 = guest_arch(x.g) == GUEST_ARCH_X86_64;
+	x.elf64 = x.machine != EM_386;
 	if (build(&x, (int)a.cpu, &nt))
 		goto out;
 	w.total = x.data_size;

@@ -214,6 +214,8 @@ struct ptov {
 	uint64_t pa;
 	unsigned hits;
 	gdbr_out *out;
+	unsigned nskip;           /* regions whose tables are unknown */
+	uint64_t skip[2][2];      /* their spans, [start, end) */
 };
 
 static int ptov_leaf(const struct pgw_leaf *l, void *payload)
@@ -227,10 +229,27 @@ static int ptov_leaf(const struct pgw_leaf *l, void *payload)
 			       l->va + (p->pa - l->pa));
 }
 
+/* A region the walk could not enter for want of its root (an arm64 half
+ * without TTBRn_EL1, the x86 user half under a kernel-only root): its
+ * mappings are unknown, which "not mapped" must not claim. */
+static int ptov_fault(uint64_t start, uint64_t end, const struct pgw_fault *f,
+		      void *payload)
+{
+	struct ptov *p = payload;
+
+	if (f->out_level < 0 && f->out_reason == PGW_FAULT_NO_ROOT &&
+	    p->nskip < 2) {
+		p->skip[p->nskip][0] = start;
+		p->skip[p->nskip][1] = end;
+		p->nskip++;
+	}
+	return 0;
+}
+
 static int cmd_ptov(struct session *s, int argc, char **argv, gdbr_out *out)
 {
-	struct pgw_walk_ops ops = { .leaf = ptov_leaf };
-	struct ptov p = { 0, 0, out };
+	struct pgw_walk_ops ops = { .leaf = ptov_leaf, .fault = ptov_fault };
+	struct ptov p = { .out = out };
 	pgw_ctx *c;
 	int rc;
 
@@ -249,7 +268,17 @@ static int cmd_ptov(struct session *s, int argc, char **argv, gdbr_out *out)
 		return view_done(s, rc, out);
 	if (!p.hits)
 		gdbr_out_printf(out, "physical address 0x%" PRIx64
-				" is not mapped\n", p.pa);
+				" is not mapped%s\n", p.pa, p.nskip ?
+				" where the page tables are known" : "");
+	for (unsigned i = 0; i < p.nskip; i++) {
+		const char *why = guest_cpu_refusal(s->g, s->cpu,
+						    p.skip[i][0]);
+
+		gdbr_out_printf(out, "%016" PRIx64 "-%016" PRIx64 " not "
+				"searched: %s\n", p.skip[i][0], p.skip[i][1],
+				why ? why : pgw_fault_reason_name(
+				PGW_FAULT_NO_ROOT));
+	}
 	return 0;
 }
 

@@ -132,6 +132,34 @@ static void add_spans(struct range_set *rs, uint64_t sp[2][2], int n)
 		range_add(rs, sp[i][0], sp[i][1]);
 }
 
+/* A context's spans, and under arm64 top-byte-ignore the same spans with
+ * every other top byte: a tagged pointer (HWASan, MTE, a KASAN kernel)
+ * reads as its untagged alias, and GDB refuses what the map leaves out. */
+static void add_ctx_spans(struct range_set *rs, pgw_ctx *c)
+{
+	uint64_t sp[2][2];
+	int n = pgw_ctx_va_spans(c, sp);
+
+	add_spans(rs, sp, n);
+	for (int i = 0; i < n; i++) {
+		uint64_t ig = pgw_ctx_va_ignored(c, sp[i][0]);
+		uint64_t size = sp[i][1] - sp[i][0];  /* end 0: the top */
+		unsigned shift;
+
+		if (!ig || (ig & (ig + (ig & -ig))) || !size)
+			continue;  /* none, or not one run of top bits */
+		shift = (unsigned)__builtin_ctzll(ig);
+		if (size > (1ULL << shift))
+			continue;  /* the span already covers the tag bits */
+		for (uint64_t t = 0; t <= ig >> shift; t++) {
+			uint64_t start = (sp[i][0] & ~ig) | (t << shift);
+
+			if (start != sp[i][0])
+				range_add(rs, start, start + size);
+		}
+	}
+}
+
 /* The spans that hold every mode's of the architecture. */
 static int widest_spans(enum guest_arch arch, uint64_t sp[2][2])
 {
@@ -161,7 +189,7 @@ static void collect_spans(struct session *s, struct range_set *rs)
 		if (guest_cpu_ctx(s->g, cpu, &c, NULL, 0) < 0)
 			wide = 1;
 		else
-			add_spans(rs, sp, pgw_ctx_va_spans(c, sp));
+			add_ctx_spans(rs, c);
 	}
 	if (wide)
 		add_spans(rs, sp, widest_spans(guest_arch(s->g), sp));

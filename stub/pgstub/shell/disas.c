@@ -17,6 +17,7 @@ static const struct {
 	{ "auto", DISAS_AUTO }, { "16", DISAS_X86_16 }, { "32", DISAS_X86_32 },
 	{ "64", DISAS_X86_64 }, { "ppc64", DISAS_PPC64 },
 	{ "ppc64le", DISAS_PPC64LE }, { "riscv64", DISAS_RISCV64 },
+	{ "arm64", DISAS_ARM64 },
 };
 
 #define NNAMES (sizeof(names) / sizeof(names[0]))
@@ -32,6 +33,10 @@ int disas_mode_parse(const char *name, enum disas_mode *m)
 	/* Friendly aliases. */
 	if (name && (!strcmp(name, "x86_64") || !strcmp(name, "x86-64"))) {
 		*m = DISAS_X86_64;
+		return 0;
+	}
+	if (name && (!strcmp(name, "aarch64") || !strcmp(name, "a64"))) {
+		*m = DISAS_ARM64;
 		return 0;
 	}
 	if (name && (!strcmp(name, "i386") || !strcmp(name, "x86"))) {
@@ -51,7 +56,7 @@ const char *disas_mode_name(enum disas_mode m)
 
 const char *disas_mode_names(void)
 {
-	return "auto 16 32 64 ppc64 ppc64le riscv64";
+	return "auto 16 32 64 ppc64 ppc64le riscv64 arm64";
 }
 
 /* Capstone's arch and mode for @m; -1 when this capstone has none. */
@@ -77,6 +82,15 @@ static int cs_pair(enum disas_mode m, cs_arch *arch, cs_mode *mode)
 #else
 		return -1;
 #endif
+	case DISAS_ARM64:
+		/* Capstone 6 renamed CS_ARCH_ARM64 to CS_ARCH_AARCH64. */
+#if CS_API_MAJOR >= 6
+		*arch = CS_ARCH_AARCH64;
+#else
+		*arch = CS_ARCH_ARM64;
+#endif
+		*mode = CS_MODE_LITTLE_ENDIAN;
+		return 0;
 	default:
 		return -1;
 	}
@@ -107,6 +121,7 @@ unsigned disas_max_insn(enum disas_mode m)
 	 * 8-byte instructions came with ISA 3.1, unknown to capstone 4). */
 	switch (m) {
 	case DISAS_X86_16: case DISAS_X86_32: case DISAS_X86_64: return 15;
+	case DISAS_ARM64: return 4;  /* A64: every instruction is 4 bytes */
 	default: return 8;
 	}
 }
@@ -145,7 +160,8 @@ int disas_buf(enum disas_mode m, uint64_t addr, const uint8_t *buf,
 	size_t left = len;
 	int digits = (m == DISAS_X86_16 || m == DISAS_X86_32) ? 8 : 16;
 	int lines = 0, rc = 0;
-	unsigned step = (m == DISAS_PPC64 || m == DISAS_PPC64LE) ? 4 : 1;
+	unsigned step = (m == DISAS_PPC64 || m == DISAS_PPC64LE ||
+			 m == DISAS_ARM64) ? 4 : 1;
 	char why[128];
 	csh h;
 	cs_arch arch = CS_ARCH_X86;

@@ -17,7 +17,7 @@ const struct shell_cmd_doc shell_cmd_docs[] = {
 	  "disassemble N (10) instructions at ADDR ($pc) of the vCPU" },
 	{ "x", "/Ni ADDR", "disassemble N instructions at virtual ADDR" },
 	{ "xp", "/Ni ADDR", "disassemble N instructions at physical ADDR" },
-	{ "set disassembler", "auto|16|32|64|ppc64|ppc64le",
+	{ "set disassembler", "auto|16|32|64|ppc64|ppc64le|riscv64|arm64",
 	  "choose the instruction set (auto: from the vCPU's mode)" },
 	{ "quit", "", "leave the shell (also exit, Ctrl-D)" },
 };
@@ -52,7 +52,24 @@ static int ppc64_regs(struct session *s, enum disas_mode *m, uint64_t *pc,
 #endif
 }
 
-/* The instruction set the vCPU runs: CR0.PE, EFER.LMA and CS.L / CS.D. */
+/* aarch64 guests: $pc, and $sp as the NT_PRSTATUS / gdbstub "sp" (the
+ * stack pointer of the vCPU's current EL). */
+static int arm64_regs(struct session *s, uint64_t *pc, uint64_t *sp)
+{
+	const struct guest_arm64_cpu *a;
+
+	if (guest_arch(s->g) != GUEST_ARCH_AARCH64)
+		return 0;
+	a = guest_arm64_cpu(s->g, s->cpu);
+	if (!a || !(a->valid & GUEST_ARM64_HAS_GPRS))
+		return -1;
+	*pc = a->pc;
+	*sp = a->sp;
+	return 1;
+}
+
+/* The instruction set the vCPU runs: CR0.PE, EFER.LMA and CS.L / CS.D;
+ * A64 on aarch64 (an EL0 task in AArch32 is not decoded as such). */
 static enum disas_mode cpu_mode(struct session *s)
 {
 	const struct guest_x86_cpu *r = guest_x86_cpu(s->g, s->cpu);
@@ -63,6 +80,8 @@ static enum disas_mode cpu_mode(struct session *s)
 
 	if (ppc64_regs(s, &m, &pc, &sp))
 		return m;
+	if (guest_arch(s->g) == GUEST_ARCH_AARCH64)
+		return DISAS_ARM64;
 	if (!r)
 		return guest_arch(s->g) == GUEST_ARCH_I386 ? DISAS_X86_32 :
 							     DISAS_X86_64;
@@ -93,7 +112,8 @@ static int parse_addr(struct shell *sh, const char *arg, uint64_t *v)
 		uint64_t ppc_pc, ppc_sp;
 
 		if ((pc || sp) &&
-		    ppc64_regs(&sh->s, &m, &ppc_pc, &ppc_sp) > 0) {
+		    (ppc64_regs(&sh->s, &m, &ppc_pc, &ppc_sp) > 0 ||
+		     arm64_regs(&sh->s, &ppc_pc, &ppc_sp) > 0)) {
 			*v = pc ? ppc_pc : ppc_sp;
 			return 0;
 		}

@@ -19,3 +19,9 @@ tests_walker_arm64_test_arm64_lpa_SOURCES = tests/walker/arm64/test_arm64_lpa.c 
 tests_walker_arm64_test_arm64_lpa_CFLAGS = $(walker_test_cflags)
 tests_walker_arm64_test_arm64_lpa_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_arm64_test_arm64_lpa_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/arm64/test_arm64_views
+tests_walker_arm64_test_arm64_views_SOURCES = tests/walker/arm64/test_arm64_views.c tests/walker/arm64/a64_tables.h
+tests_walker_arm64_test_arm64_views_CFLAGS = $(walker_test_cflags)
+tests_walker_arm64_test_arm64_views_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_arm64_test_arm64_views_LDADD = $(walker_test_ldadd)
