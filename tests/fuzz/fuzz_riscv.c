@@ -26,7 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  *   u64 satp, hgatp, va[4], start, last
  */
 #define NVA 4
-#define SAMPLE 16
 
 struct hdr {
 	uint8_t mode, priv, ms, alias, budget, access, filter, fail;
@@ -149,77 +148,6 @@ static void check_translate(pgw_ctx *g, pgw_ctx *n, uint64_t va,
 		abort();
 }
 
-struct wstate {
-	pgw_ctx *g;
-	uint64_t next;
-	int started, at_top;
-	struct pgw_leaf sample[SAMPLE];
-	unsigned nsample;
-};
-
-static void order(struct wstate *s, uint64_t start, uint64_t end)
-{
-	if (s->at_top || (s->started && start < s->next) ||
-	    (end != 0 && end <= start))
-		abort();
-	s->started = 1;
-	s->next = end;
-	s->at_top = end == 0;
-}
-
-static int on_leaf(const struct pgw_leaf *l, void *payload)
-{
-	struct wstate *s = payload;
-
-	if (l->size < WF_PAGE || (l->size & (l->size - 1)) ||
-	    (l->va & (WF_PAGE - 1)) || (l->pa & (WF_PAGE - 1)))
-		abort();
-	order(s, l->va, l->va + l->size);
-	if (s->nsample < SAMPLE)
-		s->sample[s->nsample++] = *l;
-	return 0;
-}
-
-static int on_hole(uint64_t start, uint64_t end, int level, void *payload)
-{
-	(void)level;
-	order(payload, start, end);
-	return 0;
-}
-
-static int on_fault(uint64_t start, uint64_t end, const struct pgw_fault *f,
-		    void *payload)
-{
-	(void)f;
-	order(payload, start, end);
-	return 0;
-}
-
-/* An ordered walk whose leaves translate as reported (NAPOT frames
- * included). */
-static void check_walk(pgw_ctx *g)
-{
-	const struct pgw_walk_ops ops = {
-		.leaf = on_leaf, .hole = on_hole, .fault = on_fault,
-	};
-	static struct wstate s;
-	int rc;
-
-	memset(&s, 0, sizeof(s));
-	s.g = g;
-	rc = pgw_walk(g, NULL, &ops, &s);
-	if (rc != 0 && rc != PGW_ELIMIT && rc != PGW_ENOMEM)
-		abort();
-	for (unsigned i = 0; i < s.nsample; i++) {
-		struct pgw_result r;
-		const struct pgw_leaf *l = &s.sample[i];
-
-		if (pgw_translate(g, l->va, 0, &r, NULL, NULL) != 0 ||
-		    r.out_pa != l->pa || r.out_entry != l->entry)
-			abort();
-	}
-}
-
 static void check_views(const struct hdr *h, pgw_ctx *g)
 {
 	struct pgw_pg_opts o = PGW_PG_OPTS_INIT;
@@ -257,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pgw_ctx_set_walk_budget(g, 1 + h.budget % 16);
 		for (int i = 0; i < NVA; i++)
 			check_translate(g, n, h.va[i], h.access & 15);
-		check_walk(g);
+		wf_check_walk(g);
 		check_views(&h, g);
 	}
 	pgw_ctx_free(g);

@@ -236,4 +236,79 @@ static inline void wf_check_vtop_gva2gpa(struct wf_sink *s, pgw_ctx *c,
 		abort();
 }
 
+#define WF_WALK_SAMPLE 16u
+
+struct wf_wstate {
+	pgw_ctx *g;
+	uint64_t next;
+	int started, at_top;
+	struct pgw_leaf sample[WF_WALK_SAMPLE];
+	unsigned nsample;
+};
+
+static inline void wf_order(struct wf_wstate *s, uint64_t start, uint64_t end)
+{
+	if (s->at_top || (s->started && start < s->next) ||
+	    (end != 0 && end <= start))
+		abort();
+	s->started = 1;
+	s->next = end;
+	s->at_top = end == 0;
+}
+
+static inline int wf_on_leaf(const struct pgw_leaf *l, void *payload)
+{
+	struct wf_wstate *s = payload;
+
+	if (l->size < WF_PAGE || (l->size & (l->size - 1)) ||
+	    (l->va & (WF_PAGE - 1)) || (l->pa & (WF_PAGE - 1)))
+		abort();
+	wf_order(s, l->va, l->va + l->size);
+	if (s->nsample < WF_WALK_SAMPLE)
+		s->sample[s->nsample++] = *l;
+	return 0;
+}
+
+static inline int wf_on_hole(uint64_t start, uint64_t end, int level,
+			     void *payload)
+{
+	(void)level;
+	wf_order(payload, start, end);
+	return 0;
+}
+
+static inline int wf_on_fault(uint64_t start, uint64_t end,
+			      const struct pgw_fault *f, void *payload)
+{
+	(void)f;
+	wf_order(payload, start, end);
+	return 0;
+}
+
+/* A walk whose leaves, holes and faults come in address order without
+ * overlap, and whose first WF_WALK_SAMPLE leaves translate as reported
+ * (every region of a region context: arm64 halves, radix quadrants). */
+static inline void wf_check_walk(pgw_ctx *g)
+{
+	const struct pgw_walk_ops ops = {
+		.leaf = wf_on_leaf, .hole = wf_on_hole, .fault = wf_on_fault,
+	};
+	static struct wf_wstate s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.g = g;
+	rc = pgw_walk(g, NULL, &ops, &s);
+	if (rc != 0 && rc != PGW_ELIMIT && rc != PGW_ENOMEM)
+		abort();
+	for (unsigned i = 0; i < s.nsample; i++) {
+		struct pgw_result r;
+		const struct pgw_leaf *l = &s.sample[i];
+
+		if (pgw_translate(g, l->va, 0, &r, NULL, NULL) != 0 ||
+		    r.out_pa != l->pa || r.out_entry != l->entry)
+			abort();
+	}
+}
+
 #endif /* WALKFUZZ_H */
