@@ -154,6 +154,28 @@ def run_gdb(script, timeout=300):
     return r.stdout + r.stderr
 
 
+def run_driver_script(gdb, script, params, log, tag, ok, min_results):
+    """Runs a GDB driver script (LIVE_PARAMS: @params as JSON); each of its
+    'RESULT name ok|fail detail' lines is a case for @ok. Fewer than
+    @min_results is a failure of its own, with both tails: the driver's
+    and pgstub's log (@log)."""
+    env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
+    r = subprocess.run([gdb, "-q", "-batch", "-nx", "-ex", "set pagination off",
+                        "-ex", "set confirm off", "-x", script],
+                       env=env, capture_output=True, text=True, errors="replace",
+                       timeout=600)
+    seen = 0
+    for line in r.stdout.splitlines():
+        m = re.match(r"RESULT (\S+) (ok|fail) ?(.*)", line)
+        if m:
+            seen += 1
+            ok(m.group(1), m.group(2) == "ok", m.group(3))
+    if seen < min_results:
+        ok(tag + "-driver-complete", False,
+           "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
+                                            open(log.name).read()[-800:]))
+
+
 def sections(text):
     """Split gdb output at 'echo @@NAME' markers: {NAME: text}."""
     out, name = {}, None

@@ -19,7 +19,6 @@ checks the memory map follows CR3, writes, detaches and reattaches.
    and info pg and the memory map are served; the byte at EIP is
    prefetched after each step.
 """
-import json
 import os
 import re
 import socket
@@ -30,7 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from live_guest import Guest, free_port  # noqa: E402
+from live_guest import Guest, free_port, run_driver_script  # noqa: E402
 
 PGSTUB = os.environ.get("PGSTUB", "pgstub")
 results = []
@@ -63,22 +62,8 @@ def run_driver(tag, port, g, log, min_results=32):
                   qmp=g.qmp, arch=g.arch,
                   linux_banner=g.ksym.get("linux_banner"), _text=g.ksym["_text"],
                   _etext=g.ksym["_etext"])
-    env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
-    r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-ex", "set pagination off",
-                        "-ex", "set confirm off", "-x",
-                        os.path.join(HERE, "driver.py")],
-                       env=env, capture_output=True, text=True, errors="replace",
-                       timeout=600)
-    seen = 0
-    for line in r.stdout.splitlines():
-        m = re.match(r"RESULT (\S+) (ok|fail) ?(.*)", line)
-        if m:
-            seen += 1
-            ok(m.group(1), m.group(2) == "ok", m.group(3))
-    if seen < min_results:
-        ok(tag + "-driver-complete", False,
-           "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
-                                            open(log.name).read()[-800:]))
+    run_driver_script("gdb", os.path.join(HERE, "driver.py"), params, log,
+                      tag, ok, min_results)
 
 
 class Raw:

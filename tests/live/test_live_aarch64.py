@@ -12,9 +12,7 @@ info pg and info tlb served, a page-table entry rewritten through GDB
 seen at once; no memory map (top-byte-ignore: any top byte translates).
 3. qemu-system-ppc64 (not booted): pgstub --qemu refuses it by name.
 """
-import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -24,7 +22,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from live_guest import Guest, free_port  # noqa: E402
+from live_guest import Guest, free_port, run_driver_script  # noqa: E402
 
 PGSTUB = os.environ.get("PGSTUB", "pgstub")
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
@@ -64,22 +62,8 @@ def stop(p):
 def run_driver(tag, port, g, log, min_results=20):
     params = dict(tag=tag, target="127.0.0.1:%d" % port, qmp=g.qmp,
                   _stext=g.ksym["_stext"], _etext=g.ksym["_etext"])
-    env = dict(os.environ, LIVE_PARAMS=json.dumps(params))
-    r = subprocess.run([GDB, "-q", "-batch", "-nx", "-ex", "set pagination off",
-                        "-ex", "set confirm off", "-x",
-                        os.path.join(HERE, "driver_aarch64.py")],
-                       env=env, capture_output=True, text=True, errors="replace",
-                       timeout=600)
-    seen = 0
-    for line in r.stdout.splitlines():
-        m = re.match(r"RESULT (\S+) (ok|fail) ?(.*)", line)
-        if m:
-            seen += 1
-            ok(m.group(1), m.group(2) == "ok", m.group(3))
-    if seen < min_results:
-        ok(tag + "-driver-complete", False,
-           "%d results; %s; pgstub: %s" % (seen, (r.stdout + r.stderr)[-1500:],
-                                            open(log.name).read()[-800:]))
+    run_driver_script(GDB, os.path.join(HERE, "driver_aarch64.py"), params,
+                      log, tag, ok, min_results)
 
 
 def ppc64_refused():
