@@ -736,44 +736,129 @@ static int place(guest *g, struct mig *m, size_t bi, uint64_t blk_off,
  */
 #define VIRT_RAM_BASE 0x40000000ULL
 
+/* Where a machine puts its RAM, chosen by the RAMBlock's name or, for a
+ * block a memory backend owns, by the machine type. */
+enum ram_layout { RAM_NONE, RAM_PC, RAM_Q35, RAM_AT_0, RAM_VIRT };
+
+static enum ram_layout layout_of_machine(const char *machine)
+{
+	if (!strncmp(machine, "pc-q35", 6) || !strcmp(machine, "q35"))
+		return RAM_Q35;
+	if (!strncmp(machine, "pc", 2))
+		return RAM_PC;
+	if (!strncmp(machine, "pseries", 7) || !strncmp(machine, "powernv", 7))
+		return RAM_AT_0;
+	if (!strncmp(machine, "virt", 4))
+		return RAM_VIRT;
+	return RAM_NONE;
+}
+
+static enum ram_layout layout_of_block(const struct mig *m, const char *name)
+{
+	if (!strcmp(name, "pc.ram"))
+		return strstr(m->machine, "q35") ? RAM_Q35 : RAM_PC;
+	if (!strcmp(name, "ppc_spapr.ram") || !strcmp(name, "pnv.ram") ||
+	    !strcmp(name, "ppc_pnv.ram"))
+		return RAM_AT_0;
+	if (!strcmp(name, "mach-virt.ram"))
+		return RAM_VIRT;
+	return RAM_NONE;
+}
+
+/*
+ * With `-machine memory-backend=ID` (a shared file, memfd, huge pages) the
+ * machine's RAM is the backend's block, named ID. Device blocks carry a
+ * '/' in their names ("0000:00:02.0/vga.vram", "/rom@etc/acpi/tables"),
+ * firmware ones the machine's prefix: the backend is the largest of the
+ * rest.
+ */
+static size_t backend_block(const struct mig *m)
+{
+	static const char *const firmware[] = { "pc.bios", "pc.rom",
+		"isa-bios", "virt.flash0", "virt.flash1" };
+	size_t best = m->nblk;
+
+	for (size_t i = 0; i < m->nblk; i++) {
+		const struct mig_block *b = &m->blk[i];
+		int fw = 0;
+
+		if (strchr(b->name, '/'))
+			continue;
+		for (size_t k = 0; k < sizeof(firmware) / sizeof(firmware[0]); k++)
+			fw |= !strcmp(b->name, firmware[k]);
+		if (!fw && (best == m->nblk || b->len > m->blk[best].len))
+			best = i;
+	}
+	return best;
+}
+
+static int place_ram(guest *g, struct mig *m, size_t i, enum ram_layout lay,
+		     char *err, size_t errlen)
+{
+	struct mig_block *b = &m->blk[i];
+	uint64_t low;
+
+	switch (lay) {
+	case RAM_PC:
+	case RAM_Q35:
+		/* RAM above the 32-bit PCI hole continues at 4 GiB. */
+		low = lay == RAM_Q35 ? (b->len >= 0xb0000000ULL ?
+					0x80000000ULL : 0xb0000000ULL)
+				     : (b->len >= 0xe0000000ULL ?
+					0xc0000000ULL : 0xe0000000ULL);
+		if (low > b->len)
+			low = b->len;
+		b->gpa = 0;
+		return place(g, m, i, 0, 0, low, err, errlen) ||
+		       place(g, m, i, low, 1ULL << 32, b->len - low, err,
+			     errlen);
+	case RAM_AT_0:
+		b->gpa = 0;
+		return place(g, m, i, 0, 0, b->len, err, errlen);
+	case RAM_VIRT:
+		b->gpa = VIRT_RAM_BASE;
+		return place(g, m, i, 0, b->gpa, b->len, err, errlen);
+	case RAM_NONE:
+		break;
+	}
+	return 0;
+}
+
 static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 {
+	int have_ram = 0;
+
 	for (size_t i = 0; i < m->nblk; i++) {
 		struct mig_block *b = &m->blk[i];
-		int rc = 0;
+		enum ram_layout lay = layout_of_block(m, b->name);
 
-		if (!strcmp(b->name, "pc.ram")) {
-			int q35 = strstr(m->machine, "q35") != NULL;
-			uint64_t low = q35 ? (b->len >= 0xb0000000ULL ?
-					      0x80000000ULL : 0xb0000000ULL)
-					   : (b->len >= 0xe0000000ULL ?
-					      0xc0000000ULL : 0xe0000000ULL);
-
-			if (low > b->len)
-				low = b->len;
-			b->gpa = 0;
-			rc = place(g, m, i, 0, 0, low, err, errlen) ||
-			     place(g, m, i, low, 1ULL << 32, b->len - low, err,
-				   errlen);
+		if (lay != RAM_NONE) {
+			have_ram = 1;
+			if (place_ram(g, m, i, lay, err, errlen))
+				return -1;
 		} else if (!strcmp(b->name, "pc.bios") && b->len <= 16u << 20) {
 			b->gpa = (1ULL << 32) - b->len;
-			rc = place(g, m, i, 0, b->gpa, b->len, err, errlen);
-		} else if (!strcmp(b->name, "ppc_spapr.ram") ||
-			   !strcmp(b->name, "pnv.ram") ||
-			   !strcmp(b->name, "ppc_pnv.ram")) {
-			b->gpa = 0;
-			rc = place(g, m, i, 0, 0, b->len, err, errlen);
-		} else if (!strcmp(b->name, "mach-virt.ram")) {
-			b->gpa = VIRT_RAM_BASE;
-			rc = place(g, m, i, 0, b->gpa, b->len, err, errlen);
+			if (place(g, m, i, 0, b->gpa, b->len, err, errlen))
+				return -1;
 		}
-		if (rc)
-			return -1;
 	}
-	if (!g->pm.n)
-		return guest__fail(err, errlen, "no RAMBlock of a known machine "
-				   "(pc.ram, ppc_spapr.ram, pnv.ram, "
-				   "mach-virt.ram) in the stream");
+	if (!have_ram) {
+		size_t i = backend_block(m);
+		enum ram_layout lay = layout_of_machine(m->machine);
+
+		if (i == m->nblk || lay == RAM_NONE)
+			return guest__fail(err, errlen, "no RAMBlock of a known "
+					   "machine (pc.ram, ppc_spapr.ram, "
+					   "pnv.ram, mach-virt.ram, or a memory "
+					   "backend's of a pc, q35, pseries, "
+					   "powernv or virt machine) in the "
+					   "stream (machine %s)", m->machine[0] ?
+					   m->machine : "unknown");
+		if (place_ram(g, m, i, lay, err, errlen))
+			return -1;
+		snprintf(m->ram_note, sizeof(m->ram_note),
+			 ", RAM from memory backend %.64s", m->blk[i].name);
+	}
 	return guest__physmap_finish(g, "RAM range", err, errlen);
 }
 
@@ -877,5 +962,8 @@ int guest__migration_open(guest *g, char *err, size_t errlen)
 		 g->arch == GUEST_ARCH_I386 ? "i386" : "x86_64",
 		 g->ncpus, g->ncpus == 1 ? "" : "s",
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20), more);
+	if (m->ram_note[0])
+		strncat(g->desc, m->ram_note,
+			sizeof(g->desc) - strlen(g->desc) - 1);
 	return 0;
 }

@@ -79,6 +79,7 @@ struct mig_block {
 
 struct mig {
 	char machine[257];    /* configuration section, e.g. "pseries-7.2" */
+	char ram_note[96];    /* for the description: RAM from a backend */
 	uint64_t ram_total;
 	struct mig_block *blk;
 	size_t nblk;
