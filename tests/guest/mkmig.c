@@ -436,10 +436,10 @@ static void hpte_chunk(struct mkmig_buf *b, uint32_t index, uint16_t nv,
 int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 {
 	int arm = o->arm64, x86 = o->x86 && !arm, ppc = !x86 && !arm;
-	const char *blk = arm ? "mach-virt.ram" : x86 ? "pc.ram" :
-			  "ppc_spapr.ram";
-	const char *machine = arm ? "virt-7.2" : x86 ? "pc-i440fx-7.2" :
-			      "pseries-7.2";
+	const char *blk = o->ram_name ? o->ram_name : arm ? "mach-virt.ram" :
+			  x86 ? "pc.ram" : "ppc_spapr.ram";
+	const char *machine = o->machine ? o->machine : arm ? "virt-7.2" :
+			      x86 ? "pc-i440fx-7.2" : "pseries-7.2";
 	/* A second block that is no guest RAM at a fixed place (x86: the
 	 * BIOS, which pgstub places under 4 GiB; virt: a flash bank, which it
 	 * leaves out). */

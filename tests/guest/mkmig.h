@@ -37,6 +37,8 @@ struct mkmig_opts {
 	int cpreg_unsorted;      /**< two cpreg ids swapped */
 	int cpu_dup;             /**< every "cpu" section is instance 0 */
 	int a64_mmu_off;         /**< SCTLR_EL1.M clear on every vCPU */
+	const char *ram_name;    /**< RAM block's name (-machine memory-backend=ID) */
+	const char *machine;     /**< machine type (NULL: the arch's 7.2 one) */
 };
 
 /** RAM size of the synthetic machines (one block at physical 0). */

@@ -355,6 +355,43 @@ static void test_guest_migration__aarch64_virt_stream(void **state)
 
 /* SCTLR_EL1.M clear (a vCPU still in firmware): stage 1 is off, VA == PA,
  * whatever TTBR0/TTBR1 hold, as the stream's registers say. */
+/* -machine memory-backend=ID: RAM is the block named ID, placed where the
+ * machine type puts its RAM; the description says which block it took. */
+static void test_guest_migration__memory_backend_ram(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1, .ram_name = "ram0" };
+	guest *g = open_stream(f, &o);
+	uint8_t buf[20];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_string_equal(guest_describe(g), "QEMU migration stream "
+			    "(virt-7.2, aarch64, 2 vCPUs, 1 MiB RAM), RAM from "
+			    "memory backend ram0");
+	assert_int_equal(guest_phys_read(g, MKMIG_A64_RAM_BASE, buf, 20), 20);
+	assert_memory_equal(buf, "page 0 of the guest", 20);
+	assert_int_equal(guest_phys_read(g, 0, buf, 4), 0);
+	guest_close(g);
+
+	o = (struct mkmig_opts){ .x86 = 1, .ram_name = "mem",
+				 .machine = "pc-q35-7.2" };
+	g = open_stream(f, &o);
+	if (!g)
+		fail_msg("%s", f->err);
+	/* At 0 like pc.ram, and the BIOS still under 4 GiB. */
+	assert_int_equal(guest_phys_read(g, 0xfffff000ULL, buf, 14), 14);
+	assert_memory_equal(buf, "BIOS top page", 14);
+	assert_true(guest_phys_is_ram(g, 0, MKMIG_RAM));
+	guest_close(g);
+
+	/* A backend of a machine whose RAM layout pgstub does not know. */
+	o = (struct mkmig_opts){ .arm64 = 1, .ram_name = "ram0",
+				 .machine = "sbsa-ref" };
+	refused(f, &o, "memory backend's of a pc, q35, pseries, powernv or "
+		"virt machine) in the stream (machine sbsa-ref)");
+}
+
 static void test_guest_migration__aarch64_mmu_off(void **state)
 {
 	struct fx *f = *state;
@@ -501,6 +538,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_hpt_translates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__x86_64_pc_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_virt_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__memory_backend_ram,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_mmu_off, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_aarch64_cpreg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_version_and_json, setup, teardown),
