@@ -9,6 +9,9 @@
  *   0xffff800008200000 -> 0x40000000  (a 2M block at L2)
  * User half (TTBR0 = 0x40006000):
  *   0x400000 -> 0x40010000  (L3 page, EL0 read/write)
+ * Stage 2 (VTTBR = 0x4000a000, VTCR 0x20060: 4K granule, 32-bit IPA,
+ * start level 1) for `monitor nested s2`: RAM's IPAs map to the same PAs
+ * but IPA 0x40010000 (the user page), which maps to PA 0x40011000.
  */
 #include "mkdump.h"
 
@@ -28,6 +31,9 @@
 #define AF       (1ULL << 10)
 #define PXN      (1ULL << 53)
 #define UXN      (1ULL << 54)
+/* Stage 2 (D8.3.2): S2AP[7:6] read/write, MemAttr[5:2] normal WB. */
+#define S2AP_RW      (3ULL << 6)
+#define S2_NORMAL_WB (0xfULL << 2)
 
 static uint8_t ram[RAM_SIZE];
 
@@ -64,11 +70,20 @@ static void tables(void)
 	put(0x40007000, 0x40008000 | TABLE);
 	put(0x40008000 + 8 * 2, 0x40009000 | TABLE);
 	put(0x40009000, 0x40010000 | TABLE | AF | SH_INNER | AP_EL0 | PXN);
+	/* Stage 2: L1[1] -> L2 0x4000b000, L2[0] -> L3 0x4000c000, one page
+	 * per RAM page: S2AP read/write, MemAttr normal write-back. */
+	put(0x4000a000 + 8 * 1, 0x4000b000 | TABLE);
+	put(0x4000b000, 0x4000c000 | TABLE);
+	for (uint64_t i = 0; i < RAM_SIZE / 0x1000; i++)
+		put(0x4000c000 + 8 * i, (RAM + 0x1000 * i +
+					 (i == 0x10 ? 0x1000 : 0)) |
+		    TABLE | AF | SH_INNER | S2AP_RW | S2_NORMAL_WB);
 	/* What the tests read */
 	put(0x40000000, 0x1122334455667788ULL);
 	put(0x40000008, 0x99aabbccddeeff00ULL);
 	put(0x40001000, 0x6b65726e656c2031ULL);
 	put(0x40010000, 0x7573657275736572ULL);
+	put(0x40011000, 0x3265676174732d32ULL);   /* "2-stage2" */
 }
 
 int main(int argc, char **argv)

@@ -6,8 +6,9 @@
 # virtual addresses translate through the tables VMCOREINFO names (L3
 # pages and a 2M block) in `x`, `monitor vtop`, `monitor gva2gpa` and
 # `monitor info pg`. A user address without TTBR0_EL1 is refused with the
-# option that supplies it; with --reg ttbr0_el1 it reads; without
-# VMCOREINFO nothing translates. TAP.
+# option that supplies it; with --reg ttbr0_el1 it reads; through the
+# dump's stage-2 tables (`monitor nested s2`) it reads another page;
+# without VMCOREINFO nothing translates. TAP.
 
 . "$top_srcdir/tests/gdb/lib.sh"
 GDB=${GDB_MULTIARCH:-gdb-multiarch}
@@ -17,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 "$top_builddir/tests/guest/mkarm64" "$work/a64.elf" &&
 	"$top_builddir/tests/guest/mkarm64" --no-vmcoreinfo "$work/bare.elf" ||
 	{ echo "Bail out! mkarm64 failed"; exit 1; }
-plan 20
+plan 28
 
 # run IMAGE-OPTIONS... -- GDB-ARGS...: gdb-multiarch on pgstub --stdio.
 run() {
@@ -67,6 +68,29 @@ out=$(run --reg ttbr0_el1=0x40006000 "$work/a64.elf" -- \
 	-ex 'x/gx 0x400000' -ex 'info registers TTBR0_EL1')
 expect_line "user VA with --reg ttbr0_el1" "0x400000:	0x7573657275736572" "$out"
 expect_has "TTBR0_EL1 as given" "TTBR0_EL1      0x40006000" "$out"
+
+# Stage 2 (mkarm64's VTTBR): the user page's IPA is another PA; stage-1
+# tables are fetched through stage 2 too (identity for them).
+out=$(run --reg ttbr0_el1=0x40006000 "$work/a64.elf" -- \
+	-ex 'monitor nested s2 0x4000a000 0x20060' \
+	-ex 'x/gx 0x400000' -ex 'x/gx 0xffff800008001000' \
+	-ex 'monitor gva2gpa 0x400000' -ex 'monitor vtop 0x400008' \
+	-ex 'monitor nested off' -ex 'x/gx 0x400000' \
+	-ex 'monitor nested s2 0x4000a000 0x3f' -ex 'monitor nested s2')
+expect_line "nested s2: the user page through stage 2" \
+	"0x400000:	0x3265676174732d32" "$out"
+expect_line "nested s2: kernel text, identity at stage 2" \
+	"0xffff800008001000:	0x6b65726e656c2031" "$out"
+expect_line "nested s2: gva2gpa gives the guest's physical (the IPA)" \
+	"gpa: 0x40010000" "$out"
+expect_has "nested s2: vtop shows the stage-2 leaf" "S2 L3[010]" "$out"
+expect_has "nested s2: vtop's result, IPA then PA" \
+	"0x0000000000400008 -> gpa 0x0000000040010008 -> 0x0000000040011008 size 4K" "$out"
+expect_line "nested off: back to stage 1 only" \
+	"0x400000:	0x7573657275736572" "$out"
+expect_has "nested s2: a bad VTCR refused with the reason" "nested: " "$out"
+expect_has "nested s2 without VTTBR: usage" \
+	"usage: nested ept|npt ROOT [--5level] | nested s2 VTTBR [VTCR] | nested off" "$out"
 
 out=$(run "$work/bare.elf" -- -ex 'x/gx 0xffff800008000000' \
 	-ex 'monitor gva2gpa 0xffff800008000000')

@@ -313,6 +313,35 @@ static int attach_nested(struct session *s, pgw_ctx *host, gdbr_out *out)
 	return 0;
 }
 
+/*
+ * VTCR_EL2 when `nested s2` is given none: 4K granule, 48-bit IPA
+ * (T0SZ 16), the walk starting at level 0 (SL0 2), 48-bit PA (PS 5),
+ * inner shareable write-back: what Linux's KVM sets up on a 48-bit host.
+ */
+#define DEFAULT_VTCR 0x53590ULL
+
+/* nested s2 VTTBR [VTCR]: arm64 stage 2, checked against the vCPU's
+ * ID_AA64MMFR0_EL1 where the snapshot has it. */
+static int new_s2(struct session *s, int argc, char **argv, pgw_ctx **host,
+		  gdbr_out *out)
+{
+	const struct guest_arm64_cpu *c = guest_arm64_cpu(s->g, s->cpu);
+	uint64_t vttbr, vtcr = DEFAULT_VTCR, mmfr0 = 0;
+	char err[256];
+
+	if (argc < 3 || argc > 4 || need_addr(argv[2], &vttbr, out) ||
+	    (argc == 4 && need_addr(argv[3], &vtcr, out)))
+		return -1;
+	if (c && (c->valid & GUEST_ARM64_HAS_SYS(GUEST_A64_ID_AA64MMFR0)))
+		mmfr0 = c->sys[GUEST_A64_ID_AA64MMFR0];
+	if (pgw_ctx_new_arm64_s2(host, vttbr, vtcr, mmfr0, guest_mem_ops(s->g),
+				 s->g, err, sizeof(err)) < 0) {
+		gdbr_out_printf(out, "nested: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
 static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	enum pgw_mode mode;
@@ -326,6 +355,15 @@ static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 		pgw_ctx_free(s->nested);
 		s->nested = NULL;
 		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "s2")) {
+		int rc = new_s2(s, argc, argv, &host, out);
+
+		if (rc < 0)
+			goto usage;
+		if (rc > 0)
+			return 1;
+		goto attach;
 	}
 	if (argc == 4 && !strcmp(argv[3], "--5level"))
 		five = 1;
@@ -344,12 +382,14 @@ static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 		gdbr_out_printf(out, "nested: %s\n", err);
 		return 1;
 	}
+attach:
 	attach_nested(s, NULL, out);
 	pgw_ctx_free(s->nested);
 	s->nested = host;
 	return attach_nested(s, host, out);
 usage:
-	gdbr_out_printf(out, "usage: nested ept|npt ROOT [--5level] | nested off\n");
+	gdbr_out_printf(out, "usage: nested ept|npt ROOT [--5level] | "
+			"nested s2 VTTBR [VTCR] | nested off\n");
 	return 1;
 }
 
@@ -396,7 +436,7 @@ static const struct cmd commands[] = {
 	{ "pg-diff", "[--cpu N] [--json]",
 	  "mappings added, removed or changed since pg-mark", monitor_cmd_pg_diff },
 	{ "cpu", "N", "select the vCPU (0-based; GDB's thread N+1 too)", cmd_cpu },
-	{ "nested", "ept|npt ROOT [--5level] | off",
+	{ "nested", "ept|npt ROOT [--5level] | s2 VTTBR [VTCR] | off",
 	  "translate through nested (stage 2) tables", cmd_nested },
 	{ "pgstub-version", "", "identify the stub (for scripts)",
 	  monitor_cmd_version },
