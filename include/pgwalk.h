@@ -333,6 +333,13 @@ PGW_API int pgw_ctx_va_spans(const pgw_ctx *ctx, uint64_t spans[2][2]);
  *  pgw_ctx_va_spans(); 0 for every other context. */
 PGW_API uint64_t pgw_ctx_va_ignored(const pgw_ctx *ctx, uint64_t va);
 
+/** The region of @p ctx that translates @p va, by name ("TTBR1_EL1",
+ *  "quadrant 3, PID 0"), or NULL for a context without named regions;
+ *  @p desc (may be NULL) gets its geometry as `vtop` prints it ("16K
+ *  granule, 47-bit, L0..L3, LPA2"). Both live as long as @p ctx. */
+PGW_API const char *pgw_ctx_region(const pgw_ctx *ctx, uint64_t va,
+				   const char **desc);
+
 /** Sign-extend @p va as the mode's canonical form (identity for 32-bit;
  *  arm64: the half's form, top byte 0x00 or 0xff, as VA bit 55 says). */
 PGW_API uint64_t pgw_ctx_canonical(const pgw_ctx *ctx, uint64_t va);

@@ -215,6 +215,18 @@ uint64_t pgw_ctx_va_ignored(const pgw_ctx *c, uint64_t va)
 	return pgw__region((pgw_ctx *)c, va)->va_ignore;
 }
 
+const char *pgw_ctx_region(const pgw_ctx *c, uint64_t va, const char **desc)
+{
+	if (desc)
+		*desc = NULL;
+	if (!c || !c->fmt)
+		return NULL;
+	c = pgw__region((pgw_ctx *)c, va);
+	if (desc && c->region_name)
+		*desc = c->region_desc;
+	return c->region_name;
+}
+
 uint64_t pgw_ctx_canonical(const pgw_ctx *c, uint64_t va)
 {
 	unsigned b;

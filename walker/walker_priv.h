@@ -114,7 +114,7 @@ struct pgw_ctx {
 	pgw_ctx *upper;           /* owned; NULL: one region */
 	const char *region_name;  /* `info pg` heads the region's section
 				   * with it ("TTBR1_EL1"); NULL: none */
-	char region_desc[48];     /* and its geometry ("4K granule, 48-bit") */
+	char region_desc[64];     /* and its geometry ("4K granule, 48-bit") */
 	uint64_t upper_sel;
 	uint64_t va_fill, va_ignore;
 	bool region;

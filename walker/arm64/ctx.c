@@ -196,9 +196,11 @@ static int new_region(pgw_ctx **out, const struct region_regs *r,
 	c->root = baddr(r->ttbr, r->ds || r->lpa, root_bytes);
 	if (!r->s2) {
 		c->region_name = r->upper ? "TTBR1_EL1" : "TTBR0_EL1";
+		/* LPA2 and LPA change what descriptor bits mean (OA[51:50]
+		 * in bits 9:8, OA[51:48] in 15:12): readers decode by it. */
 		snprintf(c->region_desc, sizeof(c->region_desc),
-			 "%uK granule, %u-bit, L%d..L3", 1u << (r->pgshift - 10),
-			 ia, start);
+			 "%uK granule, %u-bit, L%d..L3%s", 1u << (r->pgshift - 10),
+			 ia, start, r->ds ? ", LPA2" : r->lpa ? ", LPA" : "");
 	}
 	if (r->unknown)
 		c->off_reason = PGW_FAULT_NO_ROOT;

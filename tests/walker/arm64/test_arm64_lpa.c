@@ -147,10 +147,26 @@ static void test_arm64_lpa__lpa2_4k_five_levels(void **state)
 				       out), 0);
 	assert_non_null(strstr(out, "L-1"));
 	assert_non_null(strstr(out, "0x000e000000012678"));
+	/* The region says LPA2: readers decode bits 9:8 as OA[51:50]. */
+	{
+		const char *desc;
+
+		assert_string_equal(pgw_ctx_region(t->ctx, 0x1000, &desc),
+				    "TTBR0_EL1");
+		assert_string_equal(desc, "4K granule, 52-bit, L-1..L3, LPA2");
+		assert_string_equal(pgw_ctx_region(t->ctx, ~0ULL, NULL),
+				    "TTBR1_EL1");
+	}
 	/* Without DS the descriptors are 48-bit and T0SZ 12 acts as 16:
 	 * the 52-bit VA is out of range. */
 	ctx_of(t, tcr_of(12, 52, 12, 52, IPS_52), root);
 	assert_int_equal(pgw_ctx_va_bits(t->ctx), 48);
+	{
+		const char *desc;
+
+		pgw_ctx_region(t->ctx, 0x1000, &desc);
+		assert_string_equal(desc, "4K granule, 48-bit, L0..L3");
+	}
 	assert_int_equal(pgw_translate(t->ctx, 0x000f800012345678ULL, 0, &r,
 				       &f, NULL), PGW_ENOTMAPPED);
 	assert_int_equal(f.out_reason, PGW_FAULT_NONCANONICAL);
