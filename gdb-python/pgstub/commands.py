@@ -188,10 +188,23 @@ def _arm_level(name):
     return int(m.group(1)) if m else 3
 
 
+def arm64_region(res):
+    """(granule, pa52) of a VMSAv8-64 walk from the region vtop-json names
+    ("16K granule, 47-bit, L0..L3, LPA2"); None from an older pgstub."""
+    m = re.match(r"(4|16|64)K granule\b", res.get("region_desc") or "")
+    if not m:
+        return None
+    desc = res["region_desc"]
+    return int(m.group(1)) << 10, desc.endswith(", LPA2") or desc.endswith(", LPA")
+
+
 def arm64_granule(res):
-    """The granule of a VMSAv8-64 walk, from its leaf's level and size (a
-    level-k block spans granule * (granule/8)^(3-k)); 4K when the walk
-    found no leaf (a fault) and says nothing of it."""
+    """The granule of a VMSAv8-64 walk: the region's, else from its leaf's
+    level and size (a level-k block spans granule * (granule/8)^(3-k));
+    4K when the walk found no leaf (a fault) and says nothing of it."""
+    region = arm64_region(res)
+    if region:
+        return region[0]
     leaves = [s for s in res.get("steps", []) if s.get("leaf") and s.get("stage") != "nested"]
     if not res.get("ok") or not leaves or not res.get("size"):
         return 4096
@@ -201,12 +214,12 @@ def arm64_granule(res):
     return 1 << g if not r and g in (12, 14, 16) else 4096
 
 
-def decode_step(mode, step, granule=4096):
+def decode_step(mode, step, granule=4096, pa52=False):
     """Decode one vtop-json step with its stage's format."""
     kind, nlevels = MODES.get(mode, (D.X86_64, 4))
     if nlevels is None:
         return D.decode(step["entry"], kind, 4 - _arm_level(step["name"]),
-                        granule=granule)
+                        granule=granule, pa52=pa52)
     return D.decode(step["entry"], kind, nlevels - step["level"])
 
 
@@ -216,7 +229,9 @@ PPC64_HASH = "ppc64 hash"
 def _step_rows(res):
     """(label, style, text after the label) for each step of a walk."""
     guest_mode, nested = res.get("mode"), res.get("nested")
-    granule = arm64_granule(res) if MODES.get(guest_mode, (0, 0))[1] is None else 4096
+    arm = MODES.get(guest_mode, (0, 0))[1] is None
+    granule = arm64_granule(res) if arm else 4096
+    pa52 = arm and bool(arm64_region(res) and arm64_region(res)[1])
     rows = []
     base_shift = None
     for s in res.get("steps", []):
@@ -242,7 +257,8 @@ def _step_rows(res):
             extra = ["load-rsvd 0x%x" % s["load_rsvd"]] \
                 if s.get("load_rsvd") else []
             rows.append((name, style, s["addr"],
-                         decode_step(mode, s, granule if mode == guest_mode else 4096),
+                         decode_step(mode, s, granule if mode == guest_mode else 4096,
+                                     pa52 and mode == guest_mode),
                          extra))
     return rows
 

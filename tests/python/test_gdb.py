@@ -739,6 +739,23 @@ def vtop_rendering():
             "  L3[304] @ 0x42795820 = 0x00c0000040210483 [V ATTR0 RO AF UXN] 16K pfn 0x10084 "
             "sw 0x80000000000000\n"
             "0xffffd6ad02c10800 -> 0x40210800 (16K page, r-x-)\n")
+    # arm64 16K LPA2 fault (no leaf to infer the granule from): the
+    # region vtop-json names gives the granule, and LPA2 makes bits 9:8
+    # of the faulting page OA[51:50], not shareability.
+    a64f = {"va": 0x1000, "cpu": 0, "mode": "VMSAv8-64", "nested": None,
+            "region": "TTBR0_EL1", "region_desc": "16K granule, 52-bit, L0..L3, LPA2",
+            "ok": False, "steps": [
+                dict(_step("guest", "L2", 0, 0x485d0000, 0x0800000048578003, False), level=2),
+                dict(_step("guest", "L3", 0, 0x48578000, 0x0000000040210303, False), level=3)],
+            "fault": {"reason": "access flag", "stage": "guest", "level": 3,
+                      "name": "L3", "index": 0, "table": 0x48578000,
+                      "entry": 0x0000000040210303, "rsvd": 0, "addr": 0x1000}}
+    s.check("vtop rendering: arm64 16K LPA2 fault decoded by the region",
+            _render(a64f),
+            "vtop 0x1000 (VMSAv8-64, vCPU 0)\n"
+            "  L2[000] @ 0x485d0000 = 0x0800000048578003 [V PXNTable] table 0x48578000\n"
+            "  L3[000] @ 0x48578000 = 0x0000000040210303 [V ATTR0 RW] 16K pfn 0x3000010084\n"
+            "fault at L3[000] translating 0x1000: access flag (entry 0x0000000040210303)\n")
     # RISC-V Sv39: a 2M leaf at L1.
     rv = {"va": 0xffffffff80212345, "cpu": 0, "mode": "Sv39", "nested": None,
           "ok": True, "pa": 0x80412345, "gpa": 0x80412345, "size": 0x200000,

@@ -138,6 +138,16 @@ int monitor_cmd_vtop_json(struct session *s, int argc, char **argv,
 	put_name(out, "mode", mode_of(c));
 	gdbr_out_printf(out, ",");
 	put_name(out, "nested", mode_of(pgw_ctx_nested(c)));
+	{
+		const char *desc, *region = pgw_ctx_region(c, va, &desc);
+
+		/* Readers decode entries by the region's granule and
+		 * LPA/LPA2 (gdb-python's vtop), faults included. */
+		gdbr_out_printf(out, ",");
+		put_name(out, "region", region);
+		gdbr_out_printf(out, ",");
+		put_name(out, "region_desc", desc);
+	}
 	if (rc == 0)
 		gdbr_out_printf(out, ",\"ok\":true,\"pa\":\"0x%" PRIx64
 				"\",\"gpa\":\"0x%" PRIx64 "\",\"size\":\"0x%"
