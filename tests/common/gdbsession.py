@@ -16,9 +16,10 @@ import re
 import subprocess
 import sys
 
-# Settings every batch session wants: no pager, no questions, no wrapping.
+# Settings every batch session wants: no pager, no questions, no wrapping,
+# and a stub that starts slowly on a loaded machine (GDB's 2 s default).
 QUIET = ["set pagination off", "set confirm off", "set width 0",
-         "set height 0"]
+         "set height 0", "set remotetimeout 30"]
 
 
 class Tap:

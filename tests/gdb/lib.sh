@@ -20,7 +20,9 @@ skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 # gdb_run IMAGE CMD... : output of gdb connected to pgstub serving IMAGE.
 gdb_run() {
 	img=$1; shift
+	# remotetimeout: the stub may start slowly on a loaded machine.
 	set -- -q -batch -nx -ex 'set pagination off' -ex 'set confirm off' \
+		-ex 'set remotetimeout 30' \
 		-ex "target remote | $PGSTUB --stdio $img" "$@"
 	"${GDB:-gdb}" "$@" 2>&1
 }

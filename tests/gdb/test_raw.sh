@@ -49,7 +49,7 @@ session() {
 	g=$1 name=$2 mode=$3 arch=$4 file=$5
 	raw="--raw --arch $arch"
 	[ "$name" = elf ] && raw=
-	set -- -q -batch -nx -ex 'set pagination off' \
+	set -- -q -batch -nx -ex 'set pagination off' -ex 'set remotetimeout 30' \
 		-ex "target remote | $PGSTUB --stdio $raw --mode $mode --cr3 0x100000 $work/$file" \
 		-ex 'info threads' -ex 'info registers pc' -ex 'info registers'
 	while read -r va pa what; do
@@ -101,7 +101,7 @@ fi
 
 # --reg: any register of the description; cr3 agrees with --cr3; a wrong
 # name is refused, naming the names GDB uses.
-out=$("${GDB:-gdb}" -q -batch -nx -ex 'set pagination off' \
+out=$("${GDB:-gdb}" -q -batch -nx -ex 'set pagination off' -ex 'set remotetimeout 30' \
 	-ex "target remote | $PGSTUB --stdio --raw --mode 4level --reg cr3=0x100000 --reg rip=0xffffffff80000000 --reg rsp=0x8048000 $work/4level.raw" \
 	-ex 'p/x $pc' -ex 'x/s $pc' -ex 'x/s $sp' -ex 'monitor info registers' </dev/null 2>&1)
 expect_line "--reg rip sets the PC" '$1 = 0xffffffff80000000' "$out"

@@ -72,6 +72,8 @@ class Session:
     def run(self):
         args = [self.gdb, "-q", "-batch", "-nx", "-iex", "set pagination off",
                 "-iex", "set width 0", "-iex", "set confirm off",
+                # A stub slow to start on a loaded machine (2 s default).
+                "-iex", "set remotetimeout 30",
                 "-ex", "source " + LOADER]
         for c in self.pre:
             args += ["-ex", c]

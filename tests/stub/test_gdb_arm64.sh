@@ -26,6 +26,7 @@ run() {
 	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
 	shift
 	timeout 120 "$GDB" -q -batch -nx -ex 'set pagination off' \
+		-ex 'set remotetimeout 30' \
 		-ex 'set confirm off' \
 		-ex "target remote | $PGSTUB --stdio $opts" "$@" 2>&1
 }
