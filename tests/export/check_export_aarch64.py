@@ -2,7 +2,8 @@
 """`pgstub export --paging` of the recorded arm64 guests, opened by
 gdb-multiarch as a core: the ELF says AArch64 with one NT_PRSTATUS per vCPU
 (the aarch64 layout), GDB's registers of every thread equal QEMU's gdbstub
-ones, and GDB reads at QEMU's recorded `x` addresses (kernel and user
+ones, its SIMD&FP registers (NT_PRFPREG) those of QEMU's dump.elf read as
+a core, and GDB reads at QEMU's recorded `x` addresses (kernel and user
 halves of the vCPU stopped at EL0, exported with its TTBR0_EL1; tags
 stripped: a core's segments are untagged VAs) the bytes QEMU printed.
 Output is TAP. usage: check_export_aarch64.py PGSTUB GUESTS_DIR OUTDIR CONFIG...
@@ -22,6 +23,8 @@ from check_aarch64 import load_cpu, x_bytes  # noqa: E402
 
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 REGS = ["pc", "sp", "cpsr", "x0", "x1", "x29", "x30"]
+FPREGS = ["v0.q.u[0]", "v1.q.u[0]", "v2.q.u[0]", "v15.q.u[0]",
+          "v31.q.u[0]", "fpsr", "fpcr"]
 
 
 def untag(a):
@@ -91,6 +94,25 @@ def check(tap, pgstub, d, outdir, name):
                 bad.append("%s: core %r, QEMU 0x%x" % (r, line, want))
         tap.ok("%s: thread %d registers %s equal QEMU's" % (label, c + 1, " ".join(REGS)),
                not bad, "\n".join(bad))
+    # SIMD&FP registers: the export's NT_PRFPREG notes against QEMU's own
+    # in dump.elf, both read by GDB as cores.
+    fp = [("f" + r, "cli", "p/x $" + r) for r in FPREGS]
+    fjobs = [(c, fp) for c in cpus]
+    qemu, qlog = run_jobs(GDB, QUIET + ["set architecture aarch64",
+                                        "core-file " + os.path.join(d, "dump.elf")],
+                          fjobs, finish=[])
+    mine, mlog = run_jobs(GDB, QUIET + ["set architecture aarch64", "core-file " + core],
+                          fjobs, finish=[])
+    bad, nonzero = [], 0
+    for c in cpus:
+        for r in FPREGS:
+            want, have = qemu.get((c, "f" + r)), mine.get((c, "f" + r))
+            nonzero += bool(want) and want[-1].split("= ")[-1] not in ("0x0", "{0x0, 0x0}")
+            if not want or want != have:
+                bad.append("thread %d %s: core %r, QEMU's dump %r" % (c + 1, r, have, want))
+    tap.ok("%s: NT_PRFPREG: %s of every thread equal QEMU's dump (%d nonzero)"
+           % (label, " ".join(FPREGS), nonzero), not bad and nonzero > 0,
+           "\n".join(bad[:10]) + "\n" + (qlog + mlog)[-1500:])
     bad, n, halves = [], 0, set()
     for i, (cmd, lines) in enumerate(truth[el0]["x"]):
         addr, want = x_bytes(cmd, lines)

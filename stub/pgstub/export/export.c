@@ -358,7 +358,27 @@ static int add_prstatus_arm64(struct notes *n, int cpu,
 	put(b, 112 + 8 * 31, a->sp, 8);
 	put(b, 112 + 8 * 32, a->pc, 8);
 	put(b, 112 + 8 * 33, a->pstate, 8);
+	/* pr_fpvalid, after pr_reg: an NT_PRFPREG note follows. */
+	put(b, 112 + 8 * 34, (a->valid & GUEST_ARM64_HAS_FPU) ? 1 : 0, 4);
 	return note_add(n, "CORE", NT_PRSTATUS, b, sizeof(b));
+}
+
+/*
+ * Linux aarch64 NT_PRFPREG, struct user_fpsimd_state (528 bytes): v0..v31
+ * (128 bits each, low half first), fpsr and fpcr (32 bits), 8 reserved.
+ */
+static int add_prfpreg_arm64(struct notes *n, const struct guest_arm64_cpu *a)
+{
+	unsigned char b[528];
+
+	memset(b, 0, sizeof(b));
+	for (int i = 0; i < 32; i++) {
+		put(b, 16 * (size_t)i, a->v[i][0], 8);
+		put(b, 16 * (size_t)i + 8, a->v[i][1], 8);
+	}
+	put(b, 512, a->fpsr, 4);
+	put(b, 516, a->fpcr, 4);
+	return note_add(n, "CORE", NT_PRFPREG, b, sizeof(b));
 }
 
 static void put_phdr(unsigned char *p, int elf64, uint32_t type,
@@ -524,8 +544,12 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 		const struct guest_arm64_cpu *a = guest_arm64_cpu(x->g, i);
 
 		if (x->machine == EM_AARCH64) {
+			/* GDB takes a thread's FP registers from the
+			 * NT_PRFPREG right after its NT_PRSTATUS. */
 			if (a && (a->valid & GUEST_ARM64_HAS_GPRS) &&
-			    add_prstatus_arm64(nt, i, a)) {
+			    (add_prstatus_arm64(nt, i, a) ||
+			     ((a->valid & GUEST_ARM64_HAS_FPU) &&
+			      add_prfpreg_arm64(nt, a)))) {
 				fprintf(stderr, "pgstub export: out of memory\n");
 				return -1;
 			}
