@@ -101,6 +101,12 @@ struct guest {
 	/* pseries HPT outside guest RAM (migration stream), or NULL;
 	 * owned by the source. */
 	pgw_htab *htab;
+	/* pseries radix: the process-table entry the guest registered
+	 * (stream or --reg patb=), and which MMU registers --reg gave
+	 * (GUEST_PPC64_MMU_*; ppc64_radix.c). */
+	uint64_t ppc_patb;
+	int ppc_have_patb;
+	unsigned ppc_mmu_given;
 	pgw_ctx **ctx;              /* memoised by guest_cpu_ctx() */
 	int nprstatus, nqemu;       /* notes seen so far, to pair them */
 	/** Nonzero when the source says the CPU ran in long mode (EM_X86_64,
@@ -254,6 +260,15 @@ const char *guest__arm64_refusal(const guest *g, int cpu, uint64_t va);
 /** The VMSAv8-64 context of aarch64 vCPU @p cpu (guest_cpu_ctx). */
 int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		     size_t errlen);
+
+/* ppc64_radix.c */
+/** Take --reg @p name (ptcr, patb, pidr, lpidr, lpcr) into every ppc64
+ *  vCPU. @return 1 when it is one of those, else 0 */
+int guest__ppc64_mmu_reg(guest *g, const char *name, uint64_t v);
+/** The radix context of vCPU @p cpu into @p *ctx. @return 0, -1 (message
+ *  set), or 1 when the vCPU uses the hash MMU */
+int guest__ppc64_radix_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+			   size_t errlen);
 
 /* ppc64_cpu.c */
 /** The hash-MMU context of ppc64 vCPU @p cpu (guest_cpu_ctx for ppc64). */
