@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Check pgstub against QEMU on the POWER9 pseries guests of
+record_ppc64_p9.py.
+
+ppc64-pseries-p9-hash (disable_radix): check_ppc64.py's checks (the hash
+MMU: info slb, info hpt, gva2gpa, x).
+
+ppc64-pseries-p9 (radix): one batch-mode gdb-multiarch on `pgstub guest.mig`
+per vCPU (GDB thread):
+  registers   NIP/MSR/CR/LR/CTR/XER/r1/r2 == QEMU's `info registers`
+  gva2gpa     each line equal to QEMU's (QEMU 7.2's gva2gpa walks radix)
+  x           GDB's memory reads == QEMU's bytes; `monitor x` == QEMU's text
+  info patb   the registered entry, GR set (radix)
+  info prtb   PIDR == QEMU's gdbstub (vCPU 0: QEMU serves no other's SPRs),
+              PRTE[PIDR] and PRTE[0] hold trees
+  info tlb    every address QEMU maps lies in a listed leaf at QEMU's offset
+  info mem    every address QEMU maps lies in a listed range; no address
+              QEMU cannot translate does
+  info pg     lists quadrant 0 (PID = PIDR) and quadrant 3 (PID 0)
+then pgstub on dump.elf (QEMU's dump-guest-memory of the same guest, no MMU
+registers in it): without --reg a kernel address fails naming --reg patb=;
+with --reg patb= (the stream's entry) pidr= lpcr= (vCPU 0's), vCPU 0's
+samples all equal QEMU's, and the other vCPUs' kernel (quadrant 3) ones
+(--reg gives every vCPU vCPU 0's PIDR).
+
+Output is TAP. usage: check_ppc64_p9.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
+"""
+import bisect
+import json
+import os
+import re
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
+import check_ppc64  # noqa: E402
+from check_ppc64 import load_cpu, qemu_regs, x_bytes  # noqa: E402
+from gdbsession import QUIET, Tap, run_jobs, serve  # noqa: E402
+
+GDB = check_ppc64.GDB
+check_ppc64.HPT_SIZES["ppc64-pseries-p9-hash"] = ({"64K"}, {"16G"})
+SETUP = QUIET + ["set architecture powerpc:common64", "set endian little"]
+
+
+def gdb_session(pgstub, image, extra, jobs):
+    with serve(pgstub, image, extra) as port:
+        if port is None:
+            return {}, "pgstub did not start listening"
+        return run_jobs(GDB, SETUP + ["target remote 127.0.0.1:%d" % port], jobs,
+                        finish=["kill"], timeout=1800)
+
+
+def lines_of(got, cpu, key):
+    return [l for l in got.get((cpu, key), []) if l]
+
+
+def check_samples(tap, pre, t, got, only=None):
+    """gva2gpa lines (of the samples @only selects) equal QEMU's."""
+    bad, n, mapped = [], 0, 0
+    for i, (addr, q_out, kind) in enumerate(t["gva2gpa"]):
+        if only and not only(int(addr, 16)):
+            continue
+        n += 1
+        mine = lines_of(got, t["cpu"], "g%d" % i)
+        if mine != [q_out]:
+            bad.append("%s (%s): pgstub %r QEMU %r" % (addr, kind, mine, q_out))
+        mapped += q_out.startswith("gpa:")
+    tap.ok("%s: gva2gpa equal on %d/%d addresses (%d mapped)" % (
+        pre, n - len(bad), n, mapped), n > 0 and not bad, "\n".join(bad[:25]))
+
+
+def check_x(tap, pre, t, got):
+    bad, badm = [], []
+    for i, (cmd, lines) in enumerate(t["x"]):
+        addr, n, want, failed = x_bytes(cmd, lines)
+        have = "".join(got.get((t["cpu"], "xp%d" % i), ["<none>"]))
+        if have != want.hex():
+            bad.append("%s: pgstub %s QEMU %s" % (cmd, have, want.hex()))
+        if failed:
+            rest = "".join(got.get((t["cpu"], "xf%d" % i), ["<none>"]))
+            if not rest.startswith("ERROR"):
+                bad.append("%s: QEMU fails after %d bytes, pgstub read %s"
+                           % (cmd, len(want), rest))
+        mine = lines_of(got, t["cpu"], "mx%d" % i)
+        if mine != lines:
+            badm.append("%s:\n  pgstub %r\n  QEMU   %r" % (cmd, mine[:2], lines[:2]))
+    tap.ok("%s: %d x reads through GDB equal QEMU's bytes" % (pre, len(t["x"])),
+           t["x"] and not bad, "\n".join(bad[:20]))
+    tap.ok("%s: monitor x output identical to QEMU's on %d commands" % (pre, len(t["x"])),
+           not badm, "\n".join(badm[:10]))
+
+
+def parse_tlb(lines):
+    out = []
+    for l in lines:
+        m = re.match(r"^([0-9a-f]{16}): ([0-9a-f]{16}) ", l)
+        if m:
+            out.append((int(m.group(1), 16), int(m.group(2), 16)))
+    return sorted(out)
+
+
+def parse_mem(lines):
+    out = []
+    for l in lines:
+        m = re.match(r"^([0-9a-f]{16})-([0-9a-f]{16}) ", l)
+        if m:
+            out.append((int(m.group(1), 16), int(m.group(2), 16)))
+    return out
+
+
+def check_views(tap, pre, t, got, pidr):
+    cpu = t["cpu"]
+    patb = lines_of(got, cpu, "patb")
+    tap.ok("%s: info patb shows the registered entry with GR=1" % pre,
+           any("GR=1" in l for l in patb), "\n".join(patb))
+    prtb = lines_of(got, cpu, "prtb")
+    text = "\n".join(prtb)
+    m = re.search(r"PIDR (\d+)", text)
+    have = int(m.group(1)) if m else None
+    ok = have is not None and (pidr is None or have == pidr)
+    ok = ok and re.search(r"^PRTE\[0\] 0x[0-9a-f]{16}: RTS=", text, re.M) is not None
+    ok = ok and re.search(r"^PRTE\[%s\] 0x[0-9a-f]{16}: RTS=" % have, text, re.M) is not None
+    tap.ok("%s: info prtb: PIDR %s (QEMU's gdbstub: %s), PRTE[0] and PRTE[PIDR] hold trees"
+           % (pre, have, pidr if pidr is not None else "not served"), ok, text)
+    # info tlb and info mem against QEMU's translations.
+    tlb = parse_tlb(lines_of(got, cpu, "tlb"))
+    mem = parse_mem(lines_of(got, cpu, "mem"))
+    starts = [v for v, _ in tlb]
+    bad_tlb, bad_mem, nmapped, nunmapped = [], [], 0, 0
+    for addr, q_out, kind in t["gva2gpa"]:
+        a = int(addr, 16)
+        inmem = any(lo <= a < hi for lo, hi in mem)
+        if q_out.startswith("gpa:"):
+            nmapped += 1
+            gpa = int(q_out.split()[1], 16)
+            k = bisect.bisect_right(starts, a) - 1
+            if k < 0 or tlb[k][1] + (a - tlb[k][0]) != gpa or a - tlb[k][0] >= 1 << 30:
+                bad_tlb.append("%s (%s): QEMU %s, tlb line %s" % (
+                    addr, kind, q_out, "%x: %x" % tlb[k] if k >= 0 else None))
+            if not inmem:
+                bad_mem.append("%s (%s) mapped by QEMU, in no info mem range" % (addr, kind))
+        else:
+            nunmapped += 1
+            if inmem:
+                bad_mem.append("%s (%s) unmapped for QEMU, inside an info mem range"
+                               % (addr, kind))
+    tap.ok("%s: info tlb (%d leaves) holds QEMU's translation of all %d mapped samples"
+           % (pre, len(tlb), nmapped), tlb and not bad_tlb, "\n".join(bad_tlb[:20]))
+    tap.ok("%s: info mem (%d ranges) covers the %d mapped samples and none of the %d "
+           "unmapped" % (pre, len(mem), nmapped, nunmapped), mem and not bad_mem,
+           "\n".join(bad_mem[:20]))
+    pg = "\n".join(lines_of(got, cpu, "pg"))
+    want0 = "quadrant 0 (PID %d," % have if have is not None else "quadrant 0 (PID"
+    tap.ok("%s: info pg lists %s…) and quadrant 3 (PID 0, …)" % (pre, want0),
+           want0 in pg and "quadrant 3 (PID 0," in pg and "L4[" in pg, pg[:3000])
+
+
+def jobs_for(truth, views=True, only=None):
+    jobs = []
+    for cpu, t in sorted(truth.items()):
+        cmds = [("regs", "cli", "info registers pc msr cr lr ctr xer r1 r2")]
+        if views:
+            cmds += [("patb", "cli", "monitor info patb"),
+                     ("prtb", "cli", "monitor info prtb"),
+                     ("tlb", "cli", "monitor info tlb"),
+                     ("mem", "cli", "monitor info mem"),
+                     ("pg", "cli", "monitor info pg")]
+        for i, (addr, _, _) in enumerate(t["gva2gpa"]):
+            if only and not only(cpu, int(addr, 16)):
+                continue
+            cmds.append(("g%d" % i, "cli", "monitor gva2gpa %s" % addr))
+        if views:
+            for i, (cmd, lines) in enumerate(t["x"]):
+                addr, n, want, failed = x_bytes(cmd, lines)
+                cmds.append(("xp%d" % i, "mem", (addr, len(want))))
+                cmds.append(("mx%d" % i, "cli", "monitor " + cmd))
+                if failed:
+                    cmds.append(("xf%d" % i, "mem", (addr, n)))
+        jobs.append((cpu, cmds))
+    return jobs
+
+
+def check_regs(tap, pre, t, got):
+    q = qemu_regs(t["regs"])
+    g = {}
+    for line in got.get((t["cpu"], "regs"), []):
+        m = re.match(r"^(\w+)\s+(0x[0-9a-f]+)", line)
+        if m:
+            g[m.group(1)] = int(m.group(2), 16)
+    bad = ["%s: pgstub %s QEMU %s" % (k, hex(g[k]) if k in g else None, hex(v))
+           for k, v in sorted(q.items()) if g.get(k) != v]
+    tap.ok("%s: registers (%s) equal QEMU's info registers" % (pre, " ".join(sorted(q))),
+           not bad and len(q) >= 7, "\n".join(bad) or "QEMU registers not parsed")
+
+
+def patb_of_stream(got):
+    for l in lines_of(got, 0, "patb"):
+        m = re.match(r"^PATE dw1 (0x[0-9a-f]{16}):", l)
+        if m:
+            return m.group(1)
+    return None
+
+
+def check_radix(tap, pgstub, cfgdir, name):
+    with open(os.path.join(cfgdir, "meta.json")) as f:
+        meta = json.load(f)
+    truth = {}
+    for c in meta["cpus"]:
+        truth[c] = load_cpu(os.path.join(cfgdir, "cpu%d" % c))
+        truth[c]["cpu"] = c
+    sprs = meta.get("sprs", {})
+    t0 = time.monotonic()
+    got, raw = gdb_session(pgstub, os.path.join(cfgdir, "guest.mig"), [], jobs_for(truth))
+    if not got:
+        tap.ok("%s: GDB session on guest.mig" % name, False, raw[-3000:])
+        return
+    tap.note("%s: guest.mig: %d gva2gpa + %d x through GDB in %.1f s" % (
+        name, sum(len(t["gva2gpa"]) for t in truth.values()),
+        sum(len(t["x"]) for t in truth.values()), time.monotonic() - t0))
+    for cpu, t in sorted(truth.items()):
+        pre = "%s cpu%d" % (name, cpu)
+        spr = sprs.get("cpu%d" % cpu) or {}
+        pidr = int(spr["pidr"], 16) if spr.get("pidr") else None
+        check_regs(tap, pre, t, got)
+        check_samples(tap, pre, t, got)
+        check_x(tap, pre, t, got)
+        check_views(tap, pre, t, got, pidr)
+
+    # The dump: no MMU registers in it.
+    dump = os.path.join(cfgdir, "dump.elf")
+    kern = next(a for a, q, _ in truth[0]["gva2gpa"] if q.startswith("gpa:")
+                and int(a, 16) >> 62 == 3)
+    bare, raw = gdb_session(pgstub, dump, [], [(0, [("k", "cli", "monitor rc gva2gpa " + kern)])])
+    msg = "\n".join(lines_of(bare, 0, "k"))
+    tap.ok("%s: dump.elf without --reg: gva2gpa %s says to give --reg patb=" % (name, kern),
+           "--reg patb=" in msg, msg or raw[-2000:])
+    patb = patb_of_stream(got)
+    spr0 = sprs.get("cpu0") or {}
+    if not patb or not spr0.get("pidr"):
+        tap.ok("%s: dump.elf with --reg: the entry and vCPU 0's PIDR known" % name, False,
+               "patb %r sprs %r" % (patb, sprs))
+        return
+    extra = ["--reg", "patb=" + patb, "--reg", "pidr=" + spr0["pidr"],
+             "--reg", "lpcr=" + spr0["lpcr"]]
+    q3 = lambda cpu, a: cpu == 0 or a >> 62 == 3  # noqa: E731
+    got, raw = gdb_session(pgstub, dump, extra, jobs_for(truth, views=False, only=q3))
+    if not got:
+        tap.ok("%s: GDB session on dump.elf %s" % (name, " ".join(extra)), False, raw[-3000:])
+        return
+    for cpu, t in sorted(truth.items()):
+        pre = "%s dump.elf %s cpu%d" % (name, " ".join(extra[1::2]), cpu)
+        check_samples(tap, pre, t, got,
+                      only=None if cpu == 0 else (lambda a: a >> 62 == 3))
+
+
+def main(argv):
+    if len(argv) < 4:
+        sys.stderr.write(__doc__)
+        return 2
+    pgstub, guests, configs = argv[1], argv[2], argv[3:]
+    tap = Tap()
+    for name in configs:
+        d = os.path.join(guests, name)
+        if not os.path.isfile(os.path.join(d, "meta.json")):
+            tap.ok("%s: recording present" % name, False, "no %s/meta.json" % d)
+            continue
+        if name.endswith("-hash"):
+            check_ppc64.check_config(tap, pgstub, d, name)
+        else:
+            check_radix(tap, pgstub, d, name)
+    return tap.plan()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
