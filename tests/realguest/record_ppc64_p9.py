@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """record_ppc64_p9.py CONFIG OUTDIR - record QEMU 7.2's truth for a POWER9
-pseries guest (radix by default, or hash with the kernel's disable_radix).
+guest: pseries (radix by default, or hash with the kernel's disable_radix)
+or powernv9 (radix, the partition table in RAM at PTCR).
 
 Records what record_ppc64.py records (stop with a user process on every
 vCPU, guest.mig, info registers, info tlb, then gva2gpa and x with MSR[PR]
 cleared, IR/DR set and AMR 0), with `-cpu power9`, plus:
   - dump.elf (dump-guest-memory, no paging) of the same stopped guest;
-  - meta.json "sprs": PIDR and LPCR of each vCPU as QEMU's gdbstub shows
+  - meta.json "sprs": PIDR, LPCR and PTCR of each vCPU as QEMU's gdbstub shows
     them (None where it cannot: QEMU 7.2 serves SPRs of the first vCPU
     only), the registers a dump lacks.
 The configurations live here, not in record_ppc64.py: adding them there
@@ -30,6 +31,8 @@ CONFIGS = {
     "ppc64-pseries-p9": dict(machine="pseries", mem="512M", append=""),
     "ppc64-pseries-p9-hash": dict(machine="pseries", mem="512M",
                                   append=" disable_radix"),
+    # powernv needs at least 1 GiB; skiboot (shipped with QEMU) loads Linux.
+    "ppc64-powernv9": dict(machine="powernv9", mem="1G", append=""),
 }
 DUMP_TIMEOUT = 300
 record_ppc64.CONFIGS.update(CONFIGS)
@@ -180,7 +183,8 @@ class P9Recorder(Recorder):
     def snapshot(self):
         # The vCPUs are stopped: read the SPRs before the stream is taken.
         self.meta["sprs"] = read_sprs(self.gdb_port, len(self.cpus),
-                                      {"pidr": ("pidr", "pid"), "lpcr": ("lpcr",)})
+                                      {"pidr": ("pidr", "pid"), "lpcr": ("lpcr",),
+                                       "ptcr": ("ptcr",)})
         super().snapshot()
         self.dump()
 

@@ -1,13 +1,13 @@
 #!/bin/sh
-# make check: record QEMU's truth for the POWER9 pseries guests (radix, and
-# hash with disable_radix; cached outside the repo, booted only when
-# missing or stale: record_ppc64_p9.py), then check pgstub on each
-# guest.mig, and on the radix guest's dump.elf with --reg, through
-# gdb-multiarch against it. The sanitizer build checks the radix one.
+# make check: record QEMU's truth for the POWER9 guests (pseries radix,
+# pseries hash with disable_radix, powernv9 radix; cached outside the repo,
+# booted only when missing or stale: record_ppc64_p9.py), then check pgstub
+# on each guest.mig, and on the radix guests' dump.elf with --reg, through
+# gdb-multiarch against it. The sanitizer build checks the pseries radix one.
 set -u
 here=$top_srcdir/tests/realguest
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
-configs="ppc64-pseries-p9 ppc64-pseries-p9-hash"
+configs="ppc64-pseries-p9 ppc64-pseries-p9-hash ppc64-powernv9"
 [ "${PGSTUB_SANITIZED:-no}" = yes ] && configs="ppc64-pseries-p9"
 [ -n "${PGSTUB_REALGUEST_PPC64_P9_CONFIGS:-}" ] && configs=$PGSTUB_REALGUEST_PPC64_P9_CONFIGS
 if [ "${PGSTUB_SKIP_REALGUEST:-}" = 1 ]; then
