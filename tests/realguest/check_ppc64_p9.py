@@ -17,6 +17,8 @@ per vCPU (GDB thread):
   info mem    every address QEMU maps lies in a listed range; no address
               QEMU cannot translate does
   info pg     lists quadrant 0 (PID = PIDR) and quadrant 3 (PID 0)
+  xp          at the physical address QEMU's gva2gpa gives, QEMU's x words
+  vtop        of mapped kernel and user addresses: QEMU's physical address
 then pgstub on dump.elf (QEMU's dump-guest-memory of the same guest, no MMU
 registers in it): without --reg a kernel address fails naming --reg patb=
 (powernv: ptcr=); with --reg patb= (the stream's entry; powernv: ptcr=)
@@ -172,6 +174,48 @@ def check_views(tap, pre, t, got, pidr, ptcr):
            want0 in pg and "quadrant 3 (PID 0," in pg and "L4[" in pg, pg[:3000])
 
 
+def physical_views(t):
+    """xp and vtop commands whose answers follow from QEMU's: `xp` at the
+    physical address QEMU's gva2gpa gives for a page QEMU's `x` read (not
+    crossing it); `vtop` of mapped kernel and user samples."""
+    pages = {}
+    for addr, q_out, _ in t["gva2gpa"]:
+        if q_out.startswith("gpa:"):
+            a = int(addr, 16)
+            pages.setdefault(a >> 12, int(q_out.split()[1], 16) - (a & 0xfff))
+    xp = []
+    for i, (cmd, lines) in enumerate(t["x"]):
+        m = re.match(r"x /(\d+[gb]x) (0x[0-9a-f]+)$", cmd)
+        addr, n, want, failed = x_bytes(cmd, lines)
+        if failed or addr >> 12 != (addr + n - 1) >> 12 or addr >> 12 not in pages:
+            continue
+        xp.append(("xp /%s 0x%x" % (m.group(1), pages[addr >> 12] + (addr & 0xfff)), lines))
+    vtop = []
+    for quadrant in (3, 0):
+        vtop += [(addr, int(q.split()[1], 16)) for addr, q, _ in t["gva2gpa"]
+                 if q.startswith("gpa:") and int(addr, 16) >> 62 == quadrant][:4]
+    return xp, vtop
+
+
+def check_physical(tap, pre, t, got):
+    xp, vtop = physical_views(t)
+    bad = []
+    for i, (cmd, lines) in enumerate(xp):
+        mine = [l.split(":", 1)[1] for l in lines_of(got, t["cpu"], "xpm%d" % i) if ":" in l]
+        if mine != [l.split(":", 1)[1] for l in lines]:
+            bad.append("%s: pgstub %r, QEMU's x at the virtual address %r"
+                       % (cmd, mine[:2], lines[:2]))
+    tap.ok("%s: monitor xp at QEMU's physical address prints QEMU's x words on %d "
+           "commands" % (pre, len(xp)), xp and not bad, "\n".join(bad[:10]))
+    bad = []
+    for i, (addr, gpa) in enumerate(vtop):
+        text = "\n".join(lines_of(got, t["cpu"], "vtop%d" % i))
+        if not re.search(r"^0x%016x -> 0x%016x size " % (int(addr, 16), gpa), text, re.M):
+            bad.append("%s: QEMU gpa 0x%x; pgstub:\n%s" % (addr, gpa, text))
+    tap.ok("%s: vtop ends at QEMU's physical address for %d kernel and user addresses"
+           % (pre, len(vtop)), len(vtop) == 8 and not bad, "\n".join(bad[:5]))
+
+
 def jobs_for(truth, views=True, only=None):
     jobs = []
     for cpu, t in sorted(truth.items()):
@@ -187,6 +231,9 @@ def jobs_for(truth, views=True, only=None):
                 continue
             cmds.append(("g%d" % i, "cli", "monitor gva2gpa %s" % addr))
         if views:
+            xp, vtop = physical_views(t)
+            cmds += [("xpm%d" % i, "cli", "monitor " + c) for i, (c, _) in enumerate(xp)]
+            cmds += [("vtop%d" % i, "cli", "monitor vtop " + a) for i, (a, _) in enumerate(vtop)]
             for i, (cmd, lines) in enumerate(t["x"]):
                 addr, n, want, failed = x_bytes(cmd, lines)
                 cmds.append(("xp%d" % i, "mem", (addr, len(want))))
@@ -251,6 +298,7 @@ def check_radix(tap, pgstub, cfgdir, name, powernv):
                      % (pre, t["hv_left_out"]))
         check_samples(tap, pre, t, got)
         check_x(tap, pre, t, got)
+        check_physical(tap, pre, t, got)
         # One PTCR for the machine: vCPU 0's where QEMU serves no other's.
         check_views(tap, pre, t, got, pidr,
                     (spr.get("ptcr") or sprs["cpu0"]["ptcr"]) if powernv else None)
