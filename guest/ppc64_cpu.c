@@ -63,9 +63,9 @@ int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		r.htab_shift = pgw_htab_shift(g->htab);
 		hpte = &pgw_htab_hpte_ops;
 	} else if (!(p->sdr1 & ~0x1fULL)) {
-		return guest__fail(err, errlen, "vCPU %d: no hashed page table "
-				   "(no spapr/htab section, SDR1 is 0x%llx)%s",
-				   cpu, (unsigned long long)p->sdr1,
+		return guest__fail(err, errlen, "no hashed page table (no "
+				   "spapr/htab section, SDR1 is 0x%llx)%s",
+				   (unsigned long long)p->sdr1,
 				   p->valid & GUEST_PPC64_HAS_SPRS ? "" :
 				   "; the source holds no MMU registers: a "
 				   "radix guest (POWER9 and later) needs "
@@ -75,7 +75,7 @@ int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	}
 	if (pgw_ctx_new_ppc64_hash(&g->ctx[cpu], &r, hpte, g->htab,
 				   guest_mem_ops(g), g, msg, sizeof(msg)))
-		return guest__fail(err, errlen, "vCPU %d: %s", cpu,
+		return guest__fail(err, errlen, "%s",
 				   msg[0] ? msg : "cannot build its hash "
 				   "context");
 	*ctx = g->ctx[cpu];

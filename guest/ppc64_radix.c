@@ -110,13 +110,12 @@ int guest__ppc64_radix_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	} else if (m.ptcr) {
 		r.ptcr = m.ptcr;
 	} else {
-		return guest__fail(err, errlen, "vCPU %d: LPCR[HR] selects the "
+		return guest__fail(err, errlen, "LPCR[HR] selects the "
 				   "radix MMU but no process table is known "
 				   "(a pseries stream holds the entry the "
 				   "guest registered, a powernv one PTCR; a "
 				   "dump holds neither): give --reg patb=PATE1 "
-				   "(pseries) or --reg ptcr=PTCR (powernv)",
-				   cpu);
+				   "(pseries) or --reg ptcr=PTCR (powernv)");
 	}
 	r.pidr = m.pidr;
 	r.lpidr = m.lpidr;
@@ -126,7 +125,7 @@ int guest__ppc64_radix_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	r.msr = m.msr;
 	if (pgw_ctx_new_ppc64_radix(ctx, &r, guest_mem_ops(g), g, msg,
 				    sizeof(msg)))
-		return guest__fail(err, errlen, "vCPU %d: %s", cpu,
+		return guest__fail(err, errlen, "%s",
 				   msg[0] ? msg : "cannot build its radix "
 				   "context");
 	return 0;
