@@ -530,11 +530,12 @@ int mig__spapr_patb(guest *g, struct mig *m, char *err, size_t errlen)
 			if (strcmp(fs[k].name, "spapr_patb_entry:patb_entry"))
 				continue;
 			if (fs[k].size != 8 || fs[k].n != 1) {
+				unsigned long long at = fs[k].off;
+
 				free(fs);
 				return guest__fail(err, errlen, "section 'spapr': "
 						   "patb_entry at offset 0x%llx "
-						   "is not one 8-byte field",
-						   (unsigned long long)fs[k].off);
+						   "is not one 8-byte field", at);
 			}
 			g->ppc_patb = guest__be64(g->map + fs[k].off);
 			g->ppc_have_patb = 1;
