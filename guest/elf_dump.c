@@ -1,5 +1,6 @@
 /*
- * ELF memory dumps: QEMU's dump-guest-memory (paging off; x86 and aarch64)
+ * ELF memory dumps: QEMU's dump-guest-memory (paging off; x86, aarch64,
+ * ppc64 in either byte order)
  * and the vmcores of a crashed Linux (/proc/vmcore, makedumpfile -E).
  * PT_LOADs are guest-physical (p_paddr), PT_NOTE holds the per-vCPU notes.
  * Parsed with libelf over the read-only file mapping; memory is served
@@ -38,9 +39,15 @@ static int check_headers(guest *g, const GElf_Ehdr *eh, size_t phnum,
 		return guest__fail(err, errlen, "ELF e_type %u is not ET_CORE: "
 				   "not a memory dump", eh->e_type);
 	if (eh->e_machine != EM_X86_64 && eh->e_machine != EM_386 &&
-	    eh->e_machine != EM_AARCH64)
+	    eh->e_machine != EM_AARCH64 && eh->e_machine != EM_PPC64)
 		return guest__fail(err, errlen, "unsupported ELF machine %u "
-				   "(expected EM_X86_64, EM_386 or EM_AARCH64)",
+				   "(expected EM_X86_64, EM_386, EM_AARCH64 "
+				   "or EM_PPC64)", eh->e_machine);
+	/* QEMU writes a ppc64 dump in the byte order LPCR[ILE] gives the
+	 * guest's interrupts: big-endian for pseries. */
+	if (g->big_endian && eh->e_machine != EM_PPC64)
+		return guest__fail(err, errlen, "big-endian ELF of machine %u: "
+				   "only ppc64 dumps may be big-endian",
 				   eh->e_machine);
 	if (phnum == 0)
 		return guest__fail(err, errlen, "no program headers: not a "
@@ -93,6 +100,15 @@ static int check_sections(guest *g, Elf *e, const GElf_Ehdr *eh,
 
 	if (eh->e_shoff == 0)
 		return 0;
+	/* QEMU 7.2 writes a big-endian dump's section headers in the host's
+	 * byte order (measured on a pseries dump: sh_type 0x03000000, the
+	 * string table's offset byte-swapped); pgstub reads no section, so
+	 * only the table's own place is checked there. */
+	if (g->big_endian && g->arch == GUEST_ARCH_PPC64)
+		return past_eof(g, eh->e_shoff, (shnum ? shnum : 1) * shent) ?
+		       guest__fail(err, errlen, "section header table at "
+				   "file offset 0x%llx runs past end of file",
+				   (unsigned long long)eh->e_shoff) : 0;
 	if (past_eof(g, eh->e_shoff, (shnum ? shnum : 1) * shent))
 		return guest__fail(err, errlen, "section header table (%llu "
 				   "entries) at file offset 0x%llx runs past "
@@ -222,11 +238,11 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 	if (cls != ELFCLASS32 && cls != ELFCLASS64)
 		return guest__fail(err, errlen, "bad ELF class %d at file "
 				   "offset 0x%x", cls, EI_CLASS);
-	if (g->map[EI_DATA] != ELFDATA2LSB)
+	if (g->map[EI_DATA] != ELFDATA2LSB && g->map[EI_DATA] != ELFDATA2MSB)
 		return guest__fail(err, errlen, "ELF data encoding %d at file "
-				   "offset 0x%x: only little-endian dumps are "
-				   "read (x86, aarch64 with SCTLR.EE clear)",
-				   g->map[EI_DATA], EI_DATA);
+				   "offset 0x%x is neither little- nor "
+				   "big-endian", g->map[EI_DATA], EI_DATA);
+	g->big_endian = g->map[EI_DATA] == ELFDATA2MSB;
 	ehsize = cls == ELFCLASS64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	if (g->size < ehsize)
 		return guest__fail(err, errlen, "ELF header truncated (file size "
@@ -251,12 +267,14 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 		goto out;
 	if (eh.e_machine == EM_AARCH64)
 		g->arch = GUEST_ARCH_AARCH64;
+	if (eh.e_machine == EM_PPC64)
+		g->arch = GUEST_ARCH_PPC64;
 	if (walk_phdrs(g, e, phnum, err, errlen) ||
 	    check_sections(g, e, &eh, err, errlen))
 		goto out;
 
 	g->src = &elf_source;
-	if (eh.e_machine != EM_AARCH64)
+	if (eh.e_machine != EM_AARCH64 && eh.e_machine != EM_PPC64)
 		g->arch = eh.e_machine == EM_X86_64 ? GUEST_ARCH_X86_64
 						    : GUEST_ARCH_I386;
 	/* QEMU picks EM_X86_64 exactly when the first vCPU is in long mode. */
@@ -267,7 +285,10 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 	snprintf(g->desc, sizeof(g->desc), "%s (%s, ELF%d, %d vCPU%s, %zu "
 		 "memory ranges, %llu MiB%s)",
 		 g->nqemu ? "QEMU ELF dump" :
-		 g->arch == GUEST_ARCH_AARCH64 ? "ELF dump" : "ELF vmcore",
+		 g->arch == GUEST_ARCH_AARCH64 ||
+		 g->arch == GUEST_ARCH_PPC64 ? "ELF dump" : "ELF vmcore",
+		 g->arch == GUEST_ARCH_PPC64 ? (g->big_endian ? "ppc64 big-endian"
+						: "ppc64") :
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
 		 cls == ELFCLASS64 ? 64 : 32, g->ncpus,

@@ -342,6 +342,7 @@ void guest_close(guest *g)
 		close(g->fd);
 	free(g->cpu);
 	free(g->a64);
+	free(g->ppc);
 	free(g->a64root);
 	free(g->held);
 	free(g->root);

@@ -294,6 +294,38 @@ enum guest_reg_origin guest_reg_read_wide(const guest *g, int cpu, int id,
  */
 const struct guest_ppc64_cpu *guest_ppc64_cpu(const guest *g, int cpu);
 
+/** @name guest_ppc64_mmu.known / .given: which registers are known */
+/**@{*/
+#define GUEST_PPC64_MMU_PTCR  0x01u  /**< partition table (powernv) */
+#define GUEST_PPC64_MMU_PATB  0x02u  /**< pseries process-table entry */
+#define GUEST_PPC64_MMU_PIDR  0x04u
+#define GUEST_PPC64_MMU_LPIDR 0x08u
+#define GUEST_PPC64_MMU_LPCR  0x10u
+/**@}*/
+
+/** The registers that select and root a ppc64 vCPU's radix translation. */
+struct guest_ppc64_mmu {
+	uint64_t ptcr;      /**< PTCR: PATB | PATS (powernv) */
+	/** pseries: doubleword 1 of the partition-table entry the guest
+	 *  registered with H_REGISTER_PROC_TBL (GR | PRTB | PRTS), which
+	 *  only a migration stream (spapr_patb_entry) or --reg patb= holds */
+	uint64_t patb;
+	uint64_t pidr, lpidr, lpcr, msr;
+	unsigned known;     /**< GUEST_PPC64_MMU_*: from the source or --reg */
+	unsigned given;     /**< GUEST_PPC64_MMU_*: from --reg */
+};
+
+/**
+ * The radix registers of ppc64 vCPU @p cpu (a dump knows none of them
+ * unless --reg gives them).
+ * @return 0, or -1 when there is no such ppc64 vCPU
+ */
+int guest_ppc64_mmu(const guest *g, int cpu, struct guest_ppc64_mmu *out);
+
+/** Nonzero when @p m selects the radix MMU (LPCR[HR] where known, else
+ *  the process-table entry's GR, else a nonzero PTCR). */
+int guest_ppc64_is_radix(const struct guest_ppc64_mmu *m);
+
 /**
  * pseries: the hashed page table held outside guest RAM (rebuilt from the
  * migration stream's spapr/htab section), else NULL (powernv: the HPT is

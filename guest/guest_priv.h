@@ -101,8 +101,15 @@ struct guest {
 	/* pseries HPT outside guest RAM (migration stream), or NULL;
 	 * owned by the source. */
 	pgw_htab *htab;
+	/* pseries radix: the process-table entry the guest registered
+	 * (stream or --reg patb=), and which MMU registers --reg gave
+	 * (GUEST_PPC64_MMU_*; ppc64_radix.c). */
+	uint64_t ppc_patb;
+	int ppc_have_patb;
+	unsigned ppc_mmu_given;
 	pgw_ctx **ctx;              /* memoised by guest_cpu_ctx() */
 	int nprstatus, nqemu;       /* notes seen so far, to pair them */
+	int big_endian;             /* the dump's byte order (ppc64 ELF) */
 	/** Nonzero when the source says the CPU ran in long mode (EM_X86_64,
 	 *  the x86_64 NT_PRSTATUS layout): QEMU writes those only when the
 	 *  first vCPU had EFER.LMA set. */
@@ -254,6 +261,29 @@ const char *guest__arm64_refusal(const guest *g, int cpu, uint64_t va);
 /** The VMSAv8-64 context of aarch64 vCPU @p cpu (guest_cpu_ctx). */
 int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		     size_t errlen);
+
+/* ppc64_notes.c */
+/** A field in the dump's byte order (g->big_endian). */
+uint64_t guest__e64(const guest *g, const uint8_t *p);
+uint32_t guest__e32(const guest *g, const uint8_t *p);
+/** vCPU @p i's ppc64 registers, growing the tables (g->cpu too) as
+ *  needed; NULL when out of memory. */
+struct guest_ppc64_cpu *guest__ppc64_cpu_at(guest *g, int i);
+/** Decode one "CORE" note of a ppc64 dump: the n-th NT_PRSTATUS belongs
+ *  to vCPU n (GPRs, NIP, MSR, CTR, LR, XER, CR); other types are skipped.
+ *  @return 0, or -1 with a message naming the note's offset */
+int guest__ppc64_note(guest *g, uint32_t type, const uint8_t *desc,
+		      uint32_t descsz, uint64_t off, const char *where,
+		      char *err, size_t errlen);
+
+/* ppc64_radix.c */
+/** Take --reg @p name (ptcr, patb, pidr, lpidr, lpcr) into every ppc64
+ *  vCPU. @return 1 when it is one of those, else 0 */
+int guest__ppc64_mmu_reg(guest *g, const char *name, uint64_t v);
+/** The radix context of vCPU @p cpu into @p *ctx. @return 0, -1 (message
+ *  set), or 1 when the vCPU uses the hash MMU */
+int guest__ppc64_radix_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+			   size_t errlen);
 
 /* ppc64_cpu.c */
 /** The hash-MMU context of ppc64 vCPU @p cpu (guest_cpu_ctx for ppc64). */

@@ -21,6 +21,8 @@ guest_libguest_la_SOURCES = \
 	guest/migration.c \
 	guest/migration_vmdesc.c \
 	guest/ppc64_cpu.c \
+	guest/ppc64_notes.c \
+	guest/ppc64_radix.c \
 	guest/live.c
 guest_libguest_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/guest
 guest_libguest_la_CFLAGS = $(AM_CFLAGS) $(LIBELF_CFLAGS) $(KDUMPFILE_CFLAGS) \

@@ -949,11 +949,15 @@ int guest__migration_open(guest *g, char *err, size_t errlen)
 		return guest__fail(err, errlen, "spapr/htab: %s",
 				   pgw_htab_errmsg(m->htab));
 	if (place_blocks(g, m, err, errlen) ||
-	    mig__cpus_decode(g, m, err, errlen))
+	    mig__cpus_decode(g, m, err, errlen) ||
+	    mig__spapr_patb(g, m, err, errlen))
 		return -1;
 	if (m->htab)
 		snprintf(more, sizeof(more), ", HPT 2^%d bytes from spapr/htab",
 			 m->htab_shift);
+	else if (g->ppc_have_patb)
+		snprintf(more, sizeof(more), ", process table 0x%llx from "
+			 "spapr", (unsigned long long)g->ppc_patb);
 	snprintf(g->desc, sizeof(g->desc), "QEMU migration stream (%.64s, %s, "
 		 "%d vCPU%s, %llu MiB RAM%s)", m->machine[0] ? m->machine :
 		 "unknown machine",

@@ -117,6 +117,9 @@ int mig__vmdesc_fields(const guest *g, const struct mig_dev *d,
 		       struct mig_field **out, char *err, size_t errlen);
 /** Decode the "cpu" sections into g->cpu / g->ppc / g->a64. */
 int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen);
+/** pseries: the process-table entry of section "spapr" (subsection
+ *  spapr_patb_entry) into g->ppc_patb, when the stream has one. */
+int mig__spapr_patb(guest *g, struct mig *m, char *err, size_t errlen);
 
 /* The located fields of one "cpu" section, for the per-architecture
  * decoders (migration_vmdesc.c, arm64_mig.c). */

@@ -507,3 +507,40 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 	}
 	return 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* pseries: the registered process table                               */
+
+int mig__spapr_patb(guest *g, struct mig *m, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < m->ndev; i++) {
+		const struct mig_dev *d = &m->dev[i];
+		struct mig_field *fs;
+		int n;
+
+		if (strcmp(d->name, "spapr"))
+			continue;
+		n = mig__vmdesc_fields(g, d, &fs, err, errlen);
+		if (n < 0)
+			return -1;
+		/* hw/ppc/spapr.c: subsection spapr_patb_entry, sent once the
+		 * guest has called H_REGISTER_PROC_TBL (doubleword 1 of its
+		 * partition-table entry, big-endian). */
+		for (int k = 0; k < n; k++) {
+			if (strcmp(fs[k].name, "spapr_patb_entry:patb_entry"))
+				continue;
+			if (fs[k].size != 8 || fs[k].n != 1) {
+				unsigned long long at = fs[k].off;
+
+				free(fs);
+				return guest__fail(err, errlen, "section 'spapr': "
+						   "patb_entry at offset 0x%llx "
+						   "is not one 8-byte field", at);
+			}
+			g->ppc_patb = guest__be64(g->map + fs[k].off);
+			g->ppc_have_patb = 1;
+		}
+		free(fs);
+	}
+	return 0;
+}

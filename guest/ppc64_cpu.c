@@ -1,8 +1,9 @@
 /*
- * ppc64 vCPUs of a guest: register getters and the hash-MMU translation
- * context built from a vCPU's SLB, MSR, AMR, LPCR and SDR1, with the HPT
- * from the source (pseries: the migration stream) or from guest RAM at
- * SDR1's HTABORG (powernv).
+ * ppc64 vCPUs of a guest: register getters and the translation context:
+ * radix (ppc64_radix.c) where the vCPU selects it, else the hash MMU's
+ * from a vCPU's SLB, MSR, AMR, LPCR and SDR1, with the HPT from the
+ * source (pseries: the migration stream) or from guest RAM at SDR1's
+ * HTABORG (powernv).
  */
 #include "guest_priv.h"
 
@@ -28,6 +29,7 @@ int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	const struct guest_ppc64_cpu *p = guest_ppc64_cpu(g, cpu);
 	const struct pgw_hpte_ops *hpte = NULL;
 	char msg[256] = "";
+	int rc;
 
 	if (!p)
 		return guest__fail(err, errlen, "no vCPU %d (the guest has %d)",
@@ -35,6 +37,12 @@ int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	if (g->ctx[cpu]) {
 		*ctx = g->ctx[cpu];
 		return 0;
+	}
+	rc = guest__ppc64_radix_ctx(g, cpu, &g->ctx[cpu], err, errlen);
+	if (rc <= 0) {
+		if (!rc)
+			*ctx = g->ctx[cpu];
+		return rc;
 	}
 	for (unsigned i = 0; i < p->nslb; i++) {
 		slb[i].esid = p->slb[i].esid;
@@ -55,13 +63,19 @@ int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		r.htab_shift = pgw_htab_shift(g->htab);
 		hpte = &pgw_htab_hpte_ops;
 	} else if (!(p->sdr1 & ~0x1fULL)) {
-		return guest__fail(err, errlen, "vCPU %d: no hashed page table "
-				   "(no spapr/htab section, SDR1 is 0x%llx)",
-				   cpu, (unsigned long long)p->sdr1);
+		return guest__fail(err, errlen, "no hashed page table (no "
+				   "spapr/htab section, SDR1 is 0x%llx)%s",
+				   (unsigned long long)p->sdr1,
+				   p->valid & GUEST_PPC64_HAS_SPRS ? "" :
+				   "; the source holds no MMU registers: a "
+				   "radix guest (POWER9 and later) needs "
+				   "--reg patb=PATE1 (pseries) or --reg "
+				   "ptcr=PTCR (powernv), and --reg pidr=PID "
+				   "for user addresses");
 	}
 	if (pgw_ctx_new_ppc64_hash(&g->ctx[cpu], &r, hpte, g->htab,
 				   guest_mem_ops(g), g, msg, sizeof(msg)))
-		return guest__fail(err, errlen, "vCPU %d: %s", cpu,
+		return guest__fail(err, errlen, "%s",
 				   msg[0] ? msg : "cannot build its hash "
 				   "context");
 	*ctx = g->ctx[cpu];

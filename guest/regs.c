@@ -405,6 +405,10 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 	for (size_t i = 0; i < o->nregs; i++) {
 		int id = guest_reg_id(g, o->regs[i].name);
 
+		/* ppc64 MMU registers: not in GDB's description. */
+		if (id < 0 && guest__ppc64_mmu_reg(g, o->regs[i].name,
+						   o->regs[i].value))
+			continue;
 		if (id < 0 || id >= GUEST_REG_MAX)
 			return guest__fail(err, errlen, "--reg: no register "
 					   "'%s' on %s (names as GDB's target "
@@ -415,7 +419,8 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 					   g->arch == GUEST_ARCH_I386 ? "i386" :
 					   "x86_64",
 					   g->arch == GUEST_ARCH_PPC64 ?
-					   "r0-r31, pc, msr, cr, lr, ctr, xer…" :
+					   "r0-r31, pc, msr, cr, lr, ctr, xer…; "
+					   "MMU: ptcr, patb, pidr, lpidr, lpcr" :
 					   g->arch == GUEST_ARCH_AARCH64 ?
 					   "x0-x30, sp, pc, cpsr, SCTLR (or "
 					   "sctlr_el1), TTBR0_EL1, TTBR1_EL1, "

@@ -165,9 +165,9 @@ int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 	/* Notes are 4-byte aligned in both ELF classes (QEMU, Linux vmcore). */
 	while (len - pos >= 12) {
 		uint64_t off = file_off + pos;
-		uint32_t namesz = guest__le32(p + pos);
-		uint32_t descsz = guest__le32(p + pos + 4);
-		uint32_t type = guest__le32(p + pos + 8);
+		uint32_t namesz = guest__e32(g, p + pos);
+		uint32_t descsz = guest__e32(g, p + pos + 4);
+		uint32_t type = guest__e32(g, p + pos + 8);
 		const uint8_t *name = p + pos + 12, *desc;
 		struct guest_x86_cpu *c;
 
@@ -191,6 +191,11 @@ int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 			/* The source set the architecture first (ELF
 			 * e_machine, the kdump header's machine). */
 			if (guest__arm64_note(g, type, desc, descsz, off, where,
+					      err, errlen))
+				return -1;
+		} else if (g->arch == GUEST_ARCH_PPC64 && namesz == 5 &&
+			   !memcmp(name, "CORE", 5)) {
+			if (guest__ppc64_note(g, type, desc, descsz, off, where,
 					      err, errlen))
 				return -1;
 		} else if (namesz == 5 && !memcmp(name, "CORE", 5) &&

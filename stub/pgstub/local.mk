@@ -36,6 +36,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/info_registers_arm64.c \
 	stub/pgstub/monitor/memdump.c \
 	stub/pgstub/monitor/dump_notes.c \
+	stub/pgstub/monitor/info_radix.c \
 	stub/pgstub/monitor/monitor_lint.c \
 	stub/pgstub/lint/lint_out.h \
 	stub/pgstub/lint/lint_out.c \

@@ -169,7 +169,10 @@ static void ppc_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 		case 9: v = 0x789; break;                 /* CTR */
 		case 29: v = 0x3000000000000000ULL; break; /* AMR */
 		case 287: v = 0x004d0200; break;          /* PVR: POWER8 */
-		case 318: v = 0x381f008; break;           /* LPCR */
+		case 318: v = 0x381f008 | (o->radix ? 1u << 20 : 0);
+			break;                            /* LPCR (HR) */
+		case 48: v = o->radix ? (uint64_t)cpu + 1 : 0;
+			break;                            /* PIDR */
 		}
 		be(b, v, 8);
 	}
@@ -279,6 +282,55 @@ static void table_page(struct mkmig_buf *b, const char *blk, uint64_t off,
 					(uint8_t)(e[i][1] >> (8 * k));
 		b->n += 4096;
 	}
+}
+
+/* A page of big-endian doublewords (radix tables): (index, value) pairs. */
+static void table_page_be(struct mkmig_buf *b, uint64_t off,
+			  const uint64_t (*e)[2], int n)
+{
+	be(b, off | PAGE | CONT, 8);
+	if (grow(b, 4096) == 0) {
+		memset(b->p + b->n, 0, 4096);
+		for (int i = 0; i < n; i++)
+			for (int k = 0; k < 8; k++)
+				b->p[b->n + 8 * e[i][0] + (uint64_t)k] =
+					(uint8_t)(e[i][1] >> (56 - 8 * k));
+		b->n += 4096;
+	}
+}
+
+/* Power ISA 3.0B radix: PRTE dw0 RTS = 21 (52-bit EA: RTS1 2, RTS2 5),
+ * RPDS 13; PDE V | NLB | NLS 9; PTE V | L | R | C | EAA (privileged 8,
+ * read 4, write 2, execute 1). */
+#define RX_PRTE(root) (2ULL << 61 | (root) | 5u << 5 | 13u)
+#define RX_PDE(next)  (1ULL << 63 | (next) | 9u)
+#define RX_PTE(pa, eaa) (3ULL << 62 | (pa) | 0x180u | (eaa))
+
+/* The radix tables of the pseries radix stream (RAM offset = real). */
+static void radix_tables(struct mkmig_buf *b)
+{
+	const uint64_t prt[][2] = { { 0, RX_PRTE(0x90000) }, /* PID 0 */
+				    { 2, RX_PRTE(0xa0000) } }; /* PID 1 */
+	const uint64_t kl1[][2] = { { 0, RX_PDE(0xb0000) } };
+	const uint64_t kl2[][2] = { { 0, RX_PDE(0xb1000) } };
+	const uint64_t kl3[][2] = { { 0, RX_PDE(0xb2000) } };
+	const uint64_t kl4[][2] = { { 0, RX_PTE(MKMIG_RX_PA, 0xf) } };
+	const uint64_t ul1[][2] = { { 0, RX_PDE(0xb3000) } };
+	const uint64_t ul2[][2] = { { 0, RX_PDE(0xb4000) } };
+	const uint64_t ul3[][2] = { { 0, RX_PDE(0xb5000) } };
+	/* EA 0x10000: L4[0x10]. */
+	const uint64_t ul4[][2] = { { 0x10, RX_PTE(MKMIG_RX_PA, 0x6) } };
+
+	table_page_be(b, MKMIG_RX_PRTB, prt, 2);
+	table_page_be(b, 0x90000, kl1, 1);
+	table_page_be(b, 0xa0000, ul1, 1);
+	table_page_be(b, 0xb0000, kl2, 1);
+	table_page_be(b, 0xb1000, kl3, 1);
+	table_page_be(b, 0xb2000, kl4, 1);
+	table_page_be(b, 0xb3000, ul2, 1);
+	table_page_be(b, 0xb4000, ul3, 1);
+	table_page_be(b, 0xb5000, ul4, 1);
+	page(b, NULL, MKMIG_RX_PA, MKMIG_RX_TEXT);
 }
 
 /* VMSAv8-64 descriptors: table/page 0b11, block 0b01, AF bit 10, AP[1]
@@ -473,7 +525,8 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	footer(b, 1);
 	if (ppc) {
 		sec_full(b, 1, 2, "spapr/htab", 0, 1);
-		be(b, MKMIG_HTAB_SHIFT, 4);
+		/* A radix guest has no HPT: -1 in every section. */
+		be(b, o->radix ? 0xffffffffu : MKMIG_HTAB_SHIFT, 4);
 		footer(b, 2);
 	}
 
@@ -492,7 +545,11 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 		be(b, MKMIG_RAM | ZERO | CONT, 8);
 	be(b, EOS, 8);
 	footer(b, 1);
-	if (ppc) {
+	if (ppc && o->radix) {
+		sec_full(b, 2, 2, NULL, 0, 0);
+		be(b, 0xffffffffu, 4);
+		footer(b, 2);
+	} else if (ppc) {
 		sec_full(b, 2, 2, NULL, 0, 0);
 		be(b, 0, 4);
 		hpte_chunk(b, 0x918, 1, 0, hpte);
@@ -509,13 +566,19 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	for (uint64_t p = 100; p < MKMIG_RAM / 4096; p++)
 		if (p != 200)
 			zpage(b, p << 12);
+	if (o->radix)
+		radix_tables(b);                           /* over the zeros */
 	page(b, blk, 7u << 12, "page 7, named again");
 	be(b, EOS, 8);
 	footer(b, 1);
 	if (ppc) {
 		sec_full(b, 3, 2, NULL, 0, 0);
-		be(b, 0, 4);
-		hpte_chunk(b, 0, 0, 0, NULL);
+		if (o->radix) {
+			be(b, 0xffffffffu, 4);
+		} else {
+			be(b, 0, 4);
+			hpte_chunk(b, 0, 0, 0, NULL);
+		}
 		footer(b, 2);
 	}
 	if (!ppc) {
@@ -535,14 +598,35 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	jfield(&j, 1, "cpu_ticks_offset", "int64", 8, 1);
 	jfield(&j, 0, "unused", "unused_buffer", 8, 1);
 	jp(&j, "]}");
+	if (ppc && o->radix) {
+		/* hw/ppc/spapr.c: the spapr section's subsection
+		 * spapr_patb_entry holds the registered entry. */
+		int psz = o->patb_size ? o->patb_size : 8;
+
+		sec_full(b, 4, id, "spapr", 0, 3);
+		be(b, 0, 4);                               /* a field */
+		u8(b, 5);
+		name8(b, "spapr_patb_entry");
+		be(b, 1, 4);
+		be(b, MKMIG_RX_PATB, psz);
+		footer(b, id++);
+		jp(&j, ", {\"name\": \"spapr\", \"instance_id\": 0, "
+		   "\"vmsd_name\": \"spapr\", \"version\": 3, \"fields\": [");
+		jfield(&j, 1, "unused", "unused_buffer", 4, 1);
+		jp(&j, "], \"subsections\": [{\"vmsd_name\": "
+		   "\"spapr_patb_entry\", \"version\": 1, \"fields\": [");
+		jfield(&j, 1, "patb_entry", "uint64", psz, 1);
+		jp(&j, "]}]}");
+	}
+	jp(&j, ", ");
 	for (int c = 0; c < ncpus; c++) {
 		sec_full(b, 4, id, "cpu_common", (uint32_t)c, 1);
 		be(b, 0, 4);
 		be(b, 0, 4);
 		footer(b, id++);
-		jp(&j, ", {\"name\": \"cpu_common\", \"instance_id\": %d, "
+		jp(&j, "%s{\"name\": \"cpu_common\", \"instance_id\": %d, "
 		   "\"vmsd_name\": \"cpu_common\", \"version\": 1, \"fields\": [",
-		   c);
+		   c ? ", " : "", c);
 		jfield(&j, 1, "halted", "uint32", 4, 1);
 		jfield(&j, 0, "interrupt_request", "uint32", 4, 1);
 		jp(&j, "]}, ");

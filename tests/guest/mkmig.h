@@ -39,6 +39,9 @@ struct mkmig_opts {
 	int a64_mmu_off;         /**< SCTLR_EL1.M clear on every vCPU */
 	const char *ram_name;    /**< RAM block's name (-machine memory-backend=ID) */
 	const char *machine;     /**< machine type (NULL: the arch's 7.2 one) */
+	int radix;               /**< pseries radix: no HPT, spapr_patb_entry */
+	int patb_size;           /**< radix: describe patb_entry as this many
+				  *   bytes (0: 8) */
 };
 
 /** RAM size of the synthetic machines (one block at physical 0). */
@@ -64,6 +67,17 @@ struct mkmig_opts {
 #define MKMIG_A64_TCR  (25ULL | 25ULL << 16 | 2ULL << 30 | 2ULL << 32)
 #define MKMIG_A64_SCTLR 0x30d00801ULL             /* M set, WXN clear */
 #define MKMIG_A64_MMFR0 0x32310201126ULL
+
+/** pseries radix (opts.radix): the registered process table (4K at
+ *  MKMIG_RX_PRTB, PRTS 0), LPCR[HR] set, vCPU n's PIDR n + 1. PRTE[0]'s tree
+ *  (52-bit, 4K pages) maps MKMIG_RX_KVA privileged RWX to MKMIG_RX_PA;
+ *  PRTE[1]'s maps MKMIG_RX_UVA user read-write there; PRTE[2] is empty. */
+#define MKMIG_RX_PRTB 0x80000ULL
+#define MKMIG_RX_PATB (1ULL << 63 | MKMIG_RX_PRTB)     /* GR, PRTS 0 */
+#define MKMIG_RX_KVA 0xc000000000000000ULL
+#define MKMIG_RX_UVA 0x10000ULL
+#define MKMIG_RX_PA 0x6000u
+#define MKMIG_RX_TEXT "translated through the radix tree"
 
 /** Build a stream. @return 0, or -1 out of memory; caller frees b->p. */
 int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o);

@@ -57,6 +57,59 @@ static int setup(void **state)
 	return *state ? 0 : -1;
 }
 
+/* A pseries radix stream: the registered process table from the spapr
+ * section selects radix (with LPCR[HR]); each vCPU walks with its PIDR. */
+static void test_guest_migration__pseries_radix_translates(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .radix = 1 };
+	guest *g = open_stream(f, &o);
+	struct guest_ppc64_mmu m;
+	struct pgw_result r;
+	pgw_ctx *ctx;
+	char err[256], buf[sizeof(MKMIG_RX_TEXT)];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_null(guest_ppc64_htab(g));
+	assert_non_null(strstr(guest_describe(g), "process table "
+			       "0x8000000000080000 from spapr"));
+	assert_int_equal(guest_ppc64_mmu(g, 1, &m), 0);
+	assert_true(m.patb == MKMIG_RX_PATB && m.pidr == 2);
+	assert_true(m.known & GUEST_PPC64_MMU_PATB);
+	assert_int_equal(m.given, 0);
+	assert_true(guest_ppc64_is_radix(&m));
+
+	/* vCPU 0, PID 1: the kernel (quadrant 3, PID 0) and its user page. */
+	assert_int_equal(guest_cpu_ctx(g, 0, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_mode(ctx), PGW_MODE_PPC64_RADIX);
+	assert_int_equal(pgw_translate(ctx, MKMIG_RX_KVA + 0x12, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_RX_PA + 0x12);
+	assert_int_equal(pgw_translate(ctx, MKMIG_RX_UVA + 5, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_RX_PA + 5);
+	assert_true(r.out_perms & PGW_PERM_U);
+	assert_int_equal(guest_phys_read(g, r.out_pa - 5, buf, sizeof(buf)),
+			 sizeof(buf));
+	assert_string_equal(buf, MKMIG_RX_TEXT);
+	/* vCPU 1, PID 2: an empty PRTE; the kernel still translates. */
+	assert_int_equal(guest_cpu_ctx(g, 1, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_translate(ctx, MKMIG_RX_UVA, 0, &r, NULL, NULL),
+			 PGW_ENOTMAPPED);
+	assert_int_equal(pgw_translate(ctx, MKMIG_RX_KVA, 0, &r, NULL, NULL),
+			 0);
+	guest_close(g);
+}
+
+/* A patb_entry that is no 8-byte field is refused, naming it. */
+static void test_guest_migration__invalid_patb_entry(void **state)
+{
+	struct mkmig_opts o = { .radix = 1, .patb_size = 4 };
+
+	refused(*state, &o, "patb_entry at offset");
+}
+
 static int teardown(void **state)
 {
 	struct fx *f = *state;
@@ -536,6 +589,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_ram_and_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_registers_by_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_hpt_translates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__pseries_radix_translates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_patb_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__x86_64_pc_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_virt_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__memory_backend_ram,

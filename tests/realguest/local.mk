@@ -4,12 +4,14 @@ TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh \
 	tests/realguest/test_realguest_crash.sh tests/realguest/test_realguest_aarch64.sh \
-	tests/realguest/test_aarch64_views.sh
+	tests/realguest/test_aarch64_views.sh tests/realguest/test_realguest_ppc64_p9.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
 	tests/realguest/record_ppc64.py tests/realguest/fetch-ppc64.sh \
 	tests/realguest/init-ppc64.sh \
+	tests/realguest/test_realguest_ppc64_p9.sh tests/realguest/record_ppc64_p9.py \
+	tests/realguest/check_ppc64_p9.py \
 	tests/realguest/test_realguest_x86mig.sh tests/realguest/record_x86mig.py \
 	tests/realguest/check_x86mig.py \
 	tests/realguest/test_registers_ppc64.sh tests/common/gdbsession.py \
@@ -44,6 +46,9 @@ realguest_vmci_readers = tests/realguest/test_kdump_formats.sh.log
 $(realguest_vmci_readers): tests/realguest/test_vmcoreinfo.sh.log
 realguest_ppc64_readers = tests/realguest/test_registers_ppc64.sh.log
 $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
+# Both ppc64 recorders boot the same kernel under TCG: one at a time.
+realguest_ppc64_p9_log = tests/realguest/test_realguest_ppc64_p9.sh.log
+$(realguest_ppc64_p9_log): tests/realguest/test_realguest_ppc64.sh.log
 realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log \
 	tests/realguest/test_aarch64_views.sh.log \
 	tests/export/test_export_aarch64.sh.log

@@ -415,6 +415,10 @@ static const struct cmd commands[] = {
 	{ "info slb", "", "ppc64: show the SLB (QEMU's format)", cmd_info_slb },
 	{ "info hpt", "", "ppc64: hashed page table base, size, valid HPTEs "
 	  "by page size", cmd_info_hpt },
+	{ "info patb", "", "ppc64 radix: PTCR and the partition-table entries "
+	  "(pseries: the entry the guest registered)", monitor_cmd_info_patb },
+	{ "info prtb", "", "ppc64 radix: the vCPU's process table and its "
+	  "entries", monitor_cmd_info_prtb },
 	{ "info registers", "[-a]", "show the cpu registers (-a: all vCPUs)",
 	  cmd_info_registers },
 	{ "info version", "", "show pgstub's version, as QEMU's shows QEMU's",

@@ -17,6 +17,11 @@ int memdump_run(struct session *s, const char *args, int physical,
 /* What a dump left out (dump_notes.c). `info dump`: */
 int monitor_cmd_info_dump(struct session *s, int argc, char **argv,
 			  gdbr_out *out);
+/* ppc64 radix tables (info_radix.c): `info patb`, `info prtb`. */
+int monitor_cmd_info_patb(struct session *s, int argc, char **argv,
+			  gdbr_out *out);
+int monitor_cmd_info_prtb(struct session *s, int argc, char **argv,
+			  gdbr_out *out);
 /* A "note:" line when @p va's data, or a table its walk needs, is not in
  * the dump (after vtop and gva2gpa). */
 void monitor_note_not_dumped(struct session *s, uint64_t va, gdbr_out *out);
