@@ -735,6 +735,9 @@ static int place(guest *g, struct mig *m, size_t bi, uint64_t blk_off,
  * address, or not RAM, and are left out, as QEMU's own dump leaves them.
  */
 #define VIRT_RAM_BASE 0x40000000ULL
+/* RISC-V's virt machine maps its RAM at 2 GiB (hw/riscv/virt.c's memory
+ * map, VIRT_DRAM; the recorded guests' /proc/iomem says the same). */
+#define RISCV_VIRT_RAM_BASE 0x80000000ULL
 
 static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 {
@@ -766,6 +769,9 @@ static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 		} else if (!strcmp(b->name, "mach-virt.ram")) {
 			b->gpa = VIRT_RAM_BASE;
 			rc = place(g, m, i, 0, b->gpa, b->len, err, errlen);
+		} else if (!strcmp(b->name, "riscv_virt_board.ram")) {
+			b->gpa = RISCV_VIRT_RAM_BASE;
+			rc = place(g, m, i, 0, b->gpa, b->len, err, errlen);
 		}
 		if (rc)
 			return -1;
@@ -773,7 +779,8 @@ static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 	if (!g->pm.n)
 		return guest__fail(err, errlen, "no RAMBlock of a known machine "
 				   "(pc.ram, ppc_spapr.ram, pnv.ram, "
-				   "mach-virt.ram) in the stream");
+				   "mach-virt.ram, riscv_virt_board.ram) in the "
+				   "stream");
 	return guest__physmap_finish(g, "RAM range", err, errlen);
 }
 
@@ -874,6 +881,7 @@ int guest__migration_open(guest *g, char *err, size_t errlen)
 		 "unknown machine",
 		 g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 		 g->arch == GUEST_ARCH_I386 ? "i386" : "x86_64",
 		 g->ncpus, g->ncpus == 1 ? "" : "s",
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20), more);
