@@ -19,12 +19,15 @@ said in its debugger's view (priv S, sstatus.SUM set; gva2gpa.tsv, x.txt):
   dump.elf --reg satp=<the hart's satp as QEMU had it>
       the same for all of that hart's addresses, kernel and user; `info
       registers satp` shows it
-  guest.mig (PGSTUB_RISCV64_SNAPSHOTS may name it): every register the
-      stream holds, both halves on every hart
+  guest.mig              (x1-x31, pc, priv and the CSRs from the cpu
+                          sections; RAM riscv_virt_board.ram at 2 GiB)
+      pc, x1-x31, priv, satp, sstatus, mstatus and the other CSRs pgstub
+      keeps equal QEMU's gdbstub; `monitor info registers` pc, CSR and x
+      lines as QEMU printed them; both halves of every hart's samples
 
 Output is TAP. usage: check_riscv64.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
 Environment: GDB_MULTIARCH (default gdb-multiarch), PGSTUB_RISCV64_SNAPSHOTS
-(a subset of "dump.elf dump.kdump guest.mig"; default the two dumps).
+(a subset of "dump.elf dump.kdump guest.mig"; default all three).
 """
 import json
 import os
@@ -44,9 +47,10 @@ XREGS = ("zero ra sp gp tp t0 t1 t2 fp s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6
          "s8 s9 s10 s11 t3 t4 t5 t6").split()
 CORE = XREGS[1:] + ["pc"]
 CSRS = ["priv", "satp", "sstatus", "mstatus", "stvec", "sscratch", "sepc", "scause",
-        "stval", "mepc", "mcause", "mtvec", "medeleg", "mideleg", "mhartid"]
+        "stval", "mepc", "mcause", "mtval", "mtvec", "medeleg", "mideleg", "mie", "mip",
+        "mscratch", "misa", "mhartid"]
 SNAPSHOTS = ("dump.elf", "dump.kdump", "guest.mig")
-DEFAULT_SNAPSHOTS = ("dump.elf", "dump.kdump")
+DEFAULT_SNAPSHOTS = SNAPSHOTS
 
 
 def is_kernel(addr):
@@ -62,19 +66,28 @@ def session(pgstub, image, jobs, extra=()):
     return run_jobs(GDB, setup, jobs, finish=["kill"], timeout=1800)
 
 
-def qemu_block(lines):
-    """QEMU 7.2's riscv `info registers`: the pc line and the eight
-    x0/zero..x31/t6 lines (what every snapshot holds)."""
-    out = [l.rstrip() for l in lines if l.startswith(" pc ")]
+# The CSR lines of QEMU 7.2's riscv `info registers` that a migration
+# stream holds (QEMU also prints hstatus, vsstatus... which pgstub keeps not).
+MIG_CSR_LINES = ("mhartid mstatus mip mie mideleg medeleg mtvec stvec mepc sepc mcause "
+                 "scause mtval stval mscratch sscratch satp").split()
+
+
+def qemu_block(lines, csrs=()):
+    """QEMU 7.2's riscv `info registers`: the pc line, the lines of the
+    CSRs named, and the eight x0/zero..x31/t6 lines."""
+    out = [l.rstrip() for l in lines if l.split()[:1] and
+           (l.split()[0] == "pc" or l.split()[0] in csrs)]
     out += [l.rstrip() for l in lines if l.startswith(" x") and "/" in l.split()[0]]
     return out
 
 
-def check_monitor_regs(tap, label, got, d, cpu):
-    want = qemu_block(read_text(os.path.join(d, "cpu%d" % cpu, "info_registers.txt")).split("\n"))
-    mine = qemu_block(got.get((cpu, "mregs"), []))
-    tap.ok("%s cpu%d: monitor info registers: pc and x0/zero..x31/t6 as QEMU prints them"
-           % (label, cpu), mine == want and len(want) == 9,
+def check_monitor_regs(tap, label, got, d, cpu, csrs=()):
+    want = qemu_block(read_text(os.path.join(d, "cpu%d" % cpu, "info_registers.txt")).split("\n"),
+                      csrs)
+    mine = qemu_block(got.get((cpu, "mregs"), []), csrs)
+    tap.ok("%s cpu%d: monitor info registers: pc%s and x0/zero..x31/t6 as QEMU prints them"
+           % (label, cpu, ", " + " ".join(csrs) if csrs else ""),
+           mine == want and len(want) == 9 + len(csrs),
            "pgstub:\n%s\nQEMU:\n%s" % ("\n".join(mine), "\n".join(want)))
 
 
@@ -188,7 +201,7 @@ def check_config(tap, pgstub, d, name, snapshots):
         if got:
             for c in cpus:
                 check_regs(tap, label, got, truth[c], c, CORE + CSRS)
-                check_monitor_regs(tap, label, got, d, c)
+                check_monitor_regs(tap, label, got, d, c, MIG_CSR_LINES)
                 check_translations(tap, label, got, truth[c], c, lambda a: True)
 
 

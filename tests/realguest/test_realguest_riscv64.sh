@@ -1,9 +1,10 @@
 #!/bin/sh
 # make check: check pgstub on recorded riscv64 guests (Debian trixie's
 # kernel in Sv57, Sv48 and Sv39) through gdb-multiarch against QEMU 7.2's
-# own answers (check_riscv64.py), on the ELF and the kdump dump of each:
-# registers, the kernel root pgstub finds without satp, gva2gpa, vtop,
-# x and xp per hart, and every address with --reg satp= as QEMU had it.
+# own answers (check_riscv64.py), on the ELF dump, the kdump dump and the
+# migration stream of each: registers, the kernel root pgstub finds
+# without satp, gva2gpa, vtop, x and xp per hart, every address with
+# --reg satp= as QEMU had it, and from the stream every CSR and address.
 # The truth is recorded by record_riscv64.py (cached outside the repo; one
 # boot per configuration, only when missing or stale). The sanitizer build
 # checks Sv57.
