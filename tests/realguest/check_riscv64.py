@@ -32,6 +32,7 @@ Environment: GDB_MULTIARCH (default gdb-multiarch), PGSTUB_RISCV64_SNAPSHOTS
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -130,6 +131,24 @@ def user_probe(t):
     return None
 
 
+def check_shell(tap, pgstub, d, name, truth):
+    """pgstub shell on the ELF dump: $pc is hart 0's pc (x reads there, or
+    cannot for a user pc without satp), and disas says what capstone
+    cannot do rather than decode riscv64 code as x86."""
+    pc = int(truth[0]["regs"]["pc"], 16)
+    p = subprocess.run([pgstub, "shell", os.path.join(d, "dump.elf"), "-c", "x /2gx $pc",
+                        "-c", "disas $pc 1"], capture_output=True, text=True, timeout=120)
+    out = p.stdout + p.stderr
+    if pc >> 63:
+        good = ("%016x:" % pc) in out and "Cannot" not in out
+    else:
+        # no satp: the user pc does not translate (gva2gpa says why)
+        good = ("%016x: Cannot access memory" % pc) in out
+    good = good and "riscv64" in out.split("disas", 1)[-1]
+    tap.ok("%s: pgstub shell: x /2gx $pc at hart 0's pc 0x%x, disas names riscv64"
+           % (name, pc), good, out[-1500:])
+
+
 def check_config(tap, pgstub, d, name, snapshots):
     with open(os.path.join(d, "meta.json")) as f:
         meta = json.load(f)
@@ -174,6 +193,9 @@ def check_config(tap, pgstub, d, name, snapshots):
                     bad.append("%s: pgstub %r QEMU %r" % (cmd, mine[:2], lines[:2]))
             tap.ok("%s: monitor xp identical to QEMU's (%d reads)" % (label, len(xp)),
                    not bad, "\n".join(bad[:10]))
+
+    if "dump.elf" in snapshots:
+        check_shell(tap, pgstub, d, name, truth)
 
     # The ELF dump with one hart's satp as QEMU had it: all its addresses.
     for c in cpus if "dump.elf" in snapshots else []:
