@@ -51,8 +51,8 @@ static const char *const abi[32] = {
 	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-/* The register id of CSR @p r (its name is the tdesc's). */
-static const char *csr_name(guest *g, enum guest_riscv_csr r)
+/* CSR @p r's name in the target description (guest_reg_id() takes it). */
+static const char *csr_name(enum guest_riscv_csr r)
 {
 	static const char *const names[GUEST_RV_NCSR] = {
 		[GUEST_RV_PRIV] = "priv", [GUEST_RV_SSTATUS] = "sstatus",
@@ -67,7 +67,6 @@ static const char *csr_name(guest *g, enum guest_riscv_csr r)
 		[GUEST_RV_MIP] = "mip", [GUEST_RV_MHARTID] = "mhartid",
 	};
 
-	(void)g;
 	return names[r];
 }
 
@@ -80,7 +79,7 @@ int regs_dump_riscv(guest *g, int cpu, regs_write_fn write, void *payload)
 	    GUEST_REG_ZERO)
 		put(&o, " %-8s %016" PRIx64 "\n", "pc", v);
 	for (size_t i = 0; i < sizeof(qemu_order) / sizeof(*qemu_order); i++) {
-		const char *n = csr_name(g, qemu_order[i]);
+		const char *n = csr_name(qemu_order[i]);
 
 		if (guest_reg_read(g, cpu, guest_reg_id(g, n), &v) !=
 		    GUEST_REG_ZERO)
