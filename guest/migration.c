@@ -735,13 +735,29 @@ static int place(guest *g, struct mig *m, size_t bi, uint64_t blk_off,
  * address, or not RAM, and are left out, as QEMU's own dump leaves them.
  */
 #define VIRT_RAM_BASE 0x40000000ULL
+/* RISC-V's virt machine maps its RAM at 2 GiB (hw/riscv/virt.c's memory
+ * map, VIRT_DRAM; the recorded guests' /proc/iomem says the same). */
+#define RISCV_VIRT_RAM_BASE 0x80000000ULL
 
 /* Where a machine puts its RAM, chosen by the RAMBlock's name or, for a
  * block a memory backend owns, by the machine type. */
-enum ram_layout { RAM_NONE, RAM_PC, RAM_Q35, RAM_AT_0, RAM_VIRT };
+enum ram_layout { RAM_NONE, RAM_PC, RAM_Q35, RAM_AT_0, RAM_VIRT,
+		  RAM_RISCV_VIRT };
 
-static enum ram_layout layout_of_machine(const char *machine)
+/* Arm's and RISC-V's virt machines share the name; RISC-V's has its
+ * boot ROM block ("riscv_virt_board.mrom"). */
+static int riscv_blocks(const struct mig *m)
 {
+	for (size_t i = 0; i < m->nblk; i++)
+		if (!strncmp(m->blk[i].name, "riscv", 5))
+			return 1;
+	return 0;
+}
+
+static enum ram_layout layout_of_machine(const struct mig *m)
+{
+	const char *machine = m->machine;
+
 	if (!strncmp(machine, "pc-q35", 6) || !strcmp(machine, "q35"))
 		return RAM_Q35;
 	if (!strncmp(machine, "pc", 2))
@@ -749,7 +765,7 @@ static enum ram_layout layout_of_machine(const char *machine)
 	if (!strncmp(machine, "pseries", 7) || !strncmp(machine, "powernv", 7))
 		return RAM_AT_0;
 	if (!strncmp(machine, "virt", 4))
-		return RAM_VIRT;
+		return riscv_blocks(m) ? RAM_RISCV_VIRT : RAM_VIRT;
 	return RAM_NONE;
 }
 
@@ -762,6 +778,8 @@ static enum ram_layout layout_of_block(const struct mig *m, const char *name)
 		return RAM_AT_0;
 	if (!strcmp(name, "mach-virt.ram"))
 		return RAM_VIRT;
+	if (!strcmp(name, "riscv_virt_board.ram"))
+		return RAM_RISCV_VIRT;
 	return RAM_NONE;
 }
 
@@ -775,7 +793,8 @@ static enum ram_layout layout_of_block(const struct mig *m, const char *name)
 static size_t backend_block(const struct mig *m)
 {
 	static const char *const firmware[] = { "pc.bios", "pc.rom",
-		"isa-bios", "virt.flash0", "virt.flash1" };
+		"isa-bios", "virt.flash0", "virt.flash1",
+		"riscv_virt_board.mrom" };
 	size_t best = m->nblk;
 
 	for (size_t i = 0; i < m->nblk; i++) {
@@ -816,7 +835,8 @@ static int place_ram(guest *g, struct mig *m, size_t i, enum ram_layout lay,
 		b->gpa = 0;
 		return place(g, m, i, 0, 0, b->len, err, errlen);
 	case RAM_VIRT:
-		b->gpa = VIRT_RAM_BASE;
+	case RAM_RISCV_VIRT:
+		b->gpa = lay == RAM_VIRT ? VIRT_RAM_BASE : RISCV_VIRT_RAM_BASE;
 		return place(g, m, i, 0, b->gpa, b->len, err, errlen);
 	case RAM_NONE:
 		break;
@@ -844,12 +864,13 @@ static int place_blocks(guest *g, struct mig *m, char *err, size_t errlen)
 	}
 	if (!have_ram) {
 		size_t i = backend_block(m);
-		enum ram_layout lay = layout_of_machine(m->machine);
+		enum ram_layout lay = layout_of_machine(m);
 
 		if (i == m->nblk || lay == RAM_NONE)
 			return guest__fail(err, errlen, "no RAMBlock of a known "
 					   "machine (pc.ram, ppc_spapr.ram, "
-					   "pnv.ram, mach-virt.ram, or a memory "
+					   "pnv.ram, mach-virt.ram, "
+					   "riscv_virt_board.ram, or a memory "
 					   "backend's of a pc, q35, pseries, "
 					   "powernv or virt machine) in the "
 					   "stream (machine %s)", m->machine[0] ?
@@ -963,6 +984,7 @@ int guest__migration_open(guest *g, char *err, size_t errlen)
 		 "unknown machine",
 		 g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 		 g->arch == GUEST_ARCH_I386 ? "i386" : "x86_64",
 		 g->ncpus, g->ncpus == 1 ? "" : "s",
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20), more);

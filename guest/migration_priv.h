@@ -156,6 +156,15 @@ int mig__arm64_is_cpu(struct mig_cpu_fields *cf);
  *  registers of its cpreg list). @return 0, or -1 (message set) */
 int mig__arm64_cpu(struct mig_cpu_fields *cf, struct guest_arm64_cpu *a);
 
+/* riscv_mig.c */
+/** vmstate_riscv_cpu's version in QEMU 7.2 (target/riscv/machine.c). */
+#define MIG_RISCV_CPU_VERSION 5u
+/** Nonzero when the located fields are a RISC-V "cpu" section. */
+int mig__riscv_is_cpu(struct mig_cpu_fields *cf);
+/** Decode a RISC-V "cpu" section into @p c (x1-x31, pc, priv, the CSRs;
+ *  sstatus from mstatus). @return 0, or -1 (message set) */
+int mig__riscv_cpu(struct mig_cpu_fields *cf, struct guest_riscv_cpu *c);
+
 /* Cursor helpers (migration.c). */
 int mig__fail(struct mig_cur *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

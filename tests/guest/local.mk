@@ -14,7 +14,8 @@ guest_tests = \
 	tests/guest/test_guest_raw \
 	tests/guest/test_guest_migration \
 	tests/guest/test_guest_vmcoreinfo \
-	tests/guest/test_guest_arm64
+	tests/guest/test_guest_arm64 \
+	tests/guest/test_guest_riscv
 
 check_PROGRAMS += $(guest_tests) tests/guest/guest_dumpinfo \
 	tests/guest/mkarm64
@@ -37,6 +38,10 @@ tests_guest_test_guest_arm64_SOURCES = tests/guest/test_guest_arm64.c
 tests_guest_test_guest_arm64_CFLAGS = $(guest_test_cflags)
 tests_guest_test_guest_arm64_CPPFLAGS = $(guest_test_cppflags)
 tests_guest_test_guest_arm64_LDADD = $(guest_test_ldadd)
+tests_guest_test_guest_riscv_SOURCES = tests/guest/test_guest_riscv.c
+tests_guest_test_guest_riscv_CFLAGS = $(guest_test_cflags)
+tests_guest_test_guest_riscv_CPPFLAGS = $(guest_test_cppflags)
+tests_guest_test_guest_riscv_LDADD = $(guest_test_ldadd)
 
 tests_guest_test_guest_raw_SOURCES = tests/guest/test_guest_raw.c
 tests_guest_test_guest_raw_CFLAGS = $(guest_test_cflags)

@@ -104,6 +104,22 @@ static size_t prstatus_a64(const struct mk_cpu *c, int cpu, uint8_t *desc)
 	return 392;
 }
 
+/* riscv64 (Linux's layout, as QEMU 7.2 writes it): elf_prstatus of 376
+ * bytes, user_regs_struct at 112: pc, then x1-x31 (mk_cpu.x[0..30]). */
+static size_t prstatus_rv(const struct mk_cpu *c, int cpu, uint8_t *desc)
+{
+	struct buf b = { 0 };
+
+	put32(&b, 32, (uint32_t)cpu + 1);
+	put64(&b, 112, c->pc);
+	for (int i = 0; i < 31; i++)
+		put64(&b, 120 + 8 * i, c->x[i]);
+	put(&b, 375, "", 1);
+	memcpy(desc, b.p, 376);
+	free(b.p);
+	return 376;
+}
+
 static size_t fpregs_a64(const struct mk_cpu *c, uint8_t *desc)
 {
 	struct buf b = { 0 };
@@ -219,11 +235,15 @@ int mk_dump_write(const struct mk_dump *d, char *path, struct mk_layout *lay)
 			off = note(&b, off, "CORE", 2, desc,
 				   (uint32_t)fpregs_a64(&d->cpu[i], desc));
 	}
-	for (int i = 0; i < d->ncpu && d->machine != EM_AARCH64; i++)
+	for (int i = 0; i < d->ncpu && d->machine == EM_RISCV; i++)
+		off = note(&b, off, "CORE", 1, desc,
+			   (uint32_t)prstatus_rv(&d->cpu[i], i, desc));
+	for (int i = 0; i < d->ncpu && d->machine != EM_AARCH64 &&
+	     d->machine != EM_RISCV; i++)
 		off = note(&b, off, "CORE", 1, desc,
 			   (uint32_t)prstatus(d, &d->cpu[i], desc));
 	for (int i = 0; i < d->ncpu && !d->no_qemu_notes &&
-	     d->machine != EM_AARCH64; i++)
+	     d->machine != EM_AARCH64 && d->machine != EM_RISCV; i++)
 		off = note(&b, off, "QEMU", 0, desc,
 			   (uint32_t)qemu_state(&d->cpu[i], desc));
 	/* The kernel's note, last, as QEMU appends the guest's. */

@@ -30,7 +30,9 @@ struct mk_load {
 
 struct mk_dump {
 	int elf64;                   /* ELFCLASS64 (else 32) */
-	int machine;                 /* EM_X86_64, EM_386 or EM_AARCH64 */
+	int machine;                 /* EM_X86_64, EM_386, EM_AARCH64 or
+					EM_RISCV (NT_PRSTATUS only: pc, and
+					x1-x31 from x[0..30]) */
 	int ncpu;
 	struct mk_cpu cpu[4];
 	int nload;

@@ -474,6 +474,83 @@ static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 	jp(j, "]}]}");
 }
 
+/* Sv39 PTEs: V, R|W|X, U, A|D. */
+#define RV_PTR  0x1ULL
+#define RV_LEAF (0x1ULL | 0xeULL | 0xc0ULL)
+#define RV_USER 0x10ULL
+#define RV_PTE(pa, f) (((pa) >> 12) << 10 | (f))
+
+/* The Sv39 tables of the riscv64 stream (RAMBlock offsets = PA - 2 GiB). */
+static void riscv_tables(struct mkmig_buf *b)
+{
+	const uint64_t base = MKMIG_RV_RAM_BASE;
+	/* root: [0] user, [0x1fe] the 0xffffffff80000000 GiB */
+	const uint64_t root[][2] = {
+		{ 0, RV_PTE(base + 0x11000, RV_PTR) },
+		{ 0x1fe, RV_PTE(base + 0x13000, RV_PTR) },
+	};
+	const uint64_t l1u[][2] = { { 0, RV_PTE(base + 0x12000, RV_PTR) } };
+	/* VA 0x10000: L0[0x10] -> the page. */
+	const uint64_t l0u[][2] = {
+		{ 0x10, RV_PTE(MKMIG_RV_PA, RV_LEAF | RV_USER) },
+	};
+	/* VA 0xffffffff80000000: L1[0] -> a 2M leaf at 2 GiB. */
+	const uint64_t l1k[][2] = { { 0, RV_PTE(base, RV_LEAF) } };
+
+	table_page(b, NULL, 0x10000, root, 2);
+	table_page(b, NULL, 0x11000, l1u, 1);
+	table_page(b, NULL, 0x12000, l0u, 1);
+	table_page(b, NULL, 0x13000, l1k, 1);
+	page(b, NULL, MKMIG_RV_PA - base, MKMIG_RV_TEXT);
+}
+
+/* vmstate_riscv_cpu (version 5): the fields pgstub reads and their
+ * neighbours, in QEMU 7.2's order (the stream's description sizes them). */
+static void riscv_cpu(struct mkmig_buf *b, struct js *j, int cpu,
+		      const struct mkmig_opts *o)
+{
+	static const char *const csr[] = {
+		"env.mhartid", "env.mstatus", "env.mip", "env.mie",
+		"env.mideleg", "env.satp", "env.stval", "env.medeleg",
+		"env.stvec", "env.sepc", "env.scause", "env.mtvec", "env.mepc",
+		"env.mcause", "env.mtval",
+	};
+
+	for (int i = 0; i < 32; i++)                   /* env.gpr */
+		be(b, i ? 0xb000u * (unsigned)(cpu + 1) + (unsigned)i : 0, 8);
+	zeros(b, 32 * 8);                              /* env.fpr */
+	be(b, 0xffffffff80000c80ULL + 4u * (unsigned)cpu, 8);  /* env.pc */
+	be(b, 2, 4);                                   /* env.misa_mxl */
+	be(b, 0x1411ad, 4);                            /* env.misa_ext */
+	be(b, (unsigned)cpu, 8);                       /* env.priv */
+	for (size_t i = 0; i < sizeof(csr) / sizeof(*csr); i++) {
+		uint64_t v = !strcmp(csr[i], "env.mhartid") ? (uint64_t)cpu :
+			     !strcmp(csr[i], "env.mstatus") ? MKMIG_RV_MSTATUS :
+			     !strcmp(csr[i], "env.satp") ? MKMIG_RV_SATP :
+			     0x100u + i;
+
+		if (o->rv_no_mstatus && !strcmp(csr[i], "env.mstatus"))
+			continue;
+		be(b, v, 8);
+	}
+	be(b, 0xff60000000001000ULL, 8);               /* env.sscratch */
+	be(b, 0x80049000, 8);                          /* env.mscratch */
+	jp(j, "{\"name\": \"cpu\", \"instance_id\": %d, \"vmsd_name\": \"cpu\", "
+	   "\"version\": 5, \"fields\": [", cpu);
+	jfield(j, 1, "env.gpr", "uint64", 8, 32);
+	jfield(j, 0, "env.fpr", "uint64", 8, 32);
+	jfield(j, 0, "env.pc", "uint64", 8, 1);
+	jfield(j, 0, "env.misa_mxl", "uint32", 4, 1);
+	jfield(j, 0, "env.misa_ext", "uint32", 4, 1);
+	jfield(j, 0, "env.priv", "uint64", 8, 1);
+	for (size_t i = 0; i < sizeof(csr) / sizeof(*csr); i++)
+		if (!o->rv_no_mstatus || strcmp(csr[i], "env.mstatus"))
+			jfield(j, 0, csr[i], "uint64", 8, 1);
+	jfield(j, 0, "env.sscratch", "uint64", 8, 1);
+	jfield(j, 0, "env.mscratch", "uint64", 8, 1);
+	jp(j, "]}");
+}
+
 /* One HPTE chunk: {index, n_valid, n_invalid} + n_valid HPTEs. */
 static void hpte_chunk(struct mkmig_buf *b, uint32_t index, uint16_t nv,
 		       uint16_t ni, const uint64_t *hptes)
@@ -487,15 +564,16 @@ static void hpte_chunk(struct mkmig_buf *b, uint32_t index, uint16_t nv,
 
 int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 {
-	int arm = o->arm64, x86 = o->x86 && !arm, ppc = !x86 && !arm;
-	const char *blk = o->ram_name ? o->ram_name : arm ? "mach-virt.ram" :
-			  x86 ? "pc.ram" : "ppc_spapr.ram";
-	const char *machine = o->machine ? o->machine : arm ? "virt-7.2" :
+	int rv = o->riscv, arm = o->arm64 && !rv, x86 = o->x86 && !arm && !rv;
+	int ppc = !x86 && !arm && !rv;
+	const char *blk = o->ram_name ? o->ram_name : rv ? "riscv_virt_board.ram" :
+			  arm ? "mach-virt.ram" : x86 ? "pc.ram" : "ppc_spapr.ram";
+	const char *machine = o->machine ? o->machine : rv ? "virt" : arm ? "virt-7.2" :
 			      x86 ? "pc-i440fx-7.2" : "pseries-7.2";
 	/* A second block that is no guest RAM at a fixed place (x86: the
 	 * BIOS, which pgstub places under 4 GiB; virt: a flash bank, which it
 	 * leaves out). */
-	const char *blk2 = arm ? "virt.flash0" : "pc.bios";
+	const char *blk2 = arm || rv ? "virt.flash0" : "pc.bios";
 	int ncpus = o->ncpus ? o->ncpus : 2;
 	/* VSID 0x123, page 0 of its 256M segment: hash 0x123, PTEG 0x123,
 	 * slot 0 -> HPTE index 0x918. */
@@ -539,6 +617,8 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	page(b, NULL, MKMIG_PA, "translated through the HPT");  /* resent */
 	if (arm)
 		arm64_tables(b);                           /* resent too */
+	if (rv)
+		riscv_tables(b);
 	if (o->xbzrle_page)
 		be(b, (6u << 12) | XBZRLE | CONT, 8);
 	if (o->page_past_block)
@@ -583,7 +663,8 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 	}
 	if (!ppc) {
 		sec_full(b, 2, 1, NULL, 0, 0);
-		page(b, blk2, 0xf000, arm ? "flash, not RAM" : "BIOS top page");
+		page(b, blk2, 0xf000, arm || rv ? "flash, not RAM" :
+		     "BIOS top page");
 		be(b, EOS, 8);
 		footer(b, 1);
 	}
@@ -635,7 +716,9 @@ int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o)
 		sec_full(b, 4, id, "cpu", (uint32_t)(o->cpu_dup && c ? 0 : c),
 			 o->cpu_version ? (uint32_t)o->cpu_version :
 			 arm ? 22u : x86 ? 12u : 5u);
-		if (arm)
+		if (rv)
+			riscv_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
+		else if (arm)
 			arm_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);
 		else if (x86)
 			x86_cpu(b, &j, o->cpu_dup && c ? 0 : c, o);

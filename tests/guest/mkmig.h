@@ -42,6 +42,9 @@ struct mkmig_opts {
 	int radix;               /**< pseries radix: no HPT, spapr_patb_entry */
 	int patb_size;           /**< radix: describe patb_entry as this many
 				  *   bytes (0: 8) */
+	int riscv;               /**< riscv64 virt machine (overrides the
+				      others) */
+	int rv_no_mstatus;       /**< the cpu section lacks env.mstatus */
 };
 
 /** RAM size of the synthetic machines (one block at physical 0). */
@@ -78,6 +81,18 @@ struct mkmig_opts {
 #define MKMIG_RX_UVA 0x10000ULL
 #define MKMIG_RX_PA 0x6000u
 #define MKMIG_RX_TEXT "translated through the radix tree"
+/** riscv64 virt: RAM (MKMIG_RAM bytes) at 2 GiB; Sv39 satp whose root
+ *  maps MKMIG_RV_UVA with a user page and MKMIG_RV_KVA with a 2M leaf,
+ *  both to MKMIG_RV_PA, which holds MKMIG_RV_TEXT. Hart n: x[i] =
+ *  0xb000 * (n + 1) + i, priv n (hart 0 in U-mode, hart 1 in S-mode),
+ *  mstatus MKMIG_RV_MSTATUS (FS dirty, SUM). */
+#define MKMIG_RV_RAM_BASE 0x80000000ULL
+#define MKMIG_RV_UVA 0x10000ULL
+#define MKMIG_RV_KVA 0xffffffff80005000ULL
+#define MKMIG_RV_PA 0x80005000ULL
+#define MKMIG_RV_TEXT "translated through satp"
+#define MKMIG_RV_SATP (8ULL << 60 | 0x4321ULL << 44 | 0x80010ULL)
+#define MKMIG_RV_MSTATUS (0xa00000000ULL | 0x6000ULL | 1ULL << 18 | 0x80ULL)
 
 /** Build a stream. @return 0, or -1 out of memory; caller frees b->p. */
 int mkmig_build(struct mkmig_buf *b, const struct mkmig_opts *o);

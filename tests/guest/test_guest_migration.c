@@ -583,6 +583,67 @@ static void test_guest_migration__invalid_every_truncation_aarch64(void **state)
 	every_truncation(*state, &o);
 }
 
+/* riscv64 virt: RAM at 2 GiB, every hart's registers and CSRs by the
+ * description's names, both halves through the stream's satp. */
+static void test_guest_migration__riscv64_virt_stream(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .riscv = 1, .ncpus = 2 };
+	guest *g = open_stream(f, &o);
+	const struct guest_riscv_cpu *c;
+	struct pgw_result r;
+	uint8_t buf[24];
+	pgw_ctx *ctx;
+	uint64_t v;
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_arch(g), GUEST_ARCH_RISCV64);
+	assert_string_equal(guest_describe(g), "QEMU migration stream "
+			    "(virt, riscv64, 2 vCPUs, 1 MiB RAM)");
+	assert_int_equal(guest_phys_read(g, MKMIG_RV_RAM_BASE, buf, 20), 20);
+	assert_memory_equal(buf, "page 0 of the guest", 20);
+	assert_int_equal(guest_phys_read(g, 0xf000, buf, 4), 0);
+	c = guest_riscv_cpu(g, 1);
+	assert_non_null(c);
+	assert_null(guest_riscv_cpu(g, 2));
+	assert_int_equal(c->x[0], 0);
+	assert_int_equal(c->x[1], 0x16001);
+	assert_int_equal(c->x[31], 0x1601f);
+	assert_int_equal(c->pc, 0xffffffff80000c84ULL);
+	assert_int_equal(c->csr[GUEST_RV_PRIV], 1);
+	assert_int_equal(c->csr[GUEST_RV_MHARTID], 1);
+	assert_int_equal(c->csr[GUEST_RV_SATP], MKMIG_RV_SATP);
+	assert_int_equal(c->csr[GUEST_RV_MSTATUS], MKMIG_RV_MSTATUS);
+	/* sstatus: UXL, FS (dirty, so SD), SUM; not MPIE (bit 7) */
+	assert_int_equal(c->csr[GUEST_RV_SSTATUS], 1ULL << 63 |
+			 0x200000000ULL | 0x6000ULL | 1ULL << 18);
+	assert_int_equal(c->csr[GUEST_RV_MISA], 2ULL << 62 | 0x1411ad);
+	assert_int_equal(c->csr[GUEST_RV_SSCRATCH], 0xff60000000001000ULL);
+	assert_int_equal(guest_reg_read(g, 0, guest_reg_id(g, "satp"), &v),
+			 GUEST_REG_READ);
+	assert_int_equal(v, MKMIG_RV_SATP);
+	assert_int_equal(guest_cpu_root(g, 0, NULL), GUEST_ROOT_REGS);
+	for (int cpu = 0; cpu < 2; cpu++) {
+		assert_int_equal(guest_cpu_ctx(g, cpu, &ctx, f->err,
+					       sizeof(f->err)), 0);
+		assert_int_equal(pgw_translate(ctx, MKMIG_RV_UVA + 4, 0, &r,
+					       NULL, NULL), 0);
+		assert_int_equal(r.out_pa, MKMIG_RV_PA + 4);
+		assert_int_equal(pgw_translate(ctx, MKMIG_RV_KVA + 4, 0, &r,
+					       NULL, NULL), 0);
+		assert_int_equal(r.out_pa, MKMIG_RV_PA + 4);
+		assert_null(guest_cpu_refusal(g, cpu, MKMIG_RV_UVA));
+	}
+	assert_int_equal(guest_phys_read(g, MKMIG_RV_PA, buf, 24), 24);
+	assert_memory_equal(buf, MKMIG_RV_TEXT, 24);
+	guest_close(g);
+
+	/* A section without mstatus is refused, naming the field. */
+	o.rv_no_mstatus = 1;
+	refused(f, &o, "env.mstatus");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_sections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation_aarch64, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__riscv64_virt_stream, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("guest_migration", tests, NULL, NULL);

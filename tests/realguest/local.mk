@@ -4,7 +4,8 @@ TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_registers_ppc64.sh tests/realguest/test_bench_prepare.sh \
 	tests/realguest/test_vmcoreinfo.sh tests/realguest/test_kdump_formats.sh \
 	tests/realguest/test_realguest_crash.sh tests/realguest/test_realguest_aarch64.sh \
-	tests/realguest/test_aarch64_views.sh tests/realguest/test_realguest_ppc64_p9.sh
+	tests/realguest/test_aarch64_views.sh tests/realguest/test_realguest_ppc64_p9.sh \
+	tests/realguest/test_realguest_riscv64.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -27,7 +28,10 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/record_aarch64.py tests/realguest/fetch-aarch64.sh \
 	tests/realguest/init-aarch64.sh tests/realguest/probe_aarch64.py \
 	tests/realguest/README-aarch64.md \
-	tests/realguest/test_aarch64_views.sh tests/realguest/check_aarch64_views.py
+	tests/realguest/test_aarch64_views.sh tests/realguest/check_aarch64_views.py \
+	tests/realguest/test_realguest_riscv64.sh tests/realguest/check_riscv64.py \
+	tests/realguest/record_riscv64.py tests/realguest/fetch-riscv64.sh \
+	tests/realguest/init-riscv64.sh tests/realguest/README-riscv64.md
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.

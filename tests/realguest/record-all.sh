@@ -1,7 +1,7 @@
 #!/bin/sh
 # record-all.sh [CONFIG...] - fetch kernels/busybox, build the initramfs
 # images and record QEMU truth for every real-guest configuration of
-# record.py and record_aarch64.py (or the ones named), one after the other (TCG is CPU-bound; the machine is shared).
+# record.py, record_aarch64.py and record_riscv64.py (or the ones named), one after the other (TCG is CPU-bound; the machine is shared).
 #
 # OUTDIR of each config: ${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}/CONFIG
 # A config whose OUTDIR is complete and current (record.py --is-current: every
@@ -31,7 +31,8 @@ done
 echo "record-all: initramfs: $(elapsed "$t") s"
 
 if [ $# -eq 0 ]; then
-    set -- $(python3 "$here/record.py" --list) $(python3 "$here/record_aarch64.py" --list)
+    set -- $(python3 "$here/record.py" --list) $(python3 "$here/record_aarch64.py" --list) \
+        $(python3 "$here/record_riscv64.py" --list)
 fi
 
 # record_crash.py records x86_64-crash and takes no CONFIG; the arm64
@@ -40,6 +41,7 @@ is_current() {
     case $1 in
         x86_64-crash) python3 "$here/record_crash.py" --is-current "$2" ;;
         aarch64-*) python3 "$here/record_aarch64.py" --is-current "$1" "$2" ;;
+        riscv64-*) python3 "$here/record_riscv64.py" --is-current "$1" "$2" ;;
         *) python3 "$here/record.py" --is-current "$1" "$2" ;;
     esac
 }
@@ -47,6 +49,7 @@ record() {
     case $1 in
         x86_64-crash) python3 "$here/record_crash.py" "$2" ;;
         aarch64-*) python3 "$here/record_aarch64.py" "$1" "$2" ;;
+        riscv64-*) python3 "$here/record_riscv64.py" "$1" "$2" ;;
         *) python3 "$here/record.py" "$1" "$2" ;;
     esac
 }
@@ -64,6 +67,10 @@ for cfg in "$@"; do
         [ "$cfg" = aarch64-virt-16k ] && flavour=arm64-16k
         "$here/fetch-aarch64.sh" "$flavour" ||
             { echo "record-all: fetch-aarch64.sh $flavour failed" >&2; failed="$failed $cfg"; continue; }
+        ;;
+    riscv64-*)
+        "$here/fetch-riscv64.sh" ||
+            { echo "record-all: fetch-riscv64.sh failed" >&2; failed="$failed $cfg"; continue; }
         ;;
     esac
     if [ "${PGSTUB_FORCE:-0}" != 1 ] &&

@@ -1,7 +1,8 @@
 /*
- * Target description tests (stub/tdesc_x86.c, stub/tdesc_aarch64.c): QEMU
- * 7.2 register numbers, sizes, and that each XML document lists exactly
- * the table's registers, in order, with matching bit sizes and regnums.
+ * Target description tests (stub/tdesc_x86.c, stub/tdesc_aarch64.c,
+ * stub/tdesc_riscv64.c): QEMU 7.2 register numbers, sizes, and that each
+ * XML document lists exactly the table's registers, in order, with
+ * matching bit sizes and regnums.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -183,6 +184,41 @@ static void test_tdesc__aarch64_xml_matches_table(void **state)
 	check_xml(gdbr_tdesc_aarch64(), f);
 }
 
+/* QEMU 7.2's core numbering and names (measured: its gdbstub's
+ * riscv-64bit-cpu.xml with -M virt), priv and the CSRs under its names. */
+static void test_tdesc__riscv64_qemu_names(void **state)
+{
+	const gdbr_tdesc *t = gdbr_tdesc_riscv64();
+
+	(void)state;
+	assert_string_equal(gdbr_tdesc_arch(t), "riscv:rv64");
+	assert_int_equal(gdbr_tdesc_nregs(t), GDBR_RISCV64_NREGS);
+	assert_string_equal(gdbr_tdesc_reg_name(t, 0), "zero");
+	assert_string_equal(gdbr_tdesc_reg_name(t, 1), "ra");
+	assert_string_equal(gdbr_tdesc_reg_name(t, 8), "fp");
+	assert_string_equal(gdbr_tdesc_reg_name(t, 31), "t6");
+	assert_int_equal(gdbr_tdesc_find_reg(t, "sp"), GDBR_RISCV64_SP);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "pc"), GDBR_RISCV64_PC);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "priv"), GDBR_RISCV64_PRIV);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "sstatus"),
+			 GDBR_RISCV64_SSTATUS);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "satp"), GDBR_RISCV64_SATP);
+	assert_true(gdbr_tdesc_find_reg(t, "mstatus") > GDBR_RISCV64_SATP);
+	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_RISCV64_SATP), 8);
+	assert_int_equal(gdbr_tdesc_regs_size(t), 8 * GDBR_RISCV64_NREGS);
+}
+
+static void test_tdesc__riscv64_xml_matches_table(void **state)
+{
+	static const char *const f[3] = {
+		"org.gnu.gdb.riscv.cpu", "org.gnu.gdb.riscv.virtual",
+		"org.gnu.gdb.riscv.csr",
+	};
+
+	(void)state;
+	check_xml(gdbr_tdesc_riscv64(), f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +228,8 @@ int main(void)
 		cmocka_unit_test(test_tdesc__i386_xml_matches_table),
 		cmocka_unit_test(test_tdesc__aarch64_qemu_numbering),
 		cmocka_unit_test(test_tdesc__aarch64_xml_matches_table),
+		cmocka_unit_test(test_tdesc__riscv64_qemu_names),
+		cmocka_unit_test(test_tdesc__riscv64_xml_matches_table),
 	};
 
 	return cmocka_run_group_tests_name("stub/tdesc", tests, NULL, NULL);

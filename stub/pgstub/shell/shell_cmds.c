@@ -52,12 +52,26 @@ static int ppc64_regs(struct session *s, enum disas_mode *m, uint64_t *pc,
 #endif
 }
 
+/* riscv64 guests: $pc, and $sp as x2. */
+static int riscv_regs(struct session *s, uint64_t *pc, uint64_t *sp)
+{
+	const struct guest_riscv_cpu *c = guest_riscv_cpu(s->g, s->cpu);
+
+	if (!c || !(c->valid & GUEST_RISCV_HAS_GPRS))
+		return -1;
+	*pc = c->pc;
+	*sp = c->x[2];
+	return 1;
+}
+
 /* aarch64 guests: $pc, and $sp as the NT_PRSTATUS / gdbstub "sp" (the
- * stack pointer of the vCPU's current EL). */
+ * stack pointer of the vCPU's current EL); riscv64 guests likewise. */
 static int arm64_regs(struct session *s, uint64_t *pc, uint64_t *sp)
 {
 	const struct guest_arm64_cpu *a;
 
+	if (guest_arch(s->g) == GUEST_ARCH_RISCV64)
+		return riscv_regs(s, pc, sp);
 	if (guest_arch(s->g) != GUEST_ARCH_AARCH64)
 		return 0;
 	a = guest_arm64_cpu(s->g, s->cpu);
@@ -82,6 +96,8 @@ static enum disas_mode cpu_mode(struct session *s)
 		return m;
 	if (guest_arch(s->g) == GUEST_ARCH_AARCH64)
 		return DISAS_ARM64;
+	if (guest_arch(s->g) == GUEST_ARCH_RISCV64)
+		return DISAS_RISCV64;
 	if (!r)
 		return guest_arch(s->g) == GUEST_ARCH_I386 ? DISAS_X86_32 :
 							     DISAS_X86_64;
