@@ -2,7 +2,8 @@
  * Raw physical image: the file's bytes are guest-physical memory from
  * raw_base on, read zero-copy from the mapping; one vCPU whose control
  * registers come only from the options (guest.c applies --mode/--cr*;
- * aarch64: --reg, or --vmcoreinfo for the kernel's tables).
+ * aarch64: --reg, or --vmcoreinfo for the kernel's tables; riscv64:
+ * --reg satp=, else the kernel's root found in the image).
  */
 #include "guest_priv.h"
 
@@ -18,7 +19,8 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 	struct guest_x86_cpu *c;
 
 	if (o->raw_arch != GUEST_ARCH_X86_64 && o->raw_arch != GUEST_ARCH_I386 &&
-	    o->raw_arch != GUEST_ARCH_AARCH64)
+	    o->raw_arch != GUEST_ARCH_AARCH64 &&
+	    o->raw_arch != GUEST_ARCH_RISCV64)
 		return guest__fail(err, errlen, "unsupported raw architecture "
 				   "%d", (int)o->raw_arch);
 	if (o->raw_base + g->size <= o->raw_base)
@@ -34,7 +36,8 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 	    guest__physmap_finish(g, "raw image", err, errlen))
 		return -1;
 	c = guest__cpu_at(g, 0);
-	if (!c || (g->arch == GUEST_ARCH_AARCH64 && !guest__arm64_cpu_at(g, 0)))
+	if (!c || (g->arch == GUEST_ARCH_AARCH64 && !guest__arm64_cpu_at(g, 0)) ||
+	    (g->arch == GUEST_ARCH_RISCV64 && !guest__riscv_cpu_at(g, 0)))
 		return guest__fail(err, errlen, "out of memory");
 	/* The image holds no registers: everything is zero (real mode,
 	 * paging off) until the options say otherwise; EFER is "known". */
@@ -42,6 +45,7 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 	snprintf(g->desc, sizeof(g->desc), "raw physical image (%s, 0x%llx "
 		 "bytes at 0x%llx)",
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
 		 (unsigned long long)g->size,
 		 (unsigned long long)o->raw_base);

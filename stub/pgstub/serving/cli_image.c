@@ -82,9 +82,11 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 			o->raw_arch = o->arch = GUEST_ARCH_I386;
 		} else if (!strcmp(arg, "aarch64")) {
 			o->raw_arch = o->arch = GUEST_ARCH_AARCH64;
+		} else if (!strcmp(arg, "riscv64")) {
+			o->raw_arch = o->arch = GUEST_ARCH_RISCV64;
 		} else {
-			fprintf(stderr, "pgstub: --arch: x86_64, i386 or "
-				"aarch64\n");
+			fprintf(stderr, "pgstub: --arch: x86_64, i386, aarch64 "
+				"or riscv64\n");
 			return -1;
 		}
 		return 0;
