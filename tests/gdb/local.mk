@@ -1,6 +1,10 @@
 # GDB end-to-end tests: the system gdb drives pgstub --stdio.
 TESTS += tests/gdb/test_demo.sh
 EXTRA_DIST += tests/gdb/lib.sh tests/gdb/test_demo.sh
+
+# A raw riscv64 image: --reg satp= and `monitor nested hgatp`.
+TESTS += tests/gdb/test_raw_riscv64.sh
+EXTRA_DIST += tests/gdb/test_raw_riscv64.sh tests/gdb/mkrvraw.py
 check_DATA = demo.elf
 
 # Limits under abuse and safe defaults (monitor output cap, walk budget on

@@ -356,6 +356,19 @@ static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 		s->nested = NULL;
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "hgatp")) {
+		/* RISC-V G-stage: MODE in hgatp picks Sv39x4/48x4/57x4. */
+		uint64_t hgatp;
+
+		if (need_addr(argv[2], &hgatp, out))
+			return 1;
+		if (pgw_ctx_new_riscv_gstage(&host, hgatp, guest_mem_ops(s->g),
+					     s->g, err, sizeof(err)) < 0) {
+			gdbr_out_printf(out, "nested: %s\n", err);
+			return 1;
+		}
+		goto attach;
+	}
 	if (argc >= 2 && !strcmp(argv[1], "s2")) {
 		int rc = new_s2(s, argc, argv, &host, out);
 
@@ -389,7 +402,8 @@ attach:
 	return attach_nested(s, host, out);
 usage:
 	gdbr_out_printf(out, "usage: nested ept|npt ROOT [--5level] | "
-			"nested s2 VTTBR [VTCR] | nested off\n");
+			"nested s2 VTTBR [VTCR] | nested hgatp HGATP | "
+			"nested off\n");
 	return 1;
 }
 
@@ -440,7 +454,8 @@ static const struct cmd commands[] = {
 	{ "pg-diff", "[--cpu N] [--json]",
 	  "mappings added, removed or changed since pg-mark", monitor_cmd_pg_diff },
 	{ "cpu", "N", "select the vCPU (0-based; GDB's thread N+1 too)", cmd_cpu },
-	{ "nested", "ept|npt ROOT [--5level] | s2 VTTBR [VTCR] | off",
+	{ "nested", "ept|npt ROOT [--5level] | s2 VTTBR [VTCR] | hgatp HGATP "
+	  "| off",
 	  "translate through nested (stage 2) tables", cmd_nested },
 	{ "pgstub-version", "", "identify the stub (for scripts)",
 	  monitor_cmd_version },
