@@ -38,10 +38,11 @@ static int check_headers(guest *g, const GElf_Ehdr *eh, size_t phnum,
 		return guest__fail(err, errlen, "ELF e_type %u is not ET_CORE: "
 				   "not a memory dump", eh->e_type);
 	if (eh->e_machine != EM_X86_64 && eh->e_machine != EM_386 &&
-	    eh->e_machine != EM_AARCH64)
+	    eh->e_machine != EM_AARCH64 &&
+	    (eh->e_machine != EM_RISCV || cls != ELFCLASS64))
 		return guest__fail(err, errlen, "unsupported ELF machine %u "
-				   "(expected EM_X86_64, EM_386 or EM_AARCH64)",
-				   eh->e_machine);
+				   "(expected EM_X86_64, EM_386, EM_AARCH64 or "
+				   "64-bit EM_RISCV)", eh->e_machine);
 	if (phnum == 0)
 		return guest__fail(err, errlen, "no program headers: not a "
 				   "dump-guest-memory ELF");
@@ -251,12 +252,14 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 		goto out;
 	if (eh.e_machine == EM_AARCH64)
 		g->arch = GUEST_ARCH_AARCH64;
+	if (eh.e_machine == EM_RISCV && cls == ELFCLASS64)
+		g->arch = GUEST_ARCH_RISCV64;
 	if (walk_phdrs(g, e, phnum, err, errlen) ||
 	    check_sections(g, e, &eh, err, errlen))
 		goto out;
 
 	g->src = &elf_source;
-	if (eh.e_machine != EM_AARCH64)
+	if (eh.e_machine != EM_AARCH64 && g->arch != GUEST_ARCH_RISCV64)
 		g->arch = eh.e_machine == EM_X86_64 ? GUEST_ARCH_X86_64
 						    : GUEST_ARCH_I386;
 	/* QEMU picks EM_X86_64 exactly when the first vCPU is in long mode. */
@@ -267,8 +270,10 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 	snprintf(g->desc, sizeof(g->desc), "%s (%s, ELF%d, %d vCPU%s, %zu "
 		 "memory ranges, %llu MiB%s)",
 		 g->nqemu ? "QEMU ELF dump" :
-		 g->arch == GUEST_ARCH_AARCH64 ? "ELF dump" : "ELF vmcore",
+		 g->arch == GUEST_ARCH_AARCH64 ||
+		 g->arch == GUEST_ARCH_RISCV64 ? "ELF dump" : "ELF vmcore",
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
 		 cls == ELFCLASS64 ? 64 : 32, g->ncpus,
 		 g->ncpus == 1 ? "" : "s", guest__physmap_data_ranges(g),

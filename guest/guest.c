@@ -151,7 +151,13 @@ static int apply_overrides(guest *g, const struct guest_open_opts *o,
 				   "--efer are x86 registers; an aarch64 guest "
 				   "takes --reg ttbr0_el1=, ttbr1_el1=, "
 				   "tcr_el1=, sctlr_el1= …");
-	if (g->arch == GUEST_ARCH_AARCH64)
+	if (g->arch == GUEST_ARCH_RISCV64 &&
+	    (o->mode || o->have_cr0 || o->have_cr3 || o->have_cr4 ||
+	     o->have_efer))
+		return guest__fail(err, errlen, "--mode and --cr0/--cr3/--cr4/"
+				   "--efer are x86 registers; a riscv64 guest "
+				   "takes --reg satp=, sstatus=, priv= …");
+	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64)
 		return 0;
 
 	/* Say where the values come from (monitor info registers). */
@@ -343,6 +349,8 @@ void guest_close(guest *g)
 	free(g->cpu);
 	free(g->a64);
 	free(g->a64root);
+	free(g->rv);
+	free(g->rvroot);
 	free(g->held);
 	free(g->root);
 	free(g->vmci);
@@ -388,6 +396,8 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 	*ctx = NULL;
 	if (g->arch == GUEST_ARCH_PPC64)
 		return guest__ppc64_ctx(g, cpu, ctx, err, errlen);
+	if (g->arch == GUEST_ARCH_RISCV64)
+		return guest__riscv_ctx(g, cpu, ctx, err, errlen);
 	if (g->arch == GUEST_ARCH_AARCH64) {
 		/* A live vCPU's registers first (they may rebuild it). */
 		if (cpu >= 0 && cpu < g->ncpus && g->src && g->src->sync &&

@@ -21,6 +21,7 @@ enum guest_arch {
 	GUEST_ARCH_I386,
 	GUEST_ARCH_PPC64,    /**< 64-bit Power (hash MMU: pseries, powernv) */
 	GUEST_ARCH_AARCH64,  /**< 64-bit Arm (VMSAv8-64, EL1&0 regime) */
+	GUEST_ARCH_RISCV64,  /**< RV64 (satp: Sv39, Sv48, Sv57) */
 };
 
 enum guest_format {
@@ -146,6 +147,34 @@ struct guest_arm64_cpu {
 	uint64_t v[32][2];           /**< SIMD&FP v0-v31: [0] the low half */
 	uint32_t fpsr, fpcr;
 	uint64_t sys[GUEST_A64_NSYS];  /**< by enum guest_arm64_sysreg */
+};
+
+/** The RISC-V CSRs (and the gdbstub's "priv") pgstub knows, by their
+ *  place in guest_riscv_cpu.csr[] (names as QEMU 7.2's gdbstub gives them:
+ *  guest/regs.c). */
+enum guest_riscv_csr {
+	GUEST_RV_PRIV,       /**< privilege: 0 U, 1 S, 3 M (QEMU's "priv") */
+	GUEST_RV_SSTATUS, GUEST_RV_STVEC, GUEST_RV_SSCRATCH, GUEST_RV_SEPC,
+	GUEST_RV_SCAUSE, GUEST_RV_STVAL, GUEST_RV_SATP, GUEST_RV_MSTATUS,
+	GUEST_RV_MISA, GUEST_RV_MEDELEG, GUEST_RV_MIDELEG, GUEST_RV_MIE,
+	GUEST_RV_MTVEC, GUEST_RV_MSCRATCH, GUEST_RV_MEPC, GUEST_RV_MCAUSE,
+	GUEST_RV_MTVAL, GUEST_RV_MIP, GUEST_RV_MHARTID,
+	GUEST_RV_NCSR
+};
+
+/** @name guest_riscv_cpu.valid: which fields are known (as for x86) */
+/**@{*/
+#define GUEST_RISCV_HAS_GPRS 0x01u   /**< x[], pc (NT_PRSTATUS) */
+/** csr[@p r] is known (a migration stream, an option) */
+#define GUEST_RISCV_HAS_CSR(r) (0x100u << (r))
+/**@}*/
+
+/** Registers of one riscv64 hart. */
+struct guest_riscv_cpu {
+	unsigned valid;              /**< GUEST_RISCV_HAS_* */
+	uint64_t x[32];              /**< x0 (always 0) … x31 */
+	uint64_t pc;
+	uint64_t csr[GUEST_RV_NCSR]; /**< by enum guest_riscv_csr */
 };
 
 /** One register value given on the command line (--reg NAME=VALUE). */
@@ -307,6 +336,12 @@ const pgw_htab *guest_ppc64_htab(const guest *g);
  */
 const struct guest_arm64_cpu *guest_arm64_cpu(const guest *g, int cpu);
 
+/**
+ * Registers of riscv64 hart @p cpu (0-based). Borrowed; NULL if out of
+ * range or when the guest is not riscv64.
+ */
+const struct guest_riscv_cpu *guest_riscv_cpu(const guest *g, int cpu);
+
 /** Where a vCPU's paging root and mode come from (guest_cpu_root()). */
 enum guest_root_src {
 	GUEST_ROOT_REGS = 0,   /**< its control registers, held or given
@@ -315,6 +350,8 @@ enum guest_root_src {
 				    VMCOREINFO (kernel addresses only) */
 	GUEST_ROOT_UNKNOWN,    /**< nothing: guest_cpu_ctx() fails, saying
 				    what is missing and which options help */
+	GUEST_ROOT_FOUND,      /**< the kernel's page tables, found in memory
+				    (riscv64: kernel addresses only) */
 };
 
 /**

@@ -43,6 +43,14 @@ struct guest_arm64_root {
 	char why[384];                      /* "" when nothing needs saying */
 };
 
+/** How one riscv64 hart translates (riscv_root.c); see guest_cpu_root(). */
+struct guest_riscv_root {
+	enum guest_root_src src;
+	uint64_t satp;                      /* what the walker gets */
+	int kernel_only;                    /* a found root: no user half */
+	char why[384];                      /* "" when nothing needs saying */
+};
+
 /** What VMCOREINFO says about the kernel's page tables (vmcoreinfo.c). */
 struct guest_vmci_paging {
 	const char *symbol;            /* "init_top_pgt", "swapper_pg_dir" */
@@ -101,6 +109,9 @@ struct guest {
 	/* pseries HPT outside guest RAM (migration stream), or NULL;
 	 * owned by the source. */
 	pgw_htab *htab;
+	/* riscv64 harts (ncpus) and how each translates, or NULL. */
+	struct guest_riscv_cpu *rv;
+	struct guest_riscv_root *rvroot;
 	pgw_ctx **ctx;              /* memoised by guest_cpu_ctx() */
 	int nprstatus, nqemu;       /* notes seen so far, to pair them */
 	/** Nonzero when the source says the CPU ran in long mode (EM_X86_64,
@@ -253,6 +264,32 @@ void guest__arm64_root_update(guest *g, int cpu);
 const char *guest__arm64_refusal(const guest *g, int cpu, uint64_t va);
 /** The VMSAv8-64 context of aarch64 vCPU @p cpu (guest_cpu_ctx). */
 int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
+		     size_t errlen);
+
+/* riscv_notes.c */
+/** Hart @p i's riscv64 registers, growing the tables (g->cpu too) as
+ *  needed; NULL when out of memory. */
+struct guest_riscv_cpu *guest__riscv_cpu_at(guest *g, int i);
+/**
+ * Decode one "CORE" note of a riscv64 dump: NT_PRSTATUS (pc, x1-x31); the
+ * n-th belongs to hart n. Other types are skipped.
+ * @return 0, or -1 with a message naming the note's offset
+ */
+int guest__riscv_note(guest *g, uint32_t type, const uint8_t *desc,
+		      size_t descsz, uint64_t off, const char *where,
+		      char *err, size_t errlen);
+/** Nonzero when the first NT_PRSTATUS of the notes has riscv64's size
+ *  (376 bytes): QEMU 7.2's riscv64 kdump header names no machine. */
+int guest__riscv_notes_sniff(const uint8_t *p, size_t len);
+
+/* riscv_root.c */
+/** Decide every riscv64 hart's satp (after options): its own, or the
+ *  kernel's root found in memory, or none. */
+int guest__riscv_root_resolve(guest *g, char *err, size_t errlen);
+/** guest_cpu_refusal() of a riscv64 hart (@p cpu in range). */
+const char *guest__riscv_refusal(const guest *g, int cpu, uint64_t va);
+/** The satp context of riscv64 hart @p cpu (guest_cpu_ctx). */
+int guest__riscv_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		     size_t errlen);
 
 /* ppc64_cpu.c */

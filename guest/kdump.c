@@ -465,6 +465,11 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	    (h.note_size && guest__arm64_notes_sniff(k->img + h.offset_note,
 						     h.note_size)))
 		g->arch = GUEST_ARCH_AARCH64;
+	else if (!strcmp(h.machine, "riscv64") ||
+		 (h.note_size && guest__riscv_notes_sniff(k->img +
+							  h.offset_note,
+							  h.note_size)))
+		g->arch = GUEST_ARCH_RISCV64;
 	if (h.note_size &&
 	    guest__notes_parse(g, k->img + h.offset_note, h.note_size,
 			       h.offset_note, k->where, err, errlen))
@@ -496,9 +501,11 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 
 	/* The prstatus layout tells long mode (see x86_notes.c); without
 	 * notes, fall back to the machine name of the header. */
-	if (g->arch != GUEST_ARCH_AARCH64 && g->nprstatus)
+	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64)
+		;  /* decided above */
+	else if (g->nprstatus)
 		g->arch = g->long_mode ? GUEST_ARCH_X86_64 : GUEST_ARCH_I386;
-	else if (g->arch != GUEST_ARCH_AARCH64)
+	else
 		g->arch = !strcmp(h.machine, "x86_64") ? GUEST_ARCH_X86_64
 						       : GUEST_ARCH_I386;
 	if (!g->nprstatus && !strcmp(h.machine, "x86_64"))
@@ -507,6 +514,7 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 		 "%d vCPU%s, %zu memory ranges, %llu MiB%s)",
 		 flattened ? "flattened, " : "", compression(h.status),
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386", g->ncpus,
 		 g->ncpus == 1 ? "" : "s", guest__physmap_data_ranges(g),
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20),

@@ -11,6 +11,8 @@ guest_libguest_la_SOURCES = \
 	guest/arm64_mig.c \
 	guest/arm64_notes.c \
 	guest/arm64_root.c \
+	guest/riscv_notes.c \
+	guest/riscv_root.c \
 	guest/elf_dump.c \
 	guest/kdump.c \
 	guest/raw.c \

@@ -21,6 +21,7 @@ enum kind {
 	K_PPC_CTR, K_PPC_XER, K_PPC_FPSCR,
 	K_A64_X, K_A64_SP, K_A64_PC, K_A64_CPSR, K_A64_V, K_A64_FPSR,
 	K_A64_FPCR, K_A64_SYS,
+	K_RV_X, K_RV_PC, K_RV_CSR,
 };
 
 struct reg {
@@ -153,6 +154,34 @@ static const struct reg aarch64_regs[] = {
 	A64_SYS("ID_AA64MMFR2_EL1", ID_AA64MMFR2),
 };
 
+#define RV_X(name, n) { name, K_RV_X, n }
+#define RV_CSR(name, r) { name, K_RV_CSR, GUEST_RV_##r }
+
+/* Index = GDB register number of gdbr_tdesc_riscv64(): QEMU 7.2's core
+ * numbering (x0-x31 0-31 under their ABI names, pc 32); then "priv" and
+ * the CSRs under QEMU's names, which QEMU numbers after its FPU and
+ * pgstub (whose snapshots hold no FPU state) right after pc. */
+static const struct reg riscv64_regs[] = {
+	RV_X("zero", 0), RV_X("ra", 1), RV_X("sp", 2), RV_X("gp", 3),
+	RV_X("tp", 4), RV_X("t0", 5), RV_X("t1", 6), RV_X("t2", 7),
+	RV_X("fp", 8), RV_X("s1", 9), RV_X("a0", 10), RV_X("a1", 11),
+	RV_X("a2", 12), RV_X("a3", 13), RV_X("a4", 14), RV_X("a5", 15),
+	RV_X("a6", 16), RV_X("a7", 17), RV_X("s2", 18), RV_X("s3", 19),
+	RV_X("s4", 20), RV_X("s5", 21), RV_X("s6", 22), RV_X("s7", 23),
+	RV_X("s8", 24), RV_X("s9", 25), RV_X("s10", 26), RV_X("s11", 27),
+	RV_X("t3", 28), RV_X("t4", 29), RV_X("t5", 30), RV_X("t6", 31),
+	{ "pc", K_RV_PC, 0 },
+	RV_CSR("priv", PRIV), RV_CSR("sstatus", SSTATUS),
+	RV_CSR("stvec", STVEC), RV_CSR("sscratch", SSCRATCH),
+	RV_CSR("sepc", SEPC), RV_CSR("scause", SCAUSE), RV_CSR("stval", STVAL),
+	RV_CSR("satp", SATP), RV_CSR("mstatus", MSTATUS), RV_CSR("misa", MISA),
+	RV_CSR("medeleg", MEDELEG), RV_CSR("mideleg", MIDELEG),
+	RV_CSR("mie", MIE), RV_CSR("mtvec", MTVEC),
+	RV_CSR("mscratch", MSCRATCH), RV_CSR("mepc", MEPC),
+	RV_CSR("mcause", MCAUSE), RV_CSR("mtval", MTVAL), RV_CSR("mip", MIP),
+	RV_CSR("mhartid", MHARTID),
+};
+
 /* The architectural names QEMU shortens (SCTLR_EL1 is "SCTLR"), and the
  * AArch64 name of cpsr: accepted by guest_reg_id() for --reg. */
 static const char *const aarch64_alias[][2] = {
@@ -162,6 +191,9 @@ static const char *const aarch64_alias[][2] = {
 static const struct reg *table(enum guest_arch a, int *n)
 {
 	switch (a) {
+	case GUEST_ARCH_RISCV64:
+		*n = (int)(sizeof(riscv64_regs) / sizeof(*riscv64_regs));
+		return riscv64_regs;
 	case GUEST_ARCH_AARCH64:
 		*n = (int)(sizeof(aarch64_regs) / sizeof(*aarch64_regs));
 		return aarch64_regs;
@@ -204,6 +236,26 @@ const char *guest_arm64_sysreg_name(enum guest_arm64_sysreg r)
 	return NULL;
 }
 
+/* riscv64: x0-x31 by number, s0 (fp's other ABI name), any case. */
+static int riscv_alias(const struct reg *t, int n, const char *name)
+{
+	char *end;
+	long x;
+
+	if ((name[0] == 'x' || name[0] == 'X') && name[1] >= '0' &&
+	    name[1] <= '9') {
+		x = strtol(name + 1, &end, 10);
+		if (!*end && x >= 0 && x < 32)
+			return (int)x;
+	}
+	if (!strcasecmp(name, "s0"))
+		return 8;
+	for (int i = 0; i < n; i++)
+		if (!strcasecmp(t[i].name, name))
+			return i;
+	return -1;
+}
+
 int guest_reg_id(const guest *g, const char *name)
 {
 	int n;
@@ -212,6 +264,8 @@ int guest_reg_id(const guest *g, const char *name)
 	for (int i = 0; name && i < n; i++)
 		if (!strcmp(t[i].name, name))
 			return i;
+	if (name && g->arch == GUEST_ARCH_RISCV64)
+		return riscv_alias(t, n, name);
 	if (!name || g->arch != GUEST_ARCH_AARCH64)
 		return -1;
 	/* aarch64: QEMU's system register names are upper case, the
@@ -247,6 +301,8 @@ static unsigned group_of(const struct reg *r)
 	case K_A64_V: case K_A64_FPSR: case K_A64_FPCR:
 		return GUEST_ARM64_HAS_FPU;
 	case K_A64_SYS: return GUEST_ARM64_HAS_SYS(r->idx);
+	case K_RV_X: case K_RV_PC: return GUEST_RISCV_HAS_GPRS;
+	case K_RV_CSR: return GUEST_RISCV_HAS_CSR(r->idx);
 	case K_NONE: break;
 	}
 	return 0;
@@ -301,6 +357,16 @@ static uint64_t *a64_field(struct guest_arm64_cpu *c, const struct reg *r)
 	}
 }
 
+static uint64_t *rv_field(struct guest_riscv_cpu *c, const struct reg *r)
+{
+	switch ((enum kind)r->kind) {
+	case K_RV_X: return &c->x[r->idx];
+	case K_RV_PC: return &c->pc;
+	case K_RV_CSR: return &c->csr[r->idx];
+	default: return NULL;
+	}
+}
+
 /* Value of @p r in vCPU @p cpu as the vCPU structure holds it; @p hi gets
  * the high half of a 128-bit register (aarch64 v0-v31), else 0. */
 static uint64_t field_value(const guest *g, int cpu, const struct reg *r,
@@ -309,7 +375,11 @@ static uint64_t field_value(const guest *g, int cpu, const struct reg *r,
 	const uint64_t *p;
 
 	*hi = 0;
-	if (g->arch == GUEST_ARCH_AARCH64) {
+	if (g->arch == GUEST_ARCH_RISCV64) {
+		if (!g->rv)
+			return 0;
+		p = rv_field(&g->rv[cpu], r);
+	} else if (g->arch == GUEST_ARCH_AARCH64) {
 		if (!g->a64)
 			return 0;
 		if (r->kind == K_A64_FPSR)
@@ -340,6 +410,16 @@ static void field_store(guest *g, const struct reg *r, uint64_t v)
 	for (int i = 0; i < g->ncpus; i++) {
 		uint64_t *p;
 
+		if (g->arch == GUEST_ARCH_RISCV64) {
+			if (!g->rv)
+				return;
+			/* x0 is hard-wired to zero. */
+			if ((p = rv_field(&g->rv[i], r)) &&
+			    !(r->kind == K_RV_X && r->idx == 0))
+				*p = v;
+			g->rv[i].valid |= group_of(r);
+			continue;
+		}
 		if (g->arch == GUEST_ARCH_AARCH64) {
 			if (!g->a64)
 				return;
@@ -383,6 +463,8 @@ int guest__regs_remember_held(guest *g, char *err, size_t errlen)
 			     (g->ppc ? g->ppc[i].valid : 0) :
 			     g->arch == GUEST_ARCH_AARCH64 ?
 			     (g->a64 ? g->a64[i].valid : 0) :
+			     g->arch == GUEST_ARCH_RISCV64 ?
+			     (g->rv ? g->rv[i].valid : 0) :
 			     /* A raw image holds no register at all. */
 			     g->fmt == GUEST_FMT_RAW ? 0 : g->cpu[i].valid;
 	return 0;
@@ -412,6 +494,7 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 					   o->regs[i].name,
 					   g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
 					   g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+					   g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 					   g->arch == GUEST_ARCH_I386 ? "i386" :
 					   "x86_64",
 					   g->arch == GUEST_ARCH_PPC64 ?
@@ -420,6 +503,10 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 					   "x0-x30, sp, pc, cpsr, SCTLR (or "
 					   "sctlr_el1), TTBR0_EL1, TTBR1_EL1, "
 					   "TCR_EL1, MAIR_EL1…; any case" :
+					   g->arch == GUEST_ARCH_RISCV64 ?
+					   "zero, ra, sp … t6 (or x0-x31), pc, "
+					   "priv, satp, sstatus, mstatus, stvec…; "
+					   "any case" :
 					   g->arch == GUEST_ARCH_I386 ?
 					   "eax…edi, eip, eflags, cs…, cr0…cr4, efer…" :
 					   "rax…r15, rip, eflags, cs…, cr0…cr4, efer…");
@@ -453,6 +540,8 @@ enum guest_reg_origin guest_reg_read_wide(const guest *g, int cpu, int id,
 	       g->arch == GUEST_ARCH_PPC64 ? (g->ppc ? g->ppc[cpu].valid : 0) :
 	       g->arch == GUEST_ARCH_AARCH64 ?
 	       (g->a64 ? g->a64[cpu].valid : 0) :
+	       g->arch == GUEST_ARCH_RISCV64 ?
+	       (g->rv ? g->rv[cpu].valid : 0) :
 	       g->cpu[cpu].valid;
 	if (grp && (held & grp)) {
 		v[0] = field_value(g, cpu, &t[id], &v[1]);

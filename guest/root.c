@@ -74,6 +74,8 @@ int guest__root_resolve(guest *g, const struct guest_open_opts *o,
 		return 0;
 	if (g->arch == GUEST_ARCH_AARCH64)
 		return guest__arm64_root_resolve(g, err, errlen);
+	if (g->arch == GUEST_ARCH_RISCV64)
+		return guest__riscv_root_resolve(g, err, errlen);
 	g->root = calloc((size_t)g->ncpus, sizeof(*g->root));
 	if (!g->root)
 		return guest__fail(err, errlen, "out of memory");
@@ -99,6 +101,13 @@ enum guest_root_src guest_cpu_root(const guest *g, int cpu, const char **why)
 
 	if (why)
 		*why = NULL;
+	if (g->rvroot && cpu >= 0 && cpu < g->ncpus) {
+		const struct guest_riscv_root *r = &g->rvroot[cpu];
+
+		if (why && r->why[0])
+			*why = r->why;
+		return r->src;
+	}
 	if (g->a64root && cpu >= 0 && cpu < g->ncpus) {
 		const struct guest_arm64_root *a = &g->a64root[cpu];
 
@@ -123,6 +132,8 @@ const char *guest_cpu_refusal(const guest *g, int cpu, uint64_t va)
 		return NULL;
 	if (g->a64root)
 		return guest__arm64_refusal(g, cpu, va);
+	if (g->rvroot)
+		return guest__riscv_refusal(g, cpu, va);
 	src = guest_cpu_root(g, cpu, &why);
 	if (src == GUEST_ROOT_UNKNOWN)
 		return why;

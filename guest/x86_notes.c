@@ -186,7 +186,12 @@ int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 		if (pos > len)
 			pos = len;
 
-		if (g->arch == GUEST_ARCH_AARCH64 && namesz == 5 &&
+		if (g->arch == GUEST_ARCH_RISCV64 && namesz == 5 &&
+		    !memcmp(name, "CORE", 5)) {
+			if (guest__riscv_note(g, type, desc, descsz, off, where,
+					      err, errlen))
+				return -1;
+		} else if (g->arch == GUEST_ARCH_AARCH64 && namesz == 5 &&
 		    !memcmp(name, "CORE", 5)) {
 			/* The source set the architecture first (ELF
 			 * e_machine, the kdump header's machine). */

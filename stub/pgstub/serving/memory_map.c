@@ -166,6 +166,7 @@ static int widest_spans(enum guest_arch arch, uint64_t sp[2][2])
 	switch (arch) {
 	case GUEST_ARCH_X86_64: return pgw_mode_va_spans(PGW_MODE_X86_5L, sp);
 	case GUEST_ARCH_I386: return pgw_mode_va_spans(PGW_MODE_X86_PAE, sp);
+	case GUEST_ARCH_RISCV64: return pgw_mode_va_spans(PGW_MODE_RISCV_SV57, sp);
 	case GUEST_ARCH_PPC64:
 	case GUEST_ARCH_AARCH64:  /* top-byte-ignore: any top byte */
 		break;

@@ -1,0 +1,97 @@
+/*
+ * riscv64 hart registers from the "CORE" notes QEMU's dump-guest-memory
+ * writes per hart (ELF and kdump alike): NT_PRSTATUS in Linux's layout,
+ * which holds pc and x1-x31 only. QEMU 7.2 writes no note with a CSR, so
+ * satp, sstatus and the privilege come from options or a found root
+ * (riscv_root.c).
+ */
+#include "guest_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NT_PRSTATUS_TYPE 1
+
+/*
+ * Linux's riscv64 struct elf_prstatus is 376 bytes: the generic header
+ * (siginfo, signals, pids, four timevals) puts pr_reg at 112; pr_reg is
+ * struct user_regs_struct, 32 u64s: pc, then x1 (ra) … x31 (t6); then
+ * pr_fpvalid and padding. Measured on QEMU 7.2: 376 bytes per hart.
+ */
+#define PRS_SIZE 376
+#define PRS_REGS 112
+
+struct guest_riscv_cpu *guest__riscv_cpu_at(guest *g, int i)
+{
+	int had = g->ncpus;
+	struct guest_riscv_cpu *a;
+
+	if (!guest__cpu_at(g, i))
+		return NULL;
+	if (!g->rv || g->ncpus > had) {
+		/* g->ncpus grew (or the table is new): follow it. */
+		a = realloc(g->rv, (size_t)g->ncpus * sizeof(*a));
+		if (!a)
+			return NULL;
+		if (!g->rv)
+			had = 0;
+		memset(a + had, 0, (size_t)(g->ncpus - had) * sizeof(*a));
+		g->rv = a;
+	}
+	return &g->rv[i];
+}
+
+int guest__riscv_note(guest *g, uint32_t type, const uint8_t *desc,
+		      size_t descsz, uint64_t off, const char *where,
+		      char *err, size_t errlen)
+{
+	struct guest_riscv_cpu *c;
+	const uint8_t *r = desc + PRS_REGS;
+
+	if (type != NT_PRSTATUS_TYPE)
+		return 0;
+	if (descsz != PRS_SIZE)
+		return guest__fail(err, errlen, "riscv64 NT_PRSTATUS note at %s "
+				   "0x%llx is %zu bytes (Linux's riscv64 layout "
+				   "has %d)", where, (unsigned long long)off,
+				   descsz, PRS_SIZE);
+	c = guest__riscv_cpu_at(g, g->nprstatus++);
+	if (!c)
+		return guest__fail(err, errlen, "out of memory (or more than "
+				   "4096 harts)");
+	c->pc = guest__le64(r);
+	c->x[0] = 0;
+	for (int i = 1; i < 32; i++)
+		c->x[i] = guest__le64(r + 8 * i);
+	c->valid |= GUEST_RISCV_HAS_GPRS;
+	return 0;
+}
+
+int guest__riscv_notes_sniff(const uint8_t *p, size_t len)
+{
+	size_t pos = 0;
+
+	while (len - pos >= 12) {
+		uint32_t namesz = guest__le32(p + pos);
+		uint32_t descsz = guest__le32(p + pos + 4);
+		uint32_t type = guest__le32(p + pos + 8);
+		size_t name4 = ((size_t)namesz + 3) & ~(size_t)3;
+
+		if (name4 > len - pos - 12)
+			return 0;
+		if (namesz == 5 && !memcmp(p + pos + 12, "CORE", 5) &&
+		    type == NT_PRSTATUS_TYPE)
+			return descsz == PRS_SIZE;
+		if ((((size_t)descsz + 3) & ~(size_t)3) > len - pos - 12 - name4)
+			return 0;
+		pos += 12 + name4 + (((size_t)descsz + 3) & ~(size_t)3);
+	}
+	return 0;
+}
+
+const struct guest_riscv_cpu *guest_riscv_cpu(const guest *g, int cpu)
+{
+	if (!g->rv || cpu < 0 || cpu >= g->ncpus)
+		return NULL;
+	return &g->rv[cpu];
+}
