@@ -614,6 +614,25 @@ enum gdbr_aarch64_reg {
 	GDBR_AARCH64_TCR_EL1 = 71, GDBR_AARCH64_NREGS = 87
 };
 
+/**
+ * riscv64 description ("riscv:rv64"): x0-x31 0-31 under their ABI names
+ * as QEMU 7.2's gdbstub gives them (zero, ra, sp, gp, tp, t0-t2, fp, s1,
+ * a0-a7, s2-s11, t3-t6), pc 32 (feature org.gnu.gdb.riscv.cpu); priv 33
+ * (org.gnu.gdb.riscv.virtual); from 34 the CSRs sstatus, stvec, sscratch,
+ * sepc, scause, stval, satp, mstatus, misa, medeleg, mideleg, mie, mtvec,
+ * mscratch, mepc, mcause, mtval, mip, mhartid (org.gnu.gdb.riscv.csr;
+ * QEMU numbers these after its FPU: tools find them by name). All 64-bit.
+ * @return a static description (borrowed, never freed).
+ */
+GDBR_API const gdbr_tdesc *gdbr_tdesc_riscv64(void);
+
+/** riscv64 register numbers of gdbr_tdesc_riscv64(). */
+enum gdbr_riscv64_reg {
+	GDBR_RISCV64_X0 = 0, GDBR_RISCV64_SP = 2, GDBR_RISCV64_PC = 32,
+	GDBR_RISCV64_PRIV = 33, GDBR_RISCV64_SSTATUS = 34,
+	GDBR_RISCV64_SATP = 40, GDBR_RISCV64_NREGS = 53
+};
+
 /** ppc64 register numbers of gdbr_tdesc_ppc64(). */
 enum gdbr_ppc64_reg {
 	GDBR_PPC64_R0 = 0, GDBR_PPC64_R1 = 1, GDBR_PPC64_F0 = 32,

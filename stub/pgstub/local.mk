@@ -34,6 +34,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/info_registers.h \
 	stub/pgstub/monitor/info_registers.c \
 	stub/pgstub/monitor/info_registers_arm64.c \
+	stub/pgstub/monitor/info_registers_riscv.c \
 	stub/pgstub/monitor/memdump.c \
 	stub/pgstub/monitor/dump_notes.c \
 	stub/pgstub/monitor/monitor_lint.c \

@@ -39,6 +39,15 @@ int regs_dump_x86(const struct guest_x86_cpu *r, regs_write_fn write,
 int regs_dump_arm64(guest *g, int cpu, regs_write_fn write, void *payload);
 
 /**
+ * One riscv64 hart in the layout of QEMU 7.2's monitor (" pc", the CSRs
+ * known in QEMU's order, x0/zero … x31/t6 four a line), the parts the
+ * snapshot or the options give; then priv when known (never in QEMU's
+ * dump). The "CPU#N" header is the caller's.
+ * @return 0, or the writer's nonzero return
+ */
+int regs_dump_riscv(guest *g, int cpu, regs_write_fn write, void *payload);
+
+/**
  * `info registers [-a]` for the monitor: "\nCPU#N\n" then the current
  * vCPU (all vCPUs with -a), as QEMU's HMP prints it.
  * @param cpu   the current vCPU, 0-based
