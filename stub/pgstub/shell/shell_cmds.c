@@ -82,6 +82,8 @@ static enum disas_mode cpu_mode(struct session *s)
 		return m;
 	if (guest_arch(s->g) == GUEST_ARCH_AARCH64)
 		return DISAS_ARM64;
+	if (guest_arch(s->g) == GUEST_ARCH_RISCV64)
+		return DISAS_RISCV64;
 	if (!r)
 		return guest_arch(s->g) == GUEST_ARCH_I386 ? DISAS_X86_32 :
 							     DISAS_X86_64;
