@@ -183,6 +183,13 @@ def views(cpu, stop, full):
     res(t + "-reads", not bad and n >= 4, "%d reads; %s" % (
         n, "; ".join(bad[:3])))
     if full:
+        # gdb-python's commands through the proxy (its RISC-V decoding).
+        q = hmp("gva2gpa %#x" % P["_stext"], cpu).strip()
+        pa = int(gdb.parse_and_eval("$pa(%d)" % P["_stext"])) & ((1 << 64) - 1)
+        vt = ex("vtop %#x" % P["_stext"])
+        res(t + "-gdb-python", q == "gpa: %#x" % pa and
+            re.search(r"\[V R (W )?X (G )?A", vt) is not None and
+            "-> %#x" % pa in vt, "$pa %#x qemu %s; %s" % (pa, q, vt[-160:]))
         pg = mine("info pg")
         res(t + "-info-pg", pg.count("\n") > 20 and " L4[" in pg and
             " L0[" in pg, "%d lines: %s" % (pg.count("\n"), pg[:120]))
@@ -226,6 +233,12 @@ def interrupt_after(secs):
 
 
 def main():
+    # gdb-python as pgstub-gdb.py loads it (that file, sourced from a
+    # script, would take the script's __file__ for its own).
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), "..", "..", "gdb-python"))
+    import pgstub
+    pgstub.register()
     ex("set architecture riscv:rv64")
     ex("target remote %s" % P["target"])
     threads = gdb.selected_inferior().threads()

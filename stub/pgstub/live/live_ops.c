@@ -104,8 +104,12 @@ static int thread_count(void *payload)
 /* Monitor commands pgstub implements; the rest belong to QEMU. */
 static int owned(const char *cmd)
 {
+	/* pgstub-version, rc and vtop-json: gdb-python's vtop, pg and $pa
+	 * recognise the stub and walk through them. */
 	static const char *const one[] = { "vtop", "ptov", "gva2gpa", "x",
-					   "xp", "cpu", "nested", "help" };
+					   "xp", "cpu", "nested", "help",
+					   "pgstub-version", "rc",
+					   "vtop-json" };
 	/* info version: pgstub answers for itself (monitor_script.c). */
 	static const char *const info[] = { "pg", "tlb", "mem", "version" };
 	char w1[32] = "", w2[32] = "";
