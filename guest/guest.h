@@ -303,6 +303,10 @@ int guest_reg_id(const guest *g, const char *name);
 /** @return aarch64 system register @p r's name as QEMU 7.2's gdbstub
  *  gives it ("SCTLR", "TTBR0_EL1"; static), or NULL when out of range */
 const char *guest_arm64_sysreg_name(enum guest_arm64_sysreg r);
+
+/** @return riscv64 CSR @p r's name as QEMU 7.2's gdbstub gives it
+ *  ("satp", "priv"; static), or NULL when out of range */
+const char *guest_riscv_csr_name(enum guest_riscv_csr r);
 /**
  * The value of register @p id of vCPU @p cpu and where it comes from:
  * read, supplied by an option, inferred, or 0 when nothing knows it.
@@ -445,6 +449,11 @@ struct guest_live_ops {
 	 *  @p cpu's registers. @return 0, or -1 with a message in @p err */
 	int (*arm64_regs)(int cpu, struct guest_arm64_cpu *out, char *err,
 			  size_t errlen, void *payload);
+	/** Required for riscv64 guests (else unused). Fill @p out (valid
+	 *  flags included: satp, sstatus and priv at least) with hart @p cpu's
+	 *  registers. @return 0, or -1 with a message in @p err */
+	int (*riscv_regs)(int cpu, struct guest_riscv_cpu *out, char *err,
+			  size_t errlen, void *payload);
 };
 
 /** One guest-physical range of a live guest. */
@@ -457,7 +466,7 @@ struct guest_live_range {
 
 /**
  * Open a live guest of @p ncpus vCPUs of @p arch (GUEST_ARCH_X86_64,
- * GUEST_ARCH_I386 or GUEST_ARCH_AARCH64). Until guest_live_set_ranges() every physical address
+ * GUEST_ARCH_I386, GUEST_ARCH_AARCH64 or GUEST_ARCH_RISCV64). Until guest_live_set_ranges() every physical address
  * goes through @p ops->phys_read.
  * @param out  caller frees with guest_close()
  * @return 0, or -1 with a message in @p err

@@ -1,5 +1,5 @@
 /*
- * Live guest source: a running machine (x86 or aarch64) whose vCPU
+ * Live guest source: a running machine (x86, aarch64 or riscv64) whose vCPU
  * registers and physical memory come from callbacks (pgstub's QEMU
  * connection), optionally with RAM read directly from QEMU's shared
  * memory-backend-file. Registers are refetched after every invalidation;
@@ -89,6 +89,54 @@ static int sync_arm64(guest *g, int cpu, char *err, size_t errlen)
 	return 0;
 }
 
+/* What a riscv64 context is built from (guest__riscv_ctx): satp, and
+ * of the rest what its access rules read (SUM, MXR, MPRV/MPP, the
+ * privilege), so that a change of any rebuilds it. */
+static int same_rv_paging(const struct guest_riscv_cpu *a,
+			  const struct guest_riscv_cpu *b)
+{
+	static const enum guest_riscv_csr used[] = {
+		GUEST_RV_SATP, GUEST_RV_SSTATUS, GUEST_RV_MSTATUS, GUEST_RV_PRIV,
+	};
+
+	for (size_t i = 0; i < sizeof(used) / sizeof(*used); i++)
+		if (a->csr[used[i]] != b->csr[used[i]])
+			return 0;
+	return a->valid == b->valid;
+}
+
+/* live_sync() of a riscv64 hart: the same policy as x86's; the hart's own
+ * satp is its root (never one found in memory). */
+static int sync_riscv(guest *g, int cpu, char *err, size_t errlen)
+{
+	struct live *l = g->src_priv;
+	struct guest_riscv_cpu now;
+	struct guest_riscv_root *rt = &g->rvroot[cpu];
+	pgw_ctx *nested = NULL, *c;
+	char msg[256] = "";
+
+	memset(&now, 0, sizeof(now));
+	if (l->ops->riscv_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
+		return guest__fail(err, errlen, "%s", msg[0] ? msg :
+				   "cannot read the hart's registers");
+	if (g->ctx[cpu] && !same_rv_paging(&g->rv[cpu], &now)) {
+		nested = pgw_ctx_nested(g->ctx[cpu]);
+		pgw_ctx_free(g->ctx[cpu]);
+		g->ctx[cpu] = NULL;
+	}
+	g->rv[cpu] = now;
+	rt->src = GUEST_ROOT_REGS;
+	rt->satp = now.csr[GUEST_RV_SATP];
+	l->fresh[cpu] = 1;
+	if (g->ctx[cpu] || !nested)
+		return 0;
+	/* Rebuild now so that a G-stage attached by the user survives. */
+	if (guest__riscv_ctx(g, cpu, &c, err, errlen))
+		return -1;
+	pgw_ctx_set_nested(c, nested);
+	return 0;
+}
+
 /*
  * Fetch the registers once per invalidation. A context built from the same
  * paging registers is kept (its caches were flushed when invalidated); a
@@ -106,6 +154,8 @@ static int live_sync(guest *g, int cpu, char *err, size_t errlen)
 		return 0;
 	if (g->arch == GUEST_ARCH_AARCH64)
 		return sync_arm64(g, cpu, err, errlen);
+	if (g->arch == GUEST_ARCH_RISCV64)
+		return sync_riscv(g, cpu, err, errlen);
 	memset(&now, 0, sizeof(now));
 	if (l->ops->cpu_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
 		return guest__fail(err, errlen, "%s", msg[0] ? msg :
@@ -166,7 +216,8 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 
 	if (!out || !ops || !ops->phys_read ||
 	    ((arch == GUEST_ARCH_X86_64 || arch == GUEST_ARCH_I386) ?
-	     !ops->cpu_regs : arch != GUEST_ARCH_AARCH64 || !ops->arm64_regs))
+	     !ops->cpu_regs : arch == GUEST_ARCH_AARCH64 ? !ops->arm64_regs :
+	     arch != GUEST_ARCH_RISCV64 || !ops->riscv_regs))
 		return guest__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	if (ncpus < 1 || ncpus > 4096)
@@ -192,13 +243,17 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	    !(l->fresh = calloc((size_t)ncpus, 1)) ||
 	    (arch == GUEST_ARCH_AARCH64 &&
 	     (!guest__arm64_cpu_at(g, ncpus - 1) ||
-	      !(g->a64root = calloc((size_t)ncpus, sizeof(*g->a64root)))))) {
+	      !(g->a64root = calloc((size_t)ncpus, sizeof(*g->a64root))))) ||
+	    (arch == GUEST_ARCH_RISCV64 &&
+	     (!guest__riscv_cpu_at(g, ncpus - 1) ||
+	      !(g->rvroot = calloc((size_t)ncpus, sizeof(*g->rvroot)))))) {
 		guest_close(g);
 		return guest__fail(err, errlen, "out of memory");
 	}
 	snprintf(g->desc, sizeof(g->desc), "live QEMU (%s, %d vCPU%s)",
 		 arch == GUEST_ARCH_I386 ? "i386" :
-		 arch == GUEST_ARCH_AARCH64 ? "aarch64" : "x86_64", ncpus,
+		 arch == GUEST_ARCH_AARCH64 ? "aarch64" :
+		 arch == GUEST_ARCH_RISCV64 ? "riscv64" : "x86_64", ncpus,
 		 ncpus == 1 ? "" : "s");
 	if (guest_live_set_ranges(g, &all, 1, NULL, err, errlen)) {
 		guest_close(g);

@@ -236,6 +236,16 @@ const char *guest_arm64_sysreg_name(enum guest_arm64_sysreg r)
 	return NULL;
 }
 
+const char *guest_riscv_csr_name(enum guest_riscv_csr r)
+{
+	for (size_t i = 0; i < sizeof(riscv64_regs) / sizeof(*riscv64_regs);
+	     i++)
+		if (riscv64_regs[i].kind == K_RV_CSR &&
+		    riscv64_regs[i].idx == (unsigned)r)
+			return riscv64_regs[i].name;
+	return NULL;
+}
+
 /* riscv64: x0-x31 by number, s0 (fp's other ABI name), any case. */
 static int riscv_alias(const struct reg *t, int n, const char *name)
 {

@@ -479,7 +479,10 @@ PGW_API int pgw_view_tlb(pgw_ctx *ctx, pgw_write_fn write, void *payload);
  * u/-, r, w/-), one line per run of pages with equal user/write protection
  * (AND-ed across levels, NX ignored). Reproduces QEMU's arithmetic in the
  * linear-index space, including a run crossing the canonical hole and an
- * end of 1 << va_bits at the top; correct under 5-level paging.
+ * end of 1 << va_bits at the top; correct under 5-level paging. arm64
+ * prints its own columns (docs/info-mem-arm64.md); RISC-V prints QEMU's
+ * riscv layout, a header then "vaddr paddr size rwxugad" per run
+ * (docs/info-mem-riscv.md).
  * @return as pgw_view_tlb()
  */
 PGW_API int pgw_view_mem(pgw_ctx *ctx, pgw_write_fn write, void *payload);

@@ -186,6 +186,10 @@ struct pgw_arch {
 	int (*view_vtop)(pgw_ctx *c, uint64_t va, pgw_write_fn write,
 			 void *payload);
 	int (*view_tlb)(pgw_ctx *c, pgw_write_fn write, void *payload);
+	/* Optional (if NULL, the core's: QEMU's x86 layout, or prot_cols):
+	 * `info mem` where QEMU prints another layout for the arch (RISC-V:
+	 * "vaddr paddr size attr"); radix arches build it on pgw_walk(). */
+	int (*view_mem)(pgw_ctx *c, pgw_write_fn write, void *payload);
 };
 
 /* The format of @mode, from the arches of arch.c; NULL if none. */

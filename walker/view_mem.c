@@ -1,7 +1,8 @@
 /*
  * `info mem` (QEMU 7.2 target/i386/monitor.c mem_print format) built on the
  * range walk: runs of pages with equal user/write protection, or with equal
- * columns where the arch has its own (arm64: docs/info-mem-arm64.md).
+ * columns where the arch has its own (arm64: docs/info-mem-arm64.md), or
+ * the arch's whole view where QEMU's layout differs (RISC-V).
  */
 #include "view_priv.h"
 
@@ -86,6 +87,8 @@ int pgw_view_mem(pgw_ctx *c, pgw_write_fn write, void *payload)
 
 	if (!c)
 		return PGW_EINVAL;
+	if (c->arch->view_mem)  /* RISC-V: QEMU's riscv layout */
+		return c->arch->view_mem(c, write, payload);
 	s.o = pgw__out_new(write, payload);
 	if (!s.o)
 		return write ? PGW_ENOMEM : PGW_EINVAL;

@@ -26,11 +26,22 @@ ARCHES = {
     # hash, a faster boot under TCG).
     "aarch64": ("qemu-system-aarch64", "max,pauth-impdef=on", "arm64",
                 "aarch64-arm64"),
+    # As tests/realguest/record_riscv64.py's guests (Debian trixie's
+    # kernel, an Image, under OpenSBI): Sv57, QEMU 7.2's largest mode.
+    "riscv64": ("qemu-system-riscv64", "rv64", "riscv64", "riscv64"),
 }
+RISCV_FIRMWARE = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 # arch: machine arguments and kernel command line, where not x86's.
-MACHINE = {"aarch64": (["-M", "virt"], "console=ttyAMA0 panic=-1")}
+MACHINE = {"aarch64": (["-M", "virt"], "console=ttyAMA0 panic=-1"),
+           "riscv64": (["-M", "virt", "-bios", RISCV_FIRMWARE],
+                       "console=ttyS0 panic=-1")}
+# arch: the kernel's file in the cache, where not vmlinuz.
+KERNEL_FILE = {"riscv64": "Image"}
 APPEND = "console=ttyS0 panic=-1 no_timer_check"
 BOOT_TIMEOUT = 120
+# riscv64 under TCG: about 30 s unloaded (fetch-riscv64.sh), several times
+# that on a busy machine.
+BOOT_TIMEOUTS = {"riscv64": 400}
 
 
 def free_port():
@@ -48,7 +59,8 @@ class Guest:
         more kernel arguments."""
         qemu, cpu, kernel, default_initrd = ARCHES[arch]
         initrd = initrd or default_initrd
-        self.kernel = os.path.join(CACHE, "kernels", kernel, "vmlinuz")
+        self.kernel = os.path.join(CACHE, "kernels", kernel,
+                                   KERNEL_FILE.get(arch, "vmlinuz"))
         self.initrd = os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")
         self.qemu = qemu
         self.arch = arch
@@ -87,19 +99,24 @@ class Guest:
     @staticmethod
     def available(arch="x86_64"):
         qemu, _, kernel, initrd = ARCHES[arch]
-        for f in (os.path.join(CACHE, "kernels", kernel, "vmlinuz"),
+        for f in (os.path.join(CACHE, "kernels", kernel,
+                               KERNEL_FILE.get(arch, "vmlinuz")),
                   os.path.join(CACHE, "initramfs", initrd + ".cpio.gz")):
             if not os.path.isfile(f):
                 return "missing %s (%s)" % (f, (
                     "tests/realguest/fetch-aarch64.sh arm64, then "
                     "record_aarch64.py builds the initramfs"
                     if arch == "aarch64" else
+                    "tests/realguest/fetch-riscv64.sh"
+                    if arch == "riscv64" else
                     "tests/realguest/fetch.sh, mkinitramfs.sh"))
+        if arch == "riscv64" and not os.path.isfile(RISCV_FIRMWARE):
+            return "no %s (the opensbi package)" % RISCV_FIRMWARE
         if not shutil.which(qemu):
             return "no " + qemu
         if not shutil.which("gdb"):
             return "no gdb"
-        if arch == "aarch64" and not shutil.which("gdb-multiarch"):
+        if arch in ("aarch64", "riscv64") and not shutil.which("gdb-multiarch"):
             return "no gdb-multiarch"
         return None
 
@@ -112,9 +129,10 @@ class Guest:
             if self.proc.poll() is not None:
                 raise RuntimeError("QEMU exited: %s" % open(
                     os.path.join(self.dir, "qemu.stderr")).read())
-            if time.monotonic() - t0 > BOOT_TIMEOUT:
+            limit = BOOT_TIMEOUTS.get(self.arch, BOOT_TIMEOUT)
+            if time.monotonic() - t0 > limit:
                 self.kill()  # a failed boot leaves no QEMU behind
-                raise RuntimeError("no PGSTUB-READY in %d s" % BOOT_TIMEOUT)
+                raise RuntimeError("no PGSTUB-READY in %d s" % limit)
             try:
                 text = open(self.serial, "rb").read().decode("utf-8", "replace")
             except FileNotFoundError:

@@ -93,7 +93,7 @@ def ppc64_refused():
         stop(p)
         text = r.stdout + r.stderr
         want = ("QEMU serves a 'powerpc:common64' guest; pgstub --qemu "
-                "serves x86_64, i386 and aarch64")
+                "serves x86_64, i386, aarch64 and riscv64")
         ok("ppc64-refused", want in text and want in open(log.name).read(),
            text[-300:])
     finally:

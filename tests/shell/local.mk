@@ -4,8 +4,10 @@
 
 check_PROGRAMS += tests/shell/test_out_sink tests/shell/test_disas
 TESTS += tests/shell/test_out_sink tests/shell/test_disas \
-	tests/shell/test_shell.sh tests/shell/test_shell_pty.sh
+	tests/shell/test_shell.sh tests/shell/test_shell_pty.sh \
+	tests/shell/test_shell_riscv64.sh
 EXTRA_DIST += tests/shell/test_shell.sh tests/shell/test_shell_pty.sh \
+	tests/shell/test_shell_riscv64.sh \
 	tests/shell/pty_shell.py
 
 tests_shell_test_out_sink_SOURCES = tests/shell/test_out_sink.c

@@ -132,4 +132,5 @@ const struct pgw_arch pgw__arch_riscv = {
 	.flag_letters = pgw__riscv_flag_letters,
 	.flag_key = pgw__riscv_flag_key,
 	.tlb_flags = pgw__riscv_tlb_flags,
+	.view_mem = pgw__riscv_view_mem,
 };

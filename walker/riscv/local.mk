@@ -4,4 +4,5 @@ walker_arch_sources += \
 	walker/riscv/formats.c \
 	walker/riscv/ctx.c \
 	walker/riscv/entry.c \
-	walker/riscv/letters.c
+	walker/riscv/letters.c \
+	walker/riscv/view_mem.c

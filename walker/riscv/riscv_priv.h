@@ -46,7 +46,7 @@ static inline const struct pgw_riscv_state *pgw__riscv(const pgw_ctx *c)
 
 extern const struct pgw_arch pgw__arch_riscv;
 
-/* Hooks of pgw__arch_riscv (ctx.c, entry.c, letters.c). */
+/* Hooks of pgw__arch_riscv (ctx.c, entry.c, letters.c, view_mem.c). */
 void pgw__riscv_derive(pgw_ctx *c);
 int pgw__riscv_new_stage2(pgw_ctx *c, uint64_t root, int nxe, char *err,
 			  size_t errlen);
@@ -61,5 +61,6 @@ void pgw__riscv_flag_letters(const struct pgw_level *lv, uint64_t e,
 			     char out[11]);
 uint64_t pgw__riscv_flag_key(const struct pgw_level *lv, uint64_t e);
 char *pgw__riscv_tlb_flags(const struct pgw_level *lv, uint64_t e, char *p);
+int pgw__riscv_view_mem(pgw_ctx *c, pgw_write_fn write, void *payload);
 
 #endif /* PGW_RISCV_PRIV_H */

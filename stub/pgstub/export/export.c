@@ -37,7 +37,8 @@ struct seg {
 struct exporter {
 	guest *g;
 	int elf64;
-	uint16_t machine;         /* e_machine: EM_X86_64, EM_386, EM_AARCH64 */
+	uint16_t machine;         /* e_machine: EM_X86_64, EM_386, EM_AARCH64,
+				   * EM_RISCV */
 	struct prange *r;
 	size_t nr, capr;
 	uint64_t data_size;
@@ -381,6 +382,24 @@ static int add_prfpreg_arm64(struct notes *n, const struct guest_arm64_cpu *a)
 	return note_add(n, "CORE", NT_PRFPREG, b, sizeof(b));
 }
 
+/*
+ * Linux riscv64 elf_prstatus (376 bytes): pr_pid at 32, pr_reg at 112 as
+ * struct user_regs_struct (pc, then x1..x31: ra, sp, gp, …), then
+ * pr_fpvalid.
+ */
+static int add_prstatus_riscv(struct notes *n, int cpu,
+			      const struct guest_riscv_cpu *r)
+{
+	unsigned char b[376];
+
+	memset(b, 0, sizeof(b));
+	put(b, 32, (uint64_t)cpu + 1, 4);
+	put(b, 112, r->pc, 8);
+	for (int i = 1; i < 32; i++)
+		put(b, 112 + 8 * (size_t)i, r->x[i], 8);
+	return note_add(n, "CORE", NT_PRSTATUS, b, sizeof(b));
+}
+
 static void put_phdr(unsigned char *p, int elf64, uint32_t type,
 		     uint32_t flags, uint64_t off, uint64_t va, uint64_t pa,
 		     uint64_t filesz, uint64_t memsz, uint64_t align)
@@ -542,7 +561,16 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 	for (int i = 0; i < guest_ncpus(x->g); i++) {
 		const struct guest_x86_cpu *r = guest_x86_cpu(x->g, i);
 		const struct guest_arm64_cpu *a = guest_arm64_cpu(x->g, i);
+		const struct guest_riscv_cpu *v = guest_riscv_cpu(x->g, i);
 
+		if (x->machine == EM_RISCV) {
+			if (v && (v->valid & GUEST_RISCV_HAS_GPRS) &&
+			    add_prstatus_riscv(nt, i, v)) {
+				fprintf(stderr, "pgstub export: out of memory\n");
+				return -1;
+			}
+			continue;
+		}
 		if (x->machine == EM_AARCH64) {
 			/* GDB takes a thread's FP registers from the
 			 * NT_PRFPREG right after its NT_PRSTATUS. */
@@ -718,9 +746,10 @@ int export_main(int argc, char **argv)
 	case GUEST_ARCH_X86_64: x.machine = EM_X86_64; break;
 	case GUEST_ARCH_I386: x.machine = EM_386; break;
 	case GUEST_ARCH_AARCH64: x.machine = EM_AARCH64; break;
+	case GUEST_ARCH_RISCV64: x.machine = EM_RISCV; break;
 	default:
-		fprintf(stderr, "pgstub export: %s: only x86 and aarch64 "
-			"guests can be exported so far\n", a.image);
+		fprintf(stderr, "pgstub export: %s: only x86, aarch64 and "
+			"riscv64 guests can be exported so far\n", a.image);
 		goto out;
 	}
 	x.elf64 = x.machine != EM_386;

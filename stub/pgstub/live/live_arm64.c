@@ -66,27 +66,6 @@ int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 	return 0;
 }
 
-static uint64_t le(const unsigned char *p, size_t size)
-{
-	uint64_t v = 0;
-
-	for (size_t i = size; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
-/* A `p` reply of at most 8 bytes: 0 and *v, or -1 (E, empty, odd). */
-static int p_value(const char *rep, size_t len, uint64_t *v)
-{
-	unsigned char b[8];
-
-	if (!len || len > 16 || (len & 1) || rep[0] == 'E' ||
-	    gdbr_hex_decode(b, rep, len) < 0)
-		return -1;
-	*v = le(b, len / 2);
-	return 0;
-}
-
 static int parse_core(const struct qemu_a64_layout *l, const char *rep,
 		      size_t len, struct guest_arm64_cpu *out)
 {
@@ -104,9 +83,9 @@ static int parse_core(const struct qemu_a64_layout *l, const char *rep,
 		return -1;
 	}
 	for (int i = 0; i < 31; i++)
-		out->x[i] = le(b + l->x0 + 8 * i, 8);
-	out->sp = le(b + l->sp, 8);
-	out->pc = le(b + l->pc, 8);
+		out->x[i] = qemu_le(b + l->x0 + 8 * i, 8);
+	out->sp = qemu_le(b + l->sp, 8);
+	out->pc = qemu_le(b + l->pc, 8);
 	free(b);
 	return 0;
 }
@@ -139,7 +118,7 @@ int qemu_arm64_regs(struct qemu_conn *q, int cpu,
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if (parse_core(l, rep[0], lens[0], out) ||
-	    p_value(rep[1], lens[1], &out->pstate)) {
+	    qemu_p_value(rep[1], lens[1], &out->pstate)) {
 		snprintf(err, errlen, "vCPU %d: QEMU's aarch64 register reply "
 			 "is not what its target description says ('%.20s', "
 			 "%zu bytes; cpsr '%.20s')", cpu, rep[0], lens[0] / 2,
@@ -148,7 +127,7 @@ int qemu_arm64_regs(struct qemu_conn *q, int cpu,
 	}
 	out->valid = GUEST_ARM64_HAS_GPRS;
 	for (size_t i = 2; i < n; i++) {
-		if (p_value(rep[i], lens[i], &v)) {
+		if (qemu_p_value(rep[i], lens[i], &v)) {
 			if (!is_required(which[i]))
 				continue;
 			snprintf(err, errlen, "vCPU %d: QEMU does not read %s "

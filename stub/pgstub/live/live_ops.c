@@ -48,10 +48,23 @@ static int guest_arm64_regs(int cpu, struct guest_arm64_cpu *out, char *err,
 	return qemu_arm64_regs(&p->q, cpu, out, err, errlen);
 }
 
+static int guest_riscv_regs(int cpu, struct guest_riscv_cpu *out, char *err,
+			    size_t errlen, void *payload)
+{
+	struct proxy *p = payload;
+
+	if (p->running) {
+		snprintf(err, errlen, RUNNING_MSG);
+		return -1;
+	}
+	return qemu_riscv_regs(&p->q, cpu, out, err, errlen);
+}
+
 const struct guest_live_ops live_guest_ops = {
 	.phys_read = guest_phys,
 	.cpu_regs = guest_regs,
 	.arm64_regs = guest_arm64_regs,
+	.riscv_regs = guest_riscv_regs,
 };
 
 /* ------------------------------------------------------- engine ops */
@@ -91,8 +104,12 @@ static int thread_count(void *payload)
 /* Monitor commands pgstub implements; the rest belong to QEMU. */
 static int owned(const char *cmd)
 {
+	/* pgstub-version, rc and vtop-json: gdb-python's vtop, pg and $pa
+	 * recognise the stub and walk through them. */
 	static const char *const one[] = { "vtop", "ptov", "gva2gpa", "x",
-					   "xp", "cpu", "nested", "help" };
+					   "xp", "cpu", "nested", "help",
+					   "pgstub-version", "rc",
+					   "vtop-json" };
 	/* info version: pgstub answers for itself (monitor_script.c). */
 	static const char *const info[] = { "pg", "tlb", "mem", "version" };
 	char w1[32] = "", w2[32] = "";

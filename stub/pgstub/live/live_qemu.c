@@ -3,7 +3,7 @@
  * vCPU count), pipelined synchronous exchanges while the guest is stopped,
  * and the reads pgstub needs for its views — physical memory through
  * Qqemu.PhyMemMode and x86 vCPU registers through `g` (aarch64's:
- * live_arm64.c) — restoring GDB's modes.
+ * live_arm64.c, riscv64's: live_riscv.c) — restoring GDB's modes.
  */
 #include "proxy.h"
 
@@ -209,8 +209,8 @@ static int count_threads(struct qemu_conn *q)
 
 /*
  * Learn QEMU's target from its target.xml: x86-64 (also when QEMU gives no
- * description), i386, or aarch64 (then its whole description, for the
- * register numbers); anything else is refused, saying what it is.
+ * description), i386, aarch64 or riscv64 (then its whole description, for
+ * the register numbers); anything else is refused, saying what it is.
  */
 static int learn_target(struct qemu_conn *q)
 {
@@ -220,7 +220,8 @@ static int learn_target(struct qemu_conn *q)
 	char *rep = NULL;
 	int rc = 0;
 
-	/* A first look at target.xml: includes are read only for aarch64.
+	/* A first look at target.xml: includes are read only for aarch64
+	 * and riscv64.
 	 * QEMU answers p/P only once a connection has read it. */
 	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
 		return -1;
@@ -242,14 +243,21 @@ static int learn_target(struct qemu_conn *q)
 			rc = -1;
 		}
 		live_tdesc_free(&t);
+	} else if (strstr(rep, "<architecture>riscv:rv64</architecture>")) {
+		if (live_tdesc_read(q, &t, 1, err, sizeof(err)) ||
+		    qemu_riscv_layout(q, &t, err, sizeof(err))) {
+			qemu_close(q, err);
+			rc = -1;
+		}
+		live_tdesc_free(&t);
 	} else if (!strstr(rep, "<architecture>i386:x86-64</architecture>") &&
 		   strstr(rep, "<architecture>")) {
 		const char *a = strstr(rep, "<architecture>") + 14;
 
 		/* q->why holds 160 bytes: say it in fewer. */
 		snprintf(err, sizeof(err), "QEMU serves a '%.*s' guest; "
-			 "pgstub --qemu serves x86_64, i386 and aarch64 (for "
-			 "others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
+			 "pgstub --qemu serves x86_64, i386, aarch64 and "
+			 "riscv64 (for others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
 			 40 : (int)strcspn(a, "<"), a);
 		qemu_close(q, err);
 		rc = -1;
@@ -418,6 +426,22 @@ static uint64_t le(const unsigned char *p, int size)
 	for (int i = size - 1; i >= 0; i--)
 		v = v << 8 | p[i];
 	return v;
+}
+
+uint64_t qemu_le(const unsigned char *p, size_t size)
+{
+	return le(p, (int)size);
+}
+
+int qemu_p_value(const char *rep, size_t len, uint64_t *v)
+{
+	unsigned char b[8];
+
+	if (!len || len > 16 || (len & 1) || rep[0] == 'E' ||
+	    gdbr_hex_decode(b, rep, len) < 0)
+		return -1;
+	*v = le(b, (int)(len / 2));
+	return 0;
 }
 
 /* QEMU 7.2's x86-64 `g` order: gdbr_tdesc_x86_64() (regs 0..65). */

@@ -100,15 +100,24 @@ struct qemu_a64_layout {
 	long x0, sp, pc;          /* byte offsets in `g` */
 };
 
+/** Where a riscv64 hart's registers are in QEMU's gdbstub (learned from
+ *  its target description; -1: QEMU has no such one). */
+struct qemu_rv_layout {
+	int csr[GUEST_RV_NCSR];   /* `p` number of each CSR (and "priv") */
+	long x0, pc;              /* byte offsets in `g` */
+};
+
 /** The connection to QEMU's gdbstub, plus what pgstub knows of its state. */
 struct qemu_conn {
 	struct rsp_conn c;
 	int alive;
 	char why[160];         /* why not alive */
 	int ncpus;
-	enum guest_arch arch;  /* from target.xml: x86_64, i386 or aarch64 */
+	enum guest_arch arch;  /* from target.xml: x86_64, i386, aarch64 or
+				* riscv64 */
 	size_t pc_off, pc_size;  /* the PC's bytes in `g` (the prefetch) */
 	struct qemu_a64_layout a64;
+	struct qemu_rv_layout rv;
 	int gdb_phys;          /* the PhyMemMode GDB chose */
 	int qemu_phys;         /* QEMU's PhyMemMode now */
 	int gcpu;              /* QEMU's register/memory vCPU (0-based), -1 */
@@ -116,8 +125,9 @@ struct qemu_conn {
 };
 
 /** Connect to "HOST:PORT" or "unix:PATH", switch QEMU to NoAck mode,
- *  count its vCPUs and learn its target (x86-64, i386 or aarch64; another
- *  is refused, saying which). @return 0, or -1 with q->why set */
+ *  count its vCPUs and learn its target (x86-64, i386, aarch64 or
+ *  riscv64; another is refused, saying which). @return 0, or -1 with
+ *  q->why set */
 int qemu_connect(struct qemu_conn *q, const char *spec);
 void qemu_close(struct qemu_conn *q, const char *why);
 /** Wait for the next packet (O packets included). @return 1, 0 on
@@ -149,6 +159,15 @@ int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
  *  the system registers (Hg switched and restored), in one round trip. */
 int qemu_arm64_regs(struct qemu_conn *q, int cpu,
 		    struct guest_arm64_cpu *out, char *err, size_t errlen);
+/** Registers of riscv64 hart @p cpu: `g` for x0-x31 and pc, `p` for
+ *  "priv" and each CSR QEMU has (Hg switched and restored), in one round
+ *  trip. */
+int qemu_riscv_regs(struct qemu_conn *q, int cpu,
+		    struct guest_riscv_cpu *out, char *err, size_t errlen);
+/** The little-endian value of @p size (at most 8) bytes at @p p. */
+uint64_t qemu_le(const unsigned char *p, size_t size);
+/** A `p` reply of at most 8 bytes: 0 and *@p v, or -1 (E, empty, odd). */
+int qemu_p_value(const char *rep, size_t len, uint64_t *v);
 /** Run @p reqs (one round trip) on vCPU @p cpu: Hg to it first and back
  *  to GDB's choice after, when needed. @p replies as qemu_exchange's,
  *  one per request of @p reqs. @return 0, or -1 with a message */
@@ -160,6 +179,10 @@ int qemu_on_cpu(struct qemu_conn *q, int cpu, const char *const *reqs,
  *  (q->a64, q->arch, the PC's place in `g`). @return 0, or -1 with a
  *  message naming a missing register */
 int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
+		      char *err, size_t errlen);
+/** The same for a riscv64 hart (q->rv): satp, sstatus and priv are
+ *  required. @return 0, or -1 with a message naming a missing one */
+int qemu_riscv_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		      char *err, size_t errlen);
 
 /* --------------------------------------------- target description */

@@ -1,4 +1,4 @@
-# RISC-V walker tests: Sv32, Sv39, Sv48/Sv57, the G-stage, contexts.
+# RISC-V walker tests: Sv32, Sv39, Sv48/Sv57, the G-stage, contexts, info mem.
 walker_tests += \
 	tests/walker/riscv/test_sv39
 
@@ -30,3 +30,9 @@ tests_walker_riscv_test_riscv_ctx_SOURCES = tests/walker/riscv/test_riscv_ctx.c 
 tests_walker_riscv_test_riscv_ctx_CFLAGS = $(walker_test_cflags)
 tests_walker_riscv_test_riscv_ctx_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_riscv_test_riscv_ctx_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/riscv/test_info_mem
+tests_walker_riscv_test_info_mem_SOURCES = tests/walker/riscv/test_info_mem.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_info_mem_CFLAGS = $(walker_test_cflags)
+tests_walker_riscv_test_info_mem_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_riscv_test_info_mem_LDADD = $(walker_test_ldadd)

@@ -341,6 +341,29 @@ static void test_gstage__views(void **state)
 		"0000000000007000: 0000000000027000 ---A-U--R\n"
 		"0000000000200000: 0000000000400000 --DA-U-WR\n"
 		"0000018000000000: 0000000040000000 --DA-UXWR\n");
+	/* info mem: the G-stage with GPAs as vaddr (zero-extended), the
+	 * composed guest with host-physical frames. */
+	rvtext_clear(&f->t);
+	assert_int_equal(pgw_view_mem(f->h, rvtext_write, &f->t), 0);
+	expect_view(f->t.s,
+		"vaddr            paddr            size             attr\n"
+		"---------------- ---------------- ---------------- -------\n"
+		"0000000000001000 0000000000021000 0000000000003000 rw-u-ad\n"
+		"0000000000005000 0000000000025000 0000000000001000 rwxu-ad\n"
+		"0000000000006000 0000000000026000 0000000000001000 rw---ad\n"
+		"0000000000007000 0000000000027000 0000000000001000 r--u-a-\n"
+		"0000000000200000 0000000000400000 0000000000200000 rw-u-ad\n"
+		"0000018000000000 0000000040000000 0000000040000000 rwxu-ad\n");
+	rvtext_clear(&f->t);
+	assert_int_equal(pgw_view_mem(f->g, rvtext_write, &f->t), 0);
+	expect_view(f->t.s,
+		"vaddr            paddr            size             attr\n"
+		"---------------- ---------------- ---------------- -------\n"
+		"0000000000001000 0000000000025000 0000000000001000 rwx--ad\n"
+		/* VA 0x2000: GPA 0x6000's G-stage leaf lacks U: a gap */
+		"0000000000003000 0000000000027000 0000000000001000 rw---ad\n"
+		"0000000000200000 0000000000400000 0000000000200000 rwx--ad\n"
+		"0000000040000000 0000000040000000 0000000040000000 rw---ad\n");
 }
 
 /* Sv48x4 and Sv57x4: a leaf in the last entry of the 16 KiB root. */
