@@ -8,5 +8,5 @@ EXTRA_DIST += tests/export/test_export.sh tests/export/mkmany.py \
 	tests/export/test_export_riscv64.sh tests/export/check_export_riscv64.py
 # test_export_aarch64.sh reads the arm64 recordings: it waits for their
 # recorder (tests/realguest/local.mk, realguest_aarch64_readers).
-# test_export_riscv64.sh reads the riscv64 recordings (record_riscv64.py);
-# once their recorder is a test, it belongs in the same readers list.
+# test_export_riscv64.sh reads the riscv64 recordings: it waits for
+# theirs (realguest_riscv64_readers).

@@ -57,3 +57,6 @@ realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log \
 	tests/realguest/test_aarch64_views.sh.log \
 	tests/export/test_export_aarch64.sh.log
 $(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log
+realguest_riscv64_readers = tests/export/test_export_riscv64.sh.log \
+	tests/monitor/test_info_mem_riscv64.sh.log
+$(realguest_riscv64_readers): tests/realguest/test_realguest_riscv64.sh.log
