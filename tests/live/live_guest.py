@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 CACHE = os.environ.get("PGSTUB_CACHE", "/var/cache/pgstub")
@@ -159,6 +160,30 @@ class Guest:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def start_pgstub(pgstub, args, logs):
+    """pgstub --listen on a free loopback port with ARGS; its log file
+    joins LOGS. Returns (process, port, log) once it listens (or died)."""
+    port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
+    p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:%d" % port] + args,
+                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+    logs.append(log)
+    for _ in range(200):
+        if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
+            break
+        time.sleep(0.05)
+    return p, port, log
+
+
+def stop_pgstub(p):
+    p.terminate()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
 
 
 def run_gdb(script, timeout=300):

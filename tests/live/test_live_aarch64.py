@@ -22,7 +22,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from live_guest import Guest, free_port, run_driver_script  # noqa: E402
+import live_guest  # noqa: E402
+from live_guest import Guest, free_port, run_driver_script, stop_pgstub  # noqa: E402
 
 PGSTUB = os.environ.get("PGSTUB", "pgstub")
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
@@ -38,25 +39,7 @@ def ok(name, good, detail=""):
 
 
 def start_pgstub(args):
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="pgstub-log-")
-    p = subprocess.Popen([PGSTUB, "--listen", "127.0.0.1:%d" % port] + args,
-                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    logs.append(log)
-    for _ in range(200):
-        if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
-            break
-        time.sleep(0.05)
-    return p, port, log
-
-
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+    return live_guest.start_pgstub(PGSTUB, args, logs)
 
 
 def run_driver(tag, port, g, log, min_results=20):
@@ -90,7 +73,7 @@ def ppc64_refused():
                             "target remote 127.0.0.1:%d" % port],
                            capture_output=True, text=True, errors="replace",
                            timeout=60)
-        stop(p)
+        stop_pgstub(p)
         text = r.stdout + r.stderr
         want = ("QEMU serves a 'powerpc:common64' guest; pgstub --qemu "
                 "serves x86_64, i386, aarch64 and riscv64")
@@ -119,7 +102,7 @@ def main():
                 p, port, log = start_pgstub(
                     ["--qemu", "127.0.0.1:%d" % g.gdb_port] + extra)
                 run_driver(tag, port, g, log)
-                stop(p)
+                stop_pgstub(p)
     finally:
         g.quit()
     ppc64_refused()

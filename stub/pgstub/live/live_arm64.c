@@ -23,14 +23,6 @@ static int is_required(int r)
 	return 0;
 }
 
-/* Byte offset in `g` of core register @p name, 64 bits wide, or -1. */
-static long core_offset(const struct live_tdesc *t, const char *name)
-{
-	const struct live_tdesc_reg *r = live_tdesc_find(t, name);
-
-	return r && r->bits == 64 ? live_tdesc_g_offset(t, r->regnum) : -1;
-}
-
 int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		      char *err, size_t errlen)
 {
@@ -52,9 +44,9 @@ int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		}
 	}
 	l->cpsr = cpsr && cpsr->bits <= 64 ? cpsr->regnum : -1;
-	l->x0 = core_offset(t, "x0");
-	l->sp = core_offset(t, "sp");
-	l->pc = core_offset(t, "pc");
+	l->x0 = live_tdesc_g_offset64(t, "x0");
+	l->sp = live_tdesc_g_offset64(t, "sp");
+	l->pc = live_tdesc_g_offset64(t, "pc");
 	if (l->cpsr < 0 || l->x0 < 0 || l->sp < 0 || l->pc < 0) {
 		snprintf(err, errlen, "QEMU's aarch64 target description lacks "
 			 "the core registers (x0, sp, pc, cpsr) in `g` order");

@@ -23,14 +23,6 @@ static int is_required(int r)
 	return 0;
 }
 
-/* Byte offset in `g` of core register @p name, 64 bits wide, or -1. */
-static long core_offset(const struct live_tdesc *t, const char *name)
-{
-	const struct live_tdesc_reg *r = live_tdesc_find(t, name);
-
-	return r && r->bits == 64 ? live_tdesc_g_offset(t, r->regnum) : -1;
-}
-
 int qemu_riscv_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		      char *err, size_t errlen)
 {
@@ -51,8 +43,8 @@ int qemu_riscv_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		}
 	}
 	/* QEMU 7.2's `g` carries the core feature: zero (x0) … t6, pc. */
-	l->x0 = core_offset(t, "zero");
-	l->pc = core_offset(t, "pc");
+	l->x0 = live_tdesc_g_offset64(t, "zero");
+	l->pc = live_tdesc_g_offset64(t, "pc");
 	if (l->x0 < 0 || l->pc < 0) {
 		snprintf(err, errlen, "QEMU's riscv64 target description lacks "
 			 "the core registers (zero … t6, pc) in `g` order");

@@ -205,6 +205,8 @@ const struct live_tdesc_reg *live_tdesc_find(const struct live_tdesc *t,
 /** Byte offset of register @p regnum in a `g` reply: -1 unless every
  *  lower number is there once, in whole bytes. */
 long live_tdesc_g_offset(const struct live_tdesc *t, int regnum);
+/** Byte offset in a `g` reply of the 64-bit register @p name, or -1. */
+long live_tdesc_g_offset64(const struct live_tdesc *t, const char *name);
 /** The thread-id syntax QEMU accepts for vCPU @p cpu ("p1.N"). */
 void qemu_thread_id(char *buf, size_t len, int cpu);
 
