@@ -77,11 +77,12 @@ ptg.QemuGdbMachine = PhysThroughRemote
 '''
 
 
-def gdb_run(target, steps, work, tag):
+def gdb_run(target, steps, work, tag, arch="aarch64"):
     """steps: ("py", code) or ("time", cmd, outfile). Returns the BENCH
     records and GDB's output."""
     lines = ["set pagination off", "set confirm off", "set width 0",
-             "set architecture aarch64", "target remote " + target]
+             "set remotetimeout 30", "set architecture " + arch,
+             "target remote " + target]
     for i, s in enumerate(steps):
         if s[0] == "py":
             f = os.path.join(work, "%s-%d.py" % (tag, i))
