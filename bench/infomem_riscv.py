@@ -27,7 +27,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "live"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "realguest"))
 from live_guest import Guest  # noqa: E402
-from ptdump_cmp import TIMER, gdb_run, pgstub_serve, stop  # noqa: E402
+from ptdump_cmp import TIMER, gdb_run, pgstub_logs, pgstub_serve, stop  # noqa: E402
 from record import QMP  # noqa: E402
 
 ARCH = "riscv:rv64"
@@ -72,7 +72,8 @@ def one_mode(pgstub, work, name, append):
     stop(p)
     for k, text in (("qemu", log), ("live", log2), ("stream", log3)):
         if not res[k]:
-            sys.exit("infomem_riscv: %s %s timed nothing:\n%s" % (name, k, text[-3000:]))
+            sys.exit("infomem_riscv: %s %s timed nothing:\n%s\n%s" % (name, k, text[-3000:],
+                                                                   pgstub_logs()))
     q = open(outs["qemu"]).read()
     res["equal_live"] = open(outs["live"]).read() == q
     res["equal_stream"] = open(outs["stream"]).read() == q

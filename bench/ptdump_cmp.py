@@ -34,7 +34,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "live"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "realguest"))
-from live_guest import Guest, free_port  # noqa: E402
+from live_guest import Guest, start_pgstub, stop_pgstub  # noqa: E402
 from record import QMP  # noqa: E402
 
 REPS = int(os.environ.get("PTDUMP_REPS", "3"))
@@ -102,25 +102,22 @@ def gdb_run(target, steps, work, tag, arch="aarch64"):
     return recs, p.stdout + p.stderr
 
 
+# pgstub's logs, shown when a run times nothing.
+LOGS = []
+
+
 def pgstub_serve(pgstub, args, work, tag):
-    port = free_port()
-    log = open(os.path.join(work, tag + ".log"), "wb")
-    p = subprocess.Popen([pgstub, "--listen", "127.0.0.1:%d" % port] + args,
-                         stdin=subprocess.DEVNULL, stdout=log, stderr=log)
-    for _ in range(400):
-        if b"listening on" in open(log.name, "rb").read() or p.poll() is not None:
-            break
-        time.sleep(0.05)
+    """pgstub --listen with ARGS (live_guest's); returns it and its target."""
+    p, port, _ = start_pgstub(pgstub, args, LOGS)
     return p, "127.0.0.1:%d" % port
 
 
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
+stop = stop_pgstub
+
+
+def pgstub_logs():
+    return "".join("--- %s\n%s" % (f.name, open(f.name, errors="replace").read()[-1000:])
+                   for f in LOGS)
 
 
 def strip_ansi(text):
@@ -194,7 +191,8 @@ def main():
                             ("pgstub_live_ram", recs4, log4),
                             ("pgstub_stream", recs3, log3)):
         if not got:
-            sys.exit("ptdump_cmp: %s timed nothing:\n%s" % (name, text[-3000:]))
+            sys.exit("ptdump_cmp: %s timed nothing:\n%s\n%s" % (name, text[-3000:],
+                                                                 pgstub_logs()))
     a = strip_ansi(open(anchor_out).read()).splitlines()
     b = strip_ansi(open(mine_out).read()).splitlines() if os.path.exists(mine_out) else []
     res["map_lines"] = len(a)
