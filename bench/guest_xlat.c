@@ -11,50 +11,13 @@
  * best of REPS), and how many answers disagreed with the walk (must be 0).
  */
 #include "guest.h"
+#include "bench_pages.h"  /* pages, addresses, CPU time (as xlat_cmp) */
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-struct pages {
-	struct pgw_leaf *l;
-	size_t n, cap;
-};
-
-static int add_leaf(const struct pgw_leaf *l, void *payload)
-{
-	struct pages *p = payload;
-
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 4096;
-		struct pgw_leaf *nl = realloc(p->l, cap * sizeof(*nl));
-
-		if (!nl)
-			return PGW_ENOMEM;
-		p->l = nl;
-		p->cap = cap;
-	}
-	p->l[p->n++] = *l;
-	return 0;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 /* Best rate of @p reps passes over va[0..n); wrong answers into *bad. */
 static double rate(pgw_ctx *c, const uint64_t *va, const uint64_t *want,
@@ -63,7 +26,7 @@ static double rate(pgw_ctx *c, const uint64_t *va, const uint64_t *want,
 	double best = 0;
 
 	for (int r = 0; r < reps; r++) {
-		double t0 = now(), dt;
+		double t0 = cpu_now(), dt;
 
 		for (uint64_t i = 0; i < n; i++) {
 			struct pgw_result res;
@@ -72,7 +35,7 @@ static double rate(pgw_ctx *c, const uint64_t *va, const uint64_t *want,
 			    res.out_pa != want[i])
 				(*bad)++;
 		}
-		dt = now() - t0;
+		dt = cpu_now() - t0;
 		if (dt > 0 && (double)n / dt > best)
 			best = (double)n / dt;
 	}
@@ -83,7 +46,7 @@ int main(int argc, char **argv)
 {
 	struct guest_open_opts o = GUEST_OPEN_OPTS_INIT;
 	struct guest_reg_value regs[16];
-	struct pgw_walk_ops ops = { .leaf = add_leaf };
+	struct pgw_walk_ops ops = { .leaf = pages_add_leaf };
 	struct pages pg = { 0 };
 	uint64_t n = 1000000, seed = 0x9e3779b97f4a7c15ULL, bad = 0;
 	int cpu = 0, reps = 5, i = 1;
@@ -130,19 +93,10 @@ int main(int argc, char **argv)
 
 	uint64_t *va = malloc(2 * n * sizeof(*va));
 	uint64_t *want = malloc(2 * n * sizeof(*want));
-	size_t base = (size_t)(xorshift(&seed) % (pg.n > 256 ? pg.n - 256 : 1));
 
 	if (!va || !want)
 		return 1;
-	for (uint64_t k = 0; k < 2 * n; k++) {
-		uint64_t x = xorshift(&seed);
-		size_t j = k < n ? (size_t)(x % pg.n) :
-			   base + (size_t)(x % (pg.n < 256 ? pg.n : 256));
-		uint64_t off = (x >> 20) % pg.l[j].size;
-
-		va[k] = pg.l[j].va + off;
-		want[k] = pg.l[j].pa + off;
-	}
+	pages_draw(&pg, n, &seed, va, want);
 	double rnd = rate(c, va, want, n, reps, &bad);
 	double loc = rate(c, va + n, want + n, n, reps, &bad);
 

@@ -6,6 +6,7 @@
  * and TTBR1 under its TCR (every granule, 48- and 52-bit, LPA2).
  */
 #include "walker_priv.h"  /* pgw__cache_set: libpgwalk without its caches */
+#include "bench_pages.h"  /* pages, addresses, CPU time (as guest_xlat) */
 
 #include <elf.h>
 #include <errno.h>
@@ -135,49 +136,6 @@ static unsigned long ax_read_caps(const addrxlat_cb_t *cb)
 	       ADDRXLAT_CAPS(ADDRXLAT_KPHYSADDR);
 }
 
-/* CPU time of this (single-threaded) process: the machine is shared, and
- * wall time would count the time other processes hold the CPU. */
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
-/* Mapped pages, for drawing addresses. */
-struct pages {
-	struct pgw_leaf *l;
-	size_t n, cap;
-};
-
-static int add_leaf(const struct pgw_leaf *l, void *payload)
-{
-	struct pages *p = payload;
-
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 4096;
-		struct pgw_leaf *nl = realloc(p->l, cap * sizeof(*nl));
-
-		if (!nl)
-			return PGW_ENOMEM;
-		p->l = nl;
-		p->cap = cap;
-	}
-	p->l[p->n++] = *l;
-	return 0;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -287,7 +245,7 @@ int main(int argc, char **argv)
 {
 	struct dump d = { 0 };
 	struct guest g = { 0 };
-	struct pgw_walk_ops wops = { .leaf = add_leaf };
+	struct pgw_walk_ops wops = { .leaf = pages_add_leaf };
 	struct pages pg = { 0 };
 	uint64_t n = 1000000, seed = 0x9e3779b97f4a7c15ULL, bad = 0;
 	int reps = 5, arm64 = argc > 1 && !strcmp(argv[1], "--aarch64");
@@ -324,25 +282,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	/* The addresses: uniform over mapped pages ("random"), and within
-	 * 256 consecutive mapped pages ("local", what the TLB is for). */
+	/* The addresses: "random", then "local" (bench_pages.h). */
 	uint64_t *va = malloc(2 * n * sizeof(*va));
 	uint64_t *want = malloc(2 * n * sizeof(*want));
 	uint64_t *got = malloc(2 * n * sizeof(*got));
 
 	if (!va || !want || !got)
 		return 1;
-	size_t base = (size_t)(xorshift(&seed) % (pg.n > 256 ? pg.n - 256 : 1));
-
-	for (uint64_t i = 0; i < 2 * n; i++) {
-		uint64_t x = xorshift(&seed);
-		size_t k = i < n ? (size_t)(x % pg.n) :
-			   base + (size_t)(x % (pg.n < 256 ? pg.n : 256));
-		uint64_t off = (x >> 20) % pg.l[k].size;
-
-		va[i] = pg.l[k].va + off;
-		want[i] = pg.l[k].pa + off;
-	}
+	pages_draw(&pg, n, &seed, va, want);
 
 	addrxlat_ctx_t *ax = addrxlat_ctx_new();
 	addrxlat_cb_t *cb = ax ? addrxlat_ctx_add_cb(ax) : NULL;
@@ -392,7 +339,7 @@ int main(int argc, char **argv)
 
 				/* Every rep starts cold: caches empty. */
 				pgw_ctx_invalidate(c);
-				t0 = now();
+				t0 = cpu_now();
 				for (uint64_t i = 0; i < n; i++) {
 					struct pgw_result r;
 
@@ -415,7 +362,7 @@ int main(int argc, char **argv)
 							r.out_pa : ~0ULL;
 					}
 				}
-				t[rep] = now() - t0;
+				t[rep] = cpu_now() - t0;
 				for (uint64_t i = 0; i < n; i++)
 					bad += got[i] != w[i];
 			}
