@@ -564,12 +564,15 @@ PGW_API int pgw_mappings(pgw_ctx *ctx, const struct pgw_walk_filter *filter,
 /* ------------------------------------------------------------------ */
 /* arm64 (VMSAv8-64)                                                    */
 
-/** arm64 translation state of the EL1&0 regime (stage 1). */
+/** arm64 stage-1 translation state of one regime: EL1&0 (the default),
+ *  or EL2&0 / EL2 with the _EL2 registers in the same fields. */
 struct pgw_arm64_regs {
 	unsigned version;          /**< PGW_ARM64_REGS_VERSION */
-	uint64_t ttbr0, ttbr1;     /**< TTBR0_EL1 / TTBR1_EL1 (BADDR, ASID; CnP ignored) */
-	uint64_t tcr;              /**< TCR_EL1 */
-	uint64_t sctlr;            /**< SCTLR_EL1: M=0 means stage 1 off (VA==IPA); WXN */
+	uint64_t ttbr0, ttbr1;     /**< TTBR0_EL1 / TTBR1_EL1 (BADDR, ASID; CnP
+				    *   ignored); TTBRn_EL2 for EL2 regimes */
+	uint64_t tcr;              /**< TCR_EL1, or TCR_EL2 in its own layout */
+	uint64_t sctlr;            /**< SCTLR_EL1 (or _EL2): M=0 means stage 1
+				    *   off (VA==IPA); WXN */
 	uint64_t pstate;           /**< PSTATE/CPSR as QEMU's gdbstub "cpsr": EL in
 				    *   bits 3:2, PAN bit 22 */
 	uint64_t id_aa64mmfr0;     /**< 0 = unknown: assume PARange 52-bit capable
@@ -581,8 +584,26 @@ struct pgw_arm64_regs {
 	uint64_t mair;             /**< MAIR_EL1: `info mem`/`info tlb` name
 				    *   each page's memory type by it
 				    *   (else AttrIndx only) */
+	/* Version 3 on. */
+	unsigned regime;           /**< PGW_ARM64_REGIME_*: whose registers
+				    *   the fields above hold */
 };
-#define PGW_ARM64_REGS_VERSION 2  /**< 1 is accepted too (no MAIR) */
+#define PGW_ARM64_REGS_VERSION 3  /**< 1 (no MAIR) and 2 (EL1&0 only) are
+				   *   accepted too */
+
+/** @name pgw_arm64_regs.regime (Arm ARM D8.1.2, translation regimes) */
+/**@{*/
+/** EL1&0: TTBR0/1_EL1, TCR_EL1; EL0 accesses through AP[1] */
+#define PGW_ARM64_REGIME_EL10 0u
+/** EL2&0 (HCR_EL2.E2H = 1, VHE): TTBR0/1_EL2, TCR_EL2 laid out as
+ *  TCR_EL1; EL0 accesses (with HCR_EL2.TGE) through AP[1]; PAN applies */
+#define PGW_ARM64_REGIME_EL20 1u
+/** EL2 (E2H = 0): TTBR0_EL2 only (@ref pgw_arm64_regs.ttbr1 unused),
+ *  TCR_EL2's own layout (T0SZ, TG0, PS, TBI, HA, HPD, DS), no EL0:
+ *  AP[1] and PXN are ignored, bit 54 is XN, APTable[0] and PXNTable
+ *  are ignored */
+#define PGW_ARM64_REGIME_EL2  2u
+/**@}*/
 #define PGW_ARM64_REGS_INIT { .version = PGW_ARM64_REGS_VERSION }
 
 /** @name pgw_arm64_regs.unknown_roots */
@@ -600,17 +621,20 @@ struct pgw_arm64_regs {
 /**@}*/
 
 /**
- * Create an arm64 stage-1 context of the EL1&0 regime
- * (pgw_ctx_mode() == PGW_MODE_ARM64, or PGW_MODE_NONE when SCTLR_EL1.M is
- * 0: VA == IPA). VA bit 55 picks the half: TTBR0 (lower) or TTBR1
+ * Create an arm64 stage-1 context of the regime @ref pgw_arm64_regs.regime
+ * names, EL1&0 by default (pgw_ctx_mode() == PGW_MODE_ARM64, or
+ * PGW_MODE_NONE when SCTLR.M is 0: VA == IPA). EL1&0 and EL2&0 have two
+ * halves: VA bit 55 picks TTBR0 (lower) or TTBR1
  * (upper), each with its own granule (TG0/TG1), size (T0SZ/T1SZ),
  * top-byte-ignore (TBI0/TBI1), walk disable (EPD0/EPD1) and hierarchical
  * permission disable (HPD0/HPD1). A half whose root is unknown
  * (@ref pgw_arm64_regs.unknown_roots) fails every translation with
  * PGW_FAULT_NO_ROOT; an address outside both halves with
  * PGW_FAULT_NONCANONICAL (the Arm ARM's level 0 Translation fault).
- * Access checks: PGW_ACC_USER is an EL0 access (else EL1), with PAN from
- * @ref pgw_arm64_regs.pstate and WXN from SCTLR_EL1.
+ * The EL2 regime has TTBR0_EL2's range only.
+ * Access checks: PGW_ACC_USER is an EL0 access (else EL1, or EL2 in the
+ * EL2 regimes; the EL2 regime has no EL0 access), with PAN from
+ * @ref pgw_arm64_regs.pstate (not in the EL2 regime) and WXN from SCTLR.
  * @param out   caller frees with pgw_ctx_free()
  * @return 0, PGW_EINVAL (bad version, reserved TCR encodings, a granule
  *         ID_AA64MMFR0 says is absent; message in @p err), PGW_ENOMEM

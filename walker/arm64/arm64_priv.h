@@ -42,6 +42,14 @@
 #define TCR_HPD0       (1ULL << 41)
 #define TCR_HPD1       (1ULL << 42)
 #define TCR_DS         (1ULL << 59)
+/* TCR_EL2 fields of the EL2 regime, E2H = 0 (Arm ARM D19.2 TCR_EL2); with
+ * E2H = 1 TCR_EL2 has TCR_EL1's layout. T0SZ and TG0 are where TCR_EL1
+ * has them. */
+#define TCR2_PS(t)     ((unsigned)(((t) >> 16) & 7))
+#define TCR2_TBI       (1ULL << 20)
+#define TCR2_HA        (1ULL << 21)
+#define TCR2_HPD       (1ULL << 24)
+#define TCR2_DS        (1ULL << 32)
 /* VTCR_EL2 fields (Arm ARM D19.2 VTCR_EL2). */
 #define VTCR_SL0(t)    ((unsigned)(((t) >> 6) & 3))
 #define VTCR_PS(t)     ((unsigned)(((t) >> 16) & 7))
@@ -52,6 +60,7 @@
 /* struct pgw_level.kind bits of the formats arm64 builds. */
 #define A64_KIND_BLOCK 1u   /* a block descriptor is allowed here */
 #define A64_KIND_S2    2u   /* stage-2 descriptor */
+#define A64_KIND_EL2   4u   /* EL2 regime (E2H = 0): no EL0, one XN */
 
 /* The state of one region context (c->priv). */
 struct pgw_arm64_state {
@@ -66,6 +75,7 @@ struct pgw_arm64_state {
 	bool hpd;                /* hierarchical permissions disabled */
 	bool wxn, pan;
 	bool s2;
+	unsigned regime;         /* PGW_ARM64_REGIME_* (stage 1) */
 	bool has_mair;           /* MAIR_EL1 known: memory types by name */
 	uint64_t mair;
 };

@@ -1,8 +1,9 @@
 /*
- * arm64 contexts: the EL1&0 stage-1 regime as two region contexts (TTBR0
- * below, TTBR1 above, each with its own granule, size, TBI, EPD and HPD
- * from TCR_EL1), the stage-2 regime from VTTBR/VTCR, and deriving each
- * level's decode masks (struct pgw_decode) once.
+ * arm64 contexts: the EL1&0 and EL2&0 stage-1 regimes as two region
+ * contexts (TTBR0 below, TTBR1 above, each with its own granule, size,
+ * TBI, EPD and HPD from TCR_EL1 or TCR_EL2), the EL2 regime as one (TTBR0_EL2,
+ * TCR_EL2's own layout), the stage-2 regime from VTTBR/VTCR, and deriving
+ * each level's decode masks (struct pgw_decode) once.
  */
 #include "arm64_priv.h"
 
@@ -113,6 +114,22 @@ static void derive_level(const pgw_ctx *c, unsigned i, struct pgw_decode *k)
 		};
 		return;
 	}
+	if (st->regime == PGW_ARM64_REGIME_EL2) {
+		/* D8.4.1: a regime of one EL: AP[2] read-only, bit 54 XN;
+		 * APTable[1] and XNTable (bit 60) below, unless HPD. AP[1],
+		 * PXN, APTable[0] and PXNTable are ignored (RES1/RES0). */
+		k->perm[1] = (struct pgw_perm_decode){
+			.always = PGW_PERM_R,
+			.mask = { 0, A64_AP2, A64_UXN, 0, 0 },
+			.flip = A64_AP2 | A64_UXN,
+		};
+		k->perm[0] = st->hpd ? all : (struct pgw_perm_decode){
+			.always = PGW_PERM_R,
+			.mask = { 0, A64_APTABLE1, A64_UXNTABLE, 0, 0 },
+			.flip = A64_APTABLE1 | A64_UXNTABLE,
+		};
+		return;
+	}
 	/* D8.4.1: AP[2] read-only, AP[1] EL0 access, PXN / UXN. */
 	k->perm[1] = (struct pgw_perm_decode){
 		.always = PGW_PERM_R,
@@ -140,7 +157,8 @@ void pgw__arm64_derive(pgw_ctx *c)
 		derive_level(c, i, &c->m[i]);
 }
 
-/* What a region is built from: one half of TCR_EL1, or VTCR_EL2. */
+/* What a region is built from: one half of TCR_EL1 (or TCR_EL2), or
+ * VTCR_EL2. */
 struct region_regs {
 	unsigned pgshift, txsz, pa_bits;
 	int start;                /* stage 2: from SL0/SL2; stage 1: < -1 */
@@ -179,8 +197,12 @@ static int new_region(pgw_ctx **out, const struct region_regs *r,
 	st->hpd = r->hpd;
 	st->s2 = r->s2;
 	if (regs) {
+		st->regime = regs->version >= 3 ? regs->regime :
+			     PGW_ARM64_REGIME_EL10;
 		st->wxn = regs->sctlr & PGW_ARM64_SCTLR_WXN;
-		st->pan = regs->pstate & PGW_ARM64_PSTATE_PAN;
+		/* D8.4.2: PAN exists in the regimes with an EL0. */
+		st->pan = (regs->pstate & PGW_ARM64_PSTATE_PAN) &&
+			  st->regime != PGW_ARM64_REGIME_EL2;
 		/* A version-1 caller's struct ends before the MAIR. */
 		st->has_mair = regs->version >= 2 && regs->has_mair;
 		st->mair = st->has_mair ? regs->mair : 0;
@@ -195,7 +217,13 @@ static int new_region(pgw_ctx **out, const struct region_regs *r,
 	root_bytes = pgw__table_bytes(c->fmt, &c->fmt->lv[0]);
 	c->root = baddr(r->ttbr, r->ds || r->lpa, root_bytes);
 	if (!r->s2) {
-		c->region_name = r->upper ? "TTBR1_EL1" : "TTBR0_EL1";
+		static const char *const names[3][2] = {
+			{ "TTBR0_EL1", "TTBR1_EL1" },
+			{ "TTBR0_EL2", "TTBR1_EL2" },
+			{ "TTBR0_EL2", "TTBR0_EL2" },
+		};
+
+		c->region_name = names[st->regime][r->upper];
 		/* LPA2 and LPA change what descriptor bits mean (OA[51:50]
 		 * in bits 9:8, OA[51:48] in 15:12): readers decode by it. */
 		snprintf(c->region_desc, sizeof(c->region_desc),
@@ -248,9 +276,10 @@ static int half_regs(struct region_regs *r, const struct pgw_arm64_regs *regs,
 	r->pgshift = upper ? tg1_shift(TCR_TG1(tcr)) : tg0_shift(TCR_TG0(tcr));
 	if (!granule_ok(regs->id_aa64mmfr0, r->pgshift, &lpa2))
 		return pgw__fail(err, errlen,
-				 "TCR_EL1.TG%d selects a %uK granule "
-				 "ID_AA64MMFR0_EL1 does not have", upper,
-				 1u << (r->pgshift - 10));
+				 "TCR_EL%d.TG%d selects a %uK granule "
+				 "ID_AA64MMFR0_EL1 does not have",
+				 regs->version >= 3 && regs->regime ? 2 : 1,
+				 upper, 1u << (r->pgshift - 10));
 	r->ds = (tcr & TCR_DS) && r->pgshift != 16 && lpa2;
 	r->pa_bits = out_bits(TCR_IPS(tcr), parange, r->pgshift, r->ds);
 	r->lpa = r->pgshift == 16 && parange == 52;
@@ -263,6 +292,34 @@ static int half_regs(struct region_regs *r, const struct pgw_arm64_regs *regs,
 	r->unknown = regs->unknown_roots &
 		     (upper ? PGW_ARM64_NO_TTBR1 : PGW_ARM64_NO_TTBR0);
 	r->ttbr = upper ? regs->ttbr1 : regs->ttbr0;
+	return 0;
+}
+
+/* The one region of the EL2 regime (E2H = 0) from TCR_EL2's own layout
+ * (D19.2 TCR_EL2): no TTBR1, no EPD, one TBI and HPD, PS at 18:16. */
+static int el2_regs(struct region_regs *r, const struct pgw_arm64_regs *regs,
+		    unsigned parange, char *err, size_t errlen)
+{
+	uint64_t tcr = regs->tcr;
+	bool lpa2;
+
+	*r = (struct region_regs){ .start = -2 };
+	r->pgshift = tg0_shift(TCR_TG0(tcr));
+	if (!granule_ok(regs->id_aa64mmfr0, r->pgshift, &lpa2))
+		return pgw__fail(err, errlen,
+				 "TCR_EL2.TG0 selects a %uK granule "
+				 "ID_AA64MMFR0_EL1 does not have",
+				 1u << (r->pgshift - 10));
+	r->ds = (tcr & TCR2_DS) && r->pgshift != 16 && lpa2;
+	r->pa_bits = out_bits(TCR2_PS(tcr), parange, r->pgshift, r->ds);
+	r->lpa = r->pgshift == 16 && parange == 52;
+	r->txsz = clamp_txsz(TCR_T0SZ(tcr), r->pgshift,
+			     r->ds || r->pgshift == 16);
+	r->ha = tcr & TCR2_HA;
+	r->hpd = tcr & TCR2_HPD;
+	r->tbi = tcr & TCR2_TBI;
+	r->unknown = regs->unknown_roots & PGW_ARM64_NO_TTBR0;
+	r->ttbr = regs->ttbr0;
 	return 0;
 }
 
@@ -282,7 +339,8 @@ int pgw_ctx_new_arm64(pgw_ctx **out, const struct pgw_arm64_regs *regs,
 
 	if (!out || !regs || regs->version < 1 ||
 	    regs->version > PGW_ARM64_REGS_VERSION ||
-	    (regs->unknown_roots & ~(PGW_ARM64_NO_TTBR0 | PGW_ARM64_NO_TTBR1)))
+	    (regs->unknown_roots & ~(PGW_ARM64_NO_TTBR0 | PGW_ARM64_NO_TTBR1)) ||
+	    (regs->version >= 3 && regs->regime > PGW_ARM64_REGIME_EL2))
 		return pgw__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	parange = parange_of(regs->id_aa64mmfr0);
@@ -292,6 +350,13 @@ int pgw_ctx_new_arm64(pgw_ctx **out, const struct pgw_arm64_regs *regs,
 				    parange, err, errlen);
 		if (rc == 0)
 			*out = c;
+		return rc;
+	}
+	if (regs->version >= 3 && regs->regime == PGW_ARM64_REGIME_EL2) {
+		rc = el2_regs(&lo, regs, parange, err, errlen);
+		if (rc == 0)
+			rc = new_region(out, &lo, regs, mem, mem_payload, err,
+					errlen);
 		return rc;
 	}
 	rc = half_regs(&lo, regs, false, parange, err, errlen);

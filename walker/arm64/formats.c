@@ -72,6 +72,8 @@ void pgw__arm64_geometry(struct pgw_arm64_state *st,
 		lv->bits = (uint8_t)(l == start ? ia - lv->shift : stride);
 		lv->leaf = l == 3 ? PGW_LEAF_ALWAYS : PGW_LEAF_MAYBE;
 		lv->kind = (uint8_t)((st->s2 ? A64_KIND_S2 : 0) |
+				     (st->regime == PGW_ARM64_REGIME_EL2 ?
+				      A64_KIND_EL2 : 0) |
 				     (l < 3 && block_ok(st, l) ?
 				      A64_KIND_BLOCK : 0));
 	}
@@ -92,8 +94,9 @@ const struct pgw_arch pgw__arch_arm64 = {
 	.name = "arm64",
 	.formats = formats,
 	.regs = "TTBR0_EL1, TTBR1_EL1, TCR_EL1, SCTLR_EL1, PSTATE (EL, PAN), "
-		"ID_AA64MMFR0_EL1 (struct pgw_arm64_regs); VTTBR_EL2 and "
-		"VTCR_EL2 for stage 2",
+		"ID_AA64MMFR0_EL1 (struct pgw_arm64_regs; the _EL2 ones for "
+		"the EL2&0 and EL2 regimes); VTTBR_EL2 and VTCR_EL2 for "
+		"stage 2",
 	.root_reg = "TTBR",
 	.faults = faults,
 	.derive = pgw__arm64_derive,

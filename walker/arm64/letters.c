@@ -4,7 +4,9 @@
  * DBM, nG, AF, AP[2] (read-only), AP[1] (EL0), B block / T table, valid.
  * Table entries "XP----RKTV": UXNTable, PXNTable, APTable[1] (read-only
  * below), APTable[0] (no EL0 below). Stage-2 leaves "XPC--AWRBV": XN[1],
- * XN[0], Contiguous, AF, S2AP[1] (write), S2AP[0] (read).
+ * XN[0], Contiguous, AF, S2AP[1] (write), S2AP[0] (read). In the EL2
+ * regime (no EL0) AP[1], PXN, PXNTable and APTable[0] mean nothing and
+ * show as '-'; bit 54 is its one XN.
  */
 #include "arm64_priv.h"
 
@@ -13,14 +15,21 @@ static bool is_table(const struct pgw_level *lv, uint64_t e)
 	return lv->leaf != PGW_LEAF_ALWAYS && (e & A64_TABLE);
 }
 
+/* Descriptor bits without meaning in the EL2 regime's stage 1. */
+#define EL2_IGNORED (A64_AP1 | A64_PXN | A64_PXNTABLE | A64_APTABLE0)
+
 uint64_t pgw__arm64_flag_key(const struct pgw_level *lv, uint64_t e)
 {
+	uint64_t k;
+
 	if (is_table(lv, e))
-		return e & ((lv->kind & A64_KIND_S2 ? 0 :
-			     A64_UXNTABLE | A64_PXNTABLE | A64_APTABLE1 |
-			     A64_APTABLE0) | A64_TABLE | A64_VALID);
-	return e & (A64_UXN | A64_PXN | A64_CONT | A64_DBM | A64_NG | A64_AF |
-		    A64_AP2 | A64_AP1 | A64_TABLE | A64_VALID);
+		k = e & ((lv->kind & A64_KIND_S2 ? 0 :
+			  A64_UXNTABLE | A64_PXNTABLE | A64_APTABLE1 |
+			  A64_APTABLE0) | A64_TABLE | A64_VALID);
+	else
+		k = e & (A64_UXN | A64_PXN | A64_CONT | A64_DBM | A64_NG |
+			 A64_AF | A64_AP2 | A64_AP1 | A64_TABLE | A64_VALID);
+	return lv->kind & A64_KIND_EL2 ? k & ~EL2_IGNORED : k;
 }
 
 void pgw__arm64_flag_letters(const struct pgw_level *lv, uint64_t e,
@@ -29,6 +38,8 @@ void pgw__arm64_flag_letters(const struct pgw_level *lv, uint64_t e,
 	bool s2 = lv->kind & A64_KIND_S2;
 	unsigned i;
 
+	if (lv->kind & A64_KIND_EL2)
+		e &= ~EL2_IGNORED;
 	for (i = 0; i < 10; i++)
 		out[i] = '-';
 	out[10] = 0;

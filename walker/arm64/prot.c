@@ -1,6 +1,7 @@
 /*
  * arm64 `info mem` and `info tlb` protection columns: what a page allows
- * at EL1 and at EL0 (read, write, execute), and its memory type from
+ * at EL1 (EL2 in the EL2 regimes) and at EL0 (read, write, execute), and
+ * its memory type from
  * MAIR_EL1 by the descriptor's AttrIndx. docs/info-mem-arm64.md shows the
  * layout.
  */
@@ -19,12 +20,14 @@
 #define K_ATTR_SHIFT 8
 #define K_S2 (1ULL << 16)    /* a stage-2 context's own MemAttr[3:0] */
 #define K_MAIR (1ULL << 17)  /* bits 15:8 are a MAIR attribute byte */
+#define K_EL2 (1ULL << 18)   /* an EL2 regime: "el2:" for "el1:" */
 
 uint64_t pgw__arm64_prot_key(const pgw_ctx *c, const struct pgw_leaf *l)
 {
 	const struct pgw_arm64_state *st = pgw__arm64(c);
 	unsigned p = l->perms, el1 = 0, el0 = 0;
 	bool w = p & PGW_PERM_W, u = p & PGW_PERM_U;
+	uint64_t el2 = st->regime != PGW_ARM64_REGIME_EL10 ? K_EL2 : 0;
 
 	if (st->s2) {
 		/* D8.4.2: S2AP and XN[1], the same for every EL (XN[0] of
@@ -47,10 +50,10 @@ uint64_t pgw__arm64_prot_key(const pgw_ctx *c, const struct pgw_leaf *l)
 	if ((p & PGW_PERM_UX) && !(st->wxn && w))
 		el0 |= K_X;
 	if (st->has_mair)
-		return el1 | (uint64_t)el0 << K_EL0_SHIFT | K_MAIR |
+		return el1 | (uint64_t)el0 << K_EL0_SHIFT | K_MAIR | el2 |
 		       ((st->mair >> (8 * A64_ATTRINDX(l->entry))) & 0xff)
 		       << K_ATTR_SHIFT;
-	return el1 | (uint64_t)el0 << K_EL0_SHIFT |
+	return el1 | (uint64_t)el0 << K_EL0_SHIFT | el2 |
 	       (uint64_t)A64_ATTRINDX(l->entry) << K_ATTR_SHIFT;
 }
 
@@ -106,7 +109,7 @@ char *pgw__arm64_prot_cols(const pgw_ctx *c, uint64_t key, char *p)
 	size_t n;
 
 	(void)c;  /* the key holds all it prints */
-	p = put_rwx(p, "el1:", (unsigned)key & 7);
+	p = put_rwx(p, key & K_EL2 ? "el2:" : "el1:", (unsigned)key & 7);
 	*p++ = ' ';
 	p = put_rwx(p, "el0:", (unsigned)(key >> K_EL0_SHIFT) & 7);
 	*p++ = ' ';

@@ -1,5 +1,6 @@
 # arm64 walker tests: VMSAv8-64 stage 1 (every granule, size, block level,
-# fault, permission rule), 52-bit LPA/LPA2, stage 2 and composed walks.
+# fault, permission rule), 52-bit LPA/LPA2, the EL2 regimes, stage 2 and
+# composed walks.
 walker_tests += \
 	tests/walker/arm64/test_arm64_s1 \
 	tests/walker/arm64/test_arm64_s2
@@ -25,3 +26,9 @@ tests_walker_arm64_test_arm64_views_SOURCES = tests/walker/arm64/test_arm64_view
 tests_walker_arm64_test_arm64_views_CFLAGS = $(walker_test_cflags)
 tests_walker_arm64_test_arm64_views_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_arm64_test_arm64_views_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/arm64/test_arm64_el2
+tests_walker_arm64_test_arm64_el2_SOURCES = tests/walker/arm64/test_arm64_el2.c tests/walker/arm64/a64_tables.h
+tests_walker_arm64_test_arm64_el2_CFLAGS = $(walker_test_cflags)
+tests_walker_arm64_test_arm64_el2_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_arm64_test_arm64_el2_LDADD = $(walker_test_ldadd)
