@@ -41,6 +41,14 @@ static const struct { unsigned enc; enum guest_arm64_sysreg r; } listed[] = {
 	{ SYSREG(3, 3, 13, 0, 2), GUEST_A64_TPIDR_EL0 },
 	{ SYSREG(3, 0, 13, 0, 4), GUEST_A64_TPIDR_EL1 },
 	{ SYSREG(3, 0, 13, 0, 1), GUEST_A64_CONTEXTIDR },
+	{ SYSREG(3, 4, 1, 1, 0), GUEST_A64_HCR_EL2 },
+	{ SYSREG(3, 4, 1, 0, 0), GUEST_A64_SCTLR_EL2 },
+	{ SYSREG(3, 4, 2, 0, 0), GUEST_A64_TTBR0_EL2 },
+	{ SYSREG(3, 4, 2, 0, 1), GUEST_A64_TTBR1_EL2 },
+	{ SYSREG(3, 4, 2, 0, 2), GUEST_A64_TCR_EL2 },
+	{ SYSREG(3, 4, 10, 2, 0), GUEST_A64_MAIR_EL2 },
+	{ SYSREG(3, 4, 2, 1, 0), GUEST_A64_VTTBR_EL2 },
+	{ SYSREG(3, 4, 2, 1, 2), GUEST_A64_VTCR_EL2 },
 };
 
 /* env.banked_spsr[BANK_SVC]: SPSR_EL1 (QEMU's bank 1 is SVC, which

@@ -1,11 +1,14 @@
 /*
- * Each aarch64 vCPU's translation registers, decided once at open: its own
- * TTBR0/TTBR1/TCR/SCTLR_EL1 (a migration stream, --reg), else the kernel's
- * tables named by VMCOREINFO (QEMU's aarch64 dumps carry no system
- * register), else nothing — and then no address of that half translates.
+ * Each aarch64 vCPU's translation registers, decided once at open: the
+ * regime it runs in (EL1&0, or EL2&0 / EL2 from its EL and HCR_EL2), that
+ * regime's own TTBR0/TTBR1/TCR/SCTLR (a migration stream, a live QEMU,
+ * --reg), else the kernel's tables named by VMCOREINFO (QEMU's aarch64
+ * dumps carry no system register), else nothing — and then no address of
+ * that half translates.
  */
 #include "guest_priv.h"
 
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,34 +143,96 @@ static int from_vmcoreinfo(const guest *g, struct a64_vmci *v, char *err,
 	return 0;
 }
 
+/* HCR_EL2 bits (Arm ARM D19.2 HCR_EL2). */
+#define HCR_VM  (1ULL << 0)    /* stage 2 on for EL1&0 */
+#define HCR_TGE (1ULL << 27)   /* EL0 runs in the EL2&0 regime (with E2H) */
+#define HCR_E2H (1ULL << 34)   /* VHE: EL2&0 has two halves */
+
+/* The registers of each regime, by enum guest_arm64_sysreg. */
+static const struct regime_regs {
+	int ttbr0, ttbr1, tcr, sctlr, mair;
+	const char *name, *ttbr0_name, *ttbr1_name, *tcr_name;
+} regimes[] = {
+	[PGW_ARM64_REGIME_EL10] = {
+		GUEST_A64_TTBR0, GUEST_A64_TTBR1, GUEST_A64_TCR,
+		GUEST_A64_SCTLR, GUEST_A64_MAIR,
+		"EL1&0", "TTBR0_EL1", "TTBR1_EL1", "TCR_EL1" },
+	[PGW_ARM64_REGIME_EL20] = {
+		GUEST_A64_TTBR0_EL2, GUEST_A64_TTBR1_EL2, GUEST_A64_TCR_EL2,
+		GUEST_A64_SCTLR_EL2, GUEST_A64_MAIR_EL2,
+		"EL2&0", "TTBR0_EL2", "TTBR1_EL2", "TCR_EL2" },
+	[PGW_ARM64_REGIME_EL2] = {
+		GUEST_A64_TTBR0_EL2, -1, GUEST_A64_TCR_EL2,
+		GUEST_A64_SCTLR_EL2, GUEST_A64_MAIR_EL2,
+		"EL2", "TTBR0_EL2", "TTBR0_EL2", "TCR_EL2" },
+};
+
+/*
+ * D8.1.2: the regime a vCPU translates in as it stands: at EL2, EL2&0
+ * with HCR_EL2.E2H (VHE) and EL2 without; at EL0, EL2&0 when E2H and TGE
+ * are both set (a VHE host's processes); else EL1&0. With HCR_EL2
+ * unknown (a dump), EL2 means EL2&0: Linux runs its kernel at EL2 only
+ * with VHE, and its tables are then the ones VMCOREINFO names.
+ */
+static unsigned regime_of(const struct guest_arm64_cpu *a, const char **why)
+{
+	unsigned el = (unsigned)(a->pstate >> PGW_ARM64_PSTATE_EL_SHIFT) & 3;
+	uint64_t hcr = a->sys[GUEST_A64_HCR_EL2];
+
+	*why = NULL;
+	if (!(a->valid & GUEST_ARM64_HAS_GPRS))
+		return PGW_ARM64_REGIME_EL10;
+	if (!(a->valid & GUEST_ARM64_HAS_SYS(GUEST_A64_HCR_EL2))) {
+		if (el != 2)
+			return PGW_ARM64_REGIME_EL10;
+		*why = "at EL2 with HCR_EL2 unknown: taken as VHE (EL2&0), "
+		       "the only way Linux runs at EL2";
+		return PGW_ARM64_REGIME_EL20;
+	}
+	if (el == 2)
+		return hcr & HCR_E2H ? PGW_ARM64_REGIME_EL20 :
+				       PGW_ARM64_REGIME_EL2;
+	if (el == 0 && (hcr & HCR_E2H) && (hcr & HCR_TGE))
+		return PGW_ARM64_REGIME_EL20;
+	return PGW_ARM64_REGIME_EL10;
+}
+
 static void resolve_cpu(guest *g, int cpu, const struct a64_vmci *vm,
 			const char *vm_err)
 {
 	const struct guest_arm64_cpu *a = &g->a64[cpu];
 	struct guest_arm64_root *rt = &g->a64root[cpu];
-#define HAVE(r) (a->valid & GUEST_ARM64_HAS_SYS(GUEST_A64_##r))
-	int have_tcr = HAVE(TCR) || vm, from_vm = 0;
+	const char *regime_why;
+	const struct regime_regs *n;
+#define HAVE(r) ((r) >= 0 && (a->valid & GUEST_ARM64_HAS_SYS(r)))
+	int have_tcr, from_vm;
 
-	rt->no_ttbr0 = !HAVE(TTBR0);
-	rt->no_ttbr1 = !HAVE(TTBR1) && !vm;
-	rt->ttbr0 = a->sys[GUEST_A64_TTBR0];
-	rt->ttbr1 = HAVE(TTBR1) ? a->sys[GUEST_A64_TTBR1] : vm ? vm->ttbr1 : 0;
-	rt->tcr = HAVE(TCR) ? a->sys[GUEST_A64_TCR] : vm ? vm->tcr : 0;
-	from_vm = vm && (!HAVE(TTBR1) || !HAVE(TCR));
+	rt->regime = regime_of(a, &regime_why);
+	n = &regimes[rt->regime];
+	have_tcr = HAVE(n->tcr) || vm;
+	rt->no_ttbr0 = !HAVE(n->ttbr0);
+	rt->no_ttbr1 = n->ttbr1 >= 0 && !HAVE(n->ttbr1) && !vm;
+	rt->ttbr0 = a->sys[n->ttbr0];
+	rt->ttbr1 = HAVE(n->ttbr1) ? a->sys[n->ttbr1] : vm ? vm->ttbr1 : 0;
+	rt->tcr = HAVE(n->tcr) ? a->sys[n->tcr] : vm ? vm->tcr : 0;
+	from_vm = vm && (!HAVE(n->ttbr1) || !HAVE(n->tcr));
 	/* A kernel that left tables in VMCOREINFO runs with its MMU on. */
-	rt->sctlr = HAVE(SCTLR) ? a->sys[GUEST_A64_SCTLR] :
-		    PGW_ARM64_SCTLR_M;
+	rt->sctlr = HAVE(n->sctlr) ? a->sys[n->sctlr] : PGW_ARM64_SCTLR_M;
+	rt->has_mair = HAVE(n->mair);
+	rt->mair = a->sys[n->mair];
 	rt->src = from_vm ? GUEST_ROOT_VMCOREINFO : GUEST_ROOT_REGS;
-	if (HAVE(SCTLR) && !(rt->sctlr & PGW_ARM64_SCTLR_M))
+	if (HAVE(n->sctlr) && !(rt->sctlr & PGW_ARM64_SCTLR_M))
 		return;  /* stage 1 off: VA == IPA, and the registers say it */
 	if (!have_tcr || (rt->no_ttbr0 && rt->no_ttbr1)) {
 		rt->src = GUEST_ROOT_UNKNOWN;
 		/* Name what is missing: a TTBR0 given alone lacks TCR_EL1. */
-		snprintf(rt->why, sizeof(rt->why), "no paging root: %s%s%s "
+		snprintf(rt->why, sizeof(rt->why), "no paging root: %s%s%s%s%s "
 			 "unknown (%s)%s%s; " HOW_TO,
-			 rt->no_ttbr0 && rt->no_ttbr1 ? "TTBR0_EL1/TTBR1_EL1" :
-			 "", rt->no_ttbr0 && rt->no_ttbr1 && !have_tcr ?
-			 " and " : "", have_tcr ? "" : "TCR_EL1",
+			 rt->no_ttbr0 && rt->no_ttbr1 ? n->ttbr0_name : "",
+			 rt->no_ttbr0 && rt->no_ttbr1 ? "/" : "",
+			 rt->no_ttbr0 && rt->no_ttbr1 ? n->ttbr1_name : "",
+			 rt->no_ttbr0 && rt->no_ttbr1 && !have_tcr ?
+			 " and " : "", have_tcr ? "" : n->tcr_name,
 			 g->fmt == GUEST_FMT_MIGRATION ? "the stream's cpreg "
 			 "list does not hold it" : "QEMU's aarch64 dumps hold "
 			 "no system register",
@@ -177,15 +242,30 @@ static void resolve_cpu(guest *g, int cpu, const struct a64_vmci *vm,
 	}
 	if (from_vm)
 		snprintf(rt->why, sizeof(rt->why), "kernel page tables from "
-			 "VMCOREINFO (%s)%s", vm->say, rt->no_ttbr0 ?
-			 "; " HOW_TO_USER : "; TTBR0_EL1 as given");
+			 "VMCOREINFO (%s)%s%s%s", vm->say, rt->no_ttbr0 ?
+			 "; " HOW_TO_USER : "; TTBR0_EL1 as given",
+			 regime_why ? "; " : "", regime_why ? regime_why : "");
 	else if (rt->no_ttbr0)
-		snprintf(rt->why, sizeof(rt->why), "TTBR0_EL1 unknown: %s",
-			 HOW_TO_USER);
+		snprintf(rt->why, sizeof(rt->why), "%s unknown: user "
+			 "addresses need the task's %s: --reg %s=ROOT",
+			 n->ttbr0_name, n->ttbr0_name,
+			 rt->regime ? "ttbr0_el2" : "ttbr0_el1");
 	else if (rt->no_ttbr1)
-		snprintf(rt->why, sizeof(rt->why), "TTBR1_EL1 unknown: kernel "
-			 "addresses need --reg ttbr1_el1=ROOT or --vmcoreinfo "
-			 "FILE");
+		snprintf(rt->why, sizeof(rt->why), "%s unknown: kernel "
+			 "addresses need --reg %s=ROOT or --vmcoreinfo FILE",
+			 n->ttbr1_name, rt->regime ? "ttbr1_el2" : "ttbr1_el1");
+	else if (rt->regime != PGW_ARM64_REGIME_EL10)
+		snprintf(rt->why, sizeof(rt->why), "the %s regime (%s, "
+			 "HCR_EL2 0x%" PRIx64 ")", n->name, n->ttbr0_name,
+			 a->sys[GUEST_A64_HCR_EL2]);
+	else if (HAVE(GUEST_A64_HCR_EL2) &&
+		 (a->sys[GUEST_A64_HCR_EL2] & HCR_VM))
+		/* A KVM guest's EL1: its tables hold IPAs. */
+		snprintf(rt->why, sizeof(rt->why), "EL1&0 of a guest under "
+			 "stage 2 (HCR_EL2.VM): its tables hold IPAs; `monitor "
+			 "nested s2 0x%" PRIx64 " 0x%" PRIx64 "` walks them "
+			 "through VTTBR_EL2/VTCR_EL2", a->sys[GUEST_A64_VTTBR_EL2],
+			 a->sys[GUEST_A64_VTCR_EL2]);
 #undef HAVE
 }
 
@@ -236,6 +316,7 @@ int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	/* Never a guess: no root, no translation. */
 	if (rt->src == GUEST_ROOT_UNKNOWN)
 		return guest__fail(err, errlen, "%s", rt->why);
+	r.regime = rt->regime;
 	r.ttbr0 = rt->ttbr0;
 	r.ttbr1 = rt->ttbr1;
 	r.tcr = rt->tcr;
@@ -243,10 +324,8 @@ int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	r.pstate = g->a64[cpu].pstate;
 	if (g->a64[cpu].valid & GUEST_ARM64_HAS_SYS(GUEST_A64_ID_AA64MMFR0))
 		r.id_aa64mmfr0 = g->a64[cpu].sys[GUEST_A64_ID_AA64MMFR0];
-	if (g->a64[cpu].valid & GUEST_ARM64_HAS_SYS(GUEST_A64_MAIR)) {
-		r.has_mair = 1;
-		r.mair = g->a64[cpu].sys[GUEST_A64_MAIR];
-	}
+	r.has_mair = rt->has_mair;
+	r.mair = rt->mair;
 	r.unknown_roots = (rt->no_ttbr0 ? PGW_ARM64_NO_TTBR0 : 0) |
 			  (rt->no_ttbr1 ? PGW_ARM64_NO_TTBR1 : 0);
 	if (pgw_ctx_new_arm64(&g->ctx[cpu], &r, guest_mem_ops(g), g, msg,
@@ -261,16 +340,22 @@ int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 const char *guest__arm64_refusal(const guest *g, int cpu, uint64_t va)
 {
 	const struct guest_arm64_root *rt = &g->a64root[cpu];
+	bool el2 = rt->regime != PGW_ARM64_REGIME_EL10;
 
 	if (rt->src == GUEST_ROOT_UNKNOWN)
 		return rt->why;
 	/* VA bit 55 selects the half (D8.2.3), whatever TBI does. */
 	if (!(va >> 55 & 1) && rt->no_ttbr0)
-		return "a user (TTBR0_EL1) address, and TTBR0_EL1 is unknown: "
-		       HOW_TO_USER;
+		return el2 ? "a user (TTBR0_EL2) address, and TTBR0_EL2 is "
+			     "unknown: --reg ttbr0_el2=ROOT" :
+			     "a user (TTBR0_EL1) address, and TTBR0_EL1 is "
+			     "unknown: " HOW_TO_USER;
 	if ((va >> 55 & 1) && rt->no_ttbr1)
-		return "a kernel (TTBR1_EL1) address, and TTBR1_EL1 is "
-		       "unknown: give --vmcoreinfo FILE or --reg "
-		       "ttbr1_el1=ROOT";
+		return el2 ? "a kernel (TTBR1_EL2) address, and TTBR1_EL2 is "
+			     "unknown: give --vmcoreinfo FILE or --reg "
+			     "ttbr1_el2=ROOT" :
+			     "a kernel (TTBR1_EL1) address, and TTBR1_EL1 is "
+			     "unknown: give --vmcoreinfo FILE or --reg "
+			     "ttbr1_el1=ROOT";
 	return NULL;
 }

@@ -127,6 +127,16 @@ enum guest_arm64_sysreg {
 	GUEST_A64_PAR,           /**< PAR_EL1 */
 	GUEST_A64_ID_AA64MMFR1,  /**< ID_AA64MMFR1_EL1 */
 	GUEST_A64_ID_AA64MMFR2,  /**< ID_AA64MMFR2_EL1 */
+	/* EL2's, of a guest with -M virt,virtualization=on: which regime a
+	 * vCPU translates in (HCR_EL2.E2H/TGE and the EL), and its tables. */
+	GUEST_A64_HCR_EL2,
+	GUEST_A64_SCTLR_EL2,
+	GUEST_A64_TTBR0_EL2,
+	GUEST_A64_TTBR1_EL2,     /**< only with HCR_EL2.E2H (VHE) */
+	GUEST_A64_TCR_EL2,
+	GUEST_A64_MAIR_EL2,
+	GUEST_A64_VTTBR_EL2,     /**< a KVM guest's stage 2 */
+	GUEST_A64_VTCR_EL2,
 	GUEST_A64_NSYS
 };
 
@@ -135,12 +145,12 @@ enum guest_arm64_sysreg {
 #define GUEST_ARM64_HAS_GPRS 0x01u   /**< x[], sp, pc, pstate (NT_PRSTATUS) */
 #define GUEST_ARM64_HAS_FPU  0x02u   /**< v[], fpsr, fpcr (NT_PRFPREG) */
 /** sys[@p r] is known (a migration stream, a live QEMU, an option) */
-#define GUEST_ARM64_HAS_SYS(r) (0x100u << (r))
+#define GUEST_ARM64_HAS_SYS(r) (0x100ULL << (r))
 /**@}*/
 
 /** Registers of one aarch64 vCPU. */
 struct guest_arm64_cpu {
-	unsigned valid;              /**< GUEST_ARM64_HAS_* */
+	uint64_t valid;              /**< GUEST_ARM64_HAS_* */
 	uint64_t x[31];              /**< x0 … x30 */
 	uint64_t sp, pc;
 	uint64_t pstate;             /**< CPSR: NZCV, DAIF, EL in 3:2, SP in 0 */

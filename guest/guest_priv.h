@@ -11,7 +11,7 @@
 #include <stdarg.h>
 
 /** Register ids past this never get options (the largest table, aarch64's,
- *  has 87). */
+ *  has 95). */
 #define GUEST_REG_MAX 96
 
 /** One backed physical range. Ranges never overlap; sorted by @ref pa. */
@@ -38,7 +38,10 @@ struct guest_root {
 /** How one aarch64 vCPU translates (arm64_root.c); see guest_cpu_root(). */
 struct guest_arm64_root {
 	enum guest_root_src src;
+	unsigned regime;                    /* PGW_ARM64_REGIME_* */
 	uint64_t ttbr0, ttbr1, tcr, sctlr;  /* what the walker gets */
+	uint64_t mair;
+	int has_mair;
 	int no_ttbr0, no_ttbr1;             /* that half has no known root */
 	char why[384];                      /* "" when nothing needs saying */
 };
@@ -129,7 +132,7 @@ struct guest {
 	/* Registers (regs.c): each vCPU's valid bits as the source left them,
 	 * before options filled anything (NULL for live guests), and what
 	 * the options supplied, by register id. */
-	unsigned *held;
+	uint64_t *held;
 	unsigned char reg_origin[GUEST_REG_MAX];  /* enum guest_reg_origin */
 	uint64_t reg_value[GUEST_REG_MAX];        /* registers without a home */
 	/* The kernel's VMCOREINFO text (NUL-terminated) and where it came

@@ -152,6 +152,10 @@ static const struct reg aarch64_regs[] = {
 	A64_SYS("CONTEXTIDR_EL1", CONTEXTIDR), A64_SYS("PAR_EL1", PAR),
 	A64_SYS("ID_AA64MMFR1_EL1", ID_AA64MMFR1),
 	A64_SYS("ID_AA64MMFR2_EL1", ID_AA64MMFR2),
+	A64_SYS("HCR_EL2", HCR_EL2), A64_SYS("SCTLR_EL2", SCTLR_EL2),
+	A64_SYS("TTBR0_EL2", TTBR0_EL2), A64_SYS("TTBR1_EL2", TTBR1_EL2),
+	A64_SYS("TCR_EL2", TCR_EL2), A64_SYS("MAIR_EL2", MAIR_EL2),
+	A64_SYS("VTTBR_EL2", VTTBR_EL2), A64_SYS("VTCR_EL2", VTCR_EL2),
 };
 
 #define RV_X(name, n) { name, K_RV_X, n }
@@ -292,7 +296,7 @@ int guest_reg_id(const guest *g, const char *name)
 
 /* The GUEST_X86_HAS_* / GUEST_PPC64_HAS_* / GUEST_ARM64_HAS_* bit a
  * source sets for @p r. */
-static unsigned group_of(const struct reg *r)
+static uint64_t group_of(const struct reg *r)
 {
 	switch ((enum kind)r->kind) {
 	case K_GPR: case K_RIP: case K_RFLAGS: return GUEST_X86_HAS_GPRS;
@@ -537,7 +541,7 @@ enum guest_reg_origin guest_reg_read_wide(const guest *g, int cpu, int id,
 {
 	int n;
 	const struct reg *t = table(g->arch, &n);
-	unsigned held, grp;
+	uint64_t held, grp;
 
 	v[0] = v[1] = 0;
 	if (id < 0 || id >= n || cpu < 0 || cpu >= g->ncpus)

@@ -3,11 +3,13 @@
  * and FP/SIMD (v0-v31, fpsr, fpcr) features in QEMU 7.2's gdbstub
  * numbering, then the EL1 system registers under the names QEMU 7.2 gives
  * them in its "org.qemu.gdb.arm.sys.regs" feature (SCTLR_EL1 is "SCTLR",
- * VBAR_EL1 "VBAR"), so tools that read TTBR1_EL1 by name work unchanged.
+ * VBAR_EL1 "VBAR"), so tools that read TTBR1_EL1 by name work unchanged,
+ * and the EL2 ones that say a host's regime and tables (QEMU has them
+ * with -M virt,virtualization=on).
  */
 #include "gdbr_priv.h"
 
-/* 87 registers: QEMU numbers its system registers from 68 in hash-table
+/* 95 registers: QEMU numbers its system registers from 68 in hash-table
  * order, which no tool can rely on; pgstub keeps this fixed one. */
 static const char *const aarch64_names[] = {
 	"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10",
@@ -20,7 +22,9 @@ static const char *const aarch64_names[] = {
 	"TTBR1_EL1", "TCR_EL1", "MAIR_EL1", "ID_AA64MMFR0_EL1", "ESR_EL1",
 	"FAR_EL1", "VBAR", "ELR_EL1", "SPSR_EL1", "SP_EL0", "SP_EL1",
 	"TPIDR_EL0", "TPIDR_EL1", "CONTEXTIDR_EL1", "PAR_EL1",
-	"ID_AA64MMFR1_EL1", "ID_AA64MMFR2_EL1",
+	"ID_AA64MMFR1_EL1", "ID_AA64MMFR2_EL1", "HCR_EL2", "SCTLR_EL2",
+	"TTBR0_EL2", "TTBR1_EL2", "TCR_EL2", "MAIR_EL2", "VTTBR_EL2",
+	"VTCR_EL2",
 };
 
 static const unsigned char aarch64_sizes[] = {
@@ -28,7 +32,7 @@ static const unsigned char aarch64_sizes[] = {
 	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 4, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 	16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16, 16,
 	16, 16, 16, 16, 16, 16, 4, 4, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
-	8, 8, 8, 8, 8, 8,
+	8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8,
 };
 
 static const char aarch64_xml[] =
@@ -170,6 +174,14 @@ static const char aarch64_xml[] =
 	"<reg name=\"PAR_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"84\" group=\"cp_regs\"/>\n"
 	"<reg name=\"ID_AA64MMFR1_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"85\" group=\"cp_regs\"/>\n"
 	"<reg name=\"ID_AA64MMFR2_EL1\" bitsize=\"64\" type=\"uint64\" regnum=\"86\" group=\"cp_regs\"/>\n"
+	"<reg name=\"HCR_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"87\" group=\"cp_regs\"/>\n"
+	"<reg name=\"SCTLR_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"88\" group=\"cp_regs\"/>\n"
+	"<reg name=\"TTBR0_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"89\" group=\"cp_regs\"/>\n"
+	"<reg name=\"TTBR1_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"90\" group=\"cp_regs\"/>\n"
+	"<reg name=\"TCR_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"91\" group=\"cp_regs\"/>\n"
+	"<reg name=\"MAIR_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"92\" group=\"cp_regs\"/>\n"
+	"<reg name=\"VTTBR_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"93\" group=\"cp_regs\"/>\n"
+	"<reg name=\"VTCR_EL2\" bitsize=\"64\" type=\"uint64\" regnum=\"94\" group=\"cp_regs\"/>\n"
 	"</feature>\n"
 	"</target>\n";
 

@@ -31,7 +31,7 @@ static void print_arm64(guest *g, int i, const struct guest_arm64_cpu *a)
 	char err[256];
 	pgw_ctx *ctx;
 
-	printf("cpu%d valid=0x%x pc=0x%" PRIx64 " sp=0x%" PRIx64 " pstate=0x%"
+	printf("cpu%d valid=0x%" PRIx64 " pc=0x%" PRIx64 " sp=0x%" PRIx64 " pstate=0x%"
 	       PRIx64, i, a->valid, a->pc, a->sp, a->pstate);
 	for (int r = 0; r < 31; r++)
 		printf(" x%d=%" PRIx64, r, a->x[r]);

@@ -365,11 +365,20 @@ static void arm64_tables(struct mkmig_buf *b)
 	(0x6030000000130000ULL | (op0) << 14 | (op1) << 11 | (crn) << 7 | \
 	 (crm) << 3 | (op2))
 
+/* HCR_EL2 of the EL2 streams: RW, TGE and (VHE) E2H. */
+#define A64_HCR_RW  (1ULL << 31)
+#define A64_HCR_TGE (1ULL << 27)
+#define A64_HCR_E2H (1ULL << 34)
+/* The _EL1 tables of an EL2 stream: zeroed RAM, nothing mapped. */
+#define A64_EL1_ELSEWHERE 0x80000ULL
+
 /* vmstate_arm_cpu (version 22): every field, in QEMU's order. */
 static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 		    const struct mkmig_opts *o)
 {
-	/* Sorted by id, as QEMU keeps them; one AArch32 view first. */
+	const uint64_t el1_off = o->a64_el2 ? A64_EL1_ELSEWHERE : 0;
+	/* Sorted by id, as QEMU keeps them; one AArch32 view first; the
+	 * _EL2 ones (op1 4) after the _EL1 ones of the same CRn. */
 	uint64_t cp[][2] = {
 		{ 0x40200000000f6800ULL, 0x1234 },
 		{ KVM_SYSREG(3, 0, 0, 7, 0), MKMIG_A64_MMFR0 },
@@ -377,8 +386,8 @@ static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 		{ KVM_SYSREG(3, 0, 0, 7, 2), 0x1021011010011011ULL },
 		{ KVM_SYSREG(3, 0, 1, 0, 0), MKMIG_A64_SCTLR &
 		  (o->a64_mmu_off ? ~1ULL : ~0ULL) },
-		{ KVM_SYSREG(3, 0, 2, 0, 0), MKMIG_A64_TTBR0 },
-		{ KVM_SYSREG(3, 0, 2, 0, 1), MKMIG_A64_TTBR1 },
+		{ KVM_SYSREG(3, 0, 2, 0, 0), MKMIG_A64_TTBR0 + el1_off },
+		{ KVM_SYSREG(3, 0, 2, 0, 1), MKMIG_A64_TTBR1 + el1_off },
 		{ KVM_SYSREG(3, 0, 2, 0, 2), MKMIG_A64_TCR },
 		{ KVM_SYSREG(3, 0, 5, 2, 0), 0x56000000 },
 		{ KVM_SYSREG(3, 0, 6, 0, 0), 0x57f1bc },
@@ -387,8 +396,18 @@ static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 		{ KVM_SYSREG(3, 0, 13, 0, 1), 0x70u + (unsigned)cpu },
 		{ KVM_SYSREG(3, 0, 13, 0, 4), 0xffffff80000f0000ULL },
 		{ KVM_SYSREG(3, 3, 13, 0, 2), 0x20ab1740 },
+		/* EL2's, kept only by an EL2 stream (n below). */
+		{ KVM_SYSREG(3, 4, 1, 0, 0), MKMIG_A64_SCTLR },
+		{ KVM_SYSREG(3, 4, 1, 1, 0), A64_HCR_RW | A64_HCR_TGE |
+		  (o->a64_el2 == 1 ? A64_HCR_E2H : 0) },
+		{ KVM_SYSREG(3, 4, 2, 0, 0), MKMIG_A64_TTBR0 },
+		{ KVM_SYSREG(3, 4, 2, 0, 1), MKMIG_A64_TTBR1 },
+		/* nVHE: T0SZ 25, TG0 4K, PS 40 bits at 18:16. */
+		{ KVM_SYSREG(3, 4, 2, 0, 2), o->a64_el2 == 1 ? MKMIG_A64_TCR :
+		  25ULL | 2ULL << 16 },
+		{ KVM_SYSREG(3, 4, 10, 2, 0), 0x40044ffffULL },
 	};
-	int n = (int)(sizeof(cp) / sizeof(*cp));
+	int n = (int)(sizeof(cp) / sizeof(*cp)) - (o->a64_el2 ? 0 : 6);
 	int32_t len = o->cpreg_negative ? -1 : o->cpreg_zero ? 0 :
 		      n + (o->cpreg_len_skew ? 1 : 0);
 
@@ -405,7 +424,8 @@ static void arm_cpu(struct mkmig_buf *b, struct js *j, int cpu,
 		be(b, i == 31 ? 0xffffff80000e0000ULL + (unsigned)cpu :
 		   0xa000u * (unsigned)(cpu + 1) + (unsigned)i, 8);
 	be(b, 0xffffff8000000c80ULL + 4u * (unsigned)cpu, 8); /* env.pc */
-	be(b, cpu ? 0x60001000u : 0x4003c5u, 4);       /* cpsr: EL0t / EL1h */
+	/* cpsr: EL0t / EL1h (EL2h in an EL2 stream) */
+	be(b, cpu ? 0x60001000u : o->a64_el2 ? 0x4003c9u : 0x4003c5u, 4);
 	be(b, 0, 4);                                   /* env.spsr */
 	for (int i = 0; i < 8; i++)                    /* env.banked_spsr */
 		be(b, i == 1 ? 0x20001000u : 0, 8);

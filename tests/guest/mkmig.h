@@ -37,6 +37,11 @@ struct mkmig_opts {
 	int cpreg_unsorted;      /**< two cpreg ids swapped */
 	int cpu_dup;             /**< every "cpu" section is instance 0 */
 	int a64_mmu_off;         /**< SCTLR_EL1.M clear on every vCPU */
+	int a64_el2;             /**< vCPU 0 at EL2 with the tables in the
+				  *   _EL2 registers and the _EL1 ones
+				  *   elsewhere: 1 VHE (HCR_EL2.E2H, TGE:
+				  *   vCPU 1 at EL0 is EL2&0 too), 2 nVHE
+				  *   (TCR_EL2 in its own layout, PS 40) */
 	const char *ram_name;    /**< RAM block's name (-machine memory-backend=ID) */
 	const char *machine;     /**< machine type (NULL: the arch's 7.2 one) */
 	int radix;               /**< pseries radix: no HPT, spapr_patb_entry */

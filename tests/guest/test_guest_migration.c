@@ -406,6 +406,67 @@ static void test_guest_migration__aarch64_virt_stream(void **state)
 	guest_close(g);
 }
 
+/* A host at EL2 (-M virt,virtualization=on): the vCPU's regime comes from
+ * its EL and HCR_EL2, and its tables from the _EL2 registers, not from the
+ * stale _EL1 ones (which map nothing here). VHE: EL2 and, with TGE, EL0
+ * are EL2&0, two halves; nVHE: EL2 has TTBR0_EL2's range only, in
+ * TCR_EL2's own layout, and EL0 stays in EL1&0. */
+static void test_guest_migration__aarch64_el2_regimes(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1, .ncpus = 2, .a64_el2 = 1 };
+	const char *why = NULL, *desc = NULL;
+	struct pgw_result r;
+	struct pgw_fault ft;
+	guest *g = open_stream(f, &o);
+	pgw_ctx *ctx;
+	char err[256];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_arm64_cpu(g, 0)->sys[GUEST_A64_TTBR1_EL2],
+			 MKMIG_A64_TTBR1);
+	for (int cpu = 0; cpu < 2; cpu++) {
+		assert_int_equal(guest_cpu_root(g, cpu, &why), GUEST_ROOT_REGS);
+		assert_non_null(why);
+		assert_non_null(strstr(why, "the EL2&0 regime (TTBR0_EL2, "
+				       "HCR_EL2 0x488000000)"));
+		assert_int_equal(guest_cpu_ctx(g, cpu, &ctx, err, sizeof(err)),
+				 0);
+		assert_int_equal(pgw_translate(ctx, MKMIG_A64_UVA + 0x21, 0, &r,
+					       NULL, NULL), 0);
+		assert_int_equal(r.out_pa, MKMIG_A64_PA + 0x21);
+		assert_int_equal(pgw_translate(ctx, MKMIG_A64_KVA, 0, &r, NULL,
+					       NULL), 0);
+		assert_int_equal(r.out_pa, MKMIG_A64_PA);
+		assert_string_equal(pgw_ctx_region(ctx, MKMIG_A64_KVA, &desc),
+				    "TTBR1_EL2");
+	}
+	guest_close(g);
+
+	o.a64_el2 = 2;
+	g = open_stream(f, &o);
+	if (!g)
+		fail_msg("%s", f->err);
+	assert_int_equal(guest_cpu_root(g, 0, &why), GUEST_ROOT_REGS);
+	assert_non_null(strstr(why, "the EL2 regime (TTBR0_EL2, HCR_EL2 "
+			       "0x88000000)"));
+	assert_int_equal(guest_cpu_ctx(g, 0, &ctx, err, sizeof(err)), 0);
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_UVA + 0x21, 0, &r, NULL,
+				       NULL), 0);
+	assert_int_equal(r.out_pa, MKMIG_A64_PA + 0x21);
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_KVA, 0, &r, &ft, NULL),
+			 PGW_ENOTMAPPED);
+	assert_int_equal(ft.out_reason, PGW_FAULT_NONCANONICAL);
+	/* vCPU 1 at EL0 without E2H: EL1&0, whose tables map nothing. */
+	assert_int_equal(guest_cpu_ctx(g, 1, &ctx, err, sizeof(err)), 0);
+	assert_string_equal(pgw_ctx_region(ctx, MKMIG_A64_KVA, NULL),
+			    "TTBR1_EL1");
+	assert_int_equal(pgw_translate(ctx, MKMIG_A64_UVA, 0, &r, NULL, NULL),
+			 PGW_ENOTMAPPED);
+	guest_close(g);
+}
+
 /* SCTLR_EL1.M clear (a vCPU still in firmware): stage 1 is off, VA == PA,
  * whatever TTBR0/TTBR1 hold, as the stream's registers say. */
 /* -machine memory-backend=ID: RAM is the block named ID, placed where the
@@ -657,6 +718,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__memory_backend_ram,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_mmu_off, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__aarch64_el2_regimes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_aarch64_cpreg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_version_and_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_sections, setup, teardown),

@@ -169,8 +169,11 @@ static void test_tdesc__aarch64_qemu_numbering(void **state)
 	assert_int_equal(gdbr_tdesc_reg_size(t, GDBR_AARCH64_NREGS),
 			 GDBR_EINVAL);
 	assert_int_equal(gdbr_tdesc_find_reg(t, "ID_AA64MMFR2_EL1"), 86);
-	/* 33 * 8 + 4 + 32 * 16 + 2 * 4 + 19 * 8 */
-	assert_int_equal(gdbr_tdesc_regs_size(t), 940);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "HCR_EL2"),
+			 GDBR_AARCH64_HCR_EL2);
+	assert_int_equal(gdbr_tdesc_find_reg(t, "VTCR_EL2"), 94);
+	/* 33 * 8 + 4 + 32 * 16 + 2 * 4 + 27 * 8 */
+	assert_int_equal(gdbr_tdesc_regs_size(t), 1004);
 }
 
 static void test_tdesc__aarch64_xml_matches_table(void **state)
