@@ -136,7 +136,7 @@ fi
 # The arm64 guests through their migration streams: both halves (their
 # dumps hold no TTBR0_EL1).
 for cfg in x86_64-4l x86_64-5l i386-nopae i386-pae ppc64-pseries-64k ppc64-powernv8 \
-	   aarch64-virt-4k aarch64-virt-16k; do
+	   aarch64-virt-4k aarch64-virt-16k aarch64-virt-4k-el2; do
 	img=$guests/$cfg/dump.elf
 	case $cfg in aarch64-*) img=$guests/$cfg/guest.mig ;; esac
 	[ -f "$img" ] || img=$guests/$cfg/guest.mig

@@ -15,12 +15,15 @@ with PAN clear, see record_aarch64.py):
       identical; `monitor vtop` ends at QEMU's physical address;
       `monitor xp` identical to QEMU's (ELF only)
   dump.elf --reg ttbr0_el1=<vCPU's TTBR0_EL1 as QEMU had it>
-      the same for that vCPU's user addresses (TTBR0 half, TBI tags too)
+      the same for that vCPU's user addresses (TTBR0 half, TBI tags too);
+      on the VHE host (aarch64-virt-4k-el2) --reg hcr_el2=HCR --reg
+      ttbr0_el2=TTBR0_EL2: the regime is EL2&0, at EL0 (TGE) too
   guest.mig              (every register from the stream's cpu sections)
       kernel and user addresses on every vCPU, and `info registers`
-      TTBR0_EL1 TTBR1_EL1 TCR_EL1 SCTLR MAIR_EL1 pc sp cpsr equal to
-      QEMU's gdbstub, names as QEMU 7.2 gives them; the register checks of
-      the dumps too. A refusal of the stream is a failure.
+      TTBR0_EL1 TTBR1_EL1 TCR_EL1 SCTLR MAIR_EL1 pc sp cpsr (and on the
+      VHE host HCR_EL2 TTBR0_EL2 TTBR1_EL2 TCR_EL2 SCTLR_EL2 MAIR_EL2) equal
+      to QEMU's gdbstub, names as QEMU 7.2 gives them; the register checks
+      of the dumps too. A refusal of the stream is a failure.
 
 Output is TAP. usage: check_aarch64.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
 Environment: GDB_MULTIARCH (default gdb-multiarch), PGSTUB_AARCH64_OPTS
@@ -39,6 +42,7 @@ from gdbsession import QUIET, Tap, run_jobs  # noqa: E402
 
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
 SYSREGS = ["TTBR0_EL1", "TTBR1_EL1", "TCR_EL1", "SCTLR", "MAIR_EL1"]
+SYSREGS_EL2 = ["HCR_EL2", "TTBR0_EL2", "TTBR1_EL2", "TCR_EL2", "SCTLR_EL2", "MAIR_EL2"]
 CORE = ["pc", "sp", "cpsr"]
 # Read one by one: a stream may hold them or not, but never another value.
 OPTIONAL = ["SP_EL0", "SP_EL1", "TPIDR_EL1", "VBAR", "ESR_EL1", "FAR_EL1",
@@ -232,17 +236,24 @@ def check_monitor_regs(tap, label, got, d, cpu):
            "pgstub:\n%s\nQEMU:\n%s" % ("\n".join(mine), "\n".join(want)))
 
 
+def is_vhe(meta):
+    """A VHE host: its kernel and processes translate in EL2&0."""
+    return "regime" in meta["per_cpu"]["cpu%d" % meta["cpus"][0]]["stopped"] and \
+        meta["per_cpu"]["cpu%d" % meta["cpus"][0]]["stopped"]["regime"].startswith("EL2&0")
+
+
 def check_config(tap, pgstub, d, name, snapshots=SNAPSHOTS):
     with open(os.path.join(d, "meta.json")) as f:
         meta = json.load(f)
     cpus = meta["cpus"]
     truth = {c: load_cpu(os.path.join(d, "cpu%d" % c)) for c in cpus}
     xp = parse_records(read_text(os.path.join(d, "xp.txt")))
+    vhe = is_vhe(meta)
     for c in cpus:
         st = meta["per_cpu"]["cpu%d" % c]["stopped"]
-        tap.note("%s cpu%d stopped at EL%d%s, TCR_EL1 %s (TG1 %s, T1SZ %d)" % (
-            name, c, st["el"], " PAN" if st["pan"] else "",
-            meta["per_cpu"]["cpu%d" % c]["sysregs"]["TCR_EL1"],
+        tap.note("%s cpu%d stopped at EL%d%s (%s), TCR %s (TG1 %s, T1SZ %d)" % (
+            name, c, st["el"], " PAN" if st["pan"] else "", st.get("regime"),
+            meta["per_cpu"]["cpu%d" % c]["sysregs"]["TCR_EL2" if vhe else "TCR_EL1"],
             meta["per_cpu"]["cpu%d" % c]["tcr"]["TG1"], meta["per_cpu"]["cpu%d" % c]["tcr"]["T1SZ"]))
 
     # Dumps: the kernel half on every vCPU, from VMCOREINFO.
@@ -278,26 +289,31 @@ def check_config(tap, pgstub, d, name, snapshots=SNAPSHOTS):
                    not bad, "\n".join(bad[:10]))
 
     # The ELF dump with one vCPU's TTBR0_EL1 as QEMU had it: its user half.
+    # A VHE host's processes run on TTBR0_EL2; HCR_EL2 says so (E2H, TGE).
     for c in cpus if "dump.elf" in snapshots else []:
-        ttbr0 = truth[c]["regs"]["TTBR0_EL1"]
-        label = "%s dump.elf --reg ttbr0_el1=%s" % (name, ttbr0)
+        if vhe:
+            regs = ["hcr_el2=" + truth[c]["regs"]["HCR_EL2"],
+                    "ttbr0_el2=" + truth[c]["regs"]["TTBR0_EL2"]]
+        else:
+            regs = ["ttbr0_el1=" + truth[c]["regs"]["TTBR0_EL1"]]
+        label = "%s dump.elf --reg %s" % (name, " --reg ".join(regs))
         jobs = [(c, translation_jobs(truth[c], lambda a: not is_kernel(a)))]
         got, log = session(pgstub, os.path.join(d, "dump.elf"), jobs,
-                           ["--reg", "ttbr0_el1=" + ttbr0])
+                           [x for r in regs for x in ("--reg", r)])
         tap.ok("%s: GDB session" % label, bool(got), log[-3000:])
         if got:
             check_translations(tap, label, got, truth[c], c, lambda a: not is_kernel(a))
 
     if "guest.mig" in snapshots:
-        check_mig(tap, pgstub, d, name, cpus, truth)
+        check_mig(tap, pgstub, d, name, cpus, truth, SYSREGS + (SYSREGS_EL2 if vhe else []))
 
 
-def check_mig(tap, pgstub, d, name, cpus, truth):
+def check_mig(tap, pgstub, d, name, cpus, truth, sysregs):
     """The migration stream: every register QEMU had, both halves."""
     label = "%s guest.mig" % name
     jobs = []
     for c in cpus:
-        cmds = [("regs", "cli", "info registers " + " ".join(SYSREGS + CORE)),
+        cmds = [("regs", "cli", "info registers " + " ".join(sysregs + CORE)),
                 ("mregs", "cli", "monitor info registers")]
         cmds += [("o" + k, "cli", "info registers " + k) for k in OPTIONAL]
         cmds += translation_jobs(truth[c], lambda a: True)
@@ -308,7 +324,7 @@ def check_mig(tap, pgstub, d, name, cpus, truth):
     if got:
         tap.note("%s: %.1f s" % (label, time.monotonic() - t0))
         for c in cpus:
-            check_regs(tap, label, got, truth[c], c, SYSREGS + CORE)
+            check_regs(tap, label, got, truth[c], c, sysregs + CORE)
             check_optional(tap, label, got, truth[c], c, required=True)
             check_monitor_regs(tap, label, got, d, c)
             check_translations(tap, label, got, truth[c], c, lambda a: True)

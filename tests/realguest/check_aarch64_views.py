@@ -24,7 +24,9 @@ and the guest itself said (never against pgstub's own walk):
              itself: that read passes without the map's tagged spans)
 
 The dump is dump.elf with the EL0 vCPU's TTBR0_EL1 and MAIR_EL1 as QEMU's
-gdbstub read them (--reg). Output is TAP.
+gdbstub read them (--reg); on the VHE host (aarch64-virt-4k-el2) its
+HCR_EL2, TTBR0_EL2 and MAIR_EL2, and the columns say el2: for el1:.
+Output is TAP.
 usage: check_aarch64_views.py PGSTUB GUESTS_DIR CONFIG [CONFIG...]
 """
 import json
@@ -36,12 +38,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 from gdbsession import QUIET, Tap, run_jobs  # noqa: E402
 sys.path.insert(0, HERE)
-from check_aarch64 import parse_records, x_bytes  # noqa: E402
+from check_aarch64 import is_vhe, parse_records, x_bytes  # noqa: E402
 
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
+# el1: in the EL1&0 regime, el2: in EL2&0 (a VHE host).
 MEM = re.compile(r"([0-9a-f]{16})-([0-9a-f]{16}) ([0-9a-f]{16}) "
-                 r"el1:([r-][w-][x-]) el0:([r-][w-][x-]) (\S+)$")
-TLB = re.compile(r"([0-9a-f]{16}): ([0-9a-f]{16}) [A-Z-]{10} el1:\S+ el0:\S+ \S+$")
+                 r"el[12]:([r-][w-][x-]) el0:([r-][w-][x-]) (\S+)$")
+TLB = re.compile(r"([0-9a-f]{16}): ([0-9a-f]{16}) [A-Z-]{10} el[12]:\S+ el0:\S+ \S+$")
+
+
+def user_regs(meta, regs, mair=True):
+    """--reg options giving the EL0 vCPU's user half (and MAIR) in its
+    regime: TTBR0_EL1, or on a VHE host HCR_EL2 (E2H, TGE) and TTBR0_EL2."""
+    if is_vhe(meta):
+        r = ["hcr_el2=" + regs["HCR_EL2"], "ttbr0_el2=" + regs["TTBR0_EL2"]] + \
+            (["mair_el2=" + regs["MAIR_EL2"]] if mair else [])
+    else:
+        r = ["ttbr0_el1=" + regs["TTBR0_EL1"]] + (["mair_el1=" + regs["MAIR_EL1"]] if mair else [])
+    return [x for o in r for x in ("--reg", o)]
 
 
 def read_text(path):
@@ -108,11 +122,12 @@ def check_config(tap, pgstub, d, name):
         if pa is not None and per_kind.get(kind, 0) < 4:
             per_kind[kind] = per_kind.get(kind, 0) + 1
             pt.append((a, pa, kind))
-    label = "%s dump.elf --reg ttbr0_el1 --reg mair_el1 (cpu%d, pid %s)" % (name, cpu, pid)
+    label = "%s dump.elf %s (cpu%d, pid %s)" % (
+        name, " ".join(o.split("=")[0] for o in user_regs(meta, regs)), cpu, pid)
+    priv = "el2" if is_vhe(meta) else "el1"
     jobs = [(cpu, [("mem", "cli", "monitor info mem"), ("tlb", "cli", "monitor info tlb")] +
              [("p%d" % i, "cli", "monitor ptov 0x%x" % pa) for i, (a, pa, k) in enumerate(pt)])]
-    got, log = session(pgstub, os.path.join(d, "dump.elf"), jobs,
-                       ["--reg", "ttbr0_el1=" + regs["TTBR0_EL1"], "--reg", "mair_el1=" + regs["MAIR_EL1"]])
+    got, log = session(pgstub, os.path.join(d, "dump.elf"), jobs, user_regs(meta, regs))
     tap.ok("%s: GDB session" % label, bool(got), log[-3000:])
     if not got:
         return
@@ -124,7 +139,8 @@ def check_config(tap, pgstub, d, name):
         m = MEM.match(l)
         if m:
             runs.append((int(m.group(1), 16), int(m.group(2), 16) or 1 << 64, m.group(4), m.group(5), m.group(6)))
-    tap.ok("%s: info mem: %d runs, every line START-END SIZE el1:rwx el0:rwx TYPE" % (label, len(runs)),
+    bad += [l for l in lines if " %s:" % priv not in l]
+    tap.ok("%s: info mem: %d runs, every line START-END SIZE %s:rwx el0:rwx TYPE" % (label, len(runs), priv),
            runs and not bad, "\n".join(bad[:10]))
     bad = []
     for a, pa, kind in samples:
@@ -250,17 +266,19 @@ def check_memory_map(tap, pgstub, d, name):
             tagged.append((i, addr, want))
     jobs = [(cpu, [("map", "cli", "info mem")] +
              [("t%d" % i, "mem", [a, len(w)]) for i, a, w in tagged])]
-    setup = QUIET + ["set architecture aarch64", "target remote | %s --stdio --reg ttbr0_el1=%s %s"
-                     % (pgstub, regs["TTBR0_EL1"], os.path.join(d, "dump.elf"))]
+    setup = QUIET + ["set architecture aarch64", "target remote | %s --stdio %s %s"
+                     % (pgstub, " ".join(user_regs(meta, regs, mair=False)),
+                        os.path.join(d, "dump.elf"))]
     got, log = run_jobs(GDB, setup, jobs, finish=["kill"], timeout=600)
     have = []
     for l in got.get((cpu, "map"), []):
         m = re.match(r"\d+\s+y\s+(0x[0-9a-f]+)\s+(0x[0-9a-f]+)", l)
         if m:
             have.append((int(m.group(1), 16), int(m.group(2), 16)))
-    want = expected_map(int(regs["TCR_EL1"], 16), [tuple(r) for r in meta["layout"]["ram"]])
-    tap.ok("%s: GDB's memory map is the spans QEMU's TCR_EL1 %s gives (TnSZ, TBI: %d regions)"
-           % (name, regs["TCR_EL1"], len(want)), have == want,
+    tcr = "TCR_EL2" if is_vhe(meta) else "TCR_EL1"
+    want = expected_map(int(regs[tcr], 16), [tuple(r) for r in meta["layout"]["ram"]])
+    tap.ok("%s: GDB's memory map is the spans QEMU's %s %s gives (TnSZ, TBI: %d regions)"
+           % (name, tcr, regs[tcr], len(want)), have == want,
            "pgstub %s\nwant   %s\n%s" % ([(hex(a), hex(b)) for a, b in have[:6]],
                                        [(hex(a), hex(b)) for a, b in want[:6]], log[-1500:]))
     # Tagged reads through GDB pass either way: GDB 13's aarch64 target

@@ -54,6 +54,7 @@ $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
 realguest_ppc64_p9_log = tests/realguest/test_realguest_ppc64_p9.sh.log
 $(realguest_ppc64_p9_log): tests/realguest/test_realguest_ppc64.sh.log
 realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log \
+	tests/lint/test_check.sh.log \
 	tests/realguest/test_aarch64_views.sh.log \
 	tests/export/test_export_aarch64.sh.log
 $(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log

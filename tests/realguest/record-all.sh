@@ -64,7 +64,7 @@ for cfg in "$@"; do
     case $cfg in
     aarch64-*)
         flavour=arm64
-        [ "$cfg" = aarch64-virt-16k ] && flavour=arm64-16k
+        [ "$cfg" = aarch64-virt-16k ] && flavour=arm64-16k  # 4k, 4k-el2: arm64
         "$here/fetch-aarch64.sh" "$flavour" ||
             { echo "record-all: fetch-aarch64.sh $flavour failed" >&2; failed="$failed $cfg"; continue; }
         ;;

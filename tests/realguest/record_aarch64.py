@@ -8,7 +8,10 @@ which loads qemu_fw_cfg so the guest hands QEMU its VMCOREINFO) under
 
  1. stop, retrying until one vCPU runs the busy user process at EL0 and the
     other is in the kernel at EL1 (both regimes in one recording), or at
-    least one is at EL0;
+    least one is at EL0; the el2 configuration boots with
+    `-M virt,virtualization=on`, where Debian's kernel runs at EL2 with VHE
+    (the EL2&0 regime: TTBR0/1_EL2, TCR_EL2, and HCR_EL2.TGE for EL0), and
+    its kernel is at EL2 instead of EL1;
  2. per vCPU, as stopped: HMP `info registers`; every register of QEMU's
     gdbstub target description read by number over raw RSP (TTBR0_EL1,
     TTBR1_EL1, TCR_EL1, SCTLR, ...), and the same through a real
@@ -20,8 +23,9 @@ which loads qemu_fw_cfg so the guest hands QEMU its VMCOREINFO) under
     the vCPU was stopped in (gva2gpa_stopped.tsv): QEMU translates with the
     current EL and PSTATE.PAN, so at EL0 kernel addresses are Unmapped and
     at EL1 with PAN user addresses are;
- 5. per vCPU, PSTATE set through the gdbstub to EL1h with PAN clear (the
-    debugger's view, everything the vCPU's tables map), then `gva2gpa` of
+ 5. per vCPU, PSTATE set through the gdbstub to EL1h (EL2h for el2) with
+    PAN clear (the debugger's view, everything the vCPU's tables map), then
+    `gva2gpa` of
     the same addresses (gva2gpa.tsv) and `x` reads (x.txt); `xp` reads of
     physical addresses (xp.txt).
 
@@ -68,6 +72,8 @@ CONFIGS = {
     "aarch64-virt-4k": dict(kernel="arm64", page=4096),
     # trixie's arm64-16k flavour: 16K pages, 52-bit VA with FEAT_LPA2.
     "aarch64-virt-16k": dict(kernel="arm64-16k", page=16384),
+    # bookworm's 4K kernel on a CPU with EL2: a VHE host (kvm loads).
+    "aarch64-virt-4k-el2": dict(kernel="arm64", page=4096, el2=True),
 }
 CPU = "max,pauth-impdef=on"
 MEM = "512M"
@@ -76,6 +82,7 @@ APPEND = "console=ttyAMA0 panic=-1"
 PSTATE_PAN = 1 << 22
 PSTATE_M = 0xf
 EL1H = 0x5
+EL2H = 0x9
 # GDB's aarch64 core numbering, which QEMU's gdbstub follows.
 REG_CPSR = 33
 
@@ -174,6 +181,8 @@ class Recorder:
             raise Fail("unknown config %r (known: %s)" % (config, ", ".join(CONFIGS)))
         self.name = config
         self.cfg = CONFIGS[config]
+        # The EL the kernel runs at: 2 on a VHE host.
+        self.kernel_el = 2 if self.cfg.get("el2") else 1
         self.outdir = os.path.abspath(outdir)
         self.meta = {"config": config, "complete": False, "timings": {}}
         self.proc = None
@@ -223,7 +232,8 @@ class Recorder:
         mods = make_initramfs(self.cfg["kernel"], self.rundir)
         initrd = initrd_path(self.name)
         qemu = shutil.which("qemu-system-aarch64") or "qemu-system-aarch64"
-        argv = [qemu, "-accel", "tcg", "-M", "virt", "-cpu", CPU, "-smp", "2",
+        machine = "virt,virtualization=on" if self.cfg.get("el2") else "virt"
+        argv = [qemu, "-accel", "tcg", "-M", machine, "-cpu", CPU, "-smp", "2",
                 "-m", MEM, "-display", "none", "-monitor", "none",
                 "-serial", "file:" + self.path("serial.log"), "-net", "none",
                 "-no-reboot", "-device", "vmcoreinfo",
@@ -318,7 +328,7 @@ class Recorder:
             self.qmp.cmd("stop")
             ps = self.pstates()
             els = sorted(el_of(p) for p in ps.values())
-            if els == [0, 1]:
+            if els == [0, self.kernel_el]:
                 best = "mixed"
                 break
             if 0 in els and attempt >= STOP_ATTEMPTS // 2:
@@ -385,7 +395,8 @@ class Recorder:
             r.close()   # no D packet: detaching would resume the guest
 
     def set_view(self):
-        """PSTATE := EL1h with PAN clear on every vCPU (the debugger's view)."""
+        """PSTATE := EL1h (EL2h on a VHE host) with PAN clear on every vCPU
+        (the debugger's view)."""
         r = rsp_connect(self.gdb_port)
         try:
             r.cmd("qSupported:xmlRegisters=aarch64")
@@ -396,7 +407,7 @@ class Recorder:
                 if r.cmd("Hg" + tid) != "OK":
                     raise Fail("Hg%s refused" % tid)
                 old = int.from_bytes(bytes.fromhex(r.cmd("p%x" % REG_CPSR)), "little")
-                new = (old & ~(PSTATE_M | PSTATE_PAN)) | EL1H
+                new = (old & ~(PSTATE_M | PSTATE_PAN)) | (EL2H if self.cfg.get("el2") else EL1H)
                 if r.cmd("P%x=%s" % (REG_CPSR, new.to_bytes(4, "little").hex())) != "OK":
                     raise Fail("writing cpsr of thread %s refused" % tid)
                 view[cpu] = {"pstate_before": "0x%x" % old, "pstate_after": "0x%x" % new}
@@ -409,7 +420,8 @@ class Recorder:
         ended with `disconnect` (no detach: that would resume the guest)."""
         # QEMU 7.2's names: SCTLR_EL1 is "SCTLR", VBAR_EL1 "VBAR"; no CurrentEL.
         want = ("TTBR0_EL1 TTBR1_EL1 TCR_EL1 SCTLR MAIR_EL1 TPIDR_EL1 SP_EL0 SP_EL1 "
-                "VBAR ESR_EL1 FAR_EL1 CONTEXTIDR_EL1 ID_AA64MMFR0_EL1 pc sp cpsr").split()
+                "VBAR ESR_EL1 FAR_EL1 CONTEXTIDR_EL1 ID_AA64MMFR0_EL1 pc sp cpsr "
+                "HCR_EL2 TTBR0_EL2 TTBR1_EL2 TCR_EL2 SCTLR_EL2 MAIR_EL2").split()
         names = " ".join(n for n in want if n in self.regnums)
         argv = [GDB, "-q", "-batch", "-nx", "-ex", "set pagination off",
                 "-ex", "set architecture aarch64",
@@ -559,10 +571,12 @@ class Recorder:
             add(kimg(hi - 1), "kdata")
         # Between "Kernel code" (text and rodata) and "Kernel data" lies the
         # init section, freed and unmapped after boot; it held .data..percpu,
-        # whose per-CPU copies are TPIDR_EL1 away (in the linear map).
+        # whose per-CPU copies are TPIDR_EL1 (a VHE kernel: TPIDR_EL2) away
+        # (in the linear map).
         if lay["kcode"] and lay["kdata"]:
             ilo, ihi = lay["kcode"][0][1], lay["kdata"][0][0]
-            tpidr = int(sysregs.get("TPIDR_EL1") or "0", 16)
+            tpidr = int(sysregs.get("TPIDR_EL2" if self.cfg.get("el2") else "TPIDR_EL1")
+                        or "0", 16)
             for _ in range(20):
                 off = rng.randrange(ilo, ihi)
                 add(kimg(off), "kinit")
@@ -625,7 +639,7 @@ class Recorder:
                 add(lo + rng.randrange(hi - lo - pg if hi - lo > pg else 1), kind)
             add(hi - 8, "vmalloc-guard")
         # Stacks the vCPUs use.
-        for k in ("sp", "SP_EL1"):
+        for k in ("sp", "SP_EL1", "SP_EL2"):
             v = sysregs.get(k)
             if v and int(v, 16) >> 63:
                 add(int(v, 16) - 16, "stack-" + k)
@@ -724,18 +738,24 @@ class Recorder:
             for c in self.cpus:
                 r = rsp[c]
                 ps = int(r["cpsr"], 16)
-                tcr = int(r["TCR_EL1"], 16)
+                # The VHE host's kernel and (TGE) processes use the _EL2
+                # registers, TCR_EL2 laid out as TCR_EL1 (E2H).
+                el2 = self.cfg.get("el2")
+                tcr = int(r["TCR_EL2" if el2 else "TCR_EL1"], 16)
                 dec = decode_tcr(tcr)
-                sctlr = int(r["SCTLR"], 16)
+                sctlr = int(r["SCTLR_EL2" if el2 else "SCTLR"], 16)
+                if el2 and (int(r["HCR_EL2"], 16) >> 34 & 1) != 1:
+                    raise Fail("cpu%d: HCR_EL2.E2H clear: not a VHE host" % c)
                 per[c]["stopped"] = {
                     "pc": r["pc"], "pstate": r["cpsr"], "el": el_of(ps),
                     "spsel": ps & 1, "pan": bool(ps & PSTATE_PAN),
-                    "regime": "EL1&0 stage 1 at EL%d%s" % (el_of(ps),
-                                                            ", PAN" if ps & PSTATE_PAN else "")}
+                    "regime": "%s stage 1 at EL%d%s" % ("EL2&0" if el2 else "EL1&0", el_of(ps),
+                                                        ", PAN" if ps & PSTATE_PAN else "")}
                 per[c]["sysregs"] = {k: r.get(k) for k in (
                     "TTBR0_EL1", "TTBR1_EL1", "TCR_EL1", "SCTLR", "MAIR_EL1", "TPIDR_EL1",
                     "SP_EL0", "SP_EL1", "VBAR", "ID_AA64MMFR0_EL1", "ID_AA64MMFR1_EL1",
-                    "ID_AA64MMFR2_EL1")}
+                    "ID_AA64MMFR2_EL1", "HCR_EL2", "TTBR0_EL2", "TTBR1_EL2", "TCR_EL2",
+                    "SCTLR_EL2", "MAIR_EL2")}
                 per[c]["tcr"] = dec
                 per[c]["sctlr_m"] = sctlr & 1
                 per[c]["sctlr_wxn"] = (sctlr >> 19) & 1
@@ -748,7 +768,7 @@ class Recorder:
                 if not sctlr & 1:
                     raise Fail("cpu%d: SCTLR.M clear: stage 1 off" % c)
                 if dec["TG1"] != self.cfg["page"]:
-                    raise Fail("cpu%d: TCR_EL1.TG1 is %s, config wants %d" % (c, dec["TG1"], self.cfg["page"]))
+                    raise Fail("cpu%d: TCR.TG1 is %s, config wants %d" % (c, dec["TG1"], self.cfg["page"]))
             self.timed("snapshots", self.dumps)
             self.vmcoreinfo()
             self.layout()
@@ -781,7 +801,7 @@ class Recorder:
                 parts = ["### %s\n%s" % (x, self.hmp(c, x)) for x in cmds]
                 self.write("cpu%d/x.txt" % c, "".join(parts))
                 per[c]["view"]["x_commands"] = len(cmds)
-                log("%s: cpu%d: stopped at EL%d: %d/%d mapped; EL1 view: %d/%d mapped, %d x" % (
+                log("%s: cpu%d: stopped at EL%d: %d/%d mapped; kernel view: %d/%d mapped, %d x" % (
                     self.name, c, per[c]["stopped"]["el"], per[c]["stopped"]["gva2gpa_mapped"],
                     len(rows), len(mapped), len(rows), len(cmds)))
             self.record_xp()
@@ -829,7 +849,7 @@ class Recorder:
             pan = per[c]["stopped"]["pan"]
             for (a, o, k), v in zip(st, view):
                 kern = int(a, 16) >> 55 & 1
-                hidden = (el == 0 and kern) or (el == 1 and pan and not kern)
+                hidden = (el == 0 and kern) or (el == self.kernel_el and pan and not kern)
                 if (o.startswith("gpa:") if hidden else o != v):
                     raise Fail("cpu%d at EL%d%s: %s (%s) is %r as stopped, %r in the EL1 view"
                                % (c, el, " PAN" if pan else "", a, k, o, v))

@@ -6,7 +6,7 @@
 set -u
 here=$top_srcdir/tests/realguest
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
-configs="aarch64-virt-4k aarch64-virt-16k"
+configs="aarch64-virt-4k aarch64-virt-16k aarch64-virt-4k-el2"
 [ "${PGSTUB_SANITIZED:-no}" = yes ] && configs="aarch64-virt-4k"
 py=${PYTHON3:-python3}
 skip() { echo "1..0 # SKIP $*"; exit 0; }

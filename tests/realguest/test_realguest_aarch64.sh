@@ -1,6 +1,7 @@
 #!/bin/sh
 # make check: check pgstub on recorded arm64 guests (bookworm 4K/48-bit,
-# trixie 16K/52-bit LPA2) through gdb-multiarch against QEMU 7.2's own
+# trixie 16K/52-bit LPA2, and bookworm 4K on a CPU with EL2, where the
+# kernel runs at EL2 with VHE) through gdb-multiarch against QEMU 7.2's own
 # answers (check_aarch64.py), on the ELF dump, the kdump dump and the
 # migration stream of each. The truth is recorded by record_aarch64.py
 # (cached outside the repo; one boot per configuration, only when missing or
@@ -10,7 +11,7 @@
 set -u
 here=$top_srcdir/tests/realguest
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
-configs="aarch64-virt-4k aarch64-virt-16k"
+configs="aarch64-virt-4k aarch64-virt-16k aarch64-virt-4k-el2"
 [ "${PGSTUB_SANITIZED:-no}" = yes ] && configs="aarch64-virt-4k"
 [ -n "${PGSTUB_REALGUEST_AARCH64_CONFIGS:-}" ] && configs=$PGSTUB_REALGUEST_AARCH64_CONFIGS
 py=${PYTHON3:-python3}
