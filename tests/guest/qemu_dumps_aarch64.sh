@@ -6,8 +6,10 @@
 # kernel pages), each vCPU's general registers as QEMU's `info registers`
 # printed them, `gva2gpa` and `x` as QEMU answered in the EL1 view: kernel
 # addresses through the tables VMCOREINFO names (the dumps hold no system
-# register), user addresses with that vCPU's TTBR0_EL1 given as --reg,
-# and, without it, a refusal that names TTBR0_EL1 — never an answer. The
+# register), user addresses with that vCPU's TTBR0_EL1 given as --reg (on
+# a VHE host, aarch64-virt-4k-el2: HCR_EL2 and TTBR0_EL2, the EL2&0
+# regime's), and, without it, a refusal that names the TTBR0 register of
+# the vCPU's regime — never an answer. The
 # kdump files are QEMU's 64 KiB blocks around a guest with 4K or 16K pages
 # (16K: a 52-bit LPA2 kernel). TAP output.
 
@@ -50,8 +52,12 @@ for xp in "$@"; do
 			[ -f "$tsv" ] || continue
 			cpudir=${tsv%/gva2gpa.tsv}
 			cpu=${cpudir##*/cpu}
-			ttbr0=$("${PYTHON3:-python3}" -c 'import json, sys
-print(json.load(open(sys.argv[1]))["TTBR0_EL1"])' "$cpudir/gdbstub_registers.json")
+			# The user half's registers in the vCPU's regime.
+			ropts=$("${PYTHON3:-python3}" -c 'import json, sys
+r = json.load(open(sys.argv[1]))
+vhe = json.load(open(sys.argv[2]))["per_cpu"]["cpu" + sys.argv[3]]["stopped"].get("regime", "").startswith("EL2&0")
+print("--reg hcr_el2=%s --reg ttbr0_el2=%s" % (r["HCR_EL2"], r["TTBR0_EL2"]) if vhe
+      else "--reg ttbr0_el1=" + r["TTBR0_EL1"])' "$cpudir/gdbstub_registers.json" "$dir/meta.json" "$cpu")
 			{ echo "cpu $cpu"; cut -f1 "$tsv" | sed 's/^/gva2gpa /'; } \
 				>"$tmp/gva"
 			cut -f1,2 "$tsv" | tr -d '\r' >"$tmp/want_gva"
@@ -62,7 +68,7 @@ print(json.load(open(sys.argv[1]))["TTBR0_EL1"])' "$cpudir/gdbstub_registers.jso
 			# VA bit 55 picks the half: hex digit 13 from the right.
 			bad=$(awk -F'\t' '{ d = substr($1, 3); n = length(d)
 				hi = n >= 14 && substr(d, n - 13, 1) ~ /[89a-f]/ }
-				!hi && $3 !~ /TTBR0_EL1 is unknown: .*--reg ttbr0_el1=/ { print; next }
+				!hi && $3 !~ /TTBR0_EL[12] is unknown: .*--reg ttbr0_el[12]=/ { print; next }
 				hi && $2 != $3 { print }' "$tmp/got_k" | head -3)
 			if [ -z "$bad" ]; then
 				ok "$name $fmt: vCPU $cpu kernel half from VMCOREINFO as QEMU's gva2gpa, user half refused"
@@ -70,13 +76,14 @@ print(json.load(open(sys.argv[1]))["TTBR0_EL1"])' "$cpudir/gdbstub_registers.jso
 				notok "$name $fmt: vCPU $cpu gva2gpa without TTBR0_EL1"
 				echo "$bad" | sed 's/^/# /'
 			fi
-			"$pgstub" shell --reg "ttbr0_el1=$ttbr0" "$img" \
+			# shellcheck disable=SC2086
+			"$pgstub" shell $ropts "$img" \
 				<"$tmp/gva" 2>&1 | paste "$tmp/want_gva" - |
 				awk -F'\t' '$2 != $3' >"$tmp/bad_u"
 			if [ ! -s "$tmp/bad_u" ]; then
-				ok "$name $fmt: vCPU $cpu gva2gpa at $(wc -l <"$tsv") addresses as QEMU with --reg ttbr0_el1=$ttbr0"
+				ok "$name $fmt: vCPU $cpu gva2gpa at $(wc -l <"$tsv") addresses as QEMU with $ropts"
 			else
-				notok "$name $fmt: vCPU $cpu gva2gpa differs with --reg ttbr0_el1=$ttbr0"
+				notok "$name $fmt: vCPU $cpu gva2gpa differs with $ropts"
 				head -3 "$tmp/bad_u" | sed 's/^/# /'
 			fi
 			# QEMU's `x` at the recorded addresses, as printed.
@@ -84,7 +91,8 @@ print(json.load(open(sys.argv[1]))["TTBR0_EL1"])' "$cpudir/gdbstub_registers.jso
 			tr -d '\r' <"$cpudir/x.txt" | grep -v '^### ' >"$tmp/want_x"
 			{ echo "cpu $cpu"; tr -d '\r' <"$cpudir/x.txt" |
 				sed -n 's/^### //p'; } |
-				"$pgstub" shell --reg "ttbr0_el1=$ttbr0" "$img" \
+				# shellcheck disable=SC2086
+				"$pgstub" shell $ropts "$img" \
 				>"$tmp/got_x" 2>&1
 			if cmp -s "$tmp/want_x" "$tmp/got_x"; then
 				ok "$name $fmt: vCPU $cpu x as QEMU's ($(wc -l <"$tmp/want_x") lines)"

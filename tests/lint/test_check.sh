@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 img=$tmp/lint.elf
 "$top_builddir/tests/lint/mkbad" lint "$img" || { echo "Bail out! mkbad"; exit 1; }
-plan 28
+plan 29
 
 out=$(gdb_run "$img" -ex 'monitor check --text 0xffffffff81000000 0xffffffff81400000')
 # Each rule's one finding: rule, VA range, PA/size/perms and reason.
