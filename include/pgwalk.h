@@ -492,11 +492,17 @@ struct pgw_pg_opts {
 	unsigned version;               /**< PGW_PG_OPTS_VERSION */
 	struct pgw_walk_filter filter;  /**< applied during the walk */
 	int json;                       /**< nonzero: a JSON array instead */
+	/* Version 2 on. */
+	int kernel_names;               /**< nonzero: name stage-1 levels as
+					 *   Linux does, by how many there are
+					 *   (PGD P4D PUD PMD PTE; 4 levels
+					 *   PGD PUD PMD PTE, 3 PGD PMD PTE, 2
+					 *   PGD PTE), not as the manual does */
 };
-#define PGW_PG_OPTS_VERSION 1
+#define PGW_PG_OPTS_VERSION 2  /**< 1 is accepted too (no kernel_names) */
 #define PGW_PG_OPTS_INIT \
 	{ .version = PGW_PG_OPTS_VERSION, .filter = PGW_WALK_FILTER_INIT, \
-	  .json = 0 }
+	  .json = 0, .kernel_names = 0 }
 
 /**
  * `info pg`: the folded page-table tree. A header line, then one line per

@@ -56,6 +56,7 @@ struct pg_state {
 	uint64_t keymask[PGW_MAX_LEVELS];  /* pgw__flag_key() as a mask */
 	uint64_t spanmask[PGW_MAX_LEVELS]; /* ~(entry span - 1) */
 	int top;                   /* level of the chain's first run, -1 */
+	const char *const *names;  /* Linux's level names, or NULL */
 	struct pg_run r[PGW_MAX_LEVELS];
 	struct pg_run pend[PGW_MAX_LEVELS];  /* held-back table runs */
 };
@@ -65,6 +66,30 @@ static const char *short_name(const char *name)
 	const char *sp = strchr(name, ' ');
 
 	return sp ? sp + 1 : name;  /* "EPT PML4" -> "PML4" */
+}
+
+/* Linux names its levels by depth whatever the architecture, folding the
+ * ones a configuration lacks (include/asm-generic/pgtable-nop4d.h and its
+ * siblings): the top is always PGD, the last PTE. */
+static const char *const *kernel_names(unsigned nlevels)
+{
+	static const char *const n5[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
+	static const char *const n4[] = { "PGD", "PUD", "PMD", "PTE" };
+	static const char *const n3[] = { "PGD", "PMD", "PTE" };
+	static const char *const n2[] = { "PGD", "PTE" };
+
+	switch (nlevels) {
+	case 5: return n5;
+	case 4: return n4;
+	case 3: return n3;
+	case 2: return n2;
+	}
+	return NULL;
+}
+
+static const char *level_name(const struct pg_state *s, int level)
+{
+	return s->names ? s->names[level] : s->f->lv[level].name;
 }
 
 static char *put_pfns(struct pg_state *s, char *p, const struct pg_run *r,
@@ -93,7 +118,6 @@ static char *put_pfns(struct pg_state *s, char *p, const struct pg_run *r,
 
 static void print_json(struct pg_state *s, int level, const struct pg_run *r)
 {
-	const struct pgw_level *lv = &s->f->lv[level];
 	char flags[11], *p;
 
 	pgw__out_json_end_line(s->o, *s->json_first);
@@ -111,7 +135,7 @@ static void print_json(struct pg_state *s, int level, const struct pg_run *r)
 	p = pgw__put_str(p, "\"level\":");
 	p = pgw__put_udec(p, (uint64_t)level);
 	p = pgw__put_str(p, ",\"name\":\"");
-	p = pgw__put_str(p, lv->name);
+	p = pgw__put_str(p, level_name(s, level));
 	p = pgw__put_str(p, "\",\"index\":[");
 	p = pgw__put_udec(p, r->first);
 	*p++ = ',';
@@ -138,7 +162,6 @@ static void print_json(struct pg_state *s, int level, const struct pg_run *r)
 
 static void print_run(struct pg_state *s, int level, const struct pg_run *r)
 {
-	const struct pgw_level *lv = &s->f->lv[level];
 	char flags[11], *p;
 
 	if (s->json) {
@@ -153,7 +176,7 @@ static void print_run(struct pg_state *s, int level, const struct pg_run *r)
 	*p++ = '-';
 	p = pgw__put_hex(p, (r->end - 1) >> 12, s->vdig);
 	p = pgw__put_str(p, "] ");
-	p = pgw__put_pad(p, short_name(lv->name), 4, 0);
+	p = pgw__put_pad(p, short_name(level_name(s, level)), 4, 0);
 	*p++ = '[';
 	p = pgw__put_hex(p, r->first, 3);
 	if (r->n == 1) {
@@ -393,6 +416,9 @@ static int section(struct pgw_out *o, pgw_ctx *c, bool nested_guest,
 		s->spanmask[i] = ~((1ULL << c->fmt->lv[i].shift) - 1);
 	}
 	s->top = -1;
+	/* A stage 2 is the hypervisor's, not the kernel's: its own names. */
+	if (opt->version >= 2 && opt->kernel_names && !c->fmt->stage2)
+		s->names = kernel_names(c->fmt->nlevels);
 	if (c->region_name && !s->json)
 		pgw__out_printf(o, "%s (%s)\n", c->region_name,
 				c->region_desc);
@@ -422,7 +448,7 @@ int pgw_view_pg(pgw_ctx *c, const struct pgw_pg_opts *opt,
 		return PGW_EINVAL;
 	if (!opt)
 		opt = &defaults;
-	if (opt->version != PGW_PG_OPTS_VERSION ||
+	if (opt->version < 1 || opt->version > PGW_PG_OPTS_VERSION ||
 	    opt->filter.version != PGW_WALK_FILTER_VERSION)
 		return PGW_EINVAL;
 	if (c->arch->view_pg)

@@ -18,6 +18,9 @@ and the guest itself said (never against pgstub's own walk):
              lists that virtual address (tags stripped), and the linear-map
              alias for kernel image addresses; without TTBR0_EL1 a user
              page's physical address says the TTBR0 half was not searched
+  info pg --kernel-names
+             the levels above _stext are named as Linux names them for the
+             CONFIG_PGTABLE_LEVELS of the kernel's own config file
   memory map GDB's `info mem` (qXfer:memory-map) is the spans QEMU's
              TCR_EL1 gives (T0SZ/T1SZ, every top byte under TBI0/TBI1) and
              RAM; GDB reads QEMU's tagged addresses (GDB strips the tag
@@ -125,7 +128,9 @@ def check_config(tap, pgstub, d, name):
     label = "%s dump.elf %s (cpu%d, pid %s)" % (
         name, " ".join(o.split("=")[0] for o in user_regs(meta, regs)), cpu, pid)
     priv = "el2" if is_vhe(meta) else "el1"
-    jobs = [(cpu, [("mem", "cli", "monitor info mem"), ("tlb", "cli", "monitor info tlb")] +
+    jobs = [(cpu, [("mem", "cli", "monitor info mem"), ("tlb", "cli", "monitor info tlb"),
+                   ("pgk", "cli", "monitor info pg --kernel-names --range 0x%x 0x%x"
+                    % (stext, stext + 1))] +
              [("p%d" % i, "cli", "monitor ptov 0x%x" % pa) for i, (a, pa, k) in enumerate(pt)])]
     got, log = session(pgstub, os.path.join(d, "dump.elf"), jobs, user_regs(meta, regs))
     tap.ok("%s: GDB session" % label, bool(got), log[-3000:])
@@ -197,6 +202,19 @@ def check_config(tap, pgstub, d, name):
             bad.append("0x%x (%s): QEMU 0x%x, tlb %r" % (a, kind, pa, tl[i] if i >= 0 else None))
     tap.ok("%s: info tlb: %d leaves; QEMU's physical address for %d mapped addresses" % (label, len(tl), n),
            tl and n and not bad, "\n".join(bad[:10]))
+
+    # info pg --kernel-names: Linux's names for as many levels as the
+    # kernel's config says it has (its ptdump's PGD P4D PUD PMD PTE).
+    boot = os.path.dirname(meta["kernel"]["vmlinuz"])
+    cfgfile = os.path.join(boot, "config-" + meta["kernel"]["release"])
+    levels = int(re.search(r"^CONFIG_PGTABLE_LEVELS=(\d)$", read_text(cfgfile), re.M).group(1))
+    want = {5: ["PGD", "P4D", "PUD", "PMD", "PTE"], 4: ["PGD", "PUD", "PMD", "PTE"],
+            3: ["PGD", "PMD", "PTE"], 2: ["PGD", "PTE"]}[levels]
+    names = [m.group(1) for m in (re.match(r"\s*\[[0-9a-f-]+\]\s+(\w+)\[", l)
+                                  for l in got.get((cpu, "pgk"), [])) if m]
+    tap.ok("%s: info pg --kernel-names above _stext: %s, as CONFIG_PGTABLE_LEVELS=%d"
+           % (label, " ".join(names), levels), names == want[:len(names)] and len(names) >= 2
+           and names[-1] in ("PTE", "PMD", "PUD"), "\n".join(got.get((cpu, "pgk"), [])[:12]))
 
     # ptov
     bad = []

@@ -691,6 +691,69 @@ static int stop_writer(const char *buf, size_t len, void *payload)
 	return -42;
 }
 
+/* --kernel-names: Linux's names by depth on the stage-1 tables (PGD PUD
+ * PMD PTE for 4 levels; PGD PMD PTE for PAE; PGD PTE for 2 levels; P4D
+ * with 5), the EPT host's own; a version-1 caller still gets the manual's. */
+static void test_views__pg_kernel_names(void **state)
+{
+	struct fx *f = *state;
+	struct pgw_pg_opts o = PGW_PG_OPTS_INIT;
+	const char *v;
+
+	nested_guest(f);
+	o.kernel_names = 1;
+	assert_string_equal(VIEW(f, pgw_view_pg(f->ctx, &o, sink, f)),
+		"Info pg, guest mode (4-level)\n"
+		"VPN range             Entry         Flags            Physical page(s)\n"
+		"[000000000-007ffffff]  PGD[000]     -------UWP\n"
+		"  [000000000-00003ffff]  PUD[000]     -------UWP\n"
+		"    [000000000-0000001ff]  PMD[000]     -------UWP\n"
+		"      [000000001-000000001]  PTE[001]     -------UWP 0000040000\n"
+		"Info pg, host mode (EPT 4-level)\n"
+		"VPN range             Entry         Flags            Physical page(s)\n"
+		"[000000000-007ffffff] PML4[000]     ----XWR\n"
+		"  [000000000-00003ffff] PDPT[000]     ----XWR\n"
+		"    [000000000-0000007ff]   PD[000-003] ---SXWR    0000000000-00000007ff\n"
+		"  [000040000-00007ffff] PDPT[001]     ----XWR\n"
+		"    [000040000-0000401ff]   PD[000]     ----XWR\n"
+		"      [000040000-000040000]   PT[000]     ----XWR    0000000123\n");
+	o.json = 1;
+	v = VIEW(f, pgw_view_pg(f->ctx, &o, sink, f));
+	assert_non_null(strstr(v, "\"stage\":\"guest\",\"level\":3,\"name\":\"PTE\""));
+	assert_non_null(strstr(v, "\"stage\":\"host\",\"level\":3,\"name\":\"EPT PT\""));
+	o.version = 1;  /* its struct ends before kernel_names */
+	o.json = 0;
+	v = VIEW(f, pgw_view_pg(f->ctx, &o, sink, f));
+	assert_non_null(strstr(v, "PML4[000]"));
+	assert_null(strstr(v, "PGD"));
+
+	/* PAE: three levels; 32-bit: two; 5-level: five. */
+	o = (struct pgw_pg_opts)PGW_PG_OPTS_INIT;
+	o.kernel_names = 1;
+	ptb_map(&f->b, PGW_MODE_X86_PAE, f->root, 0x400000, 2, 0x300000 | P | W,
+		P | W);
+	mkctx(f, PG, PGW_CR4_PAE, 0);
+	v = VIEW(f, pgw_view_pg(f->ctx, &o, sink, f));
+	assert_non_null(strstr(v, "\n[00000-3ffff]  PGD[000]     "));
+	assert_non_null(strstr(v, "\n  [00400-005ff]  PMD[002]     --------WP\n"
+				  "    [00400-00400]  PTE[000]     --------WP 0000000300\n"));
+	assert_null(strstr(v, "PDPT"));
+	ptb_map(&f->b, PGW_MODE_X86_32, f->root, 0x1000, 1, 0x7000 | P | U,
+		P | W | U);
+	mkctx(f, PG, 0, 0);
+	v = VIEW(f, pgw_view_pg(f->ctx, &o, sink, f));
+	if (!strstr(v, "  PGD[000]     -------UWP\n") ||
+	    !strstr(v, "  [00001-00001]  PTE[001]     -------U-P 00007\n"))
+		fail_msg("32-bit info pg --kernel-names:\n%s", v);
+	ptb_map(&f->b, PGW_MODE_X86_5L, f->root, 0x0001000000000000ULL, 4,
+		0x9000 | P | W | U, P | W | U);
+	mkctx(f, PG, PGW_CR4_PAE | PGW_CR4_LA57, LM);
+	v = VIEW(f, pgw_view_pg(f->ctx, &o, sink, f));
+	assert_non_null(strstr(v, "[001000000000-001fffffffff]  PGD[001]"));
+	assert_non_null(strstr(v, "  [001000000000-001007ffffff]  P4D[000]"));
+	assert_non_null(strstr(v, "  PTE[000]     -------UWP 0000000009\n"));
+}
+
 static void test_views__writer_error_stops_view(void **state)
 {
 	struct fx *f = *state;
@@ -767,6 +830,7 @@ int main(void)
 		T(test_views__vtop_nested_lists_both_stages),
 		T(test_views__nested_pg_tlb_mem),
 		T(test_views__mappings_merge_and_skip_io),
+		T(test_views__pg_kernel_names),
 		T(test_views__writer_error_stops_view),
 		T(test_views__fault_reason_names),
 	};

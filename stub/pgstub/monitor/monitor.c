@@ -118,6 +118,8 @@ static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
 			o.filter.deny |= PGW_PERM_U;
 		} else if (!strcmp(argv[i], "--json")) {
 			o.json = 1;
+		} else if (!strcmp(argv[i], "--kernel-names")) {
+			o.kernel_names = 1;
 		} else if (!strcmp(argv[i], "--range") && i + 2 < argc) {
 			if (need_addr(argv[i + 1], &o.filter.start, out) ||
 			    need_addr(argv[i + 2], &o.filter.last, out))
@@ -127,7 +129,8 @@ static int cmd_info_pg(struct session *s, int argc, char **argv, gdbr_out *out)
 			i += 2;
 		} else {
 			gdbr_out_printf(out, "info pg: unknown option '%s' "
-					"(use --range A B, -w, -x, -u, -s, --json)\n",
+					"(use --range A B, -w, -x, -u, -s, --json, "
+					"--kernel-names)\n",
 					argv[i]);
 			return 1;
 		}
@@ -422,7 +425,7 @@ int monitor_cmd_pg_mark(struct session *s, int argc, char **argv, gdbr_out *out)
 int monitor_cmd_pg_diff(struct session *s, int argc, char **argv, gdbr_out *out);
 
 static const struct cmd commands[] = {
-	{ "info pg", "[--range A B] [-w] [-x] [-u] [-s] [--json]",
+	{ "info pg", "[--range A B] [-w] [-x] [-u] [-s] [--json] [--kernel-names]",
 	  "show the page tables as a folded tree", cmd_info_pg },
 	{ "info mem", "", "show the active virtual memory mappings", cmd_info_mem },
 	{ "info tlb", "", "show virtual to physical memory mappings", cmd_info_tlb },
