@@ -7,7 +7,9 @@ Truth is QEMU's own monitor over QMP on the same vCPU. QEMU's gva2gpa,
 x and xp translate in the vCPU's current EL with its PSTATE.PAN (at EL0
 every kernel address is Unmapped), so each vCPU is put at EL1h with PAN
 clear first, as the recorded aarch64 guests were (tests/realguest/
-README-aarch64.md), and put back before the guest runs again.
+README-aarch64.md), and put back before the guest runs again. With
+el2 (a VHE host) the kernel and its processes use the EL2&0 regime: the
+_EL2 registers, and EL2h as the view.
 """
 import json
 import os
@@ -27,6 +29,11 @@ TAG = P["tag"]
 PSTATE_PAN = 1 << 22
 PSTATE_M = 0xf
 EL1H = 0x5
+EL2H = 0x9
+EL2 = P.get("el2", False)
+# The regime's registers: EL1&0's, or a VHE host's EL2&0 ones.
+R = dict(ttbr0="TTBR0_EL2", ttbr1="TTBR1_EL2", tcr="TCR_EL2", sctlr="SCTLR_EL2") \
+    if EL2 else dict(ttbr0="TTBR0_EL1", ttbr1="TTBR1_EL1", tcr="TCR_EL1", sctlr="SCTLR")
 KERNEL = 1 << 55        # VA bit 55: the TTBR1_EL1 half
 BADDR = ((1 << 48) - 1) & ~0xfff  # TTBRn_EL1 table base, 4K granule
 
@@ -103,8 +110,8 @@ def l0_base(text):
 
 def registers(cpu, stop):
     t = "cpu%d-%s" % (cpu, stop)
-    ttbr0, ttbr1, tcr, sctlr = (reg("TTBR0_EL1"), reg("TTBR1_EL1"),
-                                reg("TCR_EL1"), reg("SCTLR"))
+    ttbr0, ttbr1, tcr, sctlr = (reg(R["ttbr0"]), reg(R["ttbr1"]),
+                                reg(R["tcr"]), reg(R["sctlr"]))
     res(t + "-registers", ttbr1 & BADDR and tcr >> 16 & 0x3f == 16 and
         tcr & 0x3f == 16 and sctlr & 1 and reg("pc") != 0,
         "TTBR0 %#x TTBR1 %#x TCR %#x SCTLR %#x pc %#x cpsr %#x" % (
@@ -118,7 +125,7 @@ def views(cpu, stop, full):
     select(cpu)
     ttbr0, ttbr1 = registers(cpu, stop)
     old = reg("cpsr")
-    view = (old & ~(PSTATE_M | PSTATE_PAN)) | EL1H
+    view = (old & ~(PSTATE_M | PSTATE_PAN)) | (EL2H if EL2 else EL1H)
     if view != old:
         ex("set $cpsr = %d" % view)
     ranges = info_mem_ranges()
@@ -169,8 +176,8 @@ def views(cpu, stop, full):
     res(t + "-reads", not bad, "; ".join(bad[:3]))
     if full:
         pg = mine("info pg")
-        res(t + "-info-pg", pg.count("\n") > 100 and "TTBR1_EL1" in pg and
-            "TTBR0_EL1" in pg and " L3[" in pg, "%d lines: %s" % (
+        res(t + "-info-pg", pg.count("\n") > 100 and R["ttbr1"] in pg and
+            R["ttbr0"] in pg and " L3[" in pg, "%d lines: %s" % (
                 pg.count("\n"), pg[:120]))
         tlb = mine("info tlb")
         res(t + "-info-tlb", tlb.count("\n") > 1000 and re.match(

@@ -55,9 +55,10 @@ def free_port():
 
 class Guest:
     def __init__(self, workdir, mem="512M", ram_mb=512, smp=2, arch="x86_64",
-                 initrd=None, append=""):
+                 initrd=None, append="", machine=None):
         """initrd: another initramfs in the cache (NAME.cpio.gz); append:
-        more kernel arguments."""
+        more kernel arguments; machine: another -M (aarch64:
+        "virt,virtualization=on", a CPU with EL2)."""
         qemu, cpu, kernel, default_initrd = ARCHES[arch]
         initrd = initrd or default_initrd
         self.kernel = os.path.join(CACHE, "kernels", kernel,
@@ -76,7 +77,10 @@ class Guest:
                 os.unlink(f)
         with open(self.ram, "wb") as f:
             f.truncate(ram_mb << 20)
-        machine, base_append = MACHINE.get(arch, ([], APPEND))
+        machine_argv, base_append = MACHINE.get(arch, ([], APPEND))
+        if machine:
+            machine_argv = ["-M", machine] + machine_argv[2:]
+        machine = machine_argv
         self.argv = [
             shutil.which(qemu) or qemu] + machine + [
             "-accel", "tcg", "-smp", str(smp), "-m", mem, "-cpu", cpu,

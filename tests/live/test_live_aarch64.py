@@ -10,7 +10,10 @@ vtop of kernel and user addresses = QEMU's gva2gpa on that vCPU, the walk
 rooted at the live TTBR0/TTBR1_EL1, GDB's x and pgstub's x/xp = QEMU's,
 info pg and info tlb served, a page-table entry rewritten through GDB
 seen at once; no memory map (top-byte-ignore: any top byte translates).
-3. qemu-system-ppc64 (not booted): pgstub --qemu refuses it by name.
+3. A second boot with EL2 (-M virt,virtualization=on): the kernel runs at
+EL2 with VHE, and the same driver checks the EL2&0 regime (TTBR0/1_EL2,
+TCR_EL2, the EL2h view) through pgstub --qemu.
+4. qemu-system-ppc64 (not booted): pgstub --qemu refuses it by name.
 """
 import os
 import shutil
@@ -42,9 +45,9 @@ def start_pgstub(args):
     return live_guest.start_pgstub(PGSTUB, args, logs)
 
 
-def run_driver(tag, port, g, log, min_results=20):
+def run_driver(tag, port, g, log, min_results=20, el2=False):
     params = dict(tag=tag, target="127.0.0.1:%d" % port, qmp=g.qmp,
-                  _stext=g.ksym["_stext"], _etext=g.ksym["_etext"])
+                  _stext=g.ksym["_stext"], _etext=g.ksym["_etext"], el2=el2)
     run_driver_script(GDB, os.path.join(HERE, "driver_aarch64.py"), params,
                       log, tag, ok, min_results)
 
@@ -105,6 +108,18 @@ def main():
                 stop_pgstub(p)
     finally:
         g.quit()
+    g2 = Guest(os.path.join(work, "el2"), arch="aarch64",
+               machine="virt,virtualization=on")
+    try:
+        g2.boot()
+        ok("el2-boot", "_stext" in g2.ksym and "_etext" in g2.ksym,
+           "%.1f s, %d symbols" % (g2.boot_secs, len(g2.ksym)))
+        if "_stext" in g2.ksym and "_etext" in g2.ksym:
+            p, port, log = start_pgstub(["--qemu", "127.0.0.1:%d" % g2.gdb_port])
+            run_driver("el2", port, g2, log, el2=True)
+            stop_pgstub(p)
+    finally:
+        g2.quit()
     ppc64_refused()
     # The sanitizer build: UBSan reports and goes on.
     bad = [l for log in logs for l in open(log.name, errors="replace")
