@@ -62,9 +62,11 @@ struct pgw_format {
  *                 the core fills both for PGW_LEAF_NEVER/ALWAYS levels);
  *  - reserved     where e & (leaf ? rsvd_leaf : rsvd_table), plus what
  *                 arch->rsvd says when hook_rsvd is set;
- *  - pointing to  (e & addr) << addr_shift (next table, or a leaf's frame
- *                 above its page offset; RISC-V keeps PA bits 55:12 in
- *                 entry bits 53:10), or arch->leaf_base (leaves) and
+ *  - pointing to  (e & addr) << addr_shift | (e & addr_hi) << addr_hi_shift
+ *                 (next table, or a leaf's frame above its page offset;
+ *                 RISC-V keeps PA bits 55:12 in entry bits 53:10; arm64
+ *                 LPA2 keeps PA bits 51:50 in bits 9:8, 64K LPA PA bits
+ *                 51:48 in 15:12), or arch->leaf_base (leaves) and
  *                 arch->table_base (tables) when hook_addr;
  *  - refused      for the reason arch->check gives when hook_check (arm64:
  *                 an invalid encoding, address size, access flag);
@@ -91,6 +93,8 @@ struct pgw_decode {
 	uint64_t rsvd_table, rsvd_leaf;
 	uint64_t addr;
 	unsigned addr_shift;
+	uint64_t addr_hi;         /* a second address field, or 0 */
+	unsigned addr_hi_shift;
 	uint64_t load_rsvd;       /* reserved only when the root register is
 				   * loaded (x86 PAE PDPTEs): a note in vtop */
 	struct pgw_perm_decode perm[2];  /* [0] table entries, [1] leaves */

@@ -39,7 +39,7 @@ void pgw__derive(pgw_ctx *c)
 {
 	const struct pgw_format *f = c->fmt;
 	bool fast = f->entry_size == 8 && !f->big_endian && !c->root_loaded;
-	bool uniform = true;
+	bool uniform = true, nine = true;
 
 	f->arch->derive(c);
 	for (unsigned i = 0; i < f->nlevels; i++) {
@@ -56,10 +56,13 @@ void pgw__derive(pgw_ctx *c)
 		m->hooked = m->hook_rsvd || m->hook_addr || m->hook_check;
 		m->fast_rsvd_table = m->rsvd_table | m->bail_table;
 		m->fast_rsvd_leaf = m->rsvd_leaf | m->bail_leaf;
-		if (f->lv[i].bits != 9 || m->hook_rsvd || m->hook_addr ||
+		if (m->hook_rsvd || m->hook_addr ||
 		    (m->hook_check && !m->check_masked))
 			fast = false;
+		if (f->lv[i].bits != 9)
+			nine = false;
 		if (m->present != c->m[0].present || m->addr_shift ||
+		    m->addr_hi ||
 		    !same_perm(&m->perm[0], p0) || !same_perm(&m->perm[1], p0))
 			uniform = false;
 	}
@@ -67,6 +70,7 @@ void pgw__derive(pgw_ctx *c)
 		fast = false;  /* translate_at() reports it */
 	c->fast = fast;
 	c->uniform = fast && uniform;
+	c->nine = fast && nine;
 }
 
 int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,

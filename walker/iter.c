@@ -476,7 +476,7 @@ static int walk_chunk(struct walk *w, int level, uint64_t table,
 
 	if (whole && lv->leaf == PGW_LEAF_ALWAYS && !c->nested &&
 	    !c->m[level].hook_rsvd && !c->m[level].hook_addr &&
-	    !c->m[level].hook_check)
+	    !c->m[level].addr_hi && !c->m[level].hook_check)
 		return walk_ptes_of(w, level, tbl, table, base, first, last,
 				    perms);
 	for (uint64_t i = first; i <= last; i++) {

@@ -335,8 +335,9 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
 
 /*
  * The common case of translate_at() with nothing to report: a plain format
- * (c->fast: 8-byte little-endian entries, 512 a table, no decode hooks;
- * x86 4-level, 5-level, NPT), no nested stage, no trace, every table
+ * (c->fast: 8-byte little-endian entries, no decode hooks; x86 4-level,
+ * 5-level, NPT, arm64 of every granule), no nested stage, no trace, every
+ * table
  * mapped (already in the map cache when that is on), every entry present
  * and free of reserved bits. Same tables and masks as the loop below,
  * without its hooks and table-size arithmetic. Returns 1 whenever anything else happens; the
@@ -345,7 +346,7 @@ static void trace_add(struct pgw_trace *t, enum pgw_stage stage,
  */
 static inline __attribute__((always_inline)) int
 translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
-		  unsigned *gperms, const bool uniform)
+		  unsigned *gperms, const bool uniform, const bool nine)
 {
 	const struct pgw_format *f = c->fmt;
 	/* Uniform: level 0's decode serves every level, read once. */
@@ -363,7 +364,7 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	uint64_t acc = ~0ULL;  /* uniform: the levels' flipped entries ANDed;
 				* a permission survives iff its bit does */
 	const bool mapc = c->caches & PGW__CACHE_MAP;
-	const unsigned char *tbl = NULL;
+	const unsigned char *tbl = NULL;  /* a one-page table's host page */
 	struct pgw_psc_entry *up = NULL;  /* entry whose next table is tbl */
 
 	if (c->caches & PGW__CACHE_PSC) {
@@ -377,29 +378,37 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	for (;; level++) {
 		const struct pgw_level *lv = &f->lv[level];
 		const struct pgw_decode *m = &c->m[level];
+		/* The entry's place: tables of 16K/64K granules span pages
+		 * (and a small root need not start one), so the page is the
+		 * entry's, not the table's; a 512-entry table is its page. */
+		const uint64_t ea = nine ? table : table + 8 *
+				    ((idx >> lv->shift) & ((1ULL << lv->bits) - 1));
+		const unsigned char *page;
 		bool leaf;
 
 		if (tbl) {
-			/* The PSC entry knew the table's host address. */
+			/* The PSC entry knew the (one-page) table's host page. */
+			page = tbl;
 		} else if (mapc) {
 			const struct pgw_mapc_entry *mc =
-				&c->mapc[(table >> 12) & (PGW_MAPC_SLOTS - 1)];
+				&c->mapc[(ea >> 12) & (PGW_MAPC_SLOTS - 1)];
 
-			if (mc->tag != (table >> 12) + 1)
+			if (mc->tag != (ea >> 12) + 1)
 				return 1;
-			tbl = mc->p;
-			if (up)
-				up->host = tbl;
+			page = mc->p;
+			/* Only a table within one page has one host page. */
+			if (up && (nine || (lv->bits <= 9 && !(table & 4095))))
+				up->host = page;
 		} else {
 			/* No map cache: ask the source for every table. */
-			tbl = aligned_or_null(c->mem->map(table, 4096,
-							  c->mem_payload));
-			if (!tbl)
+			page = aligned_or_null(c->mem->map(ea & ~4095ULL, 4096,
+							   c->mem_payload));
+			if (!page)
 				return 1;
 		}
 		shift = lv->shift;
-		e = le64toh(((const uint64_t *)(const void *)tbl)
-			    [(idx >> shift) & 511]);
+		e = le64toh(((const uint64_t *)(const void *)page)
+			    [nine ? (idx >> shift) & 511 : (ea & 4095) >> 3]);
 		if (uniform ? !(e & u_present) : !pgw__present(m, e))
 			return 1;
 		leaf = pgw__is_leaf(m, e);
@@ -412,7 +421,7 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		}
 		if (leaf)
 			break;
-		table = uniform ? e & m->addr : (e & m->addr) << m->addr_shift;
+		table = uniform ? e & m->addr : pgw__frame(m, e);
 		tbl = NULL;
 		up = NULL;
 		if (c->caches & PGW__CACHE_PSC) {
@@ -429,9 +438,10 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	if ((e & c->m[level].need_leaf) != c->m[level].need_leaf)
 		return 1;
 	size = 1ULL << shift;
-	out->out_pa = out->out_gpa = (((e & c->m[level].addr) <<
-				       c->m[level].addr_shift) & ~(size - 1)) |
-				     (idx & (size - 1));
+	/* Uniform contexts have no second address field. */
+	out->out_pa = out->out_gpa = ((uniform ? e & c->m[level].addr :
+				       pgw__frame(&c->m[level], e)) &
+				      ~(size - 1)) | (idx & (size - 1));
 	out->out_page_size = size;
 	if (uniform)
 		perms &= DECODE(acc);
@@ -445,19 +455,23 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 #undef DECODE
 
 /*
- * Two instances of the loop. A uniform context (x86, EPT, NPT) ANDs the
+ * Three instances of the loop. A uniform context (x86, EPT, NPT) ANDs the
  * levels' entries and decodes permissions once, from masks held in
  * registers: the generic per-level decode cost 8% more instructions per
  * translation than the x86-only code it replaced (callgrind, bench/xlat_cmp
- * on the x86_64-4l guest: 86.5M against 80.4M; 79.8M this way).
+ * on the x86_64-4l guest: 86.5M against 80.4M; 79.8M this way). Tables of
+ * 512 entries (x86, arm64 4K) index with a constant mask; arm64's 16K and
+ * 64K granules with their level's.
  */
 static inline __attribute__((always_inline)) int
 translate_fast(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	       unsigned *gperms)
 {
-	if (c->uniform)
-		return translate_fast_as(c, idx, out, gperms, true);
-	return translate_fast_as(c, idx, out, gperms, false);
+	if (c->uniform && c->nine)
+		return translate_fast_as(c, idx, out, gperms, true, true);
+	if (c->nine)
+		return translate_fast_as(c, idx, out, gperms, false, true);
+	return translate_fast_as(c, idx, out, gperms, c->uniform, false);
 }
 
 /* Paging disabled: linear is physical, within the physical address width
@@ -629,7 +643,7 @@ static int translate_at(pgw_ctx *c, uint64_t va, struct pgw_result *out,
 		perms &= pgw__entry_perms(m, e, leaf);
 		if (!leaf) {
 			table = m->hooked ? pgw__next_table(c, (int)level, e) :
-					    (e & m->addr) << m->addr_shift;
+					    pgw__frame(m, e);
 			if (psc && !(table & 4095)) {
 				uint64_t key = idx >> lv->shift;
 				struct pgw_psc_entry *p = psc_slot(c, level, key);

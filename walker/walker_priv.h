@@ -98,13 +98,15 @@ struct pgw_ctx {
 	signed char pkey_shift;   /* leaves hold a protection key in bits
 				   * [shift+3:shift]; -1: keys do not apply */
 	bool fast;                /* every level plain (8-byte little-endian
-				   * entries, 512 a table, no decode hooks):
-				   * walk.c's translate_fast() serves it */
+				   * entries, no decode hooks): walk.c's
+				   * translate_fast() serves it */
 	bool uniform;             /* every level decodes presence and
 				   * permissions alike, tables and leaves,
 				   * one bit a permission, addresses
 				   * unshifted (x86, EPT, NPT):
 				   * translate_fast() decodes once */
+	bool nine;                /* c->fast with 512-entry tables only: the
+				   * fast path's index mask is a constant */
 	bool root_loaded;         /* the root table is held in registers */
 	/*
 	 * Input regions. A context translates one region of input addresses
@@ -190,6 +192,13 @@ static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
 	       ((x & p->mask[4]) ? PGW_PERM_UX : 0);
 }
 
+/* The address an entry's address fields say (struct pgw_decode). */
+static inline uint64_t pgw__frame(const struct pgw_decode *m, uint64_t e)
+{
+	return (e & m->addr) << m->addr_shift |
+	       (e & m->addr_hi) << m->addr_hi_shift;
+}
+
 /* Physical address of the table (or 4K page) an entry points to. */
 static inline uint64_t pgw__next_table(const pgw_ctx *c, int level, uint64_t e)
 {
@@ -197,7 +206,7 @@ static inline uint64_t pgw__next_table(const pgw_ctx *c, int level, uint64_t e)
 	 * arch has a table_base hook (x86 PSE-36 tables are plain). */
 	if (c->m[level].hook_addr && c->fmt->arch->table_base)
 		return c->fmt->arch->table_base(c, level, e);
-	return (e & c->m[level].addr) << c->m[level].addr_shift;
+	return pgw__frame(&c->m[level], e);
 }
 
 /* Why the arch refuses entry @e beyond presence and reserved bits
@@ -231,8 +240,7 @@ static inline uint64_t pgw__leaf_base(const pgw_ctx *c, int level, uint64_t e,
 
 	if (m->hook_addr)
 		return c->fmt->arch->leaf_base(c, level, e, idx);
-	return ((e & m->addr) << m->addr_shift) &
-	       ~((1ULL << c->fmt->lv[level].shift) - 1);
+	return pgw__frame(m, e) & ~((1ULL << c->fmt->lv[level].shift) - 1);
 }
 
 /* Reserved bits set in @e (0 if none), the arch's own checks included. */

@@ -100,9 +100,6 @@ void pgw__arm64_derive(pgw_ctx *c);
 int pgw__arm64_new_stage2(pgw_ctx *c, uint64_t root, int nxe, char *err,
 			  size_t errlen);
 uint64_t pgw__arm64_oa(const pgw_ctx *c, int level, uint64_t e);
-uint64_t pgw__arm64_leaf_base(const pgw_ctx *c, int level, uint64_t e,
-			      uint64_t idx);
-uint64_t pgw__arm64_table_base(const pgw_ctx *c, int level, uint64_t e);
 enum pgw_fault_reason pgw__arm64_check(const pgw_ctx *c, int level,
 				       uint64_t e, bool leaf);
 bool pgw__arm64_access_ok(const pgw_ctx *c, unsigned perms, int pkey,

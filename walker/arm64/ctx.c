@@ -66,16 +66,20 @@ static uint64_t baddr(uint64_t ttbr, bool pa52, uint64_t table_bytes)
 	return root;
 }
 
-/* pgw__arm64_check() as masks for the core's fast path (48-bit output
- * only: with LPA/LPA2 the address hooks keep it away anyway). */
+/* pgw__arm64_check() as masks for the core's fast path. An address size
+ * fault is an output address bit at or above the PA size: in place up to
+ * bit 47 (49 with LPA2), and with 52-bit descriptors OA[51:50] in bits 9:8
+ * (LPA2) or OA[51:48] in bits 15:12 (LPA) whenever the size is below 52
+ * (PA sizes past 48 are 52 only). */
 static void fast_masks(const pgw_ctx *c, unsigned i, struct pgw_decode *k)
 {
 	const struct pgw_arm64_state *st = pgw__arm64(c);
 	const struct pgw_level *lv = &c->fmt->lv[i];
-	uint64_t beyond = st->pa_bits < 48 ? pgw__bits(47, st->pa_bits) : 0;
+	unsigned top = st->ds ? 49 : 47;
+	uint64_t beyond = st->pa_bits <= top ? pgw__bits(top, st->pa_bits) : 0;
 
-	if (k->hook_addr)
-		return;
+	if (st->pa_bits < 52)
+		beyond |= k->addr_hi;
 	k->bail_table = beyond;
 	k->bail_leaf = beyond;
 	if (lv->leaf == PGW_LEAF_ALWAYS)
@@ -98,9 +102,17 @@ static void derive_level(const pgw_ctx *c, unsigned i, struct pgw_decode *k)
 		 * makes the last level's entries leaves: pages). */
 		.leaf = A64_TABLE, .leaf_xor = A64_TABLE,
 		.addr = pgw__bits(st->ds ? 49 : 47, st->pgshift),
-		.hook_addr = st->ds || st->lpa,
 		.hook_check = true,
 	};
+	/* D8.3: 52-bit output addresses keep their top bits apart: LPA2
+	 * OA[51:50] in bits 9:8, LPA (64K) OA[51:48] in bits 15:12. */
+	if (st->ds) {
+		k->addr_hi = 0x300;
+		k->addr_hi_shift = 50 - 8;
+	} else if (st->lpa) {
+		k->addr_hi = 0xf000;
+		k->addr_hi_shift = 48 - 12;
+	}
 	fast_masks(c, i, k);
 	if (st->s2) {
 		/* D8.4.2: S2AP[0] (bit 6) read, S2AP[1] (bit 7) write, XN[1]

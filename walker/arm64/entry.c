@@ -1,7 +1,7 @@
 /*
- * What arm64 descriptors say beyond their decode masks: 52-bit output
- * addresses split across descriptor fields (FEAT_LPA, FEAT_LPA2), the
- * faults of D8.x that are not "invalid" (a block where none may be, a
+ * What arm64 descriptors say beyond their decode masks: the output
+ * address (52-bit ones split across fields, FEAT_LPA and FEAT_LPA2, which
+ * the masks say too: addr_hi) for the address size check, the faults of D8.x that are not "invalid" (a block where none may be, a
  * reserved page encoding, address size, access flag), and the access
  * rules (EL0/EL1, PAN, WXN, EL0-writable memory never executable at EL1).
  */
@@ -18,19 +18,6 @@ uint64_t pgw__arm64_oa(const pgw_ctx *c, int level, uint64_t e)
 	if (st->lpa)  /* LPA, 64K granule: OA[51:48] in bits 15:12 */
 		return (e & pgw__bits(47, 16)) | (((e >> 12) & 0xf) << 48);
 	return e & pgw__bits(47, st->pgshift);
-}
-
-uint64_t pgw__arm64_leaf_base(const pgw_ctx *c, int level, uint64_t e,
-			      uint64_t idx)
-{
-	(void)idx;  /* a block or page frame is the same for all its VAs */
-	return pgw__arm64_oa(c, level, e) &
-	       ~((1ULL << c->fmt->lv[level].shift) - 1);
-}
-
-uint64_t pgw__arm64_table_base(const pgw_ctx *c, int level, uint64_t e)
-{
-	return pgw__arm64_oa(c, level, e);
 }
 
 enum pgw_fault_reason pgw__arm64_check(const pgw_ctx *c, int level,
