@@ -83,7 +83,7 @@ def _write(text):
 
 # ------------------------------------------------------------------ pg
 
-PG_OPTIONS = ["-w", "-x", "-u", "-s", "--range", "--color", "--no-color"]
+PG_OPTIONS = ["-w", "-x", "-u", "-s", "--range", "--kernel-names", "--color", "--no-color"]
 
 _PG_LINE = re.compile(r"^(\s*)(\[[0-9a-f]+-[0-9a-f]+\])(\s+)([A-Za-z0-9 ]*?)"
                       r"(\[[0-9a-f]+(?:-[0-9a-f]+)?\])(\s+)([-A-Z]+)(.*)$")
@@ -102,7 +102,8 @@ def paint_pg_line(paint, line):
 
 class PgCommand(gdb.Command):
     """Show the page tables of the selected thread's vCPU as a folded tree.
-Usage: pg [-w] [-x] [-u] [-s] [--range START END] [--color|--no-color]
+Usage: pg [-w] [-x] [-u] [-s] [--kernel-names] [--range START END]
+          [--color|--no-color]
 
 Runs pgstub's `monitor info pg` on the vCPU of GDB's selected thread: one
 line per run of entries with equal flags at each level, indented by depth,
@@ -112,6 +113,7 @@ line per run of entries with equal flags at each level, indented by depth,
   -u             only user mappings
   -s             only supervisor mappings (excludes -u)
   --range A B    only virtual addresses in [A, B); A and B are expressions
+  --kernel-names levels named as Linux names them (PGD P4D PUD PMD PTE)
 Flags are those of `monitor info pg` (XGSDACTUWP: NX, global, page size,
 dirty, accessed, PCD, PWT, user, write, present)."""
 
@@ -137,7 +139,7 @@ dirty, accessed, PCD, PWT, user, write, present)."""
         i = 0
         while i < len(argv):
             a = argv[i]
-            if a in ("-w", "-x", "-u", "-s"):
+            if a in ("-w", "-x", "-u", "-s", "--kernel-names"):
                 seen.add(a)
                 opts.append(a)
             elif a == "--range":
@@ -153,7 +155,7 @@ dirty, accessed, PCD, PWT, user, write, present)."""
                 i += 2
             else:
                 raise gdb.GdbError("pg: unknown option '%s' (use -w, -x, -u, "
-                                   "-s, --range START END)" % a)
+                                   "-s, --kernel-names, --range START END)" % a)
             i += 1
         if "-u" in seen and "-s" in seen:
             raise gdb.GdbError("pg: -u and -s exclude each other")

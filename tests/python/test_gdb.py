@@ -430,6 +430,11 @@ def demo_commands():
             ["pg -w", "echo ----\\n", "monitor info pg -w"],
             lambda out: (out.split("----\n")[0] == out.split("----\n")[1]
                          and out.count("\n") > 10, "the two halves differ"))
+    s.check("pg --kernel-names: Linux's names by depth",
+            "pg -u -x --kernel-names",
+            lambda out: ("      [000000400-000000402]  PTE[000-002] ----A--U-P "
+                         "0000000800-0000000802\n" in out and " PGD[" in out
+                         and "PML4" not in out, "no PGD/PTE names"))
     s.check("pg on vCPU 1", ["thread 2", "pg -u -x"],
             lambda out: ("      [000000400-000000402]   PT[000-002] "
                          "----A--U-P 0000000900-0000000902\n" in out,
@@ -515,7 +520,7 @@ def demo_commands():
         ("vtop: not a number", "vtop $_siginfo",
          None),
         ("pg: unknown option", "pg -q",
-         "pg: unknown option '-q' (use -w, -x, -u, -s, --range START END)"),
+         "pg: unknown option '-q' (use -w, -x, -u, -s, --kernel-names, --range START END)"),
         ("pg: -u with -s", "pg -u -s", "pg: -u and -s exclude each other"),
         ("pg: --range without END", "pg --range 1",
          "pg: --range needs START and END"),
@@ -607,8 +612,8 @@ def help_and_completion():
                 lambda out, first=first: (out.split("\n")[0] == first,
                                           "first line: " + first))
     s.check("complete pg options", "complete pg -",
-            "pg --color\npg --no-color\npg --range\npg -s\npg -u\npg -w\n"
-            "pg -x\n")
+            "pg --color\npg --kernel-names\npg --no-color\npg --range\npg -s\n"
+            "pg -u\npg -w\npg -x\n")
     s.check("complete pg --r", "complete pg --r", "pg --range\n")
     s.check("complete pte --level", "complete pte 1 --level p",
             "pte 1 --level p4d\npte 1 --level pgd\npte 1 --level pmd\n"
