@@ -162,7 +162,7 @@ static int cmd_info_registers(struct session *s, int argc, char **argv,
  * what is missing, not "Unmapped". */
 static int refuse_unrooted(struct session *s, uint64_t va, gdbr_out *out)
 {
-	const char *why = guest_cpu_refusal(s->g, s->cpu, va);
+	const char *why = session_refusal(s, va);
 
 	if (!why)
 		return 0;
@@ -271,8 +271,7 @@ static int cmd_ptov(struct session *s, int argc, char **argv, gdbr_out *out)
 				" is not mapped%s\n", p.pa, p.nskip ?
 				" where the page tables are known" : "");
 	for (unsigned i = 0; i < p.nskip; i++) {
-		const char *why = guest_cpu_refusal(s->g, s->cpu,
-						    p.skip[i][0]);
+		const char *why = session_refusal(s, p.skip[i][0]);
 
 		gdbr_out_printf(out, "%016" PRIx64 "-%016" PRIx64 " not "
 				"searched: %s\n", p.skip[i][0], p.skip[i][1],
