@@ -5,6 +5,10 @@ EXTRA_DIST += tests/gdb/lib.sh tests/gdb/test_demo.sh
 # A raw riscv64 image: --reg satp= and `monitor nested hgatp`.
 TESTS += tests/gdb/test_raw_riscv64.sh
 EXTRA_DIST += tests/gdb/test_raw_riscv64.sh tests/gdb/mkrvraw.py
+
+# A powernv radix dump holding a KVM guest: `monitor nested radix LPID [PID]`.
+TESTS += tests/gdb/test_nested_radix.sh
+EXTRA_DIST += tests/gdb/test_nested_radix.sh tests/gdb/mkradixnest.py
 check_DATA = demo.elf
 
 # Limits under abuse and safe defaults (monitor output cap, walk budget on

@@ -91,7 +91,7 @@ expect_line "nested off: back to stage 1 only" \
 	"0x400000:	0x7573657275736572" "$out"
 expect_has "nested s2: a bad VTCR refused with the reason" "nested: " "$out"
 expect_has "nested s2 without VTTBR: usage" \
-	"usage: nested ept|npt ROOT [--5level] | nested s2 VTTBR [VTCR] | nested hgatp HGATP | nested off" "$out"
+	"usage: nested ept|npt ROOT [--5level] | nested s2 VTTBR [VTCR] | nested hgatp HGATP | nested radix LPID [PID] | nested off" "$out"
 
 out=$(run "$work/bare.elf" -- -ex 'x/gx 0xffff800008000000' \
 	-ex 'monitor gva2gpa 0xffff800008000000')

@@ -1,7 +1,8 @@
 /*
  * pgstub's monitor commands (GDB's `monitor …`, later the shell): parsing
  * and dispatch. Every view is rendered by libpgwalk on the current vCPU's
- * context; this file only parses arguments and picks the view.
+ * context (or the guest view `nested radix` puts in its place); this file
+ * only parses arguments and picks the view.
  */
 #include "serving/session.h"
 #include "serving/cli.h"
@@ -165,7 +166,7 @@ static int cmd_info_registers(struct session *s, int argc, char **argv,
  * what is missing, not "Unmapped". */
 static int refuse_unrooted(struct session *s, uint64_t va, gdbr_out *out)
 {
-	const char *why = guest_cpu_refusal(s->g, s->cpu, va);
+	const char *why = session_refusal(s, va);
 
 	if (!why)
 		return 0;
@@ -274,8 +275,7 @@ static int cmd_ptov(struct session *s, int argc, char **argv, gdbr_out *out)
 				" is not mapped%s\n", p.pa, p.nskip ?
 				" where the page tables are known" : "");
 	for (unsigned i = 0; i < p.nskip; i++) {
-		const char *why = guest_cpu_refusal(s->g, s->cpu,
-						    p.skip[i][0]);
+		const char *why = session_refusal(s, p.skip[i][0]);
 
 		gdbr_out_printf(out, "%016" PRIx64 "-%016" PRIx64 " not "
 				"searched: %s\n", p.skip[i][0], p.skip[i][1],
@@ -345,6 +345,95 @@ static int new_s2(struct session *s, int argc, char **argv, pgw_ctx **host,
 	return 0;
 }
 
+/* PIDR holds 20 bits (Power ISA 3.0B, Book III: the PID register). */
+#define PPC64_PID_MAX 0xfffffULL
+
+/* Why the current vCPU cannot root a nested radix walk, or NULL; @p m
+ * gets its MMU registers. */
+static const char *radix_refusal(struct session *s, struct guest_ppc64_mmu *m)
+{
+	if (guest_arch(s->g) != GUEST_ARCH_PPC64 ||
+	    guest_ppc64_mmu(s->g, s->cpu, m))
+		return "not a ppc64 guest (the other arches nest with ept, "
+		       "npt, s2 or hgatp)";
+	if (!(m->known & GUEST_PPC64_MMU_PTCR) || !m->ptcr)
+		return m->known & GUEST_PPC64_MMU_PATB ?
+		       "no PTCR known: this is a pseries guest, whose "
+		       "partition table is its hypervisor's; a powernv "
+		       "snapshot of the host with --reg ptcr=PTCR is needed" :
+		       "no PTCR known (a powernv migration stream holds it, "
+		       "a dump does not): give --reg ptcr=PTCR";
+	if (!guest_ppc64_is_radix(m))
+		return "the vCPU uses the hashed page table (LPCR[HR] = 0), "
+		       "not radix";
+	return NULL;
+}
+
+/*
+ * nested radix LPID [PID]: a KVM guest of a powernv (POWER9 radix,
+ * hypervisor) snapshot seen as it sees itself. Its process table, PRTEs
+ * and trees are at guest real addresses, each fetched through the
+ * partition-scoped tree of PATE[LPID] (PTCR from the vCPU). The guest's
+ * context replaces every vCPU's view (session_set_view) instead of being
+ * attached under each: the vCPUs' own registers are the host's. Quadrant
+ * 3 (the guest kernel) translates with PRTE[0], quadrant 0 with PRTE[PID].
+ */
+static int new_radix(struct session *s, int argc, char **argv, gdbr_out *out)
+{
+	struct pgw_ppc64_radix_regs r = PGW_PPC64_RADIX_REGS_INIT;
+	struct guest_ppc64_mmu m;
+	pgw_ctx *part = NULL, *view = NULL;
+	uint64_t lpid, pid = 0;
+	const char *why;
+	char err[256];
+
+	if (argc < 3 || argc > 4)
+		return -1;
+	if (parse_u64(argv[2], &lpid)) {
+		gdbr_out_printf(out, "nested radix: invalid LPID '%s'\n",
+				argv[2]);
+		return 1;
+	}
+	if (argc == 4 && (parse_u64(argv[3], &pid) || pid > PPC64_PID_MAX)) {
+		gdbr_out_printf(out, "nested radix: invalid PID '%s' (PIDR "
+				"holds 20 bits: 0 to 0xfffff)\n", argv[3]);
+		return 1;
+	}
+	if ((why = radix_refusal(s, &m))) {
+		gdbr_out_printf(out, "nested radix: vCPU %d: %s\n", s->cpu, why);
+		return 1;
+	}
+	if (lpid == 0) {
+		gdbr_out_printf(out, "nested radix: LPID 0 is the hypervisor's "
+				"own partition, which the vCPU's view already "
+				"shows (nested off)\n");
+		return 1;
+	}
+	if (pgw_ctx_new_ppc64_radix_part(&part, m.ptcr, lpid, 0,
+					 guest_mem_ops(s->g), s->g, err,
+					 sizeof(err)) < 0) {
+		gdbr_out_printf(out, "nested radix: %s\n", err);
+		return 1;
+	}
+	/* The guest as its kernel runs: MSR[HV] = 0 and LPIDR = LPID pick
+	 * PATE[LPID]; MSR[PR] = 0, as a debugger reads. */
+	r.ptcr = m.ptcr;
+	r.lpidr = lpid;
+	r.pidr = pid;
+	if (pgw_ctx_new_ppc64_radix_nested(&view, &r, part, guest_mem_ops(s->g),
+					   s->g, err, sizeof(err)) < 0) {
+		pgw_ctx_free(part);
+		gdbr_out_printf(out, "nested radix: LPID %" PRIu64 ": %s\n",
+				lpid, err);
+		return 1;
+	}
+	attach_nested(s, NULL, out);
+	pgw_ctx_free(s->nested);
+	s->nested = NULL;
+	session_set_view(s, view, part);
+	return 0;
+}
+
 static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 {
 	enum pgw_mode mode;
@@ -354,6 +443,7 @@ static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 	int five = 0;
 
 	if (argc == 2 && !strcmp(argv[1], "off")) {
+		session_set_view(s, NULL, NULL);
 		attach_nested(s, NULL, out);
 		pgw_ctx_free(s->nested);
 		s->nested = NULL;
@@ -381,6 +471,13 @@ static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 			return 1;
 		goto attach;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "radix")) {
+		int rc = new_radix(s, argc, argv, out);
+
+		if (rc < 0)
+			goto usage;
+		return rc;
+	}
 	if (argc == 4 && !strcmp(argv[3], "--5level"))
 		five = 1;
 	else if (argc != 3)
@@ -399,6 +496,7 @@ static int cmd_nested(struct session *s, int argc, char **argv, gdbr_out *out)
 		return 1;
 	}
 attach:
+	session_set_view(s, NULL, NULL);
 	attach_nested(s, NULL, out);
 	pgw_ctx_free(s->nested);
 	s->nested = host;
@@ -406,7 +504,7 @@ attach:
 usage:
 	gdbr_out_printf(out, "usage: nested ept|npt ROOT [--5level] | "
 			"nested s2 VTTBR [VTCR] | nested hgatp HGATP | "
-			"nested off\n");
+			"nested radix LPID [PID] | nested off\n");
 	return 1;
 }
 
@@ -458,8 +556,9 @@ static const struct cmd commands[] = {
 	  "mappings added, removed or changed since pg-mark", monitor_cmd_pg_diff },
 	{ "cpu", "N", "select the vCPU (0-based; GDB's thread N+1 too)", cmd_cpu },
 	{ "nested", "ept|npt ROOT [--5level] | s2 VTTBR [VTCR] | hgatp HGATP "
-	  "| off",
-	  "translate through nested (stage 2) tables", cmd_nested },
+	  "| radix LPID [PID] | off",
+	  "translate through nested (stage 2) tables; radix: as KVM guest "
+	  "LPID sees itself (ppc64 powernv)", cmd_nested },
 	{ "pgstub-version", "", "identify the stub (for scripts)",
 	  monitor_cmd_version },
 	{ "vtop-json", "ADDR", "vtop as one line of JSON (for scripts)",

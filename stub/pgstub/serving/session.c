@@ -45,6 +45,7 @@ void session_fini(struct session *s)
 	}
 	pgw_ctx_free(s->nested);
 	s->nested = NULL;
+	session_set_view(s, NULL, NULL);
 	diff_mark_free(s->mark);
 	s->mark = NULL;
 	free(s->map);
@@ -52,11 +53,29 @@ void session_fini(struct session *s)
 	s->map_n = 0;
 }
 
+void session_set_view(struct session *s, pgw_ctx *view, pgw_ctx *part)
+{
+	/* The view first: its tables are read through the partition's. */
+	pgw_ctx_free(s->view);
+	pgw_ctx_free(s->view_part);
+	s->view = view;
+	s->view_part = part;
+}
+
+const char *session_refusal(struct session *s, uint64_t va)
+{
+	return s->view ? NULL : guest_cpu_refusal(s->g, s->cpu, va);
+}
+
 pgw_ctx *session_ctx(struct session *s, gdbr_out *out)
 {
 	char err[256];
 	pgw_ctx *c;
 
+	if (s->view) {
+		pgw_ctx_set_walk_budget(s->view, s->walk_budget);
+		return s->view;
+	}
 	if (guest_cpu_ctx(s->g, s->cpu, &c, err, sizeof(err)) < 0) {
 		if (out)
 			gdbr_out_printf(out, "vCPU %d: %s\n", s->cpu, err);

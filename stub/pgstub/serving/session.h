@@ -27,6 +27,10 @@ struct session {
 	guest *g;
 	int cpu;                 /* current vCPU, 0-based */
 	pgw_ctx *nested;         /* stage 2 attached to every vCPU, or NULL */
+	/* A guest partition's own view replacing every vCPU's (ppc64
+	 * `nested radix`): its process-scoped context, nested in view_part
+	 * (its partition-scoped tree, which must outlive it); or NULL. */
+	pgw_ctx *view, *view_part;
 	const gdbr_tdesc *tdesc;
 	int reg_id[128];         /* tdesc register -> guest register id, -1 */
 	gdbr_server *server;     /* to know GDB's memory mode; may be NULL */
@@ -46,8 +50,17 @@ struct session {
 int session_init(struct session *s, guest *g);
 void session_fini(struct session *s);
 
-/* The current vCPU's context; NULL with a message written to @out. */
+/* The current vCPU's context, or the guest view that replaces it; NULL
+ * with a message written to @out. */
 pgw_ctx *session_ctx(struct session *s, gdbr_out *out);
+
+/* Make @p view (nested in @p part) every view's context, or with NULLs go
+ * back to the vCPUs' own; takes both, frees the ones it replaces. */
+void session_set_view(struct session *s, pgw_ctx *view, pgw_ctx *part);
+
+/* Why the current vCPU cannot translate @p va (a half without its root),
+ * or NULL; always NULL under a guest view, which has its own roots. */
+const char *session_refusal(struct session *s, uint64_t va);
 
 /* Say on @f how each vCPU translates when its own registers do not tell
  * (a root from VMCOREINFO, or none): one line per run of vCPUs alike. */

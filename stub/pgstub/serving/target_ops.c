@@ -63,7 +63,7 @@ static int read_register(int tid, int regno, void *buf, size_t size,
  * server's side, once per vCPU. */
 static void tell_refused(struct session *s, uint64_t addr)
 {
-	const char *why = guest_cpu_refusal(s->g, s->cpu, addr);
+	const char *why = session_refusal(s, addr);
 
 	if (s->cpu >= 32 || s->read_told_root & 1u << s->cpu || !why)
 		return;
