@@ -238,8 +238,8 @@ def check_monitor_regs(tap, label, got, d, cpu):
 
 def is_vhe(meta):
     """A VHE host: its kernel and processes translate in EL2&0."""
-    return "regime" in meta["per_cpu"]["cpu%d" % meta["cpus"][0]]["stopped"] and \
-        meta["per_cpu"]["cpu%d" % meta["cpus"][0]]["stopped"]["regime"].startswith("EL2&0")
+    stopped = meta["per_cpu"]["cpu%d" % meta["cpus"][0]]["stopped"]
+    return stopped.get("regime", "").startswith("EL2&0")
 
 
 def check_config(tap, pgstub, d, name, snapshots=SNAPSHOTS):
