@@ -27,6 +27,21 @@ gdb_run() {
 	"${GDB:-gdb}" "$@" 2>&1
 }
 
+# stdio_run OPTIONS... -- GDB-ARGS...: $GDB (gdb-multiarch in the other
+# architectures' tests) on pgstub --stdio OPTIONS, output and errors.
+# GDB_ARCH and GDB_ENDIAN, when set, are set before connecting (a
+# little-endian ppc64 dump).
+stdio_run() {
+	opts=
+	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
+	shift
+	[ -z "${GDB_ENDIAN:-}" ] || set -- -iex "set endian $GDB_ENDIAN" "$@"
+	[ -z "${GDB_ARCH:-}" ] || set -- -iex "set architecture $GDB_ARCH" "$@"
+	timeout 120 "${GDB:-gdb}" -q -batch -nx -ex 'set pagination off' \
+		-ex 'set confirm off' -ex 'set remotetimeout 30' \
+		-ex "target remote | $PGSTUB --stdio $opts" "$@" 2>&1
+}
+
 # expect NAME NEEDLE HAYSTACK: the haystack contains the needle line-exactly.
 expect_line() {
 	printf '%s\n' "$3" | grep -qxF -- "$2"

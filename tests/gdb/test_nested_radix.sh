@@ -12,19 +12,12 @@ trap 'rm -rf "$work"' EXIT
 	{ echo "Bail out! mkradixnest.py failed"; exit 1; }
 plan 27
 
-# run IMAGE-OPTIONS... -- GDB-ARGS...: gdb-multiarch on pgstub --stdio.
-run() {
-	opts=
-	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
-	shift
-	timeout 120 "$GDB" -q -batch -nx -ex 'set pagination off' \
-		-ex 'set confirm off' -ex 'set remotetimeout 30' \
-		-ex 'set architecture powerpc:common64' -ex 'set endian little' \
-		-ex "target remote | $PGSTUB --stdio $opts" "$@" 2>&1
-}
+# The dump is little-endian ppc64.
+GDB_ARCH=powerpc:common64
+GDB_ENDIAN=little
 
 K=0xc000000000001000
-out=$(run --reg ptcr=0x10000 "$work/p9.elf" -- \
+out=$(stdio_run --reg ptcr=0x10000 "$work/p9.elf" -- \
 	-ex "x/s $K" -ex 'monitor nested radix 1' \
 	-ex "monitor gva2gpa $K" -ex "monitor vtop $K" -ex "x/s $K" \
 	-ex 'monitor info tlb' -ex 'x/s 0x10000' \
@@ -63,7 +56,7 @@ expect_line "nested off: the hypervisor's view again" \
 expect_has "nested off: the guest's user page is gone" \
 	"Cannot access memory at address 0x10000" "$after"
 
-out=$(run --reg ptcr=0x10000 "$work/p9.elf" -- \
+out=$(stdio_run --reg ptcr=0x10000 "$work/p9.elf" -- \
 	-ex 'monitor nested radix 256' -ex 'monitor nested radix 2' \
 	-ex 'monitor nested radix 0' -ex 'monitor nested radix 1x' \
 	-ex 'monitor nested radix 1 0x100000' -ex 'monitor nested radix' \
@@ -79,10 +72,10 @@ expect_has "a PID beyond 20 bits" "nested radix: invalid PID '0x100000'" "$out"
 expect_has "no LPID: the usage names the mode" "nested radix LPID [PID] | nested off" "$out"
 expect_has "help lists the mode" "radix LPID [PID]" "$out"
 
-out=$(run "$work/p9.elf" -- -ex 'monitor nested radix 1')
+out=$(stdio_run "$work/p9.elf" -- -ex 'monitor nested radix 1')
 expect_has "no PTCR: the refusal names --reg ptcr=" \
 	"nested radix: vCPU 0: no PTCR known (a powernv migration stream holds it, a dump does not): give --reg ptcr=PTCR" "$out"
-out=$(run --reg ptcr=0x10000 --reg lpcr=0x1 "$work/p9.elf" -- \
+out=$(stdio_run --reg ptcr=0x10000 --reg lpcr=0x1 "$work/p9.elf" -- \
 	-ex 'monitor nested radix 1')
 expect_has "LPCR[HR] clear: a hash vCPU" \
 	"nested radix: vCPU 0: the vCPU uses the hashed page table" "$out"
@@ -92,7 +85,7 @@ out=$(timeout 120 "$GDB" -q -batch -nx -ex 'set confirm off' \
 expect_has "not ppc64: refused" "nested radix: vCPU 0: not a ppc64 guest" "$out"
 # A failed nested radix leaves the session as it was; a new one replaces
 # the view (and the session ends cleanly under the sanitizers).
-out=$(run --reg ptcr=0x10000 "$work/p9.elf" -- \
+out=$(stdio_run --reg ptcr=0x10000 "$work/p9.elf" -- \
 	-ex 'monitor nested radix 1 5' -ex 'monitor nested radix 2' \
 	-ex 'x/s 0x10000' -ex 'monitor nested radix 1' -ex 'x/s 0x10000')
 expect_line "a refused nested radix keeps the view" '0x10000:	"guest user"' "$out"

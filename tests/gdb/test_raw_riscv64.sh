@@ -12,18 +12,9 @@ trap 'rm -rf "$work"' EXIT
 	{ echo "Bail out! mkrvraw.py failed"; exit 1; }
 plan 11
 
-# run IMAGE-OPTIONS... -- GDB-ARGS...: gdb-multiarch on pgstub --stdio.
-run() {
-	opts=
-	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
-	shift
-	timeout 120 "$GDB" -q -batch -nx -ex 'set pagination off' \
-		-ex 'set confirm off' -ex 'set remotetimeout 30' \
-		-ex "target remote | $PGSTUB --stdio $opts" "$@" 2>&1
-}
 
 raw="--raw --raw-base 0x80000000 --arch riscv64"
-out=$(run $raw --reg satp=0x8000000000080001 "$work/rv.img" -- \
+out=$(stdio_run $raw --reg satp=0x8000000000080001 "$work/rv.img" -- \
 	-ex 'x/s 0x10000' -ex 'x/s 0xffffffff80000000' -ex 'p/x $satp' \
 	-ex 'monitor nested hgatp 0x8000000000080020' \
 	-ex 'x/s 0x10000' -ex 'x/s 0xffffffff80000000' \
@@ -45,7 +36,7 @@ expect_has "nested hgatp Bare: refused with the reason" \
 expect_has "kernel reads stay right through the G-stage" \
 	'0xffffffff80000000:	"kernel text"' "$(printf '%s\n' "$out" | sed -n '/g-stage!/,$p')"
 
-out=$(run $raw "$work/rv.img" -- -ex 'monitor gva2gpa 0x10000' -ex 'x/s 0x10000')
+out=$(stdio_run $raw "$work/rv.img" -- -ex 'monitor gva2gpa 0x10000' -ex 'x/s 0x10000')
 expect_has "no satp: the refusal names --reg satp=" "--reg satp=" "$out"
 expect_has "no satp: GDB's read refused" "Cannot access memory at address 0x10000" "$out"
 exit $((failed != 0))

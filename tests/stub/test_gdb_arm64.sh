@@ -20,18 +20,8 @@ trap 'rm -rf "$work"' EXIT
 	{ echo "Bail out! mkarm64 failed"; exit 1; }
 plan 28
 
-# run IMAGE-OPTIONS... -- GDB-ARGS...: gdb-multiarch on pgstub --stdio.
-run() {
-	opts=
-	while [ "$1" != -- ]; do opts="$opts $1"; shift; done
-	shift
-	timeout 120 "$GDB" -q -batch -nx -ex 'set pagination off' \
-		-ex 'set remotetimeout 30' \
-		-ex 'set confirm off' \
-		-ex "target remote | $PGSTUB --stdio $opts" "$@" 2>&1
-}
 
-out=$(run "$work/a64.elf" -- -ex 'info registers pc sp cpsr x1' \
+out=$(stdio_run "$work/a64.elf" -- -ex 'info registers pc sp cpsr x1' \
 	-ex 'info registers TTBR0_EL1 SCTLR' -ex 'p/x $v0.q.u[0]' \
 	-ex 'p/x $fpcr' -ex 'info threads' -ex 'thread 2' \
 	-ex 'info registers pc' -ex 'thread 1' \
@@ -65,14 +55,14 @@ expect_has "user VA without TTBR0_EL1: GDB refused" \
 expect_has "user VA without TTBR0_EL1: gva2gpa names the option" \
 	"0x400000: a user (TTBR0_EL1) address, and TTBR0_EL1 is unknown: user addresses need the task's TTBR0_EL1: --reg ttbr0_el1=ROOT" "$out"
 
-out=$(run --reg ttbr0_el1=0x40006000 "$work/a64.elf" -- \
+out=$(stdio_run --reg ttbr0_el1=0x40006000 "$work/a64.elf" -- \
 	-ex 'x/gx 0x400000' -ex 'info registers TTBR0_EL1')
 expect_line "user VA with --reg ttbr0_el1" "0x400000:	0x7573657275736572" "$out"
 expect_has "TTBR0_EL1 as given" "TTBR0_EL1      0x40006000" "$out"
 
 # Stage 2 (mkarm64's VTTBR): the user page's IPA is another PA; stage-1
 # tables are fetched through stage 2 too (identity for them).
-out=$(run --reg ttbr0_el1=0x40006000 "$work/a64.elf" -- \
+out=$(stdio_run --reg ttbr0_el1=0x40006000 "$work/a64.elf" -- \
 	-ex 'monitor nested s2 0x4000a000 0x20060' \
 	-ex 'x/gx 0x400000' -ex 'x/gx 0xffff800008001000' \
 	-ex 'monitor gva2gpa 0x400000' -ex 'monitor vtop 0x400008' \
@@ -93,7 +83,7 @@ expect_has "nested s2: a bad VTCR refused with the reason" "nested: " "$out"
 expect_has "nested s2 without VTTBR: usage" \
 	"usage: nested ept|npt ROOT [--5level] | nested s2 VTTBR [VTCR] | nested hgatp HGATP | nested radix LPID [PID] | nested off" "$out"
 
-out=$(run "$work/bare.elf" -- -ex 'x/gx 0xffff800008000000' \
+out=$(stdio_run "$work/bare.elf" -- -ex 'x/gx 0xffff800008000000' \
 	-ex 'monitor gva2gpa 0xffff800008000000')
 expect_has "no VMCOREINFO: kernel VA refused, --vmcoreinfo named" \
 	"no VMCOREINFO; give --vmcoreinfo FILE" "$out"
