@@ -3,7 +3,9 @@
  * libpgwalk and through libkdumpfile's libaddrxlat, on the same QEMU ELF
  * dump (mmap'd, both zero-copy), with the same roots and the same
  * addresses: an x86_64 4-level guest's CR3, or an aarch64 guest's TTBR0
- * and TTBR1 under its TCR (every granule, 48- and 52-bit, LPA2).
+ * and TTBR1 under its TCR (every granule, 48- and 52-bit, LPA2). The ways
+ * take turns rep by rep, so that the ratios compare like with like.
+ * XLAT_CMP_ONLY=KEY[,KEY] runs only those ways (for a profiler).
  */
 #include "walker_priv.h"  /* pgw__cache_set: libpgwalk without its caches */
 #include "bench_pages.h"  /* pages, addresses, CPU time (as guest_xlat) */
@@ -322,52 +324,63 @@ int main(int argc, char **argv)
 	enum { NWAY = sizeof(way) / sizeof(way[0]) };
 	double rate[NWAY][2];
 	struct pgw_trace *tr = malloc(sizeof(*tr));
+	/* XLAT_CMP_ONLY=pgwalk_tlb,addrxlat runs those ways alone (for
+	 * profiling one of them); the others print 0. */
+	const char *only = getenv("XLAT_CMP_ONLY");
 
 	if (!tr)
 		return 1;
+	/* Reps interleave the ways (rep 1 of each, then rep 2, ...): this
+	 * machine's speed drifts by 2x over seconds, and a way run in one
+	 * block took whatever phase it met; interleaved, each median sees
+	 * the same phases. */
+	static double t[NWAY][2][100];
+
 	for (int set = 0; set < 2; set++) {
 		const uint64_t *v = va + (uint64_t)set * n;
 		const uint64_t *w = want + (uint64_t)set * n;
 
+		for (int rep = 0; rep < reps; rep++)
 		for (int k = 0; k < NWAY; k++) {
 			int kind = way[k].kind;
-			double t[100];
+			double t0;
 
+			t[k][set][rep] = 0;
+			if (only && !strstr(only, way[k].key))
+				continue;
+			/* Every rep starts cold: caches empty. */
 			pgw__cache_set(c, way[k].caches);
-			for (int rep = 0; rep < reps; rep++) {
-				double t0;
+			t0 = cpu_now();
+			for (uint64_t i = 0; i < n; i++) {
+				struct pgw_result r;
 
-				/* Every rep starts cold: caches empty. */
-				pgw_ctx_invalidate(c);
-				t0 = cpu_now();
-				for (uint64_t i = 0; i < n; i++) {
-					struct pgw_result r;
+				if (kind == 2) {
+					addrxlat_step_t st;
 
-					if (kind == 2) {
-						addrxlat_step_t st;
-
-						memset(&st, 0, sizeof(st));
-						st.ctx = ax;
-						st.meth = &g.meth[g.split &
-							 (int)(v[i] >> 55) & 1];
-						st.base.addr = v[i];
-						st.base.as = ADDRXLAT_KVADDR;
-						got[i] = addrxlat_walk(&st) ==
-							 ADDRXLAT_OK ?
-							 st.base.addr : ~0ULL;
-					} else {
-						got[i] = pgw_translate(c, v[i],
-							0, &r, NULL,
-							kind ? tr : NULL) == 0 ?
-							r.out_pa : ~0ULL;
-					}
+					memset(&st, 0, sizeof(st));
+					st.ctx = ax;
+					st.meth = &g.meth[g.split &
+						 (int)(v[i] >> 55) & 1];
+					st.base.addr = v[i];
+					st.base.as = ADDRXLAT_KVADDR;
+					got[i] = addrxlat_walk(&st) ==
+						 ADDRXLAT_OK ?
+						 st.base.addr : ~0ULL;
+				} else {
+					got[i] = pgw_translate(c, v[i], 0, &r,
+						NULL, kind ? tr : NULL) == 0 ?
+						r.out_pa : ~0ULL;
 				}
-				t[rep] = cpu_now() - t0;
-				for (uint64_t i = 0; i < n; i++)
-					bad += got[i] != w[i];
 			}
-			qsort(t, (size_t)reps, sizeof(t[0]), cmp_double);
-			rate[k][set] = (double)n / t[reps / 2];
+			t[k][set][rep] = cpu_now() - t0;
+			for (uint64_t i = 0; i < n; i++)
+				bad += got[i] != w[i];
+		}
+		for (int k = 0; k < NWAY; k++) {
+			qsort(t[k][set], (size_t)reps, sizeof(double),
+			      cmp_double);
+			rate[k][set] = t[k][set][reps / 2] > 0 ?
+				(double)n / t[k][set][reps / 2] : 0;
 		}
 	}
 	pgw__cache_set(c, PGW__CACHE_ALL);
