@@ -85,6 +85,14 @@ struct pgw_perm_decode {
 	uint64_t mask[5];         /* R, W, X, U, UX (arm64 EL0 execute) */
 	uint64_t flip;
 	unsigned always;
+	/* The same decode as a table, filled by the core (pgw__derive) for
+	 * walk.c's fast path when the masks' bits lie in two windows of at
+	 * most 8 bits together: lut[idx] for idx = window 0's bits, then
+	 * window 1's above them (x86 1:2 and 63, arm64 7:6 and 54:53). */
+	bool lut_ok;
+	unsigned char lut_lo[2], lut_bits[2];
+	unsigned lut_mask[2];     /* (1 << lut_bits[i]) - 1 */
+	unsigned char lut[256];
 };
 
 struct pgw_decode {

@@ -77,6 +77,8 @@ void pgw__cache_set(pgw_ctx *c, unsigned caches)
 		return;
 	pgw_ctx_invalidate(c);
 	c->caches = caches & PGW__CACHE_ALL;
+	if (c->fmt)
+		pgw__plain_update(c);
 	pgw__cache_set(c->upper, caches);  /* a region context's other half */
 }
 

@@ -35,6 +35,63 @@ static bool same_perm(const struct pgw_perm_decode *a,
 	return a->flip == b->flip && a->always == b->always;
 }
 
+/* @p's decode as a lookup table (struct pgw_perm_decode): the bits its
+ * masks test in one window, or two split at the widest gap between
+ * them; none when they need more than 8 bits. */
+static void perm_lut(struct pgw_perm_decode *p)
+{
+	uint64_t used = 0;
+	unsigned lo = 0, hi = 0, cut = 0, gap = 0, prev = 64;
+
+	for (unsigned k = 0; k < 5; k++)
+		used |= p->mask[k];
+	p->lut_ok = false;
+	p->lut_lo[0] = p->lut_lo[1] = p->lut_bits[0] = p->lut_bits[1] = 0;
+	if (used) {
+		lo = (unsigned)__builtin_ctzll(used);
+		hi = 63 - (unsigned)__builtin_clzll(used);
+	}
+	for (unsigned b = lo; used && b <= hi; b++) {
+		if (!(used >> b & 1))
+			continue;
+		if (prev < 64 && b - prev > gap) {
+			gap = b - prev;
+			cut = b;
+		}
+		prev = b;
+	}
+	if (used && hi - lo < 8) {
+		p->lut_lo[0] = (unsigned char)lo;
+		p->lut_bits[0] = (unsigned char)(hi - lo + 1);
+	} else if (used) {
+		/* Window 0 ends at the last used bit below the cut. */
+		unsigned end0 = 63 - (unsigned)__builtin_clzll(used &
+				((1ULL << cut) - 1));
+
+		p->lut_lo[0] = (unsigned char)lo;
+		p->lut_bits[0] = (unsigned char)(end0 - lo + 1);
+		p->lut_lo[1] = (unsigned char)cut;
+		p->lut_bits[1] = (unsigned char)(hi - cut + 1);
+	}
+	if (p->lut_bits[0] + p->lut_bits[1] > 8)
+		return;
+	p->lut_mask[0] = (1u << p->lut_bits[0]) - 1;
+	p->lut_mask[1] = (1u << p->lut_bits[1]) - 1;
+	for (unsigned i = 0; i < 1u << (p->lut_bits[0] + p->lut_bits[1]); i++) {
+		uint64_t lo_bits = i & ((1u << p->lut_bits[0]) - 1);
+		uint64_t e = lo_bits << p->lut_lo[0] |
+			     (uint64_t)(i >> p->lut_bits[0]) << p->lut_lo[1];
+		uint64_t x = e ^ p->flip;
+		unsigned perms = p->always;
+
+		for (unsigned k = 0; k < 5; k++)
+			if (x & p->mask[k])
+				perms |= 1u << k;
+		p->lut[i] = (unsigned char)perms;
+	}
+	p->lut_ok = true;
+}
+
 void pgw__derive(pgw_ctx *c)
 {
 	const struct pgw_format *f = c->fmt;
@@ -54,6 +111,8 @@ void pgw__derive(pgw_ctx *c)
 		if (f->lv[i].leaf != PGW_LEAF_MAYBE)
 			m->leaf_xor = 0;
 		m->hooked = m->hook_rsvd || m->hook_addr || m->hook_check;
+		perm_lut(&m->perm[0]);
+		perm_lut(&m->perm[1]);
 		m->fast_rsvd_table = m->rsvd_table | m->bail_table;
 		m->fast_rsvd_leaf = m->rsvd_leaf | m->bail_leaf;
 		if (m->hook_rsvd || m->hook_addr ||
@@ -71,6 +130,36 @@ void pgw__derive(pgw_ctx *c)
 	c->fast = fast;
 	c->uniform = fast && uniform;
 	c->nine = fast && nine;
+	c->in_mask = f->va_bits >= 64 ? ~0ULL : (1ULL << f->va_bits) - 1;
+	/* Canonical: bits 63:va_bits-1 all equal (SDM 3A 3.3.7.1), so
+	 * adding bit va_bits-1 leaves nothing above the index. A region:
+	 * the bits above are its fill, but for those ignored (arm64 TBI). */
+	c->in_add = f->canonical && f->va_bits < 64 ?
+		    1ULL << (f->va_bits - 1) : 0;
+	c->in_fill = f->canonical ? 0 : c->va_fill;
+	c->in_check = ~c->in_mask & (f->canonical ? ~0ULL : ~c->va_ignore);
+	pgw__plain_update(c);
+}
+
+void pgw__plain_update(pgw_ctx *c)
+{
+	const struct pgw_format *f = c->fmt;
+	unsigned n = f ? f->nlevels : 0;
+	struct pgw_last *l = &c->last;
+
+	c->plain = c->fast && f && !c->arch->translate && !c->nested &&
+		   c->mem->map;
+	l->ok = c->plain && n >= 2 &&
+		(c->caches & PGW__CACHE_PSC) && (c->caches & PGW__CACHE_MAP) &&
+		f->lv[n - 1].leaf == PGW_LEAF_ALWAYS &&
+		c->m[n - 1].perm[1].lut_ok;
+	if (!l->ok)
+		return;
+	l->shift = f->lv[n - 1].shift;
+	l->imask = (1ULL << f->lv[n - 1].bits) - 1;
+	l->psc_shift = f->lv[n - 2].shift;
+	l->psc = c->psc + (n - 2) * PGW_PSC_SLOTS;
+	l->m = &c->m[n - 1];
 }
 
 int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,
@@ -144,8 +233,11 @@ int pgw_ctx_set_nested(pgw_ctx *guest, pgw_ctx *host)
 	if (host && (!host->fmt || !host->fmt->stage2))
 		return PGW_EINVAL;
 	guest->nested = host;
-	if (guest->upper)
+	pgw__plain_update(guest);
+	if (guest->upper) {
 		guest->upper->nested = host;
+		pgw__plain_update(guest->upper);
+	}
 	pgw_ctx_invalidate(guest);
 	return 0;
 }

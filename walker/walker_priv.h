@@ -61,8 +61,8 @@ struct pgw_psc_entry {
 	uint64_t table;           /* next table (page aligned: it comes from a
 				   * table entry's address bits) | permissions
 				   * of the levels down to it, ANDed */
-	const unsigned char *host; /* that table in the map cache's terms
-				   * (mem->map), or NULL until known */
+	const unsigned char *host; /* the whole of that table in host
+				   * memory (mem->map), or NULL until known */
 };
 
 /* Host pointers of table pages from mem->map (valid while the memory is).
@@ -124,6 +124,24 @@ struct pgw_ctx {
 	uint64_t upper_sel;
 	uint64_t va_fill, va_ignore;
 	bool region;
+	/* The input check of all of the above as constants (pgw__derive):
+	 * va is this region's iff ((va + in_add) ^ in_fill) & in_check is
+	 * 0, at index va & in_mask. in_add carries a canonical address's
+	 * sign bit out of the mask: one add and one test for every kind. */
+	uint64_t in_mask, in_add, in_fill, in_check;
+	/* pgw_translate()'s inline path serves this context: c->fast, no
+	 * nested stage, mapped memory (pgw__plain_update). */
+	bool plain;
+	/* walk.c's translate_last(): pgw__plain_update fills it for a plain
+	 * context of two levels or more with its PSC and map cache on. */
+	struct pgw_last {
+		bool ok;
+		unsigned char shift;       /* the last level's index shift */
+		uint64_t imask;            /* and its index mask */
+		unsigned char psc_shift;   /* the level above: its PSC key */
+		struct pgw_psc_entry *psc; /* and its slots */
+		const struct pgw_decode *m; /* the last level's decode */
+	} last;
 	/* A canonical context serving only its upper half, as the upper
 	 * region of one whose lower half has no root (x86 kernel_half_only):
 	 * walks start at the first upper-half address. */
@@ -190,6 +208,16 @@ static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
 	       ((x & p->mask[2]) ? PGW_PERM_X : 0) |
 	       ((x & p->mask[3]) ? PGW_PERM_U : 0) |
 	       ((x & p->mask[4]) ? PGW_PERM_UX : 0);
+}
+
+/* pgw__entry_perms() through the table pgw__derive built (p->lut_ok). */
+static inline unsigned pgw__lut_perms(const struct pgw_perm_decode *p,
+				      uint64_t e)
+{
+	unsigned lo = (unsigned)(e >> p->lut_lo[0]) & p->lut_mask[0];
+	unsigned hi = (unsigned)(e >> p->lut_lo[1]) & p->lut_mask[1];
+
+	return p->lut[lo | hi << p->lut_bits[0]];
 }
 
 /* The address an entry's address fields say (struct pgw_decode). */
@@ -266,6 +294,9 @@ static inline int pgw__pkey(const pgw_ctx *c, uint64_t leaf_entry)
 /* Fill c->m[] for c->fmt through its arch, then what follows from the
  * masks for every arch: leaf masks of NEVER/ALWAYS levels, c->fast. */
 void pgw__derive(pgw_ctx *c);
+
+/* Recompute c->plain after what it depends on changed (nesting). */
+void pgw__plain_update(pgw_ctx *c);
 
 /* A context of @arch with its caches, or NULL with the error set. */
 int pgw__ctx_alloc(pgw_ctx **out, const struct pgw_arch *arch,

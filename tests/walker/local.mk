@@ -37,7 +37,7 @@ tests_walker_test_leaves_CFLAGS = $(walker_test_cflags)
 tests_walker_test_leaves_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_leaves_LDADD = $(walker_test_ldadd)
 
-tests_walker_test_cache_SOURCES = tests/walker/test_cache.c
+tests_walker_test_cache_SOURCES = tests/walker/test_cache.c tests/walker/same_walk.h
 tests_walker_test_cache_CFLAGS = $(walker_test_cflags)
 tests_walker_test_cache_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_test_cache_LDADD = $(walker_test_ldadd)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "ptbuilder.h"
+#include "same_walk.h"
 #include "walker_priv.h"
 
 #define P  0x1ULL
@@ -38,46 +39,6 @@ static pgw_ctx *ctx_x86(struct ptb_fx *f, int la57, pgw_ctx **bare)
 	return f->ctx;
 }
 
-/* Translate @va through both contexts (twice through the cached one, so
- * that the second answer comes from the caches) and compare everything. */
-static int same(pgw_ctx *c, pgw_ctx *bare, uint64_t va)
-{
-	struct pgw_result r1, r2, rb;
-	struct pgw_fault f1, fb;
-	int rc1, rc2, rcb;
-
-	memset(&r1, 0, sizeof(r1));
-	memset(&r2, 0, sizeof(r2));
-	memset(&rb, 0, sizeof(rb));
-	rc1 = pgw_translate(c, va, 0, &r1, NULL, NULL);
-	rc2 = pgw_translate(c, va, 0, &r2, &f1, NULL);
-	rcb = pgw_translate(bare, va, 0, &rb, &fb, NULL);
-	assert_int_equal(rc1, rcb);
-	assert_int_equal(rc2, rcb);
-	if (rcb == 0) {
-		const struct pgw_result *r[2] = { &r1, &r2 };
-
-		for (int i = 0; i < 2; i++) {
-			assert_int_equal(r[i]->out_pa, rb.out_pa);
-			assert_int_equal(r[i]->out_gpa, rb.out_gpa);
-			assert_int_equal(r[i]->out_page_size, rb.out_page_size);
-			assert_int_equal(r[i]->out_perms, rb.out_perms);
-			assert_int_equal(r[i]->out_entry, rb.out_entry);
-			assert_int_equal(r[i]->out_level, rb.out_level);
-			assert_int_equal(r[i]->out_pkey, rb.out_pkey);
-		}
-	} else {
-		assert_int_equal(f1.out_reason, fb.out_reason);
-		assert_int_equal(f1.out_level, fb.out_level);
-		assert_int_equal(f1.out_index, fb.out_index);
-		assert_int_equal(f1.out_table, fb.out_table);
-		assert_int_equal(f1.out_entry, fb.out_entry);
-		assert_int_equal(f1.out_rsvd, fb.out_rsvd);
-		assert_int_equal(f1.out_addr, fb.out_addr);
-	}
-	return rcb;
-}
-
 static void test_cache__results_match_bare_walk(void **state)
 {
 	struct ptb_fx *f = *state;
@@ -95,16 +56,16 @@ static void test_cache__results_match_bare_walk(void **state)
 	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x8040000000ULL, 1,
 		0x40000000 | P | W | PS, P | U);
 	c = ctx_x86(f, 0, &bare);
-	assert_int_equal(same(c, bare, 0x1abc), 0);
-	assert_int_equal(same(c, bare, 0x2abc), 0);
-	assert_int_equal(same(c, bare, 0xffffffff8023f123ULL), 0);
-	assert_int_equal(same(c, bare, 0x8040001234ULL), 0);
+	assert_int_equal(same_walk(c, bare, 0x1abc), 0);
+	assert_int_equal(same_walk(c, bare, 0x2abc), 0);
+	assert_int_equal(same_walk(c, bare, 0xffffffff8023f123ULL), 0);
+	assert_int_equal(same_walk(c, bare, 0x8040001234ULL), 0);
 	/* Same PT, entry 3 empty: the fault is at PT[3] either way. */
-	assert_int_equal(same(c, bare, 0x3000), PGW_ENOTMAPPED);
+	assert_int_equal(same_walk(c, bare, 0x3000), PGW_ENOTMAPPED);
 	/* Same PD, PD[1] empty. */
-	assert_int_equal(same(c, bare, 0x200000), PGW_ENOTMAPPED);
+	assert_int_equal(same_walk(c, bare, 0x200000), PGW_ENOTMAPPED);
 	/* Not canonical. */
-	assert_int_equal(same(c, bare, 0x0000800000000000ULL), PGW_ENOTMAPPED);
+	assert_int_equal(same_walk(c, bare, 0x0000800000000000ULL), PGW_ENOTMAPPED);
 	/* The permissions of the cached upper levels are kept: PML4[1] is
 	 * read-only, so the 1G page is too (and supervisor: the leaf has
 	 * no U). */
@@ -116,6 +77,122 @@ static void test_cache__results_match_bare_walk(void **state)
 		assert_int_equal(r.out_perms, PGW_PERM_R | PGW_PERM_X);
 	}
 	pgw_ctx_free(bare);
+}
+
+/* Once the PSC holds a page table (walk.c's translate_last()), each of
+ * its entries translates and faults as without caches: pages of every
+ * permission under a read-only, supervisor PDE, an absent entry, a
+ * reserved bit (above MAXPHYADDR 40), and bits that are no fault (PAT,
+ * bit 52 ignored). Without the TLB, so that every one of them takes the
+ * PSC. */
+static void test_cache__last_level_matches_bare_walk(void **state)
+{
+	static const uint64_t kind[] = {
+		P | W | U, P | U, P | W | NX, P, 0, P | W | (1ULL << 45),
+		P | W | U | PS, P | W | (1ULL << 52),
+	};
+	enum { N = sizeof(kind) / sizeof(kind[0]) };
+	struct ptb_fx *f = *state;
+	struct pgw_x86_regs r = PGW_X86_REGS_INIT;
+	const uint64_t base = 0x7f0000200000ULL;
+	pgw_ctx *c = NULL, *bare = NULL;
+	char err[128];
+	int ok = 0;
+
+	for (unsigned i = 0; i < N; i++)
+		ptb_map(&f->b, PGW_MODE_X86_4L, f->root, base + i * 4096ULL, 3,
+			kind[i] ? (0x300000 + i * 4096ULL) | kind[i] : 0,
+			P | U);
+	r.cr0 = PGW_CR0_PG | PGW_CR0_WP;
+	r.cr3 = f->root;
+	r.cr4 = PGW_CR4_PAE;
+	r.efer = PGW_EFER_LME | PGW_EFER_LMA | PGW_EFER_NXE;
+	r.maxphyaddr = 40;
+	assert_int_equal(pgw_ctx_new_x86(&c, &r, &ptb_mem_ops, &f->b, err,
+					 sizeof(err)), 0);
+	assert_int_equal(pgw_ctx_new_x86(&bare, &r, &ptb_mem_ops, &f->b, err,
+					 sizeof(err)), 0);
+	pgw__cache_set(c, PGW__CACHE_PSC | PGW__CACHE_MAP);
+	pgw__cache_set(bare, 0);
+	assert_true(c->last.ok);
+	for (unsigned i = 0; i < N; i++) {
+		pgw_ctx_invalidate(c);
+		assert_int_equal(same_walk(c, bare, base), 0);
+		if (same_walk(c, bare, base + i * 4096ULL + 0x123) == 0)
+			ok++;
+	}
+	assert_int_equal(ok, 6);
+	pgw_ctx_free(bare);
+	pgw_ctx_free(c);
+}
+
+/* Every level's permission tables (pgw__derive) say what its masks say,
+ * for any entry, table or leaf. */
+static void perm_tables_match(const pgw_ctx *c)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	for (unsigned l = 0; l < c->fmt->nlevels; l++)
+		for (int leaf = 0; leaf < 2; leaf++) {
+			const struct pgw_perm_decode *p = &c->m[l].perm[leaf];
+
+			assert_true(p->lut_ok);
+			for (unsigned i = 0; i < 4096; i++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				assert_int_equal(pgw__lut_perms(p, x),
+						 pgw__entry_perms(&c->m[l], x,
+								  leaf));
+			}
+		}
+}
+
+static void test_cache__perm_tables_match_masks(void **state)
+{
+	struct ptb_fx *f = *state;
+	struct pgw_x86_regs x = PGW_X86_REGS_INIT;
+	struct pgw_arm64_regs a = PGW_ARM64_REGS_INIT;
+	struct pgw_riscv_regs v = PGW_RISCV_REGS_INIT;
+	static const uint64_t tcr[] = {
+		0x00000005b5103510ULL,               /* 4K, 48-bit */
+		0x00000005b5103510ULL | 3ULL << 41,  /* HPD0, HPD1 */
+	};
+	char err[160];
+	pgw_ctx *c;
+
+	x.cr0 = PGW_CR0_PG;
+	x.cr3 = f->root;
+	x.cr4 = PGW_CR4_PAE;
+	x.efer = PGW_EFER_LME | PGW_EFER_LMA | PGW_EFER_NXE;
+	assert_int_equal(pgw_ctx_new_x86(&c, &x, &ptb_mem_ops, &f->b, err,
+					 sizeof(err)), 0);
+	perm_tables_match(c);
+	pgw_ctx_free(c);
+	assert_int_equal(pgw_ctx_new_nested(&c, PGW_MODE_EPT4, f->root | 0x1e,
+					    0, 0, &ptb_mem_ops, &f->b, err,
+					    sizeof(err)), 0);
+	perm_tables_match(c);
+	pgw_ctx_free(c);
+	for (unsigned regime = 0; regime < 3; regime++)
+		for (unsigned k = 0; k < 2; k++) {
+			a.tcr = tcr[k];
+			a.ttbr0 = a.ttbr1 = f->root;
+			a.sctlr = 1;
+			a.regime = regime;
+			a.pstate = (regime ? 2u : 1u) <<
+				   PGW_ARM64_PSTATE_EL_SHIFT;
+			if (pgw_ctx_new_arm64(&c, &a, &ptb_mem_ops, &f->b, err,
+					      sizeof(err)) != 0)
+				fail_msg("arm64: %s", err);
+			perm_tables_match(c);
+			pgw_ctx_free(c);
+		}
+	v.satp = 8ULL << 60 | f->root >> 12;   /* Sv39 */
+	assert_int_equal(pgw_ctx_new_riscv(&c, &v, &ptb_mem_ops, &f->b, err,
+					   sizeof(err)), 0);
+	perm_tables_match(c);
+	pgw_ctx_free(c);
 }
 
 static void test_cache__reserved_bit_below_cached_levels(void **state)
@@ -131,8 +208,8 @@ static void test_cache__reserved_bit_below_cached_levels(void **state)
 	ptb_map(&f->b, PGW_MODE_X86_4L, f->root, 0x200000, 2,
 		0x400000 | P | PS | (1ULL << 13), P | W);
 	c = ctx_x86(f, 0, &bare);
-	assert_int_equal(same(c, bare, 0x1000), 0);   /* fills the PSC */
-	assert_int_equal(same(c, bare, 0x200000), PGW_ERSVD);
+	assert_int_equal(same_walk(c, bare, 0x1000), 0);   /* fills the PSC */
+	assert_int_equal(same_walk(c, bare, 0x200000), PGW_ERSVD);
 	pgw_ctx_free(bare);
 }
 
@@ -162,7 +239,7 @@ static void test_cache__invalidate_sees_changed_tables(void **state)
 			 PGW_ENOTMAPPED);
 	assert_int_equal(pgw_translate(c, 0x2000, 0, &r, NULL, NULL), 0);
 	assert_int_equal(r.out_pa, 0x7000);
-	assert_int_equal(same(c, bare, 0x2000), 0);
+	assert_int_equal(same_walk(c, bare, 0x2000), 0);
 	pgw_ctx_free(bare);
 }
 
@@ -239,10 +316,10 @@ static void test_cache__5l_matches_bare_walk(void **state)
 		0x9000 | P | W, P | W | U);
 	c = ctx_x86(f, 1, &bare);
 	assert_int_equal(pgw_ctx_mode(c), PGW_MODE_X86_5L);
-	assert_int_equal(same(c, bare, 0x0001000000001234ULL), 0);
-	assert_int_equal(same(c, bare, 0x0001000000002234ULL), PGW_ENOTMAPPED);
+	assert_int_equal(same_walk(c, bare, 0x0001000000001234ULL), 0);
+	assert_int_equal(same_walk(c, bare, 0x0001000000002234ULL), PGW_ENOTMAPPED);
 	/* Canonical under LA57 only. */
-	assert_int_equal(same(c, bare, 0x0100000000000000ULL), PGW_ENOTMAPPED);
+	assert_int_equal(same_walk(c, bare, 0x0100000000000000ULL), PGW_ENOTMAPPED);
 	pgw_ctx_free(bare);
 }
 
@@ -374,6 +451,8 @@ int main(void)
 #define T(n) cmocka_unit_test_setup_teardown(n, ptb_fx_setup_8m, ptb_fx_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_cache__results_match_bare_walk),
+		T(test_cache__last_level_matches_bare_walk),
+		T(test_cache__perm_tables_match_masks),
 		T(test_cache__reserved_bit_below_cached_levels),
 		T(test_cache__invalidate_sees_changed_tables),
 		T(test_cache__invalidate_after_every_kind_of_fill),

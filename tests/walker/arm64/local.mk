@@ -1,6 +1,6 @@
 # arm64 walker tests: VMSAv8-64 stage 1 (every granule, size, block level,
 # fault, permission rule), 52-bit LPA/LPA2, the EL2 regimes, stage 2 and
-# composed walks.
+# composed walks, and the caches against the bare walk.
 walker_tests += \
 	tests/walker/arm64/test_arm64_s1 \
 	tests/walker/arm64/test_arm64_s2
@@ -32,3 +32,9 @@ tests_walker_arm64_test_arm64_el2_SOURCES = tests/walker/arm64/test_arm64_el2.c 
 tests_walker_arm64_test_arm64_el2_CFLAGS = $(walker_test_cflags)
 tests_walker_arm64_test_arm64_el2_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_arm64_test_arm64_el2_LDADD = $(walker_test_ldadd)
+
+walker_tests += tests/walker/arm64/test_arm64_cache
+tests_walker_arm64_test_arm64_cache_SOURCES = tests/walker/arm64/test_arm64_cache.c tests/walker/arm64/a64_tables.h tests/walker/same_walk.h
+tests_walker_arm64_test_arm64_cache_CFLAGS = $(walker_test_cflags)
+tests_walker_arm64_test_arm64_cache_CPPFLAGS = $(walker_test_cppflags)
+tests_walker_arm64_test_arm64_cache_LDADD = $(walker_test_ldadd)
