@@ -280,6 +280,9 @@ int guest__arm64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 /** A field in the dump's byte order (g->big_endian). */
 uint64_t guest__e64(const guest *g, const uint8_t *p);
 uint32_t guest__e32(const guest *g, const uint8_t *p);
+/** Whether notes in @p g's byte order are a ppc64 guest's: an
+ *  NT_PRSTATUS of ppc64's size, or a VMX or VSX register note. */
+int guest__ppc64_notes_sniff(const guest *g, const uint8_t *p, size_t len);
 /** vCPU @p i's ppc64 registers, growing the tables (g->cpu too) as
  *  needed; NULL when out of memory. */
 struct guest_ppc64_cpu *guest__ppc64_cpu_at(guest *g, int i);

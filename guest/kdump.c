@@ -1,6 +1,6 @@
 /*
  * kdump-compressed dumps (dump-guest-memory -z/lzo/snappy, makedumpfile),
- * flat or in makedumpfile's flattened stream, which is first reassembled
+ * in either byte order (ppc64), flat or in makedumpfile's flattened stream, which is first reassembled
  * into a sealed memfd. Pages come from libkdumpfile; headers, notes and the
  * page descriptors are checked here so bad files are refused at open.
  */
@@ -196,8 +196,8 @@ static int pick_layout(const uint8_t *p, const unsigned status_off[2])
 	return -1;
 }
 
-static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
-			size_t errlen)
+static int parse_header(guest *g, const struct kd *k, struct kd_hdr *h,
+			char *err, size_t errlen)
 {
 	static const struct { unsigned status, sub, hdr_size; } lay[2] = {
 		{ 424, 460, 464 },   /* DiskDumpHeader64: timestamp[22] */
@@ -219,26 +219,25 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 	if (pick < 0)
 		return guest__fail(err, errlen, "diskdump header at %s 0x0: no "
 				   "plausible block size", k->where);
-	if (pick & 1)
-		return guest__fail(err, errlen, "diskdump header at %s 0x0 is "
-				   "big-endian (only little-endian dumps are "
-				   "read)",
-				   k->where);
+	/* Every field is in the dump's byte order: QEMU writes a ppc64
+	 * guest's in the order LPCR[ILE] gives (pseries: big-endian), as its
+	 * ELF dumps (the notes, the page descriptors too). */
+	g->big_endian = pick & 1;
 	l = pick < 2;  /* lay[]: 0 is the 64-bit layout */
-	bs = guest__le32(p + lay[l].status + 4);
+	bs = guest__e32(g, p + lay[l].status + 4);
 	if (bs & (bs - 1))
 		return guest__fail(err, errlen, "diskdump header at %s 0x0: "
 				   "block size 0x%x is not a power of two",
 				   k->where, bs);
-	h->version = guest__le32(p + 8);
+	h->version = guest__e32(g, p + 8);
 	memcpy(h->machine, p + 12 + 4 * 65, 65);
 	h->machine[65] = '\0';
-	h->status = guest__le32(p + lay[l].status);
+	h->status = guest__e32(g, p + lay[l].status);
 	h->block_size = bs;
-	h->sub_hdr_size = guest__le32(p + lay[l].status + 8);
-	h->bitmap_blocks = guest__le32(p + lay[l].status + 12);
-	h->max_mapnr = guest__le32(p + lay[l].status + 16);
-	h->nr_cpus = guest__le32(p + lay[l].sub);
+	h->sub_hdr_size = guest__e32(g, p + lay[l].status + 8);
+	h->bitmap_blocks = guest__e32(g, p + lay[l].status + 12);
+	h->max_mapnr = guest__e32(g, p + lay[l].status + 16);
+	h->nr_cpus = guest__e32(g, p + lay[l].sub);
 
 	/* kdump_sub_header, one block in: offsets for the two layouts. */
 	{
@@ -251,16 +250,16 @@ static int parse_header(const struct kd *k, struct kd_hdr *h, char *err,
 					   "0x%x runs past end of the dump (size "
 					   "0x%llx)", k->where, bs,
 					   (unsigned long long)k->img_size);
-		h->offset_vmci = guest__le64(s + (l == 0 ? 32 : 20));
-		h->size_vmci = l == 0 ? guest__le64(s + 40)
-				      : guest__le32(s + 28);
+		h->offset_vmci = guest__e64(g, s + (l == 0 ? 32 : 20));
+		h->size_vmci = l == 0 ? guest__e64(g, s + 40)
+				      : guest__e32(g, s + 28);
 		if (h->version < 3)
 			h->size_vmci = 0;
-		h->offset_note = guest__le64(s + on);
-		h->note_size = l == 0 ? guest__le64(s + ns)
-				      : guest__le32(s + ns);
+		h->offset_note = guest__e64(g, s + on);
+		h->note_size = l == 0 ? guest__e64(g, s + ns)
+				      : guest__e32(g, s + ns);
 		if (h->version >= 6)
-			h->max_mapnr = guest__le64(s + mm);
+			h->max_mapnr = guest__e64(g, s + mm);
 	}
 	return 0;
 }
@@ -278,8 +277,8 @@ static uint64_t popcount_bits(const uint8_t *b, uint64_t nbits)
 }
 
 /* Bitmaps, descriptors and page data all inside the image. */
-static int check_layout(const struct kd *k, const struct kd_hdr *h,
-			char *err, size_t errlen)
+static int check_layout(const guest *g, const struct kd *k,
+			const struct kd_hdr *h, char *err, size_t errlen)
 {
 	uint64_t bs = h->block_size;
 	uint64_t bm_off = (1 + (uint64_t)h->sub_hdr_size) * bs;
@@ -308,8 +307,8 @@ static int check_layout(const struct kd *k, const struct kd_hdr *h,
 				   (unsigned long long)k->img_size);
 	for (uint64_t i = 0; i < ndesc; i++) {
 		const uint8_t *d = k->img + pd_off + i * PD_SIZE;
-		uint64_t off = guest__le64(d);
-		uint32_t size = guest__le32(d + 8);
+		uint64_t off = guest__e64(g, d);
+		uint32_t size = guest__e32(g, d + 8);
 
 		if (size > bs || off > k->img_size || size > k->img_size - off)
 			return guest__fail(err, errlen, "page descriptor %llu "
@@ -455,13 +454,24 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	g->src_priv = k;
 	if (flattened && unflatten(g, k, err, errlen))
 		return -1;
-	if (parse_header(k, &h, err, errlen) ||
-	    check_layout(k, &h, err, errlen))
+	if (parse_header(g, k, &h, err, errlen) ||
+	    check_layout(g, k, &h, err, errlen))
 		return -1;
 	/* The notes' layout follows the machine (x86: told by the
 	 * NT_PRSTATUS size below). makedumpfile names it; QEMU 7.2 writes
-	 * "Unknown" for aarch64, whose NT_PRSTATUS size tells instead. */
-	if (!strcmp(h.machine, "aarch64") ||
+	 * "Unknown" for aarch64 and ppc64, whose notes tell instead. Only
+	 * ppc64 dumps may be big-endian. */
+	if (!strncmp(h.machine, "ppc64", 5) ||
+	    (h.note_size && guest__ppc64_notes_sniff(g, k->img +
+						     h.offset_note,
+						     h.note_size)))
+		g->arch = GUEST_ARCH_PPC64;
+	else if (g->big_endian)
+		return guest__fail(err, errlen, "diskdump header at %s 0x0 is "
+				   "big-endian, but its notes are not a ppc64 "
+				   "guest's (only ppc64 dumps may be "
+				   "big-endian)", k->where);
+	else if (!strcmp(h.machine, "aarch64") ||
 	    (h.note_size && guest__arm64_notes_sniff(k->img + h.offset_note,
 						     h.note_size)))
 		g->arch = GUEST_ARCH_AARCH64;
@@ -501,7 +511,8 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 
 	/* The prstatus layout tells long mode (see x86_notes.c); without
 	 * notes, fall back to the machine name of the header. */
-	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64)
+	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64 ||
+	    g->arch == GUEST_ARCH_PPC64)
 		;  /* decided above */
 	else if (g->nprstatus)
 		g->arch = g->long_mode ? GUEST_ARCH_X86_64 : GUEST_ARCH_I386;
@@ -513,6 +524,8 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	snprintf(g->desc, sizeof(g->desc), "kdump-compressed dump (%s%s, %s, "
 		 "%d vCPU%s, %zu memory ranges, %llu MiB%s)",
 		 flattened ? "flattened, " : "", compression(h.status),
+		 g->arch == GUEST_ARCH_PPC64 ? (g->big_endian ?
+						"ppc64 big-endian" : "ppc64") :
 		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
 		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
 		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386", g->ncpus,

@@ -31,6 +31,34 @@ uint32_t guest__e32(const guest *g, const uint8_t *p)
 			       (uint32_t)p[2] << 8 | p[3] : guest__le32(p);
 }
 
+/* Other notes QEMU writes per ppc64 vCPU (Linux's elf.h). */
+#define NT_PPC_VMX 0x100
+#define NT_PPC_VSX 0x102
+#define PRS_SIZE   504   /* PRS_REGS + 44 pt_regs words + pr_fpvalid */
+
+int guest__ppc64_notes_sniff(const guest *g, const uint8_t *p, size_t len)
+{
+	size_t pos = 0;
+
+	while (len - pos >= 12) {
+		uint32_t namesz = guest__e32(g, p + pos);
+		uint32_t descsz = guest__e32(g, p + pos + 4);
+		uint32_t type = guest__e32(g, p + pos + 8);
+		size_t name4 = ((size_t)namesz + 3) & ~(size_t)3;
+
+		if (name4 > len - pos - 12)
+			return 0;
+		if (namesz == 5 && !memcmp(p + pos + 12, "CORE", 5) &&
+		    ((type == NT_PRSTATUS_TYPE && descsz == PRS_SIZE) ||
+		     type == NT_PPC_VMX || type == NT_PPC_VSX))
+			return 1;
+		if ((((size_t)descsz + 3) & ~(size_t)3) > len - pos - 12 - name4)
+			return 0;
+		pos += 12 + name4 + (((size_t)descsz + 3) & ~(size_t)3);
+	}
+	return 0;
+}
+
 struct guest_ppc64_cpu *guest__ppc64_cpu_at(guest *g, int i)
 {
 	int had = g->ncpus;

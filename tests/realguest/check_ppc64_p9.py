@@ -19,8 +19,8 @@ per vCPU (GDB thread):
   info pg     lists quadrant 0 (PID = PIDR) and quadrant 3 (PID 0)
   xp          at the physical address QEMU's gva2gpa gives, QEMU's x words
   vtop        of mapped kernel and user addresses: QEMU's physical address
-then pgstub on dump.elf (QEMU's dump-guest-memory of the same guest, no MMU
-registers in it): without --reg a kernel address fails naming --reg patb=
+then pgstub on dump.elf and dump.kdump (QEMU's dump-guest-memory of the same
+guest as ELF and kdump-zlib, no MMU registers in them): without --reg a kernel address fails naming --reg patb=
 (powernv: ptcr=); with --reg patb= (the stream's entry; powernv: ptcr=)
 pidr= lpcr= (vCPU 0's, from QEMU's gdbstub), vCPU 0's
 samples all equal QEMU's, and the other vCPUs' kernel (quadrant 3) ones
@@ -303,20 +303,29 @@ def check_radix(tap, pgstub, cfgdir, name, powernv):
         check_views(tap, pre, t, got, pidr,
                     (spr.get("ptcr") or sprs["cpu0"]["ptcr"]) if powernv else None)
 
-    # The dump: no MMU registers in it.
-    dump = os.path.join(cfgdir, "dump.elf")
+    # The dumps: no MMU registers in them.
+    for fn in ("dump.elf", "dump.kdump"):
+        check_dump(tap, pgstub, cfgdir, name, powernv, fn, truth, sprs,
+                   patb_of_stream(got))
+
+
+def check_dump(tap, pgstub, cfgdir, name, powernv, fn, truth, sprs, patb):
+    """A dump (ELF or kdump-compressed): without --reg, gva2gpa names what
+    to give; with the roots the stream and QEMU's SPRs gave, every sample
+    of vCPU 0, and the kernel's (quadrant 3) of the others."""
+    dump = os.path.join(cfgdir, fn)
     kern = next(a for a, q, _ in truth[0]["gva2gpa"] if q.startswith("gpa:")
                 and int(a, 16) >> 62 == 3)
     bare, raw = gdb_session(pgstub, dump, [], [(0, [("k", "cli", "monitor rc gva2gpa " + kern)])])
     msg = "\n".join(lines_of(bare, 0, "k"))
     want = "--reg ptcr=" if powernv else "--reg patb="
-    tap.ok("%s: dump.elf without --reg: gva2gpa %s says to give %s" % (name, kern, want),
+    tap.ok("%s: %s without --reg: gva2gpa %s says to give %s" % (name, fn, kern, want),
            want in msg, msg or raw[-2000:])
     spr0 = sprs.get("cpu0") or {}
     root = ("ptcr=" + spr0["ptcr"]) if powernv and spr0.get("ptcr") else \
-        ("patb=" + patb_of_stream(got)) if patb_of_stream(got) and not powernv else None
+        ("patb=" + patb) if patb and not powernv else None
     if not root or not spr0.get("pidr"):
-        tap.ok("%s: dump.elf with --reg: the table root and vCPU 0's PIDR known" % name,
+        tap.ok("%s: %s with --reg: the table root and vCPU 0's PIDR known" % (name, fn),
                False, "sprs %r" % sprs)
         return
     extra = ["--reg", root, "--reg", "pidr=" + spr0["pidr"],
@@ -324,12 +333,11 @@ def check_radix(tap, pgstub, cfgdir, name, powernv):
     q3 = lambda cpu, a: cpu == 0 or a >> 62 == 3  # noqa: E731
     got, raw = gdb_session(pgstub, dump, extra, jobs_for(truth, views=False, only=q3))
     if not got:
-        tap.ok("%s: GDB session on dump.elf %s" % (name, " ".join(extra)), False, raw[-3000:])
+        tap.ok("%s: GDB session on %s %s" % (name, fn, " ".join(extra)), False, raw[-3000:])
         return
     for cpu, t in sorted(truth.items()):
-        pre = "%s dump.elf %s cpu%d" % (name, " ".join(extra[1::2]), cpu)
+        pre = "%s %s %s cpu%d" % (name, fn, " ".join(extra[1::2]), cpu)
         check_samples(tap, pre, t, got, only=lambda a, c=cpu: q3(c, a))
-
 
 def main(argv):
     if len(argv) < 4:

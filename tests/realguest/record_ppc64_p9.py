@@ -6,7 +6,8 @@ or powernv9 (radix, the partition table in RAM at PTCR).
 Records what record_ppc64.py records (stop with a user process on every
 vCPU, guest.mig, info registers, info tlb, then gva2gpa and x with MSR[PR]
 cleared, IR/DR set and AMR 0), with `-cpu power9`, plus:
-  - dump.elf (dump-guest-memory, no paging) of the same stopped guest;
+  - dump.elf and dump.kdump (dump-guest-memory as ELF and kdump-zlib, no
+    paging) of the same stopped guest;
   - meta.json "sprs": PIDR, LPCR and PTCR of each vCPU as QEMU's gdbstub shows
     them (None where it cannot: QEMU 7.2 serves SPRs of the first vCPU
     only), the registers a dump lacks.
@@ -170,15 +171,19 @@ class P9Recorder(Recorder):
         cm["user_addresses_with_msr_pr"] = True
 
     def dump(self):
-        p = self.path("dump.elf")
-        t0 = time.monotonic()
-        self.qmp.cmd("dump-guest-memory", timeout=DUMP_TIMEOUT, paging=False,
-                     protocol="file:" + p, format="elf")
-        st = self.qmp.cmd("query-dump")
-        if st.get("status") != "completed":
-            raise Fail("dump-guest-memory status %r" % st)
-        os.chmod(p, 0o644)
-        self.meta["timings"]["dump_elf"] = round(time.monotonic() - t0, 3)
+        # ELF and kdump-compressed (QEMU 7.2 writes the latter flattened,
+        # in 64 KiB blocks, in the guest's byte order as the ELF one).
+        for fmt, fn, key in (("elf", "dump.elf", "dump_elf"),
+                             ("kdump-zlib", "dump.kdump", "dump_kdump")):
+            p = self.path(fn)
+            t0 = time.monotonic()
+            self.qmp.cmd("dump-guest-memory", timeout=DUMP_TIMEOUT, paging=False,
+                         protocol="file:" + p, format=fmt)
+            st = self.qmp.cmd("query-dump")
+            if st.get("status") != "completed":
+                raise Fail("dump-guest-memory (%s) status %r" % (fmt, st))
+            os.chmod(p, 0o644)
+            self.meta["timings"][key] = round(time.monotonic() - t0, 3)
 
     def snapshot(self):
         # The vCPUs are stopped: read the SPRs before the stream is taken.
@@ -214,7 +219,7 @@ def is_current(config, outdir):
         return False, "no meta.json"
     if not meta.get("complete") or meta.get("config") != config:
         return False, "incomplete"
-    for f in ("guest.mig", "dump.elf"):
+    for f in ("guest.mig", "dump.elf", "dump.kdump"):
         if not os.path.isfile(os.path.join(outdir, f)):
             return False, "missing " + f
     mt = os.path.getmtime(os.path.join(outdir, "meta.json"))

@@ -2,8 +2,8 @@
 # make check: record QEMU's truth for the POWER9 guests (pseries radix,
 # pseries hash with disable_radix, powernv9 radix; cached outside the repo,
 # booted only when missing or stale: record_ppc64_p9.py), then check pgstub
-# on each guest.mig, and on the radix guests' dump.elf with --reg, through
-# gdb-multiarch against it. The sanitizer build checks the pseries radix one.
+# on each guest.mig, and on the radix guests' dump.elf and dump.kdump with
+# --reg, through gdb-multiarch against it. The sanitizer build checks the pseries radix one.
 set -u
 here=$top_srcdir/tests/realguest
 guests=${PGSTUB_GUESTS:-${PGSTUB_CACHE:-/var/cache/pgstub}/guests}
