@@ -117,6 +117,10 @@ struct pgw_decode {
 	 * path away. */
 	uint64_t bail_table, bail_leaf, need_leaf;
 	bool check_masked;
+	/* hook_addr needed only for leaves with one of these bits set
+	 * (RISC-V Svnapot's N): the fast path takes the others by the
+	 * masks, and leaves those to the general loop. 0: every leaf. */
+	uint64_t hook_addr_bits;
 	uint64_t fast_rsvd_table, fast_rsvd_leaf;  /* rsvd | bail (core) */
 };
 

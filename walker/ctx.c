@@ -114,8 +114,12 @@ void pgw__derive(pgw_ctx *c)
 		perm_lut(&m->perm[0]);
 		perm_lut(&m->perm[1]);
 		m->fast_rsvd_table = m->rsvd_table | m->bail_table;
-		m->fast_rsvd_leaf = m->rsvd_leaf | m->bail_leaf;
-		if (m->hook_rsvd || m->hook_addr ||
+		m->fast_rsvd_leaf = m->rsvd_leaf | m->bail_leaf |
+				    (m->hook_addr ? m->hook_addr_bits : 0);
+		/* The fast path asks a rsvd hook itself (one call per
+		 * entry), and leaves entries a hooked address needs to the
+		 * general loop when the arch says which they are. */
+		if ((m->hook_addr && !m->hook_addr_bits) ||
 		    (m->hook_check && !m->check_masked))
 			fast = false;
 		if (f->lv[i].bits != 9)

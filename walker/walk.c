@@ -413,7 +413,8 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 		if (uniform ? !(e & u_present) : !pgw__present(m, e))
 			return 1;
 		leaf = pgw__is_leaf(m, e);
-		if (e & (leaf ? m->fast_rsvd_leaf : m->fast_rsvd_table))
+		if ((e & (leaf ? m->fast_rsvd_leaf : m->fast_rsvd_table)) ||
+		    (m->hook_rsvd && f->arch->rsvd(c, (int)level, e, leaf)))
 			return 1;
 		if (uniform) {
 			acc &= e ^ u_flip;  /* decoded once, below */
@@ -697,7 +698,9 @@ translate_last(const pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 	e = le64toh(((const uint64_t *)(const void *)p->host)
 		    [(idx >> l->shift) & l->imask]);
 	if (!(e & m->present) || (e & m->fast_rsvd_leaf) ||
-	    (e & m->need_leaf) != m->need_leaf)
+	    (e & m->need_leaf) != m->need_leaf ||
+	    (m->hook_rsvd && c->fmt->arch->rsvd(c, (int)c->fmt->nlevels - 1,
+						e, true)))
 		return 1;
 	perms = (unsigned)(p->table & 4095) & pgw__lut_perms(&m->perm[1], e);
 	size = 1ULL << l->shift;

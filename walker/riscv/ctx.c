@@ -40,8 +40,10 @@ static void derive_level(const struct pgw_level *lv, struct pgw_decode *k)
 		},
 		/* W without R, PBMT 3, N, a pointer at L0. */
 		.hook_rsvd = true,
-		/* Svnapot frames depend on the VA: 8-byte L0 only. */
+		/* Svnapot frames depend on the VA: 8-byte L0 only, and
+		 * only with N set. */
 		.hook_addr = wide && lv->leaf == PGW_LEAF_ALWAYS,
+		.hook_addr_bits = RV_N,
 	};
 }
 

@@ -2,7 +2,8 @@
 walker_tests += \
 	tests/walker/riscv/test_sv39
 
-tests_walker_riscv_test_sv39_SOURCES = tests/walker/riscv/test_sv39.c tests/walker/riscv/rvmem.h
+tests_walker_riscv_test_sv39_SOURCES = tests/walker/riscv/test_sv39.c tests/walker/riscv/rvmem.h \
+	tests/walker/same_walk.h
 tests_walker_riscv_test_sv39_CFLAGS = $(walker_test_cflags)
 tests_walker_riscv_test_sv39_CPPFLAGS = $(walker_test_cppflags)
 tests_walker_riscv_test_sv39_LDADD = $(walker_test_ldadd)

@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include "rvmem.h"
+#include "../same_walk.h"
+#include "walker_priv.h"
 
 #define SATP_SV39(root) ((8ULL << 60) | ((root) >> 12))
 
@@ -464,6 +466,43 @@ static void test_sv39__views(void **state)
 		"ffffffffc0000000: 00000000c0000000 ---AG-X-R\n");
 }
 
+/* Every entry of the fixture through the paging-structure cache (and the
+ * core's fast path, which asks the reserved-encoding hook itself and
+ * leaves NAPOT frames to the general loop) against a walk without caches:
+ * the same answers and faults. Without the TLB, so that each takes the
+ * PSC; L0[1] first, so that the PSC holds L0 (and its host address). */
+static void test_sv39__caches_change_no_answer(void **state)
+{
+	struct fx *f = *state;
+	pgw_ctx *bare = f->c, *c;
+	uint64_t va[48];
+	unsigned n = 0, ok = 0;
+
+	f->c = NULL;
+	assert_int_equal(new_ctx(f, &rvmem_ops, 0, PGW_RISCV_PRIV_S), 0);
+	c = f->c;
+	pgw__cache_set(c, PGW__CACHE_PSC | PGW__CACHE_MAP);
+	pgw__cache_set(bare, 0);
+	assert_true(c->fast);
+	assert_true(c->last.ok);
+	for (unsigned i = 0; i < 40; i++)
+		va[n++] = i * 0x1000ULL + 0x24;
+	for (unsigned i = 1; i < 7; i++)
+		va[n++] = i * 0x200000ULL + 0x1234;
+	va[n++] = 0x40001234ULL;
+	va[n++] = 0xffffffffc0001234ULL;
+	for (unsigned i = 0; i < n; i++) {
+		pgw_ctx_invalidate(c);
+		assert_int_equal(same_walk(c, bare, 0x1000), 0);
+		if (same_walk(c, bare, va[i]) == 0)
+			ok++;
+	}
+	/* L0[1..6], the NAPOT page's 16, L0[34] and [36], L1[1], L2[1],
+	 * L2[511]. */
+	assert_int_equal(ok, 6 + 16 + 2 + 1 + 2);
+	pgw_ctx_free(bare);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +524,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sv39__views, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_sv39__caches_change_no_answer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("test_sv39", tests, NULL, NULL);
