@@ -998,8 +998,11 @@ struct pgw_ppc64_radix_regs {
  * @ref pgw_ppc64_radix_regs.pate1 with PGW_PPC64_RADIX_PATE1 (GR set).
  * EA bits 63:62 pick the quadrant: 0 translates with PRTE[PIDR], 3 with
  * PRTE[0], each a region with its own tree (RTS: 2^(RTS+31)-byte EA
- * space, RPDB root of 2^RPDS entries); quadrants 1 and 2 (a hypervisor's
- * view of a guest) fault as PGW_FAULT_NONCANONICAL, as do EA bits between
+ * space, RPDB root of 2^RPDS entries). Quadrants 1 and 2 are a
+ * hypervisor's view of partition LPIDR: with MSR[HV] and LPIDR 0 they
+ * translate as quadrants 0 and 3 (the hypervisor's own trees, no
+ * partition-scoped step); otherwise they fault as PGW_FAULT_NONCANONICAL
+ * (pgw_ctx_new_ppc64_radix_nested() shows a guest), as do EA bits between
  * the tree's size and bit 61. Levels are "L1" (the root) down; every PDE's
  * NLS must match the tree's next level and its NLB be aligned, else
  * PGW_FAULT_RESERVED (out_rsvd = the NLS or NLB bits); leaves may sit

@@ -239,6 +239,7 @@ struct quadrant {
 	uint64_t prtb, prt_size;  /* process table (input-space real) */
 	unsigned page_shift;
 	bool problem;
+	bool twin;                /* serves quadrant q ^ 1 too (bit 62) */
 	pgw_ctx *host;            /* partition-scoped tree, or NULL */
 };
 
@@ -278,12 +279,15 @@ static int new_region(pgw_ctx **out, const struct quadrant *q,
 	/* EA bits 63:62 are the quadrant; the bits between them and the
 	 * tree's size must be 0. */
 	c->va_fill = (uint64_t)q->q << 62;
+	c->va_ignore = q->twin ? 1ULL << 62 : 0;
 	c->region_name = q->q ? "quadrant 3" : "quadrant 0";
 	if (ok)
 		snprintf(c->region_desc, sizeof(c->region_desc),
-			 "PID %llu, %u-bit, %uK pages",
+			 "PID %llu, %u-bit, %uK pages%s",
 			 (unsigned long long)q->pid, c->fmt->va_bits,
-			 1u << (c->fmt->lv[c->fmt->nlevels - 1].shift - 10));
+			 1u << (c->fmt->lv[c->fmt->nlevels - 1].shift - 10),
+			 !q->twin ? "" : q->q ? "; and quadrant 2" :
+						"; and quadrant 1");
 	else
 		snprintf(c->region_desc, sizeof(c->region_desc),
 			 "PID %llu, PRTE 0x%016llx", (unsigned long long)q->pid,
@@ -338,6 +342,12 @@ static int build(pgw_ctx **out, const struct pgw_ppc64_radix_regs *r,
 		.page_shift = r->page_shift,
 		.problem = r->msr & PGW_PPC64_MSR_PR, .host = host,
 	};
+	/* Power ISA 3.0 Book III 6.7.10.1 (and QEMU's walk): in hypervisor
+	 * state quadrants 1 and 2 are LPIDR's partition, with PIDR and PID
+	 * 0. LPIDR 0 is the hypervisor itself, with no partition-scoped
+	 * step: quadrant 1 is quadrant 0's tree, 2 is 3's. Another LPIDR's
+	 * are a guest's (nested radix), and fault here. */
+	q0.twin = (r->msr & PGW_PPC64_MSR_HV) && !r->lpidr && !host;
 	q3 = q0;
 	q3.q = 3;
 	q3.pid = 0;
@@ -350,7 +360,8 @@ static int build(pgw_ctx **out, const struct pgw_ppc64_radix_regs *r,
 		return rc;
 	}
 	/* EA bit 0 (value bit 63) set: quadrants 2 and 3; quadrant 2
-	 * is no region's, and faults as an address outside them. */
+	 * is no region's but in hypervisor state (above), and faults as an
+	 * address outside them. */
 	lo->upper = hi;
 	lo->upper_sel = 1ULL << 63;
 	*out = lo;

@@ -103,7 +103,8 @@ static void build(struct fx *f)
 	       RX_V | RX_L | 0x600000 | RX_RD);
 }
 
-static int ctx_of(struct fx *f, uint64_t pidr, uint64_t msr)
+static int ctx_lpidr(struct fx *f, uint64_t pidr, uint64_t msr,
+		     uint64_t lpidr)
 {
 	struct pgw_ppc64_radix_regs r = PGW_PPC64_RADIX_REGS_INIT;
 	char err[200];
@@ -113,8 +114,14 @@ static int ctx_of(struct fx *f, uint64_t pidr, uint64_t msr)
 	r.ptcr = PTCR;
 	r.pidr = pidr;
 	r.msr = msr;
+	r.lpidr = lpidr;
 	return pgw_ctx_new_ppc64_radix(&f->c, &r, &rxmem_ops, &f->m, err,
 				       sizeof(err));
+}
+
+static int ctx_of(struct fx *f, uint64_t pidr, uint64_t msr)
+{
+	return ctx_lpidr(f, pidr, msr, 0);
 }
 
 static int setup(void **state)
@@ -263,11 +270,7 @@ static void test_ppc64_radix__faults(void **state)
 	bad(f->c, KBASE + (1ULL << 39), PGW_ERSVD, PGW_FAULT_RESERVED, 0, RX_L);
 	bad(f->c, k16 + 0x4000, PGW_ERSVD, PGW_FAULT_RESERVED, 3, RX_L);
 	bad(f->c, KBASE + (3ULL << 39), PGW_EIO, PGW_FAULT_BAD_TABLE, 1, 0);
-	/* Quadrants 1 and 2, and EA bits between the tree and bit 61. */
-	bad(f->c, 0x4000000000010000ULL, PGW_ENOTMAPPED,
-	    PGW_FAULT_NONCANONICAL, -1, 0);
-	bad(f->c, 0x8000000000000000ULL, PGW_ENOTMAPPED,
-	    PGW_FAULT_NONCANONICAL, -1, 0);
+	/* EA bits between the tree and bit 61. */
 	bad(f->c, KBASE | (1ULL << 52), PGW_ENOTMAPPED,
 	    PGW_FAULT_NONCANONICAL, -1, 0);
 	bad(f->c, 1ULL << 52, PGW_ENOTMAPPED, PGW_FAULT_NONCANONICAL, -1, 0);
@@ -277,6 +280,33 @@ static void test_ppc64_radix__faults(void **state)
 	assert_string_equal(fl.out_level_name, "L4");
 	assert_int_equal(fl.out_entry, RX_V | RX_L | 0x12347000 | (1ULL << 6) |
 					RX_P | RX_RD);
+}
+
+/* Quadrants 1 and 2 (Power ISA 3.0 Book III 6.7.10.1): in hypervisor
+ * state with LPIDR 0, the hypervisor's own (quadrant 0's tree with PIDR,
+ * quadrant 3's with PID 0); with another LPIDR a guest's, and outside
+ * hypervisor state none: both fault then. */
+static void test_ppc64_radix__quadrants_1_and_2(void **state)
+{
+	struct fx *f = *state;
+	uint64_t k = KBASE + (16ULL << 39) + 0x1abc;
+
+	ok(f->c, 0x4000000000010004ULL, 0x2340004, 0x10000, RW | U, 3);
+	ok(f->c, 0x8000000000000000ULL | (k & ~(3ULL << 62)), 0x12345abc,
+	   0x1000, RW, 3);
+	for (int i = 0; i < 2; i++) {
+		if (i == 0)
+			assert_int_equal(ctx_lpidr(f, 5, PGW_PPC64_MSR_HV, 1),
+					 0);
+		else
+			assert_int_equal(ctx_of(f, 5, 0), 0);
+		bad(f->c, 0x4000000000010004ULL, PGW_ENOTMAPPED,
+		    PGW_FAULT_NONCANONICAL, -1, 0);
+		bad(f->c, 0x8000000000000000ULL, PGW_ENOTMAPPED,
+		    PGW_FAULT_NONCANONICAL, -1, 0);
+		ok(f->c, 0x10004, 0x2340004, 0x10000, RW | U, 3);
+		ok(f->c, k, 0x12345abc, 0x1000, RW, 3);
+	}
 }
 
 /* A PID with no tree, or beyond the process table: the quadrant faults
@@ -451,7 +481,7 @@ static void test_ppc64_radix__info_pg(void **state)
 
 	assert_int_equal(pgw_view_pg(f->c, NULL, rxtext_write, &f->t), 0);
 	assert_string_equal(f->t.s,
-		"quadrant 0 (PID 5, 52-bit, 64K pages)\n"
+		"quadrant 0 (PID 5, 52-bit, 64K pages; and quadrant 1)\n"
 		"VPN range               Entry         Flags            Physical page(s)\n"
 		"[0000000000-0007ffffff]   L1[000]     V---------\n"
 		"  [0000000000-000003ffff]   L2[000]     V---------\n"
@@ -459,7 +489,7 @@ static void test_ppc64_radix__info_pg(void **state)
 		"      [0000000010-000000001f]   L4[001]     VLRC--rw-- 0000002340-000000234f\n"
 		"      [0000000020-000000002f]   L4[002]     VLR---r-x- 0000002350-000000235f\n"
 		"    [0000000200-00000003ff]   L3[001]     VL----r--- 0000000600-00000007ff\n"
-		"quadrant 3 (PID 0, 52-bit, 4K pages)\n"
+		"quadrant 3 (PID 0, 52-bit, 4K pages; and quadrant 2)\n"
 		"VPN range               Entry         Flags            Physical page(s)\n"
 		"[0000000000-0007ffffff]   L1[000]     V---------\n"
 		"  [0000000000-000003ffff]   L2[000]     VLRC-Prw-- 0000040000-000007ffff\n"
@@ -481,7 +511,7 @@ static void test_ppc64_radix__vtop(void **state)
 				       rxtext_write, &f->t), 0);
 	assert_string_equal(f->t.s,
 		"vtop 0xc000080000001abc (ppc64 radix)\n"
-		"  region quadrant 3 (PID 0, 52-bit, 4K pages)\n"
+		"  region quadrant 3 (PID 0, 52-bit, 4K pages; and quadrant 2)\n"
 		"  guest        L1[010] @ 0x0000000000100080 = 0x8000000000124009 V---------\n"
 		"  guest        L2[000] @ 0x0000000000124000 = 0x8000000000125009 V---------\n"
 		"  guest        L3[000] @ 0x0000000000125000 = 0x8000000000126009 V---------\n"
@@ -491,7 +521,7 @@ static void test_ppc64_radix__vtop(void **state)
 	assert_int_equal(pgw_view_vtop(f->c, 0x10004, rxtext_write, &f->t), 0);
 	assert_string_equal(f->t.s,
 		"vtop 0x0000000000010004 (ppc64 radix)\n"
-		"  region quadrant 0 (PID 5, 52-bit, 64K pages)\n"
+		"  region quadrant 0 (PID 5, 52-bit, 64K pages; and quadrant 1)\n"
 		"  guest        L1[000] @ 0x0000000000110000 = 0x8000000000127009 V---------\n"
 		"  guest        L2[000] @ 0x0000000000127000 = 0x8000000000128009 V---------\n"
 		"  guest        L3[000] @ 0x0000000000128000 = 0x8000000000129005 V---------\n"
@@ -502,7 +532,7 @@ static void test_ppc64_radix__vtop(void **state)
 				       &f->t), 0);
 	assert_string_equal(f->t.s,
 		"vtop 0xc0000000c0000000 (ppc64 radix)\n"
-		"  region quadrant 3 (PID 0, 52-bit, 4K pages)\n"
+		"  region quadrant 3 (PID 0, 52-bit, 4K pages; and quadrant 2)\n"
 		"  guest        L1[000] @ 0x0000000000100000 = 0x8000000000120009 V---------\n"
 		"  guest        L2[003] @ 0x0000000000120018 = 0x8000000000122005 V---------\n"
 		"fault at L2[003] (table 0x120000) translating 0xc0000000c0000000: "
@@ -557,6 +587,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 		T(test_ppc64_radix__quadrant3_leaves),
 		T(test_ppc64_radix__quadrant0_pid),
+		T(test_ppc64_radix__quadrants_1_and_2),
 		T(test_ppc64_radix__faults),
 		T(test_ppc64_radix__unusable_prte),
 		T(test_ppc64_radix__access),
