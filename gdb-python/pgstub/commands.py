@@ -181,6 +181,7 @@ MODES = {
     "Sv32": (D.RISCV32, 2), "Sv39": (D.RISCV, 3), "Sv48": (D.RISCV, 4),
     "Sv57": (D.RISCV, 5), "Sv39x4": (D.RISCV, 3), "Sv48x4": (D.RISCV, 4),
     "Sv57x4": (D.RISCV, 5),
+    "ppc64 radix": (D.RADIX, 4), "ppc64 radix partition-scoped": (D.RADIX, 4),
 }
 
 
@@ -216,13 +217,21 @@ def arm64_granule(res):
     return 1 << g if not r and g in (12, 14, 16) else 4096
 
 
+def radix_page(res):
+    """The base page size of a ppc64 radix walk from the region vtop-json
+    names ("PID 5, 52-bit, 64K pages"); 64K (Linux's) when it says none."""
+    m = re.search(r"\b(4|64)K pages\b", res.get("region_desc") or "")
+    return int(m.group(1)) << 10 if m else 64 << 10
+
+
 def decode_step(mode, step, granule=4096, pa52=False):
     """Decode one vtop-json step with its stage's format."""
     kind, nlevels = MODES.get(mode, (D.X86_64, 4))
     if nlevels is None:
         return D.decode(step["entry"], kind, 4 - _arm_level(step["name"]),
                         granule=granule, pa52=pa52)
-    return D.decode(step["entry"], kind, nlevels - step["level"])
+    return D.decode(step["entry"], kind, nlevels - step["level"],
+                    granule=granule)
 
 
 PPC64_HASH = "ppc64 hash"
@@ -232,7 +241,8 @@ def _step_rows(res):
     """(label, style, text after the label) for each step of a walk."""
     guest_mode, nested = res.get("mode"), res.get("nested")
     arm = MODES.get(guest_mode, (0, 0))[1] is None
-    granule = arm64_granule(res) if arm else 4096
+    radix = MODES.get(guest_mode, (0, 0))[0] == D.RADIX
+    granule = arm64_granule(res) if arm else radix_page(res) if radix else 4096
     pa52 = arm and bool(arm64_region(res) and arm64_region(res)[1])
     rows = []
     base_shift = None

@@ -694,6 +694,29 @@ def vtop_rendering():
     s.check("vtop rendering: ppc64 without an SLB entry", _render(noslb),
             "vtop 0xc000000001234567 (ppc64 hash, vCPU 0)\n"
             "0xc000000001234567: no SLB entry for the segment\n")
+    # A ppc64 radix walk (the walker test's quadrant 0, PID 5, 64K
+    # pages): its entries in radix terms, not x86's.
+    radix = {"va": 0x10004, "cpu": 0, "mode": "ppc64 radix", "nested": None,
+             "ok": True, "pa": 0x2340004, "gpa": 0x2340004, "size": 0x10000,
+             "perms": "rw-u", "entry": 0xc000000002340186, "level": 3,
+             "pkey": -1, "region": "quadrant 0",
+             "region_desc": "PID 5, 52-bit, 64K pages; and quadrant 1",
+             "steps": [
+                 dict(_step("guest", "L1", 0, 0x110000, 0x8000000000127009,
+                            False), level=0),
+                 dict(_step("guest", "L3", 0, 0x128000, 0x8000000000129005,
+                            False), level=2),
+                 dict(_step("guest", "L4", 1, 0x129008, 0xc000000002340186,
+                            True), level=3)]}
+    s.check("vtop rendering: ppc64 radix", _render(radix),
+            "vtop 0x10004 (ppc64 radix, vCPU 0)\n"
+            "  L1[000] @ 0x110000 = 0x8000000000127009 [V] table 0x127000 "
+            "nls 9\n"
+            "  L3[000] @ 0x128000 = 0x8000000000129005 [V] table 0x129000 "
+            "nls 5\n"
+            "  L4[001] @ 0x129008 = 0xc000000002340186 [V L R C READ WRITE] "
+            "64K pfn 0x234\n"
+            "0x10004 -> 0x2340004 (64K page, rw-u)\n")
     nested = {"va": 0x1000, "cpu": 1, "mode": "4-level",
               "nested": "EPT 4-level", "ok": True, "pa": 0x300000,
               "gpa": 0x200000, "size": 0x1000, "perms": "rw--",
