@@ -342,6 +342,7 @@ void guest_close(guest *g)
 	if (g->src && g->src->close)
 		g->src->close(g);
 	guest__physmap_free(g);
+	guest__pagestore_free(g);
 	if (g->map)
 		munmap((void *)g->map, (size_t)g->size);
 	if (g->fd >= 0)

@@ -67,9 +67,21 @@ struct guest_physmap {
 	size_t n, cap;
 };
 
+/** Aligned copies of table pages (pagestore.c), keyed by frame. */
+struct guest_pagestore {
+	uint64_t *keys;         /**< pfn + 1; 0 = empty slot */
+	uint8_t **pages;        /**< 4 KiB each, 4 KiB-aligned */
+	size_t cap, n;
+	uint8_t **chunks;       /**< where the pages are carved from */
+	size_t nchunks;
+};
+
 /** What a source format provides beyond the range table. */
 struct guest_source {
 	const char *name;
+	/** Nonzero: the memory behind the source changes (a live guest), so
+	 *  no copy of it may be kept. */
+	int changes;
 	/**
 	 * Optional: if NULL, every range has a host pointer. Read @p len bytes
 	 * at @p pa, all inside one range whose host is NULL.
@@ -100,6 +112,7 @@ struct guest {
 	const struct guest_source *src;
 	void *src_priv;
 	struct guest_physmap pm;
+	struct guest_pagestore ps;  /* table pages copied for the walker */
 
 	/* vCPUs, filled by the source (notes or options). */
 	int ncpus;
@@ -163,6 +176,13 @@ int guest__fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /** vCPU @p i, growing the table as needed; NULL when out of memory. */
 struct guest_x86_cpu *guest__cpu_at(guest *g, int i);
+
+/* pagestore.c */
+/** The 4 KiB page at @p page_pa, aligned, copied once and kept until the
+ *  guest is closed; NULL if the snapshot lacks any of it, or the store is
+ *  full. Immutable sources only (guest_source.changes). */
+const uint8_t *guest__pagestore_get(guest *g, uint64_t page_pa);
+void guest__pagestore_free(guest *g);
 
 /* physmap.c */
 /**

@@ -201,6 +201,7 @@ static void live_close(guest *g)
 
 static const struct guest_source live_source = {
 	.name = "live",
+	.changes = 1,
 	.read = live_read,
 	.close = live_close,
 	.sync = live_sync,

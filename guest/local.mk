@@ -7,6 +7,7 @@ guest_libguest_la_SOURCES = \
 	guest/guest_priv.h \
 	guest/guest.c \
 	guest/physmap.c \
+	guest/pagestore.c \
 	guest/x86_notes.c \
 	guest/arm64_mig.c \
 	guest/arm64_notes.c \

@@ -330,12 +330,20 @@ static int mem_read(uint64_t pa, void *buf, size_t len, void *payload)
 
 static const void *mem_map(uint64_t pa, size_t len, void *payload)
 {
-	const struct guest_range *r = guest__physmap_find(payload, pa);
+	guest *g = payload;
+	const struct guest_range *r = guest__physmap_find(g, pa);
+	const uint8_t *p;
 
-	/* Zero-copy only when the whole table lies in one file-backed range. */
-	if (!r || !r->host || len > r->len - (pa - r->pa))
+	/* Zero-copy when the whole table lies in one file-backed range, at
+	 * an address the walker can load its entries from. */
+	if (r && r->host && len <= r->len - (pa - r->pa) &&
+	    !((uintptr_t)(r->host + (pa - r->pa)) & 7))
+		return r->host + (pa - r->pa);
+	/* Else a kept copy of its page (a stream's, a compressed dump's). */
+	if (!r || !g->src || g->src->changes || (pa & 4095) + len > 4096)
 		return NULL;
-	return r->host + (pa - r->pa);
+	p = guest__pagestore_get(g, pa & ~4095ULL);
+	return p ? p + (pa & 4095) : NULL;
 }
 
 static const struct pgw_mem_ops mem_ops = {

@@ -406,6 +406,35 @@ static void test_guest_migration__aarch64_virt_stream(void **state)
 	guest_close(g);
 }
 
+/* A stream's RAM pages lie at unaligned file offsets; the walker maps
+ * only aligned tables (else it copies one on every walk, and its fast
+ * path never runs). So a table page is served as an aligned copy, made
+ * once and the same on every later request; none where the stream has no
+ * page, nor for a request across pages. */
+static void test_guest_migration__tables_mapped_aligned(void **state)
+{
+	struct fx *f = *state;
+	struct mkmig_opts o = { .arm64 = 1 };
+	guest *g = open_stream(f, &o);
+	const struct pgw_mem_ops *ops;
+	const uint8_t *p;
+	uint8_t buf[4096];
+
+	if (!g)
+		fail_msg("%s", f->err);
+	ops = guest_mem_ops(g);
+	p = ops->map(MKMIG_A64_TTBR1 + 8, 8, g);
+	assert_non_null(p);
+	assert_int_equal((uintptr_t)(p - 8) & 4095, 0);
+	assert_int_equal(guest_phys_read(g, MKMIG_A64_TTBR1, buf, 4096), 4096);
+	assert_memory_equal(p - 8, buf, 4096);
+	assert_ptr_equal(ops->map(MKMIG_A64_TTBR1, 4096, g), p - 8);
+	assert_null(ops->map(MKMIG_A64_TTBR1 + 4088, 16, g));
+	assert_null(ops->map(0xf000, 8, g));
+	assert_null(ops->map(MKMIG_A64_RAM_BASE + MKMIG_RAM, 8, g));
+	guest_close(g);
+}
+
 /* A host at EL2 (-M virt,virtualization=on): the vCPU's regime comes from
  * its EL and HCR_EL2, and its tables from the _EL2 registers, not from the
  * stale _EL1 ones (which map nothing here). VHE: EL2 and, with TGE, EL0
@@ -725,6 +754,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__invalid_every_truncation_aarch64, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_migration__riscv64_virt_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guest_migration__tables_mapped_aligned, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("guest_migration", tests, NULL, NULL);
