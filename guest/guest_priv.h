@@ -253,6 +253,12 @@ void guest__root_crosscheck(guest *g);
  * @param where     "file offset" or e.g. "dump offset" (for messages)
  * @return 0, or -1 with a message naming the bad note and its offset
  */
+/** The descriptor size of the first "CORE" note of @p type in the notes
+ *  @p p (4-byte fields big-endian when @p be), or -1 when there is none
+ *  or the notes end short: how a dump that names no machine (QEMU's
+ *  kdump says "Unknown") tells its architecture by its registers. */
+long guest__core_note_size(const uint8_t *p, size_t len, int be,
+			   uint32_t type);
 int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 		       uint64_t file_off, const char *where,
 		       char *err, size_t errlen);

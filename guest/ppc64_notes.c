@@ -38,25 +38,11 @@ uint32_t guest__e32(const guest *g, const uint8_t *p)
 
 int guest__ppc64_notes_sniff(const guest *g, const uint8_t *p, size_t len)
 {
-	size_t pos = 0;
+	int be = g->big_endian;
 
-	while (len - pos >= 12) {
-		uint32_t namesz = guest__e32(g, p + pos);
-		uint32_t descsz = guest__e32(g, p + pos + 4);
-		uint32_t type = guest__e32(g, p + pos + 8);
-		size_t name4 = ((size_t)namesz + 3) & ~(size_t)3;
-
-		if (name4 > len - pos - 12)
-			return 0;
-		if (namesz == 5 && !memcmp(p + pos + 12, "CORE", 5) &&
-		    ((type == NT_PRSTATUS_TYPE && descsz == PRS_SIZE) ||
-		     type == NT_PPC_VMX || type == NT_PPC_VSX))
-			return 1;
-		if ((((size_t)descsz + 3) & ~(size_t)3) > len - pos - 12 - name4)
-			return 0;
-		pos += 12 + name4 + (((size_t)descsz + 3) & ~(size_t)3);
-	}
-	return 0;
+	return guest__core_note_size(p, len, be, NT_PRSTATUS_TYPE) == PRS_SIZE ||
+	       guest__core_note_size(p, len, be, NT_PPC_VMX) >= 0 ||
+	       guest__core_note_size(p, len, be, NT_PPC_VSX) >= 0;
 }
 
 struct guest_ppc64_cpu *guest__ppc64_cpu_at(guest *g, int i)

@@ -69,24 +69,7 @@ int guest__riscv_note(guest *g, uint32_t type, const uint8_t *desc,
 
 int guest__riscv_notes_sniff(const uint8_t *p, size_t len)
 {
-	size_t pos = 0;
-
-	while (len - pos >= 12) {
-		uint32_t namesz = guest__le32(p + pos);
-		uint32_t descsz = guest__le32(p + pos + 4);
-		uint32_t type = guest__le32(p + pos + 8);
-		size_t name4 = ((size_t)namesz + 3) & ~(size_t)3;
-
-		if (name4 > len - pos - 12)
-			return 0;
-		if (namesz == 5 && !memcmp(p + pos + 12, "CORE", 5) &&
-		    type == NT_PRSTATUS_TYPE)
-			return descsz == PRS_SIZE;
-		if ((((size_t)descsz + 3) & ~(size_t)3) > len - pos - 12 - name4)
-			return 0;
-		pos += 12 + name4 + (((size_t)descsz + 3) & ~(size_t)3);
-	}
-	return 0;
+	return guest__core_note_size(p, len, 0, NT_PRSTATUS_TYPE) == PRS_SIZE;
 }
 
 const struct guest_riscv_cpu *guest_riscv_cpu(const guest *g, int cpu)

@@ -156,6 +156,32 @@ static size_t align4(size_t n)
 	return (n + 3) & ~(size_t)3;
 }
 
+long guest__core_note_size(const uint8_t *p, size_t len, int be,
+			   uint32_t type)
+{
+	size_t pos = 0;
+
+	while (len - pos >= 12) {
+		const uint8_t *h = p + pos;
+		uint32_t namesz = be ? (uint32_t)__builtin_bswap32(
+				guest__le32(h)) : guest__le32(h);
+		uint32_t descsz = be ? (uint32_t)__builtin_bswap32(
+				guest__le32(h + 4)) : guest__le32(h + 4);
+		uint32_t t = be ? (uint32_t)__builtin_bswap32(
+				guest__le32(h + 8)) : guest__le32(h + 8);
+		size_t name4 = align4(namesz);
+
+		if (name4 > len - pos - 12)
+			return -1;
+		if (namesz == 5 && !memcmp(h + 12, "CORE", 5) && t == type)
+			return descsz;
+		if (align4(descsz) > len - pos - 12 - name4)
+			return -1;
+		pos += 12 + name4 + align4(descsz);
+	}
+	return -1;
+}
+
 int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 		       uint64_t file_off, const char *where,
 		       char *err, size_t errlen)
