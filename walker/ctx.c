@@ -81,13 +81,9 @@ static void perm_lut(struct pgw_perm_decode *p)
 		uint64_t lo_bits = i & ((1u << p->lut_bits[0]) - 1);
 		uint64_t e = lo_bits << p->lut_lo[0] |
 			     (uint64_t)(i >> p->lut_bits[0]) << p->lut_lo[1];
-		uint64_t x = e ^ p->flip;
-		unsigned perms = p->always;
 
-		for (unsigned k = 0; k < 5; k++)
-			if (x & p->mask[k])
-				perms |= 1u << k;
-		p->lut[i] = (unsigned char)perms;
+		/* Bits outside the windows change nothing the masks see. */
+		p->lut[i] = (unsigned char)pgw__perms_of(p, e);
 	}
 	p->lut_ok = true;
 }

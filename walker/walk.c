@@ -422,7 +422,7 @@ translate_fast_as(pgw_ctx *c, uint64_t idx, struct pgw_result *out,
 			const struct pgw_perm_decode *pd = &m->perm[leaf];
 
 			perms &= pd->lut_ok ? pgw__lut_perms(pd, e) :
-					      pgw__entry_perms(m, e, leaf);
+					      pgw__perms_of(pd, e);
 		}
 		if (leaf)
 			break;

@@ -196,10 +196,11 @@ static inline bool pgw__is_leaf(const struct pgw_decode *m, uint64_t e)
 	return ((e ^ m->leaf_xor) & m->leaf) != 0;
 }
 
-static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
-					uint64_t e, bool leaf)
+/* What @p grants an entry @e (arch.h: PGW_PERM bit k iff always has it
+ * or (e ^ flip) & mask[k]). */
+static inline unsigned pgw__perms_of(const struct pgw_perm_decode *p,
+				     uint64_t e)
 {
-	const struct pgw_perm_decode *p = &m->perm[leaf];
 	uint64_t x = e ^ p->flip;
 
 	return p->always |
@@ -208,6 +209,12 @@ static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
 	       ((x & p->mask[2]) ? PGW_PERM_X : 0) |
 	       ((x & p->mask[3]) ? PGW_PERM_U : 0) |
 	       ((x & p->mask[4]) ? PGW_PERM_UX : 0);
+}
+
+static inline unsigned pgw__entry_perms(const struct pgw_decode *m,
+					uint64_t e, bool leaf)
+{
+	return pgw__perms_of(&m->perm[leaf], e);
 }
 
 /* pgw__entry_perms() through the table pgw__derive built (p->lut_ok). */
