@@ -30,21 +30,10 @@
 
 struct guest_arm64_cpu *guest__arm64_cpu_at(guest *g, int i)
 {
-	int had = g->ncpus;
-	struct guest_arm64_cpu *a;
-
-	if (!guest__cpu_at(g, i))
+	/* Made with g->ncpus entries, grown by guest__cpu_at since. */
+	if (!guest__cpu_at(g, i) ||
+	    (!g->a64 && !(g->a64 = calloc((size_t)g->ncpus, sizeof(*g->a64)))))
 		return NULL;
-	if (!g->a64 || g->ncpus > had) {
-		/* g->ncpus grew (or the table is new): follow it. */
-		a = realloc(g->a64, (size_t)g->ncpus * sizeof(*a));
-		if (!a)
-			return NULL;
-		if (!g->a64)
-			had = 0;
-		memset(a + had, 0, (size_t)(g->ncpus - had) * sizeof(*a));
-		g->a64 = a;
-	}
 	return &g->a64[i];
 }
 

@@ -26,19 +26,47 @@ int guest__fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* @tab (of @had entries of @size bytes) grown to @n, the new entries
+ * zeroed (nothing known); NULL when out of memory, @tab then kept. */
+static void *grow_cpus(void *tab, size_t size, int had, int n)
+{
+	uint8_t *t = realloc(tab, (size_t)n * size);
+
+	if (t)
+		memset(t + (size_t)had * size, 0, (size_t)(n - had) * size);
+	return t;
+}
+
+/* The x86 table and the one of the guest's architecture (once made) grow
+ * together: each has g->ncpus entries. */
 struct guest_x86_cpu *guest__cpu_at(guest *g, int i)
 {
+	void *t;
+
 	if (i < 0 || i > 4095)
 		return NULL;
 	if (i >= g->ncpus) {
-		struct guest_x86_cpu *c = realloc(g->cpu, (size_t)(i + 1) *
-						  sizeof(*c));
+		int had = g->ncpus, n = i + 1;
 
-		if (!c)
+		if (!(t = grow_cpus(g->cpu, sizeof(*g->cpu), had, n)))
 			return NULL;
-		memset(c + g->ncpus, 0, (size_t)(i + 1 - g->ncpus) * sizeof(*c));
-		g->cpu = c;
-		g->ncpus = i + 1;
+		g->cpu = t;
+		if (g->ppc) {
+			if (!(t = grow_cpus(g->ppc, sizeof(*g->ppc), had, n)))
+				return NULL;
+			g->ppc = t;
+		}
+		if (g->a64) {
+			if (!(t = grow_cpus(g->a64, sizeof(*g->a64), had, n)))
+				return NULL;
+			g->a64 = t;
+		}
+		if (g->rv) {
+			if (!(t = grow_cpus(g->rv, sizeof(*g->rv), had, n)))
+				return NULL;
+			g->rv = t;
+		}
+		g->ncpus = n;
 	}
 	return &g->cpu[i];
 }
@@ -290,7 +318,12 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 		fail_path(path, err, errlen);
 		goto out;
 	}
-	if (g->ncpus == 0 && !guest__cpu_at(g, 0)) {
+	/* A dump with no CPU notes still has a vCPU 0, of its architecture,
+	 * whose registers are unknown. */
+	if (!guest__cpu_at(g, 0) ||
+	    (g->arch == GUEST_ARCH_PPC64 && !guest__ppc64_cpu_at(g, 0)) ||
+	    (g->arch == GUEST_ARCH_AARCH64 && !guest__arm64_cpu_at(g, 0)) ||
+	    (g->arch == GUEST_ARCH_RISCV64 && !guest__riscv_cpu_at(g, 0))) {
 		rc = guest__fail(err, errlen, "out of memory");
 		goto out;
 	}

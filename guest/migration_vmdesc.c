@@ -437,6 +437,7 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 		struct mig_cpu_fields cf = { .g = g, .d = d, .err = err,
 					 .errlen = errlen };
 		struct mig_field *fs;
+		struct guest_ppc64_cpu *p;
 		struct guest_arm64_cpu *a;
 		struct guest_riscv_cpu *rv;
 		enum cpu_kind k;
@@ -485,13 +486,10 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 		}
 		switch (k) {
 		case CPU_PPC:
-			if (!g->ppc && !(g->ppc = calloc((size_t)ncpu,
-							 sizeof(*g->ppc)))) {
-				rc = guest__fail(err, errlen, "out of memory");
-				break;
-			}
 			g->arch = GUEST_ARCH_PPC64;
-			rc = ppc64_cpu(&cf, &g->ppc[d->instance]);
+			p = guest__ppc64_cpu_at(g, (int)d->instance);
+			rc = p ? ppc64_cpu(&cf, p) :
+			     guest__fail(err, errlen, "out of memory");
 			break;
 		case CPU_ARM:
 			g->arch = GUEST_ARCH_AARCH64;

@@ -47,21 +47,10 @@ int guest__ppc64_notes_sniff(const guest *g, const uint8_t *p, size_t len)
 
 struct guest_ppc64_cpu *guest__ppc64_cpu_at(guest *g, int i)
 {
-	int had = g->ncpus;
-	struct guest_ppc64_cpu *p;
-
-	if (!guest__cpu_at(g, i))
+	/* Made with g->ncpus entries, grown by guest__cpu_at since. */
+	if (!guest__cpu_at(g, i) ||
+	    (!g->ppc && !(g->ppc = calloc((size_t)g->ncpus, sizeof(*g->ppc)))))
 		return NULL;
-	if (!g->ppc || g->ncpus > had) {
-		/* g->ncpus grew (or the table is new): follow it. */
-		p = realloc(g->ppc, (size_t)g->ncpus * sizeof(*p));
-		if (!p)
-			return NULL;
-		if (!g->ppc)
-			had = 0;
-		memset(p + had, 0, (size_t)(g->ncpus - had) * sizeof(*p));
-		g->ppc = p;
-	}
 	return &g->ppc[i];
 }
 

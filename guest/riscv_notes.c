@@ -23,21 +23,10 @@
 
 struct guest_riscv_cpu *guest__riscv_cpu_at(guest *g, int i)
 {
-	int had = g->ncpus;
-	struct guest_riscv_cpu *a;
-
-	if (!guest__cpu_at(g, i))
+	/* Made with g->ncpus entries, grown by guest__cpu_at since. */
+	if (!guest__cpu_at(g, i) ||
+	    (!g->rv && !(g->rv = calloc((size_t)g->ncpus, sizeof(*g->rv)))))
 		return NULL;
-	if (!g->rv || g->ncpus > had) {
-		/* g->ncpus grew (or the table is new): follow it. */
-		a = realloc(g->rv, (size_t)g->ncpus * sizeof(*a));
-		if (!a)
-			return NULL;
-		if (!g->rv)
-			had = 0;
-		memset(a + had, 0, (size_t)(g->ncpus - had) * sizeof(*a));
-		g->rv = a;
-	}
 	return &g->rv[i];
 }
 

@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	FZ_CHECK(guest_format(g) == GUEST_FMT_MIGRATION);
 	FZ_CHECK(!strncmp(guest_describe(g), "QEMU migration stream (", 23));
+	fz_check_arch(g);
 	h = guest_ppc64_htab(g);
 	if (h) {
 		unsigned s = pgw_htab_shift(h);

@@ -35,6 +35,21 @@ static void fz_fail(const char *what)
 
 #define FZ_CHECK(cond) do { if (!(cond)) fz_fail(#cond); } while (0)
 
+/* A dump may be of any architecture pgstub reads (its notes or header
+ * say which); its description names the one it was taken for. */
+static void fz_check_arch(guest *g)
+{
+	static const char *const name[] = {
+		[GUEST_ARCH_X86_64] = "x86_64", [GUEST_ARCH_I386] = "i386",
+		[GUEST_ARCH_PPC64] = "ppc64", [GUEST_ARCH_AARCH64] = "aarch64",
+		[GUEST_ARCH_RISCV64] = "riscv64",
+	};
+	unsigned a = (unsigned)guest_arch(g);
+
+	FZ_CHECK(a < sizeof(name) / sizeof(name[0]));
+	FZ_CHECK(strstr(guest_describe(g), name[a]) != NULL);
+}
+
 /* Replace the memfd's content with the input. */
 static void fz_load(const uint8_t *data, size_t size)
 {
