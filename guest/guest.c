@@ -429,15 +429,16 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 	if (!ctx)
 		return guest__fail(err, errlen, "bad arguments");
 	*ctx = NULL;
-	if (g->arch == GUEST_ARCH_PPC64)
-		return guest__ppc64_ctx(g, cpu, ctx, err, errlen);
-	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64) {
+	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64 ||
+	    g->arch == GUEST_ARCH_PPC64) {
 		/* A live vCPU's registers first (they may rebuild it). */
 		if (cpu >= 0 && cpu < g->ncpus && g->src && g->src->sync &&
 		    g->src->sync(g, cpu, err, errlen))
 			return -1;
 		return g->arch == GUEST_ARCH_RISCV64 ?
 		       guest__riscv_ctx(g, cpu, ctx, err, errlen) :
+		       g->arch == GUEST_ARCH_PPC64 ?
+		       guest__ppc64_ctx(g, cpu, ctx, err, errlen) :
 		       guest__arm64_ctx(g, cpu, ctx, err, errlen);
 	}
 	c = guest_x86_cpu(g, cpu);

@@ -464,6 +464,11 @@ struct guest_live_ops {
 	 *  registers. @return 0, or -1 with a message in @p err */
 	int (*riscv_regs)(int cpu, struct guest_riscv_cpu *out, char *err,
 			  size_t errlen, void *payload);
+	/** Required for ppc64 guests (else unused). Fill @p out (valid
+	 *  flags included: GPRS and SPRS, with MSR and LPCR at least) with
+	 *  vCPU @p cpu's registers. @return 0, or -1 with a message */
+	int (*ppc64_regs)(int cpu, struct guest_ppc64_cpu *out, char *err,
+			  size_t errlen, void *payload);
 };
 
 /** One guest-physical range of a live guest. */
@@ -476,7 +481,8 @@ struct guest_live_range {
 
 /**
  * Open a live guest of @p ncpus vCPUs of @p arch (GUEST_ARCH_X86_64,
- * GUEST_ARCH_I386, GUEST_ARCH_AARCH64 or GUEST_ARCH_RISCV64). Until guest_live_set_ranges() every physical address
+ * GUEST_ARCH_I386, GUEST_ARCH_AARCH64, GUEST_ARCH_RISCV64 or
+ * GUEST_ARCH_PPC64). Until guest_live_set_ranges() every physical address
  * goes through @p ops->phys_read.
  * @param out  caller frees with guest_close()
  * @return 0, or -1 with a message in @p err
@@ -484,6 +490,16 @@ struct guest_live_range {
 int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 		    const struct guest_live_ops *ops, void *payload,
 		    char *err, size_t errlen);
+
+/**
+ * A register the live source cannot read, given by the user: a ppc64
+ * pseries guest's process-table entry ("patb", PATE1: QEMU keeps it in
+ * the machine, where neither its gdbstub nor its monitor shows it).
+ * Contexts are rebuilt with it. @return 0, or -1 with a message (a
+ * register QEMU gives, or one unknown)
+ */
+int guest_live_set_reg(guest *g, const char *name, uint64_t value,
+		       char *err, size_t errlen);
 
 /**
  * Replace the physical layout. With @p ram_path, the file (QEMU's shared

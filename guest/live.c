@@ -1,5 +1,6 @@
 /*
- * Live guest source: a running machine (x86, aarch64 or riscv64) whose vCPU
+ * Live guest source: a running machine (x86, aarch64, riscv64 or ppc64)
+ * whose vCPU
  * registers and physical memory come from callbacks (pgstub's QEMU
  * connection), optionally with RAM read directly from QEMU's shared
  * memory-backend-file. Registers are refetched after every invalidation;
@@ -137,6 +138,51 @@ static int sync_riscv(guest *g, int cpu, char *err, size_t errlen)
 	return 0;
 }
 
+/* What a ppc64 context is built from (guest__ppc64_ctx): the MMU's
+ * registers, and of the MSR what picks the quadrants and checks access
+ * (HV, PR, IR, DR). */
+static int same_ppc_paging(const struct guest_ppc64_cpu *a,
+			   const struct guest_ppc64_cpu *b)
+{
+	static const unsigned used[] = { 25, 48, 318, 319, 464 };
+	const uint64_t msr_used = 1ull << 60 | 1ull << 14 | 1ull << 5 |
+				  1ull << 4;
+
+	for (size_t i = 0; i < sizeof(used) / sizeof(*used); i++)
+		if (a->spr[used[i]] != b->spr[used[i]])
+			return 0;
+	return a->valid == b->valid && !((a->msr ^ b->msr) & msr_used);
+}
+
+/* live_sync() of a ppc64 vCPU: the same policy as x86's. */
+static int sync_ppc64(guest *g, int cpu, char *err, size_t errlen)
+{
+	struct live *l = g->src_priv;
+	struct guest_ppc64_cpu now;
+	pgw_ctx *nested = NULL, *c;
+	char msg[256] = "";
+
+	memset(&now, 0, sizeof(now));
+	if (l->ops->ppc64_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
+		return guest__fail(err, errlen, "%s", msg[0] ? msg :
+				   "cannot read the vCPU's registers");
+	if (g->ctx[cpu] && !same_ppc_paging(&g->ppc[cpu], &now)) {
+		nested = pgw_ctx_nested(g->ctx[cpu]);
+		pgw_ctx_free(g->ctx[cpu]);
+		g->ctx[cpu] = NULL;
+	}
+	g->ppc[cpu] = now;
+	l->fresh[cpu] = 1;
+	if (g->ctx[cpu] || !nested)
+		return 0;
+	/* Rebuild now so that a nested radix tree attached by the user
+	 * survives. */
+	if (guest__ppc64_ctx(g, cpu, &c, err, errlen))
+		return -1;
+	pgw_ctx_set_nested(c, nested);
+	return 0;
+}
+
 /*
  * Fetch the registers once per invalidation. A context built from the same
  * paging registers is kept (its caches were flushed when invalidated); a
@@ -156,6 +202,8 @@ static int live_sync(guest *g, int cpu, char *err, size_t errlen)
 		return sync_arm64(g, cpu, err, errlen);
 	if (g->arch == GUEST_ARCH_RISCV64)
 		return sync_riscv(g, cpu, err, errlen);
+	if (g->arch == GUEST_ARCH_PPC64)
+		return sync_ppc64(g, cpu, err, errlen);
 	memset(&now, 0, sizeof(now));
 	if (l->ops->cpu_regs(cpu, &now, msg, sizeof(msg), l->payload) < 0)
 		return guest__fail(err, errlen, "%s", msg[0] ? msg :
@@ -218,6 +266,7 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	if (!out || !ops || !ops->phys_read ||
 	    ((arch == GUEST_ARCH_X86_64 || arch == GUEST_ARCH_I386) ?
 	     !ops->cpu_regs : arch == GUEST_ARCH_AARCH64 ? !ops->arm64_regs :
+	     arch == GUEST_ARCH_PPC64 ? !ops->ppc64_regs :
 	     arch != GUEST_ARCH_RISCV64 || !ops->riscv_regs))
 		return guest__fail(err, errlen, "bad arguments");
 	*out = NULL;
@@ -247,20 +296,40 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	      !(g->a64root = calloc((size_t)ncpus, sizeof(*g->a64root))))) ||
 	    (arch == GUEST_ARCH_RISCV64 &&
 	     (!guest__riscv_cpu_at(g, ncpus - 1) ||
-	      !(g->rvroot = calloc((size_t)ncpus, sizeof(*g->rvroot)))))) {
+	      !(g->rvroot = calloc((size_t)ncpus, sizeof(*g->rvroot))))) ||
+	    (arch == GUEST_ARCH_PPC64 && !guest__ppc64_cpu_at(g, ncpus - 1))) {
 		guest_close(g);
 		return guest__fail(err, errlen, "out of memory");
 	}
 	snprintf(g->desc, sizeof(g->desc), "live QEMU (%s, %d vCPU%s)",
 		 arch == GUEST_ARCH_I386 ? "i386" :
 		 arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-		 arch == GUEST_ARCH_RISCV64 ? "riscv64" : "x86_64", ncpus,
+		 arch == GUEST_ARCH_RISCV64 ? "riscv64" :
+		 arch == GUEST_ARCH_PPC64 ? "ppc64" : "x86_64", ncpus,
 		 ncpus == 1 ? "" : "s");
 	if (guest_live_set_ranges(g, &all, 1, NULL, err, errlen)) {
 		guest_close(g);
 		return -1;
 	}
 	*out = g;
+	return 0;
+}
+
+int guest_live_set_reg(guest *g, const char *name, uint64_t value,
+		       char *err, size_t errlen)
+{
+	if (!g || g->fmt != GUEST_FMT_LIVE)
+		return guest__fail(err, errlen, "not a live guest");
+	if (g->arch != GUEST_ARCH_PPC64 || strcmp(name, "patb"))
+		return guest__fail(err, errlen, "--reg %s: QEMU gives a live "
+				   "guest's registers; only a ppc64 pseries "
+				   "guest's process-table entry (patb), which "
+				   "it does not show, is taken", name);
+	guest__ppc64_mmu_reg(g, name, value);
+	for (int i = 0; i < g->ncpus; i++) {
+		pgw_ctx_free(g->ctx[i]);
+		g->ctx[i] = NULL;
+	}
 	return 0;
 }
 

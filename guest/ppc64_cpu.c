@@ -44,6 +44,15 @@ int guest__ppc64_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 			*ctx = g->ctx[cpu];
 		return rc;
 	}
+	if (g->fmt == GUEST_FMT_LIVE)
+		return guest__fail(err, errlen, "the hashed page table is in "
+				   "use (LPCR 0x%llx: HR clear): QEMU's "
+				   "gdbstub shows no SLB%s, so pgstub cannot "
+				   "walk it live; a migration stream of the "
+				   "guest holds %s", (unsigned long long)p->lpcr,
+				   p->sdr1 ? "" : " and no HPT (a pseries "
+				   "guest's is the machine's)",
+				   p->sdr1 ? "the SLB" : "both");
 	for (unsigned i = 0; i < p->nslb; i++) {
 		slb[i].esid = p->slb[i].esid;
 		slb[i].vsid = p->slb[i].vsid;

@@ -58,6 +58,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/live/live_qemu.c \
 	stub/pgstub/live/live_tdesc.c \
 	stub/pgstub/live/live_arm64.c \
+	stub/pgstub/live/live_ppc64.c \
 	stub/pgstub/live/live_riscv.c \
 	stub/pgstub/live/live_layout.c \
 	stub/pgstub/live/live_ops.c \

@@ -75,15 +75,6 @@ def info_mem_ranges():
     return out
 
 
-def ram_ranges(cpu):
-    """QEMU's RAM, [start, end) pairs, from its flattened memory map."""
-    out = []
-    for m in re.finditer(r"^ *([0-9a-f]+)-([0-9a-f]+) \(prio [-0-9]+, ram\)",
-                         hmp("info mtree -f", cpu), re.M):
-        out.append((int(m.group(1), 16), int(m.group(2), 16) + 1))
-    return out
-
-
 def spread(items, n):
     if len(items) <= n:
         return items
@@ -165,7 +156,7 @@ def views(cpu, stop, full):
     reads = [P["_stext"]] + [s for s, _ in spread(kern, 3)] + \
         [s for s, _ in spread(user, 2)]
     bad, checked = [], 0
-    ram = ram_ranges(cpu)
+    ram = qemu_truth.ram_ranges(P["qmp"], cpu)
     for a in reads:
         pa = hmp("gva2gpa %#x" % a, cpu)
         # Devices are not read: QEMU's monitor reading the GIC's CPU

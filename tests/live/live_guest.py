@@ -30,14 +30,22 @@ ARCHES = {
     # As tests/realguest/record_riscv64.py's guests (Debian trixie's
     # kernel, an Image, under OpenSBI): Sv57, QEMU 7.2's largest mode.
     "riscv64": ("qemu-system-riscv64", "rv64", "riscv64", "riscv64"),
+    # As tests/realguest/record_ppc64_p9.py's guests (bookworm's ppc64el
+    # kernel, a vmlinux): radix on POWER9.
+    "ppc64-powernv9": ("qemu-system-ppc64", "power9", "ppc64el", "ppc64el"),
+    "ppc64-pseries-p9": ("qemu-system-ppc64", "power9", "ppc64el", "ppc64el"),
 }
 RISCV_FIRMWARE = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 # arch: machine arguments and kernel command line, where not x86's.
 MACHINE = {"aarch64": (["-M", "virt"], "console=ttyAMA0 panic=-1"),
            "riscv64": (["-M", "virt", "-bios", RISCV_FIRMWARE],
-                       "console=ttyS0 panic=-1")}
+                       "console=ttyS0 panic=-1"),
+           # powernv: skiboot (shipped with QEMU) loads Linux.
+           "ppc64-powernv9": (["-M", "powernv9"], "console=hvc0 panic=-1"),
+           "ppc64-pseries-p9": (["-M", "pseries"], "console=hvc0 panic=-1")}
 # arch: the kernel's file in the cache, where not vmlinuz.
-KERNEL_FILE = {"riscv64": "Image"}
+KERNEL_FILE = {"riscv64": "Image", "ppc64-powernv9": "vmlinux",
+               "ppc64-pseries-p9": "vmlinux"}
 APPEND = "console=ttyS0 panic=-1 no_timer_check"
 BOOT_TIMEOUT = 120
 # riscv64 under TCG: about 30 s unloaded (fetch-riscv64.sh), several times
@@ -114,6 +122,8 @@ class Guest:
                     if arch == "aarch64" else
                     "tests/realguest/fetch-riscv64.sh"
                     if arch == "riscv64" else
+                    "tests/realguest/fetch-ppc64.sh"
+                    if arch.startswith("ppc64") else
                     "tests/realguest/fetch.sh, mkinitramfs.sh"))
         if arch == "riscv64" and not os.path.isfile(RISCV_FIRMWARE):
             return "no %s (the opensbi package)" % RISCV_FIRMWARE
@@ -121,7 +131,8 @@ class Guest:
             return "no " + qemu
         if not shutil.which("gdb"):
             return "no gdb"
-        if arch in ("aarch64", "riscv64") and not shutil.which("gdb-multiarch"):
+        if arch not in ("x86_64", "i386-pae") and \
+                not shutil.which("gdb-multiarch"):
             return "no gdb-multiarch"
         return None
 

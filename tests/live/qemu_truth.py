@@ -39,3 +39,14 @@ def values(text):
             vals += [int(x, 16) for x in
                      re.findall(r"0x[0-9a-f]{16}", line.split(":", 1)[1])]
     return vals
+
+
+def ram_ranges(qmp_path, cpu=0):
+    """QEMU's RAM as [start, end) pairs, from its flattened memory map.
+    The drivers read only there: QEMU's monitor reading some devices'
+    registers kills QEMU (the GIC's CPU interface, on aarch64)."""
+    out = []
+    for m in re.finditer(r"^ *([0-9a-f]+)-([0-9a-f]+) \(prio [-0-9]+, ram\)",
+                         hmp(qmp_path, "info mtree -f", cpu), re.M):
+        out.append((int(m.group(1), 16), int(m.group(2), 16) + 1))
+    return out

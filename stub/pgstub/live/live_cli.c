@@ -14,7 +14,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: pgstub --qemu HOST:PORT|unix:PATH [--qemu-ram FILE [--qmp PATH]]\n"
-"              [--qmp PATH] [--read-only]\n"
+"              [--qmp PATH] [--read-only] [--reg patb=PATE1]\n"
 "              [--stdio | --listen HOST:PORT | --unix PATH] [--once]\n"
 "              [LIMITS]\n"
 "\n"
@@ -22,16 +22,47 @@ static void usage(FILE *f)
 "breakpoints and registers pass through to QEMU; pgstub adds its views\n"
 "(monitor info pg, info tlb, info mem, vtop, ptov, nested, the memory map).\n"
 "Other monitor commands go to QEMU's monitor ('monitor qemu CMD' forces it).\n"
-"QEMU's x86_64, i386 and aarch64 targets are served; others are refused.\n"
+"QEMU's x86_64, i386, aarch64, riscv64 and ppc64 targets are served; others\n"
+"are refused.\n"
 "  --qemu-ram FILE  QEMU's RAM as a shared file (-object memory-backend-file,\n"
 "                   share=on,mem-path=FILE -machine memory-backend=ID):\n"
 "                   memory is read from it directly\n"
 "  --qmp PATH       QEMU's QMP unix socket, for the RAM layout (else the\n"
 "                   gdbstub's monitor is asked)\n"
 "  --read-only      refuse memory writes\n"
+"  --reg patb=PATE1 a ppc64 pseries radix guest's process-table entry (QEMU\n"
+"                   keeps it outside the vCPUs: read it from a migration\n"
+"                   stream of the guest, monitor info patb)\n"
 "One GDB at a time: another connection is refused with an error. A\n"
 "connection is not idle while the guest runs.\n"
 "LIMITS:\n%s", pgstub_limits_usage);
+}
+
+/* --reg NAME=VALUE: kept for the guest (guest_live_set_reg says which
+ * it takes). */
+static int reg_option(const char *arg, struct live_opts *o)
+{
+	static char names[4][24];
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : 0;
+	uint64_t v;
+
+	if (!eq || len == 0 || len >= sizeof(names[0])) {
+		fprintf(stderr, "pgstub: --reg: NAME=VALUE, e.g. --reg "
+			"patb=0x800000001f7f0005 (not '%s')\n", arg);
+		return -1;
+	}
+	if (o->nregs == sizeof(o->regs) / sizeof(*o->regs)) {
+		fprintf(stderr, "pgstub: --reg: too many\n");
+		return -1;
+	}
+	if (pgstub_parse_num("--reg", eq + 1, &v))
+		return -1;
+	memcpy(names[o->nregs], arg, len);
+	names[o->nregs][len] = 0;
+	o->regs[o->nregs].name = names[o->nregs];
+	o->regs[o->nregs++].value = v;
+	return 0;
 }
 
 int live_cli_wanted(int argc, char **argv)
@@ -60,6 +91,12 @@ int live_cli_main(int argc, char **argv)
 		case PGSTUB_O_QEMU_RAM: o.ram = optarg; break;
 		case PGSTUB_O_QMP: o.qmp = optarg; break;
 		case PGSTUB_O_READ_ONLY: o.read_only = 1; break;
+		case PGSTUB_O_REG:
+			if (reg_option(optarg, &o)) {
+				free(all);
+				return 2;
+			}
+			break;
 		case PGSTUB_O_STDIO: o.stdio = 1; break;
 		case PGSTUB_O_LISTEN: o.listen = optarg; break;
 		case PGSTUB_O_UNIX: o.unix_path = optarg; break;

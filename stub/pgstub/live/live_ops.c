@@ -60,11 +60,24 @@ static int guest_riscv_regs(int cpu, struct guest_riscv_cpu *out, char *err,
 	return qemu_riscv_regs(&p->q, cpu, out, err, errlen);
 }
 
+static int guest_ppc64_regs(int cpu, struct guest_ppc64_cpu *out, char *err,
+			    size_t errlen, void *payload)
+{
+	struct proxy *p = payload;
+
+	if (p->running) {
+		snprintf(err, errlen, RUNNING_MSG);
+		return -1;
+	}
+	return qemu_ppc64_regs(&p->q, cpu, out, err, errlen);
+}
+
 const struct guest_live_ops live_guest_ops = {
 	.phys_read = guest_phys,
 	.cpu_regs = guest_regs,
 	.arm64_regs = guest_arm64_regs,
 	.riscv_regs = guest_riscv_regs,
+	.ppc64_regs = guest_ppc64_regs,
 };
 
 /* ------------------------------------------------------- engine ops */

@@ -209,7 +209,7 @@ static int count_threads(struct qemu_conn *q)
 
 /*
  * Learn QEMU's target from its target.xml: x86-64 (also when QEMU gives no
- * description), i386, aarch64 or riscv64 (then its whole description, for
+ * description), i386, aarch64, riscv64 or ppc64 (then its whole description, for
  * the register numbers); anything else is refused, saying what it is.
  */
 static int learn_target(struct qemu_conn *q)
@@ -220,8 +220,8 @@ static int learn_target(struct qemu_conn *q)
 	char *rep = NULL;
 	int rc = 0;
 
-	/* A first look at target.xml: includes are read only for aarch64
-	 * and riscv64.
+	/* A first look at target.xml: includes are read only for aarch64,
+	 * riscv64 and ppc64.
 	 * QEMU answers p/P only once a connection has read it. */
 	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
 		return -1;
@@ -250,14 +250,21 @@ static int learn_target(struct qemu_conn *q)
 			rc = -1;
 		}
 		live_tdesc_free(&t);
+	} else if (strstr(rep, "<architecture>powerpc:common64</architecture>")) {
+		if (live_tdesc_read(q, &t, 1, err, sizeof(err)) ||
+		    qemu_ppc64_layout(q, &t, err, sizeof(err))) {
+			qemu_close(q, err);
+			rc = -1;
+		}
+		live_tdesc_free(&t);
 	} else if (!strstr(rep, "<architecture>i386:x86-64</architecture>") &&
 		   strstr(rep, "<architecture>")) {
 		const char *a = strstr(rep, "<architecture>") + 14;
 
 		/* q->why holds 160 bytes: say it in fewer. */
 		snprintf(err, sizeof(err), "QEMU serves a '%.*s' guest; "
-			 "pgstub --qemu serves x86_64, i386, aarch64 and "
-			 "riscv64 (for others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
+			 "pgstub --qemu serves x86_64, i386, aarch64, riscv64 "
+			 "and ppc64 (for others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
 			 40 : (int)strcspn(a, "<"), a);
 		qemu_close(q, err);
 		rc = -1;

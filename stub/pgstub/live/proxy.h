@@ -107,17 +107,29 @@ struct qemu_rv_layout {
 	long x0, pc;              /* byte offsets in `g` */
 };
 
+/** SPRs pgstub reads from a ppc64 vCPU (live_ppc64.c: PIDR, LPCR, LPIDR,
+ *  PTCR, PVR, AMR, SDR1). */
+#define QEMU_PPC_NSPR 7
+
+/** Where a ppc64 vCPU's registers are in QEMU's gdbstub (learned from
+ *  its target description; -1: QEMU has no such one). */
+struct qemu_ppc_layout {
+	int core[6], core_bits[6];  /* `p` numbers: pc msr cr lr ctr xer */
+	int spr[QEMU_PPC_NSPR];     /* `p` number of each SPR */
+};
+
 /** The connection to QEMU's gdbstub, plus what pgstub knows of its state. */
 struct qemu_conn {
 	struct rsp_conn c;
 	int alive;
 	char why[160];         /* why not alive */
 	int ncpus;
-	enum guest_arch arch;  /* from target.xml: x86_64, i386, aarch64 or
-				* riscv64 */
+	enum guest_arch arch;  /* from target.xml: x86_64, i386, aarch64,
+				* riscv64 or ppc64 */
 	size_t pc_off, pc_size;  /* the PC's bytes in `g` (the prefetch) */
 	struct qemu_a64_layout a64;
 	struct qemu_rv_layout rv;
+	struct qemu_ppc_layout ppc;
 	int gdb_phys;          /* the PhyMemMode GDB chose */
 	int qemu_phys;         /* QEMU's PhyMemMode now */
 	int gcpu;              /* QEMU's register/memory vCPU (0-based), -1 */
@@ -125,8 +137,8 @@ struct qemu_conn {
 };
 
 /** Connect to "HOST:PORT" or "unix:PATH", switch QEMU to NoAck mode,
- *  count its vCPUs and learn its target (x86-64, i386, aarch64 or
- *  riscv64; another is refused, saying which). @return 0, or -1 with
+ *  count its vCPUs and learn its target (x86-64, i386, aarch64, riscv64
+ *  or ppc64; another is refused, saying which). @return 0, or -1 with
  *  q->why set */
 int qemu_connect(struct qemu_conn *q, const char *spec);
 void qemu_close(struct qemu_conn *q, const char *why);
@@ -164,6 +176,11 @@ int qemu_arm64_regs(struct qemu_conn *q, int cpu,
  *  trip. */
 int qemu_riscv_regs(struct qemu_conn *q, int cpu,
 		    struct guest_riscv_cpu *out, char *err, size_t errlen);
+/** Registers of ppc64 vCPU @p cpu: `g` for r0-r31, `p` for pc, msr, cr,
+ *  lr, ctr, xer and the SPRs QEMU has (Hg switched and restored), in one
+ *  round trip, in the byte order the vCPU's MSR[LE] gives them. */
+int qemu_ppc64_regs(struct qemu_conn *q, int cpu,
+		    struct guest_ppc64_cpu *out, char *err, size_t errlen);
 /** The little-endian value of @p size (at most 8) bytes at @p p. */
 uint64_t qemu_le(const unsigned char *p, size_t size);
 /** A `p` reply of at most 8 bytes: 0 and *@p v, or -1 (E, empty, odd). */
@@ -183,6 +200,11 @@ int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 /** The same for a riscv64 hart (q->rv): satp, sstatus and priv are
  *  required. @return 0, or -1 with a message naming a missing one */
 int qemu_riscv_layout(struct qemu_conn *q, const struct live_tdesc *t,
+		      char *err, size_t errlen);
+
+/** The same for a ppc64 vCPU (q->ppc): the core registers and LPCR are
+ *  required. @return 0, or -1 with a message naming a missing one */
+int qemu_ppc64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		      char *err, size_t errlen);
 
 /* --------------------------------------------- target description */
@@ -239,6 +261,8 @@ struct live_opts {
 	const char *ram;       /* --qemu-ram PATH or NULL */
 	const char *qmp;       /* --qmp PATH or NULL */
 	int read_only;
+	struct guest_reg_value regs[4];  /* --reg: what QEMU does not show */
+	size_t nregs;
 	int stdio, once;
 	const char *listen, *unix_path;
 	struct pgstub_limits lim;

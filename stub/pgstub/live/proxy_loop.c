@@ -70,6 +70,10 @@ static int open_qemu(struct proxy *p)
 	if (guest_live_open(&p->g, p->q.ncpus, p->q.arch, &live_guest_ops, p,
 			    err, sizeof(err)))
 		goto fatal;
+	for (size_t i = 0; i < p->o->nregs; i++)
+		if (guest_live_set_reg(p->g, p->o->regs[i].name,
+				       p->o->regs[i].value, err, sizeof(err)))
+			goto fatal;
 	if (p->o->ram) {
 		if (stat(p->o->ram, &st) || st.st_size <= 0) {
 			snprintf(err, sizeof(err), "--qemu-ram %s: %s", p->o->ram,

@@ -31,6 +31,7 @@ static const struct option live_options[] = {
 	{ "qemu-ram", required_argument, NULL, PGSTUB_O_QEMU_RAM },
 	{ "qmp", required_argument, NULL, PGSTUB_O_QMP },
 	{ "read-only", no_argument, NULL, PGSTUB_O_READ_ONLY },
+	{ "reg", required_argument, NULL, PGSTUB_O_REG },
 	{ "help", no_argument, NULL, PGSTUB_O_HELP },
 	END,
 };
