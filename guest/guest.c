@@ -72,6 +72,23 @@ struct guest_x86_cpu *guest__cpu_at(guest *g, int i)
 }
 
 /* Prefix a source's message with the file name. */
+static int is_x86(enum guest_arch a)
+{
+	return a == GUEST_ARCH_X86_64 || a == GUEST_ARCH_I386;
+}
+
+static const char *arch_name(enum guest_arch a)
+{
+	switch (a) {
+	case GUEST_ARCH_X86_64: return "x86_64";
+	case GUEST_ARCH_I386: return "i386";
+	case GUEST_ARCH_PPC64: return "ppc64";
+	case GUEST_ARCH_AARCH64: return "aarch64";
+	case GUEST_ARCH_RISCV64: return "riscv64";
+	}
+	return "?";
+}
+
 static int fail_path(const char *path, char *err, size_t errlen)
 {
 	char msg[512];
@@ -329,14 +346,13 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 	}
 	/* Dumps record the vCPU's mode, not which QEMU wrote them: one taken
 	 * at the reset vector says EM_386 even from qemu-system-x86_64. */
-	/* An aarch64 snapshot's registers are no x86 ones, nor the reverse. */
-	if (o->have_arch && g->fmt != GUEST_FMT_RAW &&
-	    (o->arch == GUEST_ARCH_AARCH64) != (g->arch == GUEST_ARCH_AARCH64)) {
+	/* Another architecture's registers are no x86 ones, nor the
+	 * reverse: only x86_64 and i386 may stand for each other. */
+	if (o->have_arch && g->fmt != GUEST_FMT_RAW && o->arch != g->arch &&
+	    (!is_x86(o->arch) || !is_x86(g->arch))) {
 		rc = guest__fail(err, errlen, "%s: --arch %s does not fit a "
-				 "dump of %s vCPUs", path, o->arch ==
-				 GUEST_ARCH_AARCH64 ? "aarch64" : "x86",
-				 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-				 "non-aarch64");
+				 "dump of %s vCPUs", path, arch_name(o->arch),
+				 arch_name(g->arch));
 		goto out;
 	}
 	if (o->have_arch)

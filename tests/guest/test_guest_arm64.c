@@ -433,7 +433,13 @@ static void test_guest_arm64__invalid_notes_and_options(void **state)
 	o.have_arch = 1;
 	o.arch = GUEST_ARCH_X86_64;
 	assert_null(open_dump(&d, &o, err, sizeof(err)));
-	assert_non_null(strstr(err, "--arch x86 does not fit"));
+	assert_non_null(strstr(err, "--arch x86_64 does not fit a dump of "
+			       "aarch64 vCPUs"));
+	/* Nor does another architecture's. */
+	o.arch = GUEST_ARCH_PPC64;
+	assert_null(open_dump(&d, &o, err, sizeof(err)));
+	assert_non_null(strstr(err, "--arch ppc64 does not fit a dump of "
+			       "aarch64 vCPUs"));
 }
 
 /* A raw image of an aarch64 guest: no registers; the kernel's half from

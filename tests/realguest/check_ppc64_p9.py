@@ -34,7 +34,10 @@ import bisect
 import json
 import os
 import re
+import shutil
+import struct
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -306,6 +309,63 @@ def check_radix(tap, pgstub, cfgdir, name, powernv):
     for fn in ("dump.elf", "dump.kdump"):
         check_dump(tap, pgstub, cfgdir, name, powernv, fn, truth, sprs,
                    patb_of_stream(got))
+    check_raw(tap, pgstub, cfgdir, name, powernv, truth, sprs,
+              patb_of_stream(got))
+
+
+def raw_of_elf(elf, out):
+    """The guest's RAM as a raw image: dump.elf's PT_LOAD segments at
+    their physical addresses (a sparse file). pseries dumps are
+    big-endian ELF, powernv ones little-endian."""
+    with open(elf, "rb") as f, open(out, "wb") as o:
+        h = f.read(64)
+        end = "<" if h[5] == 1 else ">"
+        phoff, = struct.unpack(end + "Q", h[32:40])
+        phentsize, phnum = struct.unpack(end + "HH", h[54:58])
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            typ, _, off, _, paddr, filesz = struct.unpack(
+                end + "IIQQQQ", f.read(40))
+            if typ != 1 or not filesz:
+                continue
+            f.seek(off)
+            o.seek(paddr)
+            left = filesz
+            while left:
+                chunk = f.read(min(left, 1 << 24))
+                o.write(chunk)
+                left -= len(chunk)
+
+
+def check_raw(tap, pgstub, cfgdir, name, powernv, truth, sprs, patb):
+    """The RAM alone, as a raw image (--raw --arch ppc64): one vCPU, no
+    registers; with the roots and vCPU 0's PIDR given, vCPU 0's samples
+    (but powernv's hypervisor quadrants 1 and 2) equal QEMU's."""
+    spr0 = sprs.get("cpu0") or {}
+    root = ("ptcr=" + spr0["ptcr"]) if powernv and spr0.get("ptcr") else \
+        ("patb=" + patb) if patb and not powernv else None
+    if not root or not spr0.get("pidr"):
+        tap.ok("%s: raw image: the table root and vCPU 0's PIDR known" % name,
+               False, "sprs %r" % sprs)
+        return
+    raw = os.path.join(tempfile.mkdtemp(prefix="pgstub-raw-ppc64-"), "ram")
+    try:
+        raw_of_elf(os.path.join(cfgdir, "dump.elf"), raw)
+        extra = ["--raw", "--arch", "ppc64", "--reg", root,
+                 "--reg", "pidr=" + spr0["pidr"]]
+        jobs = [j for j in jobs_for(truth, views=False) if j[0] == 0]
+        got, out = gdb_session(pgstub, raw, extra, jobs)
+        if not got:
+            tap.ok("%s: GDB session on the raw image %s" % (
+                name, " ".join(extra)), False, out[-3000:])
+            return
+        # A raw image's vCPU has MSR 0: HV clear, where powernv's
+        # quadrants 1 and 2 were walked in hypervisor state.
+        check_samples(tap, "%s raw %s cpu0" % (name, " ".join(extra[4::2])),
+                      truth[0], got,
+                      only=lambda a: not (powernv and hv_quadrant(a)))
+    finally:
+        shutil.rmtree(os.path.dirname(raw), ignore_errors=True)
 
 
 def check_dump(tap, pgstub, cfgdir, name, powernv, fn, truth, sprs, patb):

@@ -84,9 +84,11 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 			o->raw_arch = o->arch = GUEST_ARCH_AARCH64;
 		} else if (!strcmp(arg, "riscv64")) {
 			o->raw_arch = o->arch = GUEST_ARCH_RISCV64;
+		} else if (!strcmp(arg, "ppc64")) {
+			o->raw_arch = o->arch = GUEST_ARCH_PPC64;
 		} else {
-			fprintf(stderr, "pgstub: --arch: x86_64, i386, aarch64 "
-				"or riscv64\n");
+			fprintf(stderr, "pgstub: --arch: x86_64, i386, aarch64, "
+				"riscv64 or ppc64\n");
 			return -1;
 		}
 		return 0;
