@@ -11,7 +11,6 @@ README-aarch64.md), and put back before the guest runs again. With
 el2 (a VHE host) the kernel and its processes use the EL2&0 regime: the
 _EL2 registers, and EL2h as the view.
 """
-import json
 import os
 import re
 import signal
@@ -21,11 +20,12 @@ import threading
 import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gdb_driver  # noqa: E402
 import qemu_truth  # noqa: E402
+from gdb_driver import ex, hmp, mine, reg, res, select  # noqa: E402
 from qemu_truth import values  # noqa: E402
 
-P = json.loads(os.environ["LIVE_PARAMS"])
-TAG = P["tag"]
+P = gdb_driver.params("LIVE_PARAMS")
 PSTATE_PAN = 1 << 22
 PSTATE_M = 0xf
 EL1H = 0x5
@@ -36,33 +36,6 @@ R = dict(ttbr0="TTBR0_EL2", ttbr1="TTBR1_EL2", tcr="TCR_EL2", sctlr="SCTLR_EL2")
     if EL2 else dict(ttbr0="TTBR0_EL1", ttbr1="TTBR1_EL1", tcr="TCR_EL1", sctlr="SCTLR")
 KERNEL = 1 << 55        # VA bit 55: the TTBR1_EL1 half
 BADDR = ((1 << 48) - 1) & ~0xfff  # TTBRn_EL1 table base, 4K granule
-
-
-def ex(cmd):
-    return gdb.execute(cmd, to_string=True)
-
-
-def res(name, ok, detail=""):
-    detail = str(detail).replace("\n", " | ")[:400]
-    print("RESULT %s-%s %s %s" % (TAG, name, "ok" if ok else "fail", detail),
-          flush=True)
-
-
-def reg(name):
-    return int(gdb.parse_and_eval("$" + name)) & ((1 << 64) - 1)
-
-
-def hmp(cmd, cpu):
-    return qemu_truth.hmp(P["qmp"], cmd, cpu).strip()
-
-
-def mine(cmd):
-    return ex("monitor " + cmd).strip()
-
-
-def select(cpu):
-    ex("thread %d" % (cpu + 1))
-    ex("monitor cpu %d" % cpu)
 
 
 def info_mem_ranges():

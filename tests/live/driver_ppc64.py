@@ -11,7 +11,6 @@ recorded ppc64 guests were (tests/realguest/record_ppc64.py), and put
 back before the guest runs again. pgstub must see the new MSR: its
 context follows MSR[PR] (quadrant access).
 """
-import json
 import os
 import re
 import sys
@@ -19,39 +18,13 @@ import sys
 import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gdb_driver  # noqa: E402
 import qemu_truth  # noqa: E402
+from gdb_driver import ex, hmp, mine, reg, res, select  # noqa: E402
 from qemu_truth import values  # noqa: E402
 
-P = json.loads(os.environ["LIVE_PARAMS"])
-TAG = P["tag"]
+P = gdb_driver.params("LIVE_PARAMS")
 MSR_PR = 1 << 14
-
-
-def ex(cmd):
-    return gdb.execute(cmd, to_string=True)
-
-
-def res(name, ok, detail=""):
-    detail = str(detail).replace("\n", " | ")[:400]
-    print("RESULT %s-%s %s %s" % (TAG, name, "ok" if ok else "fail", detail),
-          flush=True)
-
-
-def reg(name):
-    return int(gdb.parse_and_eval("$" + name)) & ((1 << 64) - 1)
-
-
-def hmp(cmd, cpu):
-    return qemu_truth.hmp(P["qmp"], cmd, cpu).strip()
-
-
-def mine(cmd):
-    return ex("monitor " + cmd).strip()
-
-
-def select(cpu):
-    ex("thread %d" % (cpu + 1))
-    ex("monitor cpu %d" % cpu)
 
 
 def spread(items, n):

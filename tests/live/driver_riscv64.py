@@ -16,7 +16,6 @@ Truth is QEMU's own monitor over QMP on the same hart.
   first, as the recorded riscv64 guests were (tests/realguest/
   README-riscv64.md), and put back before the guest runs again.
 """
-import json
 import os
 import re
 import signal
@@ -26,29 +25,16 @@ import threading
 import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gdb_driver  # noqa: E402
 import qemu_truth  # noqa: E402
+from gdb_driver import ex, reg, res  # noqa: E402
 from qemu_truth import values  # noqa: E402
 
-P = json.loads(os.environ["LIVE_PARAMS"])
-TAG = P["tag"]
+P = gdb_driver.params("LIVE_PARAMS")
 SSTATUS_SUM = 1 << 18
 PRIV_NAMES = {0: "U", 1: "S", 3: "M"}
 SATP_MODE_SV57 = 10
 TEXT = {}  # hart: pgstub's last info mem
-
-
-def ex(cmd):
-    return gdb.execute(cmd, to_string=True)
-
-
-def res(name, ok, detail=""):
-    detail = str(detail).replace("\n", " | ")[:400]
-    print("RESULT %s-%s %s %s" % (TAG, name, "ok" if ok else "fail", detail),
-          flush=True)
-
-
-def reg(name):
-    return int(gdb.parse_and_eval("$" + name)) & ((1 << 64) - 1)
 
 
 def hmp(cmd, cpu):

@@ -245,3 +245,16 @@ def sections(text):
         elif name:
             out[name].append(line)
     return {k: "\n".join(v) for k, v in out.items()}
+
+
+def finish(ok, results, logs, t0, boot_secs, work):
+    """The end of a live test: no sanitizer report in pgstub's @logs (the
+    sanitizer build: UBSan reports and goes on), the TAP plan, the time,
+    @work removed. Returns the exit status."""
+    bad = [line for log in logs for line in open(log.name, errors="replace")
+           if "Sanitizer" in line or "runtime error" in line]
+    ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
+    print("1..%d" % len(results))
+    print("# %.1f s (boot %.1f s)" % (time.monotonic() - t0, boot_secs))
+    shutil.rmtree(work, ignore_errors=True)
+    return 0 if all(r[1] for r in results) else 1

@@ -10,7 +10,8 @@ EXTRA_DIST += tests/live/test_live.sh tests/live/test_live.py \
 	tests/live/test_live_ppc64.sh tests/live/test_live_ppc64.py \
 	tests/live/test_spawn.sh tests/live/test_spawn.py \
 	tests/live/spawn_driver.py tests/live/init-spawn.sh \
-	tests/live/live_guest.py tests/live/driver.py tests/live/qemu_truth.py
+	tests/live/live_guest.py tests/live/driver.py tests/live/qemu_truth.py \
+	tests/live/gdb_driver.py
 
 # The RAM layout parser on QEMU's `info mtree -f` text (no QEMU needed).
 check_PROGRAMS += tests/live/test_layout

@@ -9,32 +9,18 @@ QEMU's gdbstub). Then the other vCPU (another process), then a nested EPT
 view attached with `monitor nested`. Parameters come as JSON in
 $SPAWN_PARAMS; each check prints "RESULT NAME ok|fail DETAIL".
 """
-import json
 import os
 import sys
 
 import gdb
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gdb_driver  # noqa: E402
 import qemu_truth  # noqa: E402
+from gdb_driver import ex, reg, res  # noqa: E402
 from qemu_truth import values  # noqa: E402
 
-P = json.loads(os.environ["SPAWN_PARAMS"])
-TAG = P["tag"]
-
-
-def ex(cmd):
-    return gdb.execute(cmd, to_string=True)
-
-
-def res(name, ok, detail=""):
-    detail = str(detail).replace("\n", " | ")[:400]
-    print("RESULT %s-%s %s %s" % (TAG, name, "ok" if ok else "fail", detail),
-          flush=True)
-
-
-def reg(name):
-    return int(gdb.parse_and_eval("$" + name)) & ((1 << 64) - 1)
+P = gdb_driver.params("SPAWN_PARAMS")
 
 
 def hmp(cmd):

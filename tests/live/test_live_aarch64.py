@@ -125,15 +125,8 @@ def main():
     finally:
         g2.quit()
     ppc64_at_reset()
-    # The sanitizer build: UBSan reports and goes on.
-    bad = [l for log in logs for l in open(log.name, errors="replace")
-           if "Sanitizer" in l or "runtime error" in l]
-    ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
-    print("1..%d" % len(results))
-    print("# %.1f s (boot %.1f s)" % (time.monotonic() - t0,
-                                      getattr(g, "boot_secs", 0)))
-    shutil.rmtree(work, ignore_errors=True)
-    return 0 if all(r[1] for r in results) else 1
+    return live_guest.finish(ok, results, logs, t0,
+                             getattr(g, "boot_secs", 0), work)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ way. TAP output.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -110,14 +109,8 @@ def main():
             stop_pgstub(p)
     finally:
         g2.quit()
-    bad = [line for log in logs for line in open(log.name, errors="replace")
-           if "Sanitizer" in line or "runtime error" in line]
-    ok("no-sanitizer-reports", not bad, "".join(bad)[:300])
-    print("1..%d" % len(results))
-    print("# %.1f s (boot %.1f s)" % (time.monotonic() - t0,
-                                      getattr(g, "boot_secs", 0)))
-    shutil.rmtree(work, ignore_errors=True)
-    return 0 if all(r[1] for r in results) else 1
+    return live_guest.finish(ok, results, logs, t0,
+                             getattr(g, "boot_secs", 0), work)
 
 
 if __name__ == "__main__":

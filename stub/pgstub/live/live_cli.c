@@ -43,23 +43,15 @@ static void usage(FILE *f)
 static int reg_option(const char *arg, struct live_opts *o)
 {
 	static char names[4][24];
-	const char *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : 0;
 	uint64_t v;
 
-	if (!eq || len == 0 || len >= sizeof(names[0])) {
-		fprintf(stderr, "pgstub: --reg: NAME=VALUE, e.g. --reg "
-			"patb=0x800000001f7f0005 (not '%s')\n", arg);
-		return -1;
-	}
 	if (o->nregs == sizeof(o->regs) / sizeof(*o->regs)) {
 		fprintf(stderr, "pgstub: --reg: too many\n");
 		return -1;
 	}
-	if (pgstub_parse_num("--reg", eq + 1, &v))
+	if (pgstub_parse_reg(arg, names[o->nregs], sizeof(names[0]), &v,
+			     "patb=0x800000001e00000c"))
 		return -1;
-	memcpy(names[o->nregs], arg, len);
-	names[o->nregs][len] = 0;
 	o->regs[o->nregs].name = names[o->nregs];
 	o->regs[o->nregs++].value = v;
 	return 0;

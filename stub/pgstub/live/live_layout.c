@@ -318,20 +318,6 @@ int live_layout_parse(const char *text, const char *backend,
 	return 0;
 }
 
-static int collect(const char *text, size_t len, void *payload)
-{
-	char **acc = payload;
-	size_t old = *acc ? strlen(*acc) : 0;
-	char *n = realloc(*acc, old + len + 1);
-
-	if (!n)
-		return -1;
-	memcpy(n + old, text, len);
-	n[old + len] = 0;
-	*acc = n;
-	return 0;
-}
-
 int live_layout(struct qemu_conn *q, const char *qmp_path, uint64_t ram_size,
 		struct guest_live_range **out, size_t *n, char *err,
 		size_t errlen)
@@ -344,21 +330,14 @@ int live_layout(struct qemu_conn *q, const char *qmp_path, uint64_t ram_size,
 			return -1;
 	} else {
 		/* "info mtree -f" through the gdbstub's qRcmd. */
-		static const char cmd[] = "info mtree -f";
-		char pkt[64] = "qRcmd,", *rep = NULL;
-		const char *req[1] = { pkt };
-
-		gdbr_hex_encode(pkt + 6, cmd, sizeof(cmd) - 1);
-		pkt[6 + 2 * (sizeof(cmd) - 1)] = 0;
-		if (qemu_exchange(q, req, 1, &rep, NULL, 60000, collect,
-				  &mtree)) {
+		if (qemu_monitor_text(q, "info mtree -f", &mtree, 60000))
+			return fail(err, errlen, "%s", q->alive ? "out of "
+				    "memory" : q->why);
+		if (!mtree[0]) {
 			free(mtree);
-			return fail(err, errlen, "%s", q->why);
-		}
-		free(rep);
-		if (!mtree)
 			return fail(err, errlen, "QEMU's monitor printed no "
 				    "memory tree");
+		}
 	}
 	rc = live_layout_parse(mtree, backend, out, n, err, errlen);
 	free(mtree);

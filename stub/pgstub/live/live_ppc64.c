@@ -116,42 +116,10 @@ static int msr_order(const unsigned char *msr)
 	return le_ok;
 }
 
-static int collect(const char *text, size_t len, void *payload)
-{
-	char **acc = payload;
-	size_t old = *acc ? strlen(*acc) : 0;
-	char *n = realloc(*acc, old + len + 1);
-
-	if (!n)
-		return -1;
-	memcpy(n + old, text, len);
-	n[old + len] = 0;
-	*acc = n;
-	return 0;
-}
-
-/* QEMU's monitor (through the gdbstub) runs @cmd: its output in *@out
- * (malloc'd, "" when none). @return 0, or -1 (QEMU gone) */
+/* QEMU's monitor (through the gdbstub) runs @cmd: its output in *@out. */
 static int monitor(struct qemu_conn *q, const char *cmd, char **out)
 {
-	char pkt[96] = "qRcmd,", *rep = NULL;
-	const char *req[1] = { pkt };
-	size_t n = strlen(cmd);
-
-	*out = NULL;
-	if (6 + 2 * n >= sizeof(pkt))
-		return -1;
-	gdbr_hex_encode(pkt + 6, cmd, n);
-	pkt[6 + 2 * n] = 0;
-	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, collect, out)) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	free(rep);
-	if (!*out)
-		*out = calloc(1, 1);
-	return *out ? 0 : -1;
+	return qemu_monitor_text(q, cmd, out, TIMEOUT_MS);
 }
 
 /*

@@ -625,3 +625,44 @@ int qemu_cpu_regs(struct qemu_conn *q, int cpu, struct guest_x86_cpu *out,
 	free(rep);
 	return rc;
 }
+
+static int collect(const char *text, size_t len, void *payload)
+{
+	char **acc = payload;
+	size_t old = *acc ? strlen(*acc) : 0;
+	char *n = realloc(*acc, old + len + 1);
+
+	if (!n)
+		return -1;
+	memcpy(n + old, text, len);
+	n[old + len] = 0;
+	*acc = n;
+	return 0;
+}
+
+int qemu_monitor_text(struct qemu_conn *q, const char *cmd, char **out,
+		      int timeout_ms)
+{
+	size_t n = strlen(cmd);
+	char *pkt = malloc(2 * n + 8), *rep = NULL;
+	const char *req[1] = { pkt };
+	int rc;
+
+	*out = NULL;
+	if (!pkt)
+		return -1;
+	memcpy(pkt, "qRcmd,", 6);
+	gdbr_hex_encode(pkt + 6, cmd, n);
+	pkt[6 + 2 * n] = 0;
+	rc = qemu_exchange(q, req, 1, &rep, NULL, timeout_ms, collect, out);
+	free(pkt);
+	free(rep);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	if (!*out && !(*out = calloc(1, 1)))
+		return -1;
+	return 0;
+}

@@ -185,6 +185,11 @@ int qemu_ppc64_regs(struct qemu_conn *q, int cpu,
 uint64_t qemu_le(const unsigned char *p, size_t size);
 /** A `p` reply of at most 8 bytes: 0 and *@p v, or -1 (E, empty, odd). */
 int qemu_p_value(const char *rep, size_t len, uint64_t *v);
+/** QEMU's monitor runs @p cmd (qRcmd, through the gdbstub): its output
+ *  in *@p out (malloc'd, "" when none). @return 0, or -1 (QEMU gone or
+ *  out of memory; *@p out NULL) */
+int qemu_monitor_text(struct qemu_conn *q, const char *cmd, char **out,
+		      int timeout_ms);
 /** Run @p reqs (one round trip) on vCPU @p cpu: Hg to it first and back
  *  to GDB's choice after, when needed. @p replies as qemu_exchange's,
  *  one per request of @p reqs. @return 0, or -1 with a message */

@@ -66,6 +66,11 @@ int parse_u64(const char *s, uint64_t *v);
 /* A number option's value, or -1 with "pgstub: OPT: invalid number". */
 int pgstub_parse_num(const char *opt, const char *arg, uint64_t *v);
 
+/* --reg NAME=VALUE: NAME (shorter than @namelen) into @name and VALUE;
+ * -1 with a message that shows @example. */
+int pgstub_parse_reg(const char *arg, char *name, size_t namelen,
+		     uint64_t *v, const char *example);
+
 /* BYTES with an optional K, M or G suffix; -1 with a message. */
 int pgstub_parse_bytes(const char *opt, const char *arg, uint64_t *v);
 

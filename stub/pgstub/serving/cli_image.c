@@ -20,19 +20,14 @@ static int reg_option(const char *arg, struct guest_open_opts *o)
 	static struct guest_reg_value regs[128];
 	static char names[128][24];  /* ID_AA64MMFR0_EL1 is 16 */
 	static const char *const ctl[] = { "cr0", "cr3", "cr4", "efer" };
-	const char *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : 0;
+	char name[sizeof(names[0])];
 	uint64_t v;
 
-	if (!eq || len == 0 || len >= sizeof(names[0])) {
-		fprintf(stderr, "pgstub: --reg: NAME=VALUE, e.g. --reg "
-			"rip=0xffffffff81000000 (not '%s')\n", arg);
-		return -1;
-	}
-	if (pgstub_parse_num("--reg", eq + 1, &v))
+	if (pgstub_parse_reg(arg, name, sizeof(name), &v,
+			     "rip=0xffffffff81000000"))
 		return -1;
 	for (size_t i = 0; i < sizeof(ctl) / sizeof(*ctl); i++) {
-		if (strlen(ctl[i]) != len || strncmp(arg, ctl[i], len))
+		if (strcmp(name, ctl[i]))
 			continue;
 		switch (i) {
 		case 0: o->have_cr0 = 1; o->cr0 = v; break;
@@ -48,7 +43,7 @@ static int reg_option(const char *arg, struct guest_open_opts *o)
 	}
 	/* A second --reg of the same name replaces the first. */
 	for (size_t i = 0; i < o->nregs; i++) {
-		if (!strncmp(names[i], arg, len) && !names[i][len]) {
+		if (!strcmp(names[i], name)) {
 			regs[i].value = v;
 			return 0;
 		}
@@ -58,8 +53,7 @@ static int reg_option(const char *arg, struct guest_open_opts *o)
 			sizeof(regs) / sizeof(*regs));
 		return -1;
 	}
-	memcpy(names[o->nregs], arg, len);
-	names[o->nregs][len] = '\0';
+	memcpy(names[o->nregs], name, sizeof(name));
 	regs[o->nregs].name = names[o->nregs];
 	regs[o->nregs].value = v;
 	o->regs = regs;

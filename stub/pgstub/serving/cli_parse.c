@@ -42,6 +42,24 @@ int pgstub_parse_secs(const char *opt, const char *arg, double *v)
 	return -1;
 }
 
+int pgstub_parse_reg(const char *arg, char *name, size_t namelen,
+		     uint64_t *v, const char *example)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : 0;
+
+	if (!eq || len == 0 || len >= namelen) {
+		fprintf(stderr, "pgstub: --reg: NAME=VALUE, e.g. --reg %s "
+			"(not '%s')\n", example, arg);
+		return -1;
+	}
+	if (pgstub_parse_num("--reg", eq + 1, v))
+		return -1;
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	return 0;
+}
+
 int pgstub_parse_bytes(const char *opt, const char *arg, uint64_t *v)
 {
 	char num[32];
