@@ -71,7 +71,6 @@ struct guest_x86_cpu *guest__cpu_at(guest *g, int i)
 	return &g->cpu[i];
 }
 
-/* Prefix a source's message with the file name. */
 static int is_x86(enum guest_arch a)
 {
 	return a == GUEST_ARCH_X86_64 || a == GUEST_ARCH_I386;
@@ -89,6 +88,7 @@ static const char *arch_name(enum guest_arch a)
 	return "?";
 }
 
+/* Prefix a source's message with the file name. */
 static int fail_path(const char *path, char *err, size_t errlen)
 {
 	char msg[512];

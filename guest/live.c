@@ -1,8 +1,7 @@
 /*
  * Live guest source: a running machine (x86, aarch64, riscv64 or ppc64)
- * whose vCPU
- * registers and physical memory come from callbacks (pgstub's QEMU
- * connection), optionally with RAM read directly from QEMU's shared
+ * whose vCPU registers and physical memory come from callbacks (pgstub's
+ * QEMU connection), optionally with RAM read directly from QEMU's shared
  * memory-backend-file. Registers are refetched after every invalidation;
  * contexts are flushed or rebuilt.
  */
