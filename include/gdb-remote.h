@@ -628,6 +628,14 @@ enum gdbr_aarch64_reg {
  */
 GDBR_API const gdbr_tdesc *gdbr_tdesc_riscv64(void);
 
+/**
+ * riscv32 description ("riscv:rv32"): gdbr_tdesc_riscv64()'s registers,
+ * numbers and features, every one 32 bits wide (the same numbers:
+ * enum gdbr_riscv64_reg).
+ * @return a static description (borrowed, never freed).
+ */
+GDBR_API const gdbr_tdesc *gdbr_tdesc_riscv32(void);
+
 /** riscv64 register numbers of gdbr_tdesc_riscv64(). */
 enum gdbr_riscv64_reg {
 	GDBR_RISCV64_X0 = 0, GDBR_RISCV64_SP = 2, GDBR_RISCV64_PC = 32,

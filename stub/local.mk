@@ -14,7 +14,7 @@ stub_libgdbr_core_la_SOURCES = \
 	stub/tdesc_x86.c \
 	stub/tdesc_ppc64.c \
 	stub/tdesc_aarch64.c \
-	stub/tdesc_riscv64.c \
+	stub/tdesc_riscv.c \
 	stub/cmd_query.c \
 	stub/cmd_mem.c \
 	stub/cmd_regs.c \

@@ -222,6 +222,31 @@ static void test_tdesc__riscv64_xml_matches_table(void **state)
 	check_xml(gdbr_tdesc_riscv64(), f);
 }
 
+/* riscv32: riscv64's names and numbers, every register 32 bits, as
+ * QEMU 7.2's qemu-system-riscv32 describes them. */
+static void test_tdesc__riscv32_is_riscv64_at_32_bits(void **state)
+{
+	static const char *const f[3] = {
+		"org.gnu.gdb.riscv.cpu", "org.gnu.gdb.riscv.virtual",
+		"org.gnu.gdb.riscv.csr",
+	};
+	const gdbr_tdesc *t = gdbr_tdesc_riscv32(), *w = gdbr_tdesc_riscv64();
+	size_t len;
+	const char *xml = gdbr_tdesc_xml(t, "target.xml", &len);
+
+	(void)state;
+	assert_string_equal(gdbr_tdesc_arch(t), "riscv:rv32");
+	assert_int_equal(gdbr_tdesc_nregs(t), gdbr_tdesc_nregs(w));
+	for (int r = 0; r < gdbr_tdesc_nregs(t); r++) {
+		assert_string_equal(gdbr_tdesc_reg_name(t, r),
+				    gdbr_tdesc_reg_name(w, r));
+		assert_int_equal(gdbr_tdesc_reg_size(t, r), 4);
+	}
+	assert_int_equal(gdbr_tdesc_regs_size(t), 4 * GDBR_RISCV64_NREGS);
+	assert_null(strstr(xml, "bitsize=\"64\""));
+	check_xml(t, f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_tdesc__aarch64_xml_matches_table),
 		cmocka_unit_test(test_tdesc__riscv64_qemu_names),
 		cmocka_unit_test(test_tdesc__riscv64_xml_matches_table),
+		cmocka_unit_test(test_tdesc__riscv32_is_riscv64_at_32_bits),
 	};
 
 	return cmocka_run_group_tests_name("stub/tdesc", tests, NULL, NULL);
