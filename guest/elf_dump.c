@@ -40,10 +40,10 @@ static int check_headers(guest *g, const GElf_Ehdr *eh, size_t phnum,
 				   "not a memory dump", eh->e_type);
 	if (eh->e_machine != EM_X86_64 && eh->e_machine != EM_386 &&
 	    eh->e_machine != EM_AARCH64 && eh->e_machine != EM_PPC64 &&
-	    (eh->e_machine != EM_RISCV || cls != ELFCLASS64))
+	    eh->e_machine != EM_RISCV)
 		return guest__fail(err, errlen, "unsupported ELF machine %u "
 				   "(expected EM_X86_64, EM_386, EM_AARCH64, "
-				   "EM_PPC64 or 64-bit EM_RISCV)", eh->e_machine);
+				   "EM_PPC64 or EM_RISCV)", eh->e_machine);
 	/* QEMU writes a ppc64 dump in the byte order LPCR[ILE] gives the
 	 * guest's interrupts: big-endian for pseries. */
 	if (g->big_endian && eh->e_machine != EM_PPC64)
@@ -270,15 +270,17 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 		g->arch = GUEST_ARCH_AARCH64;
 	if (eh.e_machine == EM_PPC64)
 		g->arch = GUEST_ARCH_PPC64;
-	if (eh.e_machine == EM_RISCV && cls == ELFCLASS64)
-		g->arch = GUEST_ARCH_RISCV64;
+	/* QEMU writes a riscv32 guest's dump as ELF32, riscv64's as ELF64. */
+	if (eh.e_machine == EM_RISCV)
+		g->arch = cls == ELFCLASS64 ? GUEST_ARCH_RISCV64
+					    : GUEST_ARCH_RISCV32;
 	if (walk_phdrs(g, e, phnum, err, errlen) ||
 	    check_sections(g, e, &eh, err, errlen))
 		goto out;
 
 	g->src = &elf_source;
 	if (eh.e_machine != EM_AARCH64 && eh.e_machine != EM_PPC64 &&
-	    g->arch != GUEST_ARCH_RISCV64)
+	    eh.e_machine != EM_RISCV)
 		g->arch = eh.e_machine == EM_X86_64 ? GUEST_ARCH_X86_64
 						    : GUEST_ARCH_I386;
 	/* QEMU picks EM_X86_64 exactly when the first vCPU is in long mode. */
@@ -286,17 +288,13 @@ int guest__elf_open(guest *g, char *err, size_t errlen)
 		g->long_mode = 1;
 	/* Without QEMU's notes an x86 dump is a crashed kernel's vmcore
 	 * (QEMU writes none for aarch64). */
-	snprintf(g->desc, sizeof(g->desc), "%s (%s, ELF%d, %d vCPU%s, %zu "
+	snprintf(g->desc, sizeof(g->desc), "%s (%s%s, ELF%d, %d vCPU%s, %zu "
 		 "memory ranges, %llu MiB%s)",
 		 g->nqemu ? "QEMU ELF dump" :
 		 g->arch == GUEST_ARCH_AARCH64 ||
 		 g->arch == GUEST_ARCH_PPC64 ||
-		 g->arch == GUEST_ARCH_RISCV64 ? "ELF dump" : "ELF vmcore",
-		 g->arch == GUEST_ARCH_PPC64 ? (g->big_endian ? "ppc64 big-endian"
-						: "ppc64") :
-		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
-		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
+		 guest_arch_is_riscv(g->arch) ? "ELF dump" : "ELF vmcore",
+		 guest_arch_name(g->arch), g->big_endian ? " big-endian" : "",
 		 cls == ELFCLASS64 ? 64 : 32, g->ncpus,
 		 g->ncpus == 1 ? "" : "s", guest__physmap_data_ranges(g),
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20),

@@ -76,7 +76,7 @@ static int is_x86(enum guest_arch a)
 	return a == GUEST_ARCH_X86_64 || a == GUEST_ARCH_I386;
 }
 
-static const char *arch_name(enum guest_arch a)
+const char *guest_arch_name(enum guest_arch a)
 {
 	switch (a) {
 	case GUEST_ARCH_X86_64: return "x86_64";
@@ -84,8 +84,19 @@ static const char *arch_name(enum guest_arch a)
 	case GUEST_ARCH_PPC64: return "ppc64";
 	case GUEST_ARCH_AARCH64: return "aarch64";
 	case GUEST_ARCH_RISCV64: return "riscv64";
+	case GUEST_ARCH_RISCV32: return "riscv32";
 	}
 	return "?";
+}
+
+int guest_arch_is_riscv(enum guest_arch a)
+{
+	return a == GUEST_ARCH_RISCV64 || a == GUEST_ARCH_RISCV32;
+}
+
+int guest_arch_bits(enum guest_arch a)
+{
+	return a == GUEST_ARCH_I386 || a == GUEST_ARCH_RISCV32 ? 32 : 64;
 }
 
 /* Prefix a source's message with the file name. */
@@ -196,13 +207,14 @@ static int apply_overrides(guest *g, const struct guest_open_opts *o,
 				   "--efer are x86 registers; an aarch64 guest "
 				   "takes --reg ttbr0_el1=, ttbr1_el1=, "
 				   "tcr_el1=, sctlr_el1= …");
-	if (g->arch == GUEST_ARCH_RISCV64 &&
+	if (guest_arch_is_riscv(g->arch) &&
 	    (o->mode || o->have_cr0 || o->have_cr3 || o->have_cr4 ||
 	     o->have_efer))
 		return guest__fail(err, errlen, "--mode and --cr0/--cr3/--cr4/"
-				   "--efer are x86 registers; a riscv64 guest "
-				   "takes --reg satp=, sstatus=, priv= …");
-	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64)
+				   "--efer are x86 registers; a %s guest "
+				   "takes --reg satp=, sstatus=, priv= …",
+				   guest_arch_name(g->arch));
+	if (g->arch == GUEST_ARCH_AARCH64 || guest_arch_is_riscv(g->arch))
 		return 0;
 
 	/* Say where the values come from (monitor info registers). */
@@ -340,7 +352,7 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 	if (!guest__cpu_at(g, 0) ||
 	    (g->arch == GUEST_ARCH_PPC64 && !guest__ppc64_cpu_at(g, 0)) ||
 	    (g->arch == GUEST_ARCH_AARCH64 && !guest__arm64_cpu_at(g, 0)) ||
-	    (g->arch == GUEST_ARCH_RISCV64 && !guest__riscv_cpu_at(g, 0))) {
+	    (guest_arch_is_riscv(g->arch) && !guest__riscv_cpu_at(g, 0))) {
 		rc = guest__fail(err, errlen, "out of memory");
 		goto out;
 	}
@@ -351,8 +363,8 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 	if (o->have_arch && g->fmt != GUEST_FMT_RAW && o->arch != g->arch &&
 	    (!is_x86(o->arch) || !is_x86(g->arch))) {
 		rc = guest__fail(err, errlen, "%s: --arch %s does not fit a "
-				 "dump of %s vCPUs", path, arch_name(o->arch),
-				 arch_name(g->arch));
+				 "dump of %s vCPUs", path, guest_arch_name(o->arch),
+				 guest_arch_name(g->arch));
 		goto out;
 	}
 	if (o->have_arch)
@@ -445,13 +457,13 @@ int guest_cpu_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err, size_t errlen)
 	if (!ctx)
 		return guest__fail(err, errlen, "bad arguments");
 	*ctx = NULL;
-	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64 ||
+	if (g->arch == GUEST_ARCH_AARCH64 || guest_arch_is_riscv(g->arch) ||
 	    g->arch == GUEST_ARCH_PPC64) {
 		/* A live vCPU's registers first (they may rebuild it). */
 		if (cpu >= 0 && cpu < g->ncpus && g->src && g->src->sync &&
 		    g->src->sync(g, cpu, err, errlen))
 			return -1;
-		return g->arch == GUEST_ARCH_RISCV64 ?
+		return guest_arch_is_riscv(g->arch) ?
 		       guest__riscv_ctx(g, cpu, ctx, err, errlen) :
 		       g->arch == GUEST_ARCH_PPC64 ?
 		       guest__ppc64_ctx(g, cpu, ctx, err, errlen) :

@@ -22,6 +22,7 @@ enum guest_arch {
 	GUEST_ARCH_PPC64,    /**< 64-bit Power (hash MMU: pseries, powernv) */
 	GUEST_ARCH_AARCH64,  /**< 64-bit Arm (VMSAv8-64, EL1&0 regime) */
 	GUEST_ARCH_RISCV64,  /**< RV64 (satp: Sv39, Sv48, Sv57) */
+	GUEST_ARCH_RISCV32,  /**< RV32 (satp: Sv32, 34-bit physical) */
 };
 
 enum guest_format {
@@ -179,7 +180,7 @@ enum guest_riscv_csr {
 #define GUEST_RISCV_HAS_CSR(r) (0x100u << (r))
 /**@}*/
 
-/** Registers of one riscv64 hart. */
+/** Registers of one RISC-V hart (rv32: the low 32 bits). */
 struct guest_riscv_cpu {
 	unsigned valid;              /**< GUEST_RISCV_HAS_* */
 	uint64_t x[32];              /**< x0 (always 0) … x31 */
@@ -240,6 +241,15 @@ int guest_open(guest **out, const char *path, const struct guest_open_opts *o,
 void guest_close(guest *g);
 
 enum guest_arch guest_arch(const guest *g);
+/** @return @p a's name as pgstub's options and messages spell it
+ *  ("x86_64", "i386", "ppc64", "aarch64", "riscv64", "riscv32") */
+const char *guest_arch_name(enum guest_arch a);
+/** @return nonzero for RISC-V of either width (one register set, one
+ *  struct guest_riscv_cpu; XLEN decides the registers' size and satp) */
+int guest_arch_is_riscv(enum guest_arch a);
+/** @return the width of @p a's virtual addresses and registers as GDB and
+ *  QEMU show them: 32 (i386, riscv32) or 64 */
+int guest_arch_bits(enum guest_arch a);
 enum guest_format guest_format(const guest *g);
 /** Human description of the source, e.g. "QEMU ELF dump (x86_64, 2 vCPUs)". */
 const char *guest_describe(const guest *g);

@@ -339,8 +339,9 @@ struct guest_riscv_cpu *guest__riscv_cpu_at(guest *g, int i);
 int guest__riscv_note(guest *g, uint32_t type, const uint8_t *desc,
 		      size_t descsz, uint64_t off, const char *where,
 		      char *err, size_t errlen);
-/** Nonzero when the first NT_PRSTATUS of the notes has riscv64's size
- *  (376 bytes): QEMU 7.2's riscv64 kdump header names no machine. */
+/** 64 or 32 when the first NT_PRSTATUS of the notes has riscv64's size
+ *  (376 bytes) or riscv32's (204), else 0: QEMU 7.2's riscv kdump header
+ *  names no machine. */
 int guest__riscv_notes_sniff(const uint8_t *p, size_t len);
 
 /* riscv_root.c */

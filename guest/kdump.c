@@ -441,6 +441,7 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	struct kd *k = calloc(1, sizeof(*k));
 	struct kd_hdr h = { 0 };
 	int flattened = g->map[0] == 'm';
+	int rv;
 	char left_out[64];
 	kdump_status st;
 
@@ -475,11 +476,13 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 	    (h.note_size && guest__arm64_notes_sniff(k->img + h.offset_note,
 						     h.note_size)))
 		g->arch = GUEST_ARCH_AARCH64;
-	else if (!strcmp(h.machine, "riscv64") ||
-		 (h.note_size && guest__riscv_notes_sniff(k->img +
-							  h.offset_note,
-							  h.note_size)))
-		g->arch = GUEST_ARCH_RISCV64;
+	else if (!strcmp(h.machine, "riscv64") || !strcmp(h.machine, "riscv32"))
+		g->arch = h.machine[5] == '6' ? GUEST_ARCH_RISCV64
+					      : GUEST_ARCH_RISCV32;
+	else if (h.note_size && (rv = guest__riscv_notes_sniff(k->img +
+							       h.offset_note,
+							       h.note_size)))
+		g->arch = rv == 64 ? GUEST_ARCH_RISCV64 : GUEST_ARCH_RISCV32;
 	if (h.note_size &&
 	    guest__notes_parse(g, k->img + h.offset_note, h.note_size,
 			       h.offset_note, k->where, err, errlen))
@@ -511,7 +514,7 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 
 	/* The prstatus layout tells long mode (see x86_notes.c); without
 	 * notes, fall back to the machine name of the header. */
-	if (g->arch == GUEST_ARCH_AARCH64 || g->arch == GUEST_ARCH_RISCV64 ||
+	if (g->arch == GUEST_ARCH_AARCH64 || guest_arch_is_riscv(g->arch) ||
 	    g->arch == GUEST_ARCH_PPC64)
 		;  /* decided above */
 	else if (g->nprstatus)
@@ -521,14 +524,11 @@ int guest__kdump_open(guest *g, char *err, size_t errlen)
 						       : GUEST_ARCH_I386;
 	if (!g->nprstatus && !strcmp(h.machine, "x86_64"))
 		g->long_mode = 1;
-	snprintf(g->desc, sizeof(g->desc), "kdump-compressed dump (%s%s, %s, "
+	snprintf(g->desc, sizeof(g->desc), "kdump-compressed dump (%s%s, %s%s, "
 		 "%d vCPU%s, %zu memory ranges, %llu MiB%s)",
 		 flattened ? "flattened, " : "", compression(h.status),
-		 g->arch == GUEST_ARCH_PPC64 ? (g->big_endian ?
-						"ppc64 big-endian" : "ppc64") :
-		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
-		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386", g->ncpus,
+		 guest_arch_name(g->arch), g->big_endian ? " big-endian" : "",
+		 g->ncpus,
 		 g->ncpus == 1 ? "" : "s", guest__physmap_data_ranges(g),
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20),
 		 guest__physmap_filtered_text(g, left_out, sizeof(left_out)));

@@ -199,7 +199,7 @@ static int live_sync(guest *g, int cpu, char *err, size_t errlen)
 		return 0;
 	if (g->arch == GUEST_ARCH_AARCH64)
 		return sync_arm64(g, cpu, err, errlen);
-	if (g->arch == GUEST_ARCH_RISCV64)
+	if (guest_arch_is_riscv(g->arch))
 		return sync_riscv(g, cpu, err, errlen);
 	if (g->arch == GUEST_ARCH_PPC64)
 		return sync_ppc64(g, cpu, err, errlen);
@@ -266,7 +266,7 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	    ((arch == GUEST_ARCH_X86_64 || arch == GUEST_ARCH_I386) ?
 	     !ops->cpu_regs : arch == GUEST_ARCH_AARCH64 ? !ops->arm64_regs :
 	     arch == GUEST_ARCH_PPC64 ? !ops->ppc64_regs :
-	     arch != GUEST_ARCH_RISCV64 || !ops->riscv_regs))
+	     !guest_arch_is_riscv(arch) || !ops->riscv_regs))
 		return guest__fail(err, errlen, "bad arguments");
 	*out = NULL;
 	if (ncpus < 1 || ncpus > 4096)
@@ -293,7 +293,7 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 	    (arch == GUEST_ARCH_AARCH64 &&
 	     (!guest__arm64_cpu_at(g, ncpus - 1) ||
 	      !(g->a64root = calloc((size_t)ncpus, sizeof(*g->a64root))))) ||
-	    (arch == GUEST_ARCH_RISCV64 &&
+	    (guest_arch_is_riscv(arch) &&
 	     (!guest__riscv_cpu_at(g, ncpus - 1) ||
 	      !(g->rvroot = calloc((size_t)ncpus, sizeof(*g->rvroot))))) ||
 	    (arch == GUEST_ARCH_PPC64 && !guest__ppc64_cpu_at(g, ncpus - 1))) {
@@ -301,10 +301,7 @@ int guest_live_open(guest **out, int ncpus, enum guest_arch arch,
 		return guest__fail(err, errlen, "out of memory");
 	}
 	snprintf(g->desc, sizeof(g->desc), "live QEMU (%s, %d vCPU%s)",
-		 arch == GUEST_ARCH_I386 ? "i386" :
-		 arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-		 arch == GUEST_ARCH_RISCV64 ? "riscv64" :
-		 arch == GUEST_ARCH_PPC64 ? "ppc64" : "x86_64", ncpus,
+		 guest_arch_name(arch), ncpus,
 		 ncpus == 1 ? "" : "s");
 	if (guest_live_set_ranges(g, &all, 1, NULL, err, errlen)) {
 		guest_close(g);

@@ -982,11 +982,7 @@ int guest__migration_open(guest *g, char *err, size_t errlen)
 	snprintf(g->desc, sizeof(g->desc), "QEMU migration stream (%.64s, %s, "
 		 "%d vCPU%s, %llu MiB RAM%s)", m->machine[0] ? m->machine :
 		 "unknown machine",
-		 g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
-		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
-		 g->arch == GUEST_ARCH_I386 ? "i386" : "x86_64",
-		 g->ncpus, g->ncpus == 1 ? "" : "s",
+		 guest_arch_name(g->arch), g->ncpus, g->ncpus == 1 ? "" : "s",
 		 (unsigned long long)(guest__physmap_bytes(g) >> 20), more);
 	if (m->ram_note[0])
 		strncat(g->desc, m->ram_note,

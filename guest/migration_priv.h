@@ -159,7 +159,8 @@ int mig__arm64_cpu(struct mig_cpu_fields *cf, struct guest_arm64_cpu *a);
 /* riscv_mig.c */
 /** vmstate_riscv_cpu's version in QEMU 7.2 (target/riscv/machine.c). */
 #define MIG_RISCV_CPU_VERSION 5u
-/** Nonzero when the located fields are a RISC-V "cpu" section. */
+/** XLEN (64 or 32) when the located fields are a RISC-V "cpu" section,
+ *  else 0. */
 int mig__riscv_is_cpu(struct mig_cpu_fields *cf);
 /** Decode a RISC-V "cpu" section into @p c (x1-x31, pc, priv, the CSRs;
  *  sstatus from mstatus). @return 0, or -1 (message set) */

@@ -398,17 +398,20 @@ static int x86_cpu(struct mig_cpu_fields *cf, struct guest_x86_cpu *x, int *is64
  * reads for it: target/ppc vmstate_ppc_cpu is version 5 and target/i386
  * vmstate_x86_cpu version 12 in QEMU 2.x-9.x; target/arm's see
  * MIG_ARM_CPU_VERSION. */
-enum cpu_kind { CPU_X86, CPU_PPC, CPU_ARM, CPU_RISCV };
+enum cpu_kind { CPU_X86, CPU_PPC, CPU_ARM, CPU_RISCV, CPU_RISCV32 };
 static const char *const kind_name[] = { "x86", "ppc64", "aarch64",
-					  "riscv64" };
+					  "riscv64", "riscv32" };
 static const uint32_t kind_version[] = { 12u, 5u, MIG_ARM_CPU_VERSION,
+					 MIG_RISCV_CPU_VERSION,
 					 MIG_RISCV_CPU_VERSION };
 
 static enum cpu_kind kind_of(struct mig_cpu_fields *cf)
 {
 	/* Before ppc64's test: both name their GPRs "env.gpr". */
-	if (mig__riscv_is_cpu(cf))
-		return CPU_RISCV;
+	switch (mig__riscv_is_cpu(cf)) {
+	case 64: return CPU_RISCV;
+	case 32: return CPU_RISCV32;
+	}
 	if (mig__cpu_field(cf, "env.gpr", 8, 32))
 		return CPU_PPC;
 	if (mig__arm64_is_cpu(cf))
@@ -498,7 +501,9 @@ int mig__cpus_decode(guest *g, struct mig *m, char *err, size_t errlen)
 			     guest__fail(err, errlen, "out of memory");
 			break;
 		case CPU_RISCV:
-			g->arch = GUEST_ARCH_RISCV64;
+		case CPU_RISCV32:
+			g->arch = k == CPU_RISCV ? GUEST_ARCH_RISCV64
+						    : GUEST_ARCH_RISCV32;
 			rv = guest__riscv_cpu_at(g, (int)d->instance);
 			rc = rv ? mig__riscv_cpu(&cf, rv) :
 			     guest__fail(err, errlen, "out of memory");

@@ -2,8 +2,8 @@
  * Raw physical image: the file's bytes are guest-physical memory from
  * raw_base on, read zero-copy from the mapping; one vCPU whose control
  * registers come only from the options (guest.c applies --mode/--cr*;
- * aarch64: --reg, or --vmcoreinfo for the kernel's tables; riscv64:
- * --reg satp=, else the kernel's root found in the image; ppc64 radix:
+ * aarch64: --reg, or --vmcoreinfo for the kernel's tables; riscv64 and
+ * riscv32: --reg satp=; ppc64 radix:
  * --reg ptcr= or patb=, pidr=).
  */
 #include "guest_priv.h"
@@ -21,7 +21,7 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 
 	if (o->raw_arch != GUEST_ARCH_X86_64 && o->raw_arch != GUEST_ARCH_I386 &&
 	    o->raw_arch != GUEST_ARCH_AARCH64 &&
-	    o->raw_arch != GUEST_ARCH_RISCV64 && o->raw_arch != GUEST_ARCH_PPC64)
+	    !guest_arch_is_riscv(o->raw_arch) && o->raw_arch != GUEST_ARCH_PPC64)
 		return guest__fail(err, errlen, "unsupported raw architecture "
 				   "%d", (int)o->raw_arch);
 	if (o->raw_base + g->size <= o->raw_base)
@@ -38,7 +38,7 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 		return -1;
 	c = guest__cpu_at(g, 0);
 	if (!c || (g->arch == GUEST_ARCH_AARCH64 && !guest__arm64_cpu_at(g, 0)) ||
-	    (g->arch == GUEST_ARCH_RISCV64 && !guest__riscv_cpu_at(g, 0)) ||
+	    (guest_arch_is_riscv(g->arch) && !guest__riscv_cpu_at(g, 0)) ||
 	    (g->arch == GUEST_ARCH_PPC64 && !guest__ppc64_cpu_at(g, 0)))
 		return guest__fail(err, errlen, "out of memory");
 	/* The image holds no registers: everything is zero (real mode,
@@ -46,11 +46,7 @@ int guest__raw_open(guest *g, const struct guest_open_opts *o,
 	c->valid = GUEST_X86_HAS_EFER;
 	snprintf(g->desc, sizeof(g->desc), "raw physical image (%s, 0x%llx "
 		 "bytes at 0x%llx)",
-		 g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-		 g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
-		 g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
-		 g->arch == GUEST_ARCH_X86_64 ? "x86_64" : "i386",
-		 (unsigned long long)g->size,
+		 guest_arch_name(g->arch), (unsigned long long)g->size,
 		 (unsigned long long)o->raw_base);
 	return 0;
 }

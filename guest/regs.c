@@ -196,6 +196,7 @@ static const struct reg *table(enum guest_arch a, int *n)
 {
 	switch (a) {
 	case GUEST_ARCH_RISCV64:
+	case GUEST_ARCH_RISCV32:
 		*n = (int)(sizeof(riscv64_regs) / sizeof(*riscv64_regs));
 		return riscv64_regs;
 	case GUEST_ARCH_AARCH64:
@@ -278,7 +279,7 @@ int guest_reg_id(const guest *g, const char *name)
 	for (int i = 0; name && i < n; i++)
 		if (!strcmp(t[i].name, name))
 			return i;
-	if (name && g->arch == GUEST_ARCH_RISCV64)
+	if (name && guest_arch_is_riscv(g->arch))
 		return riscv_alias(t, n, name);
 	if (!name || g->arch != GUEST_ARCH_AARCH64)
 		return -1;
@@ -389,7 +390,7 @@ static uint64_t field_value(const guest *g, int cpu, const struct reg *r,
 	const uint64_t *p;
 
 	*hi = 0;
-	if (g->arch == GUEST_ARCH_RISCV64) {
+	if (guest_arch_is_riscv(g->arch)) {
 		if (!g->rv)
 			return 0;
 		p = rv_field(&g->rv[cpu], r);
@@ -424,7 +425,7 @@ static void field_store(guest *g, const struct reg *r, uint64_t v)
 	for (int i = 0; i < g->ncpus; i++) {
 		uint64_t *p;
 
-		if (g->arch == GUEST_ARCH_RISCV64) {
+		if (guest_arch_is_riscv(g->arch)) {
 			if (!g->rv)
 				return;
 			/* x0 is hard-wired to zero. */
@@ -477,7 +478,7 @@ int guest__regs_remember_held(guest *g, char *err, size_t errlen)
 			     (g->ppc ? g->ppc[i].valid : 0) :
 			     g->arch == GUEST_ARCH_AARCH64 ?
 			     (g->a64 ? g->a64[i].valid : 0) :
-			     g->arch == GUEST_ARCH_RISCV64 ?
+			     guest_arch_is_riscv(g->arch) ?
 			     (g->rv ? g->rv[i].valid : 0) :
 			     /* A raw image holds no register at all. */
 			     g->fmt == GUEST_FMT_RAW ? 0 : g->cpu[i].valid;
@@ -510,11 +511,7 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 					   "'%s' on %s (names as GDB's target "
 					   "description spells them: %s)",
 					   o->regs[i].name,
-					   g->arch == GUEST_ARCH_PPC64 ? "ppc64" :
-					   g->arch == GUEST_ARCH_AARCH64 ? "aarch64" :
-					   g->arch == GUEST_ARCH_RISCV64 ? "riscv64" :
-					   g->arch == GUEST_ARCH_I386 ? "i386" :
-					   "x86_64",
+					   guest_arch_name(g->arch),
 					   g->arch == GUEST_ARCH_PPC64 ?
 					   "r0-r31, pc, msr, cr, lr, ctr, xer…; "
 					   "MMU: ptcr, patb, pidr, lpidr, lpcr" :
@@ -522,7 +519,7 @@ int guest__regs_apply(guest *g, const struct guest_open_opts *o, char *err,
 					   "x0-x30, sp, pc, cpsr, SCTLR (or "
 					   "sctlr_el1), TTBR0_EL1, TTBR1_EL1, "
 					   "TCR_EL1, MAIR_EL1…; any case" :
-					   g->arch == GUEST_ARCH_RISCV64 ?
+					   guest_arch_is_riscv(g->arch) ?
 					   "zero, ra, sp … t6 (or x0-x31), pc, "
 					   "priv, satp, sstatus, mstatus, stvec…; "
 					   "any case" :
@@ -559,7 +556,7 @@ enum guest_reg_origin guest_reg_read_wide(const guest *g, int cpu, int id,
 	       g->arch == GUEST_ARCH_PPC64 ? (g->ppc ? g->ppc[cpu].valid : 0) :
 	       g->arch == GUEST_ARCH_AARCH64 ?
 	       (g->a64 ? g->a64[cpu].valid : 0) :
-	       g->arch == GUEST_ARCH_RISCV64 ?
+	       guest_arch_is_riscv(g->arch) ?
 	       (g->rv ? g->rv[cpu].valid : 0) :
 	       g->cpu[cpu].valid;
 	if (grp && (held & grp)) {

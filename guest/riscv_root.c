@@ -1,9 +1,9 @@
 /*
- * Each riscv64 hart's satp, decided once at open: its own (a migration
- * stream, --reg satp=), else the kernel's root found in guest memory (QEMU
- * 7.2's riscv dumps hold no CSR and its virt machine no VMCOREINFO), else
- * nothing — and then no address translates, and every view says what to
- * give.
+ * Each RISC-V hart's satp, decided once at open: its own (a migration
+ * stream, --reg satp=), else on riscv64 the kernel's root found in guest
+ * memory (QEMU 7.2's riscv dumps hold no CSR and its virt machine no
+ * VMCOREINFO), else nothing — and then no address translates, and every
+ * view says what to give. riscv32 has no Linux of Debian's to look for.
  */
 #include "guest_priv.h"
 
@@ -197,7 +197,7 @@ int guest__riscv_root_resolve(guest *g, char *err, size_t errlen)
 	uint64_t pcs[64];
 	int need_scan = 0;
 
-	if (g->arch != GUEST_ARCH_RISCV64)
+	if (!guest_arch_is_riscv(g->arch))
 		return 0;
 	if (g->ncpus < 1)
 		return guest__fail(err, errlen, "no hart");
@@ -221,7 +221,8 @@ int guest__riscv_root_resolve(guest *g, char *err, size_t errlen)
 		    s.npcs < (int)(sizeof(pcs) / sizeof(*pcs)))
 			pcs[s.npcs++] = c->pc;
 	}
-	if (!need_scan || g->fmt == GUEST_FMT_RAW)
+	if (!need_scan || g->fmt == GUEST_FMT_RAW ||
+	    g->arch == GUEST_ARCH_RISCV32)
 		goto unknown;
 	s.pcs = pcs;
 	guest_phys_ranges(g, scan_range, &s);
@@ -236,10 +237,14 @@ unknown:
 			snprintf(rt->why, sizeof(rt->why), "no paging root: %s "
 				 "holds no satp%s; %s",
 				 g->fmt == GUEST_FMT_MIGRATION ? "the stream" :
+				 g->fmt == GUEST_FMT_RAW ? "a raw image" :
+				 g->arch == GUEST_ARCH_RISCV32 ? "QEMU's riscv32 "
+				 "dumps hold no CSR: the snapshot" :
 				 "QEMU's riscv64 dumps hold no CSR: the snapshot",
-				 g->fmt == GUEST_FMT_RAW ? "" : ", and no page in "
-				 "it is a root that maps a Linux image header at "
-				 "0xffffffff80000000", HOW_TO);
+				 g->fmt == GUEST_FMT_RAW ||
+				 g->arch == GUEST_ARCH_RISCV32 ? "" :
+				 ", and no page in it is a root that maps a Linux "
+				 "image header at 0xffffffff80000000", HOW_TO);
 			continue;
 		}
 		rt->src = GUEST_ROOT_FOUND;
@@ -281,6 +286,7 @@ int guest__riscv_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 	if (rt->src == GUEST_ROOT_UNKNOWN)
 		return guest__fail(err, errlen, "%s", rt->why);
 	r.satp = rt->satp;
+	r.xlen = g->arch == GUEST_ARCH_RISCV32 ? 32 : 64;
 	/* The debugger's view: S-mode with SUM, whatever the hart was
 	 * running (QEMU 7.2 answers its debug translations so too). */
 	r.priv = PGW_RISCV_PRIV_S;

@@ -74,7 +74,7 @@ int guest__root_resolve(guest *g, const struct guest_open_opts *o,
 		return 0;
 	if (g->arch == GUEST_ARCH_AARCH64)
 		return guest__arm64_root_resolve(g, err, errlen);
-	if (g->arch == GUEST_ARCH_RISCV64)
+	if (guest_arch_is_riscv(g->arch))
 		return guest__riscv_root_resolve(g, err, errlen);
 	g->root = calloc((size_t)g->ncpus, sizeof(*g->root));
 	if (!g->root)

@@ -212,7 +212,7 @@ int guest__notes_parse(guest *g, const uint8_t *p, size_t len,
 		if (pos > len)
 			pos = len;
 
-		if (g->arch == GUEST_ARCH_RISCV64 && namesz == 5 &&
+		if (guest_arch_is_riscv(g->arch) && namesz == 5 &&
 		    !memcmp(name, "CORE", 5)) {
 			if (guest__riscv_note(g, type, desc, descsz, off, where,
 					      err, errlen))

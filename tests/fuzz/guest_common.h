@@ -42,7 +42,7 @@ static void fz_check_arch(guest *g)
 	static const char *const name[] = {
 		[GUEST_ARCH_X86_64] = "x86_64", [GUEST_ARCH_I386] = "i386",
 		[GUEST_ARCH_PPC64] = "ppc64", [GUEST_ARCH_AARCH64] = "aarch64",
-		[GUEST_ARCH_RISCV64] = "riscv64",
+		[GUEST_ARCH_RISCV64] = "riscv64", [GUEST_ARCH_RISCV32] = "riscv32",
 	};
 	unsigned a = (unsigned)guest_arch(g);
 

@@ -48,7 +48,7 @@ out=$(sh_run "$img" -c 'disas -m riscv64 0' -c 'disas -m vax 0' -c 'set disassem
 expect_line "a mode capstone lacks: one line" \
 	'disas: capstone 4.0 cannot disassemble riscv64' "$out"
 expect_line "an unknown mode: one line" \
-	"disas: unknown mode 'vax' (auto 16 32 64 ppc64 ppc64le riscv64 arm64)" "$out"
+	"disas: unknown mode 'vax' (auto 16 32 64 ppc64 ppc64le riscv64 arm64 riscv32)" "$out"
 expect_line "set disassembler ppc64 decodes as big-endian Power" \
 	'ffffffff81000100: 90 90 90 90              stw r4, -0x6f70(r16)' "$out"
 

@@ -44,9 +44,9 @@ int qemu_arm64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		}
 	}
 	l->cpsr = cpsr && cpsr->bits <= 64 ? cpsr->regnum : -1;
-	l->x0 = live_tdesc_g_offset64(t, "x0");
-	l->sp = live_tdesc_g_offset64(t, "sp");
-	l->pc = live_tdesc_g_offset64(t, "pc");
+	l->x0 = live_tdesc_g_offset_of(t, "x0", 64);
+	l->sp = live_tdesc_g_offset_of(t, "sp", 64);
+	l->pc = live_tdesc_g_offset_of(t, "pc", 64);
 	if (l->cpsr < 0 || l->x0 < 0 || l->sp < 0 || l->pc < 0) {
 		snprintf(err, errlen, "QEMU's aarch64 target description lacks "
 			 "the core registers (x0, sp, pc, cpsr) in `g` order");

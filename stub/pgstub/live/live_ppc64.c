@@ -54,7 +54,7 @@ int qemu_ppc64_layout(struct qemu_conn *q, const struct live_tdesc *t,
 	}
 	/* `g` starts with r0 … r31 (then pc, msr, …). */
 	if (!r0 || !r31 || r0->regnum != 0 || r31->regnum != 31 ||
-	    r0->bits != 64 || live_tdesc_g_offset64(t, "r31") != 31 * 8) {
+	    r0->bits != 64 || live_tdesc_g_offset_of(t, "r31", 64) != 31 * 8) {
 		snprintf(err, errlen, "QEMU's ppc64 target description lacks "
 			 "the general registers r0 … r31 at the start of `g`");
 		return -1;

@@ -221,7 +221,7 @@ static int learn_target(struct qemu_conn *q)
 	int rc = 0;
 
 	/* A first look at target.xml: includes are read only for aarch64,
-	 * riscv64 and ppc64.
+	 * riscv and ppc64.
 	 * QEMU answers p/P only once a connection has read it. */
 	if (qemu_exchange(q, req, 1, &rep, NULL, TIMEOUT_MS, NULL, NULL))
 		return -1;
@@ -243,7 +243,8 @@ static int learn_target(struct qemu_conn *q)
 			rc = -1;
 		}
 		live_tdesc_free(&t);
-	} else if (strstr(rep, "<architecture>riscv:rv64</architecture>")) {
+	} else if (strstr(rep, "<architecture>riscv:rv64</architecture>") ||
+		   strstr(rep, "<architecture>riscv:rv32</architecture>")) {
 		if (live_tdesc_read(q, &t, 1, err, sizeof(err)) ||
 		    qemu_riscv_layout(q, &t, err, sizeof(err))) {
 			qemu_close(q, err);
@@ -263,7 +264,7 @@ static int learn_target(struct qemu_conn *q)
 
 		/* q->why holds 160 bytes: say it in fewer. */
 		snprintf(err, sizeof(err), "QEMU serves a '%.*s' guest; "
-			 "pgstub --qemu serves x86_64, i386, aarch64, riscv64 "
+			 "pgstub --qemu serves x86_64, i386, aarch64, riscv "
 			 "and ppc64 (for others, use a snapshot)", (int)strcspn(a, "<") > 40 ?
 			 40 : (int)strcspn(a, "<"), a);
 		qemu_close(q, err);

@@ -1,8 +1,9 @@
 /*
- * A riscv64 hart of a live QEMU: where its registers are in QEMU's gdbstub
- * (learned from the target description at connection: QEMU numbers its
- * CSRs by CSR address, and the virtual "priv" after the FPU's registers)
- * and reading them, per hart, in one round trip.
+ * A RISC-V hart of a live QEMU (qemu-system-riscv64 or -riscv32): where
+ * its registers are in QEMU's gdbstub (learned from the target description
+ * at connection: QEMU numbers its CSRs by CSR address, and the virtual
+ * "priv" after the FPU's registers; every one is XLEN bits wide) and
+ * reading them, per hart, in one round trip.
  */
 #include "proxy.h"
 
@@ -27,43 +28,50 @@ int qemu_riscv_layout(struct qemu_conn *q, const struct live_tdesc *t,
 		      char *err, size_t errlen)
 {
 	struct qemu_rv_layout *l = &q->rv;
+	const struct live_tdesc_reg *pc = live_tdesc_find(t, "pc");
+	const char *arch;
 
+	/* XLEN is pc's width: QEMU describes rv32 and rv64 alike. */
+	l->xlen_bytes = pc && pc->bits == 32 ? 4 : 8;
+	arch = l->xlen_bytes == 4 ? "riscv32" : "riscv64";
 	for (int r = 0; r < GUEST_RV_NCSR; r++) {
 		const char *name = guest_riscv_csr_name(r);
 		const struct live_tdesc_reg *d = name ? live_tdesc_find(t, name) :
 						 NULL;
 
-		l->csr[r] = d && d->bits == 64 ? d->regnum : -1;
+		l->csr[r] = d && d->bits == 8 * l->xlen_bytes ? d->regnum : -1;
 		if (l->csr[r] < 0 && is_required(r)) {
-			snprintf(err, errlen, "QEMU's riscv64 target description "
-				 "has no 64-bit %s (%zu registers): pgstub needs "
-				 "the CSRs QEMU 7.2's gdbstub gives",
-				 name ? name : "?", t->n);
+			snprintf(err, errlen, "QEMU's %s target description "
+				 "has no %d-bit %s (%zu registers): pgstub needs "
+				 "the CSRs QEMU 7.2's gdbstub gives", arch,
+				 8 * l->xlen_bytes, name ? name : "?", t->n);
 			return -1;
 		}
 	}
 	/* QEMU 7.2's `g` carries the core feature: zero (x0) … t6, pc. */
-	l->x0 = live_tdesc_g_offset64(t, "zero");
-	l->pc = live_tdesc_g_offset64(t, "pc");
+	l->x0 = live_tdesc_g_offset_of(t, "zero", 8 * l->xlen_bytes);
+	l->pc = live_tdesc_g_offset_of(t, "pc", 8 * l->xlen_bytes);
 	if (l->x0 < 0 || l->pc < 0) {
-		snprintf(err, errlen, "QEMU's riscv64 target description lacks "
-			 "the core registers (zero … t6, pc) in `g` order");
+		snprintf(err, errlen, "QEMU's %s target description lacks "
+			 "the core registers (zero … t6, pc) in `g` order",
+			 arch);
 		return -1;
 	}
-	q->arch = GUEST_ARCH_RISCV64;
+	q->arch = l->xlen_bytes == 4 ? GUEST_ARCH_RISCV32 : GUEST_ARCH_RISCV64;
 	q->pc_off = (size_t)l->pc;
-	q->pc_size = 8;
+	q->pc_size = (size_t)l->xlen_bytes;
 	return 0;
 }
 
 static int parse_core(const struct qemu_rv_layout *l, const char *rep,
 		      size_t len, struct guest_riscv_cpu *out)
 {
-	long end = l->x0 + 32 * 8;
+	const int w = l->xlen_bytes;
+	long end = l->x0 + 32 * w;
 	unsigned char *b;
 
-	if (l->pc + 8 > end)
-		end = l->pc + 8;
+	if (l->pc + w > end)
+		end = l->pc + w;
 	if (rep[0] == 'E' || len / 2 < (size_t)end)
 		return -1;
 	b = malloc(len / 2);
@@ -72,8 +80,8 @@ static int parse_core(const struct qemu_rv_layout *l, const char *rep,
 		return -1;
 	}
 	for (int i = 0; i < 32; i++)
-		out->x[i] = qemu_le(b + l->x0 + 8 * i, 8);
-	out->pc = qemu_le(b + l->pc, 8);
+		out->x[i] = qemu_le(b + l->x0 + w * i, w);
+	out->pc = qemu_le(b + l->pc, w);
 	free(b);
 	return 0;
 }
@@ -103,9 +111,10 @@ int qemu_riscv_regs(struct qemu_conn *q, int cpu,
 		return -1;
 	memset(out, 0, sizeof(*out));
 	if (parse_core(l, rep[0], lens[0], out)) {
-		snprintf(err, errlen, "hart %d: QEMU's riscv64 register reply "
+		snprintf(err, errlen, "hart %d: QEMU's %s register reply "
 			 "is not what its target description says ('%.20s', "
-			 "%zu bytes)", cpu, rep[0], lens[0] / 2);
+			 "%zu bytes)", cpu, guest_arch_name(q->arch), rep[0],
+			 lens[0] / 2);
 		goto out;
 	}
 	out->valid = GUEST_RISCV_HAS_GPRS;

@@ -158,11 +158,12 @@ const struct live_tdesc_reg *live_tdesc_find(const struct live_tdesc *t,
 	return NULL;
 }
 
-long live_tdesc_g_offset64(const struct live_tdesc *t, const char *name)
+long live_tdesc_g_offset_of(const struct live_tdesc *t, const char *name,
+			    int bits)
 {
 	const struct live_tdesc_reg *r = live_tdesc_find(t, name);
 
-	return r && r->bits == 64 ? live_tdesc_g_offset(t, r->regnum) : -1;
+	return r && r->bits == bits ? live_tdesc_g_offset(t, r->regnum) : -1;
 }
 
 long live_tdesc_g_offset(const struct live_tdesc *t, int regnum)

@@ -105,6 +105,7 @@ struct qemu_a64_layout {
 struct qemu_rv_layout {
 	int csr[GUEST_RV_NCSR];   /* `p` number of each CSR (and "priv") */
 	long x0, pc;              /* byte offsets in `g` */
+	int xlen_bytes;           /* 8 (riscv64) or 4 (riscv32) */
 };
 
 /** SPRs pgstub reads from a ppc64 vCPU (live_ppc64.c: PIDR, LPCR, LPIDR,
@@ -232,8 +233,10 @@ const struct live_tdesc_reg *live_tdesc_find(const struct live_tdesc *t,
 /** Byte offset of register @p regnum in a `g` reply: -1 unless every
  *  lower number is there once, in whole bytes. */
 long live_tdesc_g_offset(const struct live_tdesc *t, int regnum);
-/** Byte offset in a `g` reply of the 64-bit register @p name, or -1. */
-long live_tdesc_g_offset64(const struct live_tdesc *t, const char *name);
+/** Byte offset in a `g` reply of register @p name, which must be @p bits
+ *  wide, or -1. */
+long live_tdesc_g_offset_of(const struct live_tdesc *t, const char *name,
+			    int bits);
 /** The thread-id syntax QEMU accepts for vCPU @p cpu ("p1.N"). */
 void qemu_thread_id(char *buf, size_t len, int cpu);
 

@@ -407,7 +407,7 @@ static int origins(guest *g, int cpu, regs_write_fn write, void *payload)
 {
 	int pc = guest_reg_id(g, guest_arch(g) == GUEST_ARCH_PPC64 ||
 			      guest_arch(g) == GUEST_ARCH_AARCH64 ||
-			      guest_arch(g) == GUEST_ARCH_RISCV64 ? "pc" :
+			      guest_arch_is_riscv(guest_arch(g)) ? "pc" :
 			      guest_arch(g) == GUEST_ARCH_I386 ? "eip" : "rip");
 	int supplied = 0;
 	const char *why;
@@ -431,8 +431,8 @@ static int origins(guest *g, int cpu, regs_write_fn write, void *payload)
 	    origin_line(g, cpu, GUEST_REG_MODE, "pgstub: set by --mode, not "
 			"read:", write, payload) ||
 	    origin_line(g, cpu, GUEST_REG_ZERO, guest_arch(g) ==
-			GUEST_ARCH_AARCH64 || guest_arch(g) ==
-			GUEST_ARCH_RISCV64 ? "pgstub: not in the snapshot, "
+			GUEST_ARCH_AARCH64 || guest_arch_is_riscv(guest_arch(g))
+			? "pgstub: not in the snapshot, "
 			"unavailable in GDB:" : "pgstub: not in the snapshot, "
 			"0 for GDB:", write, payload))
 		return -1;
@@ -461,7 +461,7 @@ static int dump_cpu(guest *g, int cpu, regs_write_fn write, void *payload)
 	if ((rc = say(write, payload, "\nCPU#%d\n", cpu)))
 		return rc;
 	rc = p ? regs_dump_ppc64(p, cpu, write, payload) :
-	     guest_arch(g) == GUEST_ARCH_RISCV64 ?
+	     guest_arch_is_riscv(guest_arch(g)) ?
 		 regs_dump_riscv(g, cpu, write, payload) :
 	     guest_arch(g) == GUEST_ARCH_AARCH64 ?
 		 regs_dump_arm64(g, cpu, write, payload) :

@@ -1,9 +1,10 @@
 /*
- * `info registers` of a riscv64 hart in QEMU 7.2's layout (its monitor's
- * riscv dump: " pc" and the CSRs one a line as " %-8s %016x", then
- * x0/zero … x31/t6 four a line), printing the CSRs the snapshot or the
- * options give, in QEMU's order; QEMU's dump has no privilege line, so
- * priv, when known, follows the x registers.
+ * `info registers` of a RISC-V hart in QEMU 7.2's layout (its monitor's
+ * riscv dump: " pc" and the CSRs one a line as " %-8s %016x" — %08x on
+ * riscv32, where mstatush follows mstatus — then x0/zero … x31/t6 four a
+ * line), printing the CSRs the snapshot or the options give, in QEMU's
+ * order; QEMU's dump has no privilege line, so priv, when known, follows
+ * the x registers.
  */
 #include "info_registers.h"
 
@@ -73,17 +74,23 @@ static const char *csr_name(enum guest_riscv_csr r)
 int regs_dump_riscv(guest *g, int cpu, regs_write_fn write, void *payload)
 {
 	struct out o = { write, payload, 0 };
+	const int rv32 = guest_arch(g) == GUEST_ARCH_RISCV32;
+	const int w = rv32 ? 8 : 16;
+	const uint64_t mask = rv32 ? 0xffffffffu : UINT64_MAX;
 	uint64_t v;
 
 	if (guest_reg_read(g, cpu, guest_reg_id(g, "pc"), &v) !=
 	    GUEST_REG_ZERO)
-		put(&o, " %-8s %016" PRIx64 "\n", "pc", v);
+		put(&o, " %-8s %0*" PRIx64 "\n", "pc", w, v & mask);
 	for (size_t i = 0; i < sizeof(qemu_order) / sizeof(*qemu_order); i++) {
 		const char *n = csr_name(qemu_order[i]);
 
-		if (guest_reg_read(g, cpu, guest_reg_id(g, n), &v) !=
+		if (guest_reg_read(g, cpu, guest_reg_id(g, n), &v) ==
 		    GUEST_REG_ZERO)
-			put(&o, " %-8s %016" PRIx64 "\n", n, v);
+			continue;
+		put(&o, " %-8s %0*" PRIx64 "\n", n, w, v & mask);
+		if (rv32 && qemu_order[i] == GUEST_RV_MSTATUS)
+			put(&o, " %-8s %0*" PRIx64 "\n", "mstatush", w, v >> 32);
 	}
 	if (guest_reg_read(g, cpu, guest_reg_id(g, "ra"), &v) !=
 	    GUEST_REG_ZERO) {
@@ -92,7 +99,7 @@ int regs_dump_riscv(guest *g, int cpu, regs_write_fn write, void *payload)
 
 			guest_reg_read(g, cpu, i, &v);
 			snprintf(name, sizeof(name), "x%d/%s", i, abi[i]);
-			put(&o, " %-8s %016" PRIx64 "%s", name, v,
+			put(&o, " %-8s %0*" PRIx64 "%s", name, w, v & mask,
 			    i % 4 == 3 ? "\n" : "");
 		}
 	}

@@ -148,7 +148,7 @@ int memdump_run(struct session *s, const char *args, int physical,
 	len = (unsigned long long)f.count * (unsigned)f.size;
 	/* Virtual addresses print in the guest's word width, physical ones
 	 * always as 64-bit (QEMU's target_ulong vs hwaddr). */
-	wide = physical || guest_arch(s->g) != GUEST_ARCH_I386;
+	wide = physical || guest_arch_bits(guest_arch(s->g)) == 64;
 	while (len > 0) {
 		unsigned char buf[16];
 		int got;

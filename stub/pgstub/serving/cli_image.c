@@ -78,11 +78,13 @@ int pgstub_guest_option(int ch, const char *arg, struct guest_open_opts *o)
 			o->raw_arch = o->arch = GUEST_ARCH_AARCH64;
 		} else if (!strcmp(arg, "riscv64")) {
 			o->raw_arch = o->arch = GUEST_ARCH_RISCV64;
+		} else if (!strcmp(arg, "riscv32")) {
+			o->raw_arch = o->arch = GUEST_ARCH_RISCV32;
 		} else if (!strcmp(arg, "ppc64")) {
 			o->raw_arch = o->arch = GUEST_ARCH_PPC64;
 		} else {
 			fprintf(stderr, "pgstub: --arch: x86_64, i386, aarch64, "
-				"riscv64 or ppc64\n");
+				"riscv64, riscv32 or ppc64\n");
 			return -1;
 		}
 		return 0;

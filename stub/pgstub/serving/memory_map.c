@@ -167,6 +167,7 @@ static int widest_spans(enum guest_arch arch, uint64_t sp[2][2])
 	case GUEST_ARCH_X86_64: return pgw_mode_va_spans(PGW_MODE_X86_5L, sp);
 	case GUEST_ARCH_I386: return pgw_mode_va_spans(PGW_MODE_X86_PAE, sp);
 	case GUEST_ARCH_RISCV64: return pgw_mode_va_spans(PGW_MODE_RISCV_SV57, sp);
+	case GUEST_ARCH_RISCV32: return pgw_mode_va_spans(PGW_MODE_RISCV_SV32, sp);
 	case GUEST_ARCH_PPC64:
 	case GUEST_ARCH_AARCH64:  /* top-byte-ignore: any top byte */
 		break;
@@ -261,15 +262,16 @@ int session_map_offered(struct session *s)
 		return 0;
 	if (s->map_policy == SESSION_MAP_MAPPINGS)
 		return 1;
-	/* A map of the whole space (32-bit on i386, whose GDB addresses no
-	 * more) fences nothing: offer none, as QEMU's gdbstub. */
+	/* A map of the whole space (32-bit on i386 and riscv32, whose GDB
+	 * addresses no more) fences nothing: offer none, as QEMU's gdbstub. */
 	free(s->map);
 	s->map = NULL;
 	if (collect(s))
 		return 1;
 	whole = s->map_n >= 1 && s->map[0][0] == 0 &&
-		(s->map[0][1] == 0 || (guest_arch(s->g) == GUEST_ARCH_I386 &&
-				       s->map[0][1] >= 1ULL << 32));
+		(s->map[0][1] == 0 ||
+		 (guest_arch_bits(guest_arch(s->g)) == 32 &&
+		  s->map[0][1] >= 1ULL << 32));
 	return !whole;
 }
 

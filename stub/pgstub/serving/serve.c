@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: pgstub [--stdio | --listen HOST:PORT | --unix PATH] [--once]\n"
-"              [--raw [--raw-base PADDR]] [--arch x86_64|i386|aarch64|riscv64|ppc64]\n"
+"              [--raw [--raw-base PADDR]] [--arch x86_64|i386|aarch64|riscv64|riscv32|ppc64]\n"
 "              [--mode 32|pae|4level|5level] [--cr0 N] [--cr3 N] [--cr4 N]\n"
 "              [--efer N] [--reg NAME=VALUE]... [--maxphyaddr N] [LIMITS]\n"
 "              [--vmcoreinfo FILE] IMAGE\n"

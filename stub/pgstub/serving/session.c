@@ -21,6 +21,7 @@ int session_init(struct session *s, guest *g)
 	s->tdesc = ppc ? gdbr_tdesc_ppc64() :
 		   guest_arch(g) == GUEST_ARCH_AARCH64 ? gdbr_tdesc_aarch64() :
 		   guest_arch(g) == GUEST_ARCH_RISCV64 ? gdbr_tdesc_riscv64() :
+		   guest_arch(g) == GUEST_ARCH_RISCV32 ? gdbr_tdesc_riscv32() :
 		   guest_arch(g) == GUEST_ARCH_I386 ? gdbr_tdesc_i386() :
 						      gdbr_tdesc_x86_64();
 	/* By name: the description and the guest's table each follow QEMU's

@@ -41,8 +41,8 @@ static int read_register(int tid, int regno, void *buf, size_t size,
 	if (guest_arch(s->g) == GUEST_ARCH_AARCH64 && o == GUEST_REG_ZERO &&
 	    regno != GDBR_AARCH64_PC && regno != GDBR_AARCH64_SP)
 		return 0;
-	/* riscv64: a CSR nobody knows is unavailable, not 0 (x0 is 0). */
-	if (guest_arch(s->g) == GUEST_ARCH_RISCV64 && o == GUEST_REG_ZERO &&
+	/* RISC-V: a CSR nobody knows is unavailable, not 0 (x0 is 0). */
+	if (guest_arch_is_riscv(guest_arch(s->g)) && o == GUEST_REG_ZERO &&
 	    regno >= GDBR_RISCV64_PRIV)
 		return 0;
 	if (guest_arch(s->g) == GUEST_ARCH_PPC64) {

@@ -17,7 +17,7 @@ static const struct {
 	{ "auto", DISAS_AUTO }, { "16", DISAS_X86_16 }, { "32", DISAS_X86_32 },
 	{ "64", DISAS_X86_64 }, { "ppc64", DISAS_PPC64 },
 	{ "ppc64le", DISAS_PPC64LE }, { "riscv64", DISAS_RISCV64 },
-	{ "arm64", DISAS_ARM64 },
+	{ "arm64", DISAS_ARM64 }, { "riscv32", DISAS_RISCV32 },
 };
 
 #define NNAMES (sizeof(names) / sizeof(names[0]))
@@ -56,7 +56,7 @@ const char *disas_mode_name(enum disas_mode m)
 
 const char *disas_mode_names(void)
 {
-	return "auto 16 32 64 ppc64 ppc64le riscv64 arm64";
+	return "auto 16 32 64 ppc64 ppc64le riscv64 arm64 riscv32";
 }
 
 /* Capstone's arch and mode for @m; -1 when this capstone has none. */
@@ -75,9 +75,10 @@ static int cs_pair(enum disas_mode m, cs_arch *arch, cs_mode *mode)
 		*mode = (cs_mode)(CS_MODE_64 | CS_MODE_LITTLE_ENDIAN);
 		return 0;
 	case DISAS_RISCV64:
+	case DISAS_RISCV32:
 #if CS_API_MAJOR >= 5
 		*arch = CS_ARCH_RISCV;
-		*mode = CS_MODE_RISCV64;
+		*mode = m == DISAS_RISCV64 ? CS_MODE_RISCV64 : CS_MODE_RISCV32;
 		return 0;
 #else
 		return -1;

@@ -20,6 +20,7 @@ enum disas_mode {
 	DISAS_PPC64LE,
 	DISAS_RISCV64,      /* named so that a capstone without it says so */
 	DISAS_ARM64,        /* AArch64 (A64), little endian */
+	DISAS_RISCV32,
 	DISAS_NMODES
 };
 

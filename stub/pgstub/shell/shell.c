@@ -475,7 +475,7 @@ static void shell_usage(FILE *f)
 	fprintf(f,
 "usage: pgstub shell [-c CMD]... [--color auto|always|never]\n"
 "                    [--raw [--raw-base PADDR]]\n"
-"                    [--arch x86_64|i386|aarch64|riscv64|ppc64]\n"
+"                    [--arch x86_64|i386|aarch64|riscv64|riscv32|ppc64]\n"
 "                    [--mode 32|pae|4level|5level] [--cr0 N] [--cr3 N]\n"
 "                    [--cr4 N] [--efer N] [--reg NAME=VALUE]...\n"
 "                    [--maxphyaddr N] [--vmcoreinfo FILE] IMAGE\n"

@@ -70,7 +70,7 @@ static int arm64_regs(struct session *s, uint64_t *pc, uint64_t *sp)
 {
 	const struct guest_arm64_cpu *a;
 
-	if (guest_arch(s->g) == GUEST_ARCH_RISCV64)
+	if (guest_arch_is_riscv(guest_arch(s->g)))
 		return riscv_regs(s, pc, sp);
 	if (guest_arch(s->g) != GUEST_ARCH_AARCH64)
 		return 0;
@@ -98,6 +98,8 @@ static enum disas_mode cpu_mode(struct session *s)
 		return DISAS_ARM64;
 	if (guest_arch(s->g) == GUEST_ARCH_RISCV64)
 		return DISAS_RISCV64;
+	if (guest_arch(s->g) == GUEST_ARCH_RISCV32)
+		return DISAS_RISCV32;
 	if (!r)
 		return guest_arch(s->g) == GUEST_ARCH_I386 ? DISAS_X86_32 :
 							     DISAS_X86_64;
