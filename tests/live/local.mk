@@ -1,12 +1,14 @@
 # Live QEMU: pgstub --qemu in front of a real guest's gdbstub (TCG).
 TESTS += tests/live/test_live.sh tests/live/test_spawn.sh \
 	tests/live/test_live_aarch64.sh tests/live/test_live_riscv64.sh \
+	tests/live/test_live_riscv32.sh \
 	tests/live/test_live_ppc64.sh
 EXTRA_DIST += tests/live/test_live.sh tests/live/test_live.py \
 	tests/live/test_live_aarch64.sh tests/live/test_live_aarch64.py \
 	tests/live/driver_aarch64.py \
 	tests/live/test_live_riscv64.sh tests/live/test_live_riscv64.py \
 	tests/live/driver_riscv64.py \
+	tests/live/test_live_riscv32.sh tests/live/test_live_riscv32.py \
 	tests/live/test_live_ppc64.sh tests/live/test_live_ppc64.py \
 	tests/live/test_spawn.sh tests/live/test_spawn.py \
 	tests/live/spawn_driver.py tests/live/init-spawn.sh \

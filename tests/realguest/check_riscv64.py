@@ -58,10 +58,10 @@ def is_kernel(addr):
     return bool(addr >> 63)
 
 
-def session(pgstub, image, jobs, extra=()):
+def session(pgstub, image, jobs, extra=(), arch="riscv:rv64"):
     # remotetimeout: opening a dump (and finding its root) must not race
     # GDB's 2-second default on a loaded machine.
-    setup = QUIET + ["set architecture riscv:rv64", "set remotetimeout 30",
+    setup = QUIET + ["set architecture " + arch, "set remotetimeout 30",
                      "target remote | %s --stdio %s %s" % (pgstub, " ".join(extra), image),
                      "set mem inaccessible-by-default off"]
     return run_jobs(GDB, setup, jobs, finish=["kill"], timeout=1800)

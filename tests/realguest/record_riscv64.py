@@ -78,11 +78,9 @@ def log(msg):
     sys.stderr.flush()
 
 
-def satp_mode(satp):
-    return satp >> 60
-
-
 class Recorder(a64.Recorder):
+    gdb_arch = "riscv:rv64"     # record_riscv32.py's harts: riscv:rv32
+
     def __init__(self, config, outdir):
         if config not in CONFIGS:
             raise Fail("unknown config %r (known: %s)" % (config, ", ".join(CONFIGS)))
@@ -267,7 +265,7 @@ class Recorder(a64.Recorder):
                 "mepc mcause mtvec medeleg mideleg").split()
         names = " ".join(n for n in want if n in self.regnums)
         argv = [GDB, "-q", "-batch", "-nx", "-ex", "set pagination off",
-                "-ex", "set architecture riscv:rv64",
+                "-ex", "set architecture " + self.gdb_arch,
                 "-ex", "target remote 127.0.0.1:%d" % self.gdb_port]
         for i, cpu in enumerate(self.cpus):
             argv += ["-ex", "thread %d" % (i + 1), "-ex", "echo @@BEGIN %d\\n" % cpu,
@@ -453,7 +451,7 @@ class Recorder(a64.Recorder):
                 if bad:
                     raise Fail("hart%d: gdb-multiarch and raw RSP disagree on %s" % (c, bad))
                 per[c]["gdb_info_registers"] = gdbregs[c]
-                if satp_mode(satp) != self.cfg["mode"]:
+                if self.satp_mode(satp) != self.cfg["mode"]:
                     raise Fail("hart%d: satp 0x%x is not %s" % (c, satp, self.cfg["name"]))
             self.timed("snapshots", self.dumps)
             self.layout(mems[self.cpus[0]])
@@ -507,7 +505,7 @@ class Recorder(a64.Recorder):
         finally:
             self.quit()
         self.meta["timings"]["total"] = round(time.monotonic() - t_all, 3)
-        self.meta["inputs"] = {input_key(i): sha256(i) for i in inputs(self.name)}
+        self.meta["inputs"] = {input_key(i): sha256(i) for i in self.input_files()}
         self.meta["complete"] = True
         self.meta["recorded_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         with open(self.path("meta.json.tmp"), "w") as f:
@@ -515,6 +513,13 @@ class Recorder(a64.Recorder):
             f.write("\n")
         os.rename(self.path("meta.json.tmp"), self.path("meta.json"))
         log("%s: complete in %.1f s" % (self.name, self.meta["timings"]["total"]))
+
+    def input_files(self):
+        return inputs(self.name)
+
+    @staticmethod
+    def satp_mode(satp):
+        return satp >> 60
 
     def verify(self, per):
         """Fail loudly when the recording cannot be the truth it claims."""
@@ -570,7 +575,7 @@ REQUIRED_CPU = ["info_registers.txt", "info_registers_view.txt", "info_mem.txt",
                 "gva2gpa.tsv", "x.txt"]
 
 
-def is_current(config, outdir):
+def is_current(config, outdir, inputs=inputs, required=REQUIRED):
     mp = os.path.join(outdir, "meta.json")
     try:
         with open(mp) as f:
@@ -579,7 +584,7 @@ def is_current(config, outdir):
         return False, "no meta.json"
     if not meta.get("complete") or meta.get("config") != config:
         return False, "incomplete"
-    for r in REQUIRED + ["cpu%d/%s" % (c, r) for c in meta.get("cpus", []) for r in REQUIRED_CPU]:
+    for r in required + ["cpu%d/%s" % (c, r) for c in meta.get("cpus", []) for r in REQUIRED_CPU]:
         if not os.path.isfile(os.path.join(outdir, r)):
             return False, "missing " + r
     mt = os.path.getmtime(mp)
