@@ -33,13 +33,19 @@ def untag(a):
 
 
 def elf_facts(path):
-    """(e_machine, [NT_PRSTATUS descsz ...]) read with struct, not pgstub."""
+    """(e_machine, [NT_PRSTATUS descsz ...]) read with struct, not pgstub;
+    ELF64 or ELF32."""
     with open(path, "rb") as f:
         eh = f.read(64)
         machine, = struct.unpack_from("<H", eh, 18)
-        phoff, = struct.unpack_from("<Q", eh, 32)
-        f.seek(phoff)
-        p_type, _, off, _, _, filesz = struct.unpack("<IIQQQQ", f.read(40))
+        if eh[4] == 2:
+            phoff, = struct.unpack_from("<Q", eh, 32)
+            f.seek(phoff)
+            p_type, _, off, _, _, filesz = struct.unpack("<IIQQQQ", f.read(40))
+        else:
+            phoff, = struct.unpack_from("<I", eh, 28)
+            f.seek(phoff)
+            p_type, off, _, _, filesz = struct.unpack("<IIIII", f.read(20))
         assert p_type == 4  # PT_NOTE first
         f.seek(off)
         notes, data, i = [], f.read(filesz), 0

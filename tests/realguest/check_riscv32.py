@@ -28,6 +28,9 @@ what QEMU said in its debugger's view (priv S, sstatus.SUM set):
       4 MiB aligned), which must be exactly those guest.c planted.
   the RAM alone (dump.elf's segment at 2 GiB) as --raw --arch riscv32
       with each hart's satp: every address as above.
+  pgstub export --paging of dump.elf with hart 1's satp: an ELF32 EM_RISCV
+      core of two 204-byte NT_PRSTATUS that gdb-multiarch opens, registers
+      and QEMU's x bytes (tests/export/check_export_riscv64.py, xlen 32).
 
 QEMU's gva2gpa answers as a load would: an execute-only page is Unmapped
 for it unless MXR is set (hart 0 has MXR clear). pgstub's gva2gpa, like
@@ -49,7 +52,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "export"))
 from gdbsession import Tap  # noqa: E402
+import check_export_riscv64  # noqa: E402
 from check_aarch64 import (load_cpu, parse_records, read_text,  # noqa: E402
                            translation_jobs, check_translations, check_regs)
 from check_riscv64 import (CORE, CSRS, MIG_CSR_LINES, check_monitor_regs,  # noqa: E402
@@ -211,6 +216,11 @@ def check_config(tap, pgstub, d, name):
                        not bad, "\n".join(bad[:10]))
 
     check_raw(tap, pgstub, d, name, truth, cpus)
+    tmp = tempfile.mkdtemp(prefix="pgstub-export-rv32-")
+    try:
+        check_export_riscv64.check(tap, pgstub, d, tmp, name, xlen=32)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
     label = "%s guest.mig" % name
     jobs = []

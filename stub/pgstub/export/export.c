@@ -387,17 +387,21 @@ static int add_prfpreg_arm64(struct notes *n, const struct guest_arm64_cpu *a)
  * struct user_regs_struct (pc, then x1..x31: ra, sp, gp, …), then
  * pr_fpvalid.
  */
-static int add_prstatus_riscv(struct notes *n, int cpu,
+static int add_prstatus_riscv(struct notes *n, int elf64, int cpu,
 			      const struct guest_riscv_cpu *r)
 {
+	/* riscv32's has 32-bit longs: pr_pid at 24, pr_reg at 72 as 32
+	 * u32s, 204 bytes in all. */
+	const size_t size = elf64 ? 376 : 204, regs = elf64 ? 112 : 72;
+	const size_t word = elf64 ? 8 : 4;
 	unsigned char b[376];
 
 	memset(b, 0, sizeof(b));
-	put(b, 32, (uint64_t)cpu + 1, 4);
-	put(b, 112, r->pc, 8);
+	put(b, elf64 ? 32 : 24, (uint64_t)cpu + 1, 4);
+	put(b, regs, r->pc, word);
 	for (int i = 1; i < 32; i++)
-		put(b, 112 + 8 * (size_t)i, r->x[i], 8);
-	return note_add(n, "CORE", NT_PRSTATUS, b, sizeof(b));
+		put(b, regs + word * (size_t)i, r->x[i], word);
+	return note_add(n, "CORE", NT_PRSTATUS, b, size);
 }
 
 static void put_phdr(unsigned char *p, int elf64, uint32_t type,
@@ -474,7 +478,7 @@ static int write_core(struct exporter *x, const struct notes *nt,
 		}
 		memcpy(h, &e, sizeof(e));
 	} else {
-		Elf32_Ehdr e = { .e_type = ET_CORE, .e_machine = EM_386,
+		Elf32_Ehdr e = { .e_type = ET_CORE, .e_machine = x->machine,
 				 .e_version = EV_CURRENT, .e_phoff = (Elf32_Off)phoff,
 				 .e_ehsize = sizeof(Elf32_Ehdr),
 				 .e_phentsize = sizeof(Elf32_Phdr),
@@ -565,7 +569,7 @@ static int build(struct exporter *x, int cpu, struct notes *nt)
 
 		if (x->machine == EM_RISCV) {
 			if (v && (v->valid & GUEST_RISCV_HAS_GPRS) &&
-			    add_prstatus_riscv(nt, i, v)) {
+			    add_prstatus_riscv(nt, x->elf64, i, v)) {
 				fprintf(stderr, "pgstub export: out of memory\n");
 				return -1;
 			}
@@ -747,12 +751,13 @@ int export_main(int argc, char **argv)
 	case GUEST_ARCH_I386: x.machine = EM_386; break;
 	case GUEST_ARCH_AARCH64: x.machine = EM_AARCH64; break;
 	case GUEST_ARCH_RISCV64: x.machine = EM_RISCV; break;
+	case GUEST_ARCH_RISCV32: x.machine = EM_RISCV; break;
 	default:
 		fprintf(stderr, "pgstub export: %s: only x86, aarch64 and "
-			"riscv64 guests can be exported so far\n", a.image);
+			"RISC-V guests can be exported so far\n", a.image);
 		goto out;
 	}
-	x.elf64 = x.machine != EM_386;
+	x.elf64 = guest_arch_bits(guest_arch(x.g)) == 64;
 	if (build(&x, (int)a.cpu, &nt))
 		goto out;
 	w.total = x.data_size;
