@@ -19,6 +19,12 @@
 set -eu
 
 CACHE=${PGSTUB_CACHE:-/var/cache/pgstub}
+# One fetcher at a time, all five under one lock: make check runs them
+# in parallel, and on an empty cache one's apt-get update under another's
+# apt-cache lookup left that one without a candidate version.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.fetch.lock"
+flock 9
 MANIFEST=$CACHE/fetch-aarch64.manifest
 TRIXIE=$CACHE/apt-trixie
 

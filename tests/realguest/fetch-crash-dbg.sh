@@ -11,6 +11,12 @@
 # no-op. Nothing is installed on the host.
 set -eu
 CACHE=${PGSTUB_CACHE:-/var/cache/pgstub}
+# One fetcher at a time, all five under one lock: make check runs them
+# in parallel, and on an empty cache one's apt-get update under another's
+# apt-cache lookup left that one without a candidate version.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.fetch.lock"
+flock 9
 D=$CACHE/dbg
 log() { printf 'fetch-crash-dbg: %s\n' "$*" >&2; }
 die() { printf 'fetch-crash-dbg: error: %s\n' "$*" >&2; exit 1; }
