@@ -324,7 +324,7 @@ int guest_reg_id(const guest *g, const char *name);
  *  gives it ("SCTLR", "TTBR0_EL1"; static), or NULL when out of range */
 const char *guest_arm64_sysreg_name(enum guest_arm64_sysreg r);
 
-/** @return riscv64 CSR @p r's name as QEMU 7.2's gdbstub gives it
+/** @return RISC-V CSR @p r's name as QEMU 7.2's gdbstub gives it
  *  ("satp", "priv"; static), or NULL when out of range */
 const char *guest_riscv_csr_name(enum guest_riscv_csr r);
 /**
@@ -393,8 +393,8 @@ const pgw_htab *guest_ppc64_htab(const guest *g);
 const struct guest_arm64_cpu *guest_arm64_cpu(const guest *g, int cpu);
 
 /**
- * Registers of riscv64 hart @p cpu (0-based). Borrowed; NULL if out of
- * range or when the guest is not riscv64.
+ * Registers of RISC-V hart @p cpu (0-based). Borrowed; NULL if out of
+ * range or when the guest is not RISC-V.
  */
 const struct guest_riscv_cpu *guest_riscv_cpu(const guest *g, int cpu);
 
@@ -469,7 +469,7 @@ struct guest_live_ops {
 	 *  @p cpu's registers. @return 0, or -1 with a message in @p err */
 	int (*arm64_regs)(int cpu, struct guest_arm64_cpu *out, char *err,
 			  size_t errlen, void *payload);
-	/** Required for riscv64 guests (else unused). Fill @p out (valid
+	/** Required for RISC-V guests (else unused). Fill @p out (valid
 	 *  flags included: satp, sstatus and priv at least) with hart @p cpu's
 	 *  registers. @return 0, or -1 with a message in @p err */
 	int (*riscv_regs)(int cpu, struct guest_riscv_cpu *out, char *err,
@@ -491,8 +491,8 @@ struct guest_live_range {
 
 /**
  * Open a live guest of @p ncpus vCPUs of @p arch (GUEST_ARCH_X86_64,
- * GUEST_ARCH_I386, GUEST_ARCH_AARCH64, GUEST_ARCH_RISCV64 or
- * GUEST_ARCH_PPC64). Until guest_live_set_ranges() every physical address
+ * GUEST_ARCH_I386, GUEST_ARCH_AARCH64, GUEST_ARCH_RISCV64,
+ * GUEST_ARCH_RISCV32 or GUEST_ARCH_PPC64). Until guest_live_set_ranges() every physical address
  * goes through @p ops->phys_read.
  * @param out  caller frees with guest_close()
  * @return 0, or -1 with a message in @p err
