@@ -368,6 +368,72 @@ PGW_API int pgw_translate(pgw_ctx *ctx, uint64_t va, unsigned access,
 			  struct pgw_trace *trace);
 
 /* ------------------------------------------------------------------ */
+/* One access, as the CPU would make it                                 */
+
+/** Why the MMU refuses an access to a page the tables map. */
+enum pgw_deny {
+	PGW_DENY_NONE = 0,  /**< allowed, or the walk itself faulted */
+	PGW_DENY_USER,      /**< a user-mode access to a supervisor page */
+	PGW_DENY_READ,      /**< a read of a page that grants none */
+	PGW_DENY_WRITE,     /**< a write to a read-only page (x86: a
+			     *   supervisor write only with CR0.WP) */
+	PGW_DENY_EXEC,      /**< an instruction fetch from a no-execute page */
+	PGW_DENY_SMEP,      /**< x86: a supervisor fetch from a user page */
+	PGW_DENY_SMAP,      /**< x86: a supervisor data access to a user
+			     *   page, EFLAGS.AC clear */
+	PGW_DENY_PKEY,      /**< x86: the page's protection key (PKRU for
+			     *   user pages, PKRS for supervisor ones) */
+	PGW_DENY_AD,        /**< RISC-V Svade: A clear, or D clear on a store */
+	PGW_DENY_SUPERVISOR, /**< RISC-V: a supervisor fetch from a user page,
+			      *   or a data access to one with SUM clear */
+	PGW_DENY_NESTED,    /**< the nested stage's permissions (an EPT
+			     *   violation, NPT fault, stage-2 or G-stage
+			     *   fault: no guest page fault) */
+	PGW_DENY_OTHER,     /**< the architecture's own rule (RISC-V SUM,
+			     *   arm64 PAN, ppc64 keys…), not itemized yet */
+};
+
+/** @return a short phrase for @p deny ("user access to a supervisor
+ *  page", …); "allowed" for PGW_DENY_NONE */
+PGW_API const char *pgw_deny_name(int deny);
+
+/** What pgw_access() found. */
+struct pgw_access {
+	unsigned version;              /**< in: PGW_ACCESS_VERSION */
+	int out_rc;                    /**< pgw_access()'s return value */
+	/** The page, when the tables map @p va (the debugger's view, as
+	 *  pgw_translate() with access 0): valid when out_mapped. */
+	int out_mapped;
+	struct pgw_result out_result;
+	/** Where the access stops: the walk's fault, or the denying leaf
+	 *  (PGW_FAULT_ACCESS, out_stage saying which stage); valid when
+	 *  out_rc < 0. */
+	struct pgw_fault out_fault;
+	enum pgw_deny out_deny;        /**< with PGW_EACCES */
+	/** The code the CPU would report with its fault, when the
+	 *  architecture has one: x86 the #PF error code of a guest fault
+	 *  (SDM 3A 4.7: P, W/R, U/S, RSVD, I/D, PK); RISC-V the scause of
+	 *  the page fault (12 fetch, 13 load, 15 store; G-stage 20, 21,
+	 *  23). */
+	int out_code_valid;
+	uint64_t out_code;
+};
+#define PGW_ACCESS_VERSION 1
+
+/**
+ * Evaluate one access as the vCPU's MMU would: @p access is PGW_ACC_READ,
+ * _WRITE or _EXEC, with PGW_ACC_USER for a user-mode one (else the
+ * context's privilege, as pgw_translate() checks it). Fills @p out (its
+ * version set by the caller) with the page, the fault or the reason of a
+ * denial, and the architecture's fault code.
+ * @return 0 (allowed), PGW_EACCES (denied: out_deny), or the walk's fault
+ *         (PGW_ENOTMAPPED, PGW_ERSVD, PGW_EIO, PGW_ELIMIT); PGW_EINVAL for
+ *         a bad version or no access kind
+ */
+PGW_API int pgw_access(pgw_ctx *ctx, uint64_t va, unsigned access,
+		       struct pgw_access *out);
+
+/* ------------------------------------------------------------------ */
 /* Range walks                                                          */
 
 /** A mapped range reported by pgw_walk(). */

@@ -164,6 +164,14 @@ struct pgw_arch {
 	 * arch's own rules: x86 WP, SMEP, SMAP, protection keys). */
 	bool (*access_ok)(const pgw_ctx *c, unsigned perms, int pkey,
 			  unsigned access);
+	/* Optional (if NULL, pgw_access() names the missing permission
+	 * from the effective perms): why access_ok refuses @access. */
+	enum pgw_deny (*access_deny)(const pgw_ctx *c, unsigned perms,
+				     int pkey, unsigned access);
+	/* Optional (if NULL, no code): the architecture's fault code for
+	 * what pgw_access() found in @a; returns 1 when there is one. */
+	int (*fault_code)(const pgw_ctx *c, const struct pgw_access *a,
+			  unsigned access, uint64_t *code);
 	/* Optional: set up a stage-2 context (pgw_ctx_new_nested) of
 	 * c->fmt (a stage2 format) for @root; if NULL, the arch has none. */
 	int (*new_stage2)(pgw_ctx *c, uint64_t root, int nxe, char *err,

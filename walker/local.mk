@@ -7,6 +7,7 @@ walker_libpgwalk_internal_la_SOURCES = \
 	walker/walker_priv.h \
 	walker/ctx.c \
 	walker/fault.c \
+	walker/access.c \
 	walker/cache.c \
 	walker/walk.c \
 	walker/iter.c \

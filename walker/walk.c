@@ -752,6 +752,19 @@ translate_plain(pgw_ctx *c, uint64_t va, unsigned access,
 	return 0;
 }
 
+/* The index of @va's entry in its level-@level table (the leaf an access
+ * check refused), for the fault record. */
+static unsigned leaf_index(const pgw_ctx *c, uint64_t va, int level)
+{
+	uint64_t idx;
+
+	if (!c->fmt || level < 0 || level >= (int)c->fmt->nlevels)
+		return 0;
+	input_index(c, va, &idx);
+	return (unsigned)((idx >> c->fmt->lv[level].shift) &
+			  ((1ULL << c->fmt->lv[level].bits) - 1));
+}
+
 /* pgw_translate() for what translate_plain() leaves: access checks,
  * traces, faults, and contexts that are not plain (nested, hooked, the
  * arches that translate on their own). */
@@ -783,8 +796,8 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 	if (!c->arch->access_ok(c, gperms, r.out_pkey, access) ||
 	    (c->arch->leaf_access_ok &&
 	     !c->arch->leaf_access_ok(c, r.out_entry, access))) {
-		fault_set(fault, PGW_FAULT_ACCESS, c, r.out_level, 0, 0,
-			  r.out_entry, va);
+		fault_set(fault, PGW_FAULT_ACCESS, c, r.out_level,
+			  leaf_index(c, va, r.out_level), 0, r.out_entry, va);
 		return PGW_EACCES;
 	}
 	if (c->nested) {
@@ -801,7 +814,9 @@ translate_checked(pgw_ctx *c, uint64_t va, unsigned access,
 			return rc;
 		if ((h.out_perms & need) != need) {
 			fault_set(fault, PGW_FAULT_ACCESS, c->nested,
-				  h.out_level, 0, 0, h.out_entry, r.out_gpa);
+				  h.out_level, leaf_index(c->nested, r.out_gpa,
+							  h.out_level),
+				  0, h.out_entry, r.out_gpa);
 			fault->out_stage = PGW_STAGE_NESTED;
 			return PGW_EACCES;
 		}

@@ -49,8 +49,9 @@ uint64_t pgw__riscv_leaf_base(const pgw_ctx *c, int level, uint64_t e,
 /* 4.3.1 and 3.1.6.3: U pages only from U-mode, or from S-mode loads and
  * stores with SUM, never S-mode fetches; S pages never from U-mode; MXR
  * makes loads from X pages succeed. */
-bool pgw__riscv_access_ok(const pgw_ctx *c, unsigned perms, int pkey,
-			  unsigned access)
+/* 4.3.1, 4.3.2 step 5: the first rule @access breaks, or PGW_DENY_NONE. */
+enum pgw_deny pgw__riscv_access_deny(const pgw_ctx *c, unsigned perms,
+				     int pkey, unsigned access)
 {
 	const struct pgw_riscv_state *st = pgw__riscv(c);
 	bool user_page = perms & PGW_PERM_U;
@@ -63,20 +64,53 @@ bool pgw__riscv_access_ok(const pgw_ctx *c, unsigned perms, int pkey,
 	(void)pkey;
 	if ((access & PGW_ACC_READ) && !(perms & PGW_PERM_R) &&
 	    !(st->mxr && (perms & PGW_PERM_X)))
-		return false;
+		return PGW_DENY_READ;
 	if ((access & PGW_ACC_WRITE) && !(perms & PGW_PERM_W))
-		return false;
+		return PGW_DENY_WRITE;
 	if (access & PGW_ACC_EXEC) {
-		if (!(perms & PGW_PERM_X) || user_exec != user_page)
-			return false;
+		if (!(perms & PGW_PERM_X))
+			return PGW_DENY_EXEC;
+		if (user_exec && !user_page)
+			return PGW_DENY_USER;
+		if (!user_exec && user_page)
+			return PGW_DENY_SUPERVISOR;
 	}
 	if (data) {
 		if (user_data && !user_page)
-			return false;
+			return PGW_DENY_USER;
 		if (!user_data && user_page && !st->sum)
-			return false;
+			return PGW_DENY_SUPERVISOR;
 	}
-	return true;
+	return PGW_DENY_NONE;
+}
+
+bool pgw__riscv_access_ok(const pgw_ctx *c, unsigned perms, int pkey,
+			  unsigned access)
+{
+	return pgw__riscv_access_deny(c, perms, pkey, access) == PGW_DENY_NONE;
+}
+
+/* The scause of the page fault pgw_access() found (Privileged ISA 3.1.15,
+ * 8.6.4 for the G-stage); none for a table outside memory (an access
+ * fault) or a walk that ran out of budget. */
+int pgw__riscv_fault_code(const pgw_ctx *c, const struct pgw_access *a,
+			  unsigned access, uint64_t *code)
+{
+	bool g = a->out_fault.out_stage == PGW_STAGE_NESTED;
+
+	(void)c;
+	switch (a->out_fault.out_reason) {
+	case PGW_FAULT_NOT_PRESENT:
+	case PGW_FAULT_RESERVED:
+	case PGW_FAULT_NONCANONICAL:
+	case PGW_FAULT_ACCESS:
+		break;
+	default:
+		return 0;
+	}
+	*code = (access & PGW_ACC_EXEC) ? (g ? 20 : 12) :
+		(access & PGW_ACC_WRITE) ? (g ? 23 : 15) : (g ? 21 : 13);
+	return 1;
 }
 
 /* 4.3.2 step 7: with A clear, or D clear on a store, a hart either faults

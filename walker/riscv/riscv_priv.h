@@ -55,6 +55,10 @@ uint64_t pgw__riscv_leaf_base(const pgw_ctx *c, int level, uint64_t e,
 			      uint64_t idx);
 bool pgw__riscv_access_ok(const pgw_ctx *c, unsigned perms, int pkey,
 			  unsigned access);
+enum pgw_deny pgw__riscv_access_deny(const pgw_ctx *c, unsigned perms,
+				     int pkey, unsigned access);
+int pgw__riscv_fault_code(const pgw_ctx *c, const struct pgw_access *a,
+			  unsigned access, uint64_t *code);
 bool pgw__riscv_leaf_access_ok(const pgw_ctx *c, uint64_t leaf,
 			       unsigned access);
 void pgw__riscv_flag_letters(const struct pgw_level *lv, uint64_t e,

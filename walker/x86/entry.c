@@ -50,8 +50,10 @@ static bool pkey_ok(uint32_t keys, int pkey, bool write, bool enforce_wd)
 	return !(write && wd && enforce_wd);
 }
 
-bool pgw__x86_access_ok(const pgw_ctx *ctx, unsigned perms, int pkey,
-			unsigned access)
+/* SDM 3A 4.6: the first rule @access breaks, in the order the SDM gives
+ * them; PGW_DENY_NONE when it may. */
+enum pgw_deny pgw__x86_access_deny(const pgw_ctx *ctx, unsigned perms,
+				   int pkey, unsigned access)
 {
 	const struct pgw_x86_state *c = pgw__x86(ctx);
 	bool write = access & PGW_ACC_WRITE;
@@ -59,39 +61,83 @@ bool pgw__x86_access_ok(const pgw_ctx *ctx, unsigned perms, int pkey,
 	bool user_page = perms & PGW_PERM_U;
 
 	if ((access & PGW_ACC_READ) && !(perms & PGW_PERM_R))
-		return false;
+		return PGW_DENY_READ;
 	if (access & PGW_ACC_USER) {
 		if (!user_page)
-			return false;
+			return PGW_DENY_USER;
 		if (write && !(perms & PGW_PERM_W))
-			return false;
+			return PGW_DENY_WRITE;
 		if ((access & PGW_ACC_EXEC) && !(perms & PGW_PERM_X))
-			return false;
+			return PGW_DENY_EXEC;
 		if (data && pkey >= 0 && c->pke &&
 		    !pkey_ok(c->pkru, pkey, write, true))
-			return false;
-		return true;
+			return PGW_DENY_PKEY;
+		return PGW_DENY_NONE;
 	}
 	/* Supervisor-mode access. */
 	if (access & PGW_ACC_EXEC) {
 		if (!(perms & PGW_PERM_X))
-			return false;
+			return PGW_DENY_EXEC;
 		if (user_page && c->smep)
-			return false;
+			return PGW_DENY_SMEP;
 	}
 	if (!data)
-		return true;
+		return PGW_DENY_NONE;
 	if (user_page && c->smap && !c->ac)
-		return false;
+		return PGW_DENY_SMAP;
 	if (write && !(perms & PGW_PERM_W) && c->wp)
-		return false;
+		return PGW_DENY_WRITE;
 	if (pkey >= 0) {
 		bool on = user_page ? c->pke : c->pks;
 		uint32_t keys = user_page ? c->pkru : c->pkrs;
 
 		/* Supervisor writes honour WD only with CR0.WP set. */
 		if (on && !pkey_ok(keys, pkey, write, c->wp))
-			return false;
+			return PGW_DENY_PKEY;
 	}
-	return true;
+	return PGW_DENY_NONE;
+}
+
+bool pgw__x86_access_ok(const pgw_ctx *ctx, unsigned perms, int pkey,
+			unsigned access)
+{
+	return pgw__x86_access_deny(ctx, perms, pkey, access) == PGW_DENY_NONE;
+}
+
+/*
+ * SDM 3A 4.7: the #PF error code of a guest page fault. P is clear only
+ * for a not-present entry; RSVD with a reserved bit; I/D only for a fetch
+ * when SMEP, or NXE with PAE or IA-32e paging, makes it meaningful; PK for
+ * a protection-key denial. A nested-stage fault is no #PF (an EPT
+ * violation or NPT fault goes to the hypervisor), nor is a non-canonical
+ * address (#GP) or a table outside memory.
+ */
+int pgw__x86_fault_code(const pgw_ctx *ctx, const struct pgw_access *a,
+			unsigned access, uint64_t *code)
+{
+	const struct pgw_x86_state *c = pgw__x86(ctx);
+	enum pgw_mode m = pgw_ctx_mode(ctx);
+	uint64_t e = 0;
+
+	if ((m != PGW_MODE_X86_32 && m != PGW_MODE_X86_PAE &&
+	     m != PGW_MODE_X86_4L && m != PGW_MODE_X86_5L) ||
+	    a->out_fault.out_stage != PGW_STAGE_GUEST)
+		return 0;
+	switch (a->out_fault.out_reason) {
+	case PGW_FAULT_NOT_PRESENT: break;
+	case PGW_FAULT_RESERVED: e |= 0x1 | 0x8; break;
+	case PGW_FAULT_ACCESS: e |= 0x1; break;
+	default: return 0;
+	}
+	if (access & PGW_ACC_WRITE)
+		e |= 0x2;
+	if (access & PGW_ACC_USER)
+		e |= 0x4;
+	if ((access & PGW_ACC_EXEC) &&
+	    (c->smep || (c->nxe && m != PGW_MODE_X86_32)))
+		e |= 0x10;
+	if (a->out_deny == PGW_DENY_PKEY)
+		e |= 0x20;
+	*code = e;
+	return 1;
 }

@@ -64,6 +64,10 @@ uint64_t pgw__x86_leaf_base(const pgw_ctx *c, int level, uint64_t e,
 			    uint64_t idx);
 bool pgw__x86_access_ok(const pgw_ctx *c, unsigned perms, int pkey,
 			unsigned access);
+enum pgw_deny pgw__x86_access_deny(const pgw_ctx *c, unsigned perms,
+				   int pkey, unsigned access);
+int pgw__x86_fault_code(const pgw_ctx *c, const struct pgw_access *a,
+			unsigned access, uint64_t *code);
 void pgw__x86_flag_letters(const struct pgw_level *lv, uint64_t e,
 			   char out[11]);
 uint64_t pgw__x86_flag_key(const struct pgw_level *lv, uint64_t e);

@@ -73,6 +73,9 @@ static int setup(void **state)
 	/* PML4[0]→PDPT[2](supervisor)→PD[0]→PT[1]: user RW leaf */
 	ptb_map(b, M4, f->root, SUP_PDPT, 1, ptb_page(b) | P | W, P | W | U);
 	ptb_map(b, M4, f->root, SUP_PDPT, 3, 0x19000 | P | W | U, P | W | U);
+	/* PML4[1]: PS set, reserved in a PML4E (SDM 3A 4.5.4) */
+	ptb_map(b, M4, f->root, 0x8000000000ULL, 0,
+		ptb_page(b) | P | W | U | PS, P | W | U);
 	/* PML4[0]→PDPT[3]→PD[1](read-only)→PT[1]: user RW leaf */
 	ptb_map(b, M4, f->root, RO_PD, 2, ptb_page(b) | P | U, P | W | U);
 	ptb_map(b, M4, f->root, RO_PD, 3, 0x1a000 | P | W | U, P | W | U);
@@ -335,6 +338,82 @@ static void test_access__not_present_beats_access_check(void **state)
 	assert_int_equal(flt.out_level, 3);
 }
 
+/* pgw_access() of @va: its return value; *a filled. */
+static int why(struct fx *f, uint64_t va, unsigned access,
+	       struct pgw_access *a)
+{
+	memset(a, 0xa5, sizeof(*a));
+	a->version = PGW_ACCESS_VERSION;
+	return pgw_access(f->ctx, va, access, a);
+}
+
+/* Each rule of SDM 3A 4.6 named, with the #PF error code of 4.7 the CPU
+ * pushes for it (P 1, W/R 2, U/S 4, RSVD 8, I/D 0x10, PK 0x20). */
+static void test_access__reasons_and_pf_error_codes(void **state)
+{
+	struct fx *f = *state;
+	struct pgw_access a;
+	static const struct {
+		uint64_t cr4;
+		uint32_t pkru;
+		uint64_t va;
+		unsigned access;
+		int rc;
+		enum pgw_deny deny;
+		uint64_t code;
+	} cases[] = {
+		{ 0, 0, SUP_RW, R_ | U_, PGW_EACCES, PGW_DENY_USER, 0x5 },
+		{ 0, 0, USER_RO, W_ | U_, PGW_EACCES, PGW_DENY_WRITE, 0x7 },
+		{ 0, 0, SUP_RO, W_, PGW_EACCES, PGW_DENY_WRITE, 0x3 },
+		{ 0, 0, USER_NX, X_ | U_, PGW_EACCES, PGW_DENY_EXEC, 0x15 },
+		{ 0, 0, NX_PDPT, X_, PGW_EACCES, PGW_DENY_EXEC, 0x11 },
+		{ PGW_CR4_SMEP, 0, USER_RW, X_, PGW_EACCES, PGW_DENY_SMEP,
+		  0x11 },
+		{ PGW_CR4_SMAP, 0, USER_RW, R_, PGW_EACCES, PGW_DENY_SMAP,
+		  0x1 },
+		{ PGW_CR4_PKE, 2u << 10, USER_K5, W_ | U_, PGW_EACCES,
+		  PGW_DENY_PKEY, 0x27 },
+		{ 0, 0, 0x8000, R_ | U_, PGW_ENOTMAPPED, PGW_DENY_NONE, 0x4 },
+		{ 0, 0, 0x8000, W_, PGW_ENOTMAPPED, PGW_DENY_NONE, 0x2 },
+		{ 0, 0, 0x8000, X_ | U_, PGW_ENOTMAPPED, PGW_DENY_NONE, 0x14 },
+		{ 0, 0, 0x8000000000ULL, R_ | U_, PGW_ERSVD, PGW_DENY_NONE,
+		  0xd },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		ctx_with(f, (struct cpu){ .cr0 = PGW_CR0_WP,
+					  .cr4 = cases[i].cr4,
+					  .pkru = cases[i].pkru });
+		assert_int_equal(why(f, cases[i].va, cases[i].access, &a),
+				 cases[i].rc);
+		assert_int_equal(a.out_rc, cases[i].rc);
+		assert_int_equal(a.out_deny, cases[i].deny);
+		assert_true(a.out_code_valid);
+		assert_int_equal(a.out_code, cases[i].code);
+		/* A denied page is still mapped; the fault names its leaf. */
+		assert_int_equal(a.out_mapped, cases[i].rc == PGW_EACCES);
+		if (cases[i].rc == PGW_EACCES)
+			assert_int_equal(a.out_fault.out_reason,
+					 PGW_FAULT_ACCESS);
+	}
+	/* Allowed: the page, no denial, no code. */
+	ctx_with(f, (struct cpu){ .cr0 = PGW_CR0_WP });
+	assert_int_equal(why(f, USER_RW + 0x44, W_ | U_, &a), 0);
+	assert_true(a.out_mapped);
+	assert_int_equal(a.out_result.out_pa, 0x11044);
+	assert_int_equal(a.out_deny, PGW_DENY_NONE);
+	assert_false(a.out_code_valid);
+	/* The caller's version, one kind at least, no unknown bits. */
+	a.version = 0;
+	assert_int_equal(pgw_access(f->ctx, USER_RW, R_, &a), PGW_EINVAL);
+	assert_int_equal(why(f, USER_RW, U_, &a), PGW_EINVAL);
+	assert_int_equal(why(f, USER_RW, R_ | 0x100, &a), PGW_EINVAL);
+	assert_string_equal(pgw_deny_name(PGW_DENY_SMAP),
+			    "supervisor data access to a user page (SMAP, "
+			    "EFLAGS.AC clear)");
+	assert_string_equal(pgw_deny_name(PGW_DENY_NONE), "allowed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +427,7 @@ int main(void)
 		T(test_access__pks_pkrs_for_supervisor_pages),
 		T(test_access__permissions_combined_across_levels),
 		T(test_access__not_present_beats_access_check),
+		T(test_access__reasons_and_pf_error_codes),
 	};
 
 	return cmocka_run_group_tests_name("access", tests, NULL, NULL);
