@@ -287,14 +287,21 @@ int guest__riscv_ctx(guest *g, int cpu, pgw_ctx **ctx, char *err,
 		return guest__fail(err, errlen, "%s", rt->why);
 	r.satp = rt->satp;
 	r.xlen = g->arch == GUEST_ARCH_RISCV32 ? 32 : 64;
-	/* The debugger's view: S-mode with SUM, whatever the hart was
-	 * running (QEMU 7.2 answers its debug translations so too). */
+	/* S-mode, whatever the hart was running: the debugger's view
+	 * (access 0) checks no permission at all. Access checks (monitor
+	 * access) take the hart's own SUM and MXR where the source holds
+	 * sstatus or mstatus, else SUM set. */
 	r.priv = PGW_RISCV_PRIV_S;
 	r.mstatus = PGW_RISCV_MSTATUS_SUM;
+	if (c->valid & (GUEST_RISCV_HAS_CSR(GUEST_RV_MSTATUS) |
+			GUEST_RISCV_HAS_CSR(GUEST_RV_SSTATUS)))
+		r.mstatus = 0;
 	if (c->valid & GUEST_RISCV_HAS_CSR(GUEST_RV_MSTATUS))
-		r.mstatus |= c->csr[GUEST_RV_MSTATUS] & PGW_RISCV_MSTATUS_MXR;
+		r.mstatus |= c->csr[GUEST_RV_MSTATUS] &
+			     (PGW_RISCV_MSTATUS_SUM | PGW_RISCV_MSTATUS_MXR);
 	if (c->valid & GUEST_RISCV_HAS_CSR(GUEST_RV_SSTATUS))
-		r.mstatus |= c->csr[GUEST_RV_SSTATUS] & PGW_RISCV_MSTATUS_MXR;
+		r.mstatus |= c->csr[GUEST_RV_SSTATUS] &
+			     (PGW_RISCV_MSTATUS_SUM | PGW_RISCV_MSTATUS_MXR);
 	if (pgw_ctx_new_riscv(&g->ctx[cpu], &r, guest_mem_ops(g), g, msg,
 			      sizeof(msg)))
 		return guest__fail(err, errlen, "hart %d: %s", cpu,
