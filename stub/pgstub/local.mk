@@ -39,6 +39,7 @@ stub_pgstub_libpgstub_la_SOURCES = \
 	stub/pgstub/monitor/dump_notes.c \
 	stub/pgstub/monitor/info_radix.c \
 	stub/pgstub/monitor/monitor_lint.c \
+	stub/pgstub/monitor/monitor_access.c \
 	stub/pgstub/lint/lint_out.h \
 	stub/pgstub/lint/lint_out.c \
 	stub/pgstub/lint/check.h \

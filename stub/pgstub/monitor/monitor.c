@@ -550,6 +550,10 @@ static const struct cmd commands[] = {
 	  "lint the page tables: W+X, W^X by alias, user pages in the kernel "
 	  "half, writable kernel text, reserved bits, tables outside memory "
 	  "or looping, pages outside RAM, misaligned pages", monitor_cmd_check },
+	{ "access", "ADDR r|w|x [--user|--kernel] [--cpu N]",
+	  "evaluate one access as the vCPU's MMU would: allowed, or the "
+	  "fault or rule that stops it and the CPU's fault code",
+	  monitor_cmd_access },
 	{ "pg-mark", "[--cpu N] [--range A B]",
 	  "remember the vCPU's mappings now, for pg-diff", monitor_cmd_pg_mark },
 	{ "pg-diff", "[--cpu N] [--json]",

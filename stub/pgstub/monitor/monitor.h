@@ -31,4 +31,16 @@ void monitor_count_not_dumped(struct session *s, pgw_ctx *c,
 			      const struct pgw_walk_filter *filter,
 			      gdbr_out *out);
 
+/* --cpu N: 0 (and *cpu set), or -1 with a message naming @cmd
+ * (monitor_lint.c). */
+int monitor_cpu_arg(struct session *s, const char *cmd, const char *arg,
+		    int *cpu, gdbr_out *out);
+/* The context of vCPU @cpu, with the session's walk budget; NULL with a
+ * message. */
+pgw_ctx *monitor_cpu_ctx(struct session *s, int cpu, gdbr_out *out);
+
+/* `access ADDR r|w|x [--user|--kernel] [--cpu N]` (monitor_access.c). */
+int monitor_cmd_access(struct session *s, int argc, char **argv,
+		       gdbr_out *out);
+
 #endif

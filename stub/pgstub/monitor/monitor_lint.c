@@ -25,9 +25,8 @@ static int to_out(const char *buf, size_t len, void *payload)
 	return gdbr_out_write(payload, buf, len);
 }
 
-/* --cpu N: 0 (and *cpu set), or -1 with a message. */
-static int cpu_arg(struct session *s, const char *cmd, const char *arg,
-		   int *cpu, gdbr_out *out)
+int monitor_cpu_arg(struct session *s, const char *cmd, const char *arg,
+		    int *cpu, gdbr_out *out)
 {
 	uint64_t n;
 
@@ -51,8 +50,7 @@ static int addr_pair(const char *cmd, const char *opt, char **argv,
 	return 0;
 }
 
-/* The context of vCPU @cpu, with the session's walk budget. */
-static pgw_ctx *cpu_ctx(struct session *s, int cpu, gdbr_out *out)
+pgw_ctx *monitor_cpu_ctx(struct session *s, int cpu, gdbr_out *out)
 {
 	int saved = s->cpu;
 	pgw_ctx *c;
@@ -87,7 +85,7 @@ int monitor_cmd_check(struct session *s, int argc, char **argv,
 		} else if (!strcmp(argv[i], "--all")) {
 			o.all = 1;
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-			if (cpu_arg(s, "check", argv[++i], &o.cpu, out))
+			if (monitor_cpu_arg(s, "check", argv[++i], &o.cpu, out))
 				return 1;
 		} else if (!strcmp(argv[i], "--range") && i + 2 < argc) {
 			if (addr_pair("check", "--range", argv + i + 1, &o.start,
@@ -113,7 +111,7 @@ int monitor_cmd_check(struct session *s, int argc, char **argv,
 							 &o.text_start,
 							 &o.text_end, &why);
 	o.text_why = why;
-	if (!(c = cpu_ctx(s, o.cpu, out)))
+	if (!(c = monitor_cpu_ctx(s, o.cpu, out)))
 		return 1;
 	rc = check_run(s->g, c, &o, &lo);
 	if (gdbr_out_error(out) == GDBR_ELIMIT)
@@ -138,7 +136,7 @@ int monitor_cmd_pg_mark(struct session *s, int argc, char **argv,
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-			if (cpu_arg(s, "pg-mark", argv[++i], &cpu, out))
+			if (monitor_cpu_arg(s, "pg-mark", argv[++i], &cpu, out))
 				return 1;
 		} else if (!strcmp(argv[i], "--range") && i + 2 < argc) {
 			if (addr_pair("pg-mark", "--range", argv + i + 1, &start,
@@ -152,7 +150,7 @@ int monitor_cmd_pg_mark(struct session *s, int argc, char **argv,
 			return 1;
 		}
 	}
-	if (!(c = cpu_ctx(s, cpu, out)))
+	if (!(c = monitor_cpu_ctx(s, cpu, out)))
 		return 1;
 	if (pgw_ctx_mode(c) == PGW_MODE_NONE) {
 		gdbr_out_printf(out, "pg-mark: vCPU %d has paging off\n", cpu);
@@ -199,7 +197,7 @@ int monitor_cmd_pg_diff(struct session *s, int argc, char **argv,
 		if (!strcmp(argv[i], "--json")) {
 			o.json = 1;
 		} else if (!strcmp(argv[i], "--cpu") && i + 1 < argc) {
-			if (cpu_arg(s, "pg-diff", argv[++i], &cpu, out))
+			if (monitor_cpu_arg(s, "pg-diff", argv[++i], &cpu, out))
 				return 1;
 		} else {
 			gdbr_out_printf(out, "pg-diff: unknown option '%s' (use "
@@ -207,7 +205,7 @@ int monitor_cmd_pg_diff(struct session *s, int argc, char **argv,
 			return 1;
 		}
 	}
-	if (!(c = cpu_ctx(s, cpu, out)))
+	if (!(c = monitor_cpu_ctx(s, cpu, out)))
 		return 1;
 	if (pgw_ctx_mode(c) == PGW_MODE_NONE) {
 		gdbr_out_printf(out, "pg-diff: vCPU %d has paging off\n", cpu);
