@@ -25,7 +25,10 @@ what QEMU said in its debugger's view (priv S, sstatus.SUM set):
       address as above; `monitor info mem` equal to QEMU's `info mem` but
       for the lines QEMU prints for entries the Privileged ISA reserves
       (W without R) or refuses (a megapage whose physical address is not
-      4 MiB aligned), which must be exactly those guest.c planted.
+      4 MiB aligned), which must be exactly those guest.c planted;
+      `monitor access VA r|w|x --kernel` on hart 0 of every access the
+      hart made in S-mode before it was stopped: the page fault it took
+      (scause, stval) or none, as QEMU's CPU model reported it.
   the RAM alone (dump.elf's segment at 2 GiB) as --raw --arch riscv32
       with each hart's satp: every address as above.
   pgstub export --paging of dump.elf with hart 1's satp: an ELF32 EM_RISCV
@@ -130,6 +133,26 @@ def check_info_mem(tap, label, got, d, cpu):
                                                     "\n".join(want[:40])))
 
 
+def check_access(tap, label, got, faults, cpu):
+    """pgstub's access = the fault the hart took (scause 0: none)."""
+    bad, n = [], 0
+    for i, p in enumerate(faults):
+        lines = [l for l in got.get((cpu, "acc%d" % i), []) if l.strip()]
+        cause, tval = int(p["scause"], 16), int(p["stval"], 16)
+        m = re.search(r"scause (\d+) .*stval (0x[0-9a-f]+)", " ".join(lines))
+        if cause == 0:
+            good = len(lines) == 1 and ": allowed: physical" in lines[0]
+        else:
+            good = bool(m) and int(m.group(1)) == cause and int(m.group(2), 16) == tval
+        n += cause != 0
+        if not good:
+            bad.append("%s %s: hart took scause %d stval 0x%x; pgstub %r"
+                       % (p["va"], p["kind"], cause, tval, lines))
+    tap.ok("%s cpu%d: monitor access = the hart's own faults on %d accesses "
+           "(%d faulted)" % (label, cpu, len(faults), n), not bad and faults,
+           "\n".join(bad))
+
+
 def raw_ram(elf, out):
     """dump.elf's RAM segment (ELF32) as a raw file; its physical base."""
     with open(elf, "rb") as f, open(out, "wb") as o:
@@ -230,6 +253,10 @@ def check_config(tap, pgstub, d, name):
                 ("mem", "cli", "monitor info mem"),
                 ("beyond", "cli", "monitor x /4wx 0x%x" % beyond_ram(d, c))]
         cmds += translation_jobs(truth[c], everything, vtop_every=3)
+        if c == cpus[0]:
+            cmds += [("acc%d" % i, "cli", "monitor access 0x%s %s --kernel"
+                      % (p["va"], p["kind"]))
+                     for i, p in enumerate(meta["guest"]["faults"])]
         jobs.append((c, cmds))
     got, log = session(pgstub, os.path.join(d, "guest.mig"), jobs, arch=ARCH)
     tap.ok("%s: GDB session through pgstub --stdio" % label, bool(got), log[-3000:])
@@ -245,6 +272,8 @@ def check_config(tap, pgstub, d, name):
                repr(mine))
         check_translations(tap, label, got, truth[c], c, everything, vtop_every=3)
         check_info_mem(tap, label, got, d, c)
+    if got:
+        check_access(tap, label, got, meta["guest"]["faults"], cpus[0])
 
 
 def main(argv):

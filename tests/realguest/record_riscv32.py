@@ -12,7 +12,10 @@ page tables of every kind (rv32/guest.c says which). One boot under
     every register of QEMU's gdbstub, and the same through gdb-multiarch;
  2. dump-guest-memory as ELF (ELF32) and as kdump-zlib, and a migration
     stream, of the guest exactly as stopped;
- 3. per hart, `gva2gpa` at the privilege and SUM it was stopped with
+ 3. hart 0's own accesses in S-mode before it loops, each with the page
+    fault it took (scause, stval) or none: guest.c's probes, printed as
+    PGSTUB-FAULT lines (meta.json guest.faults);
+ 4. per hart, `gva2gpa` at the privilege and SUM it was stopped with
     (gva2gpa_stopped.tsv), then with priv := S and SUM := 1 (gva2gpa.tsv),
     `x` reads there (x.txt) and `xp` reads (xp.txt).
 
@@ -134,8 +137,12 @@ class Recorder(rv64.Recorder):
         if "!" in text:
             raise Fail("a hart trapped to M-mode (serial: %r)" % text)
         self.g = {}
+        faults = [dict(zip(("va", "kind", "scause", "stval"), l.split()[1:5]))
+                  for l in text.splitlines() if l.startswith("PGSTUB-FAULT ")]
+        if not faults:
+            raise Fail("hart 0 printed no PGSTUB-FAULT line: %r" % text[-300:])
         self.meta["guest"] = {"program": "tests/realguest/rv32",
-                              "serial": text.strip()}
+                              "serial": text.strip(), "faults": faults}
 
     def stop(self):
         """Stop once no hart is in M-mode (they leave it right after

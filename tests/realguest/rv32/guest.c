@@ -2,9 +2,11 @@
  * A bare-metal riscv32 guest whose only job is to leave two harts running
  * under Sv32 page tables worth checking: Debian has no riscv32 kernel, so
  * this stands in for one. Hart 0 builds two roots in a pool of RAM, then
- * both harts leave M-mode: hart 0 to an S-mode loop (SUM clear) through
- * root A, hart 1 to a U-mode loop (SUM and MXR set) through root B, which
- * shares root A's kernel half as Linux's roots do.
+ * both harts leave M-mode: hart 0 to S-mode (SUM clear) through root A,
+ * where it makes the accesses of probes[] and prints the page fault each
+ * took (the truth for pgstub's `access`) before it loops; hart 1 to a
+ * U-mode loop (SUM and MXR set) through root B, which shares root A's
+ * kernel half as Linux's roots do.
  *
  * The tables hold what a walker must get right (Privileged ISA 4.3):
  * 4 MiB megapages and 4 KiB pages, every R/W/X/U/G/A/D mix, the reserved
@@ -38,7 +40,50 @@
 
 typedef uint32_t pte_t;
 
-extern char user_loop[], s_loop[];
+extern char user_loop[], s_ret[], s_trap[];
+void s_loop(void) __attribute__((noreturn));
+void probe_load(uint32_t va);
+void probe_store(uint32_t va);
+void probe_fetch(uint32_t va);
+
+/* What s_trap saw of the last probe (0: it did not fault). */
+volatile uint32_t probe_cause, probe_tval;
+
+/* Hart 0's accesses in S-mode, SUM and MXR clear, under root A: each
+ * printed with the scause and stval the hart took, the truth for
+ * pgstub's `access`. Not probed: pages whose A or D is clear (QEMU 7.2
+ * sets them, as Svadu; pgstub answers as Svade) and addresses beyond RAM
+ * (an access fault, not a page fault). */
+static const struct probe {
+	uint32_t va;
+	char kind;            /* r, w or x */
+} probes[] = {
+	{ 0x00409000u, 'r' },  /* execute-only, MXR clear */
+	{ 0x0040a000u, 'r' },  /* W without R: reserved */
+	{ 0x0040b000u, 'w' },  /* W and X without R: reserved */
+	{ 0x0040d000u, 'r' },  /* a pointer at level 0 */
+	{ 0x0040e000u, 'w' },  /* a supervisor page in the user half */
+	{ 0x00401000u, 'r' },  /* a user page, SUM clear */
+	{ 0x00400000u, 'x' },  /* a user page: S-mode never fetches */
+	{ 0x00000000u, 'r' },  /* nothing there */
+	{ 0x40001000u, 'r' },  /* root B's only */
+	{ 0xc0000000u, 'x' },  /* kernel alias, no X */
+	{ 0xc0000100u, 'r' },
+	{ 0xc0400000u, 'w' },  /* read-only */
+	{ 0xc0800000u, 'r' },  /* misaligned megapage */
+	{ 0xc0c00000u, 'w' },  /* reserved megapage */
+	{ 0xe0000000u, 'w' },
+	{ 0xe0000000u, 'x' },
+	{ 0xe0100000u, 'w' },  /* read-only */
+	{ 0xe0101000u, 'w' },
+	{ 0xf0400000u, 'r' },
+	{ 0xff800000u, 'r' },  /* the self-map: root A's entry 0 */
+	{ 0xffa00000u, 'w' },  /* the self-map: the image megapage */
+	{ 0xffb03000u, 'r' },  /* the self-map: the reserved megapage */
+	{ 0xfffff000u, 'w' },
+	{ 0xfffffffcu, 'x' },
+	{ 0, 's' },            /* s_ret: a fetch that succeeds */
+};
 
 static volatile uint32_t tables_ready, hart1_going;
 static uint64_t pool_next = POOL;
@@ -149,6 +194,46 @@ static void uart_puts(const char *s)
 		*(volatile uint8_t *)(uintptr_t)UART = (uint8_t)*s++;
 }
 
+static void uart_hex(uint32_t v)
+{
+	char b[9];
+
+	for (int i = 7; i >= 0; i--, v >>= 4)
+		b[i] = "0123456789abcdef"[v & 15];
+	b[8] = 0;
+	uart_puts(b);
+}
+
+/* Hart 0 in S-mode: the probes, "PGSTUB-FAULT VA KIND SCAUSE STVAL" each,
+ * then the loop the recorder stops it in. */
+static void __attribute__((noreturn)) s_main(void)
+{
+	for (unsigned i = 0; i < sizeof(probes) / sizeof(*probes); i++) {
+		const struct probe *p = &probes[i];
+		uint32_t va = p->kind == 's' ? (uint32_t)(uintptr_t)s_ret : p->va;
+		char kind[2] = { p->kind == 's' ? 'x' : p->kind, 0 };
+
+		probe_cause = probe_tval = 0;
+		if (kind[0] == 'r')
+			probe_load(va);
+		else if (kind[0] == 'w')
+			probe_store(va);
+		else
+			probe_fetch(va);
+		uart_puts("PGSTUB-FAULT ");
+		uart_hex(va);
+		uart_puts(" ");
+		uart_puts(kind);
+		uart_puts(" ");
+		uart_hex(probe_cause);
+		uart_puts(" ");
+		uart_hex(probe_tval);
+		uart_puts("\n");
+	}
+	uart_puts("PGSTUB-READY\n");
+	s_loop();
+}
+
 /* Leave M-mode for @p pc at privilege @p mpp under @p root. */
 static void __attribute__((noreturn))
 enter(const pte_t *root, void *pc, uint32_t mpp, uint32_t extra)
@@ -180,8 +265,11 @@ void hart_main(uint32_t hartid)
 		tables_ready = 1;
 		while (!hart1_going)
 			;
-		uart_puts("PGSTUB-READY\n");
-		enter(root_a, s_loop, 1, 0);
+		/* Page faults of the probes to S-mode's s_trap. */
+		__asm__ volatile("csrw stvec, %0" : : "r"(s_trap));
+		__asm__ volatile("csrw medeleg, %0"
+				 : : "r"((1u << 12) | (1u << 13) | (1u << 15)));
+		enter(root_a, (void *)s_main, 1, 0);
 	}
 	if (hartid == 1) {
 		while (!tables_ready)

@@ -40,3 +40,43 @@ user_loop:
 s_loop:
 	addi	a0, a0, 1
 	j	s_loop
+
+/*
+ * Hart 0's probes, in S-mode: one access to a0 each (a store as an AMO
+ * that ORs in zero: the memory keeps its value). A page fault lands in
+ * s_trap, which records scause and stval in probe_cause and probe_tval
+ * and resumes after the access; after a fetch, at ra, which jalr wrote
+ * before the fetch faulted. s_ret is a fetch that may succeed.
+ */
+	.globl probe_load, probe_store, probe_fetch, s_ret, s_trap
+probe_load:
+	lw	t0, 0(a0)
+	ret
+probe_store:
+	amoor.w	zero, zero, (a0)
+	ret
+probe_fetch:
+	mv	t1, ra
+	jalr	ra, 0(a0)
+	mv	ra, t1
+	ret
+s_ret:
+	ret
+
+	.align 2
+s_trap:
+	csrr	t2, scause
+	la	t3, probe_cause
+	sw	t2, 0(t3)
+	csrr	t2, stval
+	la	t3, probe_tval
+	sw	t2, 0(t3)
+	csrr	t2, scause
+	li	t3, 12
+	beq	t2, t3, 1f
+	csrr	t2, sepc
+	addi	t2, t2, 4
+	csrw	sepc, t2
+	sret
+1:	csrw	sepc, ra
+	sret
