@@ -638,6 +638,41 @@ START and END are expressions, e.g. --text &_stext &_etext."""
         _write(out)
 
 
+class PgAccessCommand(gdb.Command):
+    """Evaluate one access as the selected thread's vCPU would make it.
+Usage: pg-access ADDR r|w|x [--user|--kernel]
+
+Runs pgstub's `monitor access` on the vCPU of GDB's selected thread, in
+the privilege it stopped in unless --user or --kernel says: allowed and
+the physical address, or the page fault (level, entry, reason) or the rule
+that denies it (user/supervisor, write, no-execute, SMEP, SMAP, protection
+key, RISC-V SUM, Svade), with the code the CPU reports (x86 #PF error
+code, RISC-V scause and stval).  ADDR is an expression, e.g. $sp or &init_mm."""
+
+    def __init__(self):
+        super().__init__("pg-access", gdb.COMMAND_DATA)
+
+    def complete(self, text, word):
+        words = text.split()
+        if not _current_token(text):
+            words.append("")
+        if len(words) <= 1:
+            return gdb.COMPLETE_EXPRESSION
+        if len(words) == 2:
+            return _complete_words(["r", "w", "x"], text, word)
+        return _complete_words(["--user", "--kernel"], text, word)
+
+    def invoke(self, arg, from_tty):
+        argv = _argv(arg)
+        if (len(argv) not in (2, 3) or argv[1] not in ("r", "w", "x") or
+                (len(argv) == 3 and argv[2] not in ("--user", "--kernel"))):
+            raise gdb.GdbError("pg-access: usage: pg-access ADDR r|w|x "
+                               "[--user|--kernel]")
+        addr = eval_int("pg-access", argv[0])
+        _write(remote.monitor("pg-access", " ".join(
+            ["access", "0x%x" % addr] + argv[1:])))
+
+
 class PgMarkCommand(gdb.Command):
     """Remember the selected thread's vCPU mappings, for pg-diff.
 Usage: pg-mark [--range START END]
@@ -756,6 +791,7 @@ stub's memory map, which lists virtual ranges; `off` undoes both."""
 def register():
     PgCommand()
     PgCheckCommand()
+    PgAccessCommand()
     PgMarkCommand()
     PgDiffCommand()
     VtopCommand()

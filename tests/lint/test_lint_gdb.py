@@ -2,7 +2,9 @@
 # The pgstub package's lint commands in GDB (TAP): pg-check on the dump
 # that breaks each rule (mkbad lint), on the selected thread's vCPU, with
 # expressions for --range/--text, --json, colour, and its errors; pg-mark
-# and pg-diff across the demo's two vCPUs. Same runner as tests/python.
+# and pg-diff across the demo's two vCPUs; pg-access on them (SMEP, SMAP,
+# user/supervisor, not present, the #PF error codes). Same runner as
+# tests/python.
 import json
 import os
 import subprocess
@@ -51,6 +53,37 @@ def check_commands(img):
     s.run()
 
 
+def access_commands():
+    """pg-access on the demo: vCPU 0 at CPL 0 with SMEP and SMAP, vCPU 1
+    in user mode (the demo's own registers)."""
+    s = T.Session(target="%s --stdio %s" % (T.PGSTUB, T.DEMO))
+    s.check("pg-access: SMAP stops a supervisor read of a user page",
+            "pg-access 0x400000 r",
+            "vCPU 0: read of 0x400000 (supervisor mode): denied: supervisor "
+            "data access to a user page (SMAP, EFLAGS.AC clear) at PT[0x0] "
+            "(entry 0x800025)\n  #PF error code 0x1 (P)\n")
+    s.check("pg-access: SMEP stops the fetch, I/D set", "pg-access 0x400000 x",
+            lambda out: ("SMEP" in out and "#PF error code 0x11 (P I/D)" in out,
+                         "SMEP, 0x11"))
+    s.check("pg-access --user: a write to the kernel image",
+            "pg-access 0xffffffff81000000 w --user",
+            lambda out: ("user access to a supervisor page at PD[0x8]" in out
+                         and "#PF error code 0x7 (P W U)" in out, "0x7"))
+    s.check("pg-access: not present", "pg-access 0x500000 r --user",
+            lambda out: ("page fault: not present at PT[0x100]" in out and
+                         "#PF error code 0x4 (U)" in out, "0x4"))
+    s.check("pg-access takes an expression", "pg-access $pc x",
+            "vCPU 0: fetch of 0xffffffff81000100 (supervisor mode): allowed: "
+            "physical 0x200100\n")
+    s.check("pg-access on thread 2: vCPU 1 stopped in user mode",
+            ["thread 2", "pg-access 0x400000 r"],
+            lambda out: (out.endswith("vCPU 1: read of 0x400000 (user mode): "
+                                      "allowed: physical 0x900000\n"), "user"))
+    s.check("pg-access: usage", "pg-access 0x400000 q",
+            "pg-access: usage: pg-access ADDR r|w|x [--user|--kernel]\n")
+    s.run()
+
+
 def diff_commands():
     s = T.Session(target="%s --stdio %s" % (T.PGSTUB, T.DEMO))
     s.check("pg-diff before pg-mark", "pg-diff",
@@ -95,6 +128,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         check_commands(lint_image(tmp))
     diff_commands()
+    access_commands()
     print("1..%d" % T.n)
     return 1 if T.failed else 0
 
