@@ -31,11 +31,16 @@ cat /tmp/fifo >/dev/null &
 echo "PGSTUB-PROC cat pid=$!"
 
 # One busy user process pinned to each vCPU, so CR3 holds a user address
-# space (and CPL is 3) most of the time when the guest is stopped.
+# space (and CPL is 3) most of the time when the guest is stopped. An
+# initramfs with /busy (record_faults.py's: the fault probes) runs that.
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 c=0
 while [ "$c" -lt "$ncpu" ]; do
-    taskset -c "$c" sh -c 'while :; do :; done' &
+    if [ -x /busy ]; then
+        taskset -c "$c" /busy "$c" &
+    else
+        taskset -c "$c" sh -c 'while :; do :; done' &
+    fi
     echo "PGSTUB-BUSY cpu=$c pid=$!"
     c=$((c + 1))
 done

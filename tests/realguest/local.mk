@@ -6,7 +6,8 @@ TESTS += tests/realguest/test_realguest.sh tests/realguest/test_registers.sh \
 	tests/realguest/test_realguest_crash.sh tests/realguest/test_realguest_aarch64.sh \
 	tests/realguest/test_aarch64_views.sh tests/realguest/test_realguest_ppc64_p9.sh \
 	tests/realguest/test_realguest_riscv64.sh \
-	tests/realguest/test_realguest_riscv32.sh
+	tests/realguest/test_realguest_riscv32.sh \
+	tests/realguest/test_realguest_faults.sh
 EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/test_registers.sh tests/realguest/check_registers.py \
 	tests/realguest/test_realguest_ppc64.sh tests/realguest/check_ppc64.py \
@@ -35,7 +36,9 @@ EXTRA_DIST += tests/realguest/test_realguest.sh tests/realguest/check.py \
 	tests/realguest/init-riscv64.sh tests/realguest/README-riscv64.md \
 	tests/realguest/test_realguest_riscv32.sh tests/realguest/check_riscv32.py \
 	tests/realguest/record_riscv32.py tests/realguest/rv32/start.S \
-	tests/realguest/rv32/guest.c tests/realguest/rv32/guest.ld
+	tests/realguest/rv32/guest.c tests/realguest/rv32/guest.ld \
+	tests/realguest/test_realguest_faults.sh tests/realguest/record_faults.py \
+	tests/realguest/check_faults.py tests/realguest/faults/busy.c
 
 # Tests that read the recorded guests wait for the recorders, which may
 # re-record a stale configuration in place while make check runs in parallel.
