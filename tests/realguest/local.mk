@@ -50,7 +50,10 @@ realguest_x86_readers = \
 	tests/export/test_export.sh.log \
 	tests/guest/qemu_dumps.sh.log \
 	tests/live/test_live.sh.log \
-	tests/live/test_spawn.sh.log
+	tests/live/test_spawn.sh.log \
+	tests/gdb/test_gdb16.sh.log \
+	tests/lint/test_check.sh.log \
+	tests/lint/test_diff.sh.log
 $(realguest_x86_readers): tests/realguest/test_realguest.sh.log
 # The same recording as test_vmcoreinfo.sh: one recorder at a time.
 realguest_vmci_readers = tests/realguest/test_kdump_formats.sh.log
@@ -60,11 +63,18 @@ $(realguest_ppc64_readers): tests/realguest/test_realguest_ppc64.sh.log
 # Both ppc64 recorders boot the same kernel under TCG: one at a time.
 realguest_ppc64_p9_log = tests/realguest/test_realguest_ppc64_p9.sh.log
 $(realguest_ppc64_p9_log): tests/realguest/test_realguest_ppc64.sh.log
+# The live tests boot the recorders' kernels, which the recorders fetch: on
+# an empty cache they would skip when run first.
+realguest_ppc64_p9_readers = tests/live/test_live_ppc64.sh.log
+$(realguest_ppc64_p9_readers): tests/realguest/test_realguest_ppc64_p9.sh.log
 realguest_aarch64_readers = tests/guest/qemu_dumps_aarch64.sh.log \
 	tests/lint/test_check.sh.log \
 	tests/realguest/test_aarch64_views.sh.log \
-	tests/export/test_export_aarch64.sh.log
+	tests/export/test_export_aarch64.sh.log \
+	tests/live/test_live_aarch64.sh.log
 $(realguest_aarch64_readers): tests/realguest/test_realguest_aarch64.sh.log
 realguest_riscv64_readers = tests/export/test_export_riscv64.sh.log \
-	tests/monitor/test_info_mem_riscv64.sh.log
+	tests/monitor/test_info_mem_riscv64.sh.log \
+	tests/shell/test_shell_riscv64.sh.log \
+	tests/live/test_live_riscv64.sh.log
 $(realguest_riscv64_readers): tests/realguest/test_realguest_riscv64.sh.log
