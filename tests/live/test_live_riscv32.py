@@ -18,7 +18,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "realguest"))
 import live_guest  # noqa: E402
 import qemu_truth  # noqa: E402
-from live_guest import stop_pgstub  # noqa: E402
+from live_guest import free_port, stop_pgstub  # noqa: E402
 from record_riscv32 import build  # noqa: E402
 from check_riscv32 import PLANTED, refused_by_spec  # noqa: E402
 
@@ -45,14 +44,6 @@ def ok(name, good, detail=""):
     results.append((name, good, detail))
     print("%s %d - %s%s" % ("ok" if good else "not ok", len(results), name,
                             "" if good else " # " + str(detail)[:400]), flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def boot(work):
