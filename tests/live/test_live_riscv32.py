@@ -29,8 +29,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "realguest"))
 import live_guest  # noqa: E402
 import qemu_truth  # noqa: E402
 from live_guest import free_port, stop_pgstub  # noqa: E402
-from record_riscv32 import build  # noqa: E402
-from check_riscv32 import PLANTED, refused_by_spec  # noqa: E402
+from record_riscv32 import build, info_mem_runs  # noqa: E402
+from check_riscv32 import PLANTED, debugger_answer, refused_by_spec  # noqa: E402
 
 PGSTUB = os.environ.get("PGSTUB", "pgstub")
 GDB = os.environ.get("GDB_MULTIARCH", "gdb-multiarch")
@@ -76,15 +76,6 @@ def hmp(g, cmd, cpu):
     return qemu_truth.hmp(g["qmp"], cmd, cpu)
 
 
-def runs(text):
-    out = []
-    for line in text.splitlines():
-        f = line.split()
-        if len(f) == 4 and re.match(r"^[0-9a-f]{8}$", f[0]):
-            out.append((int(f[0], 16), int(f[1], 16), int(f[2], 16), f[3]))
-    return out
-
-
 def truth(g):
     """QEMU's answers per hart, the guest stopped by QMP. Its `info mem`
     last: QEMU 7.2's gva2gpa sets the A bit of the entries it walks (a
@@ -96,7 +87,7 @@ def truth(g):
         regs = {f[0]: "0x" + f[1] for f in
                 (l.split() for l in hmp(g, "info registers", cpu).splitlines())
                 if len(f) == 2 and re.match(r"^[0-9a-f]{8}$", f[1])}
-        rs = [r for r in runs(hmp(g, "info mem", cpu))
+        rs = [r for r in info_mem_runs(hmp(g, "info mem", cpu))
               if not refused_by_spec("%x %x %x %s" % r)]
         # Hart 1 is in U-mode, where QEMU's gva2gpa maps user pages only.
         pick = [r for r in rs if cpu == 0 or "u" in r[3]]
@@ -104,11 +95,8 @@ def truth(g):
                         for a in (va, va + size - 4, va + rng.randrange(size), va + size)} |
                        {int(a, 16) for a in PLANTED[cpu]} | {0})
         g2g = {a: hmp(g, "gva2gpa 0x%x" % a, cpu).strip() for a in addrs}
-        xonly = [r for r in rs if r[3][:3] == "--x"] if cpu == 0 else []
-        for a in addrs:
-            for va, pa, size, attr in xonly:
-                if va <= a < va + size and g2g[a] == "Unmapped":
-                    g2g[a] = "gpa: 0x%x" % (pa + a - va)
+        if cpu == 0:  # hart 0's MXR is clear
+            g2g = {a: debugger_answer(rs, a, w) for a, w in g2g.items()}
         xs = {}
         for va, pa, size, attr in pick:
             if attr[0] == "r" and 0x80000000 <= pa < 0x80000000 + (RAM_MB << 20):

@@ -58,6 +58,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "export"))
 from gdbsession import Tap  # noqa: E402
 import check_export_riscv64  # noqa: E402
+from record_riscv32 import info_mem_runs  # noqa: E402
 from check_aarch64 import (load_cpu, parse_records, read_text,  # noqa: E402
                            translation_jobs, check_translations, check_regs)
 from check_riscv64 import (CORE, CSRS, MIG_CSR_LINES, check_monitor_regs,  # noqa: E402
@@ -88,12 +89,17 @@ def refused_by_spec(line):
 
 def qemu_runs(d, cpu):
     """QEMU's info mem of @cpu: [(va, pa, size, attr)]."""
-    out = []
-    for l in read_text(os.path.join(d, "cpu%d" % cpu, "info_mem.txt")).split("\n"):
-        f = l.split()
-        if len(f) == 4 and re.match(r"^[0-9a-f]{8}$", f[0]):
-            out.append((int(f[0], 16), int(f[1], 16), int(f[2], 16), f[3]))
-    return out
+    return info_mem_runs(read_text(os.path.join(d, "cpu%d" % cpu, "info_mem.txt")))
+
+
+def debugger_answer(runs, a, want):
+    """QEMU's gva2gpa answer @want for @a, but the info mem address where
+    @runs list @a as execute-only and QEMU said Unmapped (a load without
+    MXR)."""
+    for va, pa, size, attr in runs:
+        if attr[:3] == "--x" and va <= a < va + size and want == "Unmapped":
+            return "gpa: 0x%x" % (pa + a - va)
+    return want
 
 
 def debugger_view(t, d, cpu, mxr):
@@ -101,14 +107,9 @@ def debugger_view(t, d, cpu, mxr):
     execute-only pages (MXR clear) replaced by their info mem address."""
     if mxr:
         return t
-    xonly = [r for r in qemu_runs(d, cpu) if r[3][:3] == "--x"]
-    g2g = []
-    for a, want, kind in t["gva2gpa"]:
-        for va, pa, size, attr in xonly:
-            if va <= a < va + size and want == "Unmapped":
-                want = "gpa: 0x%x" % (pa + a - va)
-        g2g.append((a, want, kind))
-    return dict(t, gva2gpa=g2g)
+    runs = qemu_runs(d, cpu)
+    return dict(t, gva2gpa=[(a, debugger_answer(runs, a, want), kind)
+                            for a, want, kind in t["gva2gpa"]])
 
 
 def beyond_ram(d, cpu):

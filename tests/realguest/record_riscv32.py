@@ -178,11 +178,7 @@ class Recorder(rv64.Recorder):
             if a not in seen:
                 seen.add(a)
                 out.append((a, kind))
-        runs = []
-        for line in read(self.path("cpu%d" % cpu, "info_mem.txt")).splitlines():
-            f = line.split()
-            if len(f) == 4 and re.match(r"^[0-9a-f]{8}$", f[0]):
-                runs.append((int(f[0], 16), int(f[1], 16), int(f[2], 16), f[3]))
+        runs = info_mem_runs(read(self.path("cpu%d" % cpu, "info_mem.txt")))
         if not runs:
             raise Fail("hart%d: QEMU's info mem lists nothing" % cpu)
         lo, hi = self.lay["ram"][0]
@@ -233,6 +229,16 @@ class Recorder(rv64.Recorder):
                 raise Fail("hart%d: satp 0x%x is not Sv32" % (c, satp))
             checks["cpu%d" % c] = "Sv32; mapped/unmapped by kind: %r" % mapped
         self.meta["checks"] = checks
+
+
+def info_mem_runs(text):
+    """QEMU 7.2's riscv32 `info mem` lines: [(va, pa, size, attr)]."""
+    out = []
+    for line in text.splitlines():
+        f = line.split()
+        if len(f) == 4 and re.match(r"^[0-9a-f]{8}$", f[0]):
+            out.append((int(f[0], 16), int(f[1], 16), int(f[2], 16), f[3]))
+    return out
 
 
 def read(p):
